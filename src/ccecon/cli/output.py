@@ -1,0 +1,170 @@
+"""Rendering helpers shared by every CLI command: table (rich), JSON and CSV.
+
+Commands build plain data (a list of row dicts, or a JSON-able mapping) and hand it here;
+nothing here computes a number. JSON is written with sorted keys and no randomness so that
+the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, NoReturn
+
+import typer
+
+
+class Format(str, Enum):
+    """Output format of a command."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays, dates and non-finite floats to JSON-safe values."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _jsonable(value.tolist())
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def dumps_json(data: Any) -> str:
+    """Deterministic JSON text (sorted keys, two-space indent, UTF-8 characters kept)."""
+    return json.dumps(_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def write_json(data: Any) -> None:
+    """Print ``data`` as deterministic JSON to standard output."""
+    sys.stdout.write(dumps_json(data) + "\n")
+
+
+def rows_to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    """CSV text of a list of row mappings (header from the union of keys, in first-seen order)."""
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _jsonable(r.get(k)) for k in cols})
+    return buf.getvalue()
+
+
+def write_csv(rows: Sequence[Mapping[str, Any]]) -> None:
+    """Print rows as CSV to standard output."""
+    sys.stdout.write(rows_to_csv(rows))
+
+
+def fmt_number(value: Any, digits: int = 2) -> str:
+    """Human formatting for terminal tables: thousands separators, fixed decimals."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        if math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    title: str | None = None,
+    digits: int = 2,
+) -> None:
+    """Print rows as a rich table; numbers right-aligned."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    numeric = {
+        c: all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in cols
+    }
+    for c in cols:
+        table.add_column(c, justify="right" if numeric[c] else "left")
+    for r in rows:
+        table.add_row(*[fmt_number(r.get(c), digits) for c in cols])
+    Console().print(table)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``message`` to standard error and exit with ``code`` (2 = user error)."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn :class:`ccecon.errors.CCEconError` and file errors into exit code 2 and a message."""
+    from ccecon.errors import CCEconError
+
+    try:
+        yield
+    except CCEconError as exc:
+        fail(str(exc))
+    except FileNotFoundError as exc:
+        fail(f"{exc.filename}: file not found")
+    except IsADirectoryError as exc:
+        fail(f"{exc.filename}: is a directory, expected a file")
+    except PermissionError as exc:
+        fail(f"{exc.filename}: permission denied")
+    except UnicodeDecodeError as exc:
+        fail(f"cannot decode input as UTF-8 ({exc.reason} at byte {exc.start})")
+
+
+def emit(
+    fmt: Format,
+    *,
+    rows: Sequence[Mapping[str, Any]],
+    data: Any = None,
+    title: str | None = None,
+    table: Callable[[], None] | None = None,
+) -> None:
+    """Render a result in the chosen format.
+
+    ``rows`` feed the CSV output and the default table; ``data`` (defaults to ``rows``) is
+    the JSON document; ``table`` replaces the default table rendering when given.
+    """
+    if fmt == Format.json:
+        write_json(rows if data is None else data)
+    elif fmt == Format.csv:
+        write_csv(rows)
+    elif table is not None:
+        table()
+    else:
+        print_table(rows, title=title)

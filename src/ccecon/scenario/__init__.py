@@ -1,0 +1,1 @@
+"""Scenario files: pydantic schema, loading with clear errors, JSON Schema."""
