@@ -2,8 +2,194 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from ccecon.cli.output import Format, user_errors
+
+if TYPE_CHECKING:
+    from ccecon.engine import Result
+
+FileArg = Annotated[
+    Path, typer.Argument(help="Scenario file (YAML or JSON).", show_default=False)
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def demo_scenario_path() -> Path:
+    """Path of the bundled demo scenario (examples/cny-inhouse-build.yaml).
+
+    Looked up in the installed package first (``ccecon/examples``), then in the source
+    checkout's ``examples/`` folder (editable installs).
+    """
+    name = "cny-inhouse-build.yaml"
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "examples" / name, here.parents[3] / "examples" / name):
+        if candidate.is_file():
+            return candidate
+    from ccecon.errors import InputError
+
+    raise InputError("the bundled example is missing from this installation", file=name)
+
+
+def _render(result: Result, fmt: Format) -> None:
+    from ccecon.cli.output import emit, fmt_number, print_table, write_csv
+
+    if fmt == Format.json:
+        emit(fmt, rows=[], data=result.to_dict())
+        return
+    if fmt == Format.csv:
+        write_csv(result.summary_rows())
+        return
+
+    def table() -> None:
+        from rich.console import Console
+
+        sc = result.scenario
+        console = Console()
+        kind = "proposal vs baseline" if result.has_baseline else "proposal"
+        console.print(
+            f"[bold]{sc.name}[/bold]  ({sc.currency}, {sc.horizon_months} months from"
+            f" {sc.start:%Y-%m}, {kind}, discount {_pct(sc.discount_rate)} a year,"
+            f" {sc.discounting} discounting)"
+        )
+        print_table(result.summary_rows(), title="Business case")
+        uc = result.unit_costs.horizon
+        if uc:
+            rows = [{"unit cost (horizon)": k, "value": v, "unit": sc.currency} for k, v in
+                    uc.items()]
+            print_table(rows, title=f"Unit costs ({sc.unit_cost_basis.replace('_', ' ')})")
+        b = result.benchmark
+        if b is not None:
+            val = fmt_number(b.get("value"))
+            console.print(
+                f"Cost per inbound call {val} {sc.currency} is [bold]{b['position']}[/bold] the"
+                f" band {fmt_number(b['low'])}-{fmt_number(b['high'])} ({b['source']})."
+            )
+            if b.get("note"):
+                console.print(f"Note: {b['note']}.")
+        for label, m in (("", result.metrics), ("risk-adjusted ", result.risk_adjusted)):
+            if not bool(m.roi_defined.all()):
+                console.print(f"Note: {label}ROI is not defined: the change invests nothing.")
+            status = set(m.irr_status.tolist())
+            if "none" in status:
+                console.print(f"Note: {label}IRR does not exist (the net flow never changes sign).")
+            if "several" in status:
+                console.print(
+                    f"Note: {label}IRR is not unique (the net flow changes sign several times);"
+                    " the root nearest 0 is shown: judge by NPV."
+                )
+
+    emit(fmt, rows=result.summary_rows(), table=table)
+
+
+def _pct(value: Any) -> str:
+    import numpy as np
+
+    return f"{float(np.mean(value)) * 100:g} %"
+
+
+def write_outputs(result: Result, out: Path) -> list[Path]:
+    """Write result.json, monthly.csv, cashflows.csv and unit_costs.csv into ``out``."""
+    from ccecon.cli.output import dumps_json
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    p = out / "result.json"
+    p.write_text(dumps_json(result.to_dict()) + "\n", encoding="utf-8")
+    paths.append(p)
+    for name, frame in (
+        ("monthly.csv", result.monthly_frame()),
+        ("cashflows.csv", result.cashflow_frame()),
+        ("unit_costs.csv", result.unit_costs.table),
+    ):
+        p = out / name
+        frame.to_csv(p, index=False)
+        paths.append(p)
+    return paths
 
 
 def register(app: typer.Typer) -> None:
     """Add the business-case commands to ``app``."""
+
+    @app.command()
+    def evaluate(
+        file: FileArg,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", "-o", help="Folder for result.json and CSV tables."),
+        ] = None,
+        fmt: FormatOpt = Format.table,
+    ) -> None:
+        """Evaluate a scenario: ROI, NPV, IRR, payback, unit costs (deterministic base case)."""
+        with user_errors():
+            from ccecon.engine import evaluate as run
+            from ccecon.scenario.load import load_scenario
+
+            result = run(load_scenario(file))
+            _render(result, fmt)
+            if out is not None:
+                paths = write_outputs(result, out)
+                typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+
+    @app.command()
+    def validate(file: FileArg, fmt: FormatOpt = Format.table) -> None:
+        """Check a scenario file; exit 0 if valid, 2 with the field and value if not."""
+        with user_errors():
+            from ccecon.cli.output import write_json
+            from ccecon.scenario.load import load_scenario
+
+            sc = load_scenario(file)
+            n_lines = sum(len(c.cost_lines) + len(c.benefit_lines) for c in sc.cases().values())
+            info = {
+                "valid": True,
+                "file": str(file),
+                "name": sc.name,
+                "currency": sc.currency,
+                "cases": list(sc.cases()),
+                "channels": len(sc.channels),
+                "lines": n_lines,
+            }
+            if fmt == Format.json:
+                write_json(info)
+            elif fmt == Format.csv:
+                from ccecon.cli.output import write_csv
+
+                write_csv([{**info, "cases": "+".join(info["cases"])}])
+            else:
+                typer.echo(
+                    f"ok: {file}: '{sc.name}', {sc.currency}, cases {', '.join(sc.cases())},"
+                    f" {len(sc.channels)} channels, {n_lines} lines"
+                )
+
+    @app.command()
+    def schema() -> None:
+        """Print the scenario JSON Schema (point your editor's YAML plugin at it)."""
+        import json
+
+        from ccecon.scenario.schema import Scenario
+
+        typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+
+    @app.command()
+    def demo(
+        out: Annotated[
+            Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")
+        ] = Path("ccecon-demo"),
+    ) -> None:
+        """Evaluate the bundled example, print the summary and write its outputs."""
+        with user_errors():
+            from ccecon.engine import evaluate as run
+            from ccecon.scenario.load import load_scenario
+
+            path = demo_scenario_path()
+            scenario = load_scenario(path)
+            result = run(scenario)
+            _render(result, Format.table)
+            paths = write_outputs(result, out)
+            typer.echo(f"\nExample: {path}")
+            typer.echo(f"Outputs written to {out.resolve()}:")
+            for p in paths:
+                typer.echo(f"  {p}")

@@ -1,0 +1,108 @@
+"""Cost and benefit lines -> monthly amounts, vectorized over draws.
+
+Pure functions: no I/O. Arrays have shape ``(draws, months + 1)``; column 0 is month 0
+("at signing"), column ``m`` is plan month ``m``. A scalar input broadcasts as one draw.
+
+Timing rules (see :mod:`ccecon.scenario.schema`):
+
+* ``once``: ``amount x quantity`` in ``month``;
+* ``monthly``: each month from ``start_month`` to ``end_month`` (inclusive);
+* ``yearly``: in the first month of each plan year (1, 13, 25, ...) that is active;
+* ``per_unit``: ``amount x quantity x driver[m]`` each active month.
+
+Growth is yearly and compounds by plan year: month ``m >= 1`` lies in plan year
+``(m - 1) // 12``; month 0 lies in year 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ccecon.scenario.schema import Timing
+
+Array = npt.NDArray[np.float64]
+
+
+def col(value: Any) -> Array:
+    """A scenario value as a column: scalar -> shape (1, 1), draws (n,) -> shape (n, 1)."""
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return arr.reshape(1, 1)
+    return arr.reshape(-1, 1)
+
+
+def plan_year(months: int) -> npt.NDArray[np.int64]:
+    """Plan year of months 0..months: month 0 and months 1-12 are year 0, 13-24 year 1."""
+    m = np.arange(months + 1)
+    return np.where(m == 0, 0, (m - 1) // 12)
+
+
+def growth_profile(growth: Any, months: int) -> Array:
+    """``(1 + growth) ** plan_year`` for months 0..months, shape (draws or 1, months + 1)."""
+    return np.power(1.0 + col(growth), plan_year(months)[None, :])
+
+
+def active_mask(
+    timing: Timing,
+    months: int,
+    *,
+    month: int | None,
+    start_month: int,
+    end_month: int | None,
+) -> Array:
+    """0/1 mask of the months a line falls due in, shape (1, months + 1)."""
+    m = np.arange(months + 1)
+    if timing == Timing.once:
+        mask = m == month
+    else:
+        last = months if end_month is None else end_month
+        mask = (m >= start_month) & (m <= last)
+        if timing == Timing.yearly:
+            mask &= (m >= 1) & ((m - 1) % 12 == 0)
+    return mask.astype(float)[None, :]
+
+
+def line_amounts(
+    line: Any,
+    months: int,
+    drivers: Mapping[str, Array],
+    *,
+    risk_sign: float = 0.0,
+) -> Array:
+    """Monthly amounts of one cost or benefit line.
+
+    Parameters
+    ----------
+    line : CostLine or BenefitLine
+        The line (numeric fields may hold arrays of draws).
+    months : int
+        Horizon in months.
+    drivers : mapping
+        Driver name -> array (draws or 1, months + 1), used by ``per_unit`` lines.
+    risk_sign : float
+        0 for the unadjusted view; +1 raises the amount by ``risk`` percent (costs), -1
+        cuts it (benefits), the Forrester TEI risk adjustment.
+
+    Returns
+    -------
+    ndarray
+        Shape (draws or 1, months + 1), in the scenario currency.
+    """
+    base = col(line.amount) * col(line.quantity)
+    if risk_sign:
+        base = base * (1.0 + risk_sign * col(line.risk) / 100.0)
+    mask = active_mask(
+        line.timing,
+        months,
+        month=line.month,
+        start_month=line.start_month,
+        end_month=line.end_month,
+    )
+    out = base * growth_profile(line.growth, months) * mask
+    if line.timing == Timing.per_unit:
+        out = out * drivers[line.driver]
+    return np.asarray(out, dtype=float)

@@ -1,0 +1,205 @@
+"""Unit costs (DOMAIN D2.1-D2.5) per case and per month, quarter, year and horizon.
+
+Additive first, divide last: costs, contacts, calls and minutes are summed over the period,
+then divided, so periods and draws merge exactly.
+
+Definitions
+-----------
+* Cost basis: ``operating`` = operating + included hidden costs; ``fully_loaded`` (default)
+  adds the case's initial costs spread evenly over months 1..horizon (straight-line), which
+  is what published "fully loaded" bands include.
+* ``cost_per_contact`` = cost / contacts of all channels (D2.4).
+* ``cost_per_minute`` = cost / handle minutes of all channels (D2.4; the seed's "total cost /
+  total talk minutes").
+* ``cost_per_inbound_call`` (D2.1) = the cost allocated to inbound voice / inbound calls
+  handled. When a center runs several channels, the cost is allocated by handle-minute share
+  (workload), since agents' time is the main cost; for a voice-only inbound center this is
+  simply total cost / calls.
+* ``cost_per_sale`` (D2.2, outbound) = the cost allocated to outbound voice / sales made by
+  outbound channels (handled calls x sales_rate).
+Periods are plan periods counted from the scenario's start (quarter 1 = months 1-3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ccecon.engine import CaseFlows
+    from ccecon.scenario.schema import Scenario
+
+Array = npt.NDArray[np.float64]
+
+PERIODS = {"month": 1, "quarter": 3, "year": 12}
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """Unit costs of every case.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per case and period (month, quarter, year): sums (cost, contacts,
+        inbound_calls, minutes, sales) and ratios; means over draws.
+    horizon : dict
+        The proposal's unit costs over the whole horizon (means over draws); keys
+        ``cost_per_contact``, ``cost_per_inbound_call``, ``cost_per_minute``,
+        ``cost_per_sale`` (absent when their denominator is zero), and the baseline's
+        with a ``baseline_`` prefix.
+    cost_per_inbound_call_draws : ndarray or None
+        The proposal's horizon cost per inbound call per draw, for Monte Carlo summaries.
+    """
+
+    table: pd.DataFrame
+    horizon: dict[str, float]
+    cost_per_inbound_call_draws: Array | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-period table."""
+        return self.table
+
+
+def _cost_basis(scenario: Scenario, flows: CaseFlows) -> Array:
+    months = scenario.horizon_months
+    cost = flows.operating + flows.hidden_included
+    if scenario.unit_cost_basis == "fully_loaded":
+        spread = flows.initial.sum(axis=1, keepdims=True) / months
+        in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
+        cost = cost + spread * in_plan
+    return np.asarray(cost, dtype=float)
+
+
+def _ratio(num: Array, den: Array) -> Array:
+    out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _case_sums(scenario: Scenario, flows: CaseFlows) -> dict[str, Array]:
+    d = flows.drivers
+    cost = _cost_basis(scenario, flows)
+    minutes = d["minutes"]
+    in_min = np.zeros_like(minutes)
+    out_min = np.zeros_like(minutes)
+    out_sales = np.zeros_like(minutes)
+    from ccecon.scenario.schema import ChannelKind
+
+    for ch in scenario.channels:
+        if ch.kind == ChannelKind.voice_inbound:
+            in_min = in_min + d[f"{ch.name}.minutes"]
+        elif ch.kind == ChannelKind.voice_outbound:
+            out_min = out_min + d[f"{ch.name}.minutes"]
+            out_sales = out_sales + d[ch.name] * np.asarray(ch.sales_rate, dtype=float).reshape(
+                -1, 1
+            )
+    share_in = _ratio(in_min, minutes)
+    share_out = _ratio(out_min, minutes)
+    return {
+        "cost": cost,
+        "contacts": d["contacts"],
+        "inbound_calls": d["inbound_calls"],
+        "minutes": minutes,
+        "outbound_sales": out_sales,
+        "inbound_cost": cost * np.nan_to_num(share_in),
+        "outbound_cost": cost * np.nan_to_num(share_out),
+    }
+
+
+def _ratios(s: Mapping[str, Array]) -> dict[str, Array]:
+    return {
+        "cost_per_contact": _ratio(s["cost"], s["contacts"]),
+        "cost_per_inbound_call": _ratio(s["inbound_cost"], s["inbound_calls"]),
+        "cost_per_minute": _ratio(s["cost"], s["minutes"]),
+        "cost_per_sale": _ratio(s["outbound_cost"], s["outbound_sales"]),
+    }
+
+
+def unit_costs(scenario: Scenario, flows: Mapping[str, CaseFlows]) -> UnitCosts:
+    """Unit costs of each case by month, quarter, year, and over the horizon."""
+    months = scenario.horizon_months
+    rows: list[dict[str, Any]] = []
+    horizon: dict[str, float] = {}
+    cpc_draws: Array | None = None
+    for name, fl in flows.items():
+        sums = _case_sums(scenario, fl)
+        # Sums per draw over months 1..horizon, grouped by period.
+        for period, size in PERIODS.items():
+            idx = (np.arange(1, months + 1) - 1) // size
+            count = int(idx.max()) + 1
+            grouped = {}
+            for key, arr in sums.items():
+                a = np.broadcast_to(arr, (arr.shape[0], months + 1))[:, 1:]
+                g = np.zeros((a.shape[0], count))
+                np.add.at(g, (slice(None), idx), a)
+                grouped[key] = g
+            ratios = _ratios(grouped)
+            for k in range(count):
+                row: dict[str, Any] = {"case": name, "period": period, "index": k + 1}
+                first = k * size + 1
+                last = min((k + 1) * size, months)
+                row["months"] = f"{first}-{last}" if first != last else str(first)
+                for key in ("cost", "contacts", "inbound_calls", "minutes"):
+                    row[key] = float(grouped[key][:, k].mean())
+                for key, arr in ratios.items():
+                    col = arr[:, k]
+                    row[key] = float(np.mean(col)) if np.all(np.isfinite(col)) else None
+                rows.append(row)
+        totals = {k: np.broadcast_to(v, (v.shape[0], months + 1))[:, 1:].sum(axis=1)
+                  for k, v in sums.items()}
+        prefix = "" if name == "proposal" else f"{name}_"
+        for key, arr in _ratios(totals).items():
+            if np.all(np.isfinite(arr)):
+                horizon[prefix + key] = float(np.mean(arr))
+        if name == "proposal":
+            cpc = _ratios(totals)["cost_per_inbound_call"]
+            cpc_draws = cpc if np.all(np.isfinite(cpc)) else None
+    return UnitCosts(table=pd.DataFrame(rows), horizon=horizon,
+                     cost_per_inbound_call_draws=cpc_draws)
+
+
+def benchmark_position(scenario: Scenario, uc: UnitCosts) -> dict[str, Any] | None:
+    """Where the proposal's cost per inbound call sits against the scenario's band (D2.5).
+
+    Returns None when the scenario names no band. ``position`` is ``below``, ``within`` or
+    ``above``; ``fraction`` is ``(value - low) / (high - low)`` (0 at low, 1 at high).
+    """
+    from ccecon.costing.benchmarks import BENCHMARKS
+
+    bench = scenario.benchmark
+    if bench is None:
+        return None
+    if isinstance(bench, str):
+        band = BENCHMARKS[bench]
+        low, high, source, basis = band.low, band.high, f"{band.source}; {band.year}", band.basis
+    else:
+        low = float(np.mean(bench.low))
+        high = float(np.mean(bench.high))
+        source, basis = bench.source, bench.basis
+    value = uc.horizon.get("cost_per_inbound_call")
+    out: dict[str, Any] = {
+        "metric": "cost_per_inbound_call",
+        "low": low,
+        "high": high,
+        "source": source,
+        "basis": basis,
+        "unit_cost_basis": scenario.unit_cost_basis,
+        "value": value,
+    }
+    if value is None:
+        out["position"] = "not comparable: the scenario has no inbound calls"
+        return out
+    out["position"] = "below" if value < low else ("above" if value > high else "within")
+    out["fraction"] = (value - low) / (high - low) if high > low else None
+    if basis != scenario.unit_cost_basis:
+        out["note"] = (
+            f"the band is {basis.replace('_', ' ')} while the scenario's unit costs are"
+            f" {scenario.unit_cost_basis.replace('_', ' ')}"
+        )
+    return out

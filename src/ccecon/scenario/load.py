@@ -1,0 +1,317 @@
+"""Load scenario files (YAML or JSON) into :class:`~ccecon.scenario.schema.Scenario`.
+
+Every problem becomes an :class:`~ccecon.errors.InputError` naming the file, the field path
+(``proposal.cost_lines[2].amount``) and the bad value: pydantic's errors are translated, and
+the checks pydantic cannot express (months outside the horizon, unknown drivers, mixed
+currencies, negative volumes) run in :func:`check_scenario`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ccecon.errors import InputError
+from ccecon.scenario.schema import BUILTIN_DRIVERS, Scenario, Timing
+
+MAX_LISTED = 8
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (YAML allows them silently)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def format_loc(loc: Sequence[int | str]) -> str:
+    """Render a pydantic error location as a field path: ``a.b[2].c``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            # Union branches (e.g. "float", "triangular") are not part of the user's path.
+            if part in {"float", "int", "str", "bool", "function-after", "function-before"}:
+                continue
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def read_document(text: str, source: str) -> Any:
+    """Parse YAML (JSON is YAML too) with duplicate keys refused; errors name the line."""
+    if not text.strip():
+        raise InputError("the file is empty; expected a scenario (YAML or JSON)", file=source)
+    if source.endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                file=source,
+            ) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"YAML syntax error{where}: {exc.problem}", file=source) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", file=source) from None
+
+
+def validation_error(exc: ValidationError, source: str, prefix: str = "") -> InputError:
+    """Translate a pydantic ValidationError into one InputError naming every problem.
+
+    One problem gives ``file, field path: message (got value)``; several are listed one per
+    line (at most :data:`MAX_LISTED`).
+    """
+    errors = exc.errors(include_url=False)
+    items = []
+    for err in errors:
+        path = format_loc(err["loc"])
+        path = f"{prefix}.{path}" if prefix and path else (prefix or path or "(top level)")
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; `ccecon schema` lists the fields)"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        items.append((path, msg, err.get("input")))
+    if len(items) == 1:
+        path, msg, value = items[0]
+        return InputError(msg, file=source, field=path,
+                          value=... if msg == "required field is missing" else value)
+    lines = [f"{p}: {m} (got {_short(v)})" for p, m, v in items[:MAX_LISTED]]
+    if len(items) > MAX_LISTED:
+        lines.append(f"... and {len(items) - MAX_LISTED} more")
+    return InputError(f"{len(items)} problems:\n  " + "\n  ".join(lines), file=source,
+                      field=items[0][0])
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse and validate a scenario from YAML or JSON text.
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+    source : str
+        Name used in error messages (the file path).
+
+    Raises
+    ------
+    InputError
+        Naming ``source``, the field path and the bad value.
+    """
+    doc = read_document(text, source)
+    if not isinstance(doc, dict):
+        raise InputError(
+            "expected a mapping of scenario fields at the top level",
+            file=source,
+            value=type(doc).__name__,
+        )
+    try:
+        scenario = Scenario.model_validate(doc)
+    except ValidationError as exc:
+        raise validation_error(exc, source) from None
+    check_scenario(scenario, source)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``, UTF-8)."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError("is a directory; expected a scenario file", file=str(p))
+    if not p.exists():
+        raise InputError("file not found", file=str(p))
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=str(p)
+        ) from None
+    return parse_scenario(text, source=str(p))
+
+
+def _numbers(model: BaseModel, path: str) -> Iterator[tuple[str, str, Any]]:
+    """Yield (path, field name, value) of every plain numeric field, recursively."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = f"{path}.{name}" if path else name
+        if isinstance(value, BaseModel):
+            yield from _numbers(value, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _numbers(item, f"{here}[{i}]")
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                if isinstance(item, (int, float)) and not isinstance(item, bool):
+                    yield f"{here}.{k}", name, item
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield here, name, value
+
+
+_NON_NEGATIVE = {
+    "per_month",
+    "aht_s",
+    "amount",
+    "quantity",
+    "drivers",
+    "volume_factor",
+    "aht_factor",
+    "low",
+    "high",
+}
+_FRACTIONS = {"sales_rate"}
+
+
+def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
+    """Cross-field checks pydantic cannot express; raise the first problem found.
+
+    * plain numbers must be finite; volumes, AHT, amounts, quantities and drivers >= 0;
+      rates of growth > -1; risk percentages in [-100, 100]; the discount rate > -1;
+    * months of lines and levers within ``0 .. horizon_months``;
+    * ``per_unit`` drivers must exist; levers must name a channel;
+    * a line's optional ``currency`` must equal the scenario's (no silent mixing);
+    * a benchmark band must have ``low <= high``.
+    """
+    import math
+
+    horizon = scenario.horizon_months
+    for path, name, value in _numbers(scenario, ""):
+        if not math.isfinite(value):
+            raise InputError("expected a finite number", file=source, field=path, value=value)
+        if name in _NON_NEGATIVE and value < 0:
+            raise InputError("must not be negative", file=source, field=path, value=value)
+        if name in _FRACTIONS and not 0 <= value <= 1:
+            raise InputError("expected a share between 0 and 1", file=source, field=path,
+                             value=value)
+        if name in {"growth", "discount_rate"} and value <= -1:
+            raise InputError("a rate must be above -1 (-100 %)", file=source, field=path,
+                             value=value)
+        if name == "risk" and not -100 <= value <= 100:
+            raise InputError("risk is a percentage between -100 and 100", file=source,
+                             field=path, value=value)
+
+    channels = {c.name for c in scenario.channels}
+    per_channel = channels | {f"{c}.minutes" for c in channels}
+    for case_name, case in scenario.cases().items():
+        known = set(BUILTIN_DRIVERS) | per_channel | set(scenario.drivers) | set(case.drivers)
+        lines: list[tuple[str, Any]] = [
+            (f"{case_name}.cost_lines[{i}]", ln) for i, ln in enumerate(case.cost_lines)
+        ] + [(f"{case_name}.benefit_lines[{i}]", ln) for i, ln in enumerate(case.benefit_lines)]
+        for path, line in lines:
+            if line.currency is not None and line.currency.upper() != scenario.currency:
+                raise InputError(
+                    f"amounts are in {scenario.currency}; a line in another currency would be"
+                    " mixed silently: convert it first",
+                    file=source,
+                    field=f"{path}.currency",
+                    value=line.currency,
+                )
+            if line.timing == Timing.once and line.month is not None and line.month > horizon:
+                raise InputError(
+                    f"month is outside the horizon (0..{horizon})",
+                    file=source,
+                    field=f"{path}.month",
+                    value=line.month,
+                )
+            if line.start_month > horizon:
+                raise InputError(
+                    f"start_month is outside the horizon (0..{horizon})",
+                    file=source,
+                    field=f"{path}.start_month",
+                    value=line.start_month,
+                )
+            if line.end_month is not None and line.end_month > horizon:
+                raise InputError(
+                    f"end_month is outside the horizon (0..{horizon})",
+                    file=source,
+                    field=f"{path}.end_month",
+                    value=line.end_month,
+                )
+            if line.timing == Timing.per_unit and line.driver not in known:
+                raise InputError(
+                    "unknown driver; expected one of " + ", ".join(sorted(known)),
+                    file=source,
+                    field=f"{path}.driver",
+                    value=line.driver,
+                )
+        for i, lever in enumerate(case.levers):
+            if lever.channel not in channels:
+                raise InputError(
+                    "lever names a channel that does not exist; channels: "
+                    + (", ".join(sorted(channels)) or "(none)"),
+                    file=source,
+                    field=f"{case_name}.levers[{i}].channel",
+                    value=lever.channel,
+                )
+            if lever.start_month > horizon:
+                raise InputError(
+                    f"start_month is outside the horizon (1..{horizon})",
+                    file=source,
+                    field=f"{case_name}.levers[{i}].start_month",
+                    value=lever.start_month,
+                )
+    bench = scenario.benchmark
+    if bench is not None and not isinstance(bench, str):
+        low, high = bench.low, bench.high
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+            raise InputError("benchmark low is above high", file=source,
+                             field="benchmark.low", value=low)
+    if isinstance(bench, str):
+        from ccecon.costing.benchmarks import BENCHMARKS
+
+        if bench not in BENCHMARKS:
+            raise InputError(
+                "unknown bundled benchmark; expected one of " + ", ".join(sorted(BENCHMARKS)),
+                file=source,
+                field="benchmark",
+                value=bench,
+            )
+        band = BENCHMARKS[bench]
+        if band.currency != scenario.currency:
+            raise InputError(
+                f"the bundled benchmark is in {band.currency} but the scenario is in"
+                f" {scenario.currency}; bands are never converted silently: give a band in"
+                f" {scenario.currency} (benchmark: {{low, high, source}})",
+                file=source,
+                field="benchmark",
+                value=bench,
+            )
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """YAML text of a scenario (defaults left out), loadable again by :func:`parse_scenario`."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,322 @@
+"""The scenario file: pydantic models, documented field by field.
+
+A scenario describes a contact center's plan in one currency over a horizon of months: the
+work (channels with monthly volumes and handle times), the costs and benefits of an "as is"
+case (``baseline``, optional) and a "to be" case (``proposal``), and the settings finance
+needs (discount rate, NPV convention, benchmark band). Every numeric input has type
+:data:`~ccecon.scenario.types.Num`: a number, or a distribution when the uncertainty module
+is in use. ``ccecon schema`` prints the JSON Schema of :class:`Scenario`.
+
+Conventions
+-----------
+* Months are 1-based within the horizon: month 1 is ``start``; month 0 is "at signing"
+  (year-0 capital costs, the TEI habit).
+* Amounts are in the scenario currency per unit of the timing rule: a ``monthly`` line
+  costs ``amount x quantity`` each active month; a ``yearly`` line costs it in the first
+  month of each plan year it is active in (months 1, 13, 25, ...); a ``once`` line in its
+  ``month``; a ``per_unit`` line costs ``amount x quantity x driver(month)`` each month.
+* ``growth`` is a yearly rate applied by plan year: in plan year ``y`` (months 1-12 are
+  year 0) the amount is ``amount x (1 + growth) ** y``.
+* ``risk`` is a percentage: a benefit line is cut by it and a cost line raised by it in the
+  risk-adjusted view (Forrester TEI); the unadjusted view ignores it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from ccecon.scenario.types import Num
+from ccecon.units import check_currency
+
+
+class _Model(BaseModel):
+    """Base of every scenario model: unknown keys are errors, values are validated on set."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+
+
+class Family(str, Enum):
+    """Cost families of DOMAIN D1.2."""
+
+    initial = "initial"
+    operating = "operating"
+    hidden = "hidden"
+
+
+class Timing(str, Enum):
+    """When a line's amount falls due."""
+
+    once = "once"
+    monthly = "monthly"
+    yearly = "yearly"
+    per_unit = "per_unit"
+
+
+class ChannelKind(str, Enum):
+    """Kind of work a channel carries; decides which unit costs it feeds."""
+
+    voice_inbound = "voice_inbound"
+    voice_outbound = "voice_outbound"
+    chat = "chat"
+    email = "email"
+    messaging = "messaging"
+    other = "other"
+
+
+BUILTIN_DRIVERS: tuple[str, ...] = (
+    "calls",
+    "inbound_calls",
+    "outbound_calls",
+    "contacts",
+    "minutes",
+    "sales",
+)
+"""Drivers computed from the channels of a case (per month): ``calls`` (voice, both
+directions), ``inbound_calls``, ``outbound_calls``, ``contacts`` (all channels), ``minutes``
+(handle minutes, all channels = volume x AHT / 60) and ``sales`` (volume x sales_rate).
+A per-channel driver ``<channel>`` (its volume) and ``<channel>.minutes`` also exist."""
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+class Channel(_Model):
+    """One channel of work (inbound calls, outbound calls, chats, emails, ...)."""
+
+    name: str = Field(description="Identifier, e.g. `inbound_calls`; used as a driver name.")
+    kind: ChannelKind = Field(description="Kind of work; voice kinds feed cost per call.")
+    per_month: Num = Field(description="Contacts handled per month in plan year 1.")
+    aht_s: Num = Field(description="Average handle time in seconds (talk + hold + ACW).")
+    growth: Num = Field(0.0, description="Yearly volume growth rate (0.05 = +5 % a year).")
+    sales_rate: Num = Field(
+        0.0, description="Share of handled contacts that end in a sale (0-1); outbound."
+    )
+    note: str | None = Field(None, description="Free text: where the numbers come from.")
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError("must start with a letter or _ and hold only letters, digits, _ -")
+        return v
+
+
+class Lever(_Model):
+    """A what-if on a channel in one case (DOMAIN D2.7): self-service deflection, better FCR.
+
+    The case's volume of ``channel`` becomes ``per_month x volume_factor`` and its AHT
+    ``aht_s x aht_factor``, from ``start_month`` on (ramp-up is linear over
+    ``ramp_months``).
+    """
+
+    name: str = Field(description="What the lever is, e.g. `self-service deflection`.")
+    channel: str = Field(description="Name of the channel it acts on.")
+    volume_factor: Num = Field(1.0, ge=0, description="Multiplier on volume (0.9 = -10 %).")
+    aht_factor: Num = Field(1.0, ge=0, description="Multiplier on AHT.")
+    start_month: int = Field(1, ge=1, description="First month the lever acts.")
+    ramp_months: int = Field(0, ge=0, description="Months to reach the full effect linearly.")
+    note: str | None = None
+
+
+class _Line(_Model):
+    name: str = Field(description="Line name as shown in tables (any language).")
+    amount: Num = Field(description="Amount in the scenario currency per unit of timing.")
+    timing: Timing = Field(Timing.monthly, description="once, monthly, yearly or per_unit.")
+    month: int | None = Field(
+        None, ge=0, description="For timing `once`: the month it falls due (0 = at signing)."
+    )
+    driver: str | None = Field(
+        None, description="For timing `per_unit`: a built-in or user driver name."
+    )
+    quantity: Num = Field(1.0, description="Multiplier (units, seats, people).")
+    growth: Num = Field(0.0, description="Yearly growth of the amount (by plan year).")
+    start_month: int = Field(1, ge=0, description="First month the line is active.")
+    end_month: int | None = Field(None, ge=0, description="Last month active (inclusive).")
+    risk: Num = Field(0.0, description="Risk adjustment in percent (TEI): 10 = 10 %.")
+    include: bool | None = Field(None, description="Counted in totals? Defaults by kind.")
+    source: str | None = Field(None, description="Where the figure comes from (quote, study).")
+    currency: str | None = Field(
+        None, description="Optional check: must equal the scenario currency if given."
+    )
+
+    @model_validator(mode="after")
+    def _timing_fields(self) -> _Line:
+        if self.timing == Timing.once and self.month is None:
+            raise ValueError("a line with timing `once` needs `month` (0 = at signing)")
+        if self.timing != Timing.once and self.month is not None:
+            raise ValueError("`month` is only for timing `once`; use start_month/end_month")
+        if self.timing == Timing.per_unit and not self.driver:
+            raise ValueError("a line with timing `per_unit` needs `driver`")
+        if self.timing != Timing.per_unit and self.driver:
+            raise ValueError("`driver` is only for timing `per_unit`")
+        if self.end_month is not None and self.end_month < self.start_month:
+            raise ValueError(
+                f"end_month {self.end_month} is before start_month {self.start_month}"
+            )
+        return self
+
+
+class CostLine(_Line):
+    """A cost (DOMAIN D1.2): initial (capital), operating (recurring) or hidden."""
+
+    family: Family = Field(description="initial, operating or hidden.")
+    category: str = Field(
+        "other", description="Category, e.g. licences, hardware, salaries, telecom."
+    )
+
+    @property
+    def included(self) -> bool:
+        """Hidden costs are shown separately and counted only when ``include: true``."""
+        return self.include if self.include is not None else self.family != Family.hidden
+
+
+class BenefitLine(_Line):
+    """A benefit (DOMAIN D1.4): direct (sales, retention, cross-sell) or indirect."""
+
+    kind: Literal["direct", "indirect"] = Field(description="direct or indirect (D1.4).")
+    category: str = Field("other", description="e.g. sales growth, retention, efficiency.")
+    measured_by: str | None = Field(None, description="How the benefit is measured (D1.4).")
+
+    @property
+    def included(self) -> bool:
+        """Indirect benefits count only when the user says ``include: true`` (D1.4)."""
+        return self.include if self.include is not None else self.kind == "direct"
+
+
+class Case(_Model):
+    """One way of running the center: its costs, benefits and levers."""
+
+    label: str | None = Field(None, description="Display name, e.g. `On-premises (as is)`.")
+    cost_lines: list[CostLine] = Field(default_factory=list)
+    benefit_lines: list[BenefitLine] = Field(default_factory=list)
+    levers: list[Lever] = Field(default_factory=list)
+    drivers: dict[str, Num] = Field(
+        default_factory=dict,
+        description="Case-specific user drivers (per month), overriding scenario drivers.",
+    )
+
+
+class Benchmark(_Model):
+    """A band for cost per call (DOMAIN D2.5), with where it comes from."""
+
+    low: Num = Field(description="Low end of the band, scenario currency per call.")
+    high: Num = Field(description="High end of the band.")
+    source: str = Field(description="Who published the band, and the year.")
+    basis: Literal["fully_loaded", "operating"] = Field(
+        "fully_loaded", description="What the band's cost includes."
+    )
+
+
+class Scorecard(_Model):
+    """Non-financial scorecard (D1.5): shown beside the money, never added to it."""
+
+    csat: str | None = None
+    loyalty: str | None = None
+    employee_morale: str | None = None
+    scalability: str | None = None
+    risks: list[Risk] = Field(default_factory=list)
+
+
+class Risk(_Model):
+    """A risk on the checklist (D1.5) with owner and mitigation."""
+
+    name: str
+    owner: str | None = None
+    mitigation: str | None = None
+    likelihood: Literal["low", "medium", "high"] | None = None
+
+
+Scorecard.model_rebuild()
+
+
+class Scenario(_Model):
+    """A contact-center business case in one currency over a horizon of months."""
+
+    name: str = Field(description="Scenario name (any language).")
+    currency: str = Field(description="ISO 4217 code of every amount, e.g. CNY, USD, EUR.")
+    locale: Literal["en", "zh"] = Field("en", description="Language of reports.")
+    start: dt.date = Field(description="First month of the plan, `YYYY-MM` (or a date).")
+    horizon_months: int = Field(36, ge=1, le=600, description="Months evaluated (36 = 3 y).")
+    discount_rate: Num = Field(0.10, description="Annual discount rate (0.10 = 10 %).")
+    discounting: Literal["monthly", "yearly_tei"] = Field(
+        "monthly",
+        description=(
+            "monthly: each month's flow discounted at the monthly equivalent rate, month 0"
+            " undiscounted. yearly_tei: flows summed by plan year, year 0 (month 0)"
+            " undiscounted, year k discounted by (1 + r) ** k (Forrester TEI)."
+        ),
+    )
+    unit_cost_basis: Literal["operating", "fully_loaded"] = Field(
+        "fully_loaded",
+        description=(
+            "Costs in unit costs: operating only, or operating + initial spread evenly over"
+            " the horizon (fully loaded, as published bands are)."
+        ),
+    )
+    channels: list[Channel] = Field(default_factory=list, description="Work per channel.")
+    drivers: dict[str, Num] = Field(
+        default_factory=dict,
+        description="User drivers per month (seats, agents, hires, incidents, ...).",
+    )
+    baseline: Case | None = Field(None, description="The 'as is' case, if compared.")
+    proposal: Case = Field(description="The 'to be' case (or the only case).")
+    benchmark: Benchmark | str | None = Field(
+        None,
+        description="Band for cost per call, or the key of a bundled benchmark.",
+    )
+    scorecard: Scorecard | None = None
+    notes: str | None = None
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _month(cls, v: Any) -> Any:
+        if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}", v.strip()):
+            return v.strip() + "-01"
+        return v
+
+    @field_validator("start")
+    @classmethod
+    def _first_of_month(cls, v: dt.date) -> dt.date:
+        return v.replace(day=1)
+
+    @field_serializer("start")
+    def _ser_start(self, v: dt.date) -> str:
+        return f"{v.year:04d}-{v.month:02d}"
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        try:
+            return check_currency(v)
+        except ValueError as exc:
+            raise ValueError(
+                "unknown currency; expected an ISO 4217 code such as CNY, USD, EUR"
+            ) from exc
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        names = [c.name for c in self.channels]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"channel names must be unique; repeated: {sorted(dup)}")
+        return self
+
+    def cases(self) -> dict[str, Case]:
+        """The cases present, ``baseline`` first."""
+        out: dict[str, Case] = {}
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
+        out["proposal"] = self.proposal
+        return out
+
