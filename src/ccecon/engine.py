@@ -98,6 +98,8 @@ def _lever_factor(case: Case, channel: str, months: int, attr: str) -> Array:
             ramp = np.clip((m - lever.start_month + 1) / lever.ramp_months, 0.0, 1.0)
         else:
             ramp = (m >= lever.start_month).astype(float)
+        if lever.end_month is not None:
+            ramp = ramp * (m <= lever.end_month)
         out = out * (1.0 + (target - 1.0) * ramp)
     return out
 

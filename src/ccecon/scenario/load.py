@@ -106,8 +106,7 @@ def validation_error(exc: ValidationError, source: str, prefix: str = "") -> Inp
     lines = [f"{p}: {m} (got {_short(v)})" for p, m, v in items[:MAX_LISTED]]
     if len(items) > MAX_LISTED:
         lines.append(f"... and {len(items) - MAX_LISTED} more")
-    return InputError(f"{len(items)} problems:\n  " + "\n  ".join(lines), file=source,
-                      field=items[0][0])
+    return InputError(f"{len(items)} problems:\n  " + "\n  ".join(lines), file=source)
 
 
 def _short(value: Any) -> str:

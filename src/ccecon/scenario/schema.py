@@ -116,8 +116,8 @@ class Lever(_Model):
     """A what-if on a channel in one case (DOMAIN D2.7): self-service deflection, better FCR.
 
     The case's volume of ``channel`` becomes ``per_month x volume_factor`` and its AHT
-    ``aht_s x aht_factor``, from ``start_month`` on (ramp-up is linear over
-    ``ramp_months``).
+    ``aht_s x aht_factor``, from ``start_month`` (ramp-up linear over ``ramp_months``) to
+    ``end_month``. Several levers on one channel multiply.
     """
 
     name: str = Field(description="What the lever is, e.g. `self-service deflection`.")
@@ -126,6 +126,9 @@ class Lever(_Model):
     aht_factor: Num = Field(1.0, ge=0, description="Multiplier on AHT.")
     start_month: int = Field(1, ge=1, description="First month the lever acts.")
     ramp_months: int = Field(0, ge=0, description="Months to reach the full effect linearly.")
+    end_month: int | None = Field(
+        None, ge=1, description="Last month the lever acts (inclusive); none = to the end."
+    )
     note: str | None = None
 
 
