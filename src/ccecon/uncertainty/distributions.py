@@ -639,7 +639,7 @@ def number_or_distribution(ge: float | None = None, le: float | None = None) -> 
         if ge is None and le is None:
             choices.append(Annotated[cls, Tag(tag)])
         else:
-            choices.append(Annotated[cls, Tag(tag), AfterValidator(_support_check(ge, le))])
+            choices.append(Annotated[cls, AfterValidator(_support_check(ge, le)), Tag(tag)])
     return Annotated[
         Union[tuple(choices)],  # noqa: UP007 - built from a list at runtime
         Discriminator(
