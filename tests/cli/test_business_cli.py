@@ -1,0 +1,105 @@
+"""The business-case commands as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ccecon.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "usd-onprem-to-cloud.yaml"
+runner = CliRunner()
+
+
+def test_evaluate_table_shows_metrics_and_benchmark() -> None:
+    r = runner.invoke(app, ["evaluate", str(EXAMPLE)])
+    assert r.exit_code == 0, r.output
+    for word in ("roi_pct", "npv", "payback_months", "cost_per_inbound_call", "band"):
+        assert word in r.output
+
+
+def test_evaluate_json_is_deterministic_and_complete() -> None:
+    a = runner.invoke(app, ["evaluate", str(EXAMPLE), "--format", "json"])
+    b = runner.invoke(app, ["evaluate", str(EXAMPLE), "--format", "json"])
+    assert a.exit_code == 0 and a.stdout == b.stdout
+    doc = json.loads(a.stdout)
+    assert doc["currency"] == "USD"
+    assert set(doc["metrics"]) >= {"roi_pct", "npv", "irr_annual_pct", "payback_months"}
+    assert doc["benchmark"]["position"] in {"below", "within", "above"}
+    assert len(doc["monthly"]) == doc["horizon_months"] + 1
+
+
+def test_evaluate_csv_parses() -> None:
+    r = runner.invoke(app, ["evaluate", str(EXAMPLE), "--format", "csv"])
+    assert r.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {row["metric"] for row in rows} >= {"npv", "roi_pct"}
+
+
+def test_evaluate_out_writes_tables(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["evaluate", str(EXAMPLE), "--out", str(tmp_path)])
+    assert r.exit_code == 0
+    for name in ("result.json", "monthly.csv", "cashflows.csv", "unit_costs.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_schema_is_json_schema_with_fields() -> None:
+    r = runner.invoke(app, ["schema"])
+    assert r.exit_code == 0
+    schema = json.loads(r.stdout)
+    assert schema["title"] == "Scenario"
+    assert {"currency", "proposal", "horizon_months"} <= set(schema["properties"])
+
+
+def test_scenario_reference_doc_is_up_to_date() -> None:
+    from ccecon.scenario.docs import reference_markdown
+
+    text = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
+    assert text.strip() == reference_markdown().strip(), "run `make docs`"
+
+
+def test_chinese_names_and_notes_in_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "中文.yaml"
+    path.write_text(
+        "name: 客服中心升级\ncurrency: CNY\nlocale: zh\nstart: 2027-01\nhorizon_months: 12\n"
+        "notes: 备注：全部使用中文\nproposal:\n"
+        "  cost_lines: [{name: 服务器, family: initial, amount: 1000, timing: once, month: 0}]\n"
+        "  benefit_lines: [{name: 客户保留, kind: direct, amount: 200, timing: monthly}]\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["evaluate", str(path), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["scenario"] == "客服中心升级"
+    out = tmp_path / "out"
+    runner.invoke(app, ["evaluate", str(path), "--out", str(out)])
+    assert "服务器" in (out / "cashflows.csv").read_text(encoding="utf-8")
+
+
+def test_demo_writes_outputs_in_the_working_directory(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "120"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccecon.cli.app", "demo"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Outputs written to" in proc.stdout
+    assert (tmp_path / "ccecon-demo" / "result.json").is_file()
+
+
+def test_version() -> None:
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.stdout.startswith("ccecon ")
+
+
+@pytest.mark.parametrize("args", [["evaluate"], ["evaluate", "a.yaml", "--format", "xml"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert runner.invoke(app, args).exit_code == 2

@@ -1,0 +1,302 @@
+"""The business-case engine against hand-computed values and the seed examples."""
+
+from __future__ import annotations
+
+import doctest
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ccecon.engine
+from ccecon.engine import evaluate, yearly_flows
+from ccecon.scenario.load import parse_scenario
+
+HEAD = """\
+name: t
+currency: USD
+start: 2027-01
+horizon_months: {h}
+discount_rate: {r}
+"""
+
+
+def scen(body: str, h: int = 24, r: float = 0.0, extra: str = "") -> ccecon.engine.Scenario:
+    return parse_scenario(HEAD.format(h=h, r=r) + extra + body)
+
+
+def test_seed_d1_1_roi_invest_10000_get_15000_is_50_percent() -> None:
+    """DOMAIN D1.1 / seed 000: invest 10,000, get 15,000 back -> ROI 50 %."""
+    sc = scen(
+        """proposal:
+  cost_lines: [{name: invest, family: initial, amount: 10000, timing: once, month: 0}]
+  benefit_lines: [{name: back, kind: direct, amount: 15000, timing: once, month: 12}]
+""",
+        h=12,
+    )
+    res = evaluate(sc)
+    assert res.metrics.roi_pct[0] == pytest.approx(50.0, abs=1e-12)
+    assert res.metrics.total_cost[0] == 10000
+    assert res.metrics.total_benefit[0] == 15000
+
+
+def test_engine_docstring_examples_run() -> None:
+    failures, tried = doctest.testmod(ccecon.engine, verbose=False)
+    assert tried > 0 and failures == 0
+
+
+def test_timing_rules_by_hand() -> None:
+    """once / monthly / yearly / per_unit with growth, start and end months, by hand."""
+    sc = scen(
+        """drivers: {seats: 10}
+channels: [{name: calls_in, kind: voice_inbound, per_month: 1000, aht_s: 120, growth: 0.5}]
+proposal:
+  cost_lines:
+    - {name: a, family: initial, amount: 500, timing: once, month: 3}
+    - {name: b, family: operating, amount: 100, timing: monthly, start_month: 2, end_month: 14,
+       growth: 0.1}
+    - {name: c, family: operating, amount: 1200, timing: yearly}
+    - {name: d, family: operating, amount: 2, timing: per_unit, driver: seats, quantity: 3}
+    - {name: e, family: operating, amount: 0.1, timing: per_unit, driver: minutes}
+""",
+        h=24,
+    )
+    res = evaluate(sc)
+    frame = res.cashflow_frame()
+
+    def line(name: str) -> np.ndarray:
+        return frame[frame.line == name].sort_values("month").amount.to_numpy()
+
+    a = np.zeros(25)
+    a[3] = 500
+    b = np.zeros(25)
+    b[2:13] = 100  # months 2..12: plan year 0
+    b[13:15] = 110  # months 13, 14: plan year 1, +10 %
+    c = np.zeros(25)
+    c[1] = 1200
+    c[13] = 1200
+    d = np.zeros(25)
+    d[1:] = 2 * 3 * 10
+    e = np.zeros(25)
+    e[1:13] = 0.1 * 1000 * 2  # 1000 calls x 2 minutes
+    e[13:] = 0.1 * 1500 * 2  # volume +50 % in plan year 1
+    for name, want in zip("abcde", (a, b, c, d, e), strict=True):
+        np.testing.assert_allclose(line(name), want, rtol=0, atol=1e-9, err_msg=name)
+    np.testing.assert_allclose(res.net[0], -(a + b + c + d + e), atol=1e-9)
+
+
+def test_npv_monthly_and_tei_conventions_by_hand() -> None:
+    body = """proposal:
+  cost_lines: [{name: x, family: initial, amount: 1000, timing: once, month: 0}]
+  benefit_lines: [{name: y, kind: direct, amount: 100, timing: monthly}]
+"""
+    r = 0.12
+    res = evaluate(scen(body, h=24, r=r))
+    rm = (1 + r) ** (1 / 12) - 1
+    want = -1000 + sum(100 / (1 + rm) ** m for m in range(1, 25))
+    assert res.metrics.npv[0] == pytest.approx(want, rel=1e-12)
+    tei = evaluate(scen(body, h=24, r=r, extra="discounting: yearly_tei\n"))
+    want_tei = -1000 + 1200 / 1.12 + 1200 / 1.12**2  # Forrester TEI: year 0 undiscounted
+    assert tei.metrics.npv[0] == pytest.approx(want_tei, rel=1e-12)
+
+
+def test_yearly_flows_sums_by_plan_year() -> None:
+    net = np.arange(26, dtype=float)[None, :]  # months 0..25
+    y = yearly_flows(net)
+    assert y.shape == (1, 4)
+    assert y[0, 0] == 0
+    assert y[0, 1] == sum(range(1, 13))
+    assert y[0, 2] == sum(range(13, 25))
+    assert y[0, 3] == 25
+
+
+def test_payback_and_irr_of_a_simple_flow() -> None:
+    # -1000 at signing, +100 a month: cumulative reaches 0 at the end of month 10.
+    res = evaluate(
+        scen(
+            """proposal:
+  cost_lines: [{name: x, family: initial, amount: 1000, timing: once, month: 0}]
+  benefit_lines: [{name: y, kind: direct, amount: 100, timing: monthly}]
+""",
+            h=24,
+            r=0.1,
+        )
+    )
+    assert res.metrics.payback_months[0] == pytest.approx(10.0)
+    assert res.metrics.discounted_payback_months[0] > 10.0
+    # IRR: monthly rate i with 1000 = 100 * (1 - (1+i)^-24) / i; check the NPV at it is 0.
+    i = (1 + res.metrics.irr_annual[0]) ** (1 / 12) - 1
+    assert abs(-1000 + sum(100 / (1 + i) ** m for m in range(1, 25))) < 1e-6
+    assert res.metrics.irr_status[0] == "ok"
+
+
+def test_risk_adjustment_raises_costs_and_cuts_benefits() -> None:
+    res = evaluate(
+        scen(
+            """proposal:
+  cost_lines: [{name: x, family: initial, amount: 1000, timing: once, month: 0, risk: 10}]
+  benefit_lines: [{name: y, kind: direct, amount: 2000, timing: once, month: 1, risk: 25}]
+""",
+            h=12,
+        )
+    )
+    assert res.metrics.roi_pct[0] == pytest.approx(100.0)
+    assert res.risk_adjusted.total_cost[0] == pytest.approx(1100.0)
+    assert res.risk_adjusted.total_benefit[0] == pytest.approx(1500.0)
+    assert res.risk_adjusted.roi_pct[0] == pytest.approx((1500 - 1100) / 1100 * 100)
+
+
+def test_hidden_costs_and_indirect_benefits_are_shown_but_not_counted_by_default() -> None:
+    res = evaluate(
+        scen(
+            """proposal:
+  cost_lines:
+    - {name: x, family: initial, amount: 1000, timing: once, month: 0}
+    - {name: mgmt time, family: hidden, amount: 50, timing: monthly}
+  benefit_lines:
+    - {name: y, kind: direct, amount: 2000, timing: once, month: 1}
+    - {name: brand, kind: indirect, amount: 70, timing: monthly}
+""",
+            h=12,
+        )
+    )
+    assert res.metrics.total_cost[0] == 1000
+    assert res.metrics.total_benefit[0] == 2000
+    hidden = res.cases["proposal"].hidden_excluded.sum()
+    assert hidden == 600
+    frame = res.cashflow_frame()
+    assert set(frame[~frame.included].line) == {"mgmt time", "brand"}
+
+
+def test_baseline_comparison_operating_savings_count_as_benefit() -> None:
+    """Net = baseline cost - proposal cost; ROI cost = new capital, benefit = op. savings."""
+    res = evaluate(
+        scen(
+            """baseline:
+  cost_lines: [{name: old platform, family: operating, amount: 1000, timing: monthly}]
+proposal:
+  cost_lines:
+    - {name: migration, family: initial, amount: 6000, timing: once, month: 0}
+    - {name: new platform, family: operating, amount: 400, timing: monthly}
+""",
+            h=24,
+        )
+    )
+    assert res.metrics.net[0] == pytest.approx(24 * 600 - 6000)
+    assert res.metrics.total_cost[0] == pytest.approx(6000)
+    assert res.metrics.total_benefit[0] == pytest.approx(24 * 600)
+    assert res.metrics.roi_pct[0] == pytest.approx((14400 - 6000) / 6000 * 100)
+    assert res.metrics.payback_months[0] == pytest.approx(10.0)
+
+
+def test_roi_not_defined_when_nothing_is_invested() -> None:
+    res = evaluate(
+        scen(
+            """proposal:
+  benefit_lines: [{name: y, kind: direct, amount: 10, timing: monthly}]
+""",
+            h=6,
+        )
+    )
+    assert not res.metrics.roi_defined[0]
+    assert math.isnan(res.metrics.roi_pct[0])
+    s = res.summary()
+    assert s["roi_pct"] is None and "not defined" in s["roi_note"]
+
+
+def test_levers_ramp_linearly_and_drive_costs() -> None:
+    res = evaluate(
+        scen(
+            """channels: [{name: calls, kind: voice_inbound, per_month: 1000, aht_s: 60}]
+proposal:
+  levers: [{name: ivr, channel: calls, volume_factor: 0.8, start_month: 3, ramp_months: 4}]
+  cost_lines: [{name: per call, family: operating, amount: 1, timing: per_unit,
+                driver: inbound_calls}]
+""",
+            h=12,
+        )
+    )
+    vol = res.cases["proposal"].volumes["calls"][0]
+    # months 1-2 full; month 3 = 1/4 of the cut, month 6 the full cut of 20 %.
+    np.testing.assert_allclose(vol[1:8], [1000, 1000, 950, 900, 850, 800, 800])
+    cost = res.cashflow_frame().query("line == 'per call'").amount.to_numpy()
+    np.testing.assert_allclose(cost, vol)
+
+
+def test_unit_costs_voice_only_is_total_over_calls() -> None:
+    """D2.1: cost per inbound call = total cost of handling calls / calls handled."""
+    res = evaluate(
+        scen(
+            """unit_cost_basis: operating
+channels: [{name: calls, kind: voice_inbound, per_month: 2000, aht_s: 180}]
+proposal:
+  cost_lines:
+    - {name: agents, family: operating, amount: 7000, timing: monthly}
+    - {name: telecom, family: operating, amount: 0.02, timing: per_unit, driver: minutes}
+    - {name: capex, family: initial, amount: 1200, timing: once, month: 0}
+""",
+            h=12,
+        )
+    )
+    total = 12 * 7000 + 0.02 * 2000 * 3 * 12
+    assert res.unit_costs.horizon["cost_per_inbound_call"] == pytest.approx(total / 24000)
+    assert res.unit_costs.horizon["cost_per_minute"] == pytest.approx(total / (24000 * 3))
+    q = res.unit_costs.table.query("case == 'proposal' and period == 'quarter'")
+    assert len(q) == 4
+    assert q.cost_per_inbound_call.tolist() == pytest.approx([total / 24000] * 4)
+
+
+def test_unit_costs_fully_loaded_spread_initial_and_allocate_by_minutes() -> None:
+    res = evaluate(
+        scen(
+            """channels:
+  - {name: calls, kind: voice_inbound, per_month: 1000, aht_s: 300}
+  - {name: mails, kind: email, per_month: 1000, aht_s: 100}
+proposal:
+  cost_lines:
+    - {name: ops, family: operating, amount: 8000, timing: monthly}
+    - {name: capex, family: initial, amount: 12000, timing: once, month: 0}
+""",
+            h=12,
+        )
+    )
+    monthly_cost = 8000 + 12000 / 12
+    share_voice = 300 / 400
+    assert res.unit_costs.horizon["cost_per_inbound_call"] == pytest.approx(
+        monthly_cost * share_voice / 1000
+    )
+    assert res.unit_costs.horizon["cost_per_contact"] == pytest.approx(monthly_cost / 2000)
+
+
+def test_benchmark_position_in_band() -> None:
+    res = evaluate(
+        scen(
+            """channels: [{name: calls, kind: voice_inbound, per_month: 1000, aht_s: 180}]
+benchmark: liveagent-cost-per-call
+proposal:
+  cost_lines: [{name: ops, family: operating, amount: 6000, timing: monthly}]
+""",
+            h=12,
+        )
+    )
+    b = res.benchmark
+    assert b is not None
+    assert b["value"] == pytest.approx(6.0)
+    assert b["position"] == "above"
+    assert b["fraction"] == pytest.approx((6.0 - 2.70) / (5.60 - 2.70))
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize(
+    "name", ["cny-inhouse-build.yaml", "usd-onprem-to-cloud.yaml", "eur-omnichannel-chat.yaml"]
+)
+def test_business_case_examples_evaluate(name: str) -> None:
+    from ccecon.scenario.load import load_scenario
+
+    res = evaluate(load_scenario(EXAMPLES / name))
+    assert np.isfinite(res.metrics.npv[0])
+    assert res.metrics.roi_defined[0]
+    assert res.unit_costs.horizon["cost_per_inbound_call"] > 0

@@ -1,0 +1,82 @@
+"""Hypothesis strategies shared by the test suite (ARCHITECTURE principle 6).
+
+Each area appends its own section; keep sections independent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+# --------------------------------------------------------------------------- scenarios
+amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+HORIZON = 24
+
+
+@st.composite
+def cost_lines(draw: st.DrawFn, family: str | None = None) -> dict[str, Any]:
+    """A valid cost line dict of any timing (drivers: minutes, seats)."""
+    fam = family or draw(st.sampled_from(["initial", "operating", "hidden"]))
+    timing = draw(st.sampled_from(["once", "monthly", "yearly", "per_unit"]))
+    line: dict[str, Any] = {
+        "name": draw(st.text(min_size=1, max_size=12)),
+        "family": fam,
+        "amount": draw(amounts),
+        "timing": timing,
+        "growth": draw(st.floats(min_value=-0.5, max_value=1.0)),
+        "risk": draw(st.floats(min_value=0, max_value=50)),
+    }
+    if fam == "hidden":
+        line["include"] = draw(st.booleans())
+    if timing == "once":
+        line["month"] = draw(st.integers(0, HORIZON))
+    else:
+        start = draw(st.integers(1, HORIZON))
+        line["start_month"] = start
+        if draw(st.booleans()):
+            line["end_month"] = draw(st.integers(start, HORIZON))
+    if timing == "per_unit":
+        line["driver"] = draw(st.sampled_from(["minutes", "seats", "inbound_calls"]))
+    return line
+
+
+@st.composite
+def benefit_lines(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid benefit line dict (non-negative amounts)."""
+    line = draw(cost_lines(family="operating"))
+    line.pop("family")
+    line["kind"] = draw(st.sampled_from(["direct", "indirect"]))
+    if line["kind"] == "indirect":
+        line["include"] = draw(st.booleans())
+    return line
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, baseline: bool | None = None) -> dict[str, Any]:
+    """A valid scenario document (as a dict) with random lines, channels and cases."""
+    doc: dict[str, Any] = {
+        "name": draw(st.text(min_size=1, max_size=20)),
+        "currency": draw(st.sampled_from(["CNY", "USD", "EUR"])),
+        "locale": draw(st.sampled_from(["en", "zh"])),
+        "start": f"{draw(st.integers(2000, 2090))}-{draw(st.integers(1, 12)):02d}",
+        "horizon_months": HORIZON,
+        "discount_rate": draw(st.floats(min_value=0, max_value=0.5)),
+        "discounting": draw(st.sampled_from(["monthly", "yearly_tei"])),
+        "channels": [
+            {
+                "name": "inbound_calls",
+                "kind": "voice_inbound",
+                "per_month": draw(st.floats(min_value=0, max_value=1e5)),
+                "aht_s": draw(st.floats(min_value=1, max_value=1200)),
+            }
+        ],
+        "drivers": {"seats": draw(st.floats(min_value=0, max_value=500))},
+        "proposal": {
+            "cost_lines": draw(st.lists(cost_lines(), max_size=5)),
+            "benefit_lines": draw(st.lists(benefit_lines(), max_size=4)),
+        },
+    }
+    if baseline if baseline is not None else draw(st.booleans()):
+        doc["baseline"] = {"cost_lines": draw(st.lists(cost_lines(), max_size=4))}
+    return doc
