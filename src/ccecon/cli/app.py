@@ -41,6 +41,9 @@ def _register() -> None:
     from ccecon.cli import business
 
     business.register(app)
+    from ccecon.cli import uncertainty
+
+    uncertainty.register(app)
 
 
 _register()

@@ -268,6 +268,8 @@ def realize(model: Any, values: Mapping[str, npt.ArrayLike | float]) -> Any:
     pydantic.BaseModel
         A new tree of the same type (the input is not changed). Copies are made with
         ``model_copy(update=...)``, i.e. without re-validation, so fields may hold arrays.
+        A top-level ``correlations`` field is emptied in the copy (it has no distribution
+        left to correlate).
 
     Raises
     ------
@@ -276,6 +278,10 @@ def realize(model: Any, values: Mapping[str, npt.ArrayLike | float]) -> Any:
     """
     used: set[str] = set()
     out = _realize(model, "", values, used)
+    if isinstance(out, BaseModel) and getattr(out, "correlations", None):
+        # The copy holds no distribution any more, so correlations between them are moot;
+        # dropping them lets the engine evaluate the copy as it is.
+        out = out.model_copy(update={"correlations": []})
     unknown = sorted(set(values) - used)
     if unknown:
         raise InputError(

@@ -1,0 +1,323 @@
+"""Uncertainty commands: ``simulate`` (Monte Carlo) and ``sensitivity`` (tornado, Sobol').
+
+Only typer and the standard library are imported at module level; numpy, the engine and
+rich are imported inside the commands so that ``ccecon --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ccecon.cli.output import Format, user_errors
+
+if TYPE_CHECKING:
+    from ccecon.scenario.schema import Scenario
+    from ccecon.uncertainty.montecarlo import Histogram, Simulation
+    from ccecon.uncertainty.sensitivity import SobolIndices, Tornado
+
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).", show_default=False)]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", "-s", help="Seed of the random generator (same seed, same output).")
+]
+
+BAR = "█"
+BAR_WIDTH = 40
+
+
+def _load(file: Path) -> Scenario:
+    """Load a scenario and check its correlations up front, naming the file on error."""
+    from ccecon.errors import InputError
+    from ccecon.scenario.load import load_scenario
+    from ccecon.uncertainty.sampling import check_correlations
+
+    scenario = load_scenario(file)
+    try:
+        check_correlations(scenario, getattr(scenario, "correlations", None))
+    except InputError as exc:
+        raise InputError(exc.message, file=str(file), field=exc.field, value=exc.value) from None
+    return scenario
+
+
+def _parse_percentiles(text: str) -> list[float]:
+    from ccecon.errors import InputError
+
+    try:
+        values = [float(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise InputError(
+            "expected comma-separated numbers such as 5,10,50,90,95",
+            field="--percentiles",
+            value=text,
+        ) from None
+    if not values or any(not 0 <= p <= 100 for p in values):
+        raise InputError(
+            "percentiles must lie between 0 and 100", field="--percentiles", value=text
+        )
+    return values
+
+
+def histogram_lines(hist: Histogram, currency: str, width: int = BAR_WIDTH) -> list[str]:
+    """A text histogram: one line per bin, ``low .. high | bars count``."""
+    from ccecon.cli.output import fmt_number
+
+    if hist.counts.size == 0:
+        return ["(no finite values)"]
+    top = max(int(hist.counts.max()), 1)
+    labels = [
+        f"{fmt_number(float(lo), 0)} .. {fmt_number(float(hi), 0)}"
+        for lo, hi in zip(hist.edges[:-1], hist.edges[1:], strict=True)
+    ]
+    pad = max(len(s) for s in labels)
+    lines = []
+    for label, c in zip(labels, hist.counts, strict=True):
+        bar = BAR * round(width * int(c) / top)
+        lines.append(f"{label.rjust(pad)} | {bar} {int(c)}")
+    if hist.below or hist.above:
+        lines.append(
+            f"(outside the range shown: {hist.below} draws below, {hist.above} above; {currency})"
+        )
+    return lines
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """Rows of a DataFrame as dicts with string keys."""
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
+def _simulation_csv_rows(sim: Simulation) -> list[dict[str, Any]]:
+    rows = _records(sim.to_frame())
+    for name, p in sim.probabilities.items():
+        rows.append(
+            {
+                "view": "probability",
+                "metric": name,
+                "mean": p,
+                "se_mean": sim.probability_se[name],
+                "n": sim.draws,
+            }
+        )
+    return rows
+
+
+def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
+    from ccecon.cli.output import emit, fmt_number, print_table
+
+    if fmt == Format.json:
+        emit(fmt, rows=[], data={"seed": seed, **sim.to_dict()})
+        return
+    if fmt == Format.csv:
+        emit(fmt, rows=_simulation_csv_rows(sim))
+        return
+
+    def table() -> None:
+        from rich.console import Console
+
+        console = Console()
+        console.print(
+            f"[bold]{sim.scenario}[/bold]  ({sim.currency}, {sim.draws:,} draws, seed {seed},"
+            f" {len(sim.inputs)} uncertain inputs)"
+        )
+        print_table(
+            sim.table_rows(),
+            title="Monte Carlo: percentiles (base case and TEI risk-adjusted base case beside)",
+        )
+        prob_rows = [
+            {"probability": k.replace("_", " "), "value": v, "± SE": sim.probability_se[k]}
+            for k, v in sim.probabilities.items()
+        ]
+        print_table(prob_rows, title="Probabilities", digits=4)
+        console.print(f"\nNPV ({sim.currency}), {sim.draws:,} draws:")
+        for line in histogram_lines(sim.histogram, sim.currency):
+            console.print(line, highlight=False)
+        npv = sim.summary("npv")
+        console.print(
+            f"\nP(NPV > 0) = {fmt_number(sim.probabilities['npv_positive'] * 100, 1)} %;"
+            f" mean NPV {fmt_number(npv.mean, 0)} ± {fmt_number(npv.se_mean, 0)} (standard"
+            " error: more draws shrink it as 1/sqrt(draws))."
+        )
+
+    emit(fmt, rows=sim.table_rows(), table=table)
+
+
+def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str) -> None:
+    from ccecon.cli.output import emit, fmt_number, print_table
+
+    data: dict[str, Any] = {"tornado": tor.to_dict()}
+    if sob is not None:
+        data["sobol"] = sob.to_dict()
+    rows = _records(tor.to_frame())
+    if fmt != Format.table:
+        emit(fmt, rows=rows, data=data)
+        return
+
+    def table() -> None:
+        from rich.console import Console
+
+        console = Console()
+        console.print(
+            f"[bold]Tornado of {tor.metric}[/bold]: each input at its P{tor.low_pct:g} and"
+            f" P{tor.high_pct:g}, the others at their base case; base {tor.metric} ="
+            f" {fmt_number(tor.base)}"
+        )
+        top = max((b.swing for b in tor.bars if b.swing == b.swing), default=0.0) or 1.0
+        show = []
+        for i, b in enumerate(tor.bars):
+            swing = b.swing
+            bar = BAR * round(BAR_WIDTH * swing / top) if swing == swing else "(undefined)"
+            show.append(
+                {
+                    "#": i + 1,
+                    "input": b.label,
+                    "low": b.input_low,
+                    "high": b.input_high,
+                    f"{tor.metric} at low": b.output_low,
+                    f"{tor.metric} at high": b.output_high,
+                    "swing": swing,
+                    "": bar,
+                }
+            )
+        print_table(show, title=f"One-at-a-time sensitivity ({currency})")
+        if sob is not None:
+            srows = [
+                {
+                    "input": r["label"],
+                    "S1": r["S1"],
+                    "± S1": r["S1_conf"],
+                    "ST": r["ST"],
+                    "± ST": r["ST_conf"],
+                    "interactions (ST-S1)": r["interactions"],
+                }
+                for r in _records(sob.to_frame())
+            ]
+            print_table(
+                srows,
+                title=f"Sobol' indices of {sob.metric} (n = {sob.n},"
+                f" {sob.evaluations:,} engine rows)",
+                digits=3,
+            )
+            if sob.note:
+                console.print(f"Note: {sob.note}.")
+
+    emit(fmt, rows=rows, table=table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate`` and ``sensitivity`` to ``app``."""
+
+    @app.command()
+    def simulate(
+        file: FileArg,
+        draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 10_000,
+        seed: SeedOpt = 0,
+        fmt: FormatOpt = Format.table,
+        draws_out: Annotated[
+            Path | None,
+            typer.Option("--draws-out", help="Write every draw (inputs, metrics) to Parquet."),
+        ] = None,
+        percentiles: Annotated[
+            str, typer.Option("--percentiles", help="Percentiles to report, comma-separated.")
+        ] = "5,10,25,50,75,90,95",
+        chunk: Annotated[
+            int, typer.Option("--chunk", help="Draws per engine call (memory bound).")
+        ] = 20_000,
+    ) -> None:
+        """Monte Carlo: percentiles of NPV, ROI, payback, cost per call; P(NPV > 0)."""
+        with user_errors():
+            import numpy as np
+
+            from ccecon.errors import InputError
+            from ccecon.uncertainty.montecarlo import simulate as run
+
+            if draws < 1:
+                raise InputError("expected at least 1 draw", field="--draws", value=draws)
+            if chunk < 1:
+                raise InputError("expected a chunk of at least 1", field="--chunk", value=chunk)
+            pcts = _parse_percentiles(percentiles)
+            scenario = _load(file)
+            rng = np.random.default_rng(seed)
+            if fmt == Format.table:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+
+                with Progress(
+                    TextColumn("simulating"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                    transient=True,
+                ) as bar:
+                    task = bar.add_task("draws", total=draws)
+                    sim = run(
+                        scenario,
+                        draws,
+                        rng,
+                        chunk=chunk,
+                        percentiles=pcts,
+                        keep_draws=draws_out is not None,
+                        progress=lambda done: bar.update(task, completed=done),
+                    )
+            else:
+                sim = run(
+                    scenario,
+                    draws,
+                    rng,
+                    chunk=chunk,
+                    percentiles=pcts,
+                    keep_draws=draws_out is not None,
+                )
+            _render_simulation(sim, fmt, seed)
+            if draws_out is not None and sim.draws_frame is not None:
+                draws_out.parent.mkdir(parents=True, exist_ok=True)
+                sim.draws_frame.to_parquet(draws_out, index=False)
+                typer.echo(f"wrote {sim.draws:,} draws to {draws_out}", err=True)
+
+    @app.command()
+    def sensitivity(
+        file: FileArg,
+        metric: Annotated[
+            str, typer.Option("--metric", "-m", help="npv, roi_pct, payback_months, net, ...")
+        ] = "npv",
+        low: Annotated[float, typer.Option("--low", help="Low setting percentile.")] = 10.0,
+        high: Annotated[float, typer.Option("--high", help="High setting percentile.")] = 90.0,
+        sobol_n: Annotated[
+            int,
+            typer.Option("--sobol", help="Also Sobol' indices with this base sample (0 = off)."),
+        ] = 0,
+        seed: SeedOpt = 0,
+        risk_adjusted: Annotated[
+            bool, typer.Option("--risk-adjusted", help="Use the TEI risk-adjusted metric.")
+        ] = False,
+        fmt: FormatOpt = Format.table,
+    ) -> None:
+        """Tornado: each uncertain input at its low and high, ranked by swing (and Sobol')."""
+        with user_errors():
+            import numpy as np
+
+            from ccecon.errors import InputError
+            from ccecon.uncertainty.sensitivity import sobol, tornado
+
+            if sobol_n < 0:
+                raise InputError(
+                    "expected 0 (off) or a positive sample size", field="--sobol", value=sobol_n
+                )
+            scenario = _load(file)
+            tor = tornado(scenario, metric, low_pct=low, high_pct=high, risk_adjusted=risk_adjusted)
+            sob = None
+            if sobol_n:
+                sob = sobol(
+                    scenario,
+                    np.random.default_rng(seed),
+                    metric,
+                    n=sobol_n,
+                    risk_adjusted=risk_adjusted,
+                )
+            _render_tornado(tor, sob, fmt, scenario.currency)
