@@ -389,6 +389,29 @@ def _option_costs(result: Any) -> Mapping[str, Array]:
     return {str(k): np.asarray(v, dtype=float).reshape(-1) for k, v in costs.items()}
 
 
+def cheapest_probabilities(costs: Mapping[str, npt.ArrayLike]) -> dict[str, float]:
+    """Probability that each option has the lowest cost, over draws (ties share the win).
+
+    Parameters
+    ----------
+    costs : mapping of str to array_like
+        Option name -> total cost per draw (same number of draws each).
+
+    Returns
+    -------
+    dict of str to float
+        Summing to 1 (empty when there is no option).
+    """
+    if not costs:
+        return {}
+    names = list(costs)
+    c = np.stack([np.asarray(costs[o], dtype=float).reshape(-1) for o in names])
+    best = c.min(axis=0)
+    wins = c == best
+    share = wins / wins.sum(axis=0)
+    return {o: float(share[i].mean()) for i, o in enumerate(names)}
+
+
 def run_chunks(
     scenario: Any,
     draws: int,
@@ -544,18 +567,11 @@ def simulate(
     defined = ~np.isnan(roi)
     prob("roi_positive", roi[defined] > 0, int(defined.sum()))
 
-    option_names = [k.split(":", 1)[1] for k in extra if k.startswith("option:")]
-    options: list[Summary] = []
-    if option_names:
-        costs = np.stack([extra[f"option:{o}"] for o in option_names])
-        best = costs.min(axis=0)
-        ties = (costs == best).sum(axis=0)
-        for i, o in enumerate(option_names):
-            options.append(summarize(costs[i], o, "currency", pcts))
-            share = np.where(costs[i] == best, 1.0 / ties, 0.0)
-            p = float(share.mean())
-            probs[f"cheapest_{o}"] = p
-            ses[f"cheapest_{o}"] = math.sqrt(p * (1 - p) / draws)
+    option_costs = {k.split(":", 1)[1]: v for k, v in extra.items() if k.startswith("option:")}
+    options = [summarize(v, o, "currency", pcts) for o, v in option_costs.items()]
+    for o, p in cheapest_probabilities(option_costs).items():
+        probs[f"cheapest_{o}"] = p
+        ses[f"cheapest_{o}"] = math.sqrt(p * (1 - p) / draws)
 
     frame = None
     if keep_draws:
