@@ -456,7 +456,18 @@ def realize_scenario(
     from ccecon.uncertainty import sampling
 
     if draws is None:
-        return sampling.realize(scenario, {}), 1
+        realized = sampling.realize(scenario, {})
+        sizes = {int(np.size(v)) for v in sampling.numeric_inputs(realized).values()}
+        n = max(sizes, default=1)
+        if sizes - {1, n}:
+            from ccecon.errors import InputError
+
+            raise InputError(
+                "inputs hold arrays of draws of different lengths; give every uncertain"
+                " input the same number of draws",
+                value=sorted(sizes),
+            )
+        return realized, n
     if draws < 1:
         from ccecon.errors import InputError
 
@@ -481,8 +492,9 @@ def evaluate(
     scenario : Scenario
         A validated scenario (see :func:`ccecon.scenario.load.load_scenario`).
     draws : int, optional
-        None for the deterministic base case (each distribution at its base-case value);
-        N for a Monte Carlo run of N draws of every uncertain input.
+        None for the deterministic base case (each distribution at its base-case value; a
+        scenario already realized with arrays of draws keeps them); N for a Monte Carlo run
+        of N draws of every uncertain input.
     rng : numpy.random.Generator, optional
         Required when ``draws`` is given; randomness is never global.
 

@@ -78,7 +78,8 @@ def _cost_basis(scenario: Scenario, flows: CaseFlows) -> Array:
 
 def _ratio(num: Array, den: Array) -> Array:
     out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
-    np.divide(num, den, out=out, where=den > 0)
+    with np.errstate(over="ignore"):
+        np.divide(num, den, out=out, where=den > 0)
     return out
 
 

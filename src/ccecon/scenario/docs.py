@@ -37,8 +37,10 @@ def _type_name(annotation: Any) -> str:
         ("NoneType", "none"),
     ):
         text = text.replace(old, new)
-    if "Distribution" in text or "Triangular" in text:
-        text = "number or distribution"
+    import re
+
+    text = re.sub(r"\b(NonNegNum|Num)\b", "number or distribution", text)
+    text = re.sub(r"\bFraction\b", "share 0-1 or distribution", text)
     return text.replace("|", "or")
 
 
