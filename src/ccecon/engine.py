@@ -12,10 +12,11 @@ Conventions
   given): ``net = (benefits_proposal - benefits_baseline) - (costs_proposal - costs_baseline)``
   using included lines only (hidden costs and indirect benefits count when ``include: true``).
 * **ROI** (DOMAIN D1.1) ``= (B - C) / C x 100`` over the horizon, where ``C`` is the cost of
-  the change: the difference in initial and included hidden costs plus any *increase* in
-  operating cost, and ``B`` the benefit: the difference in included benefits plus any
-  *decrease* in operating cost (operating savings count as benefit). Without a baseline this
-  is total benefit against total cost. When ``C <= 0`` (nothing is invested) ROI is not
+  the change: the proposal's initial and included hidden costs plus any *increase* in
+  operating cost; and ``B`` its benefit: the increase in included benefits, the baseline's
+  initial and hidden costs avoided, and any *decrease* in operating cost (cost avoidance and
+  savings count as benefits, as in TEI). Without a baseline this is total benefit against
+  total cost. When ``C <= 0`` (nothing is invested) ROI is not
   defined: the value is NaN and ``roi_defined`` is False, and every renderer says so.
 * **NPV** at the scenario's annual rate: ``monthly`` discounting uses the equivalent monthly
   rate ``(1 + r) ** (1/12) - 1`` with month 0 undiscounted; ``yearly_tei`` sums months by
@@ -242,20 +243,32 @@ def _broadcast(a: Array, n: int) -> Array:
 
 def _metrics(
     scenario: Scenario,
-    d_benefit: Array,
-    d_initial: Array,
-    d_operating: Array,
-    d_hidden: Array,
+    prop: tuple[Array, Array, Array, Array],
+    base: tuple[Array, Array, Array, Array] | None,
     n: int,
 ) -> tuple[Metrics, Array]:
+    """Metrics of the proposal against the baseline.
+
+    ``prop`` and ``base`` are (benefits, initial, operating, hidden) monthly flows.
+    """
     from ccecon.finance import returns
 
-    net = _broadcast(d_benefit - d_initial - d_operating - d_hidden, n)
-    s_ben = _broadcast(d_benefit, n).sum(axis=1)
-    s_op = _broadcast(d_operating, n).sum(axis=1)
-    s_cap = _broadcast(d_initial + d_hidden, n).sum(axis=1)
-    benefit = s_ben + np.maximum(0.0, -s_op)
-    cost = s_cap + np.maximum(0.0, s_op)
+    def total(a: Array) -> Array:
+        return _broadcast(a, n).sum(axis=1)
+
+    zero: tuple[Array, ...] = tuple(np.zeros((1, p.shape[-1])) for p in prop)
+    b = base if base is not None else zero
+    net = _broadcast(
+        (prop[0] - b[0]) - (prop[1] - b[1]) - (prop[2] - b[2]) - (prop[3] - b[3]), n
+    )
+    d_op = total(prop[2]) - total(b[2])
+    # Cost of the change: the proposal's capital and hidden costs, plus any rise in operating
+    # cost. Benefit: the rise in benefits, the baseline's capital and hidden costs avoided,
+    # and any fall in operating cost (cost avoidance and savings are benefits, as in TEI).
+    cost = total(prop[1]) + total(prop[3]) + np.maximum(0.0, d_op)
+    benefit = (
+        total(prop[0]) - total(b[0]) + total(b[1]) + total(b[3]) + np.maximum(0.0, -d_op)
+    )
     defined = cost > 0
     roi = np.full(n, np.nan)
     np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
@@ -525,26 +538,18 @@ def evaluate(
     prop = flows["proposal"]
     base = flows.get("baseline")
 
-    def diff(attr: str) -> Array:
-        a: Array = getattr(prop, attr)
-        return a - getattr(base, attr) if base is not None else a
+    def parts(case: CaseFlows | None, adjusted: bool) -> tuple[Array, Array, Array, Array] | None:
+        if case is None:
+            return None
+        if adjusted:
+            return (case.adj_benefits, case.adj_initial, case.adj_operating,
+                    case.adj_hidden_included)
+        return (case.benefits, case.initial, case.operating, case.hidden_included)
 
-    metrics, net = _metrics(
-        realized,
-        diff("benefits"),
-        diff("initial"),
-        diff("operating"),
-        diff("hidden_included"),
-        n,
-    )
+    metrics, net = _metrics(realized, parts(prop, False), parts(base, False), n)  # type: ignore[arg-type]
     # Risk-adjusted view: each cost line raised and each benefit line cut by its risk (TEI).
     risk_adjusted, net_adj = _metrics(
-        realized,
-        diff("adj_benefits"),
-        diff("adj_initial"),
-        diff("adj_operating"),
-        diff("adj_hidden_included"),
-        n,
+        realized, parts(prop, True), parts(base, True), n  # type: ignore[arg-type]
     )
 
     labels = ("M0 (signing)",) + tuple(

@@ -300,3 +300,20 @@ def test_business_case_examples_evaluate(name: str) -> None:
     assert np.isfinite(res.metrics.npv[0])
     assert res.metrics.roi_defined[0]
     assert res.unit_costs.horizon["cost_per_inbound_call"] > 0
+
+
+def test_avoided_baseline_capital_counts_as_benefit_not_negative_cost() -> None:
+    res = evaluate(
+        scen(
+            """baseline:
+  cost_lines: [{name: server refresh, family: initial, amount: 5000, timing: once, month: 6}]
+proposal:
+  cost_lines: [{name: migration, family: initial, amount: 3000, timing: once, month: 0}]
+""",
+            h=12,
+        )
+    )
+    assert res.metrics.total_cost[0] == pytest.approx(3000)
+    assert res.metrics.total_benefit[0] == pytest.approx(5000)
+    assert res.metrics.roi_pct[0] == pytest.approx((5000 - 3000) / 3000 * 100)
+    assert res.metrics.net[0] == pytest.approx(2000)
