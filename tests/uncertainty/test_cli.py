@@ -102,7 +102,7 @@ def test_sensitivity_prints_the_tornado(small: Path) -> None:
     assert r.exit_code == 0, r.output
     out = r.stdout
     assert "Tornado" in out and "█" in out
-    assert out.index("(saving)") < out.index("(upsell)")  # wider range ranks first
+    assert out.index("saving: amount") < out.index("upsell: amount")  # wider range first
 
 
 def test_sensitivity_json_with_sobol(small: Path) -> None:

@@ -6,6 +6,7 @@ rich are imported inside the commands so that ``ccecon --help`` stays fast.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -83,6 +84,63 @@ def histogram_lines(hist: Histogram, currency: str, width: int = BAR_WIDTH) -> l
     return lines
 
 
+def _short(value: Any) -> str:
+    """Compact number for wide tables: 2.23M, 78.3k, 940, 0.95 (JSON keeps every digit)."""
+    from ccecon.cli.output import fmt_number
+
+    if isinstance(value, float) and math.isfinite(value):
+        a = abs(value)
+        if a >= 1e6:
+            return f"{value / 1e6:,.2f}M"
+        if a >= 1e4:
+            return f"{value / 1e3:,.1f}k"
+        if 0 < a < 1:
+            return f"{value:.3g}"
+        return fmt_number(value, 0 if a >= 100 else 2)
+    return fmt_number(value)
+
+
+def _fixed(value: Any, digits: int | None) -> str:
+    from ccecon.cli.output import fmt_number
+
+    return _short(value) if digits is None else fmt_number(value, digits)
+
+
+def _console() -> Any:
+    """A rich console; 120 columns when the output is not a terminal (files, pipes)."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
+    return console
+
+
+def _print_numbers(rows: list[dict[str, Any]], title: str, digits: int | None = None) -> None:
+    """A rich table with the first column left-aligned and numbers right-aligned."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    cols = list(rows[0]) if rows else []
+    for c in cols:
+        text = all(isinstance(r.get(c), str) for r in rows) and c not in {"#", ""}
+        table.add_column(c, justify="left" if text else "right")
+    for r in rows:
+        table.add_row(
+            *[r[c] if isinstance(r[c], str) else _fixed(r[c], digits) for i, c in enumerate(cols)]
+        )
+    _console().print(table)
+
+
+def _short_label(label: str, path: str) -> str:
+    """``Implementation and migration: amount`` from ``path (name)``; else the path."""
+    field = path.rsplit(".", 1)[-1]
+    if label.endswith(")") and " (" in label:
+        name = label[label.index(" (") + 2 : -1]
+        return f"{name}: {field}"
+    return path
+
+
 def _records(frame: Any) -> list[dict[str, Any]]:
     """Rows of a DataFrame as dicts with string keys."""
     return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
@@ -104,7 +162,7 @@ def _simulation_csv_rows(sim: Simulation) -> list[dict[str, Any]]:
 
 
 def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
-    from ccecon.cli.output import emit, fmt_number, print_table
+    from ccecon.cli.output import emit, fmt_number
 
     if fmt == Format.json:
         emit(fmt, rows=[], data={"seed": seed, **sim.to_dict()})
@@ -114,22 +172,21 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
         return
 
     def table() -> None:
-        from rich.console import Console
-
-        console = Console()
+        console = _console()
         console.print(
             f"[bold]{sim.scenario}[/bold]  ({sim.currency}, {sim.draws:,} draws, seed {seed},"
             f" {len(sim.inputs)} uncertain inputs)"
         )
-        print_table(
+        _print_numbers(
             sim.table_rows(),
-            title="Monte Carlo: percentiles (base case and TEI risk-adjusted base case beside)",
+            title="Monte Carlo percentiles, with the base case and the TEI risk-adjusted"
+            " base case beside",
         )
         prob_rows = [
             {"probability": k.replace("_", " "), "value": v, "± SE": sim.probability_se[k]}
             for k, v in sim.probabilities.items()
         ]
-        print_table(prob_rows, title="Probabilities", digits=4)
+        _print_numbers(prob_rows, title="Probabilities", digits=4)
         console.print(f"\nNPV ({sim.currency}), {sim.draws:,} draws:")
         for line in histogram_lines(sim.histogram, sim.currency):
             console.print(line, highlight=False)
@@ -144,7 +201,7 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
 
 
 def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str) -> None:
-    from ccecon.cli.output import emit, fmt_number, print_table
+    from ccecon.cli.output import emit, fmt_number
 
     data: dict[str, Any] = {"tornado": tor.to_dict()}
     if sob is not None:
@@ -155,9 +212,7 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
         return
 
     def table() -> None:
-        from rich.console import Console
-
-        console = Console()
+        console = _console()
         console.print(
             f"[bold]Tornado of {tor.metric}[/bold]: each input at its P{tor.low_pct:g} and"
             f" P{tor.high_pct:g}, the others at their base case; base {tor.metric} ="
@@ -167,24 +222,24 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
         show = []
         for i, b in enumerate(tor.bars):
             swing = b.swing
-            bar = BAR * round(BAR_WIDTH * swing / top) if swing == swing else "(undefined)"
+            width = BAR_WIDTH // 2
+            bar = BAR * round(width * swing / top) if swing == swing else "(undefined)"
             show.append(
                 {
-                    "#": i + 1,
-                    "input": b.label,
-                    "low": b.input_low,
-                    "high": b.input_high,
-                    f"{tor.metric} at low": b.output_low,
-                    f"{tor.metric} at high": b.output_high,
+                    "#": str(i + 1),
+                    "input": _short_label(b.label, b.path),
+                    "low .. high": f"{_short(b.input_low)} .. {_short(b.input_high)}",
+                    "at low": b.output_low,
+                    "at high": b.output_high,
                     "swing": swing,
                     "": bar,
                 }
             )
-        print_table(show, title=f"One-at-a-time sensitivity ({currency})")
+        _print_numbers(show, title=f"One-at-a-time sensitivity of {tor.metric} ({currency})")
         if sob is not None:
             srows = [
                 {
-                    "input": r["label"],
+                    "input": _short_label(r["label"], r["input"]),
                     "S1": r["S1"],
                     "± S1": r["S1_conf"],
                     "ST": r["ST"],
@@ -193,7 +248,7 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
                 }
                 for r in _records(sob.to_frame())
             ]
-            print_table(
+            _print_numbers(
                 srows,
                 title=f"Sobol' indices of {sob.metric} (n = {sob.n},"
                 f" {sob.evaluations:,} engine rows)",
@@ -220,7 +275,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         percentiles: Annotated[
             str, typer.Option("--percentiles", help="Percentiles to report, comma-separated.")
-        ] = "5,10,25,50,75,90,95",
+        ] = "10,50,90",
         chunk: Annotated[
             int, typer.Option("--chunk", help="Draws per engine call (memory bound).")
         ] = 20_000,

@@ -57,6 +57,19 @@ METRICS: tuple[tuple[str, str], ...] = (
 )
 """Metrics summarized per draw, with their unit (``currency`` = the scenario's)."""
 
+LABELS = {
+    "npv": "NPV",
+    "roi_pct": "ROI",
+    "irr_annual_pct": "IRR",
+    "payback_months": "payback",
+    "discounted_payback_months": "disc. payback",
+    "total_benefit": "benefit",
+    "total_cost": "cost",
+    "net": "net",
+    "cost_per_inbound_call": "cost/inbound call",
+}
+"""Short names for terminal tables."""
+
 
 def pct_key(p: float) -> str:
     """Key of a percentile: ``p10``, ``p50``, ``p2.5``."""
@@ -303,14 +316,17 @@ class Simulation:
             rows.append({"view": "option", "base_case": None, **s.to_dict()})
         return pd.DataFrame(rows)
 
+    def unit_of(self, summary: Summary) -> str:
+        """The unit with ``currency`` replaced by the scenario's code."""
+        return summary.unit.replace("currency", self.currency)
+
     def table_rows(self) -> list[dict[str, Any]]:
-        """Rows for the terminal: metric, base case, TEI risk-adjusted, mean, SE, P10-P90."""
+        """Rows for the terminal: metric (unit), base case, TEI risk-adjusted base case,
+        mean, its standard error and the percentiles."""
         rows: list[dict[str, Any]] = []
-        adj = {s.metric: s for s in self.risk_adjusted}
         for s in self.summaries:
             row: dict[str, Any] = {
-                "metric": s.metric,
-                "unit": self.currency if s.unit == "currency" else s.unit,
+                "metric": f"{LABELS.get(s.metric, s.metric)} ({self.unit_of(s)})",
                 "base case": self.base_case.get(s.metric),
                 "TEI risk-adj.": self.base_case_risk_adjusted.get(s.metric),
                 "mean": s.mean,
@@ -318,13 +334,10 @@ class Simulation:
             }
             for p in self.percentiles:
                 row[pct_key(p).upper()] = s.percentiles[pct_key(p)]
-            if s.metric in adj:
-                row["P50 risk-adj."] = adj[s.metric].percentiles.get("p50")
             rows.append(row)
         for s in self.options:
             row = {
-                "metric": f"option {s.metric}",
-                "unit": self.currency,
+                "metric": f"option {s.metric} ({self.currency})",
                 "base case": None,
                 "TEI risk-adj.": None,
                 "mean": s.mean,
