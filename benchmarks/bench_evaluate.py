@@ -34,7 +34,7 @@ def main() -> None:
         update={"horizon_months": args.months}
     )
     rng = np.random.default_rng(2026)
-    leaves = {p: v for p, v in numeric_inputs(scenario).items() if isinstance(v, (int, float))}
+    leaves = {p: v for p, v in numeric_inputs(scenario).items() if isinstance(v, float)}
     values = {p: float(v) * rng.uniform(0.9, 1.1, args.draws) for p, v in leaves.items()}
     times = []
     for _ in range(args.repeat):

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, line_amounts, plan_year
+from ccecon.costing.lines import col, growth_profile, line_amounts, plan_year, risk_factor
 from ccecon.costing.unit_costs import UnitCosts, benchmark_position, unit_costs
 from ccecon.scenario.schema import Case, ChannelKind, Family, Scenario
 from ccecon.units import annual_to_monthly_rate, month_label
@@ -113,7 +113,6 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
     ``<channel>.minutes``, ``<channel>.aht_s`` and the user drivers.
     """
     months = scenario.horizon_months
-    years = plan_year(months)[None, :]
     in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
     zero: Array = np.zeros((1, months + 1))
     volumes: dict[str, Array] = {}
@@ -122,7 +121,7 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
         for k in ("calls", "inbound_calls", "outbound_calls", "contacts", "minutes", "sales")
     }
     for ch in scenario.channels:
-        vol = col(ch.per_month) * np.power(1.0 + col(ch.growth), years) * in_plan
+        vol = col(ch.per_month) * (growth_profile(ch.growth, months) * in_plan)
         vol = vol * _lever_factor(case, ch.name, months, "volume_factor")
         aht = col(ch.aht_s) * _lever_factor(case, ch.name, months, "aht_factor")
         minutes = vol * aht / 60.0
@@ -163,7 +162,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             key = line.family.value
         fam[key] = fam[key] + amounts
         if included:
-            adj[key] = adj[key] + line_amounts(line, months, drivers, risk_sign=+1.0)
+            adj[key] = adj[key] + amounts * risk_factor(line, +1.0)
         lines.append((line.name, "cost", line.family.value, included, amounts.mean(axis=0)))
     for bline in case.benefit_lines:
         amounts = line_amounts(bline, months, drivers)
@@ -174,7 +173,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             key = "direct" if bline.kind == "direct" else "indirect_in"
         ben[key] = ben[key] + amounts
         if included:
-            adj_b = adj_b + line_amounts(bline, months, drivers, risk_sign=-1.0)
+            adj_b = adj_b + amounts * risk_factor(bline, -1.0)
         lines.append((bline.name, "benefit", bline.kind, included, amounts.mean(axis=0)))
     return CaseFlows(
         name=name,

@@ -42,8 +42,16 @@ def plan_year(months: int) -> npt.NDArray[np.int64]:
 
 
 def growth_profile(growth: Any, months: int) -> Array:
-    """``(1 + growth) ** plan_year`` for months 0..months, shape (draws or 1, months + 1)."""
-    return np.power(1.0 + col(growth), plan_year(months)[None, :])
+    """``(1 + growth) ** plan_year`` for months 0..months, shape (draws or 1, months + 1).
+
+    Powers are taken once per plan year and gathered to months (a horizon has few years).
+    """
+    g = col(growth)
+    years = plan_year(months)
+    if not np.any(g):
+        return np.ones((1, months + 1))
+    per_year = np.power(1.0 + g, np.arange(int(years.max()) + 1)[None, :])
+    return np.asarray(per_year[:, years], dtype=float)
 
 
 def active_mask(
@@ -102,7 +110,12 @@ def line_amounts(
         start_month=line.start_month,
         end_month=line.end_month,
     )
-    out = base * growth_profile(line.growth, months) * mask
+    profile = growth_profile(line.growth, months) * mask  # small unless growth is drawn
     if line.timing == Timing.per_unit:
-        out = out * drivers[line.driver]
-    return np.asarray(out, dtype=float)
+        profile = profile * drivers[line.driver]
+    return np.asarray(base * profile, dtype=float)
+
+
+def risk_factor(line: Any, risk_sign: float) -> Array:
+    """Column of ``1 + risk_sign x risk / 100``: the TEI adjustment of one line's amounts."""
+    return 1.0 + risk_sign * col(line.risk) / 100.0

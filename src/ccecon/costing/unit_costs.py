@@ -47,9 +47,9 @@ class UnitCosts:
     ----------
     table : DataFrame
         One row per case and period (month, quarter, year): sums (cost, contacts,
-        inbound_calls, minutes, sales) and ratios; means over draws.
+        inbound_calls, minutes) and ratios (of the sums' means over draws).
     horizon : dict
-        The proposal's unit costs over the whole horizon (means over draws); keys
+        The proposal's unit costs over the whole horizon (ratios of mean sums); keys
         ``cost_per_contact``, ``cost_per_inbound_call``, ``cost_per_minute``,
         ``cost_per_sale`` (absent when their denominator is zero), and the baseline's
         with a ``baseline_`` prefix.
@@ -122,44 +122,56 @@ def _ratios(s: Mapping[str, Array]) -> dict[str, Array]:
     }
 
 
+def _by_period(a: Array, size: int) -> Array:
+    """Sum months 1..T of ``a`` (rows x (T + 1)) into periods of ``size`` months."""
+    months = a.shape[1] - 1
+    count = -(-months // size)
+    padded = np.zeros((a.shape[0], count * size))
+    padded[:, :months] = a[:, 1:]
+    return padded.reshape(a.shape[0], count, size).sum(axis=2)
+
+
 def unit_costs(scenario: Scenario, flows: Mapping[str, CaseFlows]) -> UnitCosts:
-    """Unit costs of each case by month, quarter, year, and over the horizon."""
+    """Unit costs of each case by month, quarter, year, and over the horizon.
+
+    With draws, the tables hold ratios of the mean sums over draws (additive, so periods
+    merge exactly); the proposal's horizon cost per inbound call is also kept per draw.
+    """
     months = scenario.horizon_months
     rows: list[dict[str, Any]] = []
     horizon: dict[str, float] = {}
     cpc_draws: Array | None = None
     for name, fl in flows.items():
         sums = _case_sums(scenario, fl)
-        # Sums per draw over months 1..horizon, grouped by period.
+        mean_sums = {k: np.asarray(v, dtype=float).mean(axis=0, keepdims=True)
+                     for k, v in sums.items()}
         for period, size in PERIODS.items():
-            idx = (np.arange(1, months + 1) - 1) // size
-            count = int(idx.max()) + 1
-            grouped = {}
-            for key, arr in sums.items():
-                a = np.broadcast_to(arr, (arr.shape[0], months + 1))[:, 1:]
-                g = np.zeros((a.shape[0], count))
-                np.add.at(g, (slice(None), idx), a)
-                grouped[key] = g
+            grouped = {k: _by_period(v, size) for k, v in mean_sums.items()}
             ratios = _ratios(grouped)
-            for k in range(count):
-                row: dict[str, Any] = {"case": name, "period": period, "index": k + 1}
+            for k in range(grouped["cost"].shape[1]):
                 first = k * size + 1
                 last = min((k + 1) * size, months)
-                row["months"] = f"{first}-{last}" if first != last else str(first)
+                row: dict[str, Any] = {
+                    "case": name,
+                    "period": period,
+                    "index": k + 1,
+                    "months": f"{first}-{last}" if first != last else str(first),
+                }
                 for key in ("cost", "contacts", "inbound_calls", "minutes"):
-                    row[key] = float(grouped[key][:, k].mean())
+                    row[key] = float(grouped[key][0, k])
                 for key, arr in ratios.items():
-                    col = arr[:, k]
-                    row[key] = float(np.mean(col)) if np.all(np.isfinite(col)) else None
+                    value = float(arr[0, k])
+                    row[key] = value if np.isfinite(value) else None
                 rows.append(row)
-        totals = {k: np.broadcast_to(v, (v.shape[0], months + 1))[:, 1:].sum(axis=1)
-                  for k, v in sums.items()}
+        totals = {k: v[:, 1:].sum(axis=1) for k, v in mean_sums.items()}
         prefix = "" if name == "proposal" else f"{name}_"
         for key, arr in _ratios(totals).items():
             if np.all(np.isfinite(arr)):
-                horizon[prefix + key] = float(np.mean(arr))
+                horizon[prefix + key] = float(arr[0])
         if name == "proposal":
-            cpc = _ratios(totals)["cost_per_inbound_call"]
+            cost = np.asarray(sums["inbound_cost"], dtype=float)[:, 1:].sum(axis=1)
+            calls = np.asarray(sums["inbound_calls"], dtype=float)[:, 1:].sum(axis=1)
+            cpc = _ratio(cost, calls)
             cpc_draws = cpc if np.all(np.isfinite(cpc)) else None
     return UnitCosts(table=pd.DataFrame(rows), horizon=horizon,
                      cost_per_inbound_call_draws=cpc_draws)
