@@ -275,3 +275,18 @@ def test_ppf_is_monotone_and_stays_in_support(d: Any) -> None:
     assert np.all(x >= lo - tol) and np.all(x <= hi + tol)
     assert d.p10 <= d.p90
     assert lo - tol <= d.point <= hi + tol
+
+
+def test_scenario_checks_apply_to_a_range_as_a_whole() -> None:
+    # A growth range that dips below zero is a valid input (the loader's rule for growth is
+    # "above -1"); a parameter's name inside the range (`low`) must not be checked as if it
+    # were an amount. And a range of amounts that can go negative is refused.
+    text = _scenario("100").replace(
+        "horizon_months: 12",
+        "horizon_months: 12\nchannels:\n  - {name: c, kind: voice_inbound, per_month: 10,"
+        " aht_s: 60, growth: {dist: three_point, low: -0.05, likely: 0.02, high: 0.06}}",
+    )
+    sc = parse_scenario(text, "s.yaml")
+    assert sc.channels[0].growth.point == 0.02  # type: ignore[union-attr]
+    with pytest.raises(InputError, match="negative"):
+        parse_scenario(_scenario("{dist: uniform, min: -50, max: 100}"), "s.yaml")

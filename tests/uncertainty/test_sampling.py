@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from scipy import stats
 
@@ -12,6 +14,7 @@ from ccecon.scenario.types import Num
 from ccecon.uncertainty.sampling import (
     Correlation,
     draw_inputs,
+    numeric_inputs,
     realize,
     uncertain_inputs,
 )
@@ -183,3 +186,46 @@ def test_correlation_rho_outside_minus_one_one_is_a_validation_error() -> None:
 
     with pytest.raises(ValidationError):
         Correlation(a="x", b="y", rho=1.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    cuts=st.lists(st.integers(1, 200), min_size=1, max_size=5),
+    rho=st.floats(-0.95, 0.95),
+)
+def test_chunked_draws_equal_one_draw_for_any_chunking(
+    seed: int, cuts: list[int], rho: float
+) -> None:
+    corr = [Correlation(a="case.lines[1].amount", b="case.drivers.seats", rho=rho)]
+    whole = draw_inputs(model(), sum(cuts), np.random.default_rng(seed), corr)
+    rng = np.random.default_rng(seed)
+    parts = [draw_inputs(model(), n, rng, corr) for n in cuts]
+    for k, v in whole.items():
+        np.testing.assert_array_equal(v, np.concatenate([p[k] for p in parts]))
+        lo, hi = uncertain_inputs(model())[k].support
+        assert np.all((v >= lo) & (v <= hi))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["rate", "case.lines[1].amount", "case.drivers.seats", "case.lines[0].risk"]
+        ),
+        st.floats(-1e6, 1e6),
+        max_size=4,
+    )
+)
+def test_realize_sets_exactly_the_named_values_and_points_elsewhere(
+    values: dict[str, float],
+) -> None:
+    m = model()
+    before = m.model_dump()
+    r = realize(m, values)
+    assert m.model_dump() == before  # the input is never changed
+    leaves = dict(numeric_inputs(r))
+    for path, d in uncertain_inputs(m).items():
+        assert leaves[path] == values.get(path, d.point)
+    for path, v in values.items():
+        assert leaves[path] == v
