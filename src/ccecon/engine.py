@@ -488,7 +488,7 @@ def realize_scenario(
         from ccecon.errors import InputError
 
         raise InputError("a Monte Carlo run needs rng=np.random.default_rng(seed)", field="rng")
-    values = sampling.draw_inputs(scenario, draws, rng, getattr(scenario, "correlations", None))
+    values = sampling.draw_inputs(scenario, draws, rng, scenario.correlations or None)
     return sampling.realize(scenario, values), draws
 
 

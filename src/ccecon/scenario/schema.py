@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from ccecon.scenario.types import Num
+from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
 
 
@@ -278,6 +279,10 @@ class Scenario(_Model):
         None,
         description="Band for cost per call, or the key of a bundled benchmark.",
     )
+    correlations: list[Correlation] = Field(
+        default_factory=list,
+        description="Rank correlations between uncertain inputs, by field path (docs/uncertainty.md).",
+    )
     scorecard: Scorecard | None = None
     notes: str | None = None
 
@@ -313,6 +318,10 @@ class Scenario(_Model):
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValueError(f"channel names must be unique; repeated: {sorted(dup)}")
+        if self.correlations:
+            from ccecon.uncertainty.sampling import check_correlations
+
+            check_correlations(self, self.correlations)
         return self
 
     def cases(self) -> dict[str, Case]:
