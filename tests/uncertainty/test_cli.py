@@ -193,3 +193,16 @@ def test_sensitivity_unknown_metric_and_missing_file_exit_2(small: Path) -> None
     assert r.exit_code == 2 and "unknown metric" in r.stderr
     r = runner.invoke(app, ["simulate", str(small.parent / "nope.yaml")])
     assert r.exit_code == 2 and "not found" in r.stderr
+
+
+def test_evaluate_runs_the_uncertain_example_at_its_base_case() -> None:
+    # A scenario with ranges is still a scenario: `ccecon evaluate` shows its base case.
+    r = runner.invoke(app, ["evaluate", str(UNCERTAIN_EXAMPLE), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    from ccecon.engine import evaluate
+    from ccecon.scenario.load import load_scenario
+
+    base = evaluate(load_scenario(UNCERTAIN_EXAMPLE))
+    assert json.loads(r.stdout)["metrics"]["npv"] == pytest.approx(float(base.metrics.npv[0]))
+    t = runner.invoke(app, ["evaluate", str(UNCERTAIN_EXAMPLE)])
+    assert t.exit_code == 0, t.output
