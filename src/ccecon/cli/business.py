@@ -88,6 +88,8 @@ def _render(result: Result, fmt: Format) -> None:
 def _pct(value: Any) -> str:
     import numpy as np
 
+    if hasattr(value, "point"):  # a distribution: show its base-case value
+        return f"{float(value.point) * 100:g} % (base case of a range)"
     return f"{float(np.mean(value)) * 100:g} %"
 
 

@@ -161,12 +161,22 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(text, source=str(p))
 
 
+def _is_distribution(value: Any) -> bool:
+    return isinstance(value, BaseModel) and hasattr(value, "ppf")
+
+
 def _numbers(model: BaseModel, path: str) -> Iterator[tuple[str, str, Any]]:
-    """Yield (path, field name, value) of every plain numeric field, recursively."""
+    """Yield (path, field name, value) of every numeric field, recursively.
+
+    A distribution is yielded whole (not descended into): its own model checks its
+    parameters, and the caller checks its support against the field's bounds.
+    """
     for name in type(model).model_fields:
         value = getattr(model, name)
         here = f"{path}.{name}" if path else name
-        if isinstance(value, BaseModel):
+        if _is_distribution(value):
+            yield here, name, value
+        elif isinstance(value, BaseModel):
             yield from _numbers(value, here)
         elif isinstance(value, list):
             for i, item in enumerate(value):
@@ -174,7 +184,9 @@ def _numbers(model: BaseModel, path: str) -> Iterator[tuple[str, str, Any]]:
                     yield from _numbers(item, f"{here}[{i}]")
         elif isinstance(value, dict):
             for k, item in value.items():
-                if isinstance(item, (int, float)) and not isinstance(item, bool):
+                if _is_distribution(item) or (
+                    isinstance(item, (int, float)) and not isinstance(item, bool)
+                ):
                     yield f"{here}.{k}", name, item
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             yield here, name, value
@@ -206,8 +218,21 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     """
     import math
 
+    import numpy as np
+
     horizon = scenario.horizon_months
     for path, name, value in _numbers(scenario, ""):
+        if _is_distribution(value):
+            lowest = float(value.ppf(np.array([0.0]))[0])
+            if name in _NON_NEGATIVE and lowest < 0:
+                raise InputError(
+                    f"a range for a non-negative field must not reach below 0 (its minimum"
+                    f" is {lowest:g}); give the distribution a minimum of 0",
+                    file=source,
+                    field=path,
+                    value=value.model_dump(),
+                )
+            continue
         if not math.isfinite(value):
             raise InputError("expected a finite number", file=source, field=path, value=value)
         if name in _NON_NEGATIVE and value < 0:
