@@ -176,3 +176,22 @@ def test_bad_draws_and_chunk_raise_input_error() -> None:
         simulate(uniform_saving(), 0, np.random.default_rng(0))
     with pytest.raises(InputError, match="chunk"):
         simulate(uniform_saving(), 10, np.random.default_rng(0), chunk=0)
+
+
+@pytest.mark.slow
+def test_one_million_draws_run_in_bounded_memory() -> None:
+    # Chunked: memory grows with draws x metrics (about 16 arrays of 8 bytes a draw, plus
+    # their concatenation), never with draws x months. Unchunked, the engine's
+    # (draws, months + 1) arrays alone would take 1e6 x 13 x 8 B = 104 MB *each*, dozens
+    # of them at once. Bound: the 100k-draw peak plus 300 bytes per extra draw.
+    import tracemalloc
+
+    sc = uniform_saving(horizon=12)
+    peaks = {}
+    for n in (100_000, 1_000_000):
+        tracemalloc.start()
+        sim = simulate(sc, n, np.random.default_rng(0), chunk=50_000)
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert sim.draws == n
+    assert peaks[1_000_000] < peaks[100_000] + 300 * 900_000
