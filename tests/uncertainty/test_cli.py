@@ -206,3 +206,18 @@ def test_evaluate_runs_the_uncertain_example_at_its_base_case() -> None:
     assert json.loads(r.stdout)["metrics"]["npv"] == pytest.approx(float(base.metrics.npv[0]))
     t = runner.invoke(app, ["evaluate", str(UNCERTAIN_EXAMPLE)])
     assert t.exit_code == 0, t.output
+
+
+def test_simulate_and_sensitivity_run_the_chatbot_example() -> None:
+    path = UNCERTAIN_EXAMPLE.parent / "uncertain-chatbot.yaml"
+    r = runner.invoke(app, ["simulate", str(path), "--draws", "5000", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    # The point estimate is positive, the distribution says it is a coin toss: both shown.
+    assert doc["base_case"]["npv"] > 0
+    assert 0.2 < doc["probabilities"]["npv_positive"] < 0.8
+    assert doc["metrics"]["npv"]["p10"] < 0 < doc["metrics"]["npv"]["p90"]
+    s = runner.invoke(app, ["sensitivity", str(path), "--format", "csv"])
+    assert s.exit_code == 0, s.output
+    rows = list(csv.DictReader(io.StringIO(s.stdout)))
+    assert len(rows) == 9 and float(rows[0]["swing"]) >= float(rows[-1]["swing"])
