@@ -44,8 +44,10 @@ def main() -> None:
     best = min(times)
     print(f"evaluate: {args.draws:,} draws x {args.months} months, {len(leaves)} uncertain inputs")
     print(f"  best of {args.repeat}: {best:.3f} s  ({args.draws / best:,.0f} draws/s)")
-    print(f"  NPV mean {np.mean(result.metrics.npv):,.0f} {scenario.currency}, "
-          f"P(NPV > 0) = {np.mean(result.metrics.npv > 0):.3f}")
+    print(
+        f"  NPV mean {np.mean(result.metrics.npv):,.0f} {scenario.currency}, "
+        f"P(NPV > 0) = {np.mean(result.metrics.npv > 0):.3f}"
+    )
 
     exe = Path(sys.executable).with_name("ccecon")
     cold = []
@@ -53,8 +55,10 @@ def main() -> None:
         t0 = time.perf_counter()
         subprocess.run([str(exe), "--help"], capture_output=True, check=True)
         cold.append(time.perf_counter() - t0)
-    print(f"ccecon --help cold start: median {statistics.median(cold):.3f} s "
-          f"(min {min(cold):.3f} s over 7 runs)")
+    print(
+        f"ccecon --help cold start: median {statistics.median(cold):.3f} s "
+        f"(min {min(cold):.3f} s over 7 runs)"
+    )
 
 
 if __name__ == "__main__":

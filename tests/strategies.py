@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 # --------------------------------------------------------------------------- scenarios
 # Printable text in any script (names and notes are free text; control characters are not).
-names = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
-                min_size=1, max_size=12)
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=12
+)
 amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
 HORIZON = 24
 

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, growth_profile, line_amounts, plan_year, risk_factor
+from ccecon.costing.lines import col, growth_profile, line_amounts, risk_factor
 from ccecon.costing.unit_costs import UnitCosts, benchmark_position, unit_costs
 from ccecon.scenario.schema import Case, ChannelKind, Family, Scenario
 from ccecon.units import annual_to_monthly_rate, month_label
@@ -167,10 +167,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     for bline in case.benefit_lines:
         amounts = line_amounts(bline, months, drivers)
         included = bline.included
-        if not included:
-            key = "out"
-        else:
-            key = "direct" if bline.kind == "direct" else "indirect_in"
+        key = ("direct" if bline.kind == "direct" else "indirect_in") if included else "out"
         ben[key] = ben[key] + amounts
         if included:
             adj_b = adj_b + amounts * risk_factor(bline, -1.0)
@@ -257,17 +254,13 @@ def _metrics(
 
     zero: tuple[Array, ...] = tuple(np.zeros((1, p.shape[-1])) for p in prop)
     b = base if base is not None else zero
-    net = _broadcast(
-        (prop[0] - b[0]) - (prop[1] - b[1]) - (prop[2] - b[2]) - (prop[3] - b[3]), n
-    )
+    net = _broadcast((prop[0] - b[0]) - (prop[1] - b[1]) - (prop[2] - b[2]) - (prop[3] - b[3]), n)
     d_op = total(prop[2]) - total(b[2])
     # Cost of the change: the proposal's capital and hidden costs, plus any rise in operating
     # cost. Benefit: the rise in benefits, the baseline's capital and hidden costs avoided,
     # and any fall in operating cost (cost avoidance and savings are benefits, as in TEI).
     cost = total(prop[1]) + total(prop[3]) + np.maximum(0.0, d_op)
-    benefit = (
-        total(prop[0]) - total(b[0]) + total(b[1]) + total(b[3]) + np.maximum(0.0, -d_op)
-    )
+    benefit = total(prop[0]) - total(b[0]) + total(b[1]) + total(b[3]) + np.maximum(0.0, -d_op)
     defined = cost > 0
     roi = np.full(n, np.nan)
     np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
@@ -363,8 +356,10 @@ class Result:
 
     def monthly_frame(self) -> pd.DataFrame:
         """Per month: costs and benefits by family per case, the net flow and its cumsum."""
-        data: dict[str, Any] = {"month": np.arange(len(self.month_labels)),
-                                "label": list(self.month_labels)}
+        data: dict[str, Any] = {
+            "month": np.arange(len(self.month_labels)),
+            "label": list(self.month_labels),
+        }
         for case in self.cases.values():
             p = case.name
             data[f"{p}_initial"] = case.initial.mean(axis=0)
@@ -402,8 +397,12 @@ class Result:
         cpc = self.unit_costs.horizon.get("cost_per_inbound_call")
         if cpc is not None:
             rows.append(
-                {"metric": "cost_per_inbound_call", "value": cpc, "risk_adjusted": None,
-                 "unit": f"{cur}/call"}
+                {
+                    "metric": "cost_per_inbound_call",
+                    "value": cpc,
+                    "risk_adjusted": None,
+                    "unit": f"{cur}/call",
+                }
             )
         return rows
 
@@ -537,23 +536,25 @@ def evaluate(
     prop = flows["proposal"]
     base = flows.get("baseline")
 
-    def parts(case: CaseFlows | None, adjusted: bool) -> tuple[Array, Array, Array, Array] | None:
-        if case is None:
-            return None
+    def parts(case: CaseFlows, adjusted: bool) -> tuple[Array, Array, Array, Array]:
         if adjusted:
-            return (case.adj_benefits, case.adj_initial, case.adj_operating,
-                    case.adj_hidden_included)
+            return (
+                case.adj_benefits,
+                case.adj_initial,
+                case.adj_operating,
+                case.adj_hidden_included,
+            )
         return (case.benefits, case.initial, case.operating, case.hidden_included)
 
-    metrics, net = _metrics(realized, parts(prop, False), parts(base, False), n)  # type: ignore[arg-type]
+    metrics, net = _metrics(
+        realized, parts(prop, False), None if base is None else parts(base, False), n
+    )
     # Risk-adjusted view: each cost line raised and each benefit line cut by its risk (TEI).
     risk_adjusted, net_adj = _metrics(
-        realized, parts(prop, True), parts(base, True), n  # type: ignore[arg-type]
+        realized, parts(prop, True), None if base is None else parts(base, True), n
     )
 
-    labels = ("M0 (signing)",) + tuple(
-        month_label(realized.start, m) for m in range(1, months + 1)
-    )
+    labels = ("M0 (signing)", *(month_label(realized.start, m) for m in range(1, months + 1)))
     uc = unit_costs(realized, flows)
     bench = benchmark_position(realized, uc)
     return Result(

@@ -88,7 +88,11 @@ def test_demo_writes_outputs_in_the_working_directory(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "120"}
     proc = subprocess.run(
         [sys.executable, "-m", "ccecon.cli.app", "demo"],
-        cwd=tmp_path, capture_output=True, text=True, env=env, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Outputs written to" in proc.stdout

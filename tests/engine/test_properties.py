@@ -57,7 +57,9 @@ def test_scenario_yaml_model_yaml_round_trips(doc: dict[str, Any]) -> None:
 
 @SETTINGS
 @given(doc=scenarios(), data=st.data())
-def test_draws_equal_one_deterministic_run_per_draw(doc: dict[str, Any], data: st.DataObject) -> None:
+def test_draws_equal_one_deterministic_run_per_draw(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
     """One path: an array of draws gives, draw by draw, what a deterministic run gives."""
     from ccecon.uncertainty.sampling import realize
 

@@ -44,6 +44,9 @@ def _register() -> None:
     from ccecon.cli import uncertainty
 
     uncertainty.register(app)
+    from ccecon.cli import seedcalcs
+
+    seedcalcs.register(app)
 
 
 _register()

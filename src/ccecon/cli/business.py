@@ -12,9 +12,7 @@ from ccecon.cli.output import Format, user_errors
 if TYPE_CHECKING:
     from ccecon.engine import Result
 
-FileArg = Annotated[
-    Path, typer.Argument(help="Scenario file (YAML or JSON).", show_default=False)
-]
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -58,8 +56,9 @@ def _render(result: Result, fmt: Format) -> None:
         print_table(result.summary_rows(), title="Business case")
         uc = result.unit_costs.horizon
         if uc:
-            rows = [{"unit cost (horizon)": k, "value": v, "unit": sc.currency} for k, v in
-                    uc.items()]
+            rows = [
+                {"unit cost (horizon)": k, "value": v, "unit": sc.currency} for k, v in uc.items()
+            ]
             print_table(rows, title=f"Unit costs ({sc.unit_cost_basis.replace('_', ' ')})")
         b = result.benchmark
         if b is not None:
@@ -159,7 +158,7 @@ def register(app: typer.Typer) -> None:
             elif fmt == Format.csv:
                 from ccecon.cli.output import write_csv
 
-                write_csv([{**info, "cases": "+".join(info["cases"])}])
+                write_csv([{**info, "cases": "+".join(sc.cases())}])
             else:
                 typer.echo(
                     f"ok: {file}: '{sc.name}', {sc.currency}, cases {', '.join(sc.cases())},"

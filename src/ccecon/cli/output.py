@@ -14,13 +14,13 @@ import math
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, NoReturn
 
 import typer
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output format of a command."""
 
     table = "table"

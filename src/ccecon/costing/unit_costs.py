@@ -143,8 +143,9 @@ def unit_costs(scenario: Scenario, flows: Mapping[str, CaseFlows]) -> UnitCosts:
     cpc_draws: Array | None = None
     for name, fl in flows.items():
         sums = _case_sums(scenario, fl)
-        mean_sums = {k: np.asarray(v, dtype=float).mean(axis=0, keepdims=True)
-                     for k, v in sums.items()}
+        mean_sums = {
+            k: np.asarray(v, dtype=float).mean(axis=0, keepdims=True) for k, v in sums.items()
+        }
         for period, size in PERIODS.items():
             grouped = {k: _by_period(v, size) for k, v in mean_sums.items()}
             ratios = _ratios(grouped)
@@ -173,8 +174,16 @@ def unit_costs(scenario: Scenario, flows: Mapping[str, CaseFlows]) -> UnitCosts:
             calls = np.asarray(sums["inbound_calls"], dtype=float)[:, 1:].sum(axis=1)
             cpc = _ratio(cost, calls)
             cpc_draws = cpc if np.all(np.isfinite(cpc)) else None
-    return UnitCosts(table=pd.DataFrame(rows), horizon=horizon,
-                     cost_per_inbound_call_draws=cpc_draws)
+    return UnitCosts(
+        table=pd.DataFrame(rows), horizon=horizon, cost_per_inbound_call_draws=cpc_draws
+    )
+
+
+def _point(value: Any) -> float:
+    """A band end as a number: a distribution's base-case value, or the mean of draws."""
+    if hasattr(value, "point"):
+        return float(value.point)
+    return float(np.mean(np.asarray(value, dtype=float)))
 
 
 def benchmark_position(scenario: Scenario, uc: UnitCosts) -> dict[str, Any] | None:
@@ -192,8 +201,8 @@ def benchmark_position(scenario: Scenario, uc: UnitCosts) -> dict[str, Any] | No
         band = BENCHMARKS[bench]
         low, high, source, basis = band.low, band.high, f"{band.source}; {band.year}", band.basis
     else:
-        low = float(np.mean(bench.low))
-        high = float(np.mean(bench.high))
+        low = _point(bench.low)
+        high = _point(bench.high)
         source, basis = bench.source, bench.basis
     value = uc.horizon.get("cost_per_inbound_call")
     out: dict[str, Any] = {

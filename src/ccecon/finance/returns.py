@@ -216,8 +216,13 @@ def _sign_changes(vt: Array) -> npt.NDArray[np.int64]:
     return out
 
 
-_SCAN = np.concatenate([np.linspace(_U_LOW, -0.05, 24), np.linspace(-0.05, 0.05, 41)[1:-1],
-                        np.linspace(0.05, _U_HIGH, 32)])
+_SCAN = np.concatenate(
+    [
+        np.linspace(_U_LOW, -0.05, 24),
+        np.linspace(-0.05, 0.05, 41)[1:-1],
+        np.linspace(0.05, _U_HIGH, 32),
+    ]
+)
 
 
 def irr_batch(values: npt.ArrayLike) -> IRRBatch:
@@ -300,8 +305,9 @@ def irr(values: npt.ArrayLike) -> IRRResult:
         raise InputError("IRR needs a 1-D flow of at least two periods", value=v.shape)
     if not np.all(np.isfinite(v)):
         raise InputError("IRR needs finite flows", value=v.tolist())
-    grid = np.unique(np.concatenate([_SCAN, np.linspace(_U_LOW, _U_HIGH, 2000),
-                                     np.linspace(-0.1, 0.1, 2001)]))
+    grid = np.unique(
+        np.concatenate([_SCAN, np.linspace(_U_LOW, _U_HIGH, 2000), np.linspace(-0.1, 0.1, 2001)])
+    )
     row = v[None, :]
     g = _g_grid(row, grid)[0]
     roots: list[float] = []
@@ -309,8 +315,14 @@ def irr(values: npt.ArrayLike) -> IRRResult:
         if g[i] == 0:
             roots.append(float(np.expm1(grid[i])))
         elif g[i] * g[i + 1] < 0:
-            u = brentq(lambda z: float(_g(row.T, np.array([z]))[0]), grid[i], grid[i + 1],
-                       xtol=1e-16, rtol=4 * np.finfo(float).eps, maxiter=200)
+            u = brentq(
+                lambda z: float(_g(row.T, np.array([z]))[0]),
+                grid[i],
+                grid[i + 1],
+                xtol=1e-16,
+                rtol=4 * np.finfo(float).eps,
+                maxiter=200,
+            )
             roots.append(float(np.expm1(u)))
     if g[-1] == 0:
         roots.append(float(np.expm1(grid[-1])))
@@ -319,7 +331,11 @@ def irr(values: npt.ArrayLike) -> IRRResult:
             "the flow has no internal rate of return (NPV never crosses zero between -100 %"
             " and +10,000 % a period); judge it by NPV"
         )
-    roots = sorted({round(r, 12) for r in roots})
+    unique: list[float] = []
+    for r in sorted(roots):  # a root on a grid point may be found twice
+        if not unique or abs(np.log1p(r) - np.log1p(unique[-1])) > 1e-12:
+            unique.append(r)
+    roots = unique
     nearest = min(roots, key=abs)
     return IRRResult(rate=nearest, roots=tuple(roots), multiple=len(roots) > 1)
 
@@ -375,8 +391,11 @@ def roi_pct(benefit: npt.ArrayLike, cost: npt.ArrayLike) -> Array:
     b = np.asarray(benefit, dtype=float)
     c = np.asarray(cost, dtype=float)
     if np.any(c <= 0):
-        raise InputError("ROI is not defined when the total cost is zero or negative",
-                         field="cost", value=float(np.min(c)))
+        raise InputError(
+            "ROI is not defined when the total cost is zero or negative",
+            field="cost",
+            value=float(np.min(c)),
+        )
     return np.asarray((b - c) / c * 100.0, dtype=float)
 
 

@@ -29,7 +29,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -40,7 +40,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -71,7 +71,7 @@ def read_document(text: str, source: str) -> Any:
                 file=source,
             ) from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -101,8 +101,9 @@ def validation_error(exc: ValidationError, source: str, prefix: str = "") -> Inp
         items.append((path, msg, err.get("input")))
     if len(items) == 1:
         path, msg, value = items[0]
-        return InputError(msg, file=source, field=path,
-                          value=... if msg == "required field is missing" else value)
+        return InputError(
+            msg, file=source, field=path, value=... if msg == "required field is missing" else value
+        )
     lines = [f"{p}: {m} (got {_short(v)})" for p, m, v in items[:MAX_LISTED]]
     if len(items) > MAX_LISTED:
         lines.append(f"... and {len(items) - MAX_LISTED} more")
@@ -238,14 +239,17 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
         if name in _NON_NEGATIVE and value < 0:
             raise InputError("must not be negative", file=source, field=path, value=value)
         if name in _FRACTIONS and not 0 <= value <= 1:
-            raise InputError("expected a share between 0 and 1", file=source, field=path,
-                             value=value)
+            raise InputError(
+                "expected a share between 0 and 1", file=source, field=path, value=value
+            )
         if name in {"growth", "discount_rate"} and value <= -1:
-            raise InputError("a rate must be above -1 (-100 %)", file=source, field=path,
-                             value=value)
+            raise InputError(
+                "a rate must be above -1 (-100 %)", file=source, field=path, value=value
+            )
         if name == "risk" and not -100 <= value <= 100:
-            raise InputError("risk is a percentage between -100 and 100", file=source,
-                             field=path, value=value)
+            raise InputError(
+                "risk is a percentage between -100 and 100", file=source, field=path, value=value
+            )
 
     channels = {c.name for c in scenario.channels}
     per_channel = channels | {f"{c}.minutes" for c in channels}
@@ -311,8 +315,9 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     if bench is not None and not isinstance(bench, str):
         low, high = bench.low, bench.high
         if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-            raise InputError("benchmark low is above high", file=source,
-                             field="benchmark.low", value=low)
+            raise InputError(
+                "benchmark low is above high", file=source, field="benchmark.low", value=low
+            )
     if isinstance(bench, str):
         from ccecon.costing.benchmarks import BENCHMARKS
 

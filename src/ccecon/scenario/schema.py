@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import (
@@ -48,7 +48,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
 
 
-class Family(str, Enum):
+class Family(StrEnum):
     """Cost families of DOMAIN D1.2."""
 
     initial = "initial"
@@ -56,7 +56,7 @@ class Family(str, Enum):
     hidden = "hidden"
 
 
-class Timing(str, Enum):
+class Timing(StrEnum):
     """When a line's amount falls due."""
 
     once = "once"
@@ -65,7 +65,7 @@ class Timing(str, Enum):
     per_unit = "per_unit"
 
 
-class ChannelKind(str, Enum):
+class ChannelKind(StrEnum):
     """Kind of work a channel carries; decides which unit costs it feeds."""
 
     voice_inbound = "voice_inbound"
@@ -165,9 +165,7 @@ class _Line(_Model):
         if self.timing != Timing.per_unit and self.driver:
             raise ValueError("`driver` is only for timing `per_unit`")
         if self.end_month is not None and self.end_month < self.start_month:
-            raise ValueError(
-                f"end_month {self.end_month} is before start_month {self.start_month}"
-            )
+            raise ValueError(f"end_month {self.end_month} is before start_month {self.start_month}")
         return self
 
 
@@ -281,7 +279,7 @@ class Scenario(_Model):
     )
     correlations: list[Correlation] = Field(
         default_factory=list,
-        description="Rank correlations between uncertain inputs, by field path (docs/uncertainty.md).",
+        description="Rank correlations between uncertain inputs, by field path.",
     )
     scorecard: Scorecard | None = None
     notes: str | None = None
@@ -331,4 +329,3 @@ class Scenario(_Model):
             out["baseline"] = self.baseline
         out["proposal"] = self.proposal
         return out
-
