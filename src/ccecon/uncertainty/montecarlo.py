@@ -278,6 +278,9 @@ class Simulation:
         Of the NPV draws.
     draws_frame : DataFrame or None
         Per draw: every input drawn and every metric (when asked with ``keep_draws``).
+    input_ranges : tuple of mapping
+        Per uncertain input: ``path``, ``dist``, ``point`` (base case), ``mean``, ``p10``,
+        ``p90``.
     """
 
     scenario: str
@@ -295,6 +298,7 @@ class Simulation:
     options: tuple[Summary, ...]
     histogram: Histogram
     draws_frame: pd.DataFrame | None = field(default=None, repr=False)
+    input_ranges: tuple[Mapping[str, Any], ...] = ()
 
     def summary(self, metric: str, risk_adjusted: bool = False) -> Summary:
         """The summary of one metric."""
@@ -355,6 +359,7 @@ class Simulation:
             "currency": self.currency,
             "draws": self.draws,
             "inputs": list(self.inputs),
+            "input_ranges": [dict(r) for r in self.input_ranges],
             "metrics": {s.metric: s.to_dict() for s in self.summaries},
             "risk_adjusted": {s.metric: s.to_dict() for s in self.risk_adjusted},
             "base_case": dict(self.base_case),
@@ -544,7 +549,19 @@ def simulate(
 
     pcts = tuple(sorted(set(percentiles) | {10.0, 50.0, 90.0}))
     quantiles([], pcts)  # validates the range
-    inputs = tuple(uncertain_inputs(scenario))
+    dists = uncertain_inputs(scenario)
+    inputs = tuple(dists)
+    ranges = tuple(
+        {
+            "path": p,
+            "dist": str(getattr(d, "dist", "")),
+            "point": d.point,
+            "mean": d.mean,
+            "p10": d.p10,
+            "p90": d.p90,
+        }
+        for p, d in dists.items()
+    )
     base = evaluate(scenario)
     met, adj, extra, drawn = run_chunks(
         scenario, draws, rng, chunk=chunk, progress=progress, keep_inputs=keep_draws
@@ -611,4 +628,5 @@ def simulate(
         options=tuple(options),
         histogram=histogram(met["npv"], "npv", bins=bins),
         draws_frame=frame,
+        input_ranges=ranges,
     )
