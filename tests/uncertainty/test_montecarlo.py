@@ -195,3 +195,16 @@ def test_one_million_draws_run_in_bounded_memory() -> None:
         tracemalloc.stop()
         assert sim.draws == n
     assert peaks[1_000_000] < peaks[100_000] + 300 * 900_000
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from ccecon.uncertainty import distributions, montecarlo, sampling, sensitivity
+
+    tried = 0
+    for mod in (distributions, sampling, montecarlo, sensitivity):
+        failures, n = doctest.testmod(mod, verbose=False)
+        assert failures == 0, mod.__name__
+        tried += n
+    assert tried >= 2

@@ -194,6 +194,14 @@ class Triangular(_Dist):
     Mean ``(min + mode + max) / 3``; variance
     ``(a^2 + b^2 + c^2 - ab - ac - bc) / 18`` with a = min, b = max, c = mode
     (Evans, Hastings & Peacock 2000, ch. 40). Base case: ``mode``.
+
+    Examples
+    --------
+    >>> t = Triangular(dist="triangular", min=0, mode=5, max=10)
+    >>> t.mean, t.variance, t.point
+    (5.0, 4.166666666666667, 5.0)
+    >>> round(t.p10, 6), round(t.p90, 6)  # 10 -/+ sqrt(0.1 x 10 x 5) from each end
+    (2.236068, 7.763932)
     """
 
     dist: Literal["triangular"] = Field(description="Triangular distribution.")
