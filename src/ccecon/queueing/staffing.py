@@ -160,15 +160,19 @@ def _feasible(
     m = metrics(a, n, aht, sl_threshold_s=thr, patience_s=patience)
     ok = np.ones(n.shape, dtype=bool)
     tol = 1e-12
+
+    def g(v: npt.ArrayLike) -> Array:
+        return np.asarray(v, dtype=float)
+
     if goals.sl_target is not None:
-        ok &= m["service_level"] >= goals.sl_target - tol
+        ok &= m["service_level"] >= g(goals.sl_target) - tol
     if goals.max_asa_s is not None:
-        ok &= m["asa"] <= goals.max_asa_s + tol
+        ok &= m["asa"] <= g(goals.max_asa_s) + tol
     if goals.max_abandon is not None:
-        ok &= m["p_abandon"] <= goals.max_abandon + tol
+        ok &= m["p_abandon"] <= g(goals.max_abandon) + tol
     if goals.max_occupancy is not None:
-        ok &= m["occupancy"] <= goals.max_occupancy + tol
-    return ok | (a <= 0)
+        ok &= m["occupancy"] <= g(goals.max_occupancy) + tol
+    return np.asarray(ok | (a <= 0), dtype=bool)
 
 
 def _validate_rows(calls: Array, aht: Array, interval: Array, patience: Array | None) -> None:
