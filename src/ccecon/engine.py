@@ -120,6 +120,7 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
         k: zero.copy()
         for k in ("calls", "inbound_calls", "outbound_calls", "contacts", "minutes", "sales")
     }
+    totals = dict(drivers)
     for ch in scenario.channels:
         vol = col(ch.per_month) * (growth_profile(ch.growth, months) * in_plan)
         vol = vol * _lever_factor(case, ch.name, months, "volume_factor")
@@ -129,18 +130,63 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
         drivers[ch.name] = vol
         drivers[f"{ch.name}.minutes"] = minutes
         drivers[f"{ch.name}.aht_s"] = aht * in_plan
-        drivers["contacts"] = drivers["contacts"] + vol
-        drivers["minutes"] = drivers["minutes"] + minutes
-        drivers["sales"] = drivers["sales"] + vol * col(ch.sales_rate)
+        totals["contacts"] = totals["contacts"] + vol
+        totals["minutes"] = totals["minutes"] + minutes
+        totals["sales"] = totals["sales"] + vol * col(ch.sales_rate)
         if ch.kind in VOICE_IN:
-            drivers["inbound_calls"] = drivers["inbound_calls"] + vol
+            totals["inbound_calls"] = totals["inbound_calls"] + vol
         if ch.kind in VOICE_OUT:
-            drivers["outbound_calls"] = drivers["outbound_calls"] + vol
+            totals["outbound_calls"] = totals["outbound_calls"] + vol
         if ch.kind in VOICE_IN | VOICE_OUT:
-            drivers["calls"] = drivers["calls"] + vol
+            totals["calls"] = totals["calls"] + vol
+    # A channel may carry a built-in's name only when it is that built-in's sole channel
+    # (checked when the scenario is read), so the two values are then the same.
+    drivers.update(totals)
     for name, value in {**scenario.drivers, **case.drivers}.items():
         drivers[name] = col(value) * in_plan
+    if scenario.staffing is not None:
+        drivers.update(_staffing_drivers(scenario, drivers))
     return volumes, drivers
+
+
+def _staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[str, Array]:
+    """agent_hours, fte and peak_agents per month from the staffed channels (Erlang)."""
+    import calendar
+
+    from ccecon.queueing.workload import staff_months
+
+    st = scenario.staffing
+    assert st is not None
+    months = scenario.horizon_months
+    days = np.zeros(months + 1)
+    for m in range(1, months + 1):
+        label = month_label(scenario.start, m)
+        days[m] = calendar.monthrange(int(label[:4]), int(label[5:]))[1]
+    names = st.channels or [c.name for c in scenario.channels if c.kind in VOICE_IN]
+    out = {k: np.zeros((1, months + 1)) for k in ("agent_hours", "fte", "peak_agents")}
+    for name in names:
+        res = staff_months(
+            drivers[name],
+            drivers[f"{name}.aht_s"],
+            days,
+            interval_minutes=st.interval_minutes,
+            open_hour=st.open_hour,
+            close_hour=st.close_hour,
+            weekly_profile=st.weekly_profile,
+            intraday_profile=st.intraday_profile,
+            sl_target=st.sl_target,
+            sl_threshold_s=st.sl_threshold_s,
+            max_asa_s=st.max_asa_s,
+            max_abandon=st.max_abandon,
+            max_occupancy=st.max_occupancy,
+            patience_s=st.patience_s,
+            shrinkage=st.shrinkage,
+            paid_hours_per_fte_month=st.paid_hours_per_fte_month,
+        )
+        out["agent_hours"] = out["agent_hours"] + res.agent_hours
+        out["fte"] = out["fte"] + res.fte
+        out["peak_agents"] = out["peak_agents"] + res.peak_agents
+    return out
 
 
 def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:

@@ -50,7 +50,7 @@ def test_timing_rules_by_hand() -> None:
     """once / monthly / yearly / per_unit with growth, start and end months, by hand."""
     sc = scen(
         """drivers: {seats: 10}
-channels: [{name: calls_in, kind: voice_inbound, per_month: 1000, aht_s: 120, growth: 0.5}]
+channels: [{name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 120, growth: 0.5}]
 proposal:
   cost_lines:
     - {name: a, family: initial, amount: 500, timing: once, month: 3}
@@ -208,16 +208,16 @@ def test_roi_not_defined_when_nothing_is_invested() -> None:
 def test_levers_ramp_linearly_and_drive_costs() -> None:
     res = evaluate(
         scen(
-            """channels: [{name: calls, kind: voice_inbound, per_month: 1000, aht_s: 60}]
+            """channels: [{name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 60}]
 proposal:
-  levers: [{name: ivr, channel: calls, volume_factor: 0.8, start_month: 3, ramp_months: 4}]
+  levers: [{name: ivr, channel: hotline, volume_factor: 0.8, start_month: 3, ramp_months: 4}]
   cost_lines: [{name: per call, family: operating, amount: 1, timing: per_unit,
                 driver: inbound_calls}]
 """,
             h=12,
         )
     )
-    vol = res.cases["proposal"].volumes["calls"][0]
+    vol = res.cases["proposal"].volumes["hotline"][0]
     # months 1-2 full; month 3 = 1/4 of the cut, month 6 the full cut of 20 %.
     np.testing.assert_allclose(vol[1:8], [1000, 1000, 950, 900, 850, 800, 800])
     cost = res.cashflow_frame().query("line == 'per call'").amount.to_numpy()
@@ -229,7 +229,7 @@ def test_unit_costs_voice_only_is_total_over_calls() -> None:
     res = evaluate(
         scen(
             """unit_cost_basis: operating
-channels: [{name: calls, kind: voice_inbound, per_month: 2000, aht_s: 180}]
+channels: [{name: hotline, kind: voice_inbound, per_month: 2000, aht_s: 180}]
 proposal:
   cost_lines:
     - {name: agents, family: operating, amount: 7000, timing: monthly}
@@ -251,7 +251,7 @@ def test_unit_costs_fully_loaded_spread_initial_and_allocate_by_minutes() -> Non
     res = evaluate(
         scen(
             """channels:
-  - {name: calls, kind: voice_inbound, per_month: 1000, aht_s: 300}
+  - {name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 300}
   - {name: mails, kind: email, per_month: 1000, aht_s: 100}
 proposal:
   cost_lines:
@@ -272,7 +272,7 @@ proposal:
 def test_benchmark_position_in_band() -> None:
     res = evaluate(
         scen(
-            """channels: [{name: calls, kind: voice_inbound, per_month: 1000, aht_s: 180}]
+            """channels: [{name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 180}]
 benchmark: liveagent-cost-per-call
 proposal:
   cost_lines: [{name: ops, family: operating, amount: 6000, timing: monthly}]

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ccecon.errors import InputError
-from ccecon.scenario.schema import BUILTIN_DRIVERS, Scenario, Timing
+from ccecon.scenario.schema import BUILTIN_DRIVERS, STAFFING_DRIVERS, ChannelKind, Scenario, Timing
 
 MAX_LISTED = 8
 
@@ -253,8 +253,43 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
 
     channels = {c.name for c in scenario.channels}
     per_channel = channels | {f"{c}.minutes" for c in channels}
+    staffing_drivers: set[str] = set()
+    if scenario.staffing is not None:
+        staffing_drivers = set(STAFFING_DRIVERS)
+        staffed = scenario.staffing.channels
+        if staffed is None:
+            staffed = [c.name for c in scenario.channels if c.kind == ChannelKind.voice_inbound]
+            if not staffed:
+                raise InputError(
+                    "staffing needs channels: name them, or add a voice_inbound channel",
+                    file=source,
+                    field="staffing.channels",
+                )
+        for i, name in enumerate(staffed):
+            if name not in channels:
+                raise InputError(
+                    "staffing names a channel that does not exist; channels: "
+                    + (", ".join(sorted(channels)) or "(none)"),
+                    file=source,
+                    field=f"staffing.channels[{i}]",
+                    value=name,
+                )
+        clash = staffing_drivers & set(scenario.drivers)
+        if clash:
+            raise InputError(
+                "this driver name is computed from staffing; rename the user driver",
+                file=source,
+                field=f"drivers.{sorted(clash)[0]}",
+                value=sorted(clash)[0],
+            )
     for case_name, case in scenario.cases().items():
-        known = set(BUILTIN_DRIVERS) | per_channel | set(scenario.drivers) | set(case.drivers)
+        known = (
+            set(BUILTIN_DRIVERS)
+            | per_channel
+            | staffing_drivers
+            | set(scenario.drivers)
+            | set(case.drivers)
+        )
         lines: list[tuple[str, Any]] = [
             (f"{case_name}.cost_lines[{i}]", ln) for i, ln in enumerate(case.cost_lines)
         ] + [(f"{case_name}.benefit_lines[{i}]", ln) for i, ln in enumerate(case.benefit_lines)]

@@ -76,6 +76,9 @@ class ChannelKind(StrEnum):
     other = "other"
 
 
+STAFFING_DRIVERS: tuple[str, ...] = ("agent_hours", "fte", "peak_agents")
+"""Drivers the engine adds when the scenario has a ``staffing`` section."""
+
 BUILTIN_DRIVERS: tuple[str, ...] = (
     "calls",
     "inbound_calls",
@@ -220,6 +223,61 @@ class Benchmark(_Model):
     )
 
 
+class Staffing(_Model):
+    """Workload -> agents -> paid FTE with Erlang C (or A), instead of a fixed head count.
+
+    Each staffed channel is its own queue. A month's volume is spread over a
+    representative week by ``weekly_profile`` (Monday first) and over the open hours by
+    ``intraday_profile`` (one weight per interval from ``open_hour``); each interval is
+    staffed to meet every goal, and agent-hours are scaled back to the month (calendar days
+    / 7). Paid FTE = agent-hours / (paid hours per FTE-month x (1 - shrinkage)).
+    The engine then offers the drivers ``agent_hours``, ``fte`` and ``peak_agents``.
+    """
+
+    channels: list[str] | None = Field(
+        None, description="Channels staffed by Erlang; default: every voice_inbound channel."
+    )
+    interval_minutes: Literal[15, 30, 60] = Field(30, description="Interval length.")
+    open_hour: float = Field(8, ge=0, lt=24, description="Hour the lines open (local).")
+    close_hour: float = Field(20, gt=0, le=24, description="Hour the lines close.")
+    weekly_profile: list[float] = Field(
+        default_factory=lambda: [1.0] * 7,
+        min_length=7,
+        max_length=7,
+        description="Relative volume Monday..Sunday (0 = closed that day).",
+    )
+    intraday_profile: list[float] | None = Field(
+        None, description="Relative volume per interval of the open hours; default flat."
+    )
+    sl_target: float | None = Field(0.8, description="Share answered within the threshold.")
+    sl_threshold_s: float = Field(20, ge=0, description="Service level threshold, seconds.")
+    max_asa_s: float | None = Field(None, description="Maximum average speed of answer (s).")
+    max_abandon: float | None = Field(None, description="Maximum abandonment (Erlang A).")
+    max_occupancy: float | None = Field(0.85, description="Maximum occupancy.")
+    patience_s: float | None = Field(None, description="Mean patience: Erlang A when given.")
+    shrinkage: Num = Field(0.30, description="Share of paid time not on the phones.")
+    paid_hours_per_fte_month: Num = Field(
+        160, description="Paid hours of one FTE in a month (e.g. 40 h x 52 / 12 = 173.3)."
+    )
+
+    @model_validator(mode="after")
+    def _hours(self) -> Staffing:
+        if self.close_hour <= self.open_hour:
+            raise ValueError("close_hour must be after open_hour")
+        if sum(self.weekly_profile) <= 0 or min(self.weekly_profile) < 0:
+            raise ValueError("weekly_profile needs non-negative weights, not all 0")
+        n = round((self.close_hour - self.open_hour) * 60 / self.interval_minutes)
+        if self.intraday_profile is not None:
+            if len(self.intraday_profile) != n:
+                raise ValueError(
+                    f"intraday_profile needs {n} weights (one per {self.interval_minutes}-"
+                    f"minute interval from {self.open_hour:g} h to {self.close_hour:g} h)"
+                )
+            if sum(self.intraday_profile) <= 0 or min(self.intraday_profile) < 0:
+                raise ValueError("intraday_profile needs non-negative weights, not all 0")
+        return self
+
+
 class Scorecard(_Model):
     """Non-financial scorecard (D1.5): shown beside the money, never added to it."""
 
@@ -277,6 +335,9 @@ class Scenario(_Model):
         None,
         description="Band for cost per call, or the key of a bundled benchmark.",
     )
+    staffing: Staffing | None = Field(
+        None, description="Staff channels with Erlang: drivers agent_hours, fte, peak_agents."
+    )
     correlations: list[Correlation] = Field(
         default_factory=list,
         description="Rank correlations between uncertain inputs, by field path.",
@@ -316,6 +377,24 @@ class Scenario(_Model):
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValueError(f"channel names must be unique; repeated: {sorted(dup)}")
+        reserved = {"calls", "contacts", "minutes", "sales", *STAFFING_DRIVERS}
+        kinds = {
+            "inbound_calls": ChannelKind.voice_inbound,
+            "outbound_calls": ChannelKind.voice_outbound,
+        }
+        for ch in self.channels:
+            if ch.name in reserved:
+                raise ValueError(
+                    f"channel name {ch.name!r} is a built-in driver; choose another name"
+                )
+            if ch.name in kinds:
+                same = [c for c in self.channels if c.kind == kinds[ch.name]]
+                if ch.kind != kinds[ch.name] or len(same) > 1:
+                    raise ValueError(
+                        f"channel name {ch.name!r} is also the built-in driver summing every"
+                        f" {kinds[ch.name].value} channel; use it only for the sole channel of"
+                        " that kind, or choose another name"
+                    )
         if self.correlations:
             from ccecon.uncertainty.sampling import check_correlations
 

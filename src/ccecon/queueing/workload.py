@@ -1,0 +1,109 @@
+"""Monthly workload -> agent-hours and paid FTE, through interval staffing (Erlang C or A).
+
+A month's volume of one channel is spread over a representative week (weekly profile,
+Monday first) and over the open hours of each day (intraday profile, one weight per
+interval); every interval is staffed with :func:`ccecon.queueing.required_agents` to meet
+all goals; the week's agent-hours are scaled to the month by ``days in month / 7``; and
+
+``paid FTE = agent-hours / (paid hours per FTE-month x (1 - shrinkage))``.
+
+Limits (documented decisions): one representative week a month (no holidays or month-end
+peaks), each channel its own queue (no pooling across channels), and agents are the
+interval minimum, so schedule inefficiency (agents cannot start and stop every interval)
+is not included; add it to shrinkage if your rosters lose time that way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ccecon.queueing.staffing import required_agents
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class MonthlyStaffing:
+    """Arrays of shape (draws or 1, months + 1); column 0 (signing) is 0."""
+
+    agent_hours: Array
+    fte: Array
+    peak_agents: Array
+
+
+def interval_shares(
+    weekly_profile: list[float], intraday_profile: list[float] | None, intervals_per_day: int
+) -> Array:
+    """Share of a week's volume in each of the week's open intervals (sums to 1)."""
+    w = np.asarray(weekly_profile, dtype=float)
+    p = (
+        np.ones(intervals_per_day)
+        if intraday_profile is None
+        else np.asarray(intraday_profile, dtype=float)
+    )
+    shares = np.outer(w / w.sum(), p / p.sum()).ravel()
+    return np.asarray(shares, dtype=float)
+
+
+def staff_months(
+    volume: Array,
+    aht_s: Array,
+    days_in_month: npt.ArrayLike,
+    *,
+    interval_minutes: int,
+    open_hour: float,
+    close_hour: float,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    sl_target: float | None,
+    sl_threshold_s: float,
+    max_asa_s: float | None,
+    max_abandon: float | None,
+    max_occupancy: float | None,
+    patience_s: float | None,
+    shrinkage: npt.ArrayLike,
+    paid_hours_per_fte_month: npt.ArrayLike,
+) -> MonthlyStaffing:
+    """Agent-hours, paid FTE and peak agents per month for one channel.
+
+    Parameters
+    ----------
+    volume, aht_s : ndarray
+        Contacts per month and AHT (s), shape (draws or 1, months + 1).
+    days_in_month : array_like
+        Calendar days of each month, length months + 1 (index 0 unused).
+    """
+    intervals = round((close_hour - open_hour) * 60 / interval_minutes)
+    shares = interval_shares(weekly_profile, intraday_profile, intervals)
+    interval_s = interval_minutes * 60.0
+    rows = max(volume.shape[0], aht_s.shape[0])
+    months = volume.shape[1] - 1
+    days = np.asarray(days_in_month, dtype=float)
+    hours = np.zeros((rows, months + 1))
+    peak = np.zeros((rows, months + 1))
+    for m in range(1, months + 1):
+        weeks = days[m] / 7.0
+        weekly = np.broadcast_to(volume[:, m], (rows,)) / weeks
+        calls = weekly[:, None] * shares[None, :]
+        aht = np.broadcast_to(aht_s[:, m], (rows,))[:, None]
+        aht = np.where(aht > 0, aht, 1.0)
+        agents = required_agents(
+            calls,
+            aht,
+            interval_s,
+            sl_target=sl_target,
+            sl_threshold_s=sl_threshold_s if sl_target is not None else None,
+            max_asa_s=max_asa_s,
+            max_abandon=max_abandon,
+            max_occupancy=max_occupancy,
+            patience_s=patience_s,
+        )
+        hours[:, m] = agents.sum(axis=1) * (interval_s / 3600.0) * weeks
+        peak[:, m] = agents.max(axis=1)
+    s = np.asarray(shrinkage, dtype=float).reshape(-1, 1)
+    paid = np.asarray(paid_hours_per_fte_month, dtype=float).reshape(-1, 1)
+    fte = hours / (paid * (1.0 - s))
+    return MonthlyStaffing(agent_hours=hours, fte=np.asarray(fte, dtype=float), peak_agents=peak)
