@@ -180,8 +180,8 @@ def _staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[
             max_abandon=st.max_abandon,
             max_occupancy=st.max_occupancy,
             patience_s=st.patience_s,
-            shrinkage=st.shrinkage,
-            paid_hours_per_fte_month=st.paid_hours_per_fte_month,
+            shrinkage=col(st.shrinkage),
+            paid_hours_per_fte_month=col(st.paid_hours_per_fte_month),
         )
         out["agent_hours"] = out["agent_hours"] + res.agent_hours
         out["fte"] = out["fte"] + res.fte
