@@ -1,33 +1,66 @@
-"""NPV, IRR, payback, ROI against published values and invariants."""
+"""NPV, IRR, payback, ROI against published values, an independent solver, and invariants."""
 
 from __future__ import annotations
 
+import doctest
+import itertools
+
+import mpmath
 import numpy as np
+import numpy_financial as npf
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ccecon.errors import InputError, NoSolutionError
+from ccecon.finance import returns
 from ccecon.finance.returns import annualize, irr, irr_batch, npv, payback, roi_pct
+from ccecon.units import annual_to_monthly_rate
+
+# ----------------------------------------------------------------------------- references
 
 
-def test_npv_matches_excel_npv_docs_example() -> None:
+def test_npv_matches_excel_npv_docs_example_1() -> None:
     """Microsoft Excel NPV help, example 1: rate 10 %, -10,000 one year from today, then
     3,000, 4,200, 6,800 -> 1,188.44. Excel discounts its first value, so in our t=0
     convention the flow starts with 0."""
     assert float(npv(0.10, [0, -10000, 3000, 4200, 6800])) == pytest.approx(1188.44, abs=0.005)
 
 
+def test_npv_matches_excel_npv_docs_example_2() -> None:
+    """Microsoft Excel NPV help, example 2: rate 8 %, initial cost 40,000 at the start of
+    the period (added outside NPV), then 8,000, 9,200, 10,000, 12,000, 14,500 -> 1,922.06;
+    with a loss of 9,000 in year 6 -> -3,749.47. Here the t=0 flow is part of the flow."""
+    flow = [-40000, 8000, 9200, 10000, 12000, 14500]
+    assert float(npv(0.08, flow)) == pytest.approx(1922.06, abs=0.005)
+    assert float(npv(0.08, [*flow, -9000])) == pytest.approx(-3749.47, abs=0.005)
+
+
+def test_npv_matches_numpy_financial_docs_example() -> None:
+    """numpy-financial npv docstring: npv(0.08, [-40000, 5000, 8000, 12000, 30000]) is
+    3065.22 (numpy-financial shares our t=0 convention)."""
+    assert float(npv(0.08, [-40_000, 5000, 8000, 12000, 30000])) == pytest.approx(
+        3065.22, abs=0.005
+    )
+
+
 def test_irr_matches_excel_irr_docs_example() -> None:
     """Microsoft Excel IRR help: -70,000, 12,000, 15,000, 18,000, 21,000, 26,000 -> 8.66 %;
-    the first four years -> -2.12 %."""
+    the first four years -> -2.12 %; the first two years with a guess -> -44.35 %."""
     assert irr([-70000, 12000, 15000, 18000, 21000, 26000]).rate == pytest.approx(0.0866, abs=5e-5)
     assert irr([-70000, 12000, 15000, 18000, 21000]).rate == pytest.approx(-0.0212, abs=5e-5)
+    assert irr([-70000, 12000, 15000]).rate == pytest.approx(-0.4435, abs=5e-5)
 
 
-def test_irr_matches_numpy_financial_docs_example() -> None:
-    """numpy-financial irr docstring: [-100, 39, 59, 55, 20] -> 0.28094842115996066."""
+def test_irr_matches_numpy_financial_docs_examples() -> None:
+    """numpy-financial irr docstring: [-100, 39, 59, 55, 20] -> 0.28094842115996066,
+    [-100, 0, 0, 74] -> -0.0955, [-100, 100, 0, -7] -> -0.0833, [-100, 100, 0, 7] -> 0.0621,
+    [-5, 10.5, 1, -8, 1] -> 0.0886."""
     assert irr([-100, 39, 59, 55, 20]).rate == pytest.approx(0.28094842115996066, rel=1e-9)
+    assert irr([-100, 0, 0, 74]).rate == pytest.approx(-0.0955, abs=5e-5)
+    assert irr([-100, 100, 0, -7]).rate == pytest.approx(-0.0833, abs=5e-5)
+    assert irr([-100, 100, 0, 7]).rate == pytest.approx(0.0621, abs=5e-5)
+    assert irr([-5, 10.5, 1, -8, 1]).rate == pytest.approx(0.0886, abs=5e-5)
 
 
 def test_several_irrs_are_reported() -> None:
@@ -35,17 +68,72 @@ def test_several_irrs_are_reported() -> None:
     res = irr([-1, 6, -11, 6])
     assert res.multiple
     assert res.roots == pytest.approx((0.0, 1.0, 2.0), abs=1e-9)
+    assert res.rate == pytest.approx(0.0, abs=1e-12)  # the root nearest 0
     batch = irr_batch(np.array([[-1.0, 6, -11, 6]]))
     assert batch.n_roots[0] == 3
+    assert batch.status.tolist() == ["several"]
+
+
+def test_mine_reclamation_flow_has_two_irrs() -> None:
+    """The textbook 'pump problem' (Brealey & Myers, Principles of Corporate Finance):
+    -1,600 now, +10,000, -10,000 -> IRRs of 25 % and 400 %."""
+    res = irr([-1600, 10000, -10000])
+    assert res.multiple
+    assert res.roots == pytest.approx((0.25, 4.0), rel=1e-9)
+    assert irr_batch(np.array([-1600.0, 10000, -10000])).n_roots.tolist() == [2]
 
 
 def test_no_irr_raises_no_solution() -> None:
     with pytest.raises(NoSolutionError):
-        irr([100, 50, 25])
-    batch = irr_batch(np.array([[100.0, 50, 25], [-100.0, 60, 60]]))
-    assert batch.n_roots.tolist() == [0, 1]
-    assert np.isnan(batch.rates[0]) and np.isfinite(batch.rates[1])
+        irr([100, 50, 25])  # never changes sign
+    with pytest.raises(NoSolutionError):
+        irr([-100, 150, -100])  # changes sign twice, but NPV < 0 at every rate
+    batch = irr_batch(np.array([[100.0, 50, 25], [-100.0, 60, 60], [-100.0, 150, -100]]))
+    assert batch.n_roots.tolist() == [0, 1, 0]
+    assert batch.status.tolist() == ["none", "ok", "none"]
+    assert np.isnan(batch.rates[[0, 2]]).all() and np.isfinite(batch.rates[1])
 
+
+def test_irr_rejects_bad_flows() -> None:
+    with pytest.raises(InputError, match="finite"):
+        irr([-100, float("nan"), 50])
+    with pytest.raises(InputError, match="finite"):
+        irr_batch(np.array([[-100.0, 50, np.inf]]))
+    with pytest.raises(InputError):
+        irr([-100])
+    with pytest.raises(InputError):
+        irr([[-100, 50, 60]])
+
+
+def test_batch_agrees_with_numpy_financial_on_conventional_flows() -> None:
+    """One outlay then inflows: one IRR, which numpy-financial 1.0 also finds."""
+    rng = np.random.default_rng(7)
+    v = np.concatenate([-rng.uniform(500, 2000, (50, 1)), rng.uniform(0, 100, (50, 36))], axis=1)
+    b = irr_batch(v)
+    assert (b.n_roots == 1).all()
+    ref = np.array([npf.irr(row) for row in v])
+    np.testing.assert_allclose(b.rates, ref, rtol=1e-8, atol=1e-10)
+
+
+def test_npv_agrees_with_numpy_financial() -> None:
+    rng = np.random.default_rng(3)
+    v = rng.normal(0, 100, (20, 13))
+    for rate in (0.0, 0.01, 0.1, -0.05):
+        ref = [npf.npv(rate, row) for row in v]
+        np.testing.assert_allclose(npv(rate, v), ref, rtol=1e-12, atol=1e-9)
+
+
+def test_npv_rate_shape_is_explicit() -> None:
+    v = np.ones((3, 3))
+    with pytest.raises(InputError, match="last axis of length 1"):
+        npv(np.array([0.1, 0.2, 0.3]), v)  # would otherwise pair rates with periods
+    with pytest.raises(InputError, match="-100"):
+        npv(-1.0, v)
+    per_draw = npv(np.array([[0.0], [0.1], [1.0]]), [[-1, 2], [-1, 2], [-1, 2]])
+    np.testing.assert_allclose(per_draw, [1.0, -1 + 2 / 1.1, 0.0])
+
+
+# ----------------------------------------------------------------------------- properties
 
 flows = st.lists(st.floats(min_value=1, max_value=1e6), min_size=1, max_size=40).flatmap(
     lambda pos: st.floats(min_value=1, max_value=1e7).map(lambda inv: [-inv, *pos])
@@ -62,16 +150,80 @@ def test_npv_at_irr_is_zero(values: list[float]) -> None:
         # the root lies outside -99.9999 % .. +10,000 %: inflows tiny against the outlay
         assert sum(values[1:]) * 1e6 < values[0] * -1 or sum(values[1:]) > 100 * -values[0]
         return
-    scale = sum(abs(v) for v in values)
-    assert abs(float(npv(res.rate, values))) <= 1e-8 * scale
+    assert not res.multiple
+    scale = sum(abs(v) * (1 + res.rate) ** -t for t, v in enumerate(values))
+    assert abs(float(npv(res.rate, values))) <= 1e-9 * scale
     b = irr_batch(np.array([values]))
     assert b.rates[0] == pytest.approx(res.rate, rel=1e-8, abs=1e-10)
 
 
+mixed = st.lists(st.integers(-20, 20), min_size=2, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed)
+def test_irr_roots_match_an_independent_polynomial_solver(values: list[int]) -> None:
+    """Any flow, any number of sign changes: the roots in x = 1/(1+r) of sum v_t x^t,
+    found by mpmath's polyroots (Durand-Kerner in extended precision), are the IRRs."""
+    while values and values[-1] == 0:
+        values = values[:-1]
+    assume(len(values) >= 2 and any(values))
+    try:
+        with mpmath.workdps(60):
+            found = mpmath.polyroots(values, maxsteps=400, extraprec=400, asc=True)
+    except mpmath.libmp.NoConvergence:  # repeated roots: the reference itself is unsure
+        assume(False)
+    real = sorted(
+        float(1 / z.real - 1)
+        for z in found
+        if abs(z.imag) < 1e-20 and z.real > 0 and 1e-6 < z.real < 1e6 and 1 / z.real - 1 < 100
+    )
+    # skip near-double roots: a sign-change scan cannot see roots that touch zero
+    assume(all(np.log1p(b) - np.log1p(a) > 1e-3 for a, b in itertools.pairwise(real)))
+    assume(all(abs(np.log1p(r) - lim) > 1e-3 for r in real for lim in (np.log(1e-6), np.log(101))))
+    if not real:
+        with pytest.raises(NoSolutionError):
+            irr(values)
+        assert irr_batch(np.array([values], dtype=float)).n_roots[0] in (0, 2, 4)
+        return
+    res = irr(values)
+    assert res.roots == pytest.approx(tuple(real), rel=1e-9, abs=1e-12)
+    assert res.multiple == (len(real) > 1)
+    b = irr_batch(np.array([values], dtype=float))
+    assert b.n_roots[0] <= len(real)
+    if b.n_roots[0] >= 1:  # the batch's rate is one of the true roots
+        assert min(abs(b.rates[0] - r) for r in real) <= 1e-9 * (1 + abs(b.rates[0]))
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=1, max_size=30))
-def test_at_rate_zero_npv_is_the_sum(values: list[float]) -> None:
-    assert float(npv(0.0, values)) == pytest.approx(sum(values), rel=1e-9, abs=1e-6)
+@given(st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=30))
+def test_at_rate_zero_the_sign_of_npv_is_the_sign_of_the_sum(values: list[int]) -> None:
+    assert np.sign(float(npv(0.0, values))) == np.sign(sum(values))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=2, max_size=24),
+    st.floats(min_value=0, max_value=0.5),
+)
+def test_payback_is_where_cumulative_turns_non_negative_for_good(
+    values: list[float], rate: float
+) -> None:
+    for r in (None, rate):
+        p = float(payback(values, rate=r))
+        disc = np.asarray(values) * (1 + (r or 0.0)) ** -np.arange(len(values))
+        cum = np.cumsum(disc)
+        noise = 1e-9 * np.abs(disc).sum()  # two ways of summing differ by rounding only
+        if p == np.inf:
+            assert cum[-1] < noise
+        else:
+            assert 0 <= p <= len(values) - 1
+            assert (cum[int(np.ceil(p)) :] >= -noise).all()
+            if p > 0:
+                assert cum[int(np.floor(p))] < noise
+
+
+# ----------------------------------------------------------------------------- others
 
 
 def test_payback_interpolates_within_the_period() -> None:
@@ -80,15 +232,36 @@ def test_payback_interpolates_within_the_period() -> None:
     assert float(payback([-1000, 100, 100])) == np.inf
     # stays: a later dip below zero moves payback to the last crossing
     assert float(payback([-100, 150, -100, 100])) == pytest.approx(2.5)  # cum -100,50,-50,50
-    disc = float(payback([-1000, 400, 400, 400], rate=0.05))  # PV 381.0, 362.8, 345.5
-    assert 2.5 < disc < 3.0
+    # discounted at 5 %: PV 381.0, 362.8, 345.5; cum -619.0, -256.2, +89.3 -> 2 + 256.2/345.5
+    assert float(payback([-1000, 400, 400, 400], rate=0.05)) == pytest.approx(
+        2 + (1000 - 400 / 1.05 - 400 / 1.05**2) / (400 / 1.05**3)
+    )
+
+
+def test_payback_broadcasts_over_leading_axes() -> None:
+    v = np.array([[[-1000, 400, 400, 400], [-100, 200, 0, 0]]] * 2, dtype=float)
+    assert payback(v).shape == (2, 2)
+    np.testing.assert_allclose(payback(v)[0], [2.5, 0.5])
+    rates = np.array([[[0.0], [0.05]], [[0.0], [0.05]]])
+    assert payback(v, rate=rates).shape == (2, 2)
 
 
 def test_roi_seed_example_and_no_cost() -> None:
     assert float(roi_pct(15000, 10000)) == 50.0  # seed 000 / DOMAIN D1.1
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="cost"):
         roi_pct(100, 0)
+    with pytest.raises(InputError):
+        roi_pct([100, 200], [50, -1])
+    out = roi_pct([150, 200], [100, 0], undefined="nan")
+    assert out[0] == 50.0 and np.isnan(out[1])
 
 
-def test_annualize() -> None:
+def test_annualize_inverts_units_monthly_rate() -> None:
     assert float(annualize(0.01)) == pytest.approx(1.01**12 - 1)
+    r = np.array([0.0, 0.05, 0.10, 0.30])
+    np.testing.assert_allclose(annualize(annual_to_monthly_rate(r)), r, rtol=1e-12, atol=1e-15)
+
+
+def test_docstring_examples() -> None:
+    res = doctest.testmod(returns)
+    assert res.attempted >= 5 and res.failed == 0

@@ -14,6 +14,8 @@ Conventions (as numpy-financial, stated once for every function here)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -21,11 +23,33 @@ from scipy.optimize import brentq
 
 from ccecon.errors import InputError, NoSolutionError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 Array = npt.NDArray[np.float64]
 
 # IRR search domain in u = ln(1 + rate): rates from -99.9999 % to +10,000 % a period.
 _U_LOW = float(np.log(1e-6))
 _U_HIGH = float(np.log(101.0))
+
+
+def _as_flows(values: npt.ArrayLike, what: str, min_periods: int = 2) -> Array:
+    """Flows as a float array, checked: at least ``min_periods`` periods, all finite."""
+    v = np.asarray(values, dtype=float)
+    if v.ndim == 0 or v.shape[-1] < min_periods:
+        raise InputError(
+            f"{what} needs flows of at least {min_periods} period(s) on the last axis",
+            field="values",
+            value=v.shape,
+        )
+    if not np.all(np.isfinite(v)):
+        bad = np.argwhere(~np.isfinite(v))[0]
+        raise InputError(
+            f"{what} needs finite flows",
+            field="values[" + ", ".join(str(int(i)) for i in bad) + "]",
+            value=float(v[tuple(bad)]),
+        )
+    return v
 
 
 def npv(rate: npt.ArrayLike, values: npt.ArrayLike) -> Array:
@@ -36,10 +60,12 @@ def npv(rate: npt.ArrayLike, values: npt.ArrayLike) -> Array:
     Parameters
     ----------
     rate : array_like
-        Rate per period; broadcasts against ``values[..., :1]`` (shape (draws, 1) for one
-        rate per draw).
+        Rate per period (> -1): a scalar, or shaped ``(..., 1)`` so that it broadcasts over
+        the leading axes of ``values`` (``rate[:, None]`` for one rate per draw). Any other
+        shape raises :class:`InputError` rather than silently pairing rates with periods.
     values : array_like
-        Flows, time on the last axis.
+        Flows, time on the last axis, t = 0 first (undiscounted), each flow at the end of
+        its period; inflows positive, outflows negative.
 
     Returns
     -------
@@ -48,14 +74,39 @@ def npv(rate: npt.ArrayLike, values: npt.ArrayLike) -> Array:
 
     Examples
     --------
-    >>> float(npv(0.1, [-100, 60, 60]))  # -100 + 60/1.1 + 60/1.21
-    4.132231404958677
+    >>> round(float(npv(0.1, [-100, 60, 60])), 6)  # -100 + 60/1.1 + 60/1.21
+    4.132231
+    >>> npv(0.1, [[-100, 60, 60], [-100, 0, 133.1]]).round(6).tolist()  # one NPV per row
+    [4.132231, 10.0]
+    >>> npv([[0.0], [0.1]], [-100, 60, 60]).round(6).tolist()  # one rate per draw
+    [20.0, 4.132231]
+
+    Excel's ``NPV(rate, value1, ...)`` discounts ``value1`` by one period; the same result
+    here needs a leading 0 (or add the t = 0 flow outside Excel's NPV).
     """
-    v = np.asarray(values, dtype=float)
-    r = np.asarray(rate, dtype=float)
-    t = np.arange(v.shape[-1], dtype=float)
-    disc = np.power(1.0 + r, -t) if r.ndim == 0 else np.power(1.0 + r, -t[None, :])
+    v = _as_flows(values, "NPV", min_periods=1)
+    disc = _discount_factors(rate, v.shape[-1])
     return np.asarray(np.sum(v * disc, axis=-1), dtype=float)
+
+
+def _discount_factors(rate: npt.ArrayLike, periods: int) -> Array:
+    """``(1 + rate) ** -t`` for t = 0..periods-1; ``rate`` is a scalar or shaped (..., 1)."""
+    r = np.asarray(rate, dtype=float)
+    if r.ndim > 0 and r.shape[-1] != 1:
+        raise InputError(
+            "the rate must be a scalar or have a last axis of length 1 (rate[..., None]) so"
+            " that it broadcasts over the leading axes of the flows",
+            field="rate",
+            value=r.shape,
+        )
+    if not np.all(np.isfinite(r)) or np.any(r <= -1.0):
+        raise InputError(
+            "the rate per period must be finite and > -100 %",
+            field="rate",
+            value=float(np.min(r)) if np.all(np.isfinite(r)) else "nan/inf",
+        )
+    t = np.arange(periods, dtype=float)
+    return np.asarray(np.power(1.0 + r, -t), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -84,13 +135,25 @@ class IRRBatch:
     Attributes
     ----------
     rates : ndarray
-        Per row, the root nearest to 0; NaN exactly where ``n_roots == 0``.
+        Per row, the root nearest to 0 (per period); NaN exactly where ``n_roots == 0``
+        (``status == "none"``).
     n_roots : ndarray of int
-        Number of roots found per row (0 = no IRR, >1 = several).
+        Number of roots found per row on the scan grid (0 = no IRR, > 1 = several).
     """
 
     rates: Array
     n_roots: npt.NDArray[np.int64]
+
+    @property
+    def status(self) -> npt.NDArray[np.str_]:
+        """Per row: ``"none"`` (no IRR), ``"ok"`` (one root) or ``"several"`` (ambiguous)."""
+        return np.where(self.n_roots == 0, "none", np.where(self.n_roots > 1, "several", "ok"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per flow: rate, n_roots, status."""
+        import pandas as pd
+
+        return pd.DataFrame({"rate": self.rates, "n_roots": self.n_roots, "status": self.status})
 
 
 def _g(vt: Array, u: Array) -> Array:
@@ -101,65 +164,56 @@ def _g(vt: Array, u: Array) -> Array:
     polynomials in a factor <= 1 (evaluated by Horner's rule), equal at ``u = 0``, so no
     power overflows whatever the horizon.
     """
-    T = vt.shape[0] - 1
-    pos = u >= 0
-    d = np.exp(-np.abs(u))  # e^-u for u >= 0, e^u for u < 0; always <= 1
-    out = np.empty(vt.shape[1])
-    ip = np.nonzero(pos)[0]
-    if ip.size:
-        vp, dp = vt[:, ip], d[ip]
-        acc = np.zeros(ip.size)
-        for t in range(T, -1, -1):  # sum v_t d^t
-            acc *= dp
-            acc += vp[t]
-        out[ip] = acc
-    ineg = np.nonzero(~pos)[0]
-    if ineg.size:
-        vn, dn = vt[:, ineg], d[ineg]
-        acc = np.zeros(ineg.size)
-        for t in range(T + 1):  # sum v_t d^(T - t)
-            acc *= dn
-            acc += vn[t]
-        out[ineg] = acc
-    return out
+    return _g_dg(vt, u, derivative=False)[0]
+
+
+@lru_cache(maxsize=16)
+def _basis(periods: int, grid: tuple[float, ...]) -> Array:
+    """``_g``'s weights of each period at each grid point: ``_g(grid) = values @ basis``."""
+    T = periods - 1
+    t = np.arange(periods, dtype=float)[:, None]
+    u = np.asarray(grid)[None, :]
+    basis = np.exp(np.where(u >= 0, -u * t, u * (T - t)))
+    basis.setflags(write=False)
+    return basis
 
 
 def _g_grid(values: Array, grid: Array) -> Array:
     """``_g`` of every row at every grid point at once (one matrix product)."""
-    T = values.shape[1] - 1
-    t = np.arange(T + 1, dtype=float)[:, None]
-    u = grid[None, :]
-    basis = np.exp(np.where(u >= 0, -u * t, u * (T - t)))
-    return np.asarray(values @ basis, dtype=float)
+    return np.asarray(values @ _basis(values.shape[1], tuple(grid.tolist())), dtype=float)
 
 
-def _g_dg(vt: Array, u: Array) -> tuple[Array, Array]:
+def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
     """``_g`` and its derivative in ``u``, by Horner's rule on both branches."""
     T = vt.shape[0] - 1
     pos = u >= 0
-    d = np.exp(-np.abs(u))
+    d = np.exp(-np.abs(u))  # e^-u for u >= 0, e^u for u < 0; always <= 1
     g = np.empty(vt.shape[1])
     dg = np.empty(vt.shape[1])
     ip = np.nonzero(pos)[0]
     if ip.size:  # P(d) = sum v_t d^t, dG/du = -d P'(d)
-        vp, dp = vt[:, ip], d[ip]
+        vp = vt if ip.size == u.size else vt[:, ip]
+        dp = d[ip]
         p = np.zeros(ip.size)
         q = np.zeros(ip.size)
         for t in range(T, -1, -1):
-            q *= dp
-            q += p
+            if derivative:
+                q *= dp
+                q += p
             p *= dp
             p += vp[t]
         g[ip] = p
         dg[ip] = -dp * q
     ineg = np.nonzero(~pos)[0]
     if ineg.size:  # Q(x) = sum v_t x^(T-t), dH/du = x Q'(x)
-        vn, xn = vt[:, ineg], d[ineg]
+        vn = vt if ineg.size == u.size else vt[:, ineg]
+        xn = d[ineg]
         p = np.zeros(ineg.size)
         q = np.zeros(ineg.size)
         for t in range(T + 1):
-            q *= xn
-            q += p
+            if derivative:
+                q *= xn
+                q += p
             p *= xn
             p += vn[t]
         g[ineg] = p
@@ -167,23 +221,25 @@ def _g_dg(vt: Array, u: Array) -> tuple[Array, Array]:
     return g, dg
 
 
-def _illinois(vt: Array, a: Array, b: Array, iterations: int = 100) -> Array:
+def _newton_bracketed(
+    vt: Array, a: Array, b: Array, fa: Array, x0: Array, iterations: int = 100
+) -> Array:
     """Safeguarded Newton on ``_g`` within sign-changing brackets ``[a, b]``, vectorized.
 
-    A Newton step that leaves the bracket is replaced by bisection; rows leave the loop when
-    the step is below 1e-14 in ``ln(1 + rate)`` or ``g`` is zero to 1e-13 of the flow's scale.
+    Starts at ``x0`` (inside the bracket). A Newton step that leaves the bracket is replaced
+    by bisection, so each row converges; a row leaves the loop when its step or its bracket
+    is below 1e-14 in ``ln(1 + rate)`` (relative above 1), or ``g`` is exactly zero.
     """
     a = a.copy()
     b = b.copy()
-    fa = _g(vt, a)
-    scale = np.sum(np.abs(vt), axis=0)
-    x = 0.5 * (a + b)
+    fa = fa.copy()
+    x = x0.copy()
     active = np.arange(a.size)
     for _ in range(iterations):
         if active.size == 0:
             break
         X = x[active]
-        G, DG = _g_dg(vt[:, active], X)
+        G, DG = _g_dg(vt if active.size == a.size else vt[:, active], X)
         A, B, FA = a[active], b[active], fa[active]
         same = np.sign(G) == np.sign(FA)
         A = np.where(same, X, A)
@@ -195,120 +251,171 @@ def _illinois(vt: Array, a: Array, b: Array, iterations: int = 100) -> Array:
         inside = (newton > np.minimum(A, B)) & (newton < np.maximum(A, B))
         nxt = np.where(inside, newton, 0.5 * (A + B))
         a[active], b[active], fa[active] = A, B, FA
-        x[active] = nxt
-        done = (np.abs(nxt - X) <= 1e-14 * np.maximum(1.0, np.abs(X))) | (
-            np.abs(G) <= 1e-13 * scale[active]
-        )
-        x[active] = np.where(np.abs(G) <= 1e-13 * scale[active], X, nxt)
+        exact = G == 0
+        tol = 1e-14 * np.maximum(1.0, np.abs(X))
+        done = (np.abs(nxt - X) <= tol) | (np.abs(B - A) <= tol) | exact
+        x[active] = np.where(exact, X, nxt)
         active = active[~done]
     return x
 
 
-def _sign_changes(vt: Array) -> npt.NDArray[np.int64]:
-    """Sign changes of each row's non-zero coefficients (Descartes' bound on IRRs)."""
-    s = np.sign(vt)
-    out = np.zeros(vt.shape[1], dtype=np.int64)
-    last = np.zeros(vt.shape[1])
-    for t in range(vt.shape[0]):
-        st = s[t]
-        out += ((last * st) < 0).astype(np.int64)
-        last = np.where(st != 0, st, last)
-    return out
+def _sign_changes(v: Array) -> npt.NDArray[np.int64]:
+    """Sign changes of each row's non-zero coefficients (Descartes' bound on the IRRs).
+
+    Descartes' rule of signs, in ``x = 1 / (1 + rate)``: the number of IRRs in
+    (-100 %, +inf) is the number of sign changes or less by an even number.
+    """
+    s = np.sign(np.atleast_2d(v))
+    idx = np.where(s != 0, np.arange(s.shape[1])[None, :], 0)
+    np.maximum.accumulate(idx, axis=1, out=idx)
+    filled = np.take_along_axis(s, idx, axis=1)  # zeros take the previous non-zero sign
+    return np.count_nonzero(filled[:, 1:] * filled[:, :-1] < 0, axis=1).astype(np.int64)
 
 
-_SCAN = np.concatenate(
-    [
-        np.linspace(_U_LOW, -0.05, 24),
-        np.linspace(-0.05, 0.05, 41)[1:-1],
-        np.linspace(0.05, _U_HIGH, 32),
-    ]
-)
+def _scan_grid() -> Array:
+    grid = np.unique(
+        np.concatenate(
+            [
+                np.linspace(_U_LOW, -0.05, 24),
+                np.linspace(-0.05, 0.05, 41),
+                np.linspace(0.05, _U_HIGH, 32),
+            ]
+        )
+    )
+    grid[np.argmin(np.abs(grid))] = 0.0  # rate 0 exactly on the grid (sum of the flow)
+    return grid
+
+
+_SCAN = _scan_grid()
+# brackets [_SCAN[k], _SCAN[k + 1]] ordered by the distance of their midpoint from rate 0
+_BRACKET_ORDER = np.argsort(np.abs(0.5 * (_SCAN[:-1] + _SCAN[1:])), kind="stable")
 
 
 def irr_batch(values: npt.ArrayLike) -> IRRBatch:
     """IRR of every row of a 2-D array of flows (draws x periods), vectorized.
 
-    Method: a flow whose coefficients never change sign has no IRR (Descartes' rule of
-    signs). Other rows are scanned on a fixed grid of ``ln(1 + rate)`` from -99.9999 % to
-    +10,000 % (one matrix product); the sign changes found are the roots counted, and the
-    bracket nearest rate 0 is refined by safeguarded Newton steps to about 1e-14 in
-    ``ln(1 + rate)``. Two roots closer together than the grid step (about 0.25 points of
-    rate near 0) can be missed; :func:`irr` scans a finer grid for a single flow.
+    Method: a row whose flows do not take both signs has no IRR (Descartes' rule of signs).
+    The other rows are scanned on a fixed grid of 96 values of ``ln(1 + rate)`` from
+    -99.9999 % to +10,000 % a period (one matrix product, in a form that cannot overflow);
+    the sign changes found are the roots counted, and the bracket nearest rate 0 is refined
+    from its linear interpolate by safeguarded Newton steps to about 1e-14 in
+    ``ln(1 + rate)``. Two roots closer together than the grid step (0.25 points of rate
+    near 0, wider far from it) can be missed; :func:`irr` scans a much finer grid for a
+    single flow.
+
+    Parameters
+    ----------
+    values : array_like, shape (rows, periods) or (periods,)
+        Flows, time on the last axis, t = 0 undiscounted.
 
     Returns
     -------
     IRRBatch
-        ``rates`` (NaN exactly where ``n_roots == 0``) and ``n_roots``.
+        ``rates`` per period (NaN exactly where ``n_roots == 0``), ``n_roots``, ``status``.
+
+    Raises
+    ------
+    InputError
+        When a flow is not finite or has fewer than two periods.
     """
-    v = np.atleast_2d(np.asarray(values, dtype=float))
+    v = _as_flows(values, "IRR")
+    if v.ndim == 1:
+        v = v[None, :]
+    if v.ndim != 2:
+        raise InputError("irr_batch needs a 2-D array (rows x periods)", value=v.shape)
     n = v.shape[0]
     rates = np.full(n, np.nan)
     n_roots = np.zeros(n, dtype=np.int64)
-    vt = np.ascontiguousarray(v.T)
-    sc = _sign_changes(vt)
-    a = np.full(n, _U_LOW)
-    b = np.full(n, _U_HIGH)
-    many = np.nonzero(sc >= 1)[0]
-    if many.size:
-        sgn = np.sign(_g_grid(v[many], _SCAN))
-        change = sgn[:, :-1] * sgn[:, 1:] < 0
-        zero = sgn == 0
-        n_roots[many] = change.sum(axis=1) + zero.sum(axis=1)
-        mid = 0.5 * (_SCAN[:-1] + _SCAN[1:])
-        dist = np.where(change, np.abs(mid)[None, :], np.inf)
-        k = np.argmin(dist, axis=1)
-        a[many] = _SCAN[k]
-        b[many] = _SCAN[k + 1]
-        # a root exactly on a grid point, nearer to rate 0 than any bracket: an exact answer
-        zdist = np.where(zero, np.abs(_SCAN)[None, :], np.inf)
+    mixed = np.nonzero((v > 0).any(axis=1) & (v < 0).any(axis=1))[0]
+    if mixed.size == 0:
+        return IRRBatch(rates=rates, n_roots=n_roots)
+    vm = v if mixed.size == n else v[mixed]
+    m = vm.shape[0]
+    rows = np.arange(m)
+    G = _g_grid(vm, _SCAN)
+    pos = G > 0
+    change = pos[:, 1:] != pos[:, :-1]
+    counts = np.count_nonzero(change, axis=1)
+    exact_u = np.full(m, np.nan)  # a root exactly on a grid point, nearer 0 than any bracket
+    zero_rows = np.nonzero((G == 0).any(axis=1))[0]
+    if zero_rows.size:  # rare: integer flows summing to 0, roots on grid points
+        s = np.sign(G[zero_rows])
+        strict = s[:, :-1] * s[:, 1:] < 0
+        z = s == 0
+        counts[zero_rows] = strict.sum(axis=1) + z.sum(axis=1)
+        change[zero_rows] = strict
+        mid = np.abs(0.5 * (_SCAN[:-1] + _SCAN[1:]))
+        bdist = np.where(strict, mid[None, :], np.inf).min(axis=1)
+        zdist = np.where(z, np.abs(_SCAN)[None, :], np.inf)
         kz = np.argmin(zdist, axis=1)
-        exact = zdist[np.arange(many.size), kz] < dist[np.arange(many.size), k]
-        a[many[exact]] = _SCAN[kz[exact]]
-        b[many[exact]] = _SCAN[kz[exact]]
-    solve = np.nonzero((n_roots >= 1) & (a != b))[0]
-    point = np.nonzero((n_roots >= 1) & (a == b))[0]
-    rates[point] = np.expm1(a[point])
+        nearer = zdist[np.arange(zero_rows.size), kz] < bdist
+        exact_u[zero_rows[nearer]] = _SCAN[kz[nearer]]
+    n_roots[mixed] = counts
+    ordered = change[:, _BRACKET_ORDER]
+    j = np.argmax(ordered, axis=1)
+    k = _BRACKET_ORDER[j]
+    solve = np.nonzero(ordered[rows, j] & np.isnan(exact_u))[0]
+    point = np.nonzero(~np.isnan(exact_u))[0]
+    rates[mixed[point]] = np.expm1(exact_u[point])
     if solve.size:
-        u = _illinois(vt[:, solve], a[solve], b[solve])
-        rates[solve] = np.expm1(u)
+        ks = k[solve]
+        a, b = _SCAN[ks], _SCAN[ks + 1]
+        ga, gb = G[solve, ks], G[solve, ks + 1]
+        x0 = a + (b - a) * ga / (ga - gb)  # linear interpolate: Newton then needs few steps
+        vt = np.ascontiguousarray(vm[solve].T)
+        u = _newton_bracketed(vt, a, b, ga, np.clip(x0, a, b))
+        rates[mixed[solve]] = np.expm1(u)
     return IRRBatch(rates=rates, n_roots=n_roots)
 
 
 def irr(values: npt.ArrayLike) -> IRRResult:
     """Internal rate of return of one flow, with every root reported.
 
+    Method: Descartes' rule of signs first (a flow with no sign change has no IRR, one with
+    a single change has exactly one in (-100 %, +inf)); then NPV's sign is scanned on a
+    grid of about 4,000 values of ``ln(1 + rate)`` from -99.9999 % to +10,000 % a period
+    (dense near 0), and each bracket with a sign change is solved with Brent's method
+    (``scipy.optimize.brentq``) to machine precision. numpy-financial's ``irr`` is not used:
+    its eigenvalue method returns NaN on some valid flows and only one root.
+
     Parameters
     ----------
     values : array_like, 1-D
-        Flows per period, t = 0 first.
+        Flows per period, t = 0 first and undiscounted.
 
     Returns
     -------
     IRRResult
-        ``rate`` (root nearest 0), all ``roots``, and ``multiple``.
+        ``rate`` (the root nearest 0, per period), all ``roots`` ascending, and
+        ``multiple`` (True when there are several: the IRR is then ambiguous).
 
     Raises
     ------
     NoSolutionError
-        When NPV never crosses zero for rates in (-100 %, +10,000 %): a flow that never
-        changes sign has no IRR.
+        When NPV never crosses zero for rates in (-99.9999 %, +10,000 %) a period, e.g. a
+        flow whose values never change sign.
+    InputError
+        When the flow is not 1-D, shorter than two periods, or not finite.
 
     Examples
     --------
     >>> round(irr([-100, 39, 59, 55, 20]).rate, 6)  # numpy-financial docs example
     0.280948
-    >>> irr([-1, 6, -11, 6]).roots  # (x-1)(x-2)(x-3): 0 %, 100 %, 200 %
-    (0.0, 1.0, 2.0)
+    >>> res = irr([-1, 6, -11, 6])  # (x-1)(x-2)(x-3) with x = 1 + rate
+    >>> [round(r, 9) for r in res.roots], res.multiple  # 0 %, 100 %, 200 %
+    ([0.0, 1.0, 2.0], True)
     """
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 1 or v.size < 2:
-        raise InputError("IRR needs a 1-D flow of at least two periods", value=v.shape)
-    if not np.all(np.isfinite(v)):
-        raise InputError("IRR needs finite flows", value=v.tolist())
-    grid = np.unique(
-        np.concatenate([_SCAN, np.linspace(_U_LOW, _U_HIGH, 2000), np.linspace(-0.1, 0.1, 2001)])
-    )
+    v = _as_flows(values, "IRR")
+    if v.ndim != 1:
+        raise InputError("irr takes one 1-D flow; use irr_batch for rows", value=v.shape)
+    changes = int(_sign_changes(v)[0])
+    if changes == 0:
+        raise NoSolutionError(
+            "the flow has no internal rate of return: its values never change sign"
+            " (Descartes' rule of signs); judge it by NPV"
+        )
     row = v[None, :]
+    grid = _FINE if changes > 1 else _SCAN  # one change: exactly one root, any bracket holds it
     g = _g_grid(row, grid)[0]
     roots: list[float] = []
     for i in range(grid.size - 1):
@@ -328,77 +435,122 @@ def irr(values: npt.ArrayLike) -> IRRResult:
         roots.append(float(np.expm1(grid[-1])))
     if not roots:
         raise NoSolutionError(
-            "the flow has no internal rate of return (NPV never crosses zero between -100 %"
-            " and +10,000 % a period); judge it by NPV"
+            "the flow has no internal rate of return between -99.9999 % and +10,000 % a"
+            " period (NPV never crosses zero there); judge it by NPV"
         )
     unique: list[float] = []
     for r in sorted(roots):  # a root on a grid point may be found twice
         if not unique or abs(np.log1p(r) - np.log1p(unique[-1])) > 1e-12:
             unique.append(r)
-    roots = unique
-    nearest = min(roots, key=abs)
-    return IRRResult(rate=nearest, roots=tuple(roots), multiple=len(roots) > 1)
+    nearest = min(unique, key=abs)
+    return IRRResult(rate=nearest, roots=tuple(unique), multiple=len(unique) > 1)
+
+
+_FINE = np.unique(
+    np.concatenate([_SCAN, np.linspace(_U_LOW, _U_HIGH, 2000), np.linspace(-0.1, 0.1, 2001)])
+)
 
 
 def payback(values: npt.ArrayLike, rate: npt.ArrayLike | None = None) -> Array:
-    """Payback period in fractional periods, from t = 0.
+    """Payback period in fractional periods, counted from t = 0.
 
-    The first time after which the cumulative (discounted, if ``rate`` is given) net flow
-    is non-negative and stays so; within that period the crossing is interpolated linearly.
-    ``0`` when the cumulative flow is never negative; ``inf`` when it is negative at the
-    end (it never pays back within the flow).
+    The time after which the cumulative (discounted at ``rate`` per period, if given) net
+    flow becomes non-negative **and stays so** until the end of the flow; within that
+    period the crossing is interpolated linearly (flows are spread evenly over a period
+    for this purpose only). Conventions, explicit:
+
+    * ``0.0`` when the cumulative flow is never negative (nothing to pay back);
+    * ``inf`` when the cumulative flow is negative at the last period (it does not pay
+      back within the flow), never NaN;
+    * a later dip below zero moves payback to the last crossing.
+
+    Parameters
+    ----------
+    values : array_like
+        Flows, time on the last axis, t = 0 first.
+    rate : array_like, optional
+        Discount rate per period for discounted payback: a scalar or shaped ``(..., 1)``.
+
+    Returns
+    -------
+    ndarray
+        Payback in periods, shape ``values.shape[:-1]``.
 
     Examples
     --------
-    >>> float(payback([-1000, 400, 400, 400]))
+    >>> float(payback([-1000, 400, 400, 400]))  # cumulative -1000, -600, -200, 200
     2.5
     """
-    v = np.atleast_2d(np.asarray(values, dtype=float))
+    v = _as_flows(values, "payback", min_periods=1)
     if rate is not None:
-        t = np.arange(v.shape[-1], dtype=float)
-        r = np.asarray(rate, dtype=float)
-        v = v * (np.power(1.0 + r, -t) if r.ndim == 0 else np.power(1.0 + r, -t[None, :]))
-    cum = np.cumsum(v, axis=-1)
+        v = v * _discount_factors(rate, v.shape[-1])
+    shape = v.shape[:-1]
+    v = v.reshape(-1, v.shape[-1])
+    T = v.shape[1]
+    cum = np.cumsum(v, axis=1)
     neg = cum < 0
-    never_neg = ~neg.any(axis=-1)
-    # last period whose cumulative is negative
-    last_neg = v.shape[-1] - 1 - np.argmax(neg[:, ::-1], axis=-1)
+    never_neg = ~neg.any(axis=1)
+    last_neg = T - 1 - np.argmax(neg[:, ::-1], axis=1)  # last period still below zero
     out = np.full(v.shape[0], np.inf)
-    ok = ~never_neg & (last_neg < v.shape[-1] - 1)
-    i = np.nonzero(ok)[0]
+    i = np.nonzero(~never_neg & (last_neg < T - 1))[0]
     k = last_neg[i]
-    before = cum[i, k]
-    step = v[i, k + 1]
-    out[i] = k + (-before) / step
+    out[i] = k + (-cum[i, k]) / v[i, k + 1]
     out[never_neg] = 0.0
-    shape = np.asarray(values).shape[:-1]
-    return out.reshape(shape) if shape else out.reshape(())
+    return out.reshape(shape)
 
 
-def roi_pct(benefit: npt.ArrayLike, cost: npt.ArrayLike) -> Array:
+def roi_pct(
+    benefit: npt.ArrayLike, cost: npt.ArrayLike, *, undefined: Literal["raise", "nan"] = "raise"
+) -> Array:
     """Return on investment in percent (DOMAIN D1.1): ``(benefit - cost) / cost x 100``.
+
+    Seed 000: invest 10,000, get 15,000 back -> 50 %.
+
+    Parameters
+    ----------
+    benefit, cost : array_like
+        Totals over the same evaluation period, same currency; broadcast together.
+    undefined : {"raise", "nan"}
+        What to do where ``cost <= 0`` (ROI has no meaning without an investment; a
+        negative "cost" is a saving and belongs in the benefit). ``"raise"`` (default)
+        raises :class:`InputError`; ``"nan"`` returns NaN exactly there, for Monte Carlo
+        callers that report the share of draws without a defined ROI (mask: ``cost > 0``).
 
     Raises
     ------
     InputError
-        When any cost is <= 0: ROI is not defined without an investment.
+        When any cost is <= 0 or not finite and ``undefined="raise"``.
 
     Examples
     --------
     >>> float(roi_pct(15000, 10000))  # seed 000: invest 10,000, get 15,000 back
     50.0
     """
-    b = np.asarray(benefit, dtype=float)
-    c = np.asarray(cost, dtype=float)
-    if np.any(c <= 0):
+    b, c = np.broadcast_arrays(np.asarray(benefit, dtype=float), np.asarray(cost, dtype=float))
+    if not (np.all(np.isfinite(b)) and np.all(np.isfinite(c))):
+        raise InputError("ROI needs finite benefit and cost", field="benefit/cost")
+    bad = c <= 0
+    if np.any(bad) and undefined == "raise":
         raise InputError(
-            "ROI is not defined when the total cost is zero or negative",
+            "ROI is not defined when the total cost is zero or negative; expected a cost > 0",
             field="cost",
             value=float(np.min(c)),
         )
-    return np.asarray((b - c) / c * 100.0, dtype=float)
+    out = np.full(c.shape, np.nan)
+    np.divide((b - c) * 100.0, c, out=out, where=~bad)
+    return out
 
 
 def annualize(rate_per_month: npt.ArrayLike) -> Array:
-    """Monthly rate to effective annual rate: ``(1 + r) ** 12 - 1``."""
-    return np.power(1.0 + np.asarray(rate_per_month, dtype=float), 12.0) - 1.0
+    """Effective monthly rate to effective annual rate: ``(1 + r) ** 12 - 1``.
+
+    The inverse is :func:`ccecon.units.annual_to_monthly_rate`.
+
+    Examples
+    --------
+    >>> round(float(annualize(0.01)), 6)  # 1 % a month is 12.6825 % a year
+    0.126825
+    """
+    return np.asarray(
+        np.power(1.0 + np.asarray(rate_per_month, dtype=float), 12.0) - 1.0, dtype=float
+    )
