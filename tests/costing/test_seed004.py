@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from ccecon.cli.app import app
+from ccecon.costing import labour, normalize
 from ccecon.costing.labour import (
     gross_up,
     labour_cost,
@@ -18,7 +21,8 @@ from ccecon.costing.labour import (
     utilization,
 )
 from ccecon.costing.normalize import equivalent_calls
-from ccecon.costing.payroll_file import load_payroll
+from ccecon.costing.payroll_file import load_payroll, read_payroll
+from ccecon.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -79,3 +83,101 @@ def test_bad_payroll_exits_2(tmp_path: Path, change: tuple[str, str], fragment: 
     r = CliRunner().invoke(app, ["labour", str(path)])
     assert r.exit_code == 2
     assert fragment in r.stderr and str(path) in r.stderr
+
+
+def test_seed_004_monthly_records_give_the_seed_totals() -> None:
+    """The seed's monthly table: hires sum to its 419; leavers 478 over 404 average agents."""
+    inputs = read_payroll(EXAMPLES / "payroll-seed004.yaml")
+    assert len(inputs.monthly) == 12 and inputs.hires == 419
+    res = labour_cost(inputs)
+    assert res.leavers == 478
+    assert res.attrition == pytest.approx(478 / 404)
+
+
+def test_small_functions_broadcast_over_draws() -> None:
+    hires = np.array([419.0, 400.0, 0.0])
+    np.testing.assert_allclose(recruitment_cost(hires, 400), [167_600, 160_000, 0])
+    np.testing.assert_allclose(
+        training_cost(hires, 7, np.array([30.0, 30, 30])), [87_990, 84_000, 0]
+    )
+    np.testing.assert_allclose(gross_up(np.array([100.0, 200.0]), 0.06), [106.0, 212.0])
+    u = utilization(np.array([1.0, 2.0]) * 50_613_120, 404, 8, 21.75, 12)
+    np.testing.assert_allclose(u, [1.0, 2.0])
+    with pytest.raises(InputError, match="paid agent time"):
+        utilization(100.0, np.array([404.0, 0.0]), 8, 21.75, 12)
+
+
+def test_management_from_monthly_manager_headcounts(tmp_path: Path) -> None:
+    """Manager-months replace 12 x managers when every month has a headcount:
+    4,500 x (9 x 6 + 10 x 6) = 513,000."""
+    text = (EXAMPLES / "payroll-seed004.yaml").read_text(encoding="utf-8")
+    for i, month in enumerate(
+        [
+            "2012-11",
+            "2012-12",
+            "2013-01",
+            "2013-02",
+            "2013-03",
+            "2013-04",
+            "2013-05",
+            "2013-06",
+            "2013-07",
+            "2013-08",
+            "2013-09",
+            "2013-10",
+        ]
+    ):
+        text = text.replace(
+            f"{{month: {month},", f"{{month: {month}, managers: {9 if i < 6 else 10},"
+        )
+    text = text.replace("managers: 9\n", "")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = labour_cost(read_payroll(path))
+    assert res.management == 513_000
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (("hires: 419", "hires: 420"), "field hires: hires differ from the sum"),
+        (("month: 2013-03,", "month: 2013-13,"), "monthly[4].month: expected a month YYYY-MM"),
+        (("month: 2013-03,", "month: 2013-04,"), "monthly[4].month: months must be consecutive"),
+        (("months: 12", "months: 11"), "expected 11 monthly records"),
+        (("  - {month: 2013-10, hires: 28, leavers: 35}\n", ""), "expected 12 monthly records"),
+    ],
+)
+def test_inconsistent_monthly_records_exit_2(
+    tmp_path: Path, change: tuple[str, str], fragment: str
+) -> None:
+    text = (EXAMPLES / "payroll-seed004.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    r = CliRunner().invoke(app, ["labour", str(path)])
+    assert r.exit_code == 2, r.output
+    assert fragment in r.stderr and str(path) in r.stderr
+
+
+def test_labour_cli_table_and_csv() -> None:
+    path = str(EXAMPLES / "payroll-seed004.yaml")
+    r = CliRunner().invoke(app, ["labour", path])
+    assert r.exit_code == 0 and "167,600" in r.stdout and "utilization" in r.stdout
+    r = CliRunner().invoke(app, ["labour", path, "--format", "csv"])
+    assert r.exit_code == 0
+    assert "recruitment,167600.0" in r.stdout.replace(",CNY", "")
+
+
+def test_empty_or_missing_payroll_file(tmp_path: Path) -> None:
+    empty = tmp_path / "e.yaml"
+    empty.write_text("", encoding="utf-8")
+    r = CliRunner().invoke(app, ["labour", str(empty)])
+    assert r.exit_code == 2 and "empty" in r.stderr
+    r = CliRunner().invoke(app, ["labour", str(tmp_path / "missing.yaml")])
+    assert r.exit_code == 2 and "not found" in r.stderr
+
+
+def test_docstring_examples() -> None:
+    for mod in (labour, normalize):
+        res = doctest.testmod(mod)
+        assert res.attempted >= 1 and res.failed == 0

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
             from ccecon.costing.payroll_file import load_payroll
 
             payroll = load_payroll(file)
-            res = labour_cost(payroll.to_inputs())
+            res = labour_cost(payroll.to_inputs(str(file)))
             rows = [{str(k): v for k, v in r.items()} for r in res.to_frame().to_dict("records")]
             data = {
                 "name": payroll.name,
