@@ -153,10 +153,40 @@ def occupancy(traffic: npt.ArrayLike, agents: npt.ArrayLike) -> Array:
 
 
 # --------------------------------------------------------------------------- Erlang A
+def _ln_s(x: Array, y: Array) -> Array:
+    """``ln S(x, y)``, ``S = Gamma(x + 1) e^y y^-x P(x, y) = sum_j y^j / ((x+1)...(x+j))``.
+
+    From the series where its terms fall geometrically (``y < 0.95 x``) and ``x`` is large or
+    ``P(x, y)`` underflows (very patient callers); elsewhere from the incomplete gamma.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    x, y = np.broadcast_arrays(x, y)
+    p = gammainc(x, y)
+    # The gamma form cancels (terms ~ x ln y) when x is large; where the series falls
+    # geometrically (y < 0.95 x), it is used instead, to full precision.
+    ok = (p > 1e-280) & ~((x > 200.0) & (y < 0.95 * x))
+    out = np.empty(x.shape)
+    with np.errstate(divide="ignore"):
+        out[ok] = gammaln(x[ok] + 1.0) + y[ok] - x[ok] * np.log(y[ok]) + np.log(p[ok])
+    rest = ~ok
+    if rest.any():
+        xr, yr = x[rest], y[rest]
+        term = np.ones(xr.shape)
+        total = np.ones(xr.shape)
+        for j in range(1, 20000):
+            term = term * yr / (xr + j)
+            total = total + term
+            if np.all(term <= 1e-17 * total):
+                break
+        out[rest] = np.log(total)
+    return out
+
+
 def _erlang_a_parts(
     traffic: npt.ArrayLike, agents: npt.ArrayLike, aht_s: npt.ArrayLike, patience_s: npt.ArrayLike
 ) -> tuple[Array, Array, Array, Array, Array, Array]:
-    """(A, N, x, y, P(wait), ln P(x, y)) of M/M/N+M."""
+    """(A, N, x, y, P(wait), ln S(x, y)) of M/M/N+M."""
     a = np.asarray(traffic, dtype=float)
     n = np.asarray(agents, dtype=float)
     ratio = np.asarray(aht_s, dtype=float) / np.asarray(patience_s, dtype=float)  # theta/mu
@@ -164,16 +194,16 @@ def _erlang_a_parts(
     y = a / ratio
     y_safe = np.where(y > 0, y, 1.0)
     x_safe = np.where(x > 0, x, 1.0)
+    ln_s = _ln_s(x_safe, y_safe)
     with np.errstate(divide="ignore"):
-        ln_p = np.log(gammainc(x_safe, y_safe))
-        ln_s = gammaln(x_safe + 1.0) + y_safe - x_safe * np.log(y_safe) + ln_p
         b = erlang_b(a, n)
         # P(wait) = B S / (1 - B + B S) = 1 / (1 + (1 - B) / (B S))
         ln_q = np.log1p(-b) - np.log(b) - ln_s
-    p_wait = 1.0 / (1.0 + np.exp(ln_q))
+    with np.errstate(over="ignore"):
+        p_wait = 1.0 / (1.0 + np.exp(ln_q))
     p_wait = np.where(n > 0, p_wait, 1.0)
     p_wait = np.where(a > 0, p_wait, 0.0)
-    return a, n, x_safe, y_safe, np.asarray(p_wait, dtype=float), ln_p
+    return a, n, x_safe, y_safe, np.asarray(p_wait, dtype=float), ln_s
 
 
 def erlang_a(
@@ -209,22 +239,24 @@ def erlang_a(
         ``asa`` (mean wait of all offered calls, answered or not, seconds: by Little's law
         ``P(abandon) x patience``), ``occupancy`` (carried traffic / N).
     """
-    a, n, x, y, p_wait, ln_p = _erlang_a_parts(traffic, agents, aht_s, patience_s)
+    a, n, x, y, p_wait, ln_s = _erlang_a_parts(traffic, agents, aht_s, patience_s)
     patience = np.asarray(patience_s, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rho = np.where(n > 0, a / np.where(n > 0, n, 1.0), np.inf)
-        ln_s = gammaln(x + 1.0) + y - x * np.log(y) + ln_p
         inv_s = np.exp(-ln_s)
         p_ab_w = np.where(n > 0, inv_s / rho + 1.0 - 1.0 / rho, 1.0)
     p_ab_w = np.clip(p_ab_w, 0.0, 1.0)
     p_ab = p_wait * p_ab_w
     theta_t = np.asarray(threshold_s, dtype=float) / patience
-    z_t = y * np.exp(-theta_t)
-    # served with 0 < V <= T: P(wait)/P(x,y) * (x/y) [P(x+1, y) - P(x+1, y e^-theta T)]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        served_wait = (
-            p_wait * np.exp(-ln_p) * (x / y) * (gammainc(x + 1.0, y) - gammainc(x + 1.0, z_t))
-        )
+    z = y * np.exp(-theta_t)
+    ln_s_z = _ln_s(x, np.where(z > 0, z, 1e-300))
+    # served with 0 < V <= T = P(wait) (x / y) [P(x+1, y) - P(x+1, z)] / P(x, y), written with
+    # S only: P(x+1, y) / P(x, y) = 1 - 1/S(x, y); P(x+1, z) / P(x, y) = R (1 - 1/S(x, z)),
+    # R = P(x, z) / P(x, y) = S(x, z) / S(x, y) exp(-x theta T + y - z).
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ln_r = ln_s_z - ln_s - x * theta_t + y - z
+        ratio_r = np.exp(ln_r)
+        served_wait = p_wait * (x / y) * ((1.0 - inv_s) - ratio_r * (1.0 - np.exp(-ln_s_z)))
     answered_in_t = (1.0 - p_wait) + np.where(p_wait > 0, served_wait, 0.0)
     answered = 1.0 - p_ab
     if convention == "all":
