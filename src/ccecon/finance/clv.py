@@ -19,6 +19,13 @@ from ccecon.errors import InputError, NoSolutionError
 Array = npt.NDArray[np.float64]
 
 
+def _finite(name: str, value: npt.ArrayLike) -> Array:
+    arr = np.asarray(value, dtype=float)
+    if np.any(~np.isfinite(arr)):
+        raise InputError("must be a finite number", field=name, value=arr.tolist())
+    return arr
+
+
 def _nonneg(name: str, value: npt.ArrayLike) -> Array:
     arr = np.asarray(value, dtype=float)
     if np.any(~np.isfinite(arr)) or np.any(arr < 0):
@@ -61,8 +68,8 @@ def clv_annuity(yearly_profit: npt.ArrayLike, rate: npt.ArrayLike, years: npt.Ar
     >>> round(float(clv_annuity(1000, 0.1, 3)), 6)  # 1000/1.1 + 1000/1.21 + 1000/1.331
     2486.851991
     """
-    r = np.asarray(yearly_profit, dtype=float)
-    i = np.asarray(rate, dtype=float)
+    r = _finite("yearly_profit", yearly_profit)
+    i = _finite("rate", rate)
     n = _nonneg("years", years)
     if np.any(i <= -1):
         raise InputError("the discount rate must be above -1", field="rate", value=i.tolist())
@@ -87,8 +94,8 @@ def loyal_years_from_clv(
     3.0
     """
     v = _nonneg("clv", clv)
-    r = np.asarray(yearly_profit, dtype=float)
-    i = np.asarray(rate, dtype=float)
+    r = _finite("yearly_profit", yearly_profit)
+    i = _finite("rate", rate)
     if np.any(r <= 0):
         raise NoSolutionError("a loyal customer with no yearly profit has no finite loyal years")
     if np.any(i <= -1):
