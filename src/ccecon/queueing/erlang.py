@@ -90,7 +90,8 @@ def erlang_b(traffic: npt.ArrayLike, agents: npt.ArrayLike) -> Array:
     a_safe = np.where(a > 0, a, 1.0)
     with np.errstate(divide="ignore"):
         log_b = poisson_logpmf(n, a_safe) - np.log(gammaincc(n + 1.0, a_safe))
-    return np.asarray(np.where(a > 0, np.exp(log_b), 0.0), dtype=float)
+    # B(0, A) = 1 exactly; rounding may put exp(log_b) a hair above 1 there.
+    return np.asarray(np.where(a > 0, np.minimum(np.exp(log_b), 1.0), 0.0), dtype=float)
 
 
 def erlang_c(traffic: npt.ArrayLike, agents: npt.ArrayLike) -> Array:
