@@ -47,6 +47,9 @@ def _register() -> None:
     from ccecon.cli import seedcalcs
 
     seedcalcs.register(app)
+    from ccecon.cli import staff
+
+    staff.register(app)
 
 
 _register()

@@ -60,7 +60,7 @@ def _bd0(x: Array, m: Array) -> Array:
     ej = 2.0 * x * v
     v2 = v * v
     total = s
-    for j in range(1, 40):
+    for j in range(1, 12):  # |v| < 0.1: each term is below 1/100 of the last
         ej = ej * v2
         total = total + ej / (2 * j + 1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -92,6 +92,35 @@ def erlang_b(traffic: npt.ArrayLike, agents: npt.ArrayLike) -> Array:
         log_b = poisson_logpmf(n, a_safe) - np.log(gammaincc(n + 1.0, a_safe))
     # B(0, A) = 1 exactly; rounding may put exp(log_b) a hair above 1 there.
     return np.asarray(np.where(a > 0, np.minimum(np.exp(log_b), 1.0), 0.0), dtype=float)
+
+
+def erlang_c_metrics(
+    traffic: npt.ArrayLike,
+    agents: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    threshold_s: npt.ArrayLike,
+) -> dict[str, Array]:
+    """P(wait), service level, ASA and occupancy of Erlang C from one Erlang B evaluation.
+
+    The same values as :func:`erlang_c`, :func:`service_level`, :func:`asa` and
+    :func:`occupancy`, computed together (the staffing search calls this in its loop).
+    """
+    a = np.asarray(traffic, dtype=float)
+    n = np.asarray(agents, dtype=float)
+    h = np.asarray(aht_s, dtype=float)
+    b = erlang_b(a, n)
+    stable = n > a
+    busy = a > 0
+    gap = np.where(stable, n - a, 1.0)
+    c = np.where(stable, n * b / np.where(stable, n - a * (1.0 - b), 1.0), 1.0)
+    c = np.where(busy, c, 0.0)
+    with np.errstate(over="ignore"):
+        sl = 1.0 - c * np.exp(-gap * np.asarray(threshold_s, dtype=float) / h)
+    sl = np.where(stable, sl, np.where(busy, 0.0, 1.0))
+    wait = np.where(stable, c * h / gap, np.where(busy, np.inf, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = np.where(n > 0, np.minimum(a / np.where(n > 0, n, 1.0), 1.0), 0.0)
+    return {"p_wait": c, "service_level": sl, "asa": wait, "occupancy": occ}
 
 
 def erlang_c(traffic: npt.ArrayLike, agents: npt.ArrayLike) -> Array:

@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ccecon.errors import InputError, NoSolutionError
-from ccecon.queueing.erlang import asa, erlang_a, occupancy, service_level
+from ccecon.queueing.erlang import erlang_a, erlang_c_metrics
 
 Array = npt.NDArray[np.float64]
 
@@ -141,15 +141,9 @@ def metrics(
     a = np.asarray(traffic, dtype=float)
     n = np.asarray(agents, dtype=float)
     if patience_s is None:
-        from ccecon.queueing.erlang import erlang_c
-
-        return {
-            "p_wait": erlang_c(a, n),
-            "service_level": service_level(a, n, aht_s, sl_threshold_s),
-            "asa": asa(a, n, aht_s),
-            "p_abandon": np.zeros(np.broadcast(a, n).shape),
-            "occupancy": occupancy(a, n),
-        }
+        m = erlang_c_metrics(a, n, aht_s, sl_threshold_s)
+        m["p_abandon"] = np.zeros(np.broadcast(a, n).shape)
+        return m
     return erlang_a(a, n, aht_s, patience_s, sl_threshold_s)
 
 
