@@ -312,7 +312,7 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
     """IRR of every row of a 2-D array of flows (draws x periods), vectorized.
 
     Method: a row whose flows do not take both signs has no IRR (Descartes' rule of signs).
-    The other rows are scanned on a fixed grid of 96 values of ``ln(1 + rate)`` from
+    The other rows are scanned on a fixed grid of 95 values of ``ln(1 + rate)`` from
     -99.9999 % to +10,000 % a period (one matrix product, in a form that cannot overflow);
     the sign changes found are the roots counted, and the bracket nearest rate 0 is refined
     from its linear interpolate by safeguarded Newton steps to about 1e-14 in

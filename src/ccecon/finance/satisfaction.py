@@ -187,6 +187,11 @@ def satisfaction_roi(
         Customers served in the month per segment, to scale a sample survey up; every
         surveyed segment then needs an entry, and every entry respondents.
 
+    Returns
+    -------
+    SatisfactionROI
+        Segments in order of first appearance in ``responses``, net profit, ROI.
+
     Raises
     ------
     InputError
@@ -233,7 +238,7 @@ def satisfaction_roi(
                 value=extra[0],
             )
     out = []
-    for seg in sorted(segs):
+    for seg in segs:  # in order of first appearance in the survey
         if isinstance(clv, Mapping):
             if seg not in clv:
                 raise InputError("no CLV given for this surveyed segment", field="clv", value=seg)
