@@ -109,6 +109,11 @@ def test_satisfaction_cli_json(tmp_path: Path) -> None:
         ("customer,segment\nC1,A\n", "missing column"),
         ("customer,segment,index\nC1,A,50\nC1,A,60\n", "surveyed twice"),
         ("customer,segment,index\n", "no responses"),
+        ("customer,segment,index\nC1,A,50\n\nC2,A,50,extra\n", "row 4"),
+        ("customer,segment,index\nC1,A,50\n,A,60\n", "empty customer"),
+        ("customer,segment,index\nC1,,50\n", "empty segment"),
+        ("customer,segment,index\nC1,A,nan\n", "0 to 100"),
+        ("customer,segment,index\nC1,A,-1\n", "0 to 100"),
     ],
 )
 def test_bad_survey_rows_exit_2(tmp_path: Path, content: str, fragment: str) -> None:
@@ -301,3 +306,12 @@ def test_clv_cli_annuity_and_solve_round_trip() -> None:
         ],
     )
     assert r.exit_code == 0 and json.loads(r.stdout)["years"] == pytest.approx(5.0)
+
+
+def test_survey_reader_handles_bom_quotes_and_extra_columns(tmp_path: Path) -> None:
+    from ccecon.finance.survey_file import read_survey
+
+    path = tmp_path / "s.csv"
+    text = 'customer,segment,index,note\nC1,"VIP, gold",90,"two\nlines"\n\nC2,新客,40,\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert read_survey(path) == [("VIP, gold", 90.0), ("新客", 40.0)]
