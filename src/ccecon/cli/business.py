@@ -136,6 +136,26 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"wrote {len(paths)} files to {out}", err=True)
 
     @app.command()
+    def report(
+        file: FileArg,
+        out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+            "ccecon-report"
+        ),
+        html: Annotated[bool, typer.Option("--html/--no-html", help="Write report.html.")] = True,
+    ) -> None:
+        """Write a self-contained HTML report (charts, assumptions, formulas) of a scenario."""
+        with user_errors():
+            from ccecon.engine import evaluate as run
+            from ccecon.reports import write_report
+            from ccecon.scenario.load import load_scenario
+
+            scenario = load_scenario(file)
+            paths = write_report(scenario, run(scenario), out, html=html, source_path=file)
+            for p in (paths.html, paths.xlsx, paths.pdf):
+                if p is not None:
+                    typer.echo(f"wrote {p}")
+
+    @app.command()
     def validate(file: FileArg, fmt: FormatOpt = Format.table) -> None:
         """Check a scenario file; exit 0 if valid, 2 with the field and value if not."""
         with user_errors():
@@ -190,7 +210,13 @@ def register(app: typer.Typer) -> None:
             result = run(scenario)
             _render(result, Format.table)
             paths = write_outputs(result, out)
+            from ccecon.reports import write_report
+
+            report = write_report(scenario, result, out, source_path=path)
+            assert report.html is not None
+            paths.append(report.html)
             typer.echo(f"\nExample: {path}")
             typer.echo(f"Outputs written to {out.resolve()}:")
             for p in paths:
                 typer.echo(f"  {p}")
+            typer.echo(f"Open the report: {report.html.resolve()}")

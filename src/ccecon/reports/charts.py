@@ -1,0 +1,159 @@
+"""Plotly figures of a business case, in one consistent, print-readable style.
+
+Every function takes a :class:`ccecon.engine.Result` and returns a
+``plotly.graph_objects.Figure``; nothing here computes a number the engine did not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+
+if TYPE_CHECKING:
+    from ccecon.engine import Result
+
+PALETTE = {
+    "initial": "#6c3fa0",
+    "operating": "#d1495b",
+    "hidden": "#edae49",
+    "benefits": "#00798c",
+    "net": "#30638e",
+    "band": "rgba(0,121,140,0.15)",
+}
+
+LABELS = {
+    "en": {
+        "cash": "Monthly cash flow of the change",
+        "cum": "Cumulative net cash flow",
+        "payback": "payback",
+        "month": "month",
+        "unit": "Cost per inbound call against its benchmark band",
+        "band": "benchmark band",
+        "initial": "initial (capital)",
+        "operating": "operating",
+        "hidden": "hidden (included)",
+        "benefits": "benefits",
+        "net": "net",
+    },
+    "zh": {
+        "cash": "方案每月现金流",
+        "cum": "累计净现金流",
+        "payback": "回收期",
+        "month": "月份",
+        "unit": "单次呼入成本与基准区间",
+        "band": "基准区间",
+        "initial": "初始（资本）",
+        "operating": "运营",
+        "hidden": "隐性（计入）",
+        "benefits": "收益",
+        "net": "净额",
+    },
+}
+
+
+def _style(fig: go.Figure, title: str, currency: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        template="plotly_white",
+        font={"family": "Helvetica, Arial, 'Noto Sans CJK SC', sans-serif", "size": 13},
+        margin={"l": 70, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+        height=420,
+    )
+    fig.update_yaxes(tickformat=",.0f", title_text=currency, zeroline=True, zerolinecolor="#888")
+    return fig
+
+
+def cashflow_figure(result: Result) -> go.Figure:
+    """Stacked monthly bars: benefits up, costs down by family, with the net line."""
+    sc = result.scenario
+    lab = LABELS[sc.locale]
+    m = result.monthly_frame()
+    fig = go.Figure()
+    base = "baseline_" if result.has_baseline else None
+    for fam in ("initial", "operating", "hidden"):
+        y = -m[f"proposal_{fam}"]
+        if base:
+            y = y + m[f"baseline_{fam}"]
+        fig.add_bar(x=m["label"], y=y, name=lab[fam], marker_color=PALETTE[fam])
+    ben = m["proposal_benefits"] - (m["baseline_benefits"] if base else 0)
+    fig.add_bar(x=m["label"], y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
+    fig.add_scatter(
+        x=m["label"],
+        y=m["net"],
+        name=lab["net"],
+        mode="lines+markers",
+        line={"color": PALETTE["net"], "width": 2},
+    )
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(type="category", nticks=13)
+    return _style(fig, lab["cash"], sc.currency)
+
+
+def cumulative_figure(result: Result) -> go.Figure:
+    """Cumulative net cash flow with the payback month marked."""
+    sc = result.scenario
+    lab = LABELS[sc.locale]
+    m = result.monthly_frame()
+    fig = go.Figure()
+    fig.add_scatter(
+        x=m["month"],
+        y=m["cumulative"],
+        mode="lines",
+        name=lab["cum"],
+        line={"color": PALETTE["net"], "width": 3},
+        fill="tozeroy",
+        fillcolor="rgba(48,99,142,0.12)",
+    )
+    pb = float(np.mean(result.metrics.payback_months))
+    if np.isfinite(pb):
+        fig.add_vline(
+            x=pb, line_dash="dash", line_color="#444", annotation_text=f"{lab['payback']} {pb:.1f}"
+        )
+    fig.update_xaxes(title_text=lab["month"])
+    return _style(fig, lab["cum"], sc.currency)
+
+
+def unit_cost_figure(result: Result) -> go.Figure | None:
+    """Quarterly cost per inbound call with the benchmark band, if there are calls."""
+    sc = result.scenario
+    lab = LABELS[sc.locale]
+    t = result.unit_costs.table
+    q = t[(t["period"] == "quarter") & t["cost_per_inbound_call"].notna()]
+    if q.empty:
+        return None
+    fig = go.Figure()
+    for case, grp in q.groupby("case", sort=False):
+        fig.add_scatter(
+            x=[f"Q{i}" for i in grp["index"]],
+            y=grp["cost_per_inbound_call"],
+            mode="lines+markers",
+            name=str(case),
+        )
+    b = result.benchmark
+    if b is not None and b.get("low") is not None:
+        fig.add_hrect(
+            y0=b["low"],
+            y1=b["high"],
+            fillcolor=PALETTE["band"],
+            line_width=0,
+            annotation_text=lab["band"],
+            annotation_position="top left",
+        )
+    fig = _style(fig, lab["unit"], sc.currency)
+    fig.update_yaxes(tickformat=",.2f", rangemode="tozero")
+    return fig
+
+
+def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
+    """Every business-case figure with an id, in report order."""
+    figs: list[tuple[str, go.Figure]] = [
+        ("cashflow", cashflow_figure(result)),
+        ("cumulative", cumulative_figure(result)),
+    ]
+    uc = unit_cost_figure(result)
+    if uc is not None:
+        figs.append(("unit-cost", uc))
+    return figs

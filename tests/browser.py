@@ -1,0 +1,77 @@
+"""A real browser for tests: Debian's chromium driven by Playwright.
+
+``scripts/setup-system.sh`` installs ``/usr/bin/chromium``; Playwright's own browser
+download is not used. :func:`open_page` loads a URL and records console errors and every
+request, so tests can check that a page rendered and asked no other host for anything.
+Screenshots go to ``test-artifacts/`` (kept by CI as artifacts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@dataclass
+class PageLog:
+    """What a page did: console errors and the URLs it requested."""
+
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def browser() -> Iterator[Any]:
+    """A headless chromium (Playwright ``Browser``); fails clearly if chromium is missing."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: run `bash scripts/setup-system.sh`")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
+def open_page(
+    b: Any, url: str, *, width: int = 1200, height: int = 900
+) -> Iterator[tuple[Any, PageLog]]:
+    """Open ``url`` in a new page, logging console errors and requests."""
+    log = PageLog()
+    page = b.new_page(viewport={"width": width, "height": height})
+    page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log.console_errors.append(str(e)))
+    page.on("request", lambda r: log.requests.append(r.url))
+    try:
+        page.goto(url)
+        yield page, log
+    finally:
+        page.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

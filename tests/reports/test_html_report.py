@@ -1,0 +1,91 @@
+"""The HTML report: self-contained, every chart rendered in real chromium, for every
+example scenario."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from ccecon.engine import evaluate
+from ccecon.errors import InputError
+from ccecon.reports import write_report
+from ccecon.scenario.load import load_scenario
+from tests.browser import browser, open_page, screenshot
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _scenario_examples() -> list[Path]:
+    """Every example file that is a scenario (others are payroll, survey, targets, ...)."""
+    out = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        try:
+            load_scenario(path)
+        except InputError:
+            continue
+        out.append(path)
+    return out
+
+
+SCENARIOS = _scenario_examples()
+
+
+def test_there_are_scenario_examples() -> None:
+    assert len(SCENARIOS) >= 3
+
+
+@pytest.fixture(scope="module")
+def chromium():  # type: ignore[no-untyped-def]
+    with browser() as b:
+        yield b
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_report_renders_offline_in_chromium(path: Path, tmp_path: Path, chromium) -> None:  # type: ignore[no-untyped-def]
+    scenario = load_scenario(path)
+    paths = write_report(scenario, evaluate(scenario), tmp_path, source_path=path)
+    assert paths.html is not None
+    text = paths.html.read_text(encoding="utf-8")
+    assert "<script src=" not in text and '<link rel="stylesheet" href="http' not in text
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in text  # fingerprint
+    with open_page(chromium, paths.html.as_uri()) as (page, log):
+        page.wait_for_function(
+            "document.querySelectorAll('.js-plotly-plot').length > 0 && "
+            "[...document.querySelectorAll('.js-plotly-plot')]"
+            ".every(p => p.querySelector('svg.main-svg'))",
+            timeout=30_000,
+        )
+        charts = page.locator(".chart").count()
+        rendered = page.locator(".chart .js-plotly-plot svg.main-svg").count()
+        assert charts >= 2
+        assert page.locator(".chart .js-plotly-plot").count() == charts
+        assert rendered >= charts
+        shot = screenshot(page, f"report-{path.stem}")
+    assert shot.stat().st_size > 10_000
+    assert log.console_errors == []
+    assert [u for u in log.requests if not u.startswith("file://")] == []
+
+
+def test_chinese_locale_labels(tmp_path: Path) -> None:
+    path = EXAMPLES / "cny-inhouse-build.yaml"
+    scenario = load_scenario(path)
+    assert scenario.locale == "zh"
+    html = write_report(scenario, evaluate(scenario), tmp_path).html
+    assert html is not None
+    text = html.read_text(encoding="utf-8")
+    assert "净现值" in text and "假设" in text and 'lang="zh"' in text
+
+
+def test_report_cli_and_demo_write_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    r = CliRunner().invoke(
+        app, ["report", str(EXAMPLES / "eur-omnichannel-chat.yaml"), "--out", str(tmp_path)]
+    )
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "report.html").stat().st_size > 100_000  # plotly.js is inline
