@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import doctest
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ccecon.cli.app import app
 from ccecon.costing import labour, normalize
 from ccecon.costing.labour import (
+    COST_ELEMENTS,
     gross_up,
     labour_cost,
     management_cost,
@@ -181,3 +185,33 @@ def test_docstring_examples() -> None:
     for mod in (labour, normalize):
         res = doctest.testmod(mod)
         assert res.attempted >= 1 and res.failed == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 10**8),
+    st.floats(min_value=1, max_value=3600),
+    st.floats(min_value=1, max_value=3600),
+)
+def test_truncated_equivalents_bracket_the_exact_value(calls: int, aht: float, std: float) -> None:
+    """Truncation rule: a whole number n with n <= calls x aht / std < n + 1 (within the
+    1e-9 guard that keeps exact products whole)."""
+    exact = calls * aht / std
+    n = equivalent_calls(calls, aht, std).item()
+    assert n == int(n)
+    assert n <= exact + 1e-6 and exact < n + 1 + 1e-6
+    assert equivalent_calls(calls, aht, std, rounding="none").item() == pytest.approx(exact)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=0, max_value=1e7), st.sampled_from(COST_ELEMENTS))
+def test_adding_a_cost_raises_every_unit_cost(extra: float, element: str) -> None:
+    base = read_payroll(EXAMPLES / "payroll-seed004.yaml")
+    more = dict(base.cost_elements)
+    more[element] = more.get(element, 0.0) + extra
+    a = labour_cost(base)
+    b = labour_cost(replace(base, cost_elements=more))
+    assert b.total == pytest.approx(a.total + extra)
+    assert b.cost_per_equivalent_call >= a.cost_per_equivalent_call
+    assert b.cost_per_talk_minute >= a.cost_per_talk_minute
+    assert b.utilization == a.utilization

@@ -265,3 +265,26 @@ def test_annualize_inverts_units_monthly_rate() -> None:
 def test_docstring_examples() -> None:
     res = doctest.testmod(returns)
     assert res.attempted >= 5 and res.failed == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=2, max_size=61))
+def test_every_reported_root_zeroes_npv(values: list[float]) -> None:
+    """Any flow: NPV at each root IRR reports is zero, relative to the size of the
+    discounted flows (the only meaningful scale when (1 + r)^-t spans many decades)."""
+    try:
+        res = irr(values)
+    except NoSolutionError:
+        # the batch grid is a subset of irr's grid: it cannot see a sign change irr misses
+        assert irr_batch(np.array([values])).n_roots[0] == 0
+        return
+    t = np.arange(len(values))
+    for r in res.roots:
+        disc = (1.0 + r) ** -t.astype(float)
+        scale = float(np.sum(np.abs(values) * disc))
+        assert abs(float(npv(r, values))) <= 1e-9 * scale
+    b = irr_batch(np.array([values]))
+    if b.n_roots[0] >= 1:
+        r = float(b.rates[0])
+        scale = float(np.sum(np.abs(values) * (1.0 + r) ** -t.astype(float)))
+        assert abs(float(npv(r, values))) <= 1e-9 * scale
