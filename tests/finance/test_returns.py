@@ -288,3 +288,14 @@ def test_every_reported_root_zeroes_npv(values: list[float]) -> None:
         r = float(b.rates[0])
         scale = float(np.sum(np.abs(values) * (1.0 + r) ** -t.astype(float)))
         assert abs(float(npv(r, values))) <= 1e-9 * scale
+
+
+def test_irr_batch_in_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    v = np.concatenate([-rng.uniform(500, 2000, (300, 1)), rng.normal(60, 60, (300, 24))], axis=1)
+    whole = irr_batch(v)
+    monkeypatch.setattr(returns, "_CHUNK_ROWS", 64)
+    blocks = irr_batch(v)
+    np.testing.assert_array_equal(blocks.n_roots, whole.n_roots)
+    np.testing.assert_allclose(blocks.rates, whole.rates, rtol=1e-12, equal_nan=True)
+    assert (whole.n_roots > 1).any() and (whole.n_roots == 1).any()  # both kinds exercised

@@ -340,12 +340,27 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
         v = v[None, :]
     if v.ndim != 2:
         raise InputError("irr_batch needs a 2-D array (rows x periods)", value=v.shape)
+    if v.shape[0] > _CHUNK_ROWS:  # bound memory: the scan holds rows x 95 values
+        parts = [_irr_rows(v[i : i + _CHUNK_ROWS]) for i in range(0, v.shape[0], _CHUNK_ROWS)]
+        return IRRBatch(
+            rates=np.concatenate([p[0] for p in parts]),
+            n_roots=np.concatenate([p[1] for p in parts]),
+        )
+    rates, n_roots = _irr_rows(v)
+    return IRRBatch(rates=rates, n_roots=n_roots)
+
+
+_CHUNK_ROWS = 65_536
+
+
+def _irr_rows(v: Array) -> tuple[Array, npt.NDArray[np.int64]]:
+    """:func:`irr_batch` on one block of rows: (rates, n_roots)."""
     n = v.shape[0]
     rates = np.full(n, np.nan)
     n_roots = np.zeros(n, dtype=np.int64)
     mixed = np.nonzero((v > 0).any(axis=1) & (v < 0).any(axis=1))[0]
     if mixed.size == 0:
-        return IRRBatch(rates=rates, n_roots=n_roots)
+        return rates, n_roots
     vm = v if mixed.size == n else v[mixed]
     m = vm.shape[0]
     rows = np.arange(m)
@@ -382,7 +397,7 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
         vt = np.ascontiguousarray(vm[solve].T)
         u = _newton_bracketed(vt, a, b, ga, np.clip(x0, a, b))
         rates[mixed[solve]] = np.expm1(u)
-    return IRRBatch(rates=rates, n_roots=n_roots)
+    return rates, n_roots
 
 
 def irr(values: npt.ArrayLike) -> IRRResult:
