@@ -142,15 +142,23 @@ def register(app: typer.Typer) -> None:
             "ccecon-report"
         ),
         html: Annotated[bool, typer.Option("--html/--no-html", help="Write report.html.")] = True,
+        xlsx: Annotated[
+            bool, typer.Option("--xlsx", help="Also write report.xlsx (live formulas).")
+        ] = False,
+        pdf: Annotated[
+            bool, typer.Option("--pdf", help="Also print report.pdf (needs chromium).")
+        ] = False,
     ) -> None:
-        """Write a self-contained HTML report (charts, assumptions, formulas) of a scenario."""
+        """Write the report of a scenario: HTML (charts, assumptions, formulas), Excel, PDF."""
         with user_errors():
             from ccecon.engine import evaluate as run
             from ccecon.reports import write_report
             from ccecon.scenario.load import load_scenario
 
             scenario = load_scenario(file)
-            paths = write_report(scenario, run(scenario), out, html=html, source_path=file)
+            paths = write_report(
+                scenario, run(scenario), out, html=html, xlsx=xlsx, pdf=pdf, source_path=file
+            )
             for p in (paths.html, paths.xlsx, paths.pdf):
                 if p is not None:
                     typer.echo(f"wrote {p}")

@@ -313,13 +313,28 @@ def write_report(
     out_dir: str | Path,
     *,
     html: bool = True,
+    xlsx: bool = False,
+    pdf: bool = False,
     source_path: str | Path | None = None,
 ) -> ReportPaths:
-    """Write the report into ``out_dir`` (created if needed); returns the paths written."""
+    """Write the report into ``out_dir`` (created if needed); returns the paths written.
+
+    ``html``: report.html; ``xlsx``: report.xlsx with live formulas; ``pdf``: report.pdf
+    printed from the HTML by headless Chromium (the HTML is written too).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    html_path = None
-    if html:
+    html_path = xlsx_path = pdf_path = None
+    if html or pdf:
         html_path = out / "report.html"
         html_path.write_text(render_html(result, source_path=source_path), encoding="utf-8")
-    return ReportPaths(html=html_path)
+    if xlsx:
+        from ccecon.reports.excel import write_workbook
+
+        xlsx_path = write_workbook(result, out / "report.xlsx")
+    if pdf:
+        from ccecon.reports.pdf import html_to_pdf
+
+        assert html_path is not None
+        pdf_path = html_to_pdf(html_path, out / "report.pdf")
+    return ReportPaths(html=html_path, xlsx=xlsx_path, pdf=pdf_path)
