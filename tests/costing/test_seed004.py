@@ -215,3 +215,40 @@ def test_adding_a_cost_raises_every_unit_cost(extra: float, element: str) -> Non
     assert b.cost_per_equivalent_call >= a.cost_per_equivalent_call
     assert b.cost_per_talk_minute >= a.cost_per_talk_minute
     assert b.utilization == a.utilization
+
+
+def test_json_payroll_with_monthly_headcounts(tmp_path: Path) -> None:
+    """Agents and managers from monthly records (average 402.5 and 9); a top-level agents
+    value more than half a person off the monthly average is refused."""
+    doc = {
+        "currency": "CNY",
+        "hours_per_day": 8,
+        "paid_days_per_month": 21.75,
+        "standard_aht_s": 43,
+        "traffic": [{"name": "t", "answered": 1000, "aht_s": 43}],
+        "manager_salary_per_month": 4500,
+        "monthly": [
+            {"month": "2013-01", "agents": 400, "managers": 9, "hires": 10, "leavers": 4},
+            {"month": "2013-02", "agents": 405, "managers": 9, "hires": 5, "leavers": 6},
+        ],
+    }
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    inputs = read_payroll(path)
+    assert (inputs.months, inputs.agents, inputs.managers, inputs.hires) == (2, 402.5, 9, 15)
+    res = labour_cost(inputs)
+    assert res.management == 4500 * 18
+    assert res.attrition == pytest.approx(10 / 402.5)
+    assert res.paid_minutes == pytest.approx(402.5 * 8 * 21.75 * 2 * 60)
+    doc["agents"] = 404
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match="agents differ from the monthly average"):
+        read_payroll(path)
+    doc["agents"] = 403
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert read_payroll(path).agents == 403  # a rounded average is accepted as given
+    del doc["agents"]
+    doc["monthly"][1].pop("agents")  # type: ignore[index]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match="field agents"):
+        read_payroll(path)
