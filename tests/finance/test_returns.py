@@ -299,3 +299,10 @@ def test_irr_batch_in_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -
     np.testing.assert_array_equal(blocks.n_roots, whole.n_roots)
     np.testing.assert_allclose(blocks.rates, whole.rates, rtol=1e-12, equal_nan=True)
     assert (whole.n_roots > 1).any() and (whole.n_roots == 1).any()  # both kinds exercised
+
+
+def test_results_to_frame() -> None:
+    f = irr([-1, 6, -11, 6]).to_frame()
+    assert len(f) == 3 and f["shown"].sum() == 1
+    b = irr_batch(np.array([[-100.0, 60, 60], [100.0, 5, 5]])).to_frame()
+    assert b["status"].tolist() == ["ok", "none"] and b["n_roots"].tolist() == [1, 0]

@@ -127,6 +127,14 @@ class IRRResult:
     roots: tuple[float, ...]
     multiple: bool
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per root: rate (per period), and whether it is the one shown."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"rate": list(self.roots), "shown": [r == self.rate for r in self.roots]}
+        )
+
 
 @dataclass(frozen=True)
 class IRRBatch:
