@@ -156,4 +156,109 @@ def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
     uc = unit_cost_figure(result)
     if uc is not None:
         figs.append(("unit-cost", uc))
+    st = staffing_figure(result)
+    if st is not None:
+        figs.append(("staffing", st))
     return figs
+
+
+UNCERTAINTY_DRAWS = 2000
+"""Draws used for the report's uncertainty charts (seed 0, so a report is reproducible)."""
+
+
+def uncertainty_figures(result: Result) -> list[tuple[str, go.Figure]]:
+    """NPV distribution and tornado, when the scenario has uncertain inputs."""
+    from ccecon.uncertainty.montecarlo import simulate
+    from ccecon.uncertainty.sampling import uncertain_inputs
+    from ccecon.uncertainty.sensitivity import tornado
+
+    sc = result.scenario
+    if not uncertain_inputs(sc):
+        return []
+    sim = simulate(sc, UNCERTAINTY_DRAWS, np.random.default_rng(0))
+    tor = tornado(sc, "npv")
+    return [
+        ("distribution", distribution_figure(sim, sc.currency, sc.locale)),
+        ("tornado", tornado_figure(tor, sc.currency, sc.locale)),
+    ]
+
+
+def staffing_figure(result: Result) -> go.Figure | None:
+    """Paid FTE per month per case, when the scenario staffs channels with Erlang."""
+    sc = result.scenario
+    if sc.staffing is None:
+        return None
+    title = (
+        "Paid FTE from workload (Erlang)" if sc.locale == "en" else "按话务量测算的带薪人力（FTE）"
+    )
+    fig = go.Figure()
+    for case in result.cases.values():
+        fte = np.asarray(case.drivers["fte"]).mean(axis=0)
+        fig.add_scatter(
+            x=list(result.month_labels)[1:], y=fte[1:], mode="lines+markers", name=case.label
+        )
+    fig = _style(fig, title, "FTE")
+    fig.update_yaxes(tickformat=",.1f", title_text="FTE", rangemode="tozero")
+    fig.update_xaxes(type="category", nticks=13)
+    return fig
+
+
+def distribution_figure(sim: object, currency: str, locale: str) -> go.Figure:
+    """Histogram of NPV draws with P10, P50, P90 marked (a ccecon Simulation)."""
+    hist = sim.histogram  # type: ignore[attr-defined]
+    npv = next(s for s in sim.summaries if s.metric == "npv")  # type: ignore[attr-defined]
+    centers = (hist.edges[:-1] + hist.edges[1:]) / 2
+    fig = go.Figure()
+    fig.add_bar(
+        x=centers,
+        y=hist.counts,
+        marker_color=PALETTE["net"],
+        name="draws",
+        width=np.diff(hist.edges),
+    )
+    for key, label in (("p10", "P10"), ("p50", "P50"), ("p90", "P90")):
+        if key in npv.percentiles:
+            fig.add_vline(
+                x=npv.percentiles[key], line_dash="dot", line_color="#444", annotation_text=label
+            )
+    fig.add_vline(x=0, line_color=PALETTE["operating"])
+    title = (
+        f"NPV over {sim.draws:,} draws"
+        if locale == "en"  # type: ignore[attr-defined]
+        else f"净现值分布（{sim.draws:,} 次抽样）"
+    )  # type: ignore[attr-defined]
+    fig = _style(fig, title, "draws")
+    fig.update_yaxes(tickformat=",.0f", title_text="draws")
+    fig.update_xaxes(tickformat=",.0f", title_text=currency)
+    return fig
+
+
+def tornado_figure(tor: object, currency: str, locale: str) -> go.Figure:
+    """Tornado: NPV at each uncertain input's P10 and P90, ranked by swing."""
+    bars = list(tor.bars)[:12][::-1]  # type: ignore[attr-defined]
+    base = float(tor.base)  # type: ignore[attr-defined]
+    labels = [b.label for b in bars]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=[b.output_low - base for b in bars],
+        base=base,
+        orientation="h",
+        name="input at P10",
+        marker_color=PALETTE["operating"],
+    )
+    fig.add_bar(
+        y=labels,
+        x=[b.output_high - base for b in bars],
+        base=base,
+        orientation="h",
+        name="input at P90",
+        marker_color=PALETTE["benefits"],
+    )
+    fig.update_layout(barmode="overlay")
+    title = "What matters most: NPV tornado" if locale == "en" else "敏感性：净现值龙卷风图"
+    fig = _style(fig, title, currency)
+    fig.update_xaxes(tickformat=",.0f", title_text=currency)
+    fig.update_yaxes(title_text="", tickformat=None)
+    fig.update_layout(height=max(320, 60 + 32 * len(bars)), margin={"l": 260})
+    return fig

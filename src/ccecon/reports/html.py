@@ -164,7 +164,7 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     from plotly.offline import get_plotlyjs
 
     from ccecon import __version__
-    from ccecon.reports.charts import business_case_figures
+    from ccecon.reports.charts import business_case_figures, uncertainty_figures
 
     sc = result.scenario
     t = TEXT[sc.locale]
@@ -201,7 +201,7 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     if s.get("irr_status") == "none":
         notes.append("IRR does not exist (the net flow never changes sign).")
     charts = []
-    for i, (cid, fig) in enumerate(business_case_figures(result)):
+    for i, (cid, fig) in enumerate(business_case_figures(result) + uncertainty_figures(result)):
         charts.append(
             (
                 cid,
