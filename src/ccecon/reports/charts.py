@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 
 if TYPE_CHECKING:
     from ccecon.engine import Result
+    from ccecon.uncertainty.montecarlo import Simulation
+    from ccecon.uncertainty.sensitivity import Tornado
 
 PALETTE = {
     "initial": "#6c3fa0",
@@ -203,10 +205,10 @@ def staffing_figure(result: Result) -> go.Figure | None:
     return fig
 
 
-def distribution_figure(sim: object, currency: str, locale: str) -> go.Figure:
+def distribution_figure(sim: Simulation, currency: str, locale: str) -> go.Figure:
     """Histogram of NPV draws with P10, P50, P90 marked (a ccecon Simulation)."""
-    hist = sim.histogram  # type: ignore[attr-defined]
-    npv = next(s for s in sim.summaries if s.metric == "npv")  # type: ignore[attr-defined]
+    hist = sim.histogram
+    npv = next(s for s in sim.summaries if s.metric == "npv")
     centers = (hist.edges[:-1] + hist.edges[1:]) / 2
     fig = go.Figure()
     fig.add_bar(
@@ -223,20 +225,18 @@ def distribution_figure(sim: object, currency: str, locale: str) -> go.Figure:
             )
     fig.add_vline(x=0, line_color=PALETTE["operating"])
     title = (
-        f"NPV over {sim.draws:,} draws"
-        if locale == "en"  # type: ignore[attr-defined]
-        else f"净现值分布（{sim.draws:,} 次抽样）"
-    )  # type: ignore[attr-defined]
+        f"NPV over {sim.draws:,} draws" if locale == "en" else f"净现值分布（{sim.draws:,} 次抽样）"
+    )
     fig = _style(fig, title, "draws")
     fig.update_yaxes(tickformat=",.0f", title_text="draws")
     fig.update_xaxes(tickformat=",.0f", title_text=currency)
     return fig
 
 
-def tornado_figure(tor: object, currency: str, locale: str) -> go.Figure:
+def tornado_figure(tor: Tornado, currency: str, locale: str) -> go.Figure:
     """Tornado: NPV at each uncertain input's P10 and P90, ranked by swing."""
-    bars = list(tor.bars)[:12][::-1]  # type: ignore[attr-defined]
-    base = float(tor.base)  # type: ignore[attr-defined]
+    bars = list(tor.bars)[:12][::-1]
+    base = float(tor.base)
     labels = [b.label for b in bars]
     fig = go.Figure()
     fig.add_bar(
