@@ -258,6 +258,10 @@ def test_roi_seed_example_and_no_cost() -> None:
 
 def test_annualize_inverts_units_monthly_rate() -> None:
     assert float(annualize(0.01)) == pytest.approx(1.01**12 - 1)
+    with pytest.raises(InputError):
+        annualize([0.01, -1.0])
+    with pytest.raises(InputError):
+        annualize(float("nan"))
     r = np.array([0.0, 0.05, 0.10, 0.30])
     np.testing.assert_allclose(annualize(annual_to_monthly_rate(r)), r, rtol=1e-12, atol=1e-15)
 

@@ -580,13 +580,19 @@ def roi_pct(
 def annualize(rate_per_month: npt.ArrayLike) -> Array:
     """Effective monthly rate to effective annual rate: ``(1 + r) ** 12 - 1``.
 
-    The inverse is :func:`ccecon.units.annual_to_monthly_rate`.
+    The inverse is :func:`ccecon.units.annual_to_monthly_rate`. Raises
+    :class:`InputError` for a rate that is not finite or not above -100 %.
 
     Examples
     --------
     >>> round(float(annualize(0.01)), 6)  # 1 % a month is 12.6825 % a year
     0.126825
     """
-    return np.asarray(
-        np.power(1.0 + np.asarray(rate_per_month, dtype=float), 12.0) - 1.0, dtype=float
-    )
+    r = np.asarray(rate_per_month, dtype=float)
+    if not np.all(np.isfinite(r)) or np.any(r <= -1.0):
+        raise InputError(
+            "a monthly rate must be finite and > -100 %",
+            field="rate_per_month",
+            value=float(np.min(r)) if np.all(np.isfinite(r)) else "nan/inf",
+        )
+    return np.asarray(np.power(1.0 + r, 12.0) - 1.0, dtype=float)
