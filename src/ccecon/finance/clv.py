@@ -86,7 +86,7 @@ def loyal_years_from_clv(
     Raises
     ------
     NoSolutionError
-        When ``CLV >= R / i`` (no finite n reaches it) or R <= 0 with CLV > 0.
+        When ``CLV >= R / i`` with i > 0 (no finite n reaches it), or R <= 0.
 
     Examples
     --------
