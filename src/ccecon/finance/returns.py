@@ -7,8 +7,13 @@ Conventions (as numpy-financial, stated once for every function here)
 * Rates are per period (a month for the engine). Inflows are positive, outflows negative.
 * Excel's ``NPV(rate, v1, ..., vn)`` discounts its first value too: Excel's
   ``NPV(r, v1..vn) + v0`` equals ``npv(r, [v0, v1, ..., vn])`` here.
-* Nothing here returns NaN silently: IRR reports the number of roots, payback returns
-  ``inf`` for "never", and ROI with no cost raises (scalars) or is masked by the caller.
+* Rate arrays are scalars or shaped ``(..., 1)`` (one rate per draw); others are refused.
+* Nothing here returns NaN silently: ``irr`` raises :class:`NoSolutionError` when there is
+  no IRR and ``irr_batch`` gives NaN exactly where its ``status`` is ``"none"``; payback
+  returns ``inf`` for "never"; ROI with no cost raises unless ``undefined="nan"`` is asked
+  for; non-finite flows and rates <= -100 % raise :class:`InputError`.
+
+Formulas and sources: ``docs/formulas.md``; speed: ``benchmarks/bench_irr.py``.
 """
 
 from __future__ import annotations
