@@ -77,6 +77,9 @@ def test_labour_cli_json() -> None:
         (("  wages: 14544000", "  wagez: 14544000"), "wagez"),
         (("currency: CNY", "currency: RMB"), "currency"),
         (("aht_s: 120,", "aht_s: 0,"), "traffic[2].aht_s"),
+        (("tax_rate: 0.06", "tax_rate: 6"), "tax_rate"),
+        (("tax_rate: 0.06", "tax_rate: 0.06\ntax_rat: 0.06"), "docs/seed-calculators.md"),
+        (("training_days: 7", "training_days: seven"), "training_days"),
     ],
 )
 def test_bad_payroll_exits_2(tmp_path: Path, change: tuple[str, str], fragment: str) -> None:

@@ -225,7 +225,12 @@ def load_payroll(path: str | Path) -> PayrollFile:
     try:
         return PayrollFile.model_validate(doc)
     except ValidationError as exc:
-        raise validation_error(exc, str(p)) from None
+        err = validation_error(exc, str(p))
+        # the shared translator points at the scenario schema; a payroll has its own fields
+        err.message = err.message.replace(
+            "`ccecon schema` lists the fields", "docs/seed-calculators.md lists the fields"
+        )
+        raise InputError(err.message, file=err.file, field=err.field, value=err.value) from None
 
 
 def read_payroll(path: str | Path) -> LabourInputs:
