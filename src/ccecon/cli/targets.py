@@ -1,0 +1,150 @@
+"""``ccecon targets plan`` and ``ccecon targets track``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccecon.cli.output import Format, emit, user_errors
+
+targets_app = typer.Typer(
+    help="Profit and sales targets over a fiscal calendar.", no_args_is_help=True
+)
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+@targets_app.command("plan")
+def plan_cmd(
+    file: Annotated[Path, typer.Argument(help="Targets file (YAML).")],
+    level: Annotated[
+        str, typer.Option(help="Rows to print: quarter, month, week, day or half_day.")
+    ] = "month",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Decompose the yearly goal; with actuals in the file, re-plan the open months."""
+    with user_errors():
+        from ccecon.errors import InputError
+        from ccecon.targets.decompose import replan
+        from ccecon.targets.spec import load_targets
+
+        levels = ("year", "quarter", "month", "week", "day", "half_day")
+        if level not in levels:
+            raise InputError(
+                "unknown level; expected " + ", ".join(levels), field="--level", value=level
+            )
+        spec = load_targets(file)
+        depth = level if level in ("quarter", "month", "week", "day", "half_day") else "month"
+        plan = spec.plan(depth=depth)
+        rows = plan.level(level)
+        out: list[dict[str, object]] = [
+            {
+                "period": str(p),
+                "start": str(a),
+                "end": str(b),
+                "target": float(v),
+                "locked": bool(lk),
+            }
+            for p, a, b, v, lk in zip(
+                rows["period"],
+                rows["start"],
+                rows["end"],
+                rows["amount"].astype(float).tolist(),
+                rows["locked"],
+                strict=True,
+            )
+        ]
+        data: dict[str, object] = {
+            "name": spec.name,
+            "metric": spec.metric,
+            "unit": spec.unit,
+            "goal": spec.goal,
+            "weeks": spec.fiscal_year().n_weeks,
+            "periods": out,
+        }
+        if spec.actuals:
+            rp = replan(spec.plan(depth="month"), spec.actuals)
+            data["replan"] = {
+                "actual_to_date": rp.actual_to_date,
+                "planned_to_date": rp.planned_to_date,
+                "gap": rp.gap,
+                "run_rate": rp.run_rate,
+                "months": rp.table.where(rp.table.notna(), None).to_dict(orient="records"),
+            }
+            if level == "month":
+                actual = rp.table["actual"].astype(float).tolist()
+                again = rp.table["replanned"].astype(float).tolist()
+                for row, a, rv in zip(out, actual, again, strict=True):
+                    row["actual"] = None if a != a else a  # NaN: an open month
+                    row["replanned"] = rv
+        emit(
+            fmt,
+            rows=out,
+            data=data,
+            title=f"{spec.name}: {spec.goal:,.{spec.decimals}f} {spec.unit} "
+            f"({spec.fiscal_year().n_weeks} weeks)",
+        )
+
+
+@targets_app.command("track")
+def track_cmd(
+    targets: Annotated[Path, typer.Argument(help="Targets file (YAML).")],
+    store: Annotated[Path, typer.Option("--from", help="Actuals store (DuckDB file).")],
+    chart: Annotated[
+        Path | None, typer.Option(help="Write the burn-up chart as HTML here.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Also attribute to agent, team, supervisor or manager.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Target versus actual per fiscal month, from the actuals store; attribution by level."""
+    with user_errors():
+        import pandas as pd
+
+        from ccecon.errors import InputError
+        from ccecon.targets.attribution import LEVELS, attribute
+        from ccecon.targets.spec import load_targets
+        from ccecon.targets.track import daily_actuals, track
+
+        spec = load_targets(targets)
+        metric = spec.metric
+        daily = daily_actuals(store, metric)
+        tr = track(spec.plan(depth="month"), daily, metric)
+        rows = [
+            {str(k): v for k, v in r.items()}
+            for r in tr.table.assign(
+                start=tr.table["start"].astype(str), end=tr.table["end"].astype(str)
+            ).to_dict(orient="records")
+        ]
+        data: dict[str, object] = {"name": spec.name, "metric": metric, "months": rows}
+        if by is not None:
+            if by not in LEVELS:
+                raise InputError(
+                    "expected agent, team, supervisor or manager", field="--by", value=by
+                )
+            if not spec.hierarchy:
+                raise InputError(
+                    "attribution needs a hierarchy in the targets file",
+                    file=str(targets),
+                    field="hierarchy",
+                )
+            h = pd.DataFrame([r.model_dump() for r in spec.hierarchy])
+            att = attribute(daily, h)
+            lvl = att.by_level[by]
+            rows = [{str(k): v for k, v in r.items()} for r in lvl.to_dict(orient="records")]
+            data["attribution"] = {"level": by, "rows": rows, "unassigned_days": att.unassigned}
+        if chart is not None:
+            from ccecon.targets.charts import burnup_figure
+
+            burnup_figure(tr, f"{spec.name}: target vs actual", spec.unit).write_html(
+                chart, include_plotlyjs=True
+            )
+            typer.echo(f"wrote {chart}", err=True)
+        emit(fmt, rows=rows, data=data, title=f"{spec.name}: {metric}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``targets`` sub-app."""
+    app.add_typer(targets_app, name="targets")

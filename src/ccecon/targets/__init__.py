@@ -1,0 +1,1 @@
+"""Targets: fiscal calendars, exact decomposition of goals, re-planning, attribution."""
