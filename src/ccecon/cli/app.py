@@ -53,6 +53,9 @@ def _register() -> None:
     from ccecon.cli import targets
 
     targets.register(app)
+    from ccecon.cli import data
+
+    data.register(app)
 
 
 _register()

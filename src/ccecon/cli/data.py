@@ -1,0 +1,123 @@
+"""``ccecon ingest``, ``ccecon metrics`` and ``ccecon synth``: actuals from real records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccecon.cli.output import Format, emit, user_errors
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the actuals commands to ``app``."""
+
+    @app.command()
+    def ingest(
+        paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+        into: Annotated[Path, typer.Option("--into", help="DuckDB store (created if needed).")],
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", help="connect, asterisk or parquet (detected if omitted)."),
+        ] = None,
+        mapping: Annotated[
+            Path | None, typer.Option(help="YAML column mapping for other CSV/Parquet files.")
+        ] = None,
+    ) -> None:
+        """Load contact records; bad rows go to quarantine with a reason; prints the counts."""
+        with user_errors():
+            from rich.progress import Progress
+
+            from ccecon.data.ingest import expand, load_mapping
+            from ccecon.data.ingest import ingest as run
+
+            cols = load_mapping(mapping) if mapping is not None else None
+            files = expand(paths)
+            with Progress(transient=True) as bar:
+                task = bar.add_task("ingesting", total=len(files))
+                report = run(
+                    paths, into, fmt=fmt, mapping=cols, progress=lambda _r: bar.advance(task)
+                )
+            for f in report.files:
+                if f.skipped and f.reasons:
+                    why = next(iter(f.reasons))
+                    typer.echo(f"{f.file}: skipped ({why})")
+                elif f.skipped:
+                    typer.echo(f"{f.file}: already ingested, nothing added")
+                else:
+                    detail = "; ".join(f"{n} {r}" for r, n in sorted(f.reasons.items()))
+                    typer.echo(
+                        f"{f.file} [{f.format}]: read {f.read} = loaded {f.loaded}"
+                        f" + quarantined {f.quarantined}" + (f" ({detail})" if detail else "")
+                    )
+            typer.echo(
+                f"total: read {report.read} = loaded {report.loaded} + quarantined"
+                f" {report.quarantined} -> {into}"
+            )
+
+    @app.command()
+    def metrics(
+        store: Annotated[Path, typer.Option("--from", help="DuckDB store.")],
+        by: Annotated[
+            str,
+            typer.Option(
+                help="Comma-separated: queue, channel, direction,"
+                " agent, interval, interval30, interval60, day, week,"
+                " month."
+            ),
+        ] = "queue,day",
+        sl_threshold: Annotated[float, typer.Option(help="Service level threshold, s.")] = 20.0,
+        short_abandon: Annotated[
+            float, typer.Option(help="Abandons quicker than this (s) are short.")
+        ] = 5.0,
+        agent_hour_cost: Annotated[
+            float, typer.Option(help="Loaded cost of an agent hour (for cost per call).")
+        ] = 0.0,
+        minute_cost: Annotated[float, typer.Option(help="Telecom cost per talk minute.")] = 0.0,
+        fmt: FormatOpt = Format.table,
+    ) -> None:
+        """Offered, answered, abandoned, service level, ASA, AHT, cost per call, by group."""
+        with user_errors():
+            from ccecon.data.metrics import connect, metric_expr
+            from ccecon.errors import InputError
+
+            if not store.is_file():
+                raise InputError("store not found; run `ccecon ingest` first", file=str(store))
+            keys = [k.strip() for k in by.split(",") if k.strip()]
+            con = connect(str(store))
+            try:
+                expr = metric_expr(
+                    con.table("interactions"),
+                    keys,
+                    sl_threshold_s=sl_threshold,
+                    short_abandon_s=short_abandon,
+                    cost_per_agent_hour=agent_hour_cost,
+                    cost_per_minute=minute_cost,
+                )
+                df = expr.to_pandas()
+            finally:
+                con.disconnect()
+            df = df.astype(object).where(df.notna(), None)
+            rows = [
+                {str(k): (str(v) if k in keys else v) for k, v in r.items()}
+                for r in df.to_dict(orient="records")
+            ]
+            emit(fmt, rows=rows, data=rows, title=f"Metrics by {', '.join(keys)}")
+
+    @app.command()
+    def synth(
+        rows: Annotated[int, typer.Option(help="Number of interactions.")] = 100_000,
+        out: Annotated[Path, typer.Option(help="Folder for interactions.parquet.")] = Path(
+            "synthetic"
+        ),
+        seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    ) -> None:
+        """Write a synthetic interaction log (Parquet) with realistic seasonality."""
+        with user_errors():
+            from ccecon.data.synth import synth as run
+
+            path = run(rows, out, seed=seed)
+            typer.echo(f"wrote {rows:,} interactions to {path}")

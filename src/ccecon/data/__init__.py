@@ -1,0 +1,1 @@
+"""Actuals from real records: adapters, ingest into DuckDB with quarantine, Ibis metrics."""

@@ -1,0 +1,90 @@
+"""Asterisk ``cdr_csv`` (Master.csv): 18 columns, no header row.
+
+Column order (Asterisk cdr_csv with loguniqueid and loguserfield): accountcode, src, dst,
+dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
+billsec, disposition, amaflags, uniqueid, userfield. Times are local time of the PBX as
+written (no zone); ``duration`` is start to end and ``billsec`` answer to end, seconds.
+
+Mapping: interaction_id = uniqueid; channel voice; direction inbound; queue = dcontext;
+agent = dstchannel (or dst); arrival_ts = start; answer_ts = answer (empty when
+unanswered); end_ts = end; queue_wait_s = duration - billsec for answered calls;
+talk_s = billsec; disposition; abandoned = disposition is not ANSWERED. A row whose billsec
+exceeds its duration is quarantined (the two cannot both be right).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+COLUMNS = (
+    "accountcode",
+    "src",
+    "dst",
+    "dcontext",
+    "clid",
+    "channel",
+    "dstchannel",
+    "lastapp",
+    "lastdata",
+    "start",
+    "answer",
+    "end",
+    "duration",
+    "billsec",
+    "disposition",
+    "amaflags",
+    "uniqueid",
+    "userfield",
+)
+
+
+def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
+    """Records of the interactions schema from Master.csv text."""
+    reader = csv.reader(io.StringIO(text))
+    for k, row in enumerate(reader, start=1):
+        raw = ",".join(row)[:2000]
+        if not row:
+            continue
+        if len(row) != len(COLUMNS):
+            yield k, None, f"expected {len(COLUMNS)} cdr_csv columns, found {len(row)}", raw
+            continue
+        r = dict(zip(COLUMNS, row, strict=True))
+        try:
+            duration = float(r["duration"])
+            billsec = float(r["billsec"])
+        except ValueError:
+            yield k, None, "duration or billsec is not a number", raw
+            continue
+        if billsec > duration:
+            yield k, None, f"billsec {billsec:g} is above duration {duration:g}", raw
+            continue
+        answered = r["disposition"].strip().upper() == "ANSWERED"
+        yield (
+            k,
+            {
+                "interaction_id": r["uniqueid"] or None,
+                "initial_id": None,
+                "channel": "voice",
+                "direction": "inbound",
+                "queue": r["dcontext"] or None,
+                "agent": r["dstchannel"] or r["dst"] or None,
+                "arrival_ts": r["start"] or None,
+                "answer_ts": (r["answer"] or None) if answered else None,
+                "end_ts": r["end"] or None,
+                "queue_wait_s": duration - billsec if answered else duration,
+                "talk_s": billsec,
+                "hold_s": 0.0,
+                "acw_s": 0.0,
+                "disposition": r["disposition"] or None,
+                "abandoned": not answered,
+                "transferred": False,
+                "wrap_code": None,
+                "sale": None,
+                "revenue": None,
+            },
+            None,
+            raw,
+        )
