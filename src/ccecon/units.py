@@ -23,6 +23,9 @@ import numpy.typing as npt
 from ccecon.errors import InputError
 
 MONTHS_PER_YEAR: Final = 12
+DAYS_PER_MONTH: Final = 365.25 / 12
+"""Mean length of a calendar month in days (Julian year / 12); used only to scale a
+measured daily rate to a month when the data hold no complete calendar month."""
 SECONDS_PER_MINUTE: Final = 60.0
 SECONDS_PER_HOUR: Final = 3600.0
 MINUTES_PER_HOUR: Final = 60.0

@@ -108,6 +108,26 @@ def register(app: typer.Typer) -> None:
             emit(fmt, rows=rows, data=rows, title=f"Metrics by {', '.join(keys)}")
 
     @app.command()
+    def calibrate(
+        scenario: Annotated[Path, typer.Argument(help="Scenario file to calibrate.")],
+        store: Annotated[Path, typer.Option("--from", help="DuckDB store.")],
+        out: Annotated[
+            Path | None, typer.Option(help="Write the calibrated scenario here (else stdout).")
+        ] = None,
+    ) -> None:
+        """Write a scenario whose channel volumes, AHT and profiles come from the actuals."""
+        with user_errors():
+            from ccecon.data.calibrate import calibrate as run
+            from ccecon.scenario.load import dump_scenario, load_scenario
+
+            text = dump_scenario(run(load_scenario(scenario), store))
+            if out is None:
+                typer.echo(text)
+            else:
+                out.write_text(text, encoding="utf-8")
+                typer.echo(f"wrote {out}", err=True)
+
+    @app.command()
     def synth(
         rows: Annotated[int, typer.Option(help="Number of interactions.")] = 100_000,
         out: Annotated[Path, typer.Option(help="Folder for interactions.parquet.")] = Path(
