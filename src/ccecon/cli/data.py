@@ -77,6 +77,12 @@ def register(app: typer.Typer) -> None:
             float, typer.Option(help="Loaded cost of an agent hour (for cost per call).")
         ] = 0.0,
         minute_cost: Annotated[float, typer.Option(help="Telecom cost per talk minute.")] = 0.0,
+        backend: Annotated[
+            str, typer.Option(help="duckdb (a .duckdb store or Parquet) or spark (Parquet).")
+        ] = "duckdb",
+        spark_master: Annotated[
+            str, typer.Option(help="Spark master: local[2] or a cluster URL.")
+        ] = "local[2]",
         fmt: FormatOpt = Format.table,
     ) -> None:
         """Offered, answered, abandoned, service level, ASA, AHT, cost per call, by group."""

@@ -140,11 +140,57 @@ def metric_expr(
 
 
 def connect(path: str, backend: str = "duckdb") -> Any:
-    """An Ibis connection to the actuals store (DuckDB file), read only."""
+    """An Ibis connection to a DuckDB store file (read only)."""
     import ibis
 
     if backend != "duckdb":
         raise InputError(
-            "only the duckdb backend is wired in this version", field="--backend", value=backend
+            "a DuckDB store is read with the duckdb backend; for Spark give"
+            " Parquet files (interactions_table)",
+            field="--backend",
+            value=backend,
         )
     return ibis.duckdb.connect(path, read_only=True)
+
+
+def spark_session(master: str = "local[2]") -> Any:
+    """A SparkSession for the Ibis PySpark backend (UTC session time zone, no UI)."""
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master)
+        .appName("ccecon")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+
+
+def interactions_table(
+    source: str, backend: str = "duckdb", *, master: str = "local[2]"
+) -> tuple[Any, Any]:
+    """``(connection, interactions table)`` for a DuckDB store or Parquet file(s).
+
+    ``backend="duckdb"``: a ``.duckdb`` store, or Parquet read by an in-memory DuckDB.
+    ``backend="spark"``: Parquet file(s) or folder read by PySpark (``master`` = a local
+    mode such as ``local[2]`` or a cluster URL). The same :func:`metric_expr` runs on both.
+    """
+    import ibis
+
+    if backend == "duckdb":
+        if source.endswith(".duckdb"):
+            con = connect(source)
+            return con, con.table("interactions")
+        con = ibis.duckdb.connect()
+        return con, con.read_parquet(source, table_name="interactions")
+    if backend == "spark":
+        if source.endswith(".duckdb"):
+            raise InputError(
+                "Spark reads Parquet, not a DuckDB file: export the interactions"
+                " table to Parquet (COPY interactions TO 'x.parquet')",
+                field="--from",
+                value=source,
+            )
+        con = ibis.pyspark.connect(spark_session(master))
+        return con, con.read_parquet(source, table_name="interactions")
+    raise InputError("backend must be duckdb or spark", field="--backend", value=backend)
