@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,3 +55,30 @@ def test_metric_suite_equal_on_duckdb_and_spark(tables, by: list[str]) -> None: 
         y = b[col].astype(float).to_numpy()
         assert np.allclose(x, y, rtol=1e-12, atol=1e-9, equal_nan=True), col
     assert int(a.offered.sum()) == 4000
+
+
+def test_metrics_cli_on_spark(parquet: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    r = CliRunner().invoke(
+        app,
+        [
+            "metrics",
+            "--from",
+            parquet,
+            "--backend",
+            "spark",
+            "--spark-master",
+            "local[1]",
+            "--by",
+            "queue",
+            "-f",
+            "json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert sum(x["offered"] for x in json.loads(r.stdout)) == 4000

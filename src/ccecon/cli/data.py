@@ -87,16 +87,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Offered, answered, abandoned, service level, ASA, AHT, cost per call, by group."""
         with user_errors():
-            from ccecon.data.metrics import connect, metric_expr
+            from ccecon.data.metrics import interactions_table, metric_expr
             from ccecon.errors import InputError
 
-            if not store.is_file():
+            if not store.exists():
                 raise InputError("store not found; run `ccecon ingest` first", file=str(store))
             keys = [k.strip() for k in by.split(",") if k.strip()]
-            con = connect(str(store))
+            con, table = interactions_table(str(store), backend, master=spark_master)
             try:
                 expr = metric_expr(
-                    con.table("interactions"),
+                    table,
                     keys,
                     sl_threshold_s=sl_threshold,
                     short_abandon_s=short_abandon,
