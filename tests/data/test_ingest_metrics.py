@@ -266,3 +266,28 @@ def test_unknown_grouping_and_missing_store_exit_2(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "planet" in r.stderr
     with pytest.raises(DataError):
         ingest([tmp_path / "missing.csv"], db)
+
+
+def test_genesys_conversation_details(tmp_path: Path) -> None:
+    """2016 envelope: 25 conversations (SOURCES.md); conversation1.json: one chat with
+    customer, acd and agent; conversation2.json has segment timestamps like
+    '2021-04-2T15:30:51.418Z' (not ISO-8601): quarantined with that reason, not dropped."""
+    db = tmp_path / "g.duckdb"
+    rep = ingest([SAMPLES / "genesys"], db)
+    by_file = {Path(f.file).name: f for f in rep.files}
+    env = by_file["conversation-details-query-response-2016.json"]
+    assert (env.format, env.read, env.loaded) == ("genesys", 25, 25)
+    c1 = by_file["conversation1.json"]
+    assert (c1.read, c1.loaded) == (1, 1)
+    c2 = by_file["conversation2.json"]
+    assert (c2.read, c2.quarantined) == (1, 1)
+    assert next(iter(c2.reasons)).startswith("segment timestamp is not ISO-8601")
+    row = _rows(
+        db,
+        "SELECT channel, direction, queue, agent, abandoned, queue_wait_s FROM"
+        " interactions WHERE interaction_id = '1bc96a39-6725-40c4-9345-db72aa67b8c6'",
+    )[0]
+    # the acd participant is named Yuri; the agent participant has only a userId
+    assert row[:5] == ("chat", "inbound", "Yuri", "50fcd33c-f432-4726-abc9-979f3ca01555", False)
+    assert row[5] == pytest.approx(11.179)  # acd segment 12:27:53.388 -> 12:28:04.567
+    assert rep.read == rep.loaded + rep.quarantined == 27

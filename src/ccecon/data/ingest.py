@@ -30,7 +30,7 @@ from typing import Any
 from ccecon.data.schema import CHANNELS, DDL, INTERACTION_COLUMNS
 from ccecon.errors import DataError
 
-FORMATS = ("connect", "asterisk", "parquet", "mapped")
+FORMATS = ("connect", "asterisk", "genesys", "parquet", "mapped")
 
 
 @dataclass
@@ -89,8 +89,12 @@ def detect_format(path: Path) -> str:
         raise DataError(
             "not UTF-8 text; name the format and re-encode the file", file=str(path)
         ) from None
-    if text.lstrip().startswith(("{", "[")) and "ContactId" in text:
-        return "connect"
+    if text.lstrip().startswith(("{", "[")):
+        conv, ctr = text.find('"conversationId"'), text.find('"ContactId"')
+        if conv >= 0 and (ctr < 0 or conv < ctr):
+            return "genesys"
+        if ctr >= 0:
+            return "connect"
     first = text.splitlines()[0] if text else ""
     import csv
 
@@ -98,7 +102,7 @@ def detect_format(path: Path) -> str:
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
     raise DataError(
-        "cannot tell the format; name it with --format (connect, asterisk, parquet) or give"
+        "cannot tell the format; name it with --format (connect, asterisk, genesys, parquet) or give"
         " a column mapping with --mapping",
         file=str(path),
     )
@@ -357,7 +361,7 @@ def ingest(
     progress: Callable[[FileReport], None] | None = None,
 ) -> IngestReport:
     """Ingest files into the DuckDB store ``into`` (created if missing)."""
-    from ccecon.data.adapters import asterisk, connect
+    from ccecon.data.adapters import asterisk, connect, genesys
 
     if fmt is not None and fmt not in FORMATS:
         raise DataError(
@@ -400,7 +404,11 @@ def ingest(
                             f"not UTF-8 text (byte {exc.start}); re-encode the file as UTF-8",
                             file=str(path),
                         ) from None
-                    parser = connect.parse if kind == "connect" else asterisk.parse
+                    parser = {
+                        "connect": connect.parse,
+                        "asterisk": asterisk.parse,
+                        "genesys": genesys.parse,
+                    }[kind]
                     _ingest_records(con, path, parser(text), rep)
                 con.execute(
                     "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?)",

@@ -1,0 +1,130 @@
+"""Genesys Cloud conversation details (analytics ``conversations/details/query``).
+
+Accepts the response envelope ``{"conversations": [...]}``, a list, or one conversation
+object. One conversation becomes one interaction:
+
+interaction_id = conversationId; direction = originatingDirection; channel = the first
+session's mediaType (``callback`` is voice with direction callback); queue = the acd
+participant's name (or its segments' queueId); agent = the agent participant's name (or
+userId); arrival_ts = conversationStart; answer_ts = start of the agent's first
+``interact`` segment; end_ts = conversationEnd, else the last segment end; queue_wait_s =
+the acd participant's interact segments; talk_s = the agent's interact segments; hold_s =
+hold segments; acw_s = wrapup segments; wrap_code = the wrapup segment's wrapUpCode;
+abandoned = it reached an acd queue and no agent interacted. A segment timestamp that is
+not ISO-8601 (the published sample has ``2021-04-2T...``) quarantines the conversation
+with that reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+
+def _ts(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _seconds(segments: list[dict[str, Any]], kind: str) -> tuple[float, dt.datetime | None]:
+    total = 0.0
+    first: dt.datetime | None = None
+    for seg in segments:
+        if seg.get("segmentType") != kind or "segmentEnd" not in seg:
+            continue
+        a, b = _ts(seg["segmentStart"]), _ts(seg["segmentEnd"])
+        total += (b - a).total_seconds()
+        first = a if first is None or a < first else first
+    return total, first
+
+
+def _conversations(doc: Any) -> list[Any]:
+    if isinstance(doc, dict) and "conversations" in doc:
+        return list(doc["conversations"] or [])
+    if isinstance(doc, list):
+        return doc
+    return [doc]
+
+
+def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
+    """Records of the interactions schema from conversation-details JSON."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield 1, None, f"not valid JSON: {exc.msg} (line {exc.lineno})", text[:2000]
+        return
+    for k, conv in enumerate(_conversations(doc), start=1):
+        raw = json.dumps(conv, ensure_ascii=False)[:2000]
+        if not isinstance(conv, dict) or "conversationId" not in conv:
+            yield k, None, "not a conversation (no conversationId)", raw
+            continue
+        try:
+            parts = conv.get("participants") or []
+            acd = [p for p in parts if p.get("purpose") == "acd"]
+            agents = [p for p in parts if p.get("purpose") == "agent"]
+            segs = {
+                id(p): [s for sess in p.get("sessions") or [] for s in sess.get("segments") or []]
+                for p in parts
+            }
+            media = next(
+                (sess.get("mediaType") for p in parts for sess in p.get("sessions") or []), None
+            )
+            wait = sum(_seconds(segs[id(p)], "interact")[0] for p in acd)
+            talk, answered = 0.0, None
+            hold = acw = 0.0
+            wrap = None
+            for p in agents:
+                t, first = _seconds(segs[id(p)], "interact")
+                talk += t
+                if first is not None and (answered is None or first < answered):
+                    answered = first
+                hold += _seconds(segs[id(p)], "hold")[0]
+                acw += _seconds(segs[id(p)], "wrapup")[0]
+                for s in segs[id(p)]:
+                    if s.get("segmentType") == "wrapup" and s.get("wrapUpCode"):
+                        wrap = s["wrapUpCode"]
+            ends = [_ts(s["segmentEnd"]) for p in parts for s in segs[id(p)] if "segmentEnd" in s]
+            end = conv.get("conversationEnd") or (max(ends).isoformat() if ends else None)
+            queue = acd[0].get("participantName") if acd else None
+            if acd and not queue:
+                queue = next((s.get("queueId") for s in segs[id(acd[0])] if s.get("queueId")), None)
+        except (ValueError, KeyError, TypeError) as exc:
+            yield k, None, f"segment timestamp is not ISO-8601: {exc}", raw
+            continue
+        direction = conv.get("originatingDirection") or "other"
+        channel = media
+        if media == "callback":
+            channel, direction = "voice", "callback"
+        elif media == "call":
+            channel = "voice"
+        yield (
+            k,
+            {
+                "interaction_id": conv["conversationId"],
+                "initial_id": None,
+                "channel": channel,
+                "direction": direction
+                if direction in ("inbound", "outbound", "callback")
+                else "other",
+                "queue": queue,
+                "agent": (agents[0].get("participantName") or agents[0].get("userId"))
+                if agents
+                else None,
+                "arrival_ts": conv.get("conversationStart"),
+                "answer_ts": answered.isoformat() if answered else None,
+                "end_ts": end,
+                "queue_wait_s": wait,
+                "talk_s": talk,
+                "hold_s": hold,
+                "acw_s": acw,
+                "disposition": None,
+                "abandoned": bool(acd) and answered is None,
+                "transferred": len(agents) > 1,
+                "wrap_code": wrap,
+                "sale": None,
+                "revenue": None,
+            },
+            None,
+            raw,
+        )
