@@ -102,7 +102,8 @@ def detect_format(path: Path) -> str:
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
     raise DataError(
-        "cannot tell the format; name it with --format (connect, asterisk, genesys, parquet) or give"
+        "cannot tell the format; name it with --format (connect, asterisk, genesys,"
+        " parquet) or give"
         " a column mapping with --mapping",
         file=str(path),
     )
