@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (chromium for browser tests, poppler-utils for
-# PDF pages, PostgreSQL for the web store), once. Idempotent; needs root (CI runs as root).
+# Installs the Debian packages the tests need (chromium for browser tests and PDF printing,
+# poppler-utils for PDF pages, a Java runtime for Spark, CJK fonts), once. Idempotent; needs root (CI runs as root).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-[ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 # CJK glyphs for Chinese-locale reports rendered by chromium (screenshots, PDF)
 [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
