@@ -213,24 +213,28 @@ def _search(a: Array, aht: Array, goals: Goals, patience: Array | None, *, integ
         raise NoSolutionError(
             f"row {i + 1}: no number of agents meets the goals at traffic {a[i]:g} Erlangs"
         )
-    if integer:
-        while True:
-            gap = hi - lo > 1
-            if not gap.any():
-                break
-            mid = np.floor((lo + hi) / 2.0)
-            f = _feasible(a, mid, aht, goals, patience)
-            hi = np.where(gap & f, mid, hi)
-            lo = np.where(gap & ~f, mid, lo)
-    else:
-        for _ in range(200):
-            gap = hi - lo > 1e-9
-            if not gap.any():
-                break
-            mid = 0.5 * (lo + hi)
-            f = _feasible(a, mid, aht, goals, patience)
-            hi = np.where(gap & f, mid, hi)
-            lo = np.where(gap & ~f, mid, lo)
+    tol = 1.0 if integer else 1e-9
+    rows = np.flatnonzero(hi - lo > tol)
+    for _ in range(200):
+        if rows.size == 0:
+            break
+        mid = np.floor((lo[rows] + hi[rows]) / 2.0) if integer else 0.5 * (lo[rows] + hi[rows])
+        sub = Goals(
+            *(
+                None if v is None else np.asarray(v)[rows]
+                for v in (
+                    goals.sl_target,
+                    goals.sl_threshold_s,
+                    goals.max_asa_s,
+                    goals.max_abandon,
+                    goals.max_occupancy,
+                )
+            )
+        )
+        f = _feasible(a[rows], mid, aht[rows], sub, None if patience is None else patience[rows])
+        hi[rows] = np.where(f, mid, hi[rows])
+        lo[rows] = np.where(f, lo[rows], mid)
+        rows = rows[hi[rows] - lo[rows] > tol]  # only rows still open are evaluated again
     return np.where(a > 0, hi, 0.0)
 
 
