@@ -44,8 +44,9 @@ def main() -> None:
     con = ibis.duckdb.connect()
     con.raw_sql("SET threads TO 2")
     t = con.read_parquet(str(path), table_name="interactions")
-    rates = ibis.memtable({"queue": ["sales", "service", "billing", "tech"],
-                           "rate": [40.0, 32.0, 30.0, 45.0]})
+    rates = ibis.memtable(
+        {"queue": ["sales", "service", "billing", "tech"], "rate": [40.0, 32.0, 30.0, 45.0]}
+    )
 
     def ibis_run() -> int:
         m = metric_expr(t, ["queue", "day"], sl_threshold_s=20)
