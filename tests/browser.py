@@ -14,18 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ccecon.reports.pdf import FLAGS as PDF_FLAGS
+
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# The PDF printer's flags, less the two that only printing needs: one list of flags.
+ARGS = [f for f in PDF_FLAGS if not f.startswith(("--no-pdf", "--virtual-time"))]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 

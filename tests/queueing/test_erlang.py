@@ -165,6 +165,7 @@ def test_littles_law_erlang_a(a: float, extra: int, pat: float) -> None:
     p /= p.sum()
     eq = float(np.sum(np.maximum(k - n, 0) * p))
     res = erlang_a(a, n, 1.0, pat, 0.0)
-    # 1e-6: near rho = 1 with patience >> AHT, P(abandon | wait) = 1/(rho S) + 1 - 1/rho cancels
-    assert float(res["asa"]) * a == pytest.approx(eq, rel=1e-6, abs=1e-12)
+    # 1e-5: near rho = 1 with patience >> AHT, P(abandon | wait) = 1/(rho S) + 1 - 1/rho
+    # cancels; errors up to about 1e-6 relative were seen there (docs/staffing.md, limits)
+    assert float(res["asa"]) * a == pytest.approx(eq, rel=1e-5, abs=1e-12), (a, n, pat)
     assert float(res["p_wait"]) == pytest.approx(float(p[n:].sum()), rel=1e-7, abs=1e-12)

@@ -21,18 +21,7 @@ def _brute_force(
     n = 0
     todo = np.flatnonzero(out < 0)
     while todo.size:
-        g = Goals(
-            *(
-                None if v is None else np.asarray(v)[todo]
-                for v in (
-                    goals.sl_target,
-                    goals.sl_threshold_s,
-                    goals.max_asa_s,
-                    goals.max_abandon,
-                    goals.max_occupancy,
-                )
-            )
-        )
+        g = goals.take(todo)
         ok = _feasible(
             a[todo],
             np.full(todo.size, float(n)),
