@@ -56,6 +56,9 @@ def _register() -> None:
     from ccecon.cli import data
 
     data.register(app)
+    from ccecon.cli import sourcing
+
+    sourcing.register(app)
 
 
 _register()

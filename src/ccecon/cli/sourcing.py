@@ -1,0 +1,90 @@
+"""``ccecon compare``: in-house, outsourced, hosted and hybrid on the same demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ccecon.cli.output import Format, emit, user_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``compare`` to ``app``."""
+
+    @app.command()
+    def compare(
+        file: Annotated[Path, typer.Argument(help="Scenario file with a `sourcing` section.")],
+        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
+            Format.table
+        ),
+        no_break_even: Annotated[
+            bool, typer.Option("--no-break-even", help="Skip the volume scan.")
+        ] = False,
+    ) -> None:
+        """Rank the sourcing options by present value of cost, with break-even volumes."""
+        with user_errors():
+            from ccecon.sourcing.compare import compare as run
+            from ccecon.sourcing.demand import demand_from_scenario
+            from ccecon.sourcing.load import load_sourcing, point_values
+
+            scenario, spec = load_sourcing(file)
+            scenario = point_values(scenario)
+            spec = point_values(spec)
+            demand = demand_from_scenario(scenario)
+            rate = spec.discount_rate if spec.discount_rate is not None else scenario.discount_rate
+            result = run(
+                spec,
+                demand,
+                discount_rate=rate,
+                currency=scenario.currency,
+                break_even=not no_break_even,
+            )
+            rows = result.rows()
+            emit(
+                fmt,
+                rows=rows,
+                data=result.to_dict(),
+                table=lambda: _table(result, rows),
+            )
+
+
+def _table(result: Any, rows: list[dict[str, Any]]) -> None:
+    from ccecon.cli.output import print_table
+
+    cur = result.currency
+    money = [
+        {
+            "rank": r["rank"],
+            "option": r["option"],
+            f"TCO {cur}": f"{r['tco']:,.0f}",
+            f"PV cost {cur}": f"{r['pv_cost']:,.0f}",
+            "/contact": f"{r['cost_per_contact']:,.2f}",
+            "/call": f"{r['cost_per_call']:,.2f}",
+            "binding terms": r["binding_terms"],
+        }
+        for r in rows
+    ]
+    print_table(money, title=f"Sourcing options over {result.months} months, cheapest first")
+    if result.scorecard:
+        print_table(
+            [{"option": k, "weighted score": v} for k, v in result.scorecard.items()],
+            title="Non-financial scorecard (beside the money, not added to it)",
+        )
+    if result.break_even:
+        print_table(
+            [
+                {
+                    "contacts / month": b.contacts_per_month,
+                    "volume x": b.factor,
+                    "cheapest below": b.cheaper_below,
+                    "cheapest above": b.cheaper_above,
+                }
+                for b in result.break_even
+            ],
+            title="Break-even volumes (where the cheapest option changes)",
+        )
+    elif result.scan:
+        only = result.scan[0]["ranking"][0]
+        typer.echo(f"No break-even in the scanned range: {only} is cheapest throughout.")

@@ -1,0 +1,79 @@
+"""Read a scenario file holding a ``sourcing`` section.
+
+When the scenario schema has a ``sourcing`` field, the scenario loader does all the work.
+Until then the ``sourcing`` key is taken out of the document, validated as a
+:class:`SourcingSpec` (errors name ``sourcing.<path>``), and the rest is validated as a
+scenario. Distributions are replaced by their base-case values (``.point``): the
+comparison of one file is deterministic; Monte Carlo runs call :func:`compare` with
+sampled arrays.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ccecon.errors import InputError
+from ccecon.sourcing.spec import SourcingSpec
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise InputError("is a directory; expected a scenario file", file=str(path))
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+
+
+def parse_sourcing(text: str, source: str = "<scenario>") -> tuple[Any, SourcingSpec]:
+    """(scenario, sourcing spec) from YAML/JSON text; :class:`InputError` when invalid."""
+    from ccecon.scenario.load import check_scenario, read_document, validation_error
+    from ccecon.scenario.schema import Scenario
+
+    doc = read_document(text, source)
+    if not isinstance(doc, dict):
+        raise InputError("expected a mapping of scenario fields at the top level", file=source)
+    if "sourcing" not in doc or doc["sourcing"] is None:
+        raise InputError(
+            "no `sourcing` section: nothing to compare (give in-house, outsourced, hosted"
+            " and/or hybrid)",
+            file=source,
+            field="sourcing",
+        )
+    if "sourcing" in Scenario.model_fields:
+        from ccecon.scenario.load import parse_scenario
+
+        scenario = parse_scenario(text, source)
+        spec = scenario.__dict__["sourcing"]
+    else:
+        raw = doc.pop("sourcing")
+        try:
+            spec = SourcingSpec.model_validate(raw)
+        except ValidationError as exc:
+            raise validation_error(exc, source, prefix="sourcing") from None
+        try:
+            scenario = Scenario.model_validate(doc)
+        except ValidationError as exc:
+            raise validation_error(exc, source) from None
+        check_scenario(scenario, source)
+    if not isinstance(spec, SourcingSpec):
+        spec = SourcingSpec.model_validate(spec.model_dump(by_alias=True))
+    return scenario, spec
+
+
+def load_sourcing(path: str | Path) -> tuple[Any, SourcingSpec]:
+    """Read ``path`` (YAML or JSON, UTF-8): (scenario, sourcing spec)."""
+    p = Path(path)
+    return parse_sourcing(_read_text(p), source=str(p))
+
+
+def point_values(model: Any) -> Any:
+    """A copy of a model tree with every distribution replaced by its base-case value."""
+    from ccecon.uncertainty.sampling import realize
+
+    return realize(model, {})
