@@ -74,9 +74,7 @@ def test_in_house_agents_come_from_erlang_when_workload_given() -> None:
 
 
 def test_npv_of_costs_uses_monthly_rate() -> None:
-    spec = SourcingSpec.model_validate(
-        {"outsourced": {"price": {"model": "per_call", "price": 2}}}
-    )
+    spec = SourcingSpec.model_validate({"outsourced": {"price": {"model": "per_call", "price": 2}}})
     (o,) = evaluate_options(spec, voice(1000, months=2), 0.10)
     rm = 1.1 ** (1 / 12) - 1
     assert o.pv_cost[0] == pytest.approx(2000 / (1 + rm) + 2000 / (1 + rm) ** 2)
@@ -90,8 +88,12 @@ def hybrid_spec(agents: float, after_hours: float = 0.0, n_int: int = 4) -> Sour
             "hybrid": {
                 "in_house_agents": agents,
                 "routing": [
-                    {"channels": ["inbound"], "to": "in-house", "overflow": True,
-                     "after_hours_share": after_hours},
+                    {
+                        "channels": ["inbound"],
+                        "to": "in-house",
+                        "overflow": True,
+                        "after_hours_share": after_hours,
+                    },
                     {"channels": ["email"], "to": "outsourced"},
                 ],
             },
@@ -173,15 +175,19 @@ def test_hybrid_overflow_equals_interval_excess_times_days() -> None:
     ("routing", "needle"),
     [
         (
-            [{"channels": ["inbound", "email"], "to": "in-house"},
-             {"channels": ["email"], "to": "outsourced"}],
+            [
+                {"channels": ["inbound", "email"], "to": "in-house"},
+                {"channels": ["email"], "to": "outsourced"},
+            ],
             "overlap",
         ),
         ([{"channels": ["inbound"], "to": "in-house"}], "unassigned"),
         ([{"channels": ["inbound", "fax", "email"], "to": "in-house"}], "unknown channel"),
         (
-            [{"channels": ["email"], "to": "in-house", "overflow": True},
-             {"channels": ["inbound"], "to": "outsourced"}],
+            [
+                {"channels": ["email"], "to": "in-house", "overflow": True},
+                {"channels": ["inbound"], "to": "outsourced"},
+            ],
             "voice_inbound",
         ),
     ],
@@ -259,8 +265,10 @@ def test_scorecard_is_beside_the_money() -> None:
     doc = break_even_spec(False).model_dump(by_alias=True)
     doc["scorecard"] = {
         "criteria": [{"name": "control", "weight": 3}, {"name": "speed", "weight": 1}],
-        "scores": {"in-house": {"control": 5, "speed": 1}, "outsourced": {"control": 2,
-                                                                         "speed": 5}},
+        "scores": {
+            "in-house": {"control": 5, "speed": 1},
+            "outsourced": {"control": 2, "speed": 5},
+        },
     }
     with_sc = compare(SourcingSpec.model_validate(doc), voice(20000), break_even=False)
     without = compare(break_even_spec(False), voice(20000), break_even=False)

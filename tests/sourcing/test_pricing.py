@@ -65,8 +65,9 @@ def test_tiers_graduated_and_volume() -> None:
 
 
 def test_per_minute_agent_hour_outbound_minimums() -> None:
-    u = Usage.zeros(1, 2, minutes=[[1000, 10000]], agent_hours=[[50, 500]],
-                    outbound_calls=[[10, 1000]])
+    u = Usage.zeros(
+        1, 2, minutes=[[1000, 10000]], agent_hours=[[50, 500]], outbound_calls=[[10, 1000]]
+    )
     # 0.2 per minute, minimum 500: 200 -> 500; 2,000.
     pm = price({"model": "per_minute", "price": 0.2, "minimum": 500}).charge(u)
     assert pm.amount[0, 1:].tolist() == [500.0, 2000.0]
@@ -131,8 +132,13 @@ def test_charges_broadcast_over_draws() -> None:
         ({"model": "per_seat", "price": -1}, "price"),
         ({"model": "per_seat", "price": 10, "min_seats": 30, "max_seats": 20}, "min_seats"),
         ({"model": "per_banana", "price": 1}, "per_banana"),
-        ({"model": "tiers", "tiers": [{"up_to": 10, "price": 1}, {"up_to": 5, "price": 1},
-                                      {"price": 1}]}, "increase"),
+        (
+            {
+                "model": "tiers",
+                "tiers": [{"up_to": 10, "price": 1}, {"up_to": 5, "price": 1}, {"price": 1}],
+            },
+            "increase",
+        ),
         ({"model": "tiers", "tiers": [{"up_to": 10, "price": 1}]}, "last tier"),
         ({"model": "commission", "revenue_share": 1.5}, "revenue_share"),
     ],

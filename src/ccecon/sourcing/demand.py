@@ -222,7 +222,9 @@ def capacity_calls(
     hi = np.broadcast_to(n, shape).astype(float).copy()
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        ok = service_level(mid, n, h, thr) >= target
+        # A = 0 rows make the Erlang helpers divide by zero on the way to SL = 1; harmless.
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            ok = service_level(mid, n, h, thr) >= target
         lo = np.where(ok, mid, lo)
         hi = np.where(ok, hi, mid)
     return np.asarray(lo * (wl.interval_minutes * 60.0) / h, dtype=float)
