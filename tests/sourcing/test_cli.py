@@ -39,11 +39,11 @@ def test_table_and_csv(fmt: str) -> None:
     assert "in-house" in res.stdout and "outsourced" in res.stdout
 
 
-def _load(name: str) -> dict:  # type: ignore[type-arg]
+def _load(name: str) -> dict:
     return yaml.safe_load((ROOT / "examples" / name).read_text(encoding="utf-8"))
 
 
-def _break(doc: dict, how: str) -> dict:  # type: ignore[type-arg]
+def _break(doc: dict, how: str) -> dict:
     s = doc["sourcing"]
     if how == "negative price":
         s["hosted"]["price"]["parts"][0]["price"] = -5

@@ -63,7 +63,7 @@ def _bd0(x: Array, m: Array) -> Array:
     for j in range(1, 12):  # |v| < 0.1: each term is below 1/100 of the last
         ej = ej * v2
         total = total + ej / (2 * j + 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         direct = x * np.log(np.where(x > 0, x / m, 1.0)) + m - x
     return np.where(near, total, direct)
 

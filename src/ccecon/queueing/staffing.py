@@ -88,6 +88,20 @@ class Goals:
                 "max occupancy must be in (0, 1]",
             )
 
+    def take(self, rows: npt.NDArray[np.int64]) -> Goals:
+        """The goals of the given rows (goals already flattened by :meth:`arrays`)."""
+
+        def t(v: npt.ArrayLike | None) -> Array | None:
+            return None if v is None else np.asarray(v)[rows]
+
+        return Goals(
+            t(self.sl_target),
+            t(self.sl_threshold_s),
+            t(self.max_asa_s),
+            t(self.max_abandon),
+            t(self.max_occupancy),
+        )
+
     def arrays(self, shape: tuple[int, ...]) -> Goals:
         """The goals broadcast to ``shape`` and flattened (for the row-wise search)."""
 
@@ -197,7 +211,96 @@ def _validate_rows(calls: Array, aht: Array, interval: Array, patience: Array | 
             )
 
 
+TABLE_WIDTH = 160
+"""Candidates per row of the Erlang C table search (rows whose answer lies further above
+floor(A) + 1 fall back to bisection)."""
+
+
+def _table_erlang_c(a: Array, aht: Array, goals: Goals) -> tuple[Array, npt.NDArray[np.bool_]]:
+    """Integer minimum for Erlang C rows by walking N up from floor(A) + 1 in blocks.
+
+    Erlang B is evaluated once per row at floor(A) + 1 (incomplete gamma) and carried up by
+    its exact, stable forward recurrence ``B(N + 1) = A B(N) / (N + 1 + A B(N))``; every goal
+    is checked on a block of candidates at once, and rows leave as soon as one meets them.
+    Returns the answers and a mask of the rows found within ``TABLE_WIDTH`` candidates.
+    """
+    from ccecon.queueing.erlang import erlang_b
+
+    n = a.size
+    out = np.full(n, np.nan)
+    rows = np.arange(n)
+    start = np.floor(a) + 1.0
+    b_next = erlang_b(a, start)  # B at the first candidate of the next block
+    thr = (
+        None
+        if goals.sl_threshold_s is None
+        else np.broadcast_to(np.asarray(goals.sl_threshold_s, dtype=float), (n,))
+    )
+    tgt = (
+        None
+        if goals.sl_target is None
+        else np.broadcast_to(np.asarray(goals.sl_target, dtype=float), (n,))
+    )
+    cap = (
+        None
+        if goals.max_asa_s is None
+        else np.broadcast_to(np.asarray(goals.max_asa_s, dtype=float), (n,))
+    )
+    occ = (
+        None
+        if goals.max_occupancy is None
+        else np.broadcast_to(np.asarray(goals.max_occupancy, dtype=float), (n,))
+    )
+    tol = 1e-12
+    block = 8
+    first = start.copy()
+    for _ in range(0, TABLE_WIDTH, block):
+        if rows.size == 0:
+            break
+        ar, hr, fr = a[rows], aht[rows], first[rows]
+        b = np.empty((block, rows.size))
+        b[0] = b_next[rows]
+        for k in range(1, block):
+            prev = b[k - 1]
+            b[k] = ar * prev / (fr + k + ar * prev)
+        nn = fr[None, :] + np.arange(block, dtype=float)[:, None]
+        gap = nn - ar[None, :]
+        c = nn * b / (nn - ar[None, :] * (1.0 - b))
+        ok = np.ones((block, rows.size), dtype=bool)
+        if tgt is not None and thr is not None:
+            ok &= 1.0 - c * np.exp(-gap * (thr[rows] / hr)[None, :]) >= (tgt[rows] - tol)
+        if cap is not None:
+            ok &= c * hr[None, :] / gap <= cap[rows] + tol
+        if occ is not None:
+            ok &= ar[None, :] / nn <= occ[rows] + tol
+        found = ok.any(axis=0)
+        out[rows[found]] = fr[found] + np.argmax(ok[:, found], axis=0)
+        last = b[-1]
+        nxt = ar * last / (fr + block + ar * last)
+        keep = ~found
+        b_next[rows[keep]] = nxt[keep]
+        first[rows[keep]] = fr[keep] + block
+        rows = rows[keep]
+    return out, ~np.isnan(out)
+
+
 def _search(a: Array, aht: Array, goals: Goals, patience: Array | None, *, integer: bool) -> Array:
+    if integer and patience is None and goals.max_abandon is None and a.size > 0:
+        busy = np.flatnonzero(a > 0)
+        out = np.zeros(a.shape)
+        if busy.size == 0:
+            return out
+        sub = goals.take(busy)
+        ans, found = _table_erlang_c(a[busy], aht[busy], sub)
+        out[busy[found]] = ans[found]
+        rest = busy[~found]
+        if rest.size:
+            out[rest] = _bisect(a[rest], aht[rest], goals.take(rest), None, integer=True)
+        return out
+    return _bisect(a, aht, goals, patience, integer=integer)
+
+
+def _bisect(a: Array, aht: Array, goals: Goals, patience: Array | None, *, integer: bool) -> Array:
     lo = np.floor(a) if patience is None else np.zeros_like(a)
     if not integer and patience is None:
         lo = a.copy()
