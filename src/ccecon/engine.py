@@ -471,6 +471,9 @@ class Result:
             },
             "benchmark": self.benchmark,
             "monthly": self.monthly_frame().to_dict(orient="records"),
+            **(
+                {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}
+            ),
         }
 
 
@@ -614,4 +617,33 @@ def evaluate(
         risk_adjusted=risk_adjusted,
         unit_costs=uc,
         benchmark=bench,
+        extras=_sourcing_extras(realized),
     )
+
+
+def _sourcing_extras(realized: Scenario) -> dict[str, Any]:
+    """Per-option present value of cost when the scenario has a ``sourcing`` section.
+
+    The comparison runs on the realized (possibly drawn) spec and demand, without the
+    break-even scan, so a Monte Carlo run gets each option's cost per draw
+    (``extras["option_costs"]``) and the probability that each one is cheapest.
+    """
+    spec = realized.sourcing
+    if spec is None:
+        return {}
+    from ccecon.sourcing.compare import compare
+    from ccecon.sourcing.demand import demand_from_scenario
+
+    # realized: numbers or arrays of draws, never a distribution
+    rate: Any = spec.discount_rate if spec.discount_rate is not None else realized.discount_rate
+    comparison = compare(
+        spec,
+        demand_from_scenario(realized),
+        discount_rate=rate,
+        currency=realized.currency,
+        break_even=False,
+    )
+    return {
+        "option_costs": {o.name: o.pv_cost for o in comparison.options},
+        "sourcing": comparison,
+    }

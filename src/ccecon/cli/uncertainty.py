@@ -187,10 +187,19 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
             for k, v in sim.probabilities.items()
         ]
         _print_numbers(prob_rows, title="Probabilities", digits=4)
+        npv = sim.summary("npv")
+        if sim.options and npv.sd == 0 and npv.mean == 0:
+            # A sourcing-only file: the business case has no lines, its NPV is 0 in every draw.
+            best = max(sim.options, key=lambda o: sim.probabilities[f"cheapest_{o.metric}"])
+            p = sim.probabilities[f"cheapest_{best.metric}"]
+            console.print(
+                f"\nCheapest option most often: {best.metric}, in"
+                f" {fmt_number(p * 100, 1)} % of draws (present value of cost)."
+            )
+            return
         console.print(f"\nNPV ({sim.currency}), {sim.draws:,} draws:")
         for line in histogram_lines(sim.histogram, sim.currency):
             console.print(line, highlight=False)
-        npv = sim.summary("npv")
         console.print(
             f"\nP(NPV > 0) = {fmt_number(sim.probabilities['npv_positive'] * 100, 1)} %;"
             f" mean NPV {fmt_number(npv.mean, 0)} ± {fmt_number(npv.se_mean, 0)} (standard"

@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from ccecon.scenario.types import Num
+from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
 
@@ -343,6 +344,13 @@ class Scenario(_Model):
         description="Rank correlations between uncertain inputs, by field path.",
     )
     scorecard: Scorecard | None = None
+    sourcing: SourcingSpec | None = Field(
+        None,
+        description=(
+            "In-house, outsourced, hosted and hybrid compared on the channels' demand"
+            " (`ccecon compare`; per-option costs in `ccecon simulate`). See docs/sourcing.md."
+        ),
+    )
     notes: str | None = None
 
     @field_validator("start", mode="before")

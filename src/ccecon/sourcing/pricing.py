@@ -138,7 +138,10 @@ def _pad(monthly: Array) -> Array:
 
 
 def _f(x: object) -> Array:
-    return np.asarray(x, dtype=float)
+    """A price-model number (float, or draws of shape ``(draws,)``) that broadcasts over
+    usage arrays of shape ``(draws, months)``: draws become a column."""
+    a = np.asarray(x, dtype=float)
+    return a[:, None] if a.ndim == 1 else a
 
 
 def _both_numbers(a: object, b: object) -> bool:
@@ -344,7 +347,7 @@ class Setup(_Price):
         d, m = u.shape
         out = np.zeros((d, m + 1))
         if self.month <= m:
-            out[:, self.month] = _f(self.amount)
+            out[:, [self.month]] = _f(self.amount)
         return Charge(out, {})
 
 
@@ -372,7 +375,7 @@ class Term(_Price):
         bind = np.zeros((d, m + 1), dtype=bool)
         left = self.min_term_months - m
         if self.exit_at_horizon_end and left > 0:
-            out[:, m] = _f(self.exit_fee) + _f(self.exit_fee_per_remaining_month) * left
+            out[:, [m]] = _f(self.exit_fee) + _f(self.exit_fee_per_remaining_month) * left
             bind[:, m] = True
         return Charge(out, {"minimum term (exit fee)": bind})
 
