@@ -148,7 +148,7 @@ class OptionResult:
 
 @dataclass(frozen=True)
 class BreakEvenPoint:
-    """Volume where the cheapest option changes (expected TCO over draws)."""
+    """Volume where the cheapest option changes (mean present value of cost over draws)."""
 
     factor: float
     contacts_per_month: float
@@ -522,10 +522,12 @@ def evaluate_options(
     return tuple(out)
 
 
-def _expected_tco(
+def _expected_pv(
     spec: SourcingSpec, demand: Demand, rate: npt.ArrayLike, f: float
 ) -> dict[str, float]:
-    return {o.name: float(np.mean(o.tco)) for o in evaluate_options(spec, demand.scaled(f), rate)}
+    """Mean present value of cost per option at ``f`` x the demand (the ranking's measure)."""
+    opts = evaluate_options(spec, demand.scaled(f), rate)
+    return {o.name: float(np.mean(o.pv_cost)) for o in opts}
 
 
 def break_even_scan(
@@ -534,21 +536,22 @@ def break_even_scan(
     """Ranking by volume and the volumes where the cheapest option changes.
 
     Volume factors are log-spaced over ``spec.break_even``; each scales every channel's
-    volume. Between two scan points where the cheapest option (by expected TCO) changes
-    from A to B, bisection (50 steps) on ``TCO_A - TCO_B`` locates the switch.
+    volume. Between two scan points where the cheapest option (by mean present value of
+    cost, as in the ranking) changes from A to B, bisection (50 steps) on ``PV_A - PV_B``
+    locates the switch.
     """
     be = spec.break_even
     base = float(demand.total()[:, 0].mean())
     factors = np.geomspace(be.min_factor, be.max_factor, be.points)
-    tcos = [_expected_tco(spec, demand, annual_rate, float(f)) for f in factors]
+    pvs = [_expected_pv(spec, demand, annual_rate, float(f)) for f in factors]
     scan: list[dict[str, Any]] = []
-    for f, t in zip(factors, tcos, strict=True):
+    for f, t in zip(factors, pvs, strict=True):
         order = sorted(t, key=lambda k: t[k])
         scan.append(
             {
                 "volume_factor": float(f),
                 "contacts_per_month": float(f) * base,
-                "tco": t,
+                "pv_cost": t,
                 "ranking": order,
             }
         )
@@ -560,7 +563,7 @@ def break_even_scan(
         lo, hi = float(factors[i]), float(factors[i + 1])
         for _ in range(50):
             mid = 0.5 * (lo + hi)
-            t = _expected_tco(spec, demand, annual_rate, mid)
+            t = _expected_pv(spec, demand, annual_rate, mid)
             if t[a] <= t[b]:
                 lo = mid
             else:
@@ -603,7 +606,7 @@ def compare(
     currency : str
         ISO code, for display.
     break_even : bool
-        Run the volume scan (on expected TCO over draws).
+        Run the volume scan (on the mean present value of cost over draws).
 
     Returns
     -------
