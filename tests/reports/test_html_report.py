@@ -89,3 +89,23 @@ def test_report_cli_and_demo_write_report(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert (tmp_path / "report.html").stat().st_size > 100_000  # plotly.js is inline
+
+
+def test_sourcing_figure_in_report(tmp_path: Path) -> None:
+    """A scenario with a sourcing section gets the cumulative-cost chart; its last point per
+    option is the option's TCO from the comparison."""
+    from ccecon.reports.charts import sourcing_figure
+
+    path = EXAMPLES / "sourcing-usd-shores.yaml"
+    scenario = load_scenario(path)
+    result = evaluate(scenario)
+    fig = sourcing_figure(result)
+    assert fig is not None
+    comparison = result.extras["sourcing"]
+    ends = {tr.name.split(" (")[0]: float(tr.y[-1]) for tr in fig.data}
+    assert ends == pytest.approx({o.name: float(o.tco[0]) for o in comparison.options})
+    html = write_report(scenario, result, tmp_path).html
+    assert html is not None
+    assert 'id="fig-sourcing"' in html.read_text(encoding="utf-8")
+    plain = evaluate(load_scenario(EXAMPLES / "usd-onprem-to-cloud.yaml"))
+    assert sourcing_figure(plain) is None

@@ -161,6 +161,9 @@ def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
     st = staffing_figure(result)
     if st is not None:
         figs.append(("staffing", st))
+    so = sourcing_figure(result)
+    if so is not None:
+        figs.append(("sourcing", so))
     return figs
 
 
@@ -201,6 +204,42 @@ def staffing_figure(result: Result) -> go.Figure | None:
         )
     fig = _style(fig, title, "FTE")
     fig.update_yaxes(tickformat=",.1f", title_text="FTE", rangemode="tozero")
+    fig.update_xaxes(type="category", nticks=13)
+    return fig
+
+
+OPTION_COLOURS = {
+    "in-house": "#30638e",
+    "hosted": "#00798c",
+    "outsourced": "#d1495b",
+    "hybrid": "#edae49",
+}
+
+
+def sourcing_figure(result: Result) -> go.Figure | None:
+    """Cumulative cost of each sourcing option by month (mean over draws), when the
+    scenario has a ``sourcing`` section: where the lines cross, the cheaper option changes."""
+    comparison = result.extras.get("sourcing")
+    if comparison is None:
+        return None
+    sc = result.scenario
+    title = (
+        "Sourcing options: cumulative cost (present value in the legend)"
+        if sc.locale == "en"
+        else "外包/自建方案：累计成本（图例中为现值）"
+    )
+    fig = go.Figure()
+    for o in comparison.ranked():
+        cum = np.cumsum(np.asarray(o.flows).mean(axis=0))
+        pv = float(np.mean(o.pv_cost))
+        fig.add_scatter(
+            x=list(result.month_labels),
+            y=cum,
+            mode="lines",
+            name=f"{o.name} (PV {pv:,.0f})",
+            line={"color": OPTION_COLOURS.get(o.name), "width": 3},
+        )
+    fig = _style(fig, title, sc.currency)
     fig.update_xaxes(type="category", nticks=13)
     return fig
 
