@@ -196,9 +196,20 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     z: Array = np.zeros((1, months + 1))
     fam = {"initial": z, "operating": z, "hidden_in": z, "hidden_out": z}
     ben = {"direct": z, "indirect_in": z, "out": z}
-    adj = {"initial": z, "operating": z, "hidden_in": z}
-    adj_b = z
+    adj = {"initial": z, "operating": z, "hidden_in": z, "benefits": z}
     lines: list[tuple[str, str, str, bool, Array]] = []
+
+    def add(acc: dict[str, Array], key: str, x: Array) -> None:
+        # Accumulate in place once the sum owns a full-size buffer (no 50 MB temporaries
+        # per line at 100,000 draws); ``x`` is never written to.
+        cur = acc[key]
+        if cur is z:
+            acc[key] = x.copy()
+        elif cur.shape == np.broadcast_shapes(cur.shape, x.shape):
+            cur += x
+        else:
+            acc[key] = cur + x
+
     for line in case.cost_lines:
         amounts = line_amounts(line, months, drivers)
         included = line.included
@@ -206,18 +217,20 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             key = "hidden_in" if included else "hidden_out"
         else:
             key = line.family.value
-        fam[key] = fam[key] + amounts
+        add(fam, key, amounts)
         if included:
-            adj[key] = adj[key] + amounts * risk_factor(line, +1.0)
+            amounts_adj = amounts * risk_factor(line, +1.0)
+            add(adj, key, amounts_adj)
         lines.append((line.name, "cost", line.family.value, included, amounts.mean(axis=0)))
     for bline in case.benefit_lines:
         amounts = line_amounts(bline, months, drivers)
         included = bline.included
         key = ("direct" if bline.kind == "direct" else "indirect_in") if included else "out"
-        ben[key] = ben[key] + amounts
+        add(ben, key, amounts)
         if included:
-            adj_b = adj_b + amounts * risk_factor(bline, -1.0)
+            add(adj, "benefits", amounts * risk_factor(bline, -1.0))
         lines.append((bline.name, "benefit", bline.kind, included, amounts.mean(axis=0)))
+    adj_b = adj["benefits"]
     return CaseFlows(
         name=name,
         label=case.label or name,

@@ -110,10 +110,21 @@ def line_amounts(
         start_month=line.start_month,
         end_month=line.end_month,
     )
+    # Products are formed once at full size (draws x months) and then updated in place:
+    # with 100,000 draws each fresh array is ~50 MB, and allocating it costs more than the
+    # arithmetic (page faults).
     profile = growth_profile(line.growth, months) * mask  # small unless growth is drawn
     if line.timing == Timing.per_unit:
-        profile = profile * drivers[line.driver]
-    return np.asarray(base * profile, dtype=float)
+        profile = _times(profile, drivers[line.driver])
+    return _times(profile, np.asarray(base, dtype=float))
+
+
+def _times(a: Array, b: Array) -> Array:
+    """``a * b``, written into ``a`` when ``a`` already has the result's shape."""
+    if a.shape == np.broadcast_shapes(a.shape, b.shape) and a.flags.writeable:
+        a *= b
+        return a
+    return np.asarray(a * b, dtype=float)
 
 
 def risk_factor(line: Any, risk_sign: float) -> Array:
