@@ -89,3 +89,17 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     res = runner.invoke(app, ["compare", str(tmp_path / "nope.yaml")])
     assert res.exit_code == 2
     assert "not found" in res.output
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate", "simulate", "report"])
+@pytest.mark.parametrize("how", ["overlap", "unassigned"])
+def test_every_command_rejects_bad_routing(tmp_path: Path, command: str, how: str) -> None:
+    """The sourcing section is part of the scenario: every command that reads the file
+    stops on routing that overlaps or leaves a channel unassigned, naming the file."""
+    p = tmp_path / "bad.yaml"
+    p.write_text(yaml.safe_dump(_break(_load(EXAMPLES[0]), how), allow_unicode=True), "utf-8")
+    args = [command, str(p)] + (["--out", str(tmp_path / "out")] if command == "report" else [])
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert how in res.output and str(p) in res.output
+    assert "Traceback" not in res.output

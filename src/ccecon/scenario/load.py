@@ -373,6 +373,24 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
                 field="benchmark",
                 value=bench,
             )
+    if scenario.sourcing is not None:
+        _check_sourcing(scenario, source)
+
+
+def _check_sourcing(scenario: Scenario, source: str) -> None:
+    """The sourcing comparison needs channels, and hybrid routing that covers each channel
+    exactly once (checked on base-case values; ranges do not change channel names)."""
+    from ccecon.sourcing.compare import check_routing
+    from ccecon.sourcing.demand import demand_from_scenario
+    from ccecon.uncertainty.sampling import realize
+
+    point = realize(scenario, {})
+    try:
+        demand = demand_from_scenario(point)
+        if point.sourcing is not None and point.sourcing.hybrid is not None:
+            check_routing(point.sourcing, demand)
+    except InputError as exc:
+        raise InputError(exc.message, file=source, field=exc.field, value=exc.value) from None
 
 
 def dump_scenario(scenario: Scenario) -> str:
