@@ -21,7 +21,11 @@ def register(app: typer.Typer) -> None:
         into: Annotated[Path, typer.Option("--into", help="DuckDB store (created if needed).")],
         fmt: Annotated[
             str | None,
-            typer.Option("--format", help="connect, asterisk or parquet (detected if omitted)."),
+            typer.Option(
+                "--format",
+                help="connect, asterisk, genesys, queue_log, agent-states or parquet"
+                " (detected if omitted).",
+            ),
         ] = None,
         mapping: Annotated[
             Path | None, typer.Option(help="YAML column mapping for other CSV/Parquet files.")
@@ -49,9 +53,16 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"{f.file}: already ingested, nothing added")
                 else:
                     detail = "; ".join(f"{n} {r}" for r, n in sorted(f.reasons.items()))
+                    tables = ", ".join(f"{n} {t} rows" for t, n in f.rows.items())
                     typer.echo(
                         f"{f.file} [{f.format}]: read {f.read} = loaded {f.loaded}"
-                        f" + quarantined {f.quarantined}" + (f" ({detail})" if detail else "")
+                        f" + quarantined {f.quarantined}"
+                        + (f" ({detail})" if detail else "")
+                        + (
+                            f" -> {tables}"
+                            if tables and f.rows != {"interactions": f.loaded}
+                            else ""
+                        )
                     )
             typer.echo(
                 f"total: read {report.read} = loaded {report.loaded} + quarantined"
@@ -65,10 +76,33 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 help="Comma-separated: queue, channel, direction,"
-                " agent, interval, interval30, interval60, day, week,"
-                " month."
+                " agent, team, interval, interval30, interval60, day, week,"
+                " month, fiscal_year, fiscal_quarter, fiscal_month, fiscal_week"
+                " (agent states: no queue, channel or direction)."
             ),
         ] = "queue,day",
+        kind: Annotated[
+            str,
+            typer.Option(
+                help="contacts (from interactions) or agents (occupancy and"
+                " utilization from agent_states)."
+            ),
+        ] = "contacts",
+        repeat_days: Annotated[
+            float | None,
+            typer.Option(help="Repeat-contact window, days: adds the FCR proxy columns."),
+        ] = None,
+        teams: Annotated[
+            Path | None,
+            typer.Option(help="CSV agent,team[,valid_from,valid_to] for --by team."),
+        ] = None,
+        fiscal_calendar: Annotated[
+            Path | None,
+            typer.Option(
+                help="YAML fiscal calendar (pattern, year_end; or a targets file) for"
+                " --by fiscal_*."
+            ),
+        ] = None,
         sl_threshold: Annotated[float, typer.Option(help="Service level threshold, s.")] = 20.0,
         short_abandon: Annotated[
             float, typer.Option(help="Abandons quicker than this (s) are short.")
@@ -85,24 +119,43 @@ def register(app: typer.Typer) -> None:
         ] = "local[2]",
         fmt: FormatOpt = Format.table,
     ) -> None:
-        """Offered, answered, abandoned, service level, ASA, AHT, cost per call, by group."""
+        """Contacts (offered, SL, ASA, AHT, cost, FCR proxy) or agents (occupancy), by group."""
         with user_errors():
-            from ccecon.data.metrics import interactions_table, metric_expr
+            from ccecon.data.metrics import (
+                interactions_table,
+                load_fiscal_calendar,
+                load_teams,
+                metric_expr,
+                state_expr,
+            )
             from ccecon.errors import InputError
 
+            if kind not in ("contacts", "agents"):
+                raise InputError("expected contacts or agents", field="--kind", value=kind)
             if not store.exists():
                 raise InputError("store not found; run `ccecon ingest` first", file=str(store))
             keys = [k.strip() for k in by.split(",") if k.strip()]
-            con, table = interactions_table(str(store), backend, master=spark_master)
+            team_rows = load_teams(teams) if teams is not None else None
+            cal = load_fiscal_calendar(fiscal_calendar) if fiscal_calendar is not None else None
+            table_name = "interactions" if kind == "contacts" else "agent_states"
+            con, table = interactions_table(
+                str(store), backend, master=spark_master, table=table_name
+            )
             try:
-                expr = metric_expr(
-                    table,
-                    keys,
-                    sl_threshold_s=sl_threshold,
-                    short_abandon_s=short_abandon,
-                    cost_per_agent_hour=agent_hour_cost,
-                    cost_per_minute=minute_cost,
-                )
+                if kind == "contacts":
+                    expr = metric_expr(
+                        table,
+                        keys,
+                        sl_threshold_s=sl_threshold,
+                        short_abandon_s=short_abandon,
+                        cost_per_agent_hour=agent_hour_cost,
+                        cost_per_minute=minute_cost,
+                        repeat_days=repeat_days,
+                        teams=team_rows,
+                        calendar=cal,
+                    )
+                else:
+                    expr = state_expr(table, keys, teams=team_rows, calendar=cal)
                 df = expr.to_pandas()
             finally:
                 con.disconnect()
@@ -111,7 +164,7 @@ def register(app: typer.Typer) -> None:
                 {str(k): (str(v) if k in keys else v) for k, v in r.items()}
                 for r in df.to_dict(orient="records")
             ]
-            emit(fmt, rows=rows, data=rows, title=f"Metrics by {', '.join(keys)}")
+            emit(fmt, rows=rows, data=rows, title=f"{kind.title()} metrics by {', '.join(keys)}")
 
     @app.command()
     def calibrate(
@@ -141,7 +194,7 @@ def register(app: typer.Typer) -> None:
         ),
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     ) -> None:
-        """Write a synthetic interaction log (Parquet) with realistic seasonality."""
+        """Write a synthetic interaction log and agent states (Parquet), with seasonality."""
         with user_errors():
             from ccecon.data.synth import synth as run
 

@@ -27,10 +27,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccecon.data.schema import CHANNELS, DDL, INTERACTION_COLUMNS
+from ccecon.data.schema import (
+    AGENT_STATE_COLUMNS,
+    CHANNELS,
+    DDL,
+    INTERACTION_COLUMNS,
+    STATE_SPLIT_S,
+    STATES,
+)
 from ccecon.errors import DataError
 
-FORMATS = ("connect", "asterisk", "genesys", "parquet", "mapped")
+FORMATS = ("connect", "asterisk", "genesys", "queue_log", "agent-states", "parquet", "mapped")
+STATE_KEY_COLUMNS = ("agent", "state", "start_ts", "end_ts")
 
 
 @dataclass
@@ -44,6 +52,8 @@ class FileReport:
     quarantined: int = 0
     skipped: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    """Rows written per table (a queue_log's lines become contacts and agent states)."""
 
 
 @dataclass
@@ -81,6 +91,11 @@ def detect_format(path: Path) -> str:
     """Guess a file's format from its name and first bytes."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        names = set(pq.read_schema(str(path)).names)
+        if set(STATE_KEY_COLUMNS) <= names and "interaction_id" not in names:
+            return "agent-states"
         return "parquet"
     head = path.read_bytes()[:4096]
     try:
@@ -95,18 +110,35 @@ def detect_format(path: Path) -> str:
             return "genesys"
         if ctr >= 0:
             return "connect"
-    first = text.splitlines()[0] if text else ""
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
     import csv
 
     row = next(csv.reader([first]), [])
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
+    if set(STATE_KEY_COLUMNS) <= {c.strip() for c in row}:
+        return "agent-states"
+    if _looks_like_queue_log(first):
+        return "queue_log"
     raise DataError(
-        "cannot tell the format; name it with --format (connect, asterisk, genesys,"
-        " parquet) or give"
-        " a column mapping with --mapping",
+        "cannot tell the format; name it with --format (" + ", ".join(FORMATS[:-1]) + ") or"
+        " give a column mapping with --mapping",
         file=str(path),
     )
+
+
+def _looks_like_queue_log(line: str) -> bool:
+    """``epoch|callid|queue|agent|EVENT|...``: five or more fields, a time, an event name."""
+    from ccecon.data.adapters.queue_log import _time
+
+    parts = [p.strip() for p in line.split("|")]
+    if len(parts) < 5 or not parts[4].replace("_", "").isalpha() or not parts[4].isupper():
+        return False
+    try:
+        _time(parts[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _ts(value: Any) -> dt.datetime | None:
@@ -165,30 +197,27 @@ def _connect_db(into: Path) -> Any:
     return con
 
 
-def _insert(con: Any, rows: list[dict[str, Any]], quarantine: list[tuple[Any, ...]]) -> None:
+def _arrow(rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
     import pyarrow as pa
 
+    types = {
+        "VARCHAR": pa.string(),
+        "TIMESTAMP": pa.timestamp("us"),
+        "DOUBLE": pa.float64(),
+        "BOOLEAN": pa.bool_(),
+        "BIGINT": pa.int64(),
+    }
+    return pa.Table.from_pylist(
+        [{k: r.get(k) for k in columns} for r in rows],
+        schema=pa.schema([(k, types[v]) for k, v in columns.items()]),
+    )
+
+
+def _insert(con: Any, rows: list[dict[str, Any]], quarantine: list[tuple[Any, ...]]) -> None:
     if rows:
-        table = pa.Table.from_pylist(
-            [{k: r.get(k) for k in INTERACTION_COLUMNS} for r in rows],
-            schema=pa.schema(
-                [
-                    (
-                        k,
-                        {
-                            "VARCHAR": pa.string(),
-                            "TIMESTAMP": pa.timestamp("us"),
-                            "DOUBLE": pa.float64(),
-                            "BOOLEAN": pa.bool_(),
-                            "BIGINT": pa.int64(),
-                        }[v],
-                    )
-                    for k, v in INTERACTION_COLUMNS.items()
-                ]
-            ),
-        )
-        con.register("_batch", table)
-        con.execute("INSERT INTO interactions SELECT * FROM _batch")
+        con.register("_batch", _arrow(rows, INTERACTION_COLUMNS))
+        names = ", ".join(INTERACTION_COLUMNS)
+        con.execute(f"INSERT INTO interactions ({names}) SELECT {names} FROM _batch")
         con.unregister("_batch")
     if quarantine:
         con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", quarantine)
@@ -244,6 +273,185 @@ def _ingest_records(
     _insert(con, rows, quarantine)
     rep.loaded = len(rows)
     rep.quarantined = len(quarantine)
+    rep.rows["interactions"] = len(rows)
+
+
+def _split_insert(con: Any, view: str) -> int:
+    """Insert agent-state stretches from ``view`` split at multiples of STATE_SPLIT_S."""
+    w = STATE_SPLIT_S
+    names = ", ".join(AGENT_STATE_COLUMNS)
+    before = int(con.execute("SELECT count(*) FROM agent_states").fetchone()[0])
+    con.execute(
+        f"INSERT INTO agent_states ({names}) SELECT agent, state, reason, s, e,"
+        " (epoch_us(e) - epoch_us(s)) / 1e6, source_file, source_row FROM ("
+        " SELECT agent, state, reason, greatest(start_ts, b) AS s,"
+        f" least(end_ts, b + INTERVAL {w} SECOND) AS e, source_file, source_row FROM ("
+        " SELECT *, unnest(generate_series(make_timestamp(CAST(floor(epoch_us(start_ts)"
+        f" / {w}e6) * {w}e6 AS BIGINT)), end_ts - INTERVAL 1 MICROSECOND,"
+        f" INTERVAL {w} SECOND)) AS b FROM {view}))"
+    )
+    return int(con.execute("SELECT count(*) FROM agent_states").fetchone()[0]) - before
+
+
+def _ingest_queue_log(con: Any, path: Path, text: str, rep: FileReport) -> None:
+    """Asterisk queue_log: lines to contacts and agent states; every line accounted for."""
+    from ccecon.data.adapters import queue_log
+
+    parsed = queue_log.parse(text)
+    quarantine: list[tuple[Any, ...]] = []
+
+    def q(no: int, reason: str, raw: str) -> None:
+        quarantine.append((str(path), no, reason, raw))
+        key = reason.split(":")[0]
+        rep.reasons[key] = rep.reasons.get(key, 0) + 1
+
+    for no, why, raw in parsed.rejected:
+        q(no, why, raw)
+    existing = {r[0] for r in con.execute("SELECT interaction_id FROM interactions").fetchall()}
+    rows: list[dict[str, Any]] = []
+    used = 0
+    calls: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = {}
+    for rec, lines in parsed.contacts:
+        reason = _validate(rec)
+        if reason is None and rec["interaction_id"] in existing:
+            reason = "duplicate interaction_id: already loaded"
+        if reason is not None:
+            for ln in lines:
+                q(ln.no, reason, ln.raw)
+            continue
+        rec["source_file"] = str(path)
+        rec["source_row"] = lines[0].no
+        rows.append(rec)
+        used += len(lines)
+        if rec["agent"] and rec["answer_ts"] is not None:
+            calls.setdefault(rec["agent"], []).append(
+                (rec["answer_ts"], rec["end_ts"], lines[-1].no)
+            )
+    states: list[dict[str, Any]] = []
+    owner: dict[str, list[Any]] = {}
+    for agent, lines in parsed.member_lines.items():
+        assert parsed.horizon is not None
+        owner[agent] = lines
+        for state, pause, a, b, no in queue_log.agent_states(
+            lines, calls.get(agent, []), parsed.horizon
+        ):
+            states.append(
+                {
+                    "agent": agent,
+                    "state": state,
+                    "reason": pause,
+                    "start_ts": a,
+                    "end_ts": b,
+                    "source_file": str(path),
+                    "source_row": no,
+                }
+            )
+    clash: set[str] = set()
+    if states:
+        con.register("_qst", _arrow(states, AGENT_STATE_COLUMNS))
+        clash = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT n.agent FROM _qst n JOIN agent_states s ON s.agent = n.agent"
+                " AND s.start_ts < n.end_ts AND n.start_ts < s.end_ts"
+            ).fetchall()
+        }
+        con.unregister("_qst")
+    for agent, lines in owner.items():
+        if agent in clash:
+            for ln in lines:
+                q(ln.no, "agent states overlap states already loaded for this agent", ln.raw)
+        else:
+            used += len(lines)
+    _insert(con, rows, quarantine)
+    kept = [s for s in states if s["agent"] not in clash]
+    n_states = 0
+    if kept:
+        con.register("_qst", _arrow(kept, AGENT_STATE_COLUMNS))
+        n_states = _split_insert(con, "_qst")
+        con.unregister("_qst")
+    rep.read = parsed.read
+    rep.loaded = used
+    rep.quarantined = len(quarantine)
+    rep.rows = {"interactions": len(rows), "agent_states": n_states}
+
+
+def _ingest_states_sql(con: Any, path: Path, rep: FileReport) -> None:
+    """Agent-state CSV or Parquet (columns agent, state, start_ts, end_ts, [reason]), in SQL."""
+    name = _sql_str(str(path))
+    reader = (
+        f"read_parquet({name})"
+        if path.suffix.lower() == ".parquet"
+        else f"read_csv({name}, header = true, all_varchar = true)"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row FROM {reader}"
+    )
+    src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
+    missing = [c for c in STATE_KEY_COLUMNS if c not in src_cols]
+    if missing:
+        raise DataError(
+            "an agent-state file needs the column(s) " + ", ".join(missing),
+            file=str(path),
+            value=sorted(src_cols - {"_row"}),
+        )
+    reason = 'CAST(s."reason" AS VARCHAR)' if "reason" in src_cols else "CAST(NULL AS VARCHAR)"
+    states = ", ".join(_sql_str(x) for x in sorted(STATES))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _st AS SELECT NULLIF(trim(CAST(s.agent AS VARCHAR)), '')"
+        " AS agent, lower(trim(CAST(s.state AS VARCHAR))) AS state, "
+        + reason
+        + " AS reason, TRY_CAST(s.start_ts AS TIMESTAMP) AS start_ts,"
+        " TRY_CAST(s.end_ts AS TIMESTAMP) AS end_ts,"
+        " s.start_ts IS NOT NULL AND TRY_CAST(s.start_ts AS TIMESTAMP) IS NULL AS _bad_start,"
+        " s.end_ts IS NOT NULL AND TRY_CAST(s.end_ts AS TIMESTAMP) IS NULL AS _bad_end,"
+        f" {_sql_str(str(path))} AS source_file, s._row AS source_row,"
+        " CAST(to_json(s) AS VARCHAR) AS _raw FROM _src s"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _stc AS SELECT *, row_number() OVER (PARTITION BY agent,"
+        " start_ts ORDER BY source_row) AS _dup, lag(end_ts) OVER (PARTITION BY agent ORDER BY"
+        " start_ts, source_row) AS _prev_end FROM _st"
+    )
+    rules = [
+        ("_bad_start", "start_ts is not a timestamp"),
+        ("_bad_end", "end_ts is not a timestamp"),
+        ("agent IS NULL", "missing agent"),
+        (
+            f"state IS NULL OR state NOT IN ({states})",
+            "unknown state; expected " + ", ".join(sorted(STATES)),
+        ),
+        ("start_ts IS NULL", "missing start_ts"),
+        ("end_ts IS NULL", "missing end_ts"),
+        ("end_ts <= start_ts", "end_ts is not after start_ts"),
+        ("_dup > 1", "duplicate agent and start_ts in the file"),
+        ("_prev_end > start_ts", "overlaps the agent's previous stretch in the file"),
+        (
+            "EXISTS (SELECT 1 FROM agent_states a WHERE a.agent = c.agent AND a.start_ts <"
+            " c.end_ts AND c.start_ts < a.end_ts)",
+            "overlaps agent states already loaded",
+        ),
+    ]
+    case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in rules)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _stf AS SELECT c.*, CASE {case} END AS _reason FROM _stc c"
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW _stok AS SELECT * FROM _stf WHERE _reason IS NULL")
+    rep.read = int(con.execute("SELECT count(*) FROM _stf").fetchone()[0])
+    rep.loaded = int(con.execute("SELECT count(*) FROM _stok").fetchone()[0])
+    rep.rows = {"agent_states": _split_insert(con, "_stok")}
+    con.execute(
+        "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _stf"
+        " WHERE _reason IS NOT NULL"
+    )
+    rep.quarantined = rep.read - rep.loaded
+    for why, n in con.execute(
+        "SELECT _reason, count(*) FROM _stf WHERE _reason IS NOT NULL GROUP BY 1"
+    ).fetchall():
+        rep.reasons[why] = int(n)
+    con.execute("DROP VIEW IF EXISTS _stok")
+    for t in ("_stf", "_stc", "_st"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 def _sql_str(s: str) -> str:
@@ -321,13 +529,16 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
     )
     rep.read = int(con.execute("SELECT count(*) FROM _final").fetchone()[0])
     names = ", ".join(INTERACTION_COLUMNS)
-    con.execute(f"INSERT INTO interactions SELECT {names} FROM _final WHERE _reason IS NULL")
+    con.execute(
+        f"INSERT INTO interactions ({names}) SELECT {names} FROM _final WHERE _reason IS NULL"
+    )
     con.execute(
         "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _final"
         " WHERE _reason IS NOT NULL"
     )
     rep.loaded = int(con.execute("SELECT count(*) FROM _final WHERE _reason IS NULL").fetchone()[0])
     rep.quarantined = rep.read - rep.loaded
+    rep.rows = {"interactions": rep.loaded}
     for reason, n in con.execute(
         "SELECT _reason, count(*) FROM _final WHERE _reason IS NOT NULL GROUP BY 1"
     ).fetchall():
@@ -397,6 +608,8 @@ def ingest(
             try:
                 if kind in ("parquet", "mapped"):
                     _ingest_sql(con, path, mapping, rep)
+                elif kind == "agent-states":
+                    _ingest_states_sql(con, path, rep)
                 else:
                     try:
                         text = path.read_bytes().decode("utf-8-sig")
@@ -405,12 +618,15 @@ def ingest(
                             f"not UTF-8 text (byte {exc.start}); re-encode the file as UTF-8",
                             file=str(path),
                         ) from None
-                    parser = {
-                        "connect": connect.parse,
-                        "asterisk": asterisk.parse,
-                        "genesys": genesys.parse,
-                    }[kind]
-                    _ingest_records(con, path, parser(text), rep)
+                    if kind == "queue_log":
+                        _ingest_queue_log(con, path, text, rep)
+                    else:
+                        parser = {
+                            "connect": connect.parse,
+                            "asterisk": asterisk.parse,
+                            "genesys": genesys.parse,
+                        }[kind]
+                        _ingest_records(con, path, parser(text), rep)
                 con.execute(
                     "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?)",
                     [digest, str(path), rep.read, rep.loaded, rep.quarantined],

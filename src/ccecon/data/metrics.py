@@ -15,14 +15,32 @@ Definitions (per group):
 * cost = handle hours x ``cost_per_agent_hour`` + talk minutes x ``cost_per_minute``;
   cost per call = cost / answered, cost per minute = cost / talk minutes.
 
+* repeat contacts (an FCR proxy, with ``repeat_days`` N): ``identified`` = answered
+  contacts with a ``customer_id``; ``repeats`` = those followed by another contact (any
+  queue, channel or outcome) of the same customer within N days of arrival; ``fcr_proxy`` =
+  1 - repeats / identified. Contacts in the last N days of the data cannot see their
+  repeats yet (right-censored), so their period reads high.
+
+Agent states (:func:`state_expr`, from the ``agent_states`` table): seconds per state
+(available, on contact, after-contact work, not ready) and logged in (their sum);
+occupancy = (on contact + ACW) / (on contact + ACW + available); utilization = (on contact
++ ACW) / logged in. Rows never cross a quarter hour (split at ingest), so every time
+grouping is exact.
+
 Group keys: ``queue``, ``channel``, ``direction``, ``agent``, and time buckets ``interval``
 (15-minute; ``interval30``, ``interval60``), ``day``, ``week`` (ISO, Monday), ``month``.
-Time buckets are computed from epoch seconds, which every backend supports.
+Time buckets are computed from epoch seconds, which every backend supports. ``team`` needs
+an agent -> team table (:func:`load_teams`); ``fiscal_year``, ``fiscal_quarter``,
+``fiscal_month`` and ``fiscal_week`` need a fiscal calendar (:func:`load_fiscal_calendar`,
+the 4-4-5 / 52-53 week calendars of :mod:`ccecon.targets.calendar`), joined by date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ccecon.errors import InputError
@@ -38,11 +56,245 @@ KEYS = (
     "day",
     "week",
     "month",
+    "team",
+    "fiscal_year",
+    "fiscal_quarter",
+    "fiscal_month",
+    "fiscal_week",
 )
+FISCAL_KEYS = ("fiscal_year", "fiscal_quarter", "fiscal_month", "fiscal_week")
+STATE_KEYS = tuple(k for k in KEYS if k not in ("queue", "channel", "direction"))
 
 
-def _bucket(t: Any, key: str) -> Any:
-    ts = t.arrival_ts
+@dataclass(frozen=True)
+class FiscalCalendar:
+    """A 52-53 week fiscal calendar (see :func:`ccecon.targets.calendar.fiscal_year`)."""
+
+    pattern: str = "4-4-5"
+    weekday: str = "saturday"
+    nearest: str = "12-31"
+    in_next_calendar_year: bool = False
+
+    def days(self, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+        """One row per date from ``first`` to ``last``: its fiscal year, quarter, month, week.
+
+        Labels sort in time order: ``FY2027 Q1``, ``FY2027 P01``, ``FY2027 W01``.
+        """
+        from ccecon.targets.calendar import fiscal_year
+
+        rows: list[dict[str, Any]] = []
+        for year in range(first.year - 2, last.year + 2):
+            fy = fiscal_year(
+                year,
+                pattern=self.pattern,
+                weekday=self.weekday,
+                nearest=self.nearest,
+                ends_in_next_calendar_year=self.in_next_calendar_year,
+            )
+            for w in fy.weeks:
+                for d in w.days:
+                    if first <= d <= last:
+                        rows.append(
+                            {
+                                "_day": d,
+                                "fiscal_year": f"FY{year}",
+                                "fiscal_quarter": f"FY{year} Q{w.quarter}",
+                                "fiscal_month": f"FY{year} P{w.month:02d}",
+                                "fiscal_week": f"FY{year} W{w.week:02d}",
+                            }
+                        )
+        return rows
+
+
+def load_fiscal_calendar(path: str | Path) -> FiscalCalendar:
+    """Read a fiscal calendar YAML: the ``calendar:`` block of a targets file, or the block.
+
+    Fields: ``pattern`` (4-4-5, 4-5-4, 5-4-4), ``year_end: {weekday, nearest: MM-DD,
+    in_next_calendar_year}``; other fields of a targets file's calendar (fiscal_year,
+    workdays, holidays) are ignored here.
+    """
+    import yaml
+
+    from ccecon.targets.calendar import PATTERNS, year_end
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("fiscal calendar file not found", file=str(p))
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a YAML file: {exc}", file=str(p)) from None
+    if isinstance(doc, dict) and isinstance(doc.get("calendar"), dict):
+        doc = doc["calendar"]
+    if not isinstance(doc, dict):
+        raise InputError("expected a mapping with pattern and year_end", file=str(p))
+    pattern = str(doc.get("pattern", "4-4-5"))
+    if pattern not in PATTERNS:
+        raise InputError(
+            "unknown pattern; expected 4-4-5, 4-5-4 or 5-4-4",
+            file=str(p),
+            field="pattern",
+            value=pattern,
+        )
+    ye = doc.get("year_end") or {}
+    if not isinstance(ye, dict):
+        raise InputError(
+            "expected year_end: {weekday: saturday, nearest: '12-31'}",
+            file=str(p),
+            field="year_end",
+            value=ye,
+        )
+    cal = FiscalCalendar(
+        pattern,
+        str(ye.get("weekday", "saturday")),
+        str(ye.get("nearest", "12-31")),
+        bool(ye.get("in_next_calendar_year", False)),
+    )
+    try:
+        year_end(2000, cal.weekday, cal.nearest)
+    except InputError as exc:
+        raise InputError(exc.message, file=str(p), field=exc.field, value=exc.value) from None
+    return cal
+
+
+def load_teams(path: str | Path) -> list[dict[str, Any]]:
+    """Read an agent -> team CSV: columns ``agent``, ``team``, optional ``valid_from``,
+    ``valid_to`` (dates, inclusive; empty = open). An agent's periods must not overlap.
+    """
+    import csv
+    import io
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("team file not found", file=str(p))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(p)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in ("agent", "team") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(
+            "missing column(s) " + ", ".join(missing) + "; expected agent, team"
+            " [, valid_from, valid_to]",
+            file=str(p),
+            value=reader.fieldnames,
+        )
+    rows: list[dict[str, Any]] = []
+    for row in reader:
+        i = reader.line_num
+        agent, team = (row.get("agent") or "").strip(), (row.get("team") or "").strip()
+        if not agent or not team:
+            raise InputError(
+                "agent and team must not be empty", file=str(p), row=i, value=[agent, team]
+            )
+        dates: list[dt.date | None] = []
+        for col in ("valid_from", "valid_to"):
+            v = (row.get(col) or "").strip()
+            try:
+                dates.append(dt.date.fromisoformat(v) if v else None)
+            except ValueError:
+                raise InputError(
+                    "expected a date YYYY-MM-DD or nothing", file=str(p), row=i, field=col, value=v
+                ) from None
+        if dates[0] and dates[1] and dates[1] < dates[0]:
+            raise InputError("valid_to is before valid_from", file=str(p), row=i, value=dates)
+        for other in rows:
+            if other["agent"] != agent:
+                continue
+            lo = max(dates[0] or dt.date.min, other["valid_from"] or dt.date.min)
+            hi = min(dates[1] or dt.date.max, other["valid_to"] or dt.date.max)
+            if lo <= hi:
+                raise InputError(
+                    "the agent's team periods overlap (a contact would count twice)",
+                    file=str(p),
+                    row=i,
+                    field="agent",
+                    value=agent,
+                )
+        rows.append({"agent": agent, "team": team, "valid_from": dates[0], "valid_to": dates[1]})
+    if not rows:
+        raise InputError("the team file has no rows", file=str(p))
+    return rows
+
+
+def _with_team(t: Any, ts: Any, teams: list[dict[str, Any]] | None) -> Any:
+    """``t`` with a ``team`` column (NULL when the agent has no team at that date)."""
+    import ibis
+
+    if teams is None:
+        raise InputError(
+            "grouping by team needs an agent -> team file (--teams FILE)", field="--by"
+        )
+    import pandas as pd
+
+    df = pd.DataFrame(
+        [
+            {
+                "_agent": r["agent"],
+                "team": r["team"],
+                "_from": r["valid_from"] or dt.date(1900, 1, 1),
+                "_to": r["valid_to"] or dt.date(2999, 12, 31),
+            }
+            for r in teams
+        ]
+    )
+    m = ibis.memtable(
+        df, schema={"_agent": "string", "team": "string", "_from": "date", "_to": "date"}
+    )
+    base = t.mutate(_tday=ts.date())
+    j = base.left_join(m, [base.agent == m._agent, base._tday >= m._from, base._tday <= m._to])
+    return j.drop("_agent", "_from", "_to", "_tday")
+
+
+def _with_fiscal(t: Any, ts: Any, calendar: FiscalCalendar | None) -> Any:
+    """``t`` with the fiscal year, quarter, month and week of each row's date."""
+    import ibis
+    import pandas as pd
+
+    if calendar is None:
+        raise InputError(
+            "grouping by fiscal period needs a fiscal calendar (--fiscal-calendar FILE)",
+            field="--by",
+        )
+    span = t.aggregate(first=ts.min(), last=ts.max()).to_pandas()
+    if span.empty or pd.isna(span["first"].iloc[0]):
+        first = last = dt.date(2000, 1, 1)
+    else:
+        first = pd.Timestamp(span["first"].iloc[0]).date()
+        last = pd.Timestamp(span["last"].iloc[0]).date()
+    cal = ibis.memtable(
+        pd.DataFrame(calendar.days(first, last)),
+        schema={
+            "_day": "date",
+            "fiscal_year": "string",
+            "fiscal_quarter": "string",
+            "fiscal_month": "string",
+            "fiscal_week": "string",
+        },
+    )
+    base = t.mutate(_fday=ts.date())
+    j = base.left_join(cal, base._fday == cal._day)
+    return j.drop("_fday", "_day")
+
+
+def _prepare(
+    t: Any,
+    ts_name: str,
+    by: Sequence[str],
+    teams: list[dict[str, Any]] | None,
+    calendar: FiscalCalendar | None,
+) -> Any:
+    """``t`` with the team and fiscal columns the grouping needs."""
+    if "team" in by:
+        t = _with_team(t, t[ts_name], teams)
+    if any(k in FISCAL_KEYS for k in by):
+        t = _with_fiscal(t, t[ts_name], calendar)
+    return t
+
+
+def _bucket(t: Any, key: str, ts_name: str = "arrival_ts") -> Any:
+    ts = t[ts_name]
     if key.startswith("interval"):
         width = {"interval": 900, "interval30": 1800, "interval60": 3600}[key]
         epoch = ts.epoch_seconds()
@@ -60,6 +312,22 @@ def _bucket(t: Any, key: str) -> Any:
     return t[key]
 
 
+def _check_keys(by: Sequence[str], allowed: Sequence[str]) -> None:
+    for k in by:
+        if k not in allowed:
+            raise InputError(
+                "unknown grouping; expected " + ", ".join(allowed), field="--by", value=k
+            )
+    if len(set(by)) != len(by):
+        raise InputError("a grouping key is named twice", field="--by", value=list(by))
+
+
+def _ratio(num: Any, den: Any) -> Any:
+    import ibis
+
+    return (den > 0).ifelse(num / den.cast("float64"), ibis.null("float64"))
+
+
 def metric_expr(
     t: Any,
     by: Sequence[str],
@@ -68,15 +336,49 @@ def metric_expr(
     short_abandon_s: float = 5.0,
     cost_per_agent_hour: float = 0.0,
     cost_per_minute: float = 0.0,
+    repeat_days: float | None = None,
+    teams: list[dict[str, Any]] | None = None,
+    calendar: FiscalCalendar | None = None,
 ) -> Any:
-    """Ibis expression of the metrics of table ``t`` grouped by ``by``."""
+    """Ibis expression of the contact metrics of table ``t`` grouped by ``by``.
+
+    Parameters
+    ----------
+    t : ibis table
+        The ``interactions`` table (or Parquet in its schema).
+    by : sequence of str
+        Group keys (:data:`KEYS`).
+    sl_threshold_s, short_abandon_s : float
+        Service-level threshold and short-abandon limit, seconds.
+    cost_per_agent_hour, cost_per_minute : float
+        Money per handle hour and per talk minute.
+    repeat_days : float, optional
+        Window of the repeat-contact FCR proxy, days; adds ``identified``, ``repeats``
+        and ``fcr_proxy``.
+    teams : list of dict, optional
+        Agent -> team rows (:func:`load_teams`); needed for ``team``.
+    calendar : FiscalCalendar, optional
+        Needed for the fiscal keys.
+    """
     import ibis
 
-    for k in by:
-        if k not in KEYS:
-            raise InputError("unknown grouping; expected " + ", ".join(KEYS), field="--by", value=k)
+    _check_keys(by, KEYS)
     if sl_threshold_s < 0 or short_abandon_s < 0:
         raise InputError("thresholds must be >= 0 seconds", field="--sl-threshold")
+    if repeat_days is not None and not repeat_days > 0:
+        raise InputError(
+            "the repeat window must be > 0 days", field="--repeat-days", value=repeat_days
+        )
+    extra: dict[str, Any] = {}
+    if repeat_days is not None:
+        epoch = t.arrival_ts.epoch_seconds().cast("int64")
+        w = ibis.window(group_by=t.customer_id, order_by=[t.arrival_ts, t.interaction_id])
+        nxt = epoch.lead().over(w)
+        ident = t.customer_id.notnull() & t.answer_ts.notnull()
+        within = nxt.notnull() & ((nxt - epoch) <= ibis.literal(round(repeat_days * 86400)))
+        extra = {"_ident": ident.cast("int64"), "_rep": (ident & within).cast("int64")}
+        t = t.mutate(**extra)
+    t = _prepare(t, "arrival_ts", by, teams, calendar)
     zero = ibis.literal(0.0)
     answered = t.answer_ts.notnull()
     wait = t.queue_wait_s.cast("float64").fill_null(zero)
@@ -99,7 +401,9 @@ def metric_expr(
         _transfer=t.transferred.fill_null(False).cast("int64"),
     )
     g = m.group_by(list(by)) if by else m
+    sums = {"identified": m._ident.sum(), "repeats": m._rep.sum()} if extra else {}
     agg = g.aggregate(
+        **sums,
         offered=m._one.sum(),
         answered=m._ans.sum(),
         abandoned=m._ab.sum(),
@@ -136,6 +440,57 @@ def metric_expr(
             out.cost / (out.talk_s / 60.0), ibis.null("float64")
         ),
     )
+    if extra:
+        out = out.mutate(
+            fcr_proxy=(out.identified > 0).ifelse(
+                ibis.literal(1.0) - out.repeats / out.identified.cast("float64"),
+                ibis.null("float64"),
+            )
+        )
+    return out.order_by(list(by)) if by else out
+
+
+def state_expr(
+    t: Any,
+    by: Sequence[str],
+    *,
+    teams: list[dict[str, Any]] | None = None,
+    calendar: FiscalCalendar | None = None,
+) -> Any:
+    """Ibis expression of occupancy and utilization from the ``agent_states`` table ``t``.
+
+    Sums seconds per state (``available_s``, ``on_contact_s``, ``acw_s``, ``not_ready_s``,
+    ``logged_in_s`` their total) per group, then ``occupancy`` = (on contact + ACW) / (on
+    contact + ACW + available) and ``utilization`` = (on contact + ACW) / logged in; both
+    NULL for a group without the time they divide by. Time keys bucket ``start_ts``.
+    """
+    import ibis
+
+    _check_keys(by, STATE_KEYS)
+    t = _prepare(t, "start_ts", by, teams, calendar)
+    dur = t.duration_s.cast("float64").fill_null(ibis.literal(0.0))
+    zero = ibis.literal(0.0)
+    m = t.mutate(
+        **{k: _bucket(t, k, "start_ts") for k in by},
+        **{f"_{s}": (t.state == s).ifelse(dur, zero) for s in ("available", "on_contact", "acw")},
+        _not_ready=(t.state == "not_ready").ifelse(dur, zero),
+        _dur=dur,
+    )
+    g = m.group_by(list(by)) if by else m
+    agg = g.aggregate(
+        available_s=m._available.sum(),
+        on_contact_s=m._on_contact.sum(),
+        acw_s=m._acw.sum(),
+        not_ready_s=m._not_ready.sum(),
+        logged_in_s=m._dur.sum(),
+    )
+    busy = agg.on_contact_s + agg.acw_s
+    out = agg.mutate(
+        occupancy=(busy + agg.available_s > 0).ifelse(
+            busy / (busy + agg.available_s), ibis.null("float64")
+        ),
+        utilization=(agg.logged_in_s > 0).ifelse(busy / agg.logged_in_s, ibis.null("float64")),
+    )
     return out.order_by(list(by)) if by else out
 
 
@@ -167,22 +522,29 @@ def spark_session(master: str = "local[2]") -> Any:
 
 
 def interactions_table(
-    source: str, backend: str = "duckdb", *, master: str = "local[2]"
+    source: str, backend: str = "duckdb", *, master: str = "local[2]", table: str = "interactions"
 ) -> tuple[Any, Any]:
-    """``(connection, interactions table)`` for a DuckDB store or Parquet file(s).
+    """``(connection, table)`` for a DuckDB store or Parquet file(s).
 
-    ``backend="duckdb"``: a ``.duckdb`` store, or Parquet read by an in-memory DuckDB.
-    ``backend="spark"``: Parquet file(s) or folder read by PySpark (``master`` = a local
-    mode such as ``local[2]`` or a cluster URL). The same :func:`metric_expr` runs on both.
+    ``backend="duckdb"``: a ``.duckdb`` store (``table`` = interactions or agent_states),
+    or Parquet read by an in-memory DuckDB. ``backend="spark"``: Parquet file(s) or folder
+    read by PySpark (``master`` = a local mode such as ``local[2]`` or a cluster URL). The
+    same :func:`metric_expr` and :func:`state_expr` run on both.
     """
     import ibis
 
     if backend == "duckdb":
         if source.endswith(".duckdb"):
             con = connect(source)
-            return con, con.table("interactions")
+            if table not in con.list_tables():
+                con.disconnect()
+                raise InputError(
+                    f"the store has no {table} table; ingest such records first",
+                    file=source,
+                )
+            return con, con.table(table)
         con = ibis.duckdb.connect()
-        return con, con.read_parquet(source, table_name="interactions")
+        return con, con.read_parquet(source, table_name=table)
     if backend == "spark":
         if source.endswith(".duckdb"):
             raise InputError(
@@ -192,5 +554,5 @@ def interactions_table(
                 value=source,
             )
         con = ibis.pyspark.connect(spark_session(master))
-        return con, con.read_parquet(source, table_name="interactions")
+        return con, con.read_parquet(source, table_name=table)
     raise InputError("backend must be duckdb or spark", field="--backend", value=backend)

@@ -9,7 +9,8 @@ Mapping: interaction_id = uniqueid; channel voice; direction inbound; queue = dc
 agent = dstchannel (or dst); arrival_ts = start; answer_ts = answer (empty when
 unanswered); end_ts = end; queue_wait_s = duration - billsec for answered calls;
 talk_s = billsec; disposition; abandoned = disposition is not ANSWERED. A row whose billsec
-exceeds its duration is quarantined (the two cannot both be right).
+exceeds its duration is quarantined (the two cannot both be right). customer_id = src (the
+caller's number).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
                 "direction": "inbound",
                 "queue": r["dcontext"] or None,
                 "agent": r["dstchannel"] or r["dst"] or None,
+                "customer_id": r["src"].strip() or None,
                 "arrival_ts": r["start"] or None,
                 "answer_ts": (r["answer"] or None) if answered else None,
                 "end_ts": r["end"] or None,

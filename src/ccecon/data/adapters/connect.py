@@ -8,6 +8,7 @@ loaded and the others are quarantined as "superseded" (kept, never silently drop
 
 Mapping: interaction_id = ContactId; initial_id = InitialContactId; channel = Channel
 (lower case); direction = InitiationMethod; queue = Queue.Name; agent = Agent.Username;
+customer_id = CustomerEndpoint.Address (blanks stripped: the published record has " 1918...");
 arrival_ts = Queue.EnqueueTimestamp, else InitiationTimestamp; answer_ts =
 Agent.ConnectedToAgentTimestamp; end_ts = DisconnectTimestamp; queue_wait_s =
 Queue.Duration; talk_s = Agent.AgentInteractionDuration (Connect counts hold separately);
@@ -80,6 +81,8 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
             "direction": DIRECTION.get(str(obj.get("InitiationMethod") or "").upper(), "other"),
             "queue": queue.get("Name"),
             "agent": agent.get("Username"),
+            "customer_id": str((obj.get("CustomerEndpoint") or {}).get("Address") or "").strip()
+            or None,
             "arrival_ts": queue.get("EnqueueTimestamp") or obj.get("InitiationTimestamp"),
             "answer_ts": agent.get("ConnectedToAgentTimestamp"),
             "end_ts": obj.get("DisconnectTimestamp"),

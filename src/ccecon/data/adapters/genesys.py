@@ -6,7 +6,8 @@ object. One conversation becomes one interaction:
 interaction_id = conversationId; direction = originatingDirection; channel = the first
 session's mediaType (``callback`` is voice with direction callback); queue = the acd
 participant's name (or its segments' queueId); agent = the agent participant's name (or
-userId); arrival_ts = conversationStart; answer_ts = start of the agent's first
+userId); customer_id = the customer participant's first session ``ani`` (as written, e.g.
+``tel:+81399999998``); arrival_ts = conversationStart; answer_ts = start of the agent's first
 ``interact`` segment; end_ts = conversationEnd, else the last segment end; queue_wait_s =
 the acd participant's interact segments; talk_s = the agent's interact segments; hold_s =
 hold segments; acw_s = wrapup segments; wrap_code = the wrapup segment's wrapUpCode;
@@ -87,6 +88,16 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
             ends = [_ts(s["segmentEnd"]) for p in parts for s in segs[id(p)] if "segmentEnd" in s]
             end = conv.get("conversationEnd") or (max(ends).isoformat() if ends else None)
             queue = acd[0].get("participantName") if acd else None
+            customer = next(
+                (
+                    sess.get("ani")
+                    for p in parts
+                    if p.get("purpose") == "customer"
+                    for sess in p.get("sessions") or []
+                    if sess.get("ani")
+                ),
+                None,
+            )
             if acd and not queue:
                 queue = next((s.get("queueId") for s in segs[id(acd[0])] if s.get("queueId")), None)
         except (ValueError, KeyError, TypeError) as exc:
@@ -111,6 +122,7 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
                 "agent": (agents[0].get("participantName") or agents[0].get("userId"))
                 if agents
                 else None,
+                "customer_id": customer,
                 "arrival_ts": conv.get("conversationStart"),
                 "answer_ts": answered.isoformat() if answered else None,
                 "end_ts": end,

@@ -1,0 +1,381 @@
+"""Asterisk queue_log to contacts and agent states; occupancy, utilization, FCR proxy."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from ccecon.cli.app import app
+from ccecon.data.ingest import detect_format, ingest
+from ccecon.data.metrics import connect, metric_expr, state_expr
+from tests.data.test_ingest_metrics import SAMPLES, _rows
+
+runner = CliRunner()
+T0 = 1_800_000_000  # 2027-01-15 08:00:00 UTC, on a quarter hour
+PROPERTY = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def _wazo_lines() -> str:
+    """The psql rows of the Wazo queue_log page, cells stripped and joined with '|' (the
+    realtime table's columns time, callid, queuename, agent, event, data1..data5)."""
+    text = (SAMPLES / "asterisk" / "queue_log-wazo-doc-samples.rst").read_text(encoding="utf-8")
+    rows = [
+        "|".join(c.strip() for c in line.split("|"))
+        for line in text.splitlines()
+        if re.match(r"^\s*\d{4}-\d\d-\d\d \d", line)
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def test_documented_one_line_example(tmp_path: Path) -> None:
+    """queue_log.docs-example: one RINGNOANSWER of a call whose visit never ends in the
+    file: quarantined with the reason, nothing invented."""
+    f = SAMPLES / "asterisk" / "queue_log.docs-example"
+    assert detect_format(f) == "queue_log"
+    db = tmp_path / "a.duckdb"
+    rep = ingest([f], db)
+    assert (rep.read, rep.loaded, rep.quarantined) == (1, 0, 1)
+    assert _rows(db, "SELECT source_row, reason, raw FROM quarantine") == [
+        (
+            1,
+            "queue visit with no end event (still queued or talking when the log ends?)",
+            "1366720340|1366720340.303267|MYQUEUE|SIP/8007|RINGNOANSWER|1000",
+        )
+    ]
+
+
+def test_wazo_documented_rows(tmp_path: Path) -> None:
+    """The 12 documented rows (SOURCES.md: newest first within a block, datetime text):
+
+    * JOINEMPTY, FULL, CLOSED: blocked contacts (offered, not abandoned, not answered);
+    * COMPLETEAGENT alone (holdtime 2, calltime 12) at 07:37:46.601754: answered, answer
+      = end - 12 s = 07:37:34.601754, arrival = answer - 2 s = 07:37:32.601754;
+    * ABANDON alone (waittime 6) at 07:49:52.939802: arrival 07:49:46.939802;
+    * ENTERQUEUE + CONNECT of 1341401601.24 with no end: 2 lines quarantined;
+    * Agent/3001 logs in at 15:27:23.896208 and off at 15:28:06.249357: available for
+      42.353149 s (the UNPAUSE lines come after the logoff and change nothing).
+    """
+    f = tmp_path / "wazo.queue_log"
+    f.write_text(_wazo_lines(), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    rep = ingest([f], db)
+    assert (rep.read, rep.loaded, rep.quarantined) == (12, 10, 2)
+    assert rep.files[0].rows == {"interactions": 5, "agent_states": 1}
+    got = _rows(
+        db,
+        "SELECT interaction_id, disposition, abandoned, answer_ts IS NOT NULL, agent,"
+        " queue_wait_s, talk_s, strftime(arrival_ts, '%H:%M:%S.%f') FROM interactions"
+        " ORDER BY arrival_ts",
+    )
+    assert got == [
+        ("1341401275.9", "JOINEMPTY", False, False, None, 0.0, 0.0, "07:27:55.640421"),
+        ("1341401851.34", "COMPLETEAGENT", False, True, "Agent/3001", 2.0, 12.0, "07:37:32.601754"),
+        ("1341402016.44", "FULL", False, False, None, 0.0, 0.0, "07:40:17.339945"),
+        ("1341402482.49", "CLOSED", False, False, None, 0.0, 0.0, "07:48:03.455999"),
+        ("1341402586.51", "ABANDON", True, False, None, 6.0, 0.0, "07:49:46.939802"),
+    ]
+    assert _rows(db, "SELECT agent, state, duration_s FROM agent_states") == [
+        ("Agent/3001", "available", pytest.approx(42.353149))
+    ]
+    assert sorted(r[0] for r in _rows(db, "SELECT source_row FROM quarantine")) == [7, 8]
+
+
+FIXTURE = f"""\
+{T0}|NONE|q1|SIP/100|ADDMEMBER|
+{T0}|NONE|q2|SIP/100|ADDMEMBER|
+{T0 + 60}|c1|q1|NONE|ENTERQUEUE||5551234|1
+{T0 + 70}|c1|q1|SIP/100|CONNECT|10|c1.2|2
+{T0 + 250}|c1|q1|SIP/100|COMPLETECALLER|10|180|1
+{T0 + 300}|NONE|q1|SIP/100|PAUSE|lunch
+{T0 + 300}|NONE|q2|SIP/100|PAUSE|lunch
+{T0 + 400}|c2|q1|NONE|ENTERQUEUE||5551234|1
+{T0 + 430}|c2|q1|NONE|ABANDON|1|1|30
+{T0 + 600}|NONE|NONE|SIP/100|UNPAUSEALL|
+{T0 + 900}|c3|q2|NONE|ENTERQUEUE||5559999|1
+{T0 + 905}|c3|q2|SIP/100|CONNECT|5|c3.2|1
+{T0 + 1025}|c3|q2|SIP/100|TRANSFER|200|default|5|120|1
+{T0 + 1200}|NONE|q1|SIP/100|REMOVEMEMBER|
+{T0 + 1200}|NONE|q2|SIP/100|REMOVEMEMBER|
+{T0 + 1300}|NONE|NONE|NONE|QUEUESTART|
+garbage line
+{T0 + 1310}|c4|q1|NONE|ENTERQUEUE||5550000|1
+{T0 + 1320}|c5|q1|SIP/100|COMPLETECALLER|ten|20|1
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    f = tmp_path / "queue_log"
+    f.write_text(FIXTURE, encoding="utf-8")
+    db = tmp_path / "q.duckdb"
+    rep = ingest([f], db)
+    # 19 lines: QUEUESTART, the garbage line, c4 (no end) and c5 (holdtime 'ten') are
+    # quarantined; the other 15 build 3 contacts and SIP/100's states
+    assert (rep.read, rep.loaded, rep.quarantined) == (19, 15, 4)
+    return db
+
+
+def test_contacts_from_a_hand_built_log(store: Path) -> None:
+    got = _rows(
+        store,
+        "SELECT interaction_id, customer_id, queue_wait_s, talk_s, abandoned, transferred,"
+        " epoch(answer_ts) - epoch(arrival_ts), epoch(end_ts) - epoch(arrival_ts)"
+        " FROM interactions ORDER BY arrival_ts",
+    )
+    assert got == [
+        ("c1", "5551234", 10.0, 180.0, False, False, 10.0, 190.0),  # CONNECT at +70
+        ("c2", "5551234", 30.0, 0.0, True, False, None, 30.0),
+        ("c3", "5559999", 5.0, 120.0, False, True, 5.0, 125.0),
+    ]
+    reasons = dict(_rows(store, "SELECT reason, count(*) FROM quarantine GROUP BY 1"))
+    assert reasons == {
+        "system event QUEUESTART: no contact or agent state in it": 1,
+        "expected time|callid|queue|agent|event|data..., found 1 fields": 1,
+        "queue visit with no end event (still queued or talking when the log ends?)": 1,
+        "COMPLETECALLER data1 is not a number of seconds: 'ten'": 1,
+    }
+
+
+def test_agent_states_occupancy_and_utilization(store: Path) -> None:
+    """SIP/100, seconds after 08:00: available 0-70, on contact 70-250 (c1), available
+    250-300, not ready (lunch) 300-600, available 600-905, on contact 905-1025 (c3),
+    available 1025-1200, then logged off. Split at 08:15 (900 s): 8 rows.
+    Whole: on contact 180+120 = 300, available 70+50+305+175 = 600, not ready 300,
+    logged in 1200; occupancy = 300/900 = 1/3, utilization = 300/1200 = 0.25.
+    08:00 quarter: available 70+50+300 = 420, on contact 180, not ready 300 -> occupancy
+    180/600 = 0.3, utilization 180/900 = 0.2. 08:15 quarter: available 5+175 = 180, on
+    contact 120 -> occupancy = utilization = 120/300 = 0.4."""
+    rows = _rows(
+        store,
+        "SELECT state, reason, epoch(start_ts) - epoch(TIMESTAMP '2027-01-15 08:00:00'),"
+        " duration_s FROM agent_states ORDER BY start_ts",
+    )
+    assert rows == [
+        ("available", None, 0.0, 70.0),
+        ("on_contact", None, 70.0, 180.0),
+        ("available", None, 250.0, 50.0),
+        ("not_ready", "lunch", 300.0, 300.0),
+        ("available", None, 600.0, 300.0),
+        ("available", None, 900.0, 5.0),
+        ("on_contact", None, 905.0, 120.0),
+        ("available", None, 1025.0, 175.0),
+    ]
+    con = connect(str(store))
+    whole = state_expr(con.table("agent_states"), ["agent"]).to_pandas().iloc[0]
+    assert (whole.on_contact_s, whole.available_s, whole.not_ready_s, whole.logged_in_s) == (
+        300.0,
+        600.0,
+        300.0,
+        1200.0,
+    )
+    assert whole.occupancy == pytest.approx(1 / 3) and whole.utilization == pytest.approx(0.25)
+    q = state_expr(con.table("agent_states"), ["interval"]).to_pandas()
+    assert q.occupancy.tolist() == pytest.approx([0.3, 0.4])
+    assert q.utilization.tolist() == pytest.approx([0.2, 0.4])
+    con.disconnect()
+
+
+def test_repeat_contacts_fcr_proxy(store: Path) -> None:
+    """c1 (answered, caller 5551234) is followed 340 s later by c2 of the same caller: a
+    repeat within 1 day. c3 (answered, 5559999) has no later contact. c2 was not answered,
+    so it is not in the base: identified 2, repeats 1, FCR proxy 1 - 1/2 = 0.5. With a
+    window of 300 s (300/86400 day) c2 comes too late: repeats 0, FCR 1."""
+    con = connect(str(store))
+    t = con.table("interactions")
+    r = metric_expr(t, [], repeat_days=1).to_pandas().iloc[0]
+    assert (r.identified, r.repeats, r.fcr_proxy) == (2, 1, 0.5)
+    r = metric_expr(t, [], repeat_days=300 / 86400).to_pandas().iloc[0]
+    assert (r.identified, r.repeats, r.fcr_proxy) == (2, 0, 1.0)
+    by_q = metric_expr(t, ["queue"], repeat_days=1).to_pandas()
+    assert by_q[["queue", "identified", "repeats"]].values.tolist() == [["q1", 1, 1], ["q2", 1, 0]]
+    con.disconnect()
+
+
+def test_same_log_twice_adds_nothing_and_overlaps_are_quarantined(
+    store: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "copy.queue_log"
+    again.write_text(FIXTURE + "\n", encoding="utf-8")  # other bytes, same records
+    rep = ingest([again], store, fmt="queue_log")
+    assert (rep.read, rep.loaded, rep.quarantined) == (19, 0, 19)
+    reasons = rep.files[0].reasons
+    assert reasons["duplicate interaction_id"] == 8  # lines of c1 (3), c2 (2), c3 (3)
+    # SIP/100's 7 member lines: 2 ADDMEMBER, 2 PAUSE, UNPAUSEALL, 2 REMOVEMEMBER
+    assert reasons["agent states overlap states already loaded for this agent"] == 7
+    assert _rows(store, "SELECT count(*) FROM agent_states") == [(8,)]
+
+
+def test_cli_ingest_and_agent_metrics(store: Path) -> None:
+    r = runner.invoke(
+        app, ["metrics", "--from", str(store), "--kind", "agents", "--by", "agent", "-f", "json"]
+    )
+    assert r.exit_code == 0, r.output
+    row = json.loads(r.stdout)[0]
+    assert row["agent"] == "SIP/100" and row["utilization"] == pytest.approx(0.25)
+    r = runner.invoke(app, ["metrics", "--from", str(store), "--kind", "agents", "--by", "queue"])
+    assert r.exit_code == 2 and "queue" in r.stderr and "Traceback" not in r.output
+    r = runner.invoke(app, ["metrics", "--from", str(store), "--kind", "people"])
+    assert r.exit_code == 2 and "people" in r.stderr
+
+
+STATE_HEADER = "agent,state,reason,start_ts,end_ts\n"
+
+
+def test_agent_state_csv_quarantines_bad_rows(tmp_path: Path) -> None:
+    f = tmp_path / "states.csv"
+    f.write_text(
+        STATE_HEADER
+        + "a1,available,,2027-01-04 09:00:00,2027-01-04 09:20:00\n"  # split at 09:15
+        + "a1,not_ready,break,2027-01-04 09:20:00,2027-01-04 09:25:00\n"
+        + "a1,on_contact,,2027-01-04 09:24:00,2027-01-04 09:26:00\n"  # overlaps the break
+        + "a2,sleeping,,2027-01-04 09:00:00,2027-01-04 09:10:00\n"
+        + "a2,available,,yesterday,2027-01-04 09:10:00\n"
+        + "a2,available,,2027-01-04 09:10:00,2027-01-04 09:10:00\n"
+        + ",available,,2027-01-04 09:00:00,2027-01-04 09:10:00\n",
+        encoding="utf-8",
+    )
+    assert detect_format(f) == "agent-states"
+    db = tmp_path / "s.duckdb"
+    r = runner.invoke(app, ["ingest", str(f), "--into", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "read 7 = loaded 2 + quarantined 5" in r.output and "3 agent_states rows" in r.output
+    reasons = dict(_rows(db, "SELECT reason, count(*) FROM quarantine GROUP BY 1"))
+    assert reasons == {
+        "overlaps the agent's previous stretch in the file": 1,
+        "unknown state; expected acw, available, not_ready, on_contact": 1,
+        "start_ts is not a timestamp": 1,
+        "end_ts is not after start_ts": 1,
+        "missing agent": 1,
+    }
+    assert _rows(db, "SELECT duration_s FROM agent_states ORDER BY start_ts") == [
+        (900.0,),
+        (300.0,),
+        (300.0,),
+    ]
+    overlap = tmp_path / "more.csv"
+    overlap.write_text(STATE_HEADER + "a1,acw,,2027-01-04 09:10:00,2027-01-04 09:12:00\n")
+    rep = ingest([overlap], db)
+    assert rep.files[0].reasons == {"overlaps agent states already loaded": 1}
+
+
+def test_agent_state_file_missing_column_exit_2(tmp_path: Path) -> None:
+    f = tmp_path / "s.csv"
+    f.write_text("agent,state,start_ts\na,available,2027-01-04 09:00:00\n")
+    r = runner.invoke(
+        app, ["ingest", str(f), "--into", str(tmp_path / "a.duckdb"), "--format", "agent-states"]
+    )
+    assert r.exit_code == 2 and str(f) in r.stderr and "end_ts" in r.stderr
+    assert "Traceback" not in r.output
+
+
+EVENTS = [
+    "ENTERQUEUE||555|1",
+    "CONNECT|3|x|1",
+    "COMPLETECALLER|3|40|1",
+    "COMPLETEAGENT|x|40|1",
+    "ABANDON|1|1|9",
+    "EXITWITHKEY|5|1|1|4",
+    "TRANSFER|200|ctx|3|40|1",
+    "RINGNOANSWER|1000",
+    "FULL",
+    "QUEUESTART",
+    "BOGUS|1",
+]
+MEMBER = ["ADDMEMBER", "REMOVEMEMBER", "PAUSE|lunch", "UNPAUSE", "PAUSEALL", "UNPAUSEALL"]
+
+
+@PROPERTY
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.tuples(
+                st.integers(0, 3000),
+                st.sampled_from(["c1", "c2", "c3", "NONE"]),
+                st.sampled_from(["q1", "q2"]),
+                st.sampled_from(["SIP/1", "NONE"]),
+                st.sampled_from(EVENTS),
+            ).map(lambda x: f"{T0 + x[0]}|{x[1]}|{x[2]}|{x[3]}|{x[4]}"),
+            st.tuples(
+                st.integers(0, 3000),
+                st.sampled_from(["q1", "q2", "NONE"]),
+                st.sampled_from(["SIP/1", "SIP/2", "NONE"]),
+                st.sampled_from(MEMBER),
+            ).map(lambda x: f"{T0 + x[0]}|NONE|{x[1]}|{x[2]}|{x[3]}"),
+            st.sampled_from(["", "junk", "notatime|c1|q1|NONE|ABANDON|1|1|2"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_queue_log_read_equals_loaded_plus_quarantined(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str]
+) -> None:
+    d = tmp_path_factory.mktemp("ql")
+    f = d / "queue_log"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep = ingest([f], d / "s.duckdb", fmt="queue_log")
+    assert rep.read == sum(1 for x in lines if x.strip()) == rep.loaded + rep.quarantined
+    n_q = _rows(d / "s.duckdb", "SELECT count(*) FROM quarantine")[0][0]
+    n_i = _rows(d / "s.duckdb", "SELECT count(*) FROM interactions")[0][0]
+    assert (n_q, n_i) == (rep.quarantined, rep.files[0].rows["interactions"])
+    # stretches of one agent never overlap, and states lie inside the log's time span
+    bad = _rows(
+        d / "s.duckdb",
+        "SELECT count(*) FROM agent_states a JOIN agent_states b ON a.agent = b.agent AND"
+        " a.rowid < b.rowid AND a.start_ts < b.end_ts AND b.start_ts < a.end_ts",
+    )
+    assert bad == [(0,)]
+
+
+@PROPERTY
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", ""]),
+            st.sampled_from(["available", "acw", "lunch"]),
+            st.integers(0, 7200),
+            st.integers(-60, 2000),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_agent_states_read_equals_loaded_plus_quarantined(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, int, int]]
+) -> None:
+    d = tmp_path_factory.mktemp("st")
+    f = d / "s.csv"
+    base = 1_800_000_000
+    import datetime as dt
+
+    def ts(x: int) -> str:
+        return dt.datetime.fromtimestamp(base + x, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    f.write_text(
+        STATE_HEADER + "".join(f"{a},{s},,{ts(t)},{ts(t + n)}\n" for a, s, t, n in rows),
+        encoding="utf-8",
+    )
+    rep = ingest([f], d / "s.duckdb")
+    assert rep.read == len(rows) == rep.loaded + rep.quarantined
+    n_q = _rows(d / "s.duckdb", "SELECT count(*) FROM quarantine")[0][0]
+    assert n_q == rep.quarantined
+    # splitting keeps the seconds: each loaded row's pieces add up to its length, and no
+    # piece crosses a quarter hour
+    pieces = _rows(
+        d / "s.duckdb",
+        "SELECT source_row, sum(duration_s), max(epoch(end_ts) - epoch(start_ts)) FROM"
+        " agent_states GROUP BY 1",
+    )
+    assert len(pieces) == rep.loaded
+    for row, seconds, longest in pieces:
+        assert seconds == rows[row - 1][3] and longest <= 900
