@@ -52,6 +52,11 @@ def test_connect_ctr_versions_keep_the_latest(tmp_path: Path) -> None:
         True,
     )
     assert ivr[1] is None and ivr[7] is False  # never queued: not an abandon
+    # CustomerEndpoint.Address, the leading blank of the published record stripped
+    assert _rows(db, "SELECT customer_id FROM interactions ORDER BY interaction_id") == [
+        ("19182690528",),
+        ("+190011112222",),
+    ]
     reasons = _rows(db, "SELECT reason, count(*) FROM quarantine GROUP BY 1")
     assert reasons == [("superseded by a later version of the same id", 5)]
 
@@ -79,6 +84,10 @@ def test_asterisk_cdr_files(tmp_path: Path) -> None:
     assert (lab.read, lab.loaded, lab.quarantined) == (105, 105, 0)
     assert _rows(db, "SELECT count(*) FROM interactions WHERE NOT abandoned") == [(94,)]
     assert _rows(db, "SELECT count(*) FROM interactions WHERE answer_ts IS NULL") == [(11,)]
+    # customer_id = src: the first lab record is from extension 100
+    assert _rows(db, "SELECT customer_id FROM interactions WHERE interaction_id = '1427211880.0'")[
+        0
+    ] == ("100",)
     good = ingest([SAMPLES / "asterisk" / "Master-testsuite-cdrlib-good.csv"], db)
     assert (good.read, good.loaded, good.quarantined) == (5, 1, 4)
     assert good.files[0].reasons == {
@@ -291,3 +300,7 @@ def test_genesys_conversation_details(tmp_path: Path) -> None:
     assert row[:5] == ("chat", "inbound", "Yuri", "50fcd33c-f432-4726-abc9-979f3ca01555", False)
     assert row[5] == pytest.approx(11.179)  # acd segment 12:27:53.388 -> 12:28:04.567
     assert rep.read == rep.loaded + rep.quarantined == 27
+    # no customer participant in the 2016 sample: the acd session's ani is the caller key
+    assert _rows(
+        db, "SELECT customer_id FROM interactions WHERE interaction_id LIKE '585f63eb%'"
+    ) == [("tel:+81399999998",)]

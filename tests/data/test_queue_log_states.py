@@ -379,3 +379,114 @@ def test_agent_states_read_equals_loaded_plus_quarantined(
     assert len(pieces) == rep.loaded
     for row, seconds, longest in pieces:
         assert seconds == rows[row - 1][3] and longest <= 900
+
+
+GROUP_CSV = (
+    "interaction_id,channel,agent,arrival_ts,answer_ts,end_ts,queue_wait_s,talk_s\n"
+    "1,voice,a1,2027-01-02 10:00:00,2027-01-02 10:00:10,2027-01-02 10:05:00,10,290\n"
+    "2,voice,a1,2027-01-03 10:00:00,2027-01-03 10:00:10,2027-01-03 10:05:00,10,290\n"
+    "3,voice,a2,2027-01-30 10:00:00,2027-01-30 10:00:10,2027-01-30 10:05:00,10,290\n"
+    "4,voice,a1,2027-01-31 10:00:00,2027-01-31 10:00:10,2027-01-31 10:05:00,10,290\n"
+    "5,voice,a3,2027-01-31 11:00:00,2027-01-31 11:00:10,2027-01-31 11:05:00,10,290\n"
+)
+TEAMS_CSV = "agent,team,valid_from,valid_to\na1,red,,2027-01-15\na1,blue,2027-01-16,\na2,red,,\n"
+
+
+@pytest.fixture
+def grouped(tmp_path: Path) -> tuple[Path, Path]:
+    f = tmp_path / "c.csv"
+    f.write_text(GROUP_CSV, encoding="utf-8")
+    db = tmp_path / "g.duckdb"
+    cols = "interaction_id channel agent arrival_ts answer_ts end_ts queue_wait_s talk_s"
+    ingest([f], db, mapping={c: c for c in cols.split()})
+    teams = tmp_path / "teams.csv"
+    teams.write_text(TEAMS_CSV, encoding="utf-8")
+    return db, teams
+
+
+def test_team_and_fiscal_groupings(grouped: tuple[Path, Path]) -> None:
+    """Teams: a1 red to 2027-01-15 then blue; a2 red; a3 has none. So red = contacts 1, 2
+    (a1 in early January) and 3 (a2); blue = 4; no team = 5.
+    Fiscal calendar of examples/targets-445.yaml (4-4-5, the year ends on the Saturday
+    nearest 31 December): FY2026 ends Saturday 2027-01-02 (31 Dec 2026 is a Thursday), so
+    contact 1 is in FY2026 P12 (week 52); FY2027 starts Sunday 2027-01-03: P01 = weeks 1-4
+    = 3 to 30 January (contacts 2, 3), P02 starts 31 January (contacts 4, 5)."""
+    db, teams_file = grouped
+    from ccecon.data.metrics import load_fiscal_calendar, load_teams
+
+    con = connect(str(db))
+    t = con.table("interactions")
+    teams = load_teams(teams_file)
+    cal = load_fiscal_calendar(
+        Path(__file__).resolve().parents[2] / "examples" / "targets-445.yaml"
+    )
+    by_team = metric_expr(t, ["team"], teams=teams).to_pandas()
+    got = {(r.team if isinstance(r.team, str) else None): r.offered for r in by_team.itertuples()}
+    assert got == {"blue": 1, "red": 3, None: 1}
+    by_month = metric_expr(t, ["fiscal_month"], calendar=cal).to_pandas()
+    assert by_month[["fiscal_month", "offered"]].values.tolist() == [
+        ["FY2026 P12", 1],
+        ["FY2027 P01", 2],
+        ["FY2027 P02", 2],
+    ]
+    wk = metric_expr(t, ["fiscal_week", "team"], calendar=cal, teams=teams).to_pandas()
+    assert wk.fiscal_week.tolist()[:3] == ["FY2026 W52", "FY2027 W01", "FY2027 W04"]
+    q = metric_expr(t, ["fiscal_quarter", "fiscal_year"], calendar=cal).to_pandas()
+    assert q.values[:, :3].tolist() == [["FY2026 Q4", "FY2026", 1], ["FY2027 Q1", "FY2027", 4]]
+    con.disconnect()
+
+
+def test_team_and_fiscal_cli_errors(grouped: tuple[Path, Path], tmp_path: Path) -> None:
+    db, teams_file = grouped
+    cal = tmp_path / "cal.yaml"
+    cal.write_text("pattern: 4-4-5\nyear_end: {weekday: saturday, nearest: '12-31'}\n")
+    r = runner.invoke(
+        app,
+        [
+            *("metrics", "--from", str(db), "--by", "team,fiscal_month"),
+            *("--teams", str(teams_file), "--fiscal-calendar", str(cal), "-f", "json"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert sum(x["offered"] for x in json.loads(r.stdout)) == 5
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "team"])
+    assert r.exit_code == 2 and "--teams" in r.stderr
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "fiscal_week"])
+    assert r.exit_code == 2 and "--fiscal-calendar" in r.stderr
+    bad = tmp_path / "t.csv"
+    bad.write_text("agent,team,valid_from,valid_to\na1,red,,\na1,blue,2027-01-01,\n")
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "team", "--teams", str(bad)])
+    assert r.exit_code == 2 and str(bad) in r.stderr and "overlap" in r.stderr
+    assert "3" in r.stderr  # the row
+    cal.write_text("pattern: 4-4-4\n")
+    r = runner.invoke(
+        app, ["metrics", "--from", str(db), "--by", "fiscal_week", "--fiscal-calendar", str(cal)]
+    )
+    assert r.exit_code == 2 and "4-4-4" in r.stderr and "pattern" in r.stderr
+
+
+def test_synth_folder_ingest_and_agent_metrics(tmp_path: Path) -> None:
+    """synth writes interactions and agent states; the folder ingests both (detected by
+    their columns); every synthetic shift is 8 hours with 1 hour not ready (two 15-minute
+    breaks and a 30-minute lunch), so not ready / logged in = 1/8 exactly."""
+    out = tmp_path / "syn"
+    r = runner.invoke(app, ["synth", "--rows", "3000", "--out", str(out), "--seed", "2"])
+    assert r.exit_code == 0, r.output
+    db = tmp_path / "a.duckdb"
+    r = runner.invoke(app, ["ingest", str(out), "--into", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "[agent-states]" in r.output and "[parquet]" in r.output
+    assert "read 3000 = loaded 3000 + quarantined 0" in r.output
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--kind", "agents", "--by", "day"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(
+        app, ["metrics", "--from", str(db), "--kind", "agents", "--by", "week", "-f", "json"]
+    )
+    week = json.loads(r.stdout)[0]
+    assert week["not_ready_s"] / week["logged_in_s"] == pytest.approx(1 / 8)
+    assert 0.6 < week["occupancy"] < 0.95 and week["utilization"] < week["occupancy"]
+    r = runner.invoke(
+        app, ["metrics", "--from", str(db), "--by", "week", "--repeat-days", "7", "-f", "json"]
+    )
+    week = json.loads(r.stdout)[0]
+    assert 0 < week["repeats"] < week["identified"] and 0 < week["fcr_proxy"] < 1

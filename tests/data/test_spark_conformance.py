@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from ccecon.data.metrics import interactions_table, metric_expr
+from ccecon.data.metrics import FiscalCalendar, interactions_table, metric_expr, state_expr
 from ccecon.data.synth import synth
 
 pytestmark = pytest.mark.spark
@@ -19,8 +22,34 @@ GROUPINGS = [
     ["week"],
     ["month", "direction"],
     ["agent", "interval30"],
+    ["team", "fiscal_month"],
+    ["fiscal_week"],
+    ["fiscal_quarter", "fiscal_year", "queue"],
     [],
 ]
+STATE_GROUPINGS = [["agent", "day"], ["team", "interval"], ["fiscal_week"], ["interval60"], []]
+# agents 1-30 move from team A to team B on 2027-01-07 (mid synthetic week); 31-60 are C
+TEAMS = [
+    {"agent": f"agent-{i}", "team": "A", "valid_from": None, "valid_to": dt.date(2027, 1, 6)}
+    for i in range(1, 31)
+] + [
+    {"agent": f"agent-{i}", "team": t, "valid_from": f, "valid_to": None}
+    for i in range(1, 61)
+    for t, f in [("B" if i <= 30 else "C", dt.date(2027, 1, 7) if i <= 30 else None)]
+]
+CAL = FiscalCalendar("4-4-5", "saturday", "01-06")  # FY2026 ends Sat 2027-01-09: a year inside
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame, by: list[str]) -> None:
+    assert len(a) == len(b) > 0
+    for col in by:
+        assert a[col].astype(str).tolist() == b[col].astype(str).tolist(), col
+    for col in a.columns:
+        if col in by:
+            continue
+        x = a[col].astype(float).to_numpy()
+        y = b[col].astype(float).to_numpy()
+        assert np.allclose(x, y, rtol=1e-12, atol=1e-9, equal_nan=True), col
 
 
 @pytest.fixture(scope="module")
@@ -41,20 +70,40 @@ def tables(parquet: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("by", GROUPINGS, ids=["-".join(g) or "all" for g in GROUPINGS])
 def test_metric_suite_equal_on_duckdb_and_spark(tables, by: list[str]) -> None:  # type: ignore[no-untyped-def]
-    dt, st = tables
-    kw = dict(sl_threshold_s=20, short_abandon_s=5, cost_per_agent_hour=32.5, cost_per_minute=0.012)
-    a = metric_expr(dt, by, **kw).to_pandas()
+    dt_, st = tables
+    kw = dict(
+        sl_threshold_s=20,
+        short_abandon_s=5,
+        cost_per_agent_hour=32.5,
+        cost_per_minute=0.012,
+        repeat_days=2,
+        teams=TEAMS,
+        calendar=CAL,
+    )
+    a = metric_expr(dt_, by, **kw).to_pandas()
     b = metric_expr(st, by, **kw).to_pandas()
-    assert len(a) == len(b) > 0
-    for col in by:
-        assert a[col].astype(str).tolist() == b[col].astype(str).tolist(), col
-    for col in a.columns:
-        if col in by:
-            continue
-        x = a[col].astype(float).to_numpy()
-        y = b[col].astype(float).to_numpy()
-        assert np.allclose(x, y, rtol=1e-12, atol=1e-9, equal_nan=True), col
+    _same(a, b, by)
     assert int(a.offered.sum()) == 4000
+    assert 0 < int(a.repeats.sum()) < int(a.identified.sum())
+
+
+@pytest.fixture(scope="module")
+def state_tables(parquet: str):  # type: ignore[no-untyped-def]
+    path = str(Path(parquet).parent / "agent_states.parquet")
+    dcon, dt_ = interactions_table(path, "duckdb", table="agent_states")
+    scon, st = interactions_table(path, "spark", master="local[1]", table="agent_states")
+    yield dt_, st
+    scon.disconnect()
+    dcon.disconnect()
+
+
+@pytest.mark.parametrize("by", STATE_GROUPINGS, ids=["-".join(g) or "all" for g in STATE_GROUPINGS])
+def test_agent_state_metrics_equal_on_duckdb_and_spark(state_tables, by: list[str]) -> None:  # type: ignore[no-untyped-def]
+    dt_, st = state_tables
+    a = state_expr(dt_, by, teams=TEAMS, calendar=CAL).to_pandas()
+    b = state_expr(st, by, teams=TEAMS, calendar=CAL).to_pandas()
+    _same(a, b, by)
+    assert float(a.not_ready_s.sum()) / float(a.logged_in_s.sum()) == pytest.approx(1 / 8)
 
 
 def test_metrics_cli_on_spark(parquet: str) -> None:

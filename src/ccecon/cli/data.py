@@ -189,9 +189,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def synth(
         rows: Annotated[int, typer.Option(help="Number of interactions.")] = 100_000,
-        out: Annotated[Path, typer.Option(help="Folder for interactions.parquet.")] = Path(
-            "synthetic"
-        ),
+        out: Annotated[
+            Path, typer.Option(help="Folder for interactions.parquet and agent_states.parquet.")
+        ] = Path("synthetic"),
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     ) -> None:
         """Write a synthetic interaction log and agent states (Parquet), with seasonality."""
@@ -200,3 +200,4 @@ def register(app: typer.Typer) -> None:
 
             path = run(rows, out, seed=seed)
             typer.echo(f"wrote {rows:,} interactions to {path}")
+            typer.echo(f"wrote agent states to {path.parent / 'agent_states.parquet'}")

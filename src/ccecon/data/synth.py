@@ -5,6 +5,14 @@ and early afternoon) and a weekly curve (Monday busiest, Sunday quietest), logno
 times (median talk 240 s), exponential patience (mean 120 s) against an exponential queue
 wait, so some callers abandon; 4 queues, 3 channels, 60 agents; 6 % of answered calls end
 in a sale with lognormal revenue. Written in row groups so any size fits in memory.
+About 20 % of contacts reuse the ``customer_id`` of another contact (repeat callers).
+
+Agent states (``agent_states.parquet``): each of the 60 agents works every weekday and every
+other Saturday, an 8-hour shift starting between 07:00 and 11:00 (whole quarter hours);
+within it, cycles of available (exponential, mean 60 s), on contact (lognormal, median 240
+s) and after-contact work (exponential, mean 30 s), with two 15-minute breaks and a 30-minute
+lunch as not ready. These are drawn apart from the contacts (a demo of the table, not a
+replay of the contacts).
 """
 
 from __future__ import annotations
@@ -65,6 +73,10 @@ def synth(
         sale = ~abandoned & (rng.random(n) < 0.06)
         ids = np.char.add("syn-", (np.arange(done, done + n)).astype(str))
         agents = np.char.add("agent-", rng.integers(1, 61, n).astype(str))
+        own = np.arange(done, done + n)
+        repeat = rng.random(n) < 0.2
+        cust = np.where(repeat, done + rng.integers(0, n, n), own)
+        customers = np.char.add("cust-", cust.astype(str))
         table = pa.table(
             {
                 "interaction_id": ids,
@@ -73,6 +85,7 @@ def synth(
                 "direction": np.full(n, "inbound"),
                 "queue": QUEUES[rng.choice(4, n, p=[0.2, 0.45, 0.2, 0.15])],
                 "agent": pa.array(agents.astype(object), type=pa.string(), mask=abandoned),
+                "customer_id": customers,
                 "arrival_ts": pa.array(arrival.astype("datetime64[us]")),
                 "answer_ts": pa.array(
                     np.where(abandoned, np.datetime64("NaT"), answer).astype("datetime64[us]")
@@ -100,4 +113,73 @@ def synth(
         done += n
     assert writer is not None
     writer.close()
+    synth_agent_states(folder / "agent_states.parquet", days, t0, rng)
+    return path
+
+
+def synth_agent_states(path: Path, days: int, t0: np.datetime64, rng: np.random.Generator) -> Path:
+    """Write agent states for ``days`` days from ``t0`` (see the module docstring)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("agent", "state", "reason", "a", "b")}
+    for day in range(days):
+        weekday = int((t0.astype("datetime64[D]").astype(int) + day + 3) % 7)  # 0 = Monday
+        for agent in range(1, 61):
+            if weekday == 6 or (weekday == 5 and (day // 7 + agent) % 2 == 1):
+                continue
+            start = float(day * 86400 + 3600 * 7 + 900 * rng.integers(0, 17))
+            a_s: list[np.ndarray] = []
+            b_s: list[np.ndarray] = []
+            k_s: list[np.ndarray] = []
+            r_s: list[np.ndarray] = []
+            # (work from, work to, break reason, break length), offsets in seconds
+            plan = [
+                (0.0, 7200.0, "break", 900.0),
+                (8100.0, 14400.0, "lunch", 1800.0),
+                (16200.0, 21600.0, "break", 900.0),
+                (22500.0, 28800.0, None, 0.0),
+            ]
+            for lo, hi, why, length in plan:
+                n = 60
+                lengths = np.stack(
+                    [
+                        rng.exponential(60.0, n),
+                        rng.lognormal(np.log(240.0), 0.5, n),
+                        rng.exponential(30.0, n),
+                    ],
+                    axis=1,
+                ).ravel()
+                edges = start + lo + np.concatenate([[0.0], np.cumsum(lengths)])
+                sel = edges[:-1] < start + hi
+                a_s.append(edges[:-1][sel])
+                b_s.append(np.minimum(edges[1:][sel], start + hi))
+                k_s.append(np.tile(np.array(["available", "on_contact", "acw"]), n)[sel])
+                r_s.append(np.full(int(sel.sum()), None, dtype=object))
+                if why is not None:
+                    a_s.append(np.array([start + hi]))
+                    b_s.append(np.array([start + hi + length]))
+                    k_s.append(np.array(["not_ready"]))
+                    r_s.append(np.array([why], dtype=object))
+            a = np.round(np.concatenate(a_s))
+            b = np.round(np.concatenate(b_s))
+            keep = b > a
+            cols["a"].append(a[keep])
+            cols["b"].append(b[keep])
+            cols["state"].append(np.concatenate(k_s)[keep])
+            cols["reason"].append(np.concatenate(r_s)[keep])
+            cols["agent"].append(np.full(int(keep.sum()), f"agent-{agent}"))
+    a = np.concatenate(cols["a"]).astype("int64")
+    b = np.concatenate(cols["b"]).astype("int64")
+    table = pa.table(
+        {
+            "agent": np.concatenate(cols["agent"]),
+            "state": np.concatenate(cols["state"]),
+            "reason": pa.array(np.concatenate(cols["reason"]), type=pa.string()),
+            "start_ts": pa.array((t0 + a.astype("timedelta64[s]")).astype("datetime64[us]")),
+            "end_ts": pa.array((t0 + b.astype("timedelta64[s]")).astype("datetime64[us]")),
+            "duration_s": (b - a).astype("float64"),
+        }
+    )
+    pq.write_table(table, str(path))
     return path

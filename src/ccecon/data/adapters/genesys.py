@@ -6,14 +6,14 @@ object. One conversation becomes one interaction:
 interaction_id = conversationId; direction = originatingDirection; channel = the first
 session's mediaType (``callback`` is voice with direction callback); queue = the acd
 participant's name (or its segments' queueId); agent = the agent participant's name (or
-userId); customer_id = the customer participant's first session ``ani`` (as written, e.g.
-``tel:+81399999998``); arrival_ts = conversationStart; answer_ts = start of the agent's first
-``interact`` segment; end_ts = conversationEnd, else the last segment end; queue_wait_s =
-the acd participant's interact segments; talk_s = the agent's interact segments; hold_s =
-hold segments; acw_s = wrapup segments; wrap_code = the wrapup segment's wrapUpCode;
-abandoned = it reached an acd queue and no agent interacted. A segment timestamp that is
-not ISO-8601 (the published sample has ``2021-04-2T...``) quarantines the conversation
-with that reason.
+userId); customer_id = the caller's number (``ani``) of the customer participant's first
+session, else of the acd participant's (as written, e.g. ``tel:+81399999998``);
+arrival_ts = conversationStart; answer_ts = start of the agent's first ``interact``
+segment; end_ts = conversationEnd, else the last segment end; queue_wait_s = the acd
+participant's interact segments; talk_s = the agent's interact segments; hold_s = hold
+segments; acw_s = wrapup segments; wrap_code = the wrapup segment's wrapUpCode; abandoned =
+it reached an acd queue and no agent interacted. A segment timestamp that is not ISO-8601
+(the published sample has ``2021-04-2T...``) quarantines the conversation with that reason.
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
             customer = next(
                 (
                     sess.get("ani")
+                    for purpose in ("customer", "acd")
                     for p in parts
-                    if p.get("purpose") == "customer"
+                    if p.get("purpose") == purpose
                     for sess in p.get("sessions") or []
                     if sess.get("ani")
                 ),
