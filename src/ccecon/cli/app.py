@@ -59,6 +59,9 @@ def _register() -> None:
     from ccecon.cli import sourcing
 
     sourcing.register(app)
+    from ccecon.cli import web
+
+    web.register(app)
 
 
 _register()

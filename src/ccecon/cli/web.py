@@ -1,0 +1,127 @@
+"""``ccecon serve`` (the web app) and ``ccecon users`` (accounts and API tokens)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+DB_HELP = "Store URL: sqlite:///FILE.sqlite3 (default ./ccecon-web.sqlite3) or postgresql://..."
+
+
+def _url(db: str | None) -> str:
+    from ccecon.web.store import default_url
+
+    return db or default_url()
+
+
+def _store(db: str | None):  # type: ignore[no-untyped-def]
+    try:
+        from ccecon.web.store import Store
+    except ImportError as exc:  # the web extra is not installed
+        from ccecon.cli.output import fail
+
+        fail(f"the web app needs its extra: pip install 'ccecon[web]' ({exc.name} missing)")
+    return Store(_url(db))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and the ``users`` group to ``app``."""
+
+    @app.command()
+    def serve(
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+        workers: Annotated[int, typer.Option(help="Worker processes (uvicorn).")] = 1,
+    ) -> None:
+        """Start the web app and JSON API (creates the store on first start)."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            import os
+
+            import uvicorn
+
+            url = _url(db)
+            store = _store(url)
+            n = store.user_count()
+            store.close()
+            typer.echo(f"ccecon web: store {url}")
+            if n == 0:
+                typer.echo(
+                    "No user yet. Add the first one (in another terminal):\n"
+                    "  ccecon users add NAME --workspace TEAM" + (f" --db {url}" if db else "")
+                )
+            typer.echo(f"Open http://{host}:{port}/ (JSON API under /api, schema /openapi.json)")
+            os.environ["CCECON_WEB_DB"] = url
+            uvicorn.run(
+                "ccecon.web.asgi:app",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+
+    users = typer.Typer(help="Accounts of the web app and their API tokens.", no_args_is_help=True)
+    app.add_typer(users, name="users")
+
+    @users.command("add")
+    def users_add(
+        name: Annotated[str, typer.Argument(help="User name (login).")],
+        workspace: Annotated[str, typer.Option(help="Workspace (created if new).")],
+        password: Annotated[
+            str,
+            typer.Option(
+                prompt=True,
+                hide_input=True,
+                confirmation_prompt=True,
+                envvar="CCECON_PASSWORD",
+                help="Password (at least 8 characters); prompted when not given.",
+            ),
+        ],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """Create an account in a workspace (``--workspace`` again adds it to another)."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            store = _store(db)
+            user = store.add_user(name, password, workspace)
+            typer.echo(f"user {user.name} created in workspace {workspace}")
+
+    @users.command("join")
+    def users_join(
+        name: Annotated[str, typer.Argument(help="User name.")],
+        workspace: Annotated[str, typer.Option(help="Workspace (created if new).")],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """Give an existing user access to another workspace."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            user = _store(db).join(name, workspace)
+            typer.echo(f"{user.name}: workspaces {', '.join(user.workspaces.values())}")
+
+    @users.command("token")
+    def users_token(
+        name: Annotated[str, typer.Argument(help="User name.")],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """Create an API token (printed once; send it as ``Authorization: Bearer TOKEN``)."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            import sqlalchemy as sa
+
+            from ccecon.errors import CCEconError
+            from ccecon.web.store import users as users_table
+
+            store = _store(db)
+            with store.engine.connect() as c:
+                row = c.execute(
+                    sa.select(users_table.c.id).where(users_table.c.name == name)
+                ).first()
+            if row is None:
+                raise CCEconError(f"no user {name!r}; create it with `ccecon users add`")
+            typer.echo(store.new_token(int(row[0])))

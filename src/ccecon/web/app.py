@@ -1,0 +1,650 @@
+"""The FastAPI application: JSON API under ``/api`` and server-rendered pages.
+
+Authentication: the JSON API takes ``Authorization: Bearer <token>`` (tokens from ``ccecon
+users token NAME``) and nothing else, so no cookie can be abused by another site (no CSRF
+surface on the API). Pages use a signed session cookie (HttpOnly, SameSite=Lax) and every
+form post carries a CSRF token kept in the session. A scenario outside the user's
+workspaces answers 404 exactly like one that does not exist.
+
+Nothing is loaded from another host: HTMX is vendored under ``static/``, Plotly.js is read
+from the installed ``plotly`` package, the interactive API docs (which load from a CDN)
+are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy of
+``'self'`` makes the browser refuse anything else.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from starlette.middleware.sessions import SessionMiddleware
+
+from ccecon.errors import CCEconError, InputError
+from ccecon.web import service
+from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
+from ccecon.web.security import new_csrf_token, same_token
+from ccecon.web.store import NotFound, Store, User
+
+HERE = Path(__file__).parent
+MAX_TEXT = 1_000_000
+"""Largest scenario text accepted (characters)."""
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+# ---------------------------------------------------------------------------- API models
+class ScenarioText(BaseModel):
+    """A scenario as YAML or JSON text, exactly as a user would save it in a file."""
+
+    text: str = Field(max_length=MAX_TEXT, description="Scenario YAML or JSON.")
+
+
+class SimulateRequest(ScenarioText):
+    """A Monte Carlo run of a scenario."""
+
+    draws: int = Field(2000, ge=1, le=service.MAX_DRAWS, description="Number of draws.")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the random generator.")
+
+
+class ReportRequest(ScenarioText):
+    """A report of a scenario."""
+
+    format: str = Field("html", pattern="^(html|xlsx|pdf)$", description="html, xlsx or pdf.")
+
+
+class StaffRequest(BaseModel):
+    """One interval of work and the goals it must meet (Erlang C, or A with patience)."""
+
+    calls: float = Field(ge=0, le=1e9, description="Calls offered in the interval.")
+    aht_s: float = Field(gt=0, le=86_400, description="Average handle time, seconds.")
+    interval_s: float = Field(1800, gt=0, le=86_400, description="Interval length, seconds.")
+    sl_target: float | None = Field(0.8, gt=0, lt=1, description="Service level goal, share.")
+    sl_threshold_s: float | None = Field(20, ge=0, le=86_400, description="SL threshold, s.")
+    max_asa_s: float | None = Field(None, gt=0, le=86_400, description="Max ASA, s.")
+    max_occupancy: float | None = Field(None, gt=0, le=1, description="Max occupancy, share.")
+    shrinkage: float = Field(0.3, ge=0, lt=1, description="Share of paid time off the phones.")
+    patience_s: float | None = Field(None, gt=0, le=86_400, description="Mean patience (A).")
+    max_abandon: float | None = Field(None, gt=0, lt=1, description="Max abandon share (A).")
+
+
+class NewScenario(ScenarioText):
+    """A scenario to store."""
+
+    name: str | None = Field(
+        None, max_length=300, description="Display name; default: the scenario's name."
+    )
+    workspace: str | None = Field(
+        None, max_length=200, description="One of your workspaces; default: your first."
+    )
+
+
+class SavedVersion(BaseModel):
+    """A stored version."""
+
+    scenario_id: int
+    version: int
+    author: str
+    created_at: str
+    text: str
+
+
+class ScenarioHead(BaseModel):
+    """A stored scenario's head."""
+
+    id: int
+    workspace: str
+    name: str
+    latest_version: int
+    created_at: str
+
+
+# ---------------------------------------------------------------------------- auth
+def _store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def api_user(request: Request) -> User:
+    """The user of a ``Bearer`` API token; 401 without a valid one."""
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    ok = scheme.lower() == "bearer" and token.strip()
+    user = _store_of(request).user_by_token(token.strip()) if ok else None
+    if user is None:
+        raise HTTPException(
+            401, "missing or invalid API token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a signed-in session."""
+
+
+def page_user(request: Request) -> User:
+    """The signed-in user of a page request; redirects to /login otherwise."""
+    uid = request.session.get("uid")
+    if not isinstance(uid, int):
+        raise LoginRequired()
+    try:
+        return _store_of(request).user(uid)
+    except NotFound:
+        request.session.clear()
+        raise LoginRequired() from None
+
+
+async def check_csrf(request: Request) -> None:
+    """403 unless the form field ``csrf`` or header ``X-CSRF-Token`` equals the session's."""
+    expected = request.session.get("csrf")
+    given = request.headers.get("x-csrf-token")
+    if given is None:
+        form = await request.form()
+        v = form.get("csrf")
+        given = v if isinstance(v, str) else None
+    if not same_token(expected if isinstance(expected, str) else None, given):
+        raise HTTPException(403, "CSRF token missing or wrong; reload the page")
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+PageUser = Annotated[User, Depends(page_user)]
+Csrf = Depends(check_csrf)
+
+
+# ---------------------------------------------------------------------------- app
+def create_app(db_url: str | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the application on a store (``db_url``: SQLAlchemy URL; default the SQLite
+    file ``ccecon-web.sqlite3`` in the working directory)."""
+    from ccecon.web.store import default_url
+
+    st = store if store is not None else Store(db_url or default_url())
+    app = FastAPI(
+        title="ccecon",
+        summary="Contact-center economics: business cases, staffing, sourcing, uncertainty.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = st
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=st.secret(),
+        session_cookie="ccecon_session",
+        same_site="lax",
+        https_only=False,
+        max_age=8 * 3600,
+    )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "not found"}, status_code=404)
+        return HTMLResponse("<h1>404</h1><p>not found</p>", status_code=404)
+
+    @app.exception_handler(CCEconError)
+    async def _user_error(request: Request, exc: CCEconError) -> Response:
+        return JSONResponse(service.error_doc(exc), status_code=422)
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    def csrf(request: Request) -> str:
+        tok = request.session.get("csrf")
+        if not isinstance(tok, str):
+            tok = new_csrf_token()
+            request.session["csrf"] = tok
+        return tok
+
+    def lang_of(request: Request) -> str:
+        q = request.query_params.get("lang")
+        if q in TEXTS:
+            request.session["lang"] = q
+        return pick(request.session.get("lang"), request.headers.get("accept-language"))
+
+    def render(request: Request, name: str, user: User | None, **ctx: Any) -> HTMLResponse:
+        lang = lang_of(request)
+        return templates.TemplateResponse(
+            request,
+            name,
+            {
+                "t": TEXTS[lang],
+                "lang": lang,
+                "user": user,
+                "csrf": csrf(request),
+                "labels": METRIC_LABELS[lang],
+                **ctx,
+            },
+        )
+
+    # ------------------------------------------------------------------ static
+    @app.get("/static/htmx.min.js", include_in_schema=False)
+    def _htmx() -> Response:
+        return Response(
+            (HERE / "static" / "htmx.min.js").read_bytes(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def _plotly() -> Response:
+        from plotly.offline import get_plotlyjs
+
+        return Response(
+            get_plotlyjs(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    # ------------------------------------------------------------------ JSON API
+    @app.post("/api/validate", tags=["compute"])
+    def api_validate(body: ScenarioText, user: ApiUser) -> dict[str, Any]:
+        """Validate a scenario: 200 with a summary, or 422 with field path and value."""
+        return {"ok": True, **service.summary(service.parse(body.text))}
+
+    @app.post("/api/evaluate", tags=["compute"])
+    def api_evaluate(body: ScenarioText, user: ApiUser) -> Response:
+        """ROI, NPV, IRR, payback, unit costs, monthly flows (``ccecon evaluate``)."""
+        return Response(service.evaluate_bytes(body.text), media_type="application/json")
+
+    @app.post("/api/simulate", tags=["compute"])
+    def api_simulate(body: SimulateRequest, user: ApiUser) -> Response:
+        """Monte Carlo percentiles and probabilities (``ccecon simulate``)."""
+        return Response(
+            service.encode(service.simulate_doc(body.text, body.draws, body.seed)),
+            media_type="application/json",
+        )
+
+    @app.post("/api/compare", tags=["compute"])
+    def api_compare(body: ScenarioText, user: ApiUser) -> Response:
+        """Sourcing options ranked, with break-even volumes (``ccecon compare``)."""
+        return Response(
+            service.encode(service.compare_doc(body.text)), media_type="application/json"
+        )
+
+    @app.post("/api/staff", tags=["compute"])
+    def api_staff(body: StaffRequest, user: ApiUser) -> dict[str, Any]:
+        """Agents needed for one interval and the metrics they give (``ccecon staff``)."""
+        return service.staff_doc(**body.model_dump())
+
+    @app.post(
+        "/api/report",
+        tags=["compute"],
+        responses={200: {"content": {t: {} for t in service.REPORT_TYPES.values()}}},
+    )
+    def api_report(body: ReportRequest, user: ApiUser) -> Response:
+        """The report as HTML, Excel (live formulas) or PDF."""
+        data = service.report_bytes(body.text, body.format)
+        return Response(
+            data,
+            media_type=service.REPORT_TYPES[body.format],
+            headers={"Content-Disposition": f'attachment; filename="report.{body.format}"'},
+        )
+
+    def _version_model(v: Any) -> SavedVersion:
+        return SavedVersion(
+            scenario_id=v.scenario_id,
+            version=v.version,
+            author=v.author,
+            created_at=v.created_at,
+            text=v.text,
+        )
+
+    @app.get("/api/scenarios", tags=["scenarios"])
+    def api_list(user: ApiUser) -> list[ScenarioHead]:
+        """The scenarios of your workspaces, newest first."""
+        return [ScenarioHead(**s.__dict__) for s in st.list_scenarios(user)]
+
+    @app.post("/api/scenarios", tags=["scenarios"], status_code=201)
+    def api_create(body: NewScenario, user: ApiUser) -> SavedVersion:
+        """Store a valid scenario as version 1."""
+        sc = service.parse(body.text)
+        return _version_model(st.create(user, body.name or sc.name, body.text, body.workspace))
+
+    @app.get("/api/scenarios/{scenario_id}", tags=["scenarios"])
+    def api_get(
+        scenario_id: int, user: ApiUser, version: Annotated[int | None, Query(ge=1)] = None
+    ) -> SavedVersion:
+        """A version (the latest by default)."""
+        return _version_model(st.version(user, scenario_id, version))
+
+    @app.put("/api/scenarios/{scenario_id}", tags=["scenarios"])
+    def api_save(scenario_id: int, body: ScenarioText, user: ApiUser) -> SavedVersion:
+        """Save a new version (every save is a new version; none is overwritten)."""
+        st.info(user, scenario_id)
+        sc = service.parse(body.text)
+        return _version_model(st.save(user, scenario_id, body.text, sc.name))
+
+    @app.delete("/api/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
+    def api_delete(scenario_id: int, user: ApiUser) -> Response:
+        """Remove a scenario from the list (its versions are kept for audit)."""
+        st.delete(user, scenario_id)
+        return Response(status_code=204)
+
+    @app.get("/api/scenarios/{scenario_id}/versions", tags=["scenarios"])
+    def api_versions(scenario_id: int, user: ApiUser) -> list[SavedVersion]:
+        """Every version, oldest first."""
+        return [_version_model(v) for v in st.versions(user, scenario_id)]
+
+    @app.get("/api/scenarios/{scenario_id}/diff", tags=["scenarios"])
+    def api_diff(
+        scenario_id: int,
+        user: ApiUser,
+        a: Annotated[int, Query(ge=1)],
+        b: Annotated[int, Query(ge=1)],
+    ) -> dict[str, Any]:
+        """Unified diff of two versions' text."""
+        return {"a": a, "b": b, "diff": st.diff(user, scenario_id, a, b)}
+
+    @app.get("/api/scenarios/{scenario_id}/evaluate", tags=["scenarios"])
+    def api_evaluate_saved(
+        scenario_id: int, user: ApiUser, version: Annotated[int | None, Query(ge=1)] = None
+    ) -> Response:
+        """Evaluate a stored version."""
+        text = st.version(user, scenario_id, version).text
+        return Response(service.evaluate_bytes(text), media_type="application/json")
+
+    # ------------------------------------------------------------------ pages
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request) -> HTMLResponse:
+        return render(request, "login.html.j2", None, error=None, no_users=st.user_count() == 0)
+
+    @app.post("/login", include_in_schema=False, dependencies=[Csrf])
+    def login(
+        request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()]
+    ) -> Response:
+        user = st.authenticate(name, password)
+        if user is None:
+            resp = render(request, "login.html.j2", None, error="bad_login", no_users=False)
+            resp.status_code = 401
+            return resp
+        lang = request.session.get("lang")
+        request.session.clear()
+        request.session["uid"] = user.id
+        request.session["csrf"] = new_csrf_token()
+        if lang:
+            request.session["lang"] = lang
+        return RedirectResponse("/", status_code=303)
+
+    @app.post("/logout", include_in_schema=False, dependencies=[Csrf])
+    def logout(request: Request) -> Response:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request, user: PageUser) -> HTMLResponse:
+        return render(request, "list.html.j2", user, scenarios=st.list_scenarios(user))
+
+    @app.get("/scenarios/new", response_class=HTMLResponse, include_in_schema=False)
+    def new_page(request: Request, user: PageUser) -> HTMLResponse:
+        from ccecon.cli.business import demo_scenario_path
+
+        text = Path(demo_scenario_path()).read_text(encoding="utf-8")
+        return render(
+            request, "editor.html.j2", user, sid=None, text=text, fields=_fields(text), error=None
+        )
+
+    @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
+    def edit_page(request: Request, sid: int, user: PageUser) -> HTMLResponse:
+        v = st.version(user, sid)
+        return render(
+            request,
+            "editor.html.j2",
+            user,
+            sid=sid,
+            text=v.text,
+            fields=_fields(v.text),
+            error=None,
+            info=st.info(user, sid),
+            versions=st.versions(user, sid),
+        )
+
+    @app.post("/ui/validate", response_class=HTMLResponse, include_in_schema=False)
+    async def ui_validate(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        form = await request.form()
+        text = _merge(form)
+        return render(request, "_messages.html.j2", user, error=_check(text))
+
+    @app.post("/ui/save", include_in_schema=False)
+    async def ui_save(request: Request, user: PageUser, _: None = Csrf) -> Response:
+        form = await request.form()
+        text = _merge(form)
+        err = _check(text)
+        raw_sid = form.get("sid")
+        sid = int(raw_sid) if isinstance(raw_sid, str) and raw_sid.isdigit() else None
+        if err is not None:
+            resp = render(
+                request,
+                "editor.html.j2",
+                user,
+                sid=sid,
+                text=text,
+                fields=_fields(text),
+                error=err,
+            )
+            resp.status_code = 422
+            return resp
+        sc = service.parse(text)
+        if sid is None:
+            ws = form.get("workspace")
+            v = st.create(user, sc.name, text, ws if isinstance(ws, str) and ws else None)
+        else:
+            v = st.save(user, sid, text, sc.name)
+        return RedirectResponse(f"/scenarios/{v.scenario_id}/results", status_code=303)
+
+    @app.post("/ui/delete/{sid}", include_in_schema=False, dependencies=[Csrf])
+    def ui_delete(sid: int, user: PageUser) -> Response:
+        st.delete(user, sid)
+        return RedirectResponse("/", status_code=303)
+
+    @app.get("/scenarios/{sid}/results", response_class=HTMLResponse, include_in_schema=False)
+    def results_page(
+        request: Request, sid: int, user: PageUser, version: int | None = None
+    ) -> HTMLResponse:
+        from ccecon.engine import evaluate
+        from ccecon.reports.charts import business_case_figures
+
+        v = st.version(user, sid, version)
+        sc = service.parse(v.text)
+        result = evaluate(sc)
+        doc = json.loads(service.evaluate_bytes(v.text))
+        charts = [(cid, _script_json(fig.to_json())) for cid, fig in business_case_figures(result)]
+        return render(
+            request,
+            "results.html.j2",
+            user,
+            info=st.info(user, sid),
+            version=v,
+            doc=doc,
+            charts=charts,
+        )
+
+    @app.get("/scenarios/{sid}/report.{fmt}", include_in_schema=False)
+    def report_download(sid: int, fmt: str, user: PageUser, version: int | None = None) -> Response:
+        if fmt not in service.REPORT_TYPES:
+            raise NotFound("no such report format")
+        v = st.version(user, sid, version)
+        return Response(
+            service.report_bytes(v.text, fmt),
+            media_type=service.REPORT_TYPES[fmt],
+            headers={
+                "Content-Disposition": f'attachment; filename="scenario-{sid}-v{v.version}.{fmt}"'
+            },
+        )
+
+    @app.get("/scenarios/{sid}/diff", response_class=HTMLResponse, include_in_schema=False)
+    def diff_page(request: Request, sid: int, a: int, b: int, user: PageUser) -> HTMLResponse:
+        return render(
+            request,
+            "diff.html.j2",
+            user,
+            info=st.info(user, sid),
+            a=a,
+            b=b,
+            diff=st.diff(user, sid, a, b),
+        )
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(
+        request: Request, user: PageUser, ids: Annotated[list[str] | None, Query()] = None
+    ) -> HTMLResponse:
+        picked: list[tuple[int, int | None]] = []
+        for item in ids or []:
+            sid_s, _, ver_s = item.partition("@")
+            if not sid_s.isdigit() or (ver_s and not ver_s.isdigit()):
+                raise NotFound("bad scenario reference")
+            picked.append((int(sid_s), int(ver_s) if ver_s else None))
+        if not 2 <= len(picked) <= 4:
+            return render(request, "compare.html.j2", user, columns=[], chart=None, error=True)
+        columns = []
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        for sid, ver in picked:
+            v = st.version(user, sid, ver)
+            info = st.info(user, sid)
+            doc = json.loads(service.evaluate_bytes(v.text))
+            label = f"{info.name} v{v.version}"
+            columns.append({"label": label, "doc": doc})
+            xs = [r["label"] for r in doc["monthly"]]
+            ys = [r["cumulative"] for r in doc["monthly"]]
+            fig.add_scatter(x=xs, y=ys, mode="lines", name=label)
+        fig.update_layout(title="Cumulative net cash flow", template="plotly_white", height=420)
+        return render(
+            request,
+            "compare.html.j2",
+            user,
+            columns=columns,
+            chart=_script_json(fig.to_json()),
+            error=False,
+        )
+
+    @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
+    def staff_page(request: Request, user: PageUser) -> HTMLResponse:
+        return render(request, "staff.html.j2", user, result=None, error=None)
+
+    @app.post("/ui/staff", response_class=HTMLResponse, include_in_schema=False)
+    async def ui_staff(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        form = await request.form()
+        try:
+            req = StaffRequest(
+                calls=_num(form, "calls"),
+                aht_s=_num(form, "aht_s"),
+                interval_s=_num(form, "interval_min") * 60,
+                sl_target=_num(form, "sl_target_pct") / 100,
+                sl_threshold_s=_num(form, "sl_threshold_s"),
+                shrinkage=_num(form, "shrinkage_pct") / 100,
+            )
+            result = service.staff_doc(**req.model_dump())
+            error = None
+        except (ValueError, CCEconError) as exc:
+            result, error = None, _short_error(exc)
+        return render(request, "_staff_result.html.j2", user, result=result, error=error)
+
+    return app
+
+
+# ---------------------------------------------------------------------------- helpers
+FORM_FIELDS = ("name", "currency", "horizon_months", "discount_rate")
+"""Top-level scenario fields the editor shows as form inputs beside the YAML."""
+
+
+def _fields(text: str) -> dict[str, str]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {k: "" for k in FORM_FIELDS}
+    if not isinstance(doc, dict):
+        return {k: "" for k in FORM_FIELDS}
+    return {k: "" if doc.get(k) is None else str(doc.get(k)) for k in FORM_FIELDS}
+
+
+def _merge(form: Any) -> str:
+    """The YAML text with the form inputs written over its top-level fields.
+
+    Numbers typed in the form are parsed as YAML scalars (``36`` -> 36, ``0.1`` -> 0.1), so
+    a wrong value reaches the validator as the user typed it.
+    """
+    text = form.get("text")
+    text = text if isinstance(text, str) else ""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if not isinstance(doc, dict):
+        return text
+    changed = False
+    for key in FORM_FIELDS:
+        raw = form.get(key)
+        if not isinstance(raw, str):
+            continue
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        if value is None:
+            continue
+        if doc.get(key) != value:
+            doc[key] = value
+            changed = True
+    if not changed:
+        return text
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+def _check(text: str) -> dict[str, Any] | None:
+    """None when the text is a valid scenario; else the error as a dict for templates."""
+    try:
+        service.parse(text)
+    except InputError as exc:
+        return {
+            "message": exc.message,
+            "field": exc.field,
+            "value": exc.value,
+            "text": str(exc),
+            "top": (exc.field or "").split(".")[0].split("[")[0],
+        }
+    except CCEconError as exc:
+        return {"message": str(exc), "field": None, "value": None, "text": str(exc), "top": ""}
+    return None
+
+
+def _script_json(text: str) -> str:
+    """JSON safe inside a ``<script>`` element (a name holding ``</script>`` cannot end it)."""
+    return text.replace("</", "<\\/")
+
+
+def _num(form: Any, key: str) -> float:
+    raw = form.get(key)
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key}: expected a number, got {raw!r}") from None
+
+
+def _short_error(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        e = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+    return str(exc)

@@ -1,0 +1,229 @@
+"""What the API and the pages compute: the same library calls as the CLI, no second engine.
+
+Every function takes scenario text (YAML or JSON, as a user would save it) and returns
+JSON-able data; user mistakes raise :class:`ccecon.errors.CCEconError` subclasses, which
+the app turns into HTTP 422 with the field path and the value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from ccecon.cli.output import _jsonable
+from ccecon.errors import CCEconError, InputError
+
+SOURCE = "scenario"
+"""How messages name the scenario text of a request (there is no file)."""
+
+MAX_DRAWS = 100_000
+"""Largest Monte Carlo run one request may ask for (a request must stay interactive)."""
+
+
+class _LRU:
+    """A small thread-safe LRU cache of encoded JSON responses keyed by text hash."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._d: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            v = self._d.get(key)
+            if v is not None:
+                self._d.move_to_end(key)
+            return v
+
+    def put(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+EVALUATE_CACHE = _LRU()
+"""Evaluate responses by SHA-256 of (kind, text): the engine is deterministic, so the same
+text always gives the same bytes."""
+
+
+def fingerprint(*parts: str) -> str:
+    """SHA-256 hex of the parts."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def encode(data: Any) -> bytes:
+    """Compact JSON bytes (NaN -> null, inf -> "inf", numpy -> lists)."""
+    return json.dumps(_jsonable(data), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def parse(text: str) -> Any:
+    """A validated scenario from text; :class:`InputError` naming field and value."""
+    from ccecon.scenario.load import parse_scenario
+
+    if not text.strip():
+        raise InputError("the scenario text is empty; expected YAML or JSON", file=SOURCE)
+    return parse_scenario(text, source=SOURCE)
+
+
+def summary(scenario: Any) -> dict[str, Any]:
+    """What ``ccecon validate`` says about a valid scenario."""
+    return {
+        "name": scenario.name,
+        "currency": scenario.currency,
+        "horizon_months": scenario.horizon_months,
+        "cases": list(scenario.cases()),
+        "channels": len(scenario.channels),
+        "sourcing": scenario.sourcing is not None,
+    }
+
+
+def evaluate_bytes(text: str) -> bytes:
+    """``ccecon evaluate --format json`` of the text, cached by its fingerprint."""
+    key = fingerprint("evaluate", text)
+    hit = EVALUATE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    from ccecon.engine import evaluate
+
+    body = encode(evaluate(parse(text)).to_dict())
+    EVALUATE_CACHE.put(key, body)
+    return body
+
+
+def simulate_doc(text: str, draws: int, seed: int) -> dict[str, Any]:
+    """``ccecon simulate --format json``: percentiles, probabilities, options."""
+    import numpy as np
+
+    from ccecon.uncertainty.montecarlo import simulate
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InputError(f"draws must be 1..{MAX_DRAWS}", field="draws", value=draws)
+    sim = simulate(parse(text), draws, np.random.default_rng(seed))
+    return {"seed": seed, **sim.to_dict()}
+
+
+def compare_doc(text: str) -> dict[str, Any]:
+    """``ccecon compare --format json`` of a scenario with a ``sourcing`` section."""
+    from ccecon.sourcing.compare import compare
+    from ccecon.sourcing.demand import demand_from_scenario
+    from ccecon.sourcing.load import point_values
+
+    sc = parse(text)
+    if sc.sourcing is None:
+        raise InputError("no `sourcing` section: nothing to compare", file=SOURCE, field="sourcing")
+    point = point_values(sc)
+    rate = point.sourcing.discount_rate
+    rate = point.discount_rate if rate is None else rate
+    res = compare(
+        point.sourcing, demand_from_scenario(point), discount_rate=rate, currency=sc.currency
+    )
+    return res.to_dict()
+
+
+def staff_doc(
+    calls: float,
+    aht_s: float,
+    interval_s: float,
+    sl_target: float | None,
+    sl_threshold_s: float | None,
+    max_asa_s: float | None,
+    max_occupancy: float | None,
+    shrinkage: float,
+    patience_s: float | None,
+    max_abandon: float | None,
+) -> dict[str, Any]:
+    """``ccecon staff`` for one interval: agents, FTE and the metrics they give."""
+    from ccecon.queueing import metrics, paid_fte, required_agents, traffic_erlangs
+
+    if max_abandon is not None and patience_s is None:
+        raise InputError("max_abandon needs patience_s (Erlang A)", field="max_abandon")
+    agents = int(
+        required_agents(
+            calls,
+            aht_s,
+            interval_s,
+            sl_target=sl_target,
+            sl_threshold_s=sl_threshold_s,
+            max_asa_s=max_asa_s,
+            max_abandon=max_abandon,
+            max_occupancy=max_occupancy,
+            patience_s=patience_s,
+        )
+    )
+    a = float(traffic_erlangs(calls, aht_s, interval_s))
+    m = metrics(a, agents, aht_s, sl_threshold_s=sl_threshold_s or 0.0, patience_s=patience_s)
+    return _jsonable(
+        {
+            "model": "erlang_a" if patience_s is not None else "erlang_c",
+            "traffic_erlangs": a,
+            "agents": agents,
+            "fte": float(paid_fte(agents, shrinkage)),
+            "service_level": float(m["service_level"]),
+            "asa_s": float(m["asa"]),
+            "p_wait": float(m["p_wait"]),
+            "p_abandon": float(m["p_abandon"]),
+            "occupancy": float(m["occupancy"]),
+        }
+    )
+
+
+REPORT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def report_bytes(text: str, fmt: str) -> bytes:
+    """The report of the text as HTML, Excel (live formulas) or PDF (headless Chromium)."""
+    from ccecon.engine import evaluate
+    from ccecon.reports import write_report
+
+    if fmt not in REPORT_TYPES:
+        raise InputError(
+            "unknown report format; expected html, xlsx or pdf", field="format", value=fmt
+        )
+    sc = parse(text)
+    with tempfile.TemporaryDirectory(prefix="ccecon-web-") as d:
+        paths = write_report(
+            sc,
+            evaluate(sc),
+            d,
+            html=fmt == "html",
+            xlsx=fmt == "xlsx",
+            pdf=fmt == "pdf",
+        )
+        path = {"html": paths.html, "xlsx": paths.xlsx, "pdf": paths.pdf}[fmt]
+        if path is None:  # pragma: no cover - write_report always writes what it is asked
+            raise CCEconError(f"the {fmt} report was not written")
+        return Path(path).read_bytes()
+
+
+def error_doc(exc: CCEconError) -> dict[str, Any]:
+    """The JSON body of a 422: message plus file, field, row and value when known."""
+    out: dict[str, Any] = {"detail": str(exc)}
+    if isinstance(exc, InputError):
+        out.update(
+            {
+                "message": exc.message,
+                "field": exc.field,
+                "row": exc.row,
+                "value": _jsonable(exc.value),
+            }
+        )
+    return out

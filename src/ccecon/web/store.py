@@ -1,0 +1,488 @@
+"""The shared workspace store: users, workspaces, API tokens and versioned scenarios.
+
+SQLite file by default (embedded), PostgreSQL by URL for teams; SQLAlchemy 2 Core tables,
+schema created and upgraded by Alembic (``ccecon/web/migrations``). Every write is one
+transaction: a crash in the middle of a save leaves every earlier version intact.
+
+Access rule: every read and write of a scenario names the user's workspaces; a scenario of
+another workspace and a scenario that does not exist are the same :class:`NotFound`, so no
+answer reveals whether an id exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ccecon.errors import CCEconError
+
+metadata = sa.MetaData()
+
+workspaces = sa.Table(
+    "workspaces",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+)
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id"), primary_key=True),
+)
+tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+scenarios = sa.Table(
+    "scenarios",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("latest_version", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+versions = sa.Table(
+    "scenario_versions",
+    metadata,
+    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+class NotFound(CCEconError):
+    """No such scenario in the user's workspaces (whether or not the id exists elsewhere)."""
+
+
+class Conflict(CCEconError):
+    """A name that must be unique is taken."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user and the workspaces they belong to (ids and names)."""
+
+    id: int
+    name: str
+    workspaces: dict[int, str]
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A scenario's head: id, workspace, name, latest version, creation time."""
+
+    id: int
+    workspace: str
+    name: str
+    latest_version: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of a scenario (its YAML or JSON text as saved)."""
+
+    scenario_id: int
+    version: int
+    text: str
+    author: str
+    created_at: str
+
+
+def default_url(directory: str | Path = ".") -> str:
+    """The embedded store: ``sqlite:///<directory>/ccecon-web.sqlite3``."""
+    return f"sqlite:///{Path(directory).resolve() / 'ccecon-web.sqlite3'}"
+
+
+def _new_id(result: Any) -> int:
+    """The primary key an INSERT created."""
+    key = result.inserted_primary_key
+    if key is None:  # pragma: no cover - every table here has an integer key
+        raise CCEconError("the database returned no key for a new row")
+    return int(key[0])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(t: Any) -> str:
+    return t.isoformat() if isinstance(t, dt.datetime) else str(t)
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite"):
+        eng = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(eng, "connect")
+        def _pragmas(dbapi_conn: Any, _rec: Any) -> None:
+            # Let SQLAlchemy, not the driver, open transactions, so BEGIN IMMEDIATE below
+            # takes the write lock at the start of a save (no lost updates).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @sa.event.listens_for(eng, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return eng
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def migrate(url: str) -> None:
+    """Create or upgrade the store's schema to the newest migration (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    eng = _engine(url)
+    try:
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        eng.dispose()
+
+
+class Store:
+    """Users, workspaces, tokens and versioned scenarios in one database.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy URL: ``sqlite:///path.sqlite3`` (default store) or
+        ``postgresql://user:password@host:port/db``.
+    """
+
+    def __init__(self, url: str) -> None:
+        migrate(url)
+        self.url = url
+        self.engine = _engine(url)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # ------------------------------------------------------------------ settings
+    def secret(self, key: str = "session_secret") -> str:
+        """A random secret created on first use and kept in the store (sessions survive a
+        restart)."""
+        with self._tx() as c:
+            row = c.execute(sa.select(settings.c.value).where(settings.c.key == key)).first()
+            if row is not None:
+                return str(row[0])
+            value = secrets.token_urlsafe(48)
+            c.execute(settings.insert().values(key=key, value=value))
+            return value
+
+    # ------------------------------------------------------------------ users
+    def add_user(self, name: str, password: str, workspace: str) -> User:
+        """Create a user in ``workspace`` (created if new); :class:`Conflict` if taken."""
+        from ccecon.web.security import hash_password
+
+        name = name.strip()
+        if not name:
+            raise CCEconError("the user name must not be empty")
+        if len(password) < 8:
+            raise CCEconError("the password must have at least 8 characters")
+        with self._tx() as c:
+            if c.execute(sa.select(users.c.id).where(users.c.name == name)).first():
+                raise Conflict(f"user {name!r} exists already")
+            uid = _new_id(
+                c.execute(
+                    users.insert().values(
+                        name=name, password_hash=hash_password(password), created_at=_now()
+                    )
+                )
+            )
+            wid = self._workspace_id(c, workspace)
+            c.execute(memberships.insert().values(user_id=uid, workspace_id=wid))
+        return self.user(int(uid))
+
+    def join(self, name: str, workspace: str) -> User:
+        """Add an existing user to another workspace."""
+        with self._tx() as c:
+            row = c.execute(sa.select(users.c.id).where(users.c.name == name)).first()
+            if row is None:
+                raise NotFound(f"no user {name!r}")
+            wid = self._workspace_id(c, workspace)
+            exists = c.execute(
+                sa.select(memberships.c.user_id).where(
+                    memberships.c.user_id == row[0], memberships.c.workspace_id == wid
+                )
+            ).first()
+            if not exists:
+                c.execute(memberships.insert().values(user_id=row[0], workspace_id=wid))
+        return self.user(int(row[0]))
+
+    @staticmethod
+    def _workspace_id(c: Connection, name: str) -> int:
+        name = name.strip()
+        if not name:
+            raise CCEconError("the workspace name must not be empty")
+        row = c.execute(sa.select(workspaces.c.id).where(workspaces.c.name == name)).first()
+        if row is not None:
+            return int(row[0])
+        return _new_id(c.execute(workspaces.insert().values(name=name)))
+
+    def user(self, user_id: int) -> User:
+        """The user with this id and their workspaces."""
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(users.c.id, users.c.name).where(users.c.id == user_id))
+            u = row.first()
+            if u is None:
+                raise NotFound("no such user")
+            ws = c.execute(
+                sa.select(workspaces.c.id, workspaces.c.name)
+                .join(memberships, memberships.c.workspace_id == workspaces.c.id)
+                .where(memberships.c.user_id == user_id)
+                .order_by(workspaces.c.name)
+            ).all()
+        return User(int(u[0]), str(u[1]), {int(w[0]): str(w[1]) for w in ws})
+
+    def user_count(self) -> int:
+        """Number of accounts."""
+        with self.engine.connect() as c:
+            return int(c.execute(sa.select(sa.func.count()).select_from(users)).scalar_one())
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user when name and password match; None otherwise (no hint which failed)."""
+        from ccecon.web.security import needs_rehash, verify_password
+
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(users.c.id, users.c.password_hash).where(users.c.name == name.strip())
+            ).first()
+        if row is None:
+            verify_password("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$ZmFrZWhhc2g", password)
+            return None
+        if not verify_password(str(row[1]), password):
+            return None
+        if needs_rehash(str(row[1])):
+            from ccecon.web.security import hash_password
+
+            with self._tx() as c:
+                c.execute(
+                    users.update()
+                    .where(users.c.id == row[0])
+                    .values(password_hash=hash_password(password))
+                )
+        return self.user(int(row[0]))
+
+    def new_token(self, user_id: int) -> str:
+        """A new API token for the user; only its SHA-256 is stored, so it is shown once."""
+        token = "cce_" + secrets.token_urlsafe(32)
+        with self._tx() as c:
+            c.execute(
+                tokens.insert().values(
+                    user_id=user_id,
+                    token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                    created_at=_now(),
+                )
+            )
+        return token
+
+    def user_by_token(self, token: str) -> User | None:
+        """The token's user, or None."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(tokens.c.user_id).where(tokens.c.token_sha256 == digest)
+            ).first()
+        return None if row is None else self.user(int(row[0]))
+
+    # ------------------------------------------------------------------ scenarios
+    def _workspace_for(self, user: User, workspace: str | None) -> int:
+        if workspace is None:
+            if not user.workspaces:
+                raise NotFound("you belong to no workspace")
+            return next(iter(user.workspaces))
+        for wid, wname in user.workspaces.items():
+            if wname == workspace:
+                return wid
+        raise NotFound(f"no workspace {workspace!r} among yours")
+
+    def create(self, user: User, name: str, text: str, workspace: str | None = None) -> Version:
+        """A new scenario with its version 1."""
+        wid = self._workspace_for(user, workspace)
+        with self._tx() as c:
+            sid = _new_id(
+                c.execute(
+                    scenarios.insert().values(
+                        workspace_id=wid,
+                        name=name,
+                        latest_version=1,
+                        deleted=False,
+                        created_at=_now(),
+                    )
+                )
+            )
+            c.execute(
+                versions.insert().values(
+                    scenario_id=sid, version=1, text=text, author_id=user.id, created_at=_now()
+                )
+            )
+        return self.version(user, int(sid), 1)
+
+    def _visible(self, user: User) -> Any:
+        return sa.and_(
+            scenarios.c.workspace_id.in_(list(user.workspaces) or [-1]),
+            scenarios.c.deleted.is_(False),
+        )
+
+    def save(self, user: User, scenario_id: int, text: str, name: str | None = None) -> Version:
+        """Save a new version (latest + 1) in one transaction that locks the scenario row,
+        so parallel saves get consecutive versions and none is lost."""
+        with self._tx() as c:
+            q = sa.select(scenarios.c.latest_version).where(
+                scenarios.c.id == scenario_id, self._visible(user)
+            )
+            if self.engine.dialect.name == "postgresql":
+                q = q.with_for_update()
+            row = c.execute(q).first()
+            if row is None:
+                raise NotFound("scenario not found")
+            new = int(row[0]) + 1
+            c.execute(
+                versions.insert().values(
+                    scenario_id=scenario_id,
+                    version=new,
+                    text=text,
+                    author_id=user.id,
+                    created_at=_now(),
+                )
+            )
+            values: dict[str, Any] = {"latest_version": new}
+            if name:
+                values["name"] = name
+            c.execute(scenarios.update().where(scenarios.c.id == scenario_id).values(**values))
+        return self.version(user, scenario_id, new)
+
+    def delete(self, user: User, scenario_id: int) -> None:
+        """Hide a scenario (its versions stay in the store for audit)."""
+        with self._tx() as c:
+            res = c.execute(
+                scenarios.update()
+                .where(scenarios.c.id == scenario_id, self._visible(user))
+                .values(deleted=True)
+            )
+            if res.rowcount == 0:
+                raise NotFound("scenario not found")
+
+    def list_scenarios(self, user: User) -> list[ScenarioInfo]:
+        """The scenarios of the user's workspaces, newest first."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(
+                    scenarios.c.id,
+                    workspaces.c.name,
+                    scenarios.c.name,
+                    scenarios.c.latest_version,
+                    scenarios.c.created_at,
+                )
+                .join(workspaces, workspaces.c.id == scenarios.c.workspace_id)
+                .where(self._visible(user))
+                .order_by(scenarios.c.id.desc())
+            ).all()
+        return [ScenarioInfo(int(r[0]), r[1], r[2], int(r[3]), _iso(r[4])) for r in rows]
+
+    def info(self, user: User, scenario_id: int) -> ScenarioInfo:
+        """One scenario's head, if visible to the user."""
+        for s in self.list_scenarios(user):
+            if s.id == scenario_id:
+                return s
+        raise NotFound("scenario not found")
+
+    def version(self, user: User, scenario_id: int, version: int | None = None) -> Version:
+        """A version (the latest when None) of a scenario visible to the user."""
+        with self.engine.connect() as c:
+            head = c.execute(
+                sa.select(scenarios.c.latest_version).where(
+                    scenarios.c.id == scenario_id, self._visible(user)
+                )
+            ).first()
+            if head is None:
+                raise NotFound("scenario not found")
+            v = int(head[0]) if version is None else version
+            row = c.execute(
+                sa.select(versions.c.text, users.c.name, versions.c.created_at)
+                .join(users, users.c.id == versions.c.author_id)
+                .where(versions.c.scenario_id == scenario_id, versions.c.version == v)
+            ).first()
+        if row is None:
+            raise NotFound(f"scenario has no version {v}")
+        return Version(scenario_id, v, str(row[0]), str(row[1]), _iso(row[2]))
+
+    def versions(self, user: User, scenario_id: int) -> list[Version]:
+        """Every version, oldest first."""
+        self.info(user, scenario_id)
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(versions.c.version, versions.c.text, users.c.name, versions.c.created_at)
+                .join(users, users.c.id == versions.c.author_id)
+                .where(versions.c.scenario_id == scenario_id)
+                .order_by(versions.c.version)
+            ).all()
+        return [Version(scenario_id, int(r[0]), str(r[1]), str(r[2]), _iso(r[3])) for r in rows]
+
+    def diff(self, user: User, scenario_id: int, a: int, b: int) -> str:
+        """Unified diff of the text of versions ``a`` and ``b``."""
+        va, vb = self.version(user, scenario_id, a), self.version(user, scenario_id, b)
+        return "".join(
+            difflib.unified_diff(
+                va.text.splitlines(keepends=True),
+                vb.text.splitlines(keepends=True),
+                fromfile=f"v{a}",
+                tofile=f"v{b}",
+            )
+        )
+
+
+def summary_rows(infos: Sequence[ScenarioInfo]) -> list[dict[str, Any]]:
+    """Scenario heads as plain dicts (JSON)."""
+    return [s.__dict__.copy() for s in infos]

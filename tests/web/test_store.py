@@ -1,0 +1,107 @@
+"""The store on SQLite and on a real PostgreSQL server: versions, access, concurrency,
+transactions."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from ccecon.web.store import NotFound, Store, versions
+
+
+def test_every_save_is_a_new_version_and_diff(store: Store) -> None:
+    ann = store.add_user("ann", "password-a", "alpha")
+    v1 = store.create(ann, "case", "name: a\nhorizon_months: 12\n")
+    v2 = store.save(ann, v1.scenario_id, "name: a\nhorizon_months: 24\n")
+    assert (v1.version, v2.version) == (1, 2)
+    assert [v.version for v in store.versions(ann, v1.scenario_id)] == [1, 2]
+    assert store.version(ann, v1.scenario_id, 1).text.endswith("12\n")  # kept, not overwritten
+    d = store.diff(ann, v1.scenario_id, 1, 2)
+    assert "-horizon_months: 12" in d and "+horizon_months: 24" in d
+
+
+def test_workspaces_are_walls(store: Store) -> None:
+    ann = store.add_user("ann", "password-a", "alpha")
+    bob = store.add_user("bob", "password-b", "beta")
+    sid = store.create(ann, "secret", "name: s\n").scenario_id
+    assert store.list_scenarios(bob) == []
+    for call in (
+        lambda: store.version(bob, sid),
+        lambda: store.save(bob, sid, "name: hijack\n"),
+        lambda: store.delete(bob, sid),
+        lambda: store.versions(bob, sid),
+        lambda: store.diff(bob, sid, 1, 1),
+    ):
+        with pytest.raises(NotFound) as taken:
+            call()
+        # the same answer as for an id that does not exist at all
+        assert "not found" in str(taken.value)
+    with pytest.raises(NotFound) as missing:
+        store.version(bob, sid + 1000)
+    assert str(missing.value) == str(taken.value)
+    assert [v.version for v in store.versions(ann, sid)] == [1]  # nothing changed
+    joined = store.join("bob", "alpha")
+    assert set(joined.workspaces.values()) == {"alpha", "beta"}
+    assert [s.id for s in store.list_scenarios(joined)] == [sid]
+
+
+def test_twenty_parallel_saves_give_twenty_versions(store: Store) -> None:
+    ann = store.add_user("ann", "password-a", "alpha")
+    sid = store.create(ann, "busy", "name: v0\n").scenario_id
+
+    def save(i: int) -> int:
+        return store.save(ann, sid, f"name: v{i}\n").version
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        got = sorted(pool.map(save, range(1, 21)))
+    assert got == list(range(2, 22))
+    texts = {v.text for v in store.versions(ann, sid)}
+    assert texts == {f"name: v{i}\n" for i in range(21)}  # none lost
+    assert store.info(ann, sid).latest_version == 21
+
+
+def test_a_failed_save_leaves_earlier_versions(store: Store) -> None:
+    """A save that fails in the middle (here: the version row collides) rolls back as a
+    whole: the head still points at the last good version and nothing half-written stays."""
+    ann = store.add_user("ann", "password-a", "alpha")
+    sid = store.create(ann, "c", "name: one\n").scenario_id
+    with store.engine.begin() as c:  # someone wrote version 2 behind the store's back
+        c.execute(
+            versions.insert().values(
+                scenario_id=sid,
+                version=2,
+                text="name: stray\n",
+                author_id=ann.id,
+                created_at=sa.func.now(),
+            )
+        )
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save(ann, sid, "name: two\n")
+    assert store.info(ann, sid).latest_version == 1
+    assert store.version(ann, sid).text == "name: one\n"
+
+
+def test_passwords_are_argon2_and_tokens_hashed(store: Store) -> None:
+    ann = store.add_user("ann", "password-a", "alpha")
+    with store.engine.connect() as c:
+        stored = c.execute(sa.text("SELECT password_hash FROM users")).scalar_one()
+    assert stored.startswith("$argon2id$") and "password-a" not in stored
+    assert store.authenticate("ann", "password-a") == ann
+    assert store.authenticate("ann", "password-b") is None
+    assert store.authenticate("nobody", "password-a") is None
+    token = store.new_token(ann.id)
+    with store.engine.connect() as c:
+        kept = c.execute(sa.text("SELECT token_sha256 FROM api_tokens")).scalar_one()
+    assert token not in kept and len(kept) == 64
+    assert store.user_by_token(token) == ann
+    assert store.user_by_token(token + "x") is None
+
+
+def test_migrations_are_idempotent(store: Store) -> None:
+    again = Store(store.url)  # runs `alembic upgrade head` again on the same database
+    assert again.user_count() == store.user_count()
+    with again.engine.connect() as c:
+        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+    again.close()
