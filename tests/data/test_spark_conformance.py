@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ccecon.data.metrics import FiscalCalendar, interactions_table, metric_expr, state_expr
+from ccecon.data.metrics import (
+    FiscalCalendar,
+    interactions_table,
+    labour_expr,
+    loyalty_expr,
+    metric_expr,
+    state_expr,
+)
 from ccecon.data.synth import synth
 
 pytestmark = pytest.mark.spark
@@ -104,6 +111,27 @@ def test_agent_state_metrics_equal_on_duckdb_and_spark(state_tables, by: list[st
     b = state_expr(st, by, teams=TEAMS, calendar=CAL).to_pandas()
     _same(a, b, by)
     assert float(a.not_ready_s.sum()) / float(a.logged_in_s.sum()) == pytest.approx(1 / 8)
+
+
+@pytest.mark.parametrize("by", [["month"], ["team", "year"], []], ids=["month", "team", "all"])
+def test_labour_and_loyalty_equal_on_duckdb_and_spark(parquet: str, by: list[str]) -> None:
+    folder = Path(parquet).parent
+    res = []
+    for backend in ("duckdb", "spark"):
+        kw = {"master": "local[1]"} if backend == "spark" else {}
+        con, pay = interactions_table(
+            str(folder / "payroll.parquet"), backend, table="payroll", **kw
+        )
+        hr = con.read_parquet(str(folder / "hr_events.parquet"), table_name="hr_events")
+        sv = con.read_parquet(str(folder / "surveys.parquet"), table_name="surveys")
+        lab = labour_expr(pay, by, hr=hr, teams=TEAMS).to_pandas()
+        loy = loyalty_expr(sv, ["segment", "month"] if by else []).to_pandas()
+        res.append((lab, loy))
+        con.disconnect()
+    (a, la), (b, lb) = res
+    _same(a, b, [*by, "currency"])
+    _same(la, lb, ["segment", "month"] if by else [])
+    assert a.payroll.sum() > 0 and la.respondents.sum() > 0
 
 
 def test_metrics_cli_on_spark(parquet: str) -> None:

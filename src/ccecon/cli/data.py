@@ -84,10 +84,18 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[
             str,
             typer.Option(
-                help="contacts (from interactions) or agents (occupancy and"
-                " utilization from agent_states)."
+                help="contacts (interactions), agents (occupancy and utilization from"
+                " agent_states), labour (payroll build-up and attrition: payroll,"
+                " hr_events; by month, year, agent, team) or loyalty (loyal and disloyal"
+                " respondents from surveys; by segment, month, year)."
             ),
         ] = "contacts",
+        loyal_above: Annotated[
+            float, typer.Option(help="Loyalty: an index above this is loyal (0-100).")
+        ] = 85.0,
+        disloyal_below: Annotated[
+            float, typer.Option(help="Loyalty: an index below this is disloyal (0-100).")
+        ] = 50.0,
         repeat_days: Annotated[
             float | None,
             typer.Option(help="Repeat-contact window, days: adds the FCR proxy columns."),
@@ -123,23 +131,32 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             from ccecon.data.metrics import (
                 interactions_table,
+                labour_expr,
                 load_fiscal_calendar,
                 load_teams,
+                loyalty_expr,
                 metric_expr,
                 state_expr,
             )
             from ccecon.errors import InputError
 
-            if kind not in ("contacts", "agents"):
-                raise InputError("expected contacts or agents", field="--kind", value=kind)
+            tables = {
+                "contacts": "interactions",
+                "agents": "agent_states",
+                "labour": "payroll",
+                "loyalty": "surveys",
+            }
+            if kind not in tables:
+                raise InputError(
+                    "expected contacts, agents, labour or loyalty", field="--kind", value=kind
+                )
             if not store.exists():
                 raise InputError("store not found; run `ccecon ingest` first", file=str(store))
             keys = [k.strip() for k in by.split(",") if k.strip()]
             team_rows = load_teams(teams) if teams is not None else None
             cal = load_fiscal_calendar(fiscal_calendar) if fiscal_calendar is not None else None
-            table_name = "interactions" if kind == "contacts" else "agent_states"
             con, table = interactions_table(
-                str(store), backend, master=spark_master, table=table_name
+                str(store), backend, master=spark_master, table=tables[kind]
             )
             try:
                 if kind == "contacts":
@@ -154,8 +171,15 @@ def register(app: typer.Typer) -> None:
                         teams=team_rows,
                         calendar=cal,
                     )
-                else:
+                elif kind == "agents":
                     expr = state_expr(table, keys, teams=team_rows, calendar=cal)
+                elif kind == "labour":
+                    hr = con.table("hr_events") if "hr_events" in con.list_tables() else None
+                    expr = labour_expr(table, keys, hr=hr, teams=team_rows)
+                else:
+                    expr = loyalty_expr(
+                        table, keys, loyal_above=loyal_above, disloyal_below=disloyal_below
+                    )
                 df = expr.to_pandas()
             finally:
                 con.disconnect()
@@ -190,7 +214,7 @@ def register(app: typer.Typer) -> None:
     def synth(
         rows: Annotated[int, typer.Option(help="Number of interactions.")] = 100_000,
         out: Annotated[
-            Path, typer.Option(help="Folder for interactions.parquet and agent_states.parquet.")
+            Path, typer.Option(help="Folder for interactions.parquet and the other tables.")
         ] = Path("synthetic"),
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     ) -> None:
@@ -200,4 +224,6 @@ def register(app: typer.Typer) -> None:
 
             path = run(rows, out, seed=seed)
             typer.echo(f"wrote {rows:,} interactions to {path}")
-            typer.echo(f"wrote agent states to {path.parent / 'agent_states.parquet'}")
+            typer.echo(
+                f"wrote agent_states, payroll, hr_events and surveys (.parquet) to {path.parent}"
+            )

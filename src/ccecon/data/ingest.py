@@ -31,14 +31,94 @@ from ccecon.data.schema import (
     AGENT_STATE_COLUMNS,
     CHANNELS,
     DDL,
+    HR_COLUMNS,
     INTERACTION_COLUMNS,
+    PAYROLL_COLUMNS,
     STATE_SPLIT_S,
     STATES,
+    SURVEY_COLUMNS,
 )
 from ccecon.errors import DataError
 
-FORMATS = ("connect", "asterisk", "genesys", "queue_log", "agent-states", "parquet", "mapped")
+FORMATS = (
+    "connect",
+    "asterisk",
+    "genesys",
+    "queue_log",
+    "agent-states",
+    "payroll",
+    "hr-events",
+    "surveys",
+    "parquet",
+    "mapped",
+)
 STATE_KEY_COLUMNS = ("agent", "state", "start_ts", "end_ts")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A plain table loaded from CSV or Parquet by the bulk SQL path.
+
+    ``aliases`` name other accepted source columns (the ``ccecon roi`` survey's
+    ``customer`` and ``index``); ``rules`` are SQL conditions on the cast row ``c`` that
+    quarantine it with the reason; ``key`` must be unique in the file and in the store.
+    """
+
+    table: str
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    key: tuple[str, ...]
+    rules: tuple[tuple[str, str], ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+def _table_specs() -> dict[str, TableSpec]:
+    from ccecon.costing.labour import COST_ELEMENTS
+
+    elements = ", ".join(_sql_str(e) for e in COST_ELEMENTS)
+    return {
+        "payroll": TableSpec(
+            "payroll",
+            PAYROLL_COLUMNS,
+            required=("month", "element", "amount", "currency"),
+            key=("month", "agent", "element"),
+            rules=(
+                (
+                    "NOT regexp_full_match(c.month, '[0-9]{4}-(0[1-9]|1[0-2])')",
+                    "month is not YYYY-MM",
+                ),
+                (
+                    f"c.element NOT IN ({elements})",
+                    "unknown cost element; expected " + ", ".join(COST_ELEMENTS),
+                ),
+                ("c.amount < 0 OR NOT isfinite(c.amount)", "amount is negative or not finite"),
+                (
+                    "NOT regexp_full_match(c.currency, '[A-Z]{3}')",
+                    "currency is not an ISO 4217 code",
+                ),
+            ),
+        ),
+        "hr-events": TableSpec(
+            "hr_events",
+            HR_COLUMNS,
+            required=("agent", "event", "date"),
+            key=("agent", "event", "date"),
+            rules=(("c.event NOT IN ('hire', 'leave')", "event is not hire or leave"),),
+        ),
+        "surveys": TableSpec(
+            "surveys",
+            SURVEY_COLUMNS,
+            required=("customer_id", "segment", "satisfaction_index"),
+            key=("customer_id", "survey_date"),
+            rules=(
+                (
+                    "c.satisfaction_index < 0 OR c.satisfaction_index > 100",
+                    "satisfaction_index is not within 0..100",
+                ),
+            ),
+            aliases={"customer_id": "customer", "satisfaction_index": "index"},
+        ),
+    }
 
 
 @dataclass
@@ -96,7 +176,7 @@ def detect_format(path: Path) -> str:
         names = set(pq.read_schema(str(path)).names)
         if set(STATE_KEY_COLUMNS) <= names and "interaction_id" not in names:
             return "agent-states"
-        return "parquet"
+        return _table_format(names) or "parquet"
     head = path.read_bytes()[:4096]
     try:
         text = head.decode("utf-8")
@@ -116,8 +196,12 @@ def detect_format(path: Path) -> str:
     row = next(csv.reader([first]), [])
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
-    if set(STATE_KEY_COLUMNS) <= {c.strip() for c in row}:
+    header = {c.strip() for c in row}
+    if set(STATE_KEY_COLUMNS) <= header:
         return "agent-states"
+    table_kind = _table_format(header)
+    if table_kind:
+        return table_kind
     if _looks_like_queue_log(first):
         return "queue_log"
     raise DataError(
@@ -125,6 +209,16 @@ def detect_format(path: Path) -> str:
         " give a column mapping with --mapping",
         file=str(path),
     )
+
+
+def _table_format(names: set[str]) -> str | None:
+    """The plain-table format whose required columns (or aliases) ``names`` has."""
+    for kind, spec in _table_specs().items():
+        if "interaction_id" not in names and all(
+            c in names or spec.aliases.get(c) in names for c in spec.required
+        ):
+            return kind
+    return None
 
 
 def _looks_like_queue_log(line: str) -> bool:
@@ -376,6 +470,88 @@ def _ingest_queue_log(con: Any, path: Path, text: str, rep: FileReport) -> None:
     rep.rows = {"interactions": len(rows), "agent_states": n_states}
 
 
+def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) -> None:
+    """A plain table (payroll, HR events, surveys) from CSV or Parquet, validated in SQL."""
+    name = _sql_str(str(path))
+    reader = (
+        f"read_parquet({name})"
+        if path.suffix.lower() == ".parquet"
+        else f"read_csv({name}, header = true, all_varchar = true)"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row FROM {reader}"
+    )
+    src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
+
+    def source(col: str) -> str | None:
+        if col in src_cols:
+            return col
+        alias = spec.aliases.get(col)
+        return alias if alias in src_cols else None
+
+    missing = [c for c in spec.required if source(c) is None]
+    if missing:
+        raise DataError(
+            f"a {spec.table} file needs the column(s) " + ", ".join(missing),
+            file=str(path),
+            value=sorted(src_cols - {"_row"}),
+        )
+    sel, bad = [], []
+    for col, typ in spec.columns.items():
+        src = source(col)
+        if src is None:
+            sel.append(f"CAST(NULL AS {typ}) AS {col}")
+            continue
+        raw = f"NULLIF(trim(CAST(s.\"{src}\" AS VARCHAR)), '')"
+        sel.append(f"TRY_CAST({raw} AS {typ}) AS {col}")
+        if typ != "VARCHAR":
+            what = {"DOUBLE": "number", "DATE": "date (YYYY-MM-DD)"}.get(typ, typ.lower())
+            bad.append((f"{raw} IS NOT NULL AND TRY_CAST({raw} AS {typ}) IS NULL", col, what))
+    flags = [f"{cond} AS _bad_{col}" for cond, col, _ in bad]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _t0 AS SELECT "
+        + ", ".join(sel + flags)
+        + f", {name} AS source_file, s._row AS source_row, CAST(to_json(s) AS VARCHAR) AS _raw"
+        " FROM _src s"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _t AS SELECT *, row_number() OVER (PARTITION BY "
+        + ", ".join(spec.key)
+        + " ORDER BY source_row) AS _dup FROM _t0"
+    )
+    key_match = " AND ".join(f"x.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
+    rules = [
+        *((f"c._bad_{col}", f"{col} is not a {what}") for _, col, what in bad),
+        *((f"c.{col} IS NULL", f"missing {col}") for col in spec.required),
+        *spec.rules,
+        ("c._dup > 1", "duplicate " + ", ".join(spec.key) + " in the file"),
+        (
+            f"EXISTS (SELECT 1 FROM {spec.table} x WHERE {key_match})",
+            "duplicate " + ", ".join(spec.key) + ": already loaded",
+        ),
+    ]
+    case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in rules)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _tf AS SELECT c.*, CASE {case} END AS _reason FROM _t c"
+    )
+    names = ", ".join([*spec.columns, "source_file", "source_row"])
+    con.execute(f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM _tf WHERE _reason IS NULL")
+    con.execute(
+        "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _tf"
+        " WHERE _reason IS NOT NULL"
+    )
+    rep.read = int(con.execute("SELECT count(*) FROM _tf").fetchone()[0])
+    rep.loaded = int(con.execute("SELECT count(*) FROM _tf WHERE _reason IS NULL").fetchone()[0])
+    rep.quarantined = rep.read - rep.loaded
+    rep.rows = {spec.table: rep.loaded}
+    for why, n in con.execute(
+        "SELECT _reason, count(*) FROM _tf WHERE _reason IS NOT NULL GROUP BY 1"
+    ).fetchall():
+        rep.reasons[why] = int(n)
+    for t in ("_tf", "_t", "_t0"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
 def _ingest_states_sql(con: Any, path: Path, rep: FileReport) -> None:
     """Agent-state CSV or Parquet (columns agent, state, start_ts, end_ts, [reason]), in SQL."""
     name = _sql_str(str(path))
@@ -610,6 +786,8 @@ def ingest(
                     _ingest_sql(con, path, mapping, rep)
                 elif kind == "agent-states":
                     _ingest_states_sql(con, path, rep)
+                elif kind in _table_specs():
+                    _ingest_table_sql(con, path, _table_specs()[kind], rep)
                 else:
                     try:
                         text = path.read_bytes().decode("utf-8-sig")

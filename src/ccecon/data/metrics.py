@@ -218,8 +218,8 @@ def load_teams(path: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _with_team(t: Any, ts: Any, teams: list[dict[str, Any]] | None) -> Any:
-    """``t`` with a ``team`` column (NULL when the agent has no team at that date)."""
+def _with_team(t: Any, day: Any, teams: list[dict[str, Any]] | None) -> Any:
+    """``t`` with a ``team`` column: the agent's team on date ``day`` (NULL if none)."""
     import ibis
 
     if teams is None:
@@ -242,7 +242,7 @@ def _with_team(t: Any, ts: Any, teams: list[dict[str, Any]] | None) -> Any:
     m = ibis.memtable(
         df, schema={"_agent": "string", "team": "string", "_from": "date", "_to": "date"}
     )
-    base = t.mutate(_tday=ts.date())
+    base = t.mutate(_tday=day)
     j = base.left_join(m, [base.agent == m._agent, base._tday >= m._from, base._tday <= m._to])
     return j.drop("_agent", "_from", "_to", "_tday")
 
@@ -287,7 +287,7 @@ def _prepare(
 ) -> Any:
     """``t`` with the team and fiscal columns the grouping needs."""
     if "team" in by:
-        t = _with_team(t, t[ts_name], teams)
+        t = _with_team(t, t[ts_name].date(), teams)
     if any(k in FISCAL_KEYS for k in by):
         t = _with_fiscal(t, t[ts_name], calendar)
     return t
@@ -490,6 +490,124 @@ def state_expr(
             busy / (busy + agg.available_s), ibis.null("float64")
         ),
         utilization=(agg.logged_in_s > 0).ifelse(busy / agg.logged_in_s, ibis.null("float64")),
+    )
+    return out.order_by(list(by)) if by else out
+
+
+LABOUR_KEYS = ("month", "year", "agent", "team")
+LOYALTY_KEYS = ("segment", "month", "year")
+
+
+def labour_expr(
+    payroll: Any,
+    by: Sequence[str],
+    *,
+    hr: Any | None = None,
+    teams: list[dict[str, Any]] | None = None,
+) -> Any:
+    """Ibis expression of the D3.3 payroll build-up per group (always also per currency).
+
+    One column per cost element of :data:`ccecon.costing.labour.COST_ELEMENTS` (money of
+    the group), ``payroll`` their sum, ``agent_months`` (distinct agent and month pairs
+    paid), ``months`` (distinct months), ``avg_agents`` = agent_months / months, and with
+    the ``hr_events`` table ``hr``: ``hires`` and ``leavers`` dated in the payroll's
+    months, ``attrition`` = leavers / avg_agents (a share of the period, as
+    :func:`ccecon.costing.labour.attrition`). Keys: month, year, agent, team (the agent's
+    team on the first day of the month; an HR event's team on its date).
+    """
+    import ibis
+
+    from ccecon.costing.labour import COST_ELEMENTS
+
+    _check_keys(by, LABOUR_KEYS)
+    p = payroll.mutate(_date=(payroll.month + "-01").cast("date"))
+    if "team" in by:
+        p = _with_team(p, p._date, teams)
+    zero = ibis.literal(0.0)
+    amount = p.amount.cast("float64")
+    m = p.mutate(
+        year=p.month.substr(0, 4),
+        **{f"_{e}": (p.element == e).ifelse(amount, zero) for e in COST_ELEMENTS},
+        _am=(p.agent.notnull()).ifelse(p.agent + "|" + p.month, ibis.null("string")),
+    )
+    keys = [*by, "currency"]
+    out = m.group_by(keys).aggregate(
+        **{e: m[f"_{e}"].sum() for e in COST_ELEMENTS},
+        payroll=amount.sum(),
+        agent_months=m._am.nunique(),
+        months=m.month.nunique(),
+    )
+    out = out.mutate(avg_agents=_ratio(out.agent_months, out.months))
+    if hr is not None:
+        h = hr.mutate(month=hr.date.strftime("%Y-%m"), year=hr.date.strftime("%Y"))
+        if "team" in by:
+            h = _with_team(h, h.date, teams)
+        h = h.filter(h.month.isin(payroll.month))  # HR events of the payroll's months
+        hk = list(by)
+        hagg = (h.group_by(hk) if hk else h).aggregate(
+            hires=(h.event == "hire").cast("int64").sum(),
+            leavers=(h.event == "leave").cast("int64").sum(),
+        )
+        if hk:
+            j = out.left_join(hagg, [out[k] == hagg[k] for k in hk])
+            out = j.drop(*[f"{k}_right" for k in hk])
+        else:
+            out = out.cross_join(hagg)
+        out = out.mutate(
+            hires=out.hires.fill_null(0),
+            leavers=out.leavers.fill_null(0),
+        )
+        out = out.mutate(
+            attrition=(out.avg_agents > 0).ifelse(
+                out.leavers / out.avg_agents, ibis.null("float64")
+            )
+        )
+    return out.order_by(keys)
+
+
+def loyalty_expr(
+    surveys: Any,
+    by: Sequence[str],
+    *,
+    loyal_above: float = 85.0,
+    disloyal_below: float = 50.0,
+) -> Any:
+    """Ibis expression of loyal and disloyal respondents per group (DOMAIN D4.3).
+
+    As :func:`ccecon.finance.satisfaction.classify`: loyal = index strictly above
+    ``loyal_above``, disloyal = strictly below ``disloyal_below``; ``respondents``,
+    ``loyal``, ``disloyal``, ``neutral``, ``mean_index`` (sum / respondents) and the
+    loyal and disloyal shares. Keys: segment, month and year of ``survey_date``.
+    """
+    import ibis
+
+    _check_keys(by, LOYALTY_KEYS)
+    if not 0 <= disloyal_below <= loyal_above <= 100:
+        raise InputError(
+            "expected 0 <= disloyal_below <= loyal_above <= 100",
+            field="--loyal-above",
+            value=[disloyal_below, loyal_above],
+        )
+    idx = surveys.satisfaction_index.cast("float64")
+    m = surveys.mutate(
+        month=surveys.survey_date.strftime("%Y-%m"),
+        year=surveys.survey_date.strftime("%Y"),
+        _loyal=(idx > ibis.literal(float(loyal_above))).cast("int64"),
+        _disloyal=(idx < ibis.literal(float(disloyal_below))).cast("int64"),
+        _idx=idx,
+    )
+    g = m.group_by(list(by)) if by else m
+    agg = g.aggregate(
+        respondents=m._idx.count(),
+        loyal=m._loyal.sum(),
+        disloyal=m._disloyal.sum(),
+        index_sum=m._idx.sum(),
+    )
+    out = agg.mutate(
+        neutral=agg.respondents - agg.loyal - agg.disloyal,
+        mean_index=_ratio(agg.index_sum, agg.respondents),
+        loyal_share=_ratio(agg.loyal, agg.respondents),
+        disloyal_share=_ratio(agg.disloyal, agg.respondents),
     )
     return out.order_by(list(by)) if by else out
 

@@ -45,6 +45,28 @@ by 15-minute interval, hour, day, week, month or fiscal period is exact):
 Logged-in time is the sum of the four states; occupancy = (on_contact + acw) / (on_contact +
 acw + available), utilization = (on_contact + acw) / logged-in time.
 
+``payroll`` (DOMAIN D3.3: one amount per month, cost element and agent; agent NULL for a
+center-level amount):
+
+| column | type | meaning |
+|---|---|---|
+| month | VARCHAR | calendar month ``YYYY-MM`` |
+| agent | VARCHAR | agent login; NULL for an amount of the whole center |
+| element | VARCHAR | a D3.3 cost element (list below) |
+| amount | DOUBLE | money of that month, >= 0, in ``currency`` |
+| currency | VARCHAR | ISO 4217 code (3 capital letters) |
+
+Elements (``ccecon.costing.labour.COST_ELEMENTS``): wages, union_dues, welfare,
+disability_fund, housing_fund, social_insurance, paid_leave, overtime.
+
+``hr_events`` (hires and leavers): agent, event (``hire`` or ``leave``), date (DATE).
+
+``surveys`` (DOMAIN D4.3): customer_id, segment, satisfaction_index (0-100), survey_date
+(DATE, may be NULL). Files in the survey format of ``ccecon roi`` (columns customer,
+segment, index) load as they are.
+
+Every table has ``source_file`` and ``source_row`` (1-based record of that file).
+
 ``quarantine``: rows that failed validation, never dropped: source_file, source_row,
 reason, raw (the source record as text). ``ingested_files``: sha256, name, rows read,
 loaded, quarantined (makes ingest idempotent).
@@ -93,6 +115,22 @@ STATES = frozenset({"available", "on_contact", "acw", "not_ready"})
 STATE_SPLIT_S = 900
 """Agent-state rows are split at multiples of this many seconds (epoch, UTC) at ingest."""
 
+PAYROLL_COLUMNS: dict[str, str] = {
+    "month": "VARCHAR",
+    "agent": "VARCHAR",
+    "element": "VARCHAR",
+    "amount": "DOUBLE",
+    "currency": "VARCHAR",
+}
+HR_COLUMNS: dict[str, str] = {"agent": "VARCHAR", "event": "VARCHAR", "date": "DATE"}
+SURVEY_COLUMNS: dict[str, str] = {
+    "customer_id": "VARCHAR",
+    "segment": "VARCHAR",
+    "satisfaction_index": "DOUBLE",
+    "survey_date": "DATE",
+}
+SOURCE = ", source_file VARCHAR, source_row BIGINT)"
+
 DDL = [
     "CREATE TABLE IF NOT EXISTS interactions ("
     + ", ".join(f"{k} {v}" for k, v in INTERACTION_COLUMNS.items())
@@ -101,6 +139,15 @@ DDL = [
     "CREATE TABLE IF NOT EXISTS agent_states ("
     + ", ".join(f"{k} {v}" for k, v in AGENT_STATE_COLUMNS.items())
     + ")",
+    "CREATE TABLE IF NOT EXISTS payroll ("
+    + ", ".join(f"{k} {v}" for k, v in PAYROLL_COLUMNS.items())
+    + SOURCE,
+    "CREATE TABLE IF NOT EXISTS hr_events ("
+    + ", ".join(f"{k} {v}" for k, v in HR_COLUMNS.items())
+    + SOURCE,
+    "CREATE TABLE IF NOT EXISTS surveys ("
+    + ", ".join(f"{k} {v}" for k, v in SURVEY_COLUMNS.items())
+    + SOURCE,
     "CREATE TABLE IF NOT EXISTS quarantine (source_file VARCHAR, source_row BIGINT,"
     " reason VARCHAR, raw VARCHAR)",
     "CREATE TABLE IF NOT EXISTS ingested_files (sha256 VARCHAR PRIMARY KEY, name VARCHAR,"

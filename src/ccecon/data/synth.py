@@ -13,6 +13,13 @@ within it, cycles of available (exponential, mean 60 s), on contact (lognormal, 
 s) and after-contact work (exponential, mean 30 s), with two 15-minute breaks and a 30-minute
 lunch as not ready. These are drawn apart from the contacts (a demo of the table, not a
 replay of the contacts).
+
+People (``payroll.parquet``, ``hr_events.parquet``, ``surveys.parquet``): per agent and
+calendar month wages (normal, mean 3,200 USD), social insurance (30 % of wages), paid leave
+(3 %) and overtime (exponential, mean 150), plus a center-level welfare amount; about 3 %
+of agents leave a month, each replaced a week later by a hire (``agent-N-new``); 5 % of
+answered contacts are surveyed (one answer per customer and day), segment VIP, standard
+or basic, satisfaction index 100 x Beta(5, 2).
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ def synth(
     weekly = np.array([1.25, 1.1, 1.0, 1.0, 0.95, 0.5, 0.3])
     writer = None
     done = 0
+    surveyed: list[tuple[np.ndarray, np.ndarray]] = []
     while done < rows:
         n = min(chunk, rows - done)
         day = rng.integers(0, days, n)
@@ -110,11 +118,85 @@ def synth(
         if writer is None:
             writer = pq.ParquetWriter(str(path), table.schema)
         writer.write_table(table)
+        pick = ~abandoned & (rng.random(n) < 0.05)  # 5 % of answered contacts are surveyed
+        surveyed.append((customers[pick], arrival[pick].astype("datetime64[D]")))
         done += n
     assert writer is not None
     writer.close()
     synth_agent_states(folder / "agent_states.parquet", days, t0, rng)
+    _synth_people(folder, days, t0, rng, surveyed)
     return path
+
+
+def _synth_people(
+    folder: Path,
+    days: int,
+    t0: np.datetime64,
+    rng: np.random.Generator,
+    surveyed: list[tuple[np.ndarray, np.ndarray]],
+) -> None:
+    """payroll.parquet, hr_events.parquet and surveys.parquet (see the module docstring)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    first = t0.astype("datetime64[M]")
+    last = (t0 + np.timedelta64(days - 1, "D")).astype("datetime64[M]")
+    months = np.arange(first, last + 1).astype(str)
+    agents = np.char.add("agent-", np.arange(1, 61).astype(str))
+    rows: dict[str, list[object]] = {"month": [], "agent": [], "element": [], "amount": []}
+    for month in months:
+        wages = np.round(rng.normal(3200.0, 250.0, agents.size), 2)
+        for element, amount in (
+            ("wages", wages),
+            ("social_insurance", np.round(wages * 0.30, 2)),
+            ("paid_leave", np.round(wages * 0.03, 2)),
+            ("overtime", np.round(rng.exponential(150.0, agents.size), 2)),
+        ):
+            rows["month"] += [month] * agents.size
+            rows["agent"] += list(agents)
+            rows["element"] += [element] * agents.size
+            rows["amount"] += list(amount)
+        rows["month"].append(month)  # one center-level amount a month
+        rows["agent"].append(None)
+        rows["element"].append("welfare")
+        rows["amount"].append(round(float(rng.normal(20000.0, 1000.0)), 2))
+    payroll = pa.table(
+        {
+            "month": pa.array(rows["month"], type=pa.string()),
+            "agent": pa.array(rows["agent"], type=pa.string()),
+            "element": pa.array(rows["element"], type=pa.string()),
+            "amount": pa.array(rows["amount"], type=pa.float64()),
+            "currency": pa.array(["USD"] * len(rows["month"]), type=pa.string()),
+        }
+    )
+    pq.write_table(payroll, str(folder / "payroll.parquet"))
+    # about 3 % of agents leave a month, each replaced by a hire a week later
+    n = max(1, round(0.03 * agents.size * months.size))
+    leave = t0.astype("datetime64[D]") + rng.integers(0, max(1, days - 7), n)
+    who = rng.choice(agents, n, replace=False) if n <= agents.size else rng.choice(agents, n)
+    hr = pa.table(
+        {
+            "agent": np.concatenate([who, np.char.add(who, "-new")]),
+            "event": np.array(["leave"] * n + ["hire"] * n),
+            "date": pa.array(np.concatenate([leave, leave + np.timedelta64(7, "D")])),
+        }
+    )
+    pq.write_table(hr, str(folder / "hr_events.parquet"))
+    cust = np.concatenate([c for c, _ in surveyed]) if surveyed else np.array([], dtype=str)
+    day = np.concatenate([d for _, d in surveyed]) if surveyed else np.array([], "datetime64[D]")
+    key = np.char.add(np.char.add(cust.astype(str), "|"), day.astype(str))
+    _, keep = np.unique(key, return_index=True)  # one answer per customer and day
+    keep.sort()
+    segment = np.array(["VIP", "standard", "basic"])[rng.choice(3, keep.size, p=[0.1, 0.6, 0.3])]
+    surveys = pa.table(
+        {
+            "customer_id": cust[keep],
+            "segment": segment,
+            "satisfaction_index": np.round(100 * rng.beta(5.0, 2.0, keep.size)),
+            "survey_date": pa.array(day[keep]),
+        }
+    )
+    pq.write_table(surveys, str(folder / "surveys.parquet"))
 
 
 def synth_agent_states(path: Path, days: int, t0: np.datetime64, rng: np.random.Generator) -> Path:
