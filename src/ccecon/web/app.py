@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import yaml
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Path as FPath
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -156,6 +157,10 @@ async def check_csrf(request: Request) -> None:
 
 
 ApiUser = Annotated[User, Depends(api_user)]
+MAX_ID = 2_147_483_647
+Id = Annotated[int, FPath(ge=1, le=MAX_ID, description="Scenario id.")]
+Ver = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Version (default latest).")]
+VerReq = Annotated[int, Query(ge=1, le=MAX_ID, description="Version.")]
 PageUser = Annotated[User, Depends(page_user)]
 Csrf = Depends(check_csrf)
 
@@ -321,44 +326,40 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         return _version_model(st.create(user, body.name or sc.name, body.text, body.workspace))
 
     @app.get("/api/scenarios/{scenario_id}", tags=["scenarios"])
-    def api_get(
-        scenario_id: int, user: ApiUser, version: Annotated[int | None, Query(ge=1)] = None
-    ) -> SavedVersion:
+    def api_get(scenario_id: Id, user: ApiUser, version: Ver = None) -> SavedVersion:
         """A version (the latest by default)."""
         return _version_model(st.version(user, scenario_id, version))
 
     @app.put("/api/scenarios/{scenario_id}", tags=["scenarios"])
-    def api_save(scenario_id: int, body: ScenarioText, user: ApiUser) -> SavedVersion:
+    def api_save(scenario_id: Id, body: ScenarioText, user: ApiUser) -> SavedVersion:
         """Save a new version (every save is a new version; none is overwritten)."""
         st.info(user, scenario_id)
         sc = service.parse(body.text)
         return _version_model(st.save(user, scenario_id, body.text, sc.name))
 
     @app.delete("/api/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
-    def api_delete(scenario_id: int, user: ApiUser) -> Response:
+    def api_delete(scenario_id: Id, user: ApiUser) -> Response:
         """Remove a scenario from the list (its versions are kept for audit)."""
         st.delete(user, scenario_id)
         return Response(status_code=204)
 
     @app.get("/api/scenarios/{scenario_id}/versions", tags=["scenarios"])
-    def api_versions(scenario_id: int, user: ApiUser) -> list[SavedVersion]:
+    def api_versions(scenario_id: Id, user: ApiUser) -> list[SavedVersion]:
         """Every version, oldest first."""
         return [_version_model(v) for v in st.versions(user, scenario_id)]
 
     @app.get("/api/scenarios/{scenario_id}/diff", tags=["scenarios"])
     def api_diff(
-        scenario_id: int,
+        scenario_id: Id,
         user: ApiUser,
-        a: Annotated[int, Query(ge=1)],
-        b: Annotated[int, Query(ge=1)],
+        a: VerReq,
+        b: VerReq,
     ) -> dict[str, Any]:
         """Unified diff of two versions' text."""
         return {"a": a, "b": b, "diff": st.diff(user, scenario_id, a, b)}
 
     @app.get("/api/scenarios/{scenario_id}/evaluate", tags=["scenarios"])
-    def api_evaluate_saved(
-        scenario_id: int, user: ApiUser, version: Annotated[int | None, Query(ge=1)] = None
-    ) -> Response:
+    def api_evaluate_saved(scenario_id: Id, user: ApiUser, version: Ver = None) -> Response:
         """Evaluate a stored version."""
         text = st.version(user, scenario_id, version).text
         return Response(service.evaluate_bytes(text), media_type="application/json")
@@ -404,7 +405,7 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         )
 
     @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
-    def edit_page(request: Request, sid: int, user: PageUser) -> HTMLResponse:
+    def edit_page(request: Request, sid: Id, user: PageUser) -> HTMLResponse:
         v = st.version(user, sid)
         return render(
             request,
@@ -430,7 +431,7 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         text = _merge(form)
         err = _check(text)
         raw_sid = form.get("sid")
-        sid = int(raw_sid) if isinstance(raw_sid, str) and raw_sid.isdigit() else None
+        sid = _small_int(raw_sid)
         if err is not None:
             resp = render(
                 request,
@@ -452,13 +453,13 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         return RedirectResponse(f"/scenarios/{v.scenario_id}/results", status_code=303)
 
     @app.post("/ui/delete/{sid}", include_in_schema=False, dependencies=[Csrf])
-    def ui_delete(sid: int, user: PageUser) -> Response:
+    def ui_delete(sid: Id, user: PageUser) -> Response:
         st.delete(user, sid)
         return RedirectResponse("/", status_code=303)
 
     @app.get("/scenarios/{sid}/results", response_class=HTMLResponse, include_in_schema=False)
     def results_page(
-        request: Request, sid: int, user: PageUser, version: int | None = None
+        request: Request, sid: Id, user: PageUser, version: Ver = None
     ) -> HTMLResponse:
         from ccecon.engine import evaluate
         from ccecon.reports.charts import business_case_figures
@@ -479,7 +480,7 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         )
 
     @app.get("/scenarios/{sid}/report.{fmt}", include_in_schema=False)
-    def report_download(sid: int, fmt: str, user: PageUser, version: int | None = None) -> Response:
+    def report_download(sid: Id, fmt: str, user: PageUser, version: Ver = None) -> Response:
         if fmt not in service.REPORT_TYPES:
             raise NotFound("no such report format")
         v = st.version(user, sid, version)
@@ -492,7 +493,7 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         )
 
     @app.get("/scenarios/{sid}/diff", response_class=HTMLResponse, include_in_schema=False)
-    def diff_page(request: Request, sid: int, a: int, b: int, user: PageUser) -> HTMLResponse:
+    def diff_page(request: Request, sid: Id, a: VerReq, b: VerReq, user: PageUser) -> HTMLResponse:
         return render(
             request,
             "diff.html.j2",
@@ -510,9 +511,10 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         picked: list[tuple[int, int | None]] = []
         for item in ids or []:
             sid_s, _, ver_s = item.partition("@")
-            if not sid_s.isdigit() or (ver_s and not ver_s.isdigit()):
+            sid_n, ver_n = _small_int(sid_s), _small_int(ver_s) if ver_s else None
+            if sid_n is None or (ver_s and ver_n is None):
                 raise NotFound("bad scenario reference")
-            picked.append((int(sid_s), int(ver_s) if ver_s else None))
+            picked.append((sid_n, ver_n))
         if not 2 <= len(picked) <= 4:
             return render(request, "compare.html.j2", user, columns=[], chart=None, error=True)
         columns = []
@@ -625,6 +627,13 @@ def _check(text: str) -> dict[str, Any] | None:
         }
     except CCEconError as exc:
         return {"message": str(exc), "field": None, "value": None, "text": str(exc), "top": ""}
+    return None
+
+
+def _small_int(raw: object) -> int | None:
+    """A positive id from form or query text, or None (never an int the database rejects)."""
+    if isinstance(raw, str) and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+        return int(raw)
     return None
 
 

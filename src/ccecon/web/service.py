@@ -214,6 +214,18 @@ def report_bytes(text: str, fmt: str) -> bytes:
         return Path(path).read_bytes()
 
 
+def _safe_value(value: Any) -> Any:
+    """The offending value as JSON: None when not given, its text when not JSON-able."""
+    if value is ...:
+        return None
+    out = _jsonable(value)
+    try:
+        json.dumps(out)
+    except (TypeError, ValueError):
+        return repr(value)[:200]
+    return out
+
+
 def error_doc(exc: CCEconError) -> dict[str, Any]:
     """The JSON body of a 422: message plus file, field, row and value when known."""
     out: dict[str, Any] = {"detail": str(exc)}
@@ -223,7 +235,7 @@ def error_doc(exc: CCEconError) -> dict[str, Any]:
                 "message": exc.message,
                 "field": exc.field,
                 "row": exc.row,
-                "value": _jsonable(exc.value),
+                "value": _safe_value(exc.value),
             }
         )
     return out

@@ -1,0 +1,144 @@
+"""The JSON API through FastAPI's TestClient: credentials, workspaces, compute endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ccecon.web.app import create_app
+from ccecon.web.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+USD = (EXAMPLES / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8")
+SOURCING = (EXAMPLES / "sourcing-cny-seed004.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def env(sqlite_store: Store) -> Iterator[tuple[TestClient, dict[str, str], dict[str, str]]]:
+    ann = sqlite_store.add_user("ann", "password-a", "alpha")
+    bob = sqlite_store.add_user("bob", "password-b", "beta")
+    a = {"Authorization": f"Bearer {sqlite_store.new_token(ann.id)}"}
+    b = {"Authorization": f"Bearer {sqlite_store.new_token(bob.id)}"}
+    with TestClient(create_app(store=sqlite_store)) as client:
+        yield client, a, b
+
+
+def test_no_credentials_401(env: tuple[TestClient, dict[str, str], dict[str, str]]) -> None:
+    client, _, _ = env
+    for method, url in [
+        ("get", "/api/scenarios"),
+        ("get", "/api/scenarios/1"),
+        ("delete", "/api/scenarios/1"),
+        ("post", "/api/evaluate"),
+        ("post", "/api/staff"),
+    ]:
+        assert client.request(method, url, json={"text": USD}).status_code == 401
+        bad = {"Authorization": "Bearer cce_not-a-token"}
+        assert client.request(method, url, json={"text": USD}, headers=bad).status_code == 401
+    # a session cookie is not a credential for the API
+    client.cookies.set("ccecon_session", "x")
+    assert client.get("/api/scenarios").status_code == 401
+    client.cookies.clear()
+
+
+def test_other_workspace_is_invisible(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    client, a, b = env
+    made = client.post("/api/scenarios", json={"text": USD}, headers=a)
+    assert made.status_code == 201, made.text
+    sid = made.json()["scenario_id"]
+    assert [s["id"] for s in client.get("/api/scenarios", headers=a).json()] == [sid]
+    assert client.get("/api/scenarios", headers=b).json() == []
+    missing = client.get(f"/api/scenarios/{sid + 999}", headers=b)
+    for method, url, body in [
+        ("get", f"/api/scenarios/{sid}", None),
+        ("get", f"/api/scenarios/{sid}/versions", None),
+        ("get", f"/api/scenarios/{sid}/diff?a=1&b=1", None),
+        ("get", f"/api/scenarios/{sid}/evaluate", None),
+        ("put", f"/api/scenarios/{sid}", {"text": USD}),
+        ("delete", f"/api/scenarios/{sid}", None),
+    ]:
+        r = client.request(method, url, json=body, headers=b)
+        # same status and body as an id that does not exist: existence is not revealed
+        assert (
+            (r.status_code, r.json())
+            == (missing.status_code, missing.json())
+            == (
+                404,
+                {"detail": "not found"},
+            )
+        )
+    assert client.get(f"/api/scenarios/{sid}", headers=a).json()["version"] == 1
+
+
+def test_versions_and_diff(env: tuple[TestClient, dict[str, str], dict[str, str]]) -> None:
+    client, a, _ = env
+    sid = client.post("/api/scenarios", json={"text": USD}, headers=a).json()["scenario_id"]
+    r = client.put(f"/api/scenarios/{sid}", json={"text": USD.replace("0.10", "0.12")}, headers=a)
+    assert r.json()["version"] == 2
+    d = client.get(f"/api/scenarios/{sid}/diff?a=1&b=2", headers=a).json()["diff"]
+    assert "+discount_rate: 0.12" in d
+    one = client.get(f"/api/scenarios/{sid}/evaluate?version=1", headers=a).json()
+    two = client.get(f"/api/scenarios/{sid}/evaluate", headers=a).json()
+    assert two["metrics"]["npv"] < one["metrics"]["npv"]  # a higher rate discounts more
+    assert client.delete(f"/api/scenarios/{sid}", headers=a).status_code == 204
+    assert client.get("/api/scenarios", headers=a).json() == []
+
+
+def test_bad_scenario_is_422_with_field_and_value(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    client, a, _ = env
+    bad = USD.replace("horizon_months: 36", "horizon_months: -3")
+    for url in ("/api/validate", "/api/evaluate", "/api/scenarios"):
+        r = client.post(url, json={"text": bad}, headers=a)
+        assert r.status_code == 422, url
+        body = r.json()
+        assert body["field"] == "horizon_months" and body["value"] == -3
+    assert client.post("/api/evaluate", json={"text": ""}, headers=a).status_code == 422
+    assert client.post("/api/evaluate", json={"text": "a: [1"}, headers=a).status_code == 422
+    assert client.get("/api/scenarios", headers=a).json() == []  # nothing saved
+
+
+def test_compute_endpoints_match_the_library(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    from ccecon.engine import evaluate
+    from ccecon.queueing import required_agents
+    from ccecon.scenario.load import parse_scenario
+
+    client, a, _ = env
+    doc = client.post("/api/evaluate", json={"text": USD}, headers=a).json()
+    lib = evaluate(parse_scenario(USD))
+    assert doc["metrics"]["npv"] == pytest.approx(float(lib.metrics.npv[0]), rel=1e-12)
+    again = client.post("/api/evaluate", json={"text": USD}, headers=a)
+    assert again.json() == doc  # the cached answer is the same document
+    sim = client.post("/api/simulate", json={"text": USD, "draws": 50, "seed": 3}, headers=a)
+    assert sim.status_code == 200 and sim.json()["draws"] == 50
+    cmp_ = client.post("/api/compare", json={"text": SOURCING}, headers=a).json()
+    assert set(cmp_["options"]) == {"in-house", "outsourced", "hosted", "hybrid"}
+    staff = client.post(
+        "/api/staff",
+        json={"calls": 100, "aht_s": 180, "interval_s": 1800, "sl_target": 0.8},
+        headers=a,
+    ).json()
+    assert staff["agents"] == int(required_agents(100, 180, 1800, sl_target=0.8, sl_threshold_s=20))
+    rep = client.post("/api/report", json={"text": USD, "format": "html"}, headers=a)
+    assert rep.status_code == 200 and rep.headers["content-type"].startswith("text/html")
+    assert b"<html" in rep.content[:500].lower()
+    xl = client.post("/api/report", json={"text": USD, "format": "xlsx"}, headers=a)
+    assert xl.content[:2] == b"PK"  # a zip container: the workbook
+
+
+def test_openapi_schema_and_no_cdn_docs(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    client, _, _ = env
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/evaluate", "/api/simulate", "/api/compare", "/api/staff", "/api/report"):
+        assert path in schema["paths"]
+    assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
