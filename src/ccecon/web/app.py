@@ -250,6 +250,14 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+            '<rect width="16" height="16" rx="3" fill="#30638e"/></svg>'
+        )
+        return Response(svg, media_type="image/svg+xml")
+
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def _plotly() -> Response:
         from plotly.offline import get_plotlyjs
@@ -375,9 +383,8 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
     ) -> Response:
         user = st.authenticate(name, password)
         if user is None:
-            resp = render(request, "login.html.j2", None, error="bad_login", no_users=False)
-            resp.status_code = 401
-            return resp
+            # 200, not 401: the page itself loaded fine; the form says what went wrong.
+            return render(request, "login.html.j2", None, error="bad_login", no_users=False)
         lang = request.session.get("lang")
         request.session.clear()
         request.session["uid"] = user.id

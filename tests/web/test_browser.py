@@ -1,0 +1,96 @@
+"""The web app in a real browser (Debian's chromium via Playwright) against a real uvicorn
+server on loopback: the path a new user takes, and no request to any other host."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ccecon.web.store import Store
+from tests.browser import browser, open_page, screenshot
+from tests.web.conftest import Server
+
+CHARTS_DRAWN = (
+    "document.querySelectorAll('.chart').length > 0 && "
+    "[...document.querySelectorAll('.chart')].every(c => c.querySelector('svg.main-svg'))"
+)
+
+
+@pytest.mark.browser
+def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Path) -> None:
+    sqlite_store.add_user("ann", "password-a", "alpha")
+    with Server(sqlite_store) as srv, browser() as b, open_page(b, srv.url + "/") as (page, log):
+        # not signed in: the page sends us to the login form
+        page.wait_for_url(srv.url + "/login")
+        page.fill("#name", "ann")
+        page.fill("#password", "wrong-password")
+        page.click("#login")
+        assert "wrong" in page.inner_text("#login-error")
+        page.fill("#name", "ann")
+        page.fill("#password", "password-a")
+        page.click("#login")
+        page.wait_for_url(srv.url + "/")
+
+        # create a scenario; a bad value shows its message inline, fixing it clears it
+        page.click("#new")
+        page.wait_for_selector("#yaml")
+        page.fill("#f-horizon_months", "0")
+        page.wait_for_function(
+            "document.querySelector('#msg-horizon_months').textContent.length > 0"
+        )
+        assert "greater than or equal to 1" in page.inner_text("#msg-horizon_months")
+        assert "horizon_months" in page.inner_text("#validation")
+        page.fill("#f-horizon_months", "48")
+        page.wait_for_selector("#validation.ok")
+        assert page.inner_text("#msg-horizon_months") == ""
+        page.fill("#f-name", "First plan")
+        page.wait_for_selector("#validation.ok")
+        page.click("#save")
+
+        # evaluated: the numbers and the charts, drawn by the served plotly.js
+        page.wait_for_selector("#metrics")
+        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        assert "First plan" in page.inner_text("h1")
+        assert "v1" in page.inner_text("h1")
+        screenshot(page, "web-results")
+
+        # download the report
+        with page.expect_download() as dl:
+            page.click("#report-html")
+        saved = tmp_path / "report.html"
+        dl.value.save_as(saved)
+        assert "<html" in saved.read_text(encoding="utf-8")[:300].lower()
+
+        # a second scenario, then both side by side
+        page.goto(srv.url + "/scenarios/new")
+        page.fill("#f-name", "Second plan")
+        page.fill("#f-discount_rate", "0.2")
+        page.wait_for_selector("#validation.ok")
+        page.click("#save")
+        page.wait_for_selector("#metrics")
+        page.goto(srv.url + "/")
+        boxes = page.locator("#scenarios input[type=checkbox]")
+        assert boxes.count() == 2
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.click("#compare")
+        page.wait_for_selector("#comparison")
+        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        head = page.inner_text("#comparison tr:first-child")
+        assert "First plan" in head and "Second plan" in head
+        screenshot(page, "web-compare")
+
+        # the staffing calculator
+        page.goto(srv.url + "/staff")
+        page.click("#calculate")
+        page.wait_for_selector("#agents")
+        assert int(page.inner_text("#agents")) == 14  # 100 calls/30 min, AHT 180 s, 80/20
+
+        # Chinese pages
+        page.goto(srv.url + "/?lang=zh")
+        assert "方案" in page.inner_text("header")
+
+    assert log.console_errors == []
+    others = [u for u in log.requests if not u.startswith(srv.url + "/")]
+    assert others == [], others
