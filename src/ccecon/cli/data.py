@@ -23,8 +23,8 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--format",
-                help="connect, asterisk, genesys, queue_log, agent-states or parquet"
-                " (detected if omitted).",
+                help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
+                " hr-events, surveys or parquet (detected if omitted).",
             ),
         ] = None,
         mapping: Annotated[
@@ -73,14 +73,15 @@ def register(app: typer.Typer) -> None:
     def metrics(
         store: Annotated[Path, typer.Option("--from", help="DuckDB store.")],
         by: Annotated[
-            str,
+            str | None,
             typer.Option(
                 help="Comma-separated: queue, channel, direction,"
                 " agent, team, interval, interval30, interval60, day, week,"
                 " month, fiscal_year, fiscal_quarter, fiscal_month, fiscal_week"
-                " (agent states: no queue, channel or direction)."
+                " (agents: no queue, channel or direction). Default: queue,day;"
+                " agent,day for agents; month for labour; segment for loyalty."
             ),
-        ] = "queue,day",
+        ] = None,
         kind: Annotated[
             str,
             typer.Option(
@@ -152,7 +153,13 @@ def register(app: typer.Typer) -> None:
                 )
             if not store.exists():
                 raise InputError("store not found; run `ccecon ingest` first", file=str(store))
-            keys = [k.strip() for k in by.split(",") if k.strip()]
+            default = {
+                "contacts": "queue,day",
+                "agents": "agent,day",
+                "labour": "month",
+                "loyalty": "segment",
+            }
+            keys = [k.strip() for k in (by or default[kind]).split(",") if k.strip()]
             team_rows = load_teams(teams) if teams is not None else None
             cal = load_fiscal_calendar(fiscal_calendar) if fiscal_calendar is not None else None
             con, table = interactions_table(

@@ -5,13 +5,17 @@ Every source record ends in exactly one place: ``interactions`` (loaded) or ``qu
 Ingest is idempotent: a file whose bytes were ingested before (same sha256) adds nothing,
 and a record whose ``interaction_id`` is already loaded is quarantined as a duplicate.
 
-Two paths:
+Three paths:
 
-* vendor exports (Amazon Connect CTR, Asterisk Master.csv) are parsed record by record by
-  the adapters, validated in Python and inserted in batches through Arrow;
+* vendor exports (Amazon Connect CTR, Asterisk Master.csv, Genesys conversations) are
+  parsed record by record by the adapters, validated in Python and inserted in batches
+  through Arrow; an Asterisk ``queue_log`` likewise, its lines becoming contacts and agent
+  states (read and quarantine count lines);
 * ``parquet`` files already in the normalized schema (e.g. from ``ccecon synth``) and
   ``csv``/``parquet`` files with a YAML column mapping are validated and inserted by
-  DuckDB itself in SQL, streaming, so they scale to files far larger than memory.
+  DuckDB itself in SQL, streaming, so they scale to files far larger than memory;
+* the plain tables (agent states, payroll, HR events, surveys: :class:`TableSpec`) from
+  CSV or Parquet, the same way in SQL.
 
 Validation (both paths): an id is present and unique; timestamps parse; end_ts >= arrival_ts;
 answer_ts within [arrival_ts, end_ts]; durations >= 0; channel is one of voice, chat, email,
@@ -53,6 +57,7 @@ FORMATS = (
     "mapped",
 )
 STATE_KEY_COLUMNS = ("agent", "state", "start_ts", "end_ts")
+STATE_INPUT_COLUMNS = ("agent", "state", "reason", "start_ts", "end_ts")
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,46 @@ class TableSpec:
     key: tuple[str, ...]
     rules: tuple[tuple[str, str], ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
+    transforms: dict[str, str] = field(default_factory=dict)
+    """SQL applied to a cleaned source value, ``{}`` standing for it (``lower({})``)."""
+    windows: tuple[str, ...] = ()
+    """Extra columns over the cast rows that ``rules`` may use (a ``lag`` over the key)."""
+    in_store: tuple[str, str] | None = None
+    """Rule against rows already loaded; default: the key is already in the table."""
+    split: bool = False
+    """Insert through :func:`_split_insert` (agent states: quarter-hour pieces)."""
 
 
 def _table_specs() -> dict[str, TableSpec]:
     from ccecon.costing.labour import COST_ELEMENTS
 
     elements = ", ".join(_sql_str(e) for e in COST_ELEMENTS)
+    states = ", ".join(_sql_str(x) for x in sorted(STATES))
     return {
+        "agent-states": TableSpec(
+            "agent_states",
+            {k: v for k, v in AGENT_STATE_COLUMNS.items() if k in STATE_INPUT_COLUMNS},
+            required=STATE_KEY_COLUMNS,
+            key=("agent", "start_ts"),
+            rules=(
+                (
+                    f"c.state NOT IN ({states})",
+                    "unknown state; expected " + ", ".join(sorted(STATES)),
+                ),
+                ("c.end_ts <= c.start_ts", "end_ts is not after start_ts"),
+                ("c._prev_end > c.start_ts", "overlaps the agent's previous stretch in the file"),
+            ),
+            transforms={"state": "lower({})"},
+            windows=(
+                "lag(end_ts) OVER (PARTITION BY agent ORDER BY start_ts, source_row) AS _prev_end",
+            ),
+            in_store=(
+                "EXISTS (SELECT 1 FROM agent_states x WHERE x.agent = c.agent AND x.start_ts <"
+                " c.end_ts AND c.start_ts < x.end_ts)",
+                "overlaps agent states already loaded",
+            ),
+            split=True,
+        ),
         "payroll": TableSpec(
             "payroll",
             PAYROLL_COLUMNS,
@@ -173,10 +211,7 @@ def detect_format(path: Path) -> str:
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        names = set(pq.read_schema(str(path)).names)
-        if set(STATE_KEY_COLUMNS) <= names and "interaction_id" not in names:
-            return "agent-states"
-        return _table_format(names) or "parquet"
+        return _table_format(set(pq.read_schema(str(path)).names)) or "parquet"
     head = path.read_bytes()[:4096]
     try:
         text = head.decode("utf-8")
@@ -196,10 +231,7 @@ def detect_format(path: Path) -> str:
     row = next(csv.reader([first]), [])
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
-    header = {c.strip() for c in row}
-    if set(STATE_KEY_COLUMNS) <= header:
-        return "agent-states"
-    table_kind = _table_format(header)
+    table_kind = _table_format({c.strip() for c in row})
     if table_kind:
         return table_kind
     if _looks_like_queue_log(first):
@@ -471,7 +503,12 @@ def _ingest_queue_log(con: Any, path: Path, text: str, rep: FileReport) -> None:
 
 
 def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) -> None:
-    """A plain table (payroll, HR events, surveys) from CSV or Parquet, validated in SQL."""
+    """A plain table (agent states, payroll, HR events, surveys) from CSV or Parquet, in SQL.
+
+    Columns are cast (a value that does not cast is quarantined with the column and what
+    was expected), required ones present, the spec's rules hold, the key is unique in the
+    file and new to the store; the rest is inserted, the rejects go to ``quarantine``.
+    """
     name = _sql_str(str(path))
     reader = (
         f"read_parquet({name})"
@@ -492,7 +529,7 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     missing = [c for c in spec.required if source(c) is None]
     if missing:
         raise DataError(
-            f"a {spec.table} file needs the column(s) " + ", ".join(missing),
+            f"{spec.table} records need the column(s) " + ", ".join(missing),
             file=str(path),
             value=sorted(src_cols - {"_row"}),
         )
@@ -502,7 +539,9 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
         if src is None:
             sel.append(f"CAST(NULL AS {typ}) AS {col}")
             continue
-        raw = f"NULLIF(trim(CAST(s.\"{src}\" AS VARCHAR)), '')"
+        raw = spec.transforms.get(col, "{}").format(
+            f"NULLIF(trim(CAST(s.\"{src}\" AS VARCHAR)), '')"
+        )
         sel.append(f"TRY_CAST({raw} AS {typ}) AS {col}")
         if typ != "VARCHAR":
             what = {"DOUBLE": "number", "DATE": "date (YYYY-MM-DD)"}.get(typ, typ.lower())
@@ -517,7 +556,9 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _t AS SELECT *, row_number() OVER (PARTITION BY "
         + ", ".join(spec.key)
-        + " ORDER BY source_row) AS _dup FROM _t0"
+        + " ORDER BY source_row) AS _dup"
+        + "".join(f", {w}" for w in spec.windows)
+        + " FROM _t0"
     )
     key_match = " AND ".join(f"x.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
     rules = [
@@ -525,7 +566,8 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
         *((f"c.{col} IS NULL", f"missing {col}") for col in spec.required),
         *spec.rules,
         ("c._dup > 1", "duplicate " + ", ".join(spec.key) + " in the file"),
-        (
+        spec.in_store
+        or (
             f"EXISTS (SELECT 1 FROM {spec.table} x WHERE {key_match})",
             "duplicate " + ", ".join(spec.key) + ": already loaded",
         ),
@@ -534,99 +576,28 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _tf AS SELECT c.*, CASE {case} END AS _reason FROM _t c"
     )
-    names = ", ".join([*spec.columns, "source_file", "source_row"])
-    con.execute(f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM _tf WHERE _reason IS NULL")
+    rep.read = int(con.execute("SELECT count(*) FROM _tf").fetchone()[0])
+    rep.loaded = int(con.execute("SELECT count(*) FROM _tf WHERE _reason IS NULL").fetchone()[0])
+    if spec.split:
+        con.execute("CREATE OR REPLACE TEMP VIEW _tok AS SELECT * FROM _tf WHERE _reason IS NULL")
+        rep.rows = {spec.table: _split_insert(con, "_tok")}
+        con.execute("DROP VIEW _tok")
+    else:
+        names = ", ".join([*spec.columns, "source_file", "source_row"])
+        con.execute(
+            f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM _tf WHERE _reason IS NULL"
+        )
+        rep.rows = {spec.table: rep.loaded}
     con.execute(
         "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _tf"
         " WHERE _reason IS NOT NULL"
     )
-    rep.read = int(con.execute("SELECT count(*) FROM _tf").fetchone()[0])
-    rep.loaded = int(con.execute("SELECT count(*) FROM _tf WHERE _reason IS NULL").fetchone()[0])
     rep.quarantined = rep.read - rep.loaded
-    rep.rows = {spec.table: rep.loaded}
     for why, n in con.execute(
         "SELECT _reason, count(*) FROM _tf WHERE _reason IS NOT NULL GROUP BY 1"
     ).fetchall():
         rep.reasons[why] = int(n)
     for t in ("_tf", "_t", "_t0"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
-
-
-def _ingest_states_sql(con: Any, path: Path, rep: FileReport) -> None:
-    """Agent-state CSV or Parquet (columns agent, state, start_ts, end_ts, [reason]), in SQL."""
-    name = _sql_str(str(path))
-    reader = (
-        f"read_parquet({name})"
-        if path.suffix.lower() == ".parquet"
-        else f"read_csv({name}, header = true, all_varchar = true)"
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row FROM {reader}"
-    )
-    src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
-    missing = [c for c in STATE_KEY_COLUMNS if c not in src_cols]
-    if missing:
-        raise DataError(
-            "an agent-state file needs the column(s) " + ", ".join(missing),
-            file=str(path),
-            value=sorted(src_cols - {"_row"}),
-        )
-    reason = 'CAST(s."reason" AS VARCHAR)' if "reason" in src_cols else "CAST(NULL AS VARCHAR)"
-    states = ", ".join(_sql_str(x) for x in sorted(STATES))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _st AS SELECT NULLIF(trim(CAST(s.agent AS VARCHAR)), '')"
-        " AS agent, lower(trim(CAST(s.state AS VARCHAR))) AS state, "
-        + reason
-        + " AS reason, TRY_CAST(s.start_ts AS TIMESTAMP) AS start_ts,"
-        " TRY_CAST(s.end_ts AS TIMESTAMP) AS end_ts,"
-        " s.start_ts IS NOT NULL AND TRY_CAST(s.start_ts AS TIMESTAMP) IS NULL AS _bad_start,"
-        " s.end_ts IS NOT NULL AND TRY_CAST(s.end_ts AS TIMESTAMP) IS NULL AS _bad_end,"
-        f" {_sql_str(str(path))} AS source_file, s._row AS source_row,"
-        " CAST(to_json(s) AS VARCHAR) AS _raw FROM _src s"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _stc AS SELECT *, row_number() OVER (PARTITION BY agent,"
-        " start_ts ORDER BY source_row) AS _dup, lag(end_ts) OVER (PARTITION BY agent ORDER BY"
-        " start_ts, source_row) AS _prev_end FROM _st"
-    )
-    rules = [
-        ("_bad_start", "start_ts is not a timestamp"),
-        ("_bad_end", "end_ts is not a timestamp"),
-        ("agent IS NULL", "missing agent"),
-        (
-            f"state IS NULL OR state NOT IN ({states})",
-            "unknown state; expected " + ", ".join(sorted(STATES)),
-        ),
-        ("start_ts IS NULL", "missing start_ts"),
-        ("end_ts IS NULL", "missing end_ts"),
-        ("end_ts <= start_ts", "end_ts is not after start_ts"),
-        ("_dup > 1", "duplicate agent and start_ts in the file"),
-        ("_prev_end > start_ts", "overlaps the agent's previous stretch in the file"),
-        (
-            "EXISTS (SELECT 1 FROM agent_states a WHERE a.agent = c.agent AND a.start_ts <"
-            " c.end_ts AND c.start_ts < a.end_ts)",
-            "overlaps agent states already loaded",
-        ),
-    ]
-    case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in rules)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _stf AS SELECT c.*, CASE {case} END AS _reason FROM _stc c"
-    )
-    con.execute("CREATE OR REPLACE TEMP VIEW _stok AS SELECT * FROM _stf WHERE _reason IS NULL")
-    rep.read = int(con.execute("SELECT count(*) FROM _stf").fetchone()[0])
-    rep.loaded = int(con.execute("SELECT count(*) FROM _stok").fetchone()[0])
-    rep.rows = {"agent_states": _split_insert(con, "_stok")}
-    con.execute(
-        "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _stf"
-        " WHERE _reason IS NOT NULL"
-    )
-    rep.quarantined = rep.read - rep.loaded
-    for why, n in con.execute(
-        "SELECT _reason, count(*) FROM _stf WHERE _reason IS NOT NULL GROUP BY 1"
-    ).fetchall():
-        rep.reasons[why] = int(n)
-    con.execute("DROP VIEW IF EXISTS _stok")
-    for t in ("_stf", "_stc", "_st"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
@@ -784,8 +755,6 @@ def ingest(
             try:
                 if kind in ("parquet", "mapped"):
                     _ingest_sql(con, path, mapping, rep)
-                elif kind == "agent-states":
-                    _ingest_states_sql(con, path, rep)
                 elif kind in _table_specs():
                     _ingest_table_sql(con, path, _table_specs()[kind], rep)
                 else:
