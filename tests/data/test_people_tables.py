@@ -278,3 +278,48 @@ def test_synth_people_tables_end_to_end(tmp_path: Path) -> None:
     seg = json.loads(r.stdout)
     assert {x["segment"] for x in seg} == {"VIP", "standard", "basic"}
     assert all(x["loyal"] + x["disloyal"] + x["neutral"] == x["respondents"] for x in seg)
+
+
+def test_hr_events_bad_rows(tmp_path: Path) -> None:
+    f = tmp_path / "hr.csv"
+    f.write_text(
+        "agent,event,date\na1,hire,2027-01-04\na1,hire,2027-01-04\na2,fired,2027-01-04\n"
+        "a3,leave,2027-02-30\n,leave,2027-01-05\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "a.duckdb"
+    rep = ingest([f], db)
+    assert (rep.files[0].format, rep.read, rep.loaded, rep.quarantined) == ("hr-events", 5, 1, 4)
+    assert rep.files[0].reasons == {
+        "duplicate agent, event, date in the file": 1,
+        "event is not hire or leave": 1,
+        "date is not a date (YYYY-MM-DD)": 1,  # 30 February
+        "missing agent": 1,
+    }
+
+
+@PROPERTY
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["a1", "a2", ""]),
+            st.sampled_from(["hire", "leave", "HIRE", ""]),
+            st.sampled_from(["2027-01-04", "2027-01-05", "04/01/2027", ""]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_hr_events_read_equals_loaded_plus_quarantined(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...]]
+) -> None:
+    d = tmp_path_factory.mktemp("hr")
+    f = d / "h.csv"
+    f.write_text("agent,event,date\n" + "".join(",".join(r) + "\n" for r in rows))
+    rep = ingest([f], d / "s.duckdb", fmt="hr-events")
+    assert rep.read == len(rows) == rep.loaded + rep.quarantined
+    counts = _rows(
+        d / "s.duckdb",
+        "SELECT (SELECT count(*) FROM hr_events), (SELECT count(*) FROM quarantine)",
+    )
+    assert counts == [(rep.loaded, rep.quarantined)]

@@ -142,6 +142,7 @@ def _table_specs() -> dict[str, TableSpec]:
             required=("agent", "event", "date"),
             key=("agent", "event", "date"),
             rules=(("c.event NOT IN ('hire', 'leave')", "event is not hire or leave"),),
+            transforms={"event": "lower({})"},
         ),
         "surveys": TableSpec(
             "surveys",
