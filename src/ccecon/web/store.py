@@ -162,7 +162,9 @@ def _engine(url: str) -> Engine:
 
         @sa.event.listens_for(eng, "begin")
         def _begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writes take SQLite's write lock when they begin; reads begin deferred, so
+            # readers never wait for one another (WAL lets them read during a write).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
         return eng
     return sa.create_engine(url, pool_pre_ping=True)
@@ -198,6 +200,7 @@ class Store:
         migrate(url)
         self.url = url
         self.engine = _engine(url)
+        self._token_cache: dict[str, tuple[float, User]] = {}
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -205,8 +208,14 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A write transaction (on SQLite: BEGIN IMMEDIATE)."""
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
 
     # ------------------------------------------------------------------ settings
     def secret(self, key: str = "session_secret") -> str:
@@ -327,14 +336,30 @@ class Store:
             )
         return token
 
+    TOKEN_CACHE_S = 10.0
+    """Seconds a token's user (with their workspaces) is kept in memory between lookups."""
+
     def user_by_token(self, token: str) -> User | None:
-        """The token's user, or None."""
+        """The token's user, or None. Known tokens are cached for :attr:`TOKEN_CACHE_S`
+        seconds, so a change of workspaces reaches a running server within that time."""
+        import time
+
         digest = hashlib.sha256(token.encode()).hexdigest()
+        hit = self._token_cache.get(digest)
+        now = time.monotonic()
+        if hit is not None and hit[0] > now:
+            return hit[1]
         with self.engine.connect() as c:
             row = c.execute(
                 sa.select(tokens.c.user_id).where(tokens.c.token_sha256 == digest)
             ).first()
-        return None if row is None else self.user(int(row[0]))
+        if row is None:
+            return None
+        user = self.user(int(row[0]))
+        if len(self._token_cache) > 10_000:
+            self._token_cache.clear()
+        self._token_cache[digest] = (now + self.TOKEN_CACHE_S, user)
+        return user
 
     # ------------------------------------------------------------------ scenarios
     def _workspace_for(self, user: User, workspace: str | None) -> int:
