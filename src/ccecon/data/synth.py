@@ -25,6 +25,7 @@ or basic, satisfaction index 100 x Beta(5, 2).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def synth(
     weekly = np.array([1.25, 1.1, 1.0, 1.0, 0.95, 0.5, 0.3])
     writer = None
     done = 0
-    surveyed: list[tuple[np.ndarray, np.ndarray]] = []
+    surveys = _SurveyWriter(folder / "surveys.parquet", rng)
     while done < rows:
         n = min(chunk, rows - done)
         day = rng.integers(0, days, n)
@@ -119,12 +120,13 @@ def synth(
             writer = pq.ParquetWriter(str(path), table.schema)
         writer.write_table(table)
         pick = ~abandoned & (rng.random(n) < 0.05)  # 5 % of answered contacts are surveyed
-        surveyed.append((customers[pick], arrival[pick].astype("datetime64[D]")))
+        surveys.write(customers[pick], arrival[pick].astype("datetime64[D]"))
         done += n
     assert writer is not None
     writer.close()
     synth_agent_states(folder / "agent_states.parquet", days, t0, rng)
-    _synth_people(folder, days, t0, rng, surveyed)
+    surveys.close()
+    _synth_people(folder, days, t0, rng)
     return path
 
 
@@ -133,9 +135,8 @@ def _synth_people(
     days: int,
     t0: np.datetime64,
     rng: np.random.Generator,
-    surveyed: list[tuple[np.ndarray, np.ndarray]],
 ) -> None:
-    """payroll.parquet, hr_events.parquet and surveys.parquet (see the module docstring)."""
+    """payroll.parquet and hr_events.parquet (see the module docstring)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -182,21 +183,41 @@ def _synth_people(
         }
     )
     pq.write_table(hr, str(folder / "hr_events.parquet"))
-    cust = np.concatenate([c for c, _ in surveyed]) if surveyed else np.array([], dtype=str)
-    day = np.concatenate([d for _, d in surveyed]) if surveyed else np.array([], "datetime64[D]")
-    key = np.char.add(np.char.add(cust.astype(str), "|"), day.astype(str))
-    _, keep = np.unique(key, return_index=True)  # one answer per customer and day
-    keep.sort()
-    segment = np.array(["VIP", "standard", "basic"])[rng.choice(3, keep.size, p=[0.1, 0.6, 0.3])]
-    surveys = pa.table(
-        {
-            "customer_id": cust[keep],
-            "segment": segment,
-            "satisfaction_index": np.round(100 * rng.beta(5.0, 2.0, keep.size)),
-            "survey_date": pa.array(day[keep]),
-        }
-    )
-    pq.write_table(surveys, str(folder / "surveys.parquet"))
+
+
+class _SurveyWriter:
+    """surveys.parquet, written a chunk of contacts at a time (one answer per customer
+    and day; customers are drawn within a chunk, so no pair repeats across chunks)."""
+
+    def __init__(self, path: Path, rng: np.random.Generator) -> None:
+        self.path, self.rng = path, rng
+        self.writer: Any = None
+
+    def write(self, cust: np.ndarray, day: np.ndarray) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        key = np.char.add(np.char.add(cust.astype(str), "|"), day.astype(str))
+        _, keep = np.unique(key, return_index=True)
+        keep.sort()
+        segment = np.array(["VIP", "standard", "basic"])[
+            self.rng.choice(3, keep.size, p=[0.1, 0.6, 0.3])
+        ]
+        table = pa.table(
+            {
+                "customer_id": pa.array(cust[keep].astype(object), type=pa.string()),
+                "segment": pa.array(segment.astype(object), type=pa.string()),
+                "satisfaction_index": np.round(100 * self.rng.beta(5.0, 2.0, keep.size)),
+                "survey_date": pa.array(day[keep], type=pa.date32()),
+            }
+        )
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(str(self.path), table.schema)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
 def synth_agent_states(path: Path, days: int, t0: np.datetime64, rng: np.random.Generator) -> Path:
@@ -205,6 +226,7 @@ def synth_agent_states(path: Path, days: int, t0: np.datetime64, rng: np.random.
     import pyarrow.parquet as pq
 
     cols: dict[str, list[np.ndarray]] = {k: [] for k in ("agent", "state", "reason", "a", "b")}
+    writer = None
     for day in range(days):
         weekday = int((t0.astype("datetime64[D]").astype(int) + day + 3) % 7)  # 0 = Monday
         for agent in range(1, 61):
@@ -251,17 +273,25 @@ def synth_agent_states(path: Path, days: int, t0: np.datetime64, rng: np.random.
             cols["state"].append(np.concatenate(k_s)[keep])
             cols["reason"].append(np.concatenate(r_s)[keep])
             cols["agent"].append(np.full(int(keep.sum()), f"agent-{agent}"))
-    a = np.concatenate(cols["a"]).astype("int64")
-    b = np.concatenate(cols["b"]).astype("int64")
-    table = pa.table(
-        {
-            "agent": np.concatenate(cols["agent"]),
-            "state": np.concatenate(cols["state"]),
-            "reason": pa.array(np.concatenate(cols["reason"]), type=pa.string()),
-            "start_ts": pa.array((t0 + a.astype("timedelta64[s]")).astype("datetime64[us]")),
-            "end_ts": pa.array((t0 + b.astype("timedelta64[s]")).astype("datetime64[us]")),
-            "duration_s": (b - a).astype("float64"),
-        }
-    )
-    pq.write_table(table, str(path))
+        if day % 7 == 6 or day == days - 1:  # write a week at a time: memory stays bounded
+            a = np.concatenate(cols["a"]).astype("int64")
+            b = np.concatenate(cols["b"]).astype("int64")
+            table = pa.table(
+                {
+                    "agent": np.concatenate(cols["agent"]),
+                    "state": np.concatenate(cols["state"]),
+                    "reason": pa.array(np.concatenate(cols["reason"]), type=pa.string()),
+                    "start_ts": pa.array(
+                        (t0 + a.astype("timedelta64[s]")).astype("datetime64[us]")
+                    ),
+                    "end_ts": pa.array((t0 + b.astype("timedelta64[s]")).astype("datetime64[us]")),
+                    "duration_s": (b - a).astype("float64"),
+                }
+            )
+            if writer is None:
+                writer = pq.ParquetWriter(str(path), table.schema)
+            writer.write_table(table)
+            cols = {k: [] for k in cols}
+    assert writer is not None
+    writer.close()
     return path
