@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
             import numpy as np
 
             from ccecon.cli.output import fail
-            from ccecon.queueing import metrics, paid_fte, required_agents, traffic_erlangs
+            from ccecon.queueing import one_interval
             from ccecon.units import interval_seconds
 
             interval_s = interval_seconds(per)
@@ -83,36 +83,18 @@ def register(app: typer.Typer) -> None:
             if file is None:
                 if calls is None or aht is None:
                     fail("give --calls and --aht, or an interval CSV file")
-                agents = int(
-                    required_agents(
-                        calls,
-                        aht,
-                        interval_s,
-                        sl_target=target,
-                        sl_threshold_s=threshold,
-                        max_asa_s=max_asa,
-                        max_abandon=max_abandon,
-                        max_occupancy=max_occupancy,
-                        patience_s=patience,
-                    )
+                data = one_interval(
+                    calls,
+                    aht,
+                    interval_s,
+                    sl_target=target,
+                    sl_threshold_s=threshold,
+                    max_asa_s=max_asa,
+                    max_abandon=max_abandon,
+                    max_occupancy=max_occupancy,
+                    patience_s=patience,
+                    shrinkage=shrinkage,
                 )
-                a = float(traffic_erlangs(calls, aht, interval_s))
-                m = metrics(a, agents, aht, sl_threshold_s=threshold or 0.0, patience_s=patience)
-                fte = float(paid_fte(agents, shrinkage))
-                data = {
-                    "model": "erlang_a" if patience is not None else "erlang_c",
-                    "calls": calls,
-                    "interval_s": interval_s,
-                    "aht_s": aht,
-                    "traffic_erlangs": a,
-                    "agents": agents,
-                    "fte": fte,
-                    "service_level": float(m["service_level"]),
-                    "asa_s": float(m["asa"]),
-                    "p_wait": float(m["p_wait"]),
-                    "p_abandon": float(m["p_abandon"]),
-                    "occupancy": float(m["occupancy"]),
-                }
                 from ccecon.cli.output import print_table
 
                 emit(

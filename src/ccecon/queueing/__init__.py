@@ -7,6 +7,7 @@ from ccecon.queueing.erlang import erlang_c as erlang_c
 from ccecon.queueing.erlang import occupancy as occupancy
 from ccecon.queueing.erlang import service_level as service_level
 from ccecon.queueing.staffing import metrics as metrics
+from ccecon.queueing.staffing import one_interval as one_interval
 from ccecon.queueing.staffing import paid_fte as paid_fte
 from ccecon.queueing.staffing import required_agents as required_agents
 from ccecon.queueing.staffing import rollup as rollup
@@ -21,6 +22,7 @@ __all__ = [
     "erlang_c",
     "metrics",
     "occupancy",
+    "one_interval",
     "paid_fte",
     "required_agents",
     "rollup",

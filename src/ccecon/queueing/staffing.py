@@ -23,6 +23,7 @@ met exactly. Planners who round it up get the integer answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -540,3 +541,59 @@ def rollup(staffed: pd.DataFrame, by: str, interval_s: float) -> pd.DataFrame:
         res["asa"] = np.where(res["calls"] > 0, res["_wait"] / res["calls"], 0.0)
     res = res.drop(columns=["_in_sl", "_wait"]).reset_index(names=by)
     return res
+
+
+def one_interval(
+    calls: float,
+    aht_s: float,
+    interval_s: float,
+    *,
+    sl_target: float | None = None,
+    sl_threshold_s: float | None = None,
+    max_asa_s: float | None = None,
+    max_abandon: float | None = None,
+    max_occupancy: float | None = None,
+    patience_s: float | None = None,
+    shrinkage: float = 0.0,
+) -> dict[str, Any]:
+    """Agents for one interval and what they give: the one-line Erlang calculator.
+
+    Used by ``ccecon staff --calls ...`` and the web app's staffing endpoint.
+
+    Returns
+    -------
+    dict
+        ``model`` (erlang_c, or erlang_a with patience), ``calls``, ``interval_s``,
+        ``aht_s``, ``traffic_erlangs``, ``agents`` (the exact integer minimum meeting every
+        goal), ``fte`` (paid, after ``shrinkage``), ``service_level`` (share),
+        ``asa_s``, ``p_wait``, ``p_abandon``, ``occupancy`` (share).
+    """
+    agents = int(
+        required_agents(
+            calls,
+            aht_s,
+            interval_s,
+            sl_target=sl_target,
+            sl_threshold_s=sl_threshold_s,
+            max_asa_s=max_asa_s,
+            max_abandon=max_abandon,
+            max_occupancy=max_occupancy,
+            patience_s=patience_s,
+        )
+    )
+    a = float(traffic_erlangs(calls, aht_s, interval_s))
+    m = metrics(a, agents, aht_s, sl_threshold_s=sl_threshold_s or 0.0, patience_s=patience_s)
+    return {
+        "model": "erlang_a" if patience_s is not None else "erlang_c",
+        "calls": calls,
+        "interval_s": interval_s,
+        "aht_s": aht_s,
+        "traffic_erlangs": a,
+        "agents": agents,
+        "fte": float(paid_fte(agents, shrinkage)),
+        "service_level": float(m["service_level"]),
+        "asa_s": float(m["asa"]),
+        "p_wait": float(m["p_wait"]),
+        "p_abandon": float(m["p_abandon"]),
+        "occupancy": float(m["occupancy"]),
+    }

@@ -148,38 +148,24 @@ def staff_doc(
     max_abandon: float | None,
 ) -> dict[str, Any]:
     """``ccecon staff`` for one interval: agents, FTE and the metrics they give."""
-    from ccecon.queueing import metrics, paid_fte, required_agents, traffic_erlangs
+    from ccecon.queueing import one_interval
 
     if max_abandon is not None and patience_s is None:
         raise InputError("max_abandon needs patience_s (Erlang A)", field="max_abandon")
-    agents = int(
-        required_agents(
-            calls,
-            aht_s,
-            interval_s,
-            sl_target=sl_target,
-            sl_threshold_s=sl_threshold_s,
-            max_asa_s=max_asa_s,
-            max_abandon=max_abandon,
-            max_occupancy=max_occupancy,
-            patience_s=patience_s,
-        )
+    doc = one_interval(
+        calls,
+        aht_s,
+        interval_s,
+        sl_target=sl_target,
+        sl_threshold_s=sl_threshold_s,
+        max_asa_s=max_asa_s,
+        max_abandon=max_abandon,
+        max_occupancy=max_occupancy,
+        patience_s=patience_s,
+        shrinkage=shrinkage,
     )
-    a = float(traffic_erlangs(calls, aht_s, interval_s))
-    m = metrics(a, agents, aht_s, sl_threshold_s=sl_threshold_s or 0.0, patience_s=patience_s)
-    return _jsonable(
-        {
-            "model": "erlang_a" if patience_s is not None else "erlang_c",
-            "traffic_erlangs": a,
-            "agents": agents,
-            "fte": float(paid_fte(agents, shrinkage)),
-            "service_level": float(m["service_level"]),
-            "asa_s": float(m["asa"]),
-            "p_wait": float(m["p_wait"]),
-            "p_abandon": float(m["p_abandon"]),
-            "occupancy": float(m["occupancy"]),
-        }
-    )
+    out: dict[str, Any] = _jsonable(doc)
+    return out
 
 
 REPORT_TYPES = {
