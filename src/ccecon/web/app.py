@@ -503,7 +503,36 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
             version=v,
             doc=doc,
             charts=charts,
+            unit_costs=_unit_cost_rows(doc["unit_costs"]["horizon"]),
+            has_sourcing=sc.sourcing is not None,
         )
+
+    @app.post("/ui/scenarios/{sid}/simulate", response_class=HTMLResponse, include_in_schema=False)
+    async def ui_simulate(
+        request: Request, sid: Id, user: PageUser, _: None = Csrf, version: Ver = None
+    ) -> HTMLResponse:
+        from starlette.concurrency import run_in_threadpool
+
+        form = await request.form()
+        v = await run_in_threadpool(st.version, user, sid, version)
+        try:
+            req = SimulateRequest(
+                text=v.text, draws=int(_num(form, "draws")), seed=int(_num(form, "seed"))
+            )
+            sim = await run_in_threadpool(service.simulate_doc, req.text, req.draws, req.seed)
+            error = None
+        except (ValueError, OverflowError, CCEconError) as exc:
+            sim, error = None, _short_error(exc)
+        return render(request, "_simulation.html.j2", user, sim=sim, error=error)
+
+    @app.get("/ui/scenarios/{sid}/sourcing", response_class=HTMLResponse, include_in_schema=False)
+    def ui_sourcing(request: Request, sid: Id, user: PageUser, version: Ver = None) -> HTMLResponse:
+        v = st.version(user, sid, version)
+        try:
+            cmp_, error = service.compare_doc(v.text), None
+        except CCEconError as exc:
+            cmp_, error = None, str(exc)
+        return render(request, "_sourcing.html.j2", user, cmp=cmp_, error=error)
 
     @app.get("/scenarios/{sid}/report.{fmt}", include_in_schema=False)
     def report_download(sid: Id, fmt: str, user: PageUser, version: Ver = None) -> Response:
@@ -666,6 +695,19 @@ def _small_int(raw: object) -> int | None:
 def _script_json(text: str) -> str:
     """JSON safe inside a ``<script>`` element (a name holding ``</script>`` cannot end it)."""
     return text.replace("</", "<\\/")
+
+
+UNIT_COSTS = ("cost_per_contact", "cost_per_inbound_call", "cost_per_minute", "cost_per_sale")
+"""Unit costs over the horizon, in the order the results page lists them."""
+
+
+def _unit_cost_rows(horizon: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(key, proposal value, baseline value or None) for each unit cost the case has."""
+    return [
+        (k, horizon[k], horizon.get(f"baseline_{k}"))
+        for k in UNIT_COSTS
+        if isinstance(horizon.get(k), int | float)
+    ]
 
 
 def _num(form: Any, key: str) -> float:

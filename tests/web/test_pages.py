@@ -1,0 +1,234 @@
+"""The pages through FastAPI's TestClient: session cookie flags, CSRF on every form post,
+login required, workspace walls for signed-in users, inline validation, and the results,
+uncertainty, sourcing and comparison pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ccecon.web.app import create_app
+from ccecon.web.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+USD = (EXAMPLES / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8")
+UNCERTAIN = (EXAMPLES / "uncertain-chatbot.yaml").read_text(encoding="utf-8")
+SOURCING = (EXAMPLES / "sourcing-cny-seed004.yaml").read_text(encoding="utf-8")
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def csrf_of(client: TestClient, url: str = "/login") -> str:
+    """The CSRF token a page's forms carry."""
+    m = CSRF.search(client.get(url).text)
+    assert m is not None, url
+    return m.group(1)
+
+
+def log_in(client: TestClient, name: str, password: str) -> str:
+    """Sign in through the login form; the session's (new) CSRF token."""
+    r = client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf": csrf_of(client)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text
+    return csrf_of(client, "/")
+
+
+def save_new(client: TestClient, csrf: str, text: str) -> int:
+    """Save a new scenario through the editor form; its id (from the redirect)."""
+    r = client.post("/ui/save", data={"text": text, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].split("/")[2])
+
+
+@pytest.fixture
+def app_store(sqlite_store: Store) -> Iterator[tuple[Store, TestClient, TestClient]]:
+    """The store with ann (alpha) and bob (beta), and one browser-like client each."""
+    sqlite_store.add_user("ann", "password-a", "alpha")
+    sqlite_store.add_user("bob", "password-b", "beta")
+    app = create_app(store=sqlite_store)
+    with TestClient(app) as ann, TestClient(app) as bob:
+        yield sqlite_store, ann, bob
+
+
+def test_session_cookie_is_httponly_and_samesite(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    r = ann.post(
+        "/login",
+        data={"name": "ann", "password": "password-a", "csrf": csrf_of(ann)},
+        follow_redirects=False,
+    )
+    cookie = r.headers["set-cookie"].lower()
+    assert cookie.startswith("ccecon_session=")
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    csp = ann.get("/").headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "connect-src 'self'" in csp
+
+
+def test_pages_need_a_session(app_store: tuple[Store, TestClient, TestClient]) -> None:
+    _, ann, _ = app_store
+    for url in ("/", "/scenarios/new", "/scenarios/1", "/scenarios/1/results", "/staff"):
+        r = ann.get(url, follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (303, "/login"), url
+    hx = ann.get("/", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert (hx.status_code, hx.headers["hx-redirect"]) == (401, "/login")
+    m = CSRF.search(ann.get("/login").text)
+    assert m is not None
+    # a valid CSRF token is not a session: posting a form still needs a signed-in user
+    r = ann.post("/ui/save", data={"text": USD, "csrf": m.group(1)}, follow_redirects=False)
+    assert (r.status_code, r.headers.get("location")) == (303, "/login")
+
+
+def test_every_form_post_checks_csrf(app_store: tuple[Store, TestClient, TestClient]) -> None:
+    store, ann, _ = app_store
+    # log in: no token, a wrong token -> 403 and no session
+    for data in ({}, {"csrf": "forged"}):
+        r = ann.post("/login", data={"name": "ann", "password": "password-a", **data})
+        assert r.status_code == 403
+        assert ann.get("/", follow_redirects=False).status_code == 303
+    token = log_in(ann, "ann", "password-a")
+    user = store.authenticate("ann", "password-a")
+    assert user is not None
+    for url, data in [
+        ("/ui/save", {"text": USD}),
+        ("/ui/validate", {"text": USD}),
+        ("/ui/staff", {"calls": "100"}),
+        ("/logout", {}),
+    ]:
+        for given in ({}, {"csrf": "forged"}, {"csrf": token + "x"}):
+            r = ann.post(url, data={**data, **given}, follow_redirects=False)
+            assert r.status_code == 403, (url, given)
+    assert store.list_scenarios(user) == []  # nothing was saved by the forged posts
+    assert ann.get("/", follow_redirects=False).status_code == 200  # nor logged out
+    # the right token (form field or HTMX header) is accepted
+    r = ann.post("/ui/save", data={"text": USD, "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("/results")
+    r = ann.post("/ui/validate", data={"text": USD}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and 'class="ok"' in r.text
+    assert len(store.list_scenarios(user)) == 1
+
+
+def test_signed_in_user_cannot_reach_another_workspace(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    store, ann, bob = app_store
+    a_token = log_in(ann, "ann", "password-a")
+    b_token = log_in(bob, "bob", "password-b")
+    sid = save_new(ann, a_token, USD)
+    owner = store.authenticate("ann", "password-a")
+    assert owner is not None
+    assert f"/scenarios/{sid}" not in bob.get("/").text  # not listed
+    missing = sid + 1000
+    for url in (
+        "/scenarios/{}",
+        "/scenarios/{}/results",
+        "/scenarios/{}/report.html",
+        "/scenarios/{}/diff?a=1&b=1",
+        "/compare?ids={}&ids={}",
+        "/ui/scenarios/{}/sourcing",
+    ):
+        theirs, nothing = bob.get(url.format(sid, sid)), bob.get(url.format(missing, missing))
+        assert theirs.status_code == nothing.status_code == 404, url
+        assert theirs.text == nothing.text, url  # existence is not revealed
+    for url, data in [
+        ("/ui/save", {"text": USD.replace("0.10", "0.5"), "sid": str(sid)}),
+        (f"/ui/delete/{sid}", {}),
+        (f"/ui/scenarios/{sid}/simulate", {"draws": "10", "seed": "1"}),
+    ]:
+        r = bob.post(url, data={**data, "csrf": b_token}, follow_redirects=False)
+        assert r.status_code == 404, url
+    assert [v.version for v in store.versions(owner, sid)] == [1]  # untouched
+    assert store.info(owner, sid).latest_version == 1
+
+
+def test_inline_validation_names_the_field(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    hx = {"X-CSRF-Token": token, "HX-Request": "true"}
+    r = ann.post("/ui/validate", data={"text": USD, "horizon_months": "0"}, headers=hx)
+    assert r.status_code == 200
+    msg = re.search(r'id="msg-horizon_months"[^>]*>([^<]*)<', r.text)
+    assert (
+        msg is not None and "greater than or equal to 1" in msg.group(1) and "(0)" in msg.group(1)
+    )
+    # a deeper field: the message above the YAML names the path and the value
+    deep = USD.replace("aht_s: 330", "aht_s: -5")
+    r = ann.post("/ui/validate", data={"text": deep}, headers=hx)
+    assert "channels[0].aht_s" in r.text and "-5" in r.text
+    # saving an invalid scenario keeps the text on screen with the message, stores nothing
+    r = ann.post("/ui/save", data={"text": deep, "csrf": token}, follow_redirects=False)
+    assert r.status_code == 422 and "channels[0].aht_s" in r.text and "aht_s: -5" in r.text
+    assert "No scenarios yet." in ann.get("/").text
+
+
+def test_results_show_unit_costs_uncertainty_and_versions(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    from ccecon.engine import evaluate
+    from ccecon.scenario.load import parse_scenario
+
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    sid = save_new(ann, token, UNCERTAIN)
+    page = ann.get(f"/scenarios/{sid}/results").text
+    lib = evaluate(parse_scenario(UNCERTAIN))
+    per_call = float(lib.to_dict()["unit_costs"]["horizon"]["cost_per_inbound_call"])
+    assert 'id="unit-costs"' in page and f"{per_call:,.2f}" in page
+    assert 'id="simulate"' in page
+    sim = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "400", "seed": "7"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert sim.status_code == 200 and 'id="simulation"' in sim.text
+    p = re.search(r'id="p-npv-positive">([\d.]+) %<', sim.text)
+    assert p is not None and 0 < float(p.group(1)) < 100
+    # the same seed gives the same answer (the one simulate of the library)
+    again = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "400", "seed": "7"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert again.text == sim.text
+    bad = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "0", "seed": "7"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert bad.status_code == 200 and "draws" in bad.text and 'role="alert"' in bad.text
+    # a second version; the editor offers its versions for comparison
+    r = ann.post(
+        "/ui/save",
+        data={"text": UNCERTAIN.replace("0.08", "0.12"), "sid": str(sid), "csrf": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    editor = ann.get(f"/scenarios/{sid}").text
+    assert f'value="{sid}@1"' in editor and f'value="{sid}@2"' in editor
+    cmp_ = ann.get(f"/compare?ids={sid}@1&ids={sid}@2")
+    assert cmp_.status_code == 200 and " v1<" in cmp_.text and " v2<" in cmp_.text
+
+
+def test_sourcing_options_on_the_results_page(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    sid = save_new(ann, token, SOURCING)
+    page = ann.get(f"/scenarios/{sid}/results").text
+    assert f'hx-get="/ui/scenarios/{sid}/sourcing?version=1"' in page
+    frag = ann.get(f"/ui/scenarios/{sid}/sourcing?version=1").text
+    for option in ("in-house", "outsourced", "hosted", "hybrid"):
+        assert f'id="option-{option}"' in frag
+    # a scenario without a sourcing section has no such block
+    plain = save_new(ann, token, USD)
+    assert "/sourcing" not in ann.get(f"/scenarios/{plain}/results").text
