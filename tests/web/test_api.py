@@ -132,6 +132,9 @@ def test_compute_endpoints_match_the_library(
     assert b"<html" in rep.content[:500].lower()
     xl = client.post("/api/report", json={"text": USD, "format": "xlsx"}, headers=a)
     assert xl.content[:2] == b"PK"  # a zip container: the workbook
+    pdf = client.post("/api/report", json={"text": USD, "format": "pdf"}, headers=a)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content[:5] == b"%PDF-" and len(pdf.content) > 10_000
 
 
 def test_openapi_schema_and_no_cdn_docs(
@@ -142,3 +145,29 @@ def test_openapi_schema_and_no_cdn_docs(
     for path in ("/api/evaluate", "/api/simulate", "/api/compare", "/api/staff", "/api/report"):
         assert path in schema["paths"]
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+
+
+def test_twenty_parallel_puts_over_http_give_twenty_versions(store: Store) -> None:
+    """Twenty clients save the same scenario at once through a real server (uvicorn on
+    loopback) on each backend: versions 2..21, every text kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from tests.web.conftest import Server
+
+    ann = store.add_user("ann", "password-a", "alpha")
+    auth = {"Authorization": f"Bearer {store.new_token(ann.id)}"}
+    with Server(store) as srv, httpx.Client(base_url=srv.url, headers=auth, timeout=60) as c:
+        sid = c.post("/api/scenarios", json={"text": USD}).json()["scenario_id"]
+
+        def put(i: int) -> int:
+            r = c.put(f"/api/scenarios/{sid}", json={"text": f"{USD}\n# save {i}\n"})
+            assert r.status_code == 200, r.text
+            return int(r.json()["version"])
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            got = sorted(pool.map(put, range(20)))
+        history = c.get(f"/api/scenarios/{sid}/versions").json()
+    assert got == list(range(2, 22))
+    assert {v["text"] for v in history[1:]} == {f"{USD}\n# save {i}\n" for i in range(20)}

@@ -55,12 +55,21 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         assert "v1" in page.inner_text("h1")
         screenshot(page, "web-results")
 
-        # download the report
-        with page.expect_download() as dl:
-            page.click("#report-html")
-        saved = tmp_path / "report.html"
-        dl.value.save_as(saved)
-        assert "<html" in saved.read_text(encoding="utf-8")[:300].lower()
+        assert page.inner_text("#uc-cost_per_inbound_call").replace(",", "").strip() != ""
+
+        # how sure: a Monte Carlo run from the page (HTMX), same engine as `ccecon simulate`
+        page.fill("#draws", "300")
+        page.click("#run-simulation")
+        page.wait_for_selector("#p-npv-positive")
+        assert page.inner_text("#p-npv-positive").endswith("%")
+
+        # download the report: HTML, Excel, PDF
+        for fmt, magic in (("html", b"<!doctype html"), ("xlsx", b"PK"), ("pdf", b"%PDF-")):
+            with page.expect_download(timeout=60_000) as dl:
+                page.click(f"#report-{fmt}")
+            saved = tmp_path / f"report.{fmt}"
+            dl.value.save_as(saved)
+            assert saved.read_bytes()[: len(magic)].lower() == magic.lower(), fmt
 
         # a second scenario, then both side by side
         page.goto(srv.url + "/scenarios/new")

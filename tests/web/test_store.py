@@ -105,3 +105,52 @@ def test_migrations_are_idempotent(store: Store) -> None:
     with again.engine.connect() as c:
         assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
     again.close()
+
+
+WRITER = """
+import sys
+from ccecon.web.store import Store
+
+store = Store(sys.argv[1])
+user = store.user(int(sys.argv[2]))
+sid = int(sys.argv[3])
+i = 0
+while True:
+    i += 1
+    v = store.save(user, sid, f"name: w{i}\\n# " + "x" * 200_000 + "\\n")
+    print(v.version, i, flush=True)  # acknowledged: committed before this line is written
+"""
+
+
+def test_a_killed_writer_loses_no_saved_version(store: Store) -> None:
+    """A process killed (SIGKILL) in the middle of its saves: every save it was told had
+    succeeded is there, the head points at the last whole version, and saving goes on."""
+    import subprocess
+    import sys
+
+    ann = store.add_user("ann", "password-a", "alpha")
+    sid = store.create(ann, "crash", "name: v0\n").scenario_id
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, store.url, str(ann.id), str(sid)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    acked: dict[int, int] = {}
+    for line in proc.stdout:
+        version, i = map(int, line.split())
+        acked[version] = i
+        if len(acked) >= 15:
+            proc.kill()  # SIGKILL: no cleanup, likely in the middle of the next save
+            break
+    rest, _ = proc.communicate(timeout=30)
+    for line in rest.splitlines():
+        version, i = map(int, line.split())
+        acked[version] = i
+    assert proc.returncode == -9 and len(acked) >= 15
+    kept = {v.version: v.text for v in store.versions(ann, sid)}
+    for version, i in acked.items():
+        assert kept[version].startswith(f"name: w{i}\n")
+    head = store.info(ann, sid).latest_version
+    assert sorted(kept) == list(range(1, head + 1))  # no gap, no half-written head
+    assert store.save(ann, sid, "name: after\n").version == head + 1
