@@ -171,3 +171,27 @@ def test_twenty_parallel_puts_over_http_give_twenty_versions(store: Store) -> No
         history = c.get(f"/api/scenarios/{sid}/versions").json()
     assert got == list(range(2, 22))
     assert {v["text"] for v in history[1:]} == {f"{USD}\n# save {i}\n" for i in range(20)}
+
+
+def test_engine_processes_answer_like_the_threads(sqlite_store: Store) -> None:
+    """With engine processes, /api/evaluate gives the same documents and the same 422s as
+    in-thread evaluation (errors cross the process boundary as documents)."""
+    from ccecon.web import service
+
+    ann = sqlite_store.add_user("ann", "password-a", "alpha")
+    a = {"Authorization": f"Bearer {sqlite_store.new_token(ann.id)}"}
+    bad = USD.replace("horizon_months: 36", "horizon_months: -3")
+    text = f"{USD}\n# engine process test\n"  # not in the cache of this test process
+    service.EVALUATE_CACHE.clear()
+    with TestClient(create_app(store=sqlite_store, engine_processes=1)) as client:
+        got = client.post("/api/evaluate", json={"text": text}, headers=a)
+        wrong = client.post("/api/evaluate", json={"text": bad}, headers=a)
+    assert got.status_code == 200
+    assert service.cached_evaluation(text) == got.content  # kept for the next request
+    service.EVALUATE_CACHE.clear()
+    with TestClient(create_app(store=sqlite_store)) as client:
+        same = client.post("/api/evaluate", json={"text": text}, headers=a)
+        wrong_here = client.post("/api/evaluate", json={"text": bad}, headers=a)
+    assert got.content == same.content
+    assert (wrong.status_code, wrong.json()) == (wrong_here.status_code, wrong_here.json())
+    assert wrong.status_code == 422 and wrong.json()["field"] == "horizon_months"

@@ -34,6 +34,13 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
         db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
         workers: Annotated[int, typer.Option(help="Worker processes (uvicorn).")] = 1,
+        engine_processes: Annotated[
+            int | None,
+            typer.Option(
+                help="Processes that evaluate new scenarios for /api/evaluate, shared by "
+                "one queue; default: one per core with --workers 1, none (threads) otherwise."
+            ),
+        ] = None,
     ) -> None:
         """Start the web app and JSON API (creates the store on first start)."""
         from ccecon.cli.output import user_errors
@@ -43,6 +50,14 @@ def register(app: typer.Typer) -> None:
 
             import uvicorn
 
+            from ccecon.errors import InputError
+
+            if workers < 1:
+                raise InputError("expected at least 1", field="--workers", value=workers)
+            if engine_processes is not None and engine_processes < 0:
+                raise InputError(
+                    "expected 0 or more", field="--engine-processes", value=engine_processes
+                )
             url = _url(db)
             store = _store(url)
             n = store.user_count()
@@ -55,6 +70,9 @@ def register(app: typer.Typer) -> None:
                 )
             typer.echo(f"Open http://{host}:{port}/ (JSON API under /api, schema /openapi.json)")
             os.environ["CCECON_WEB_DB"] = url
+            if engine_processes is None:
+                engine_processes = (os.cpu_count() or 1) if workers == 1 else 0
+            os.environ["CCECON_WEB_ENGINE_PROCESSES"] = str(engine_processes)
             uvicorn.run(
                 "ccecon.web.asgi:app",
                 host=host,

@@ -14,7 +14,12 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import multiprocessing
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +29,7 @@ from fastapi import Path as FPath
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from ccecon.errors import CCEconError, InputError
@@ -140,12 +146,22 @@ def _store_of(request: Request) -> Store:
     return store
 
 
-def api_user(request: Request) -> User:
-    """The user of a ``Bearer`` API token; 401 without a valid one."""
+async def api_user(request: Request) -> User:
+    """The user of a ``Bearer`` API token; 401 without a valid one.
+
+    A token seen in the last seconds is answered from memory on the event loop; otherwise
+    the database is asked in a worker thread (the loop never blocks on it).
+    """
+
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
-    ok = scheme.lower() == "bearer" and token.strip()
-    user = _store_of(request).user_by_token(token.strip()) if ok else None
+    token = token.strip()
+    user = None
+    if scheme.lower() == "bearer" and token:
+        store = _store_of(request)
+        user = store.cached_token_user(token)
+        if user is None:
+            user = await run_in_threadpool(store.user_by_token, token)
     if user is None:
         raise HTTPException(
             401, "missing or invalid API token", headers={"WWW-Authenticate": "Bearer"}
@@ -191,17 +207,53 @@ Csrf = Depends(check_csrf)
 
 
 # ---------------------------------------------------------------------------- app
-def create_app(db_url: str | None = None, *, store: Store | None = None) -> FastAPI:
-    """Build the application on a store (``db_url``: SQLAlchemy URL; default the SQLite
-    file ``ccecon-web.sqlite3`` in the working directory)."""
+def create_app(
+    db_url: str | None = None, *, store: Store | None = None, engine_processes: int = 0
+) -> FastAPI:
+    """Build the application on a store.
+
+    Parameters
+    ----------
+    db_url : str, optional
+        SQLAlchemy URL of the store; default the SQLite file ``ccecon-web.sqlite3`` in the
+        working directory.
+    store : Store, optional
+        An open store (tests); wins over ``db_url``.
+    engine_processes : int
+        Processes that evaluate new scenario texts for ``/api/evaluate`` (started on first
+        use, one first-in first-out queue); 0 evaluates in the server's threads.
+    """
     from ccecon.web.store import default_url
 
     st = store if store is not None else Store(db_url or default_url())
+    pool: list[ProcessPoolExecutor] = []
+
+    def start_pool() -> ProcessPoolExecutor:
+        if not pool:
+            pool.append(
+                ProcessPoolExecutor(
+                    engine_processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=service.warm_up,
+                )
+            )
+        return pool[0]
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if engine_processes > 0:  # start (and warm up) every engine process now
+            for _i in range(engine_processes):
+                start_pool().submit(abs, 0)
+        yield
+        for p in pool:
+            p.shutdown(cancel_futures=True)
+
     app = FastAPI(
         title="ccecon",
         summary="Contact-center economics: business cases, staffing, sourcing, uncertainty.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.store = st
     app.add_middleware(
@@ -293,10 +345,29 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         """Validate a scenario: 200 with a summary, or 422 with field path and value."""
         return {"ok": True, **service.summary(service.parse(body.text))}
 
-    @app.post("/api/evaluate", tags=["compute"])
-    def api_evaluate(body: ScenarioText, user: ApiUser) -> Response:
+    async def evaluate_response(text: str) -> Response:
+        """The evaluate document of ``text``: from the cache on the event loop when this
+        text was evaluated before; otherwise computed in an engine process (or a thread)."""
+        data = service.cached_evaluation(text)
+        if data is not None:
+            return Response(data, media_type="application/json")
+        if engine_processes <= 0:
+            data = await run_in_threadpool(service.evaluate_bytes, text)
+            return Response(data, media_type="application/json")
+        loop = asyncio.get_running_loop()
+        status, body = await loop.run_in_executor(start_pool(), service.evaluate_in_worker, text)
+        if status == 200:
+            service.remember_evaluation(text, body)
+        return Response(body, status_code=status, media_type="application/json")
+
+    @app.post(
+        "/api/evaluate",
+        tags=["compute"],
+        responses={422: {"description": "The scenario is not valid (field, value)."}},
+    )
+    async def api_evaluate(body: ScenarioText, user: ApiUser) -> Response:
         """ROI, NPV, IRR, payback, unit costs, monthly flows (``ccecon evaluate``)."""
-        return Response(service.evaluate_bytes(body.text), media_type="application/json")
+        return await evaluate_response(body.text)
 
     @app.post("/api/simulate", tags=["compute"])
     def api_simulate(body: SimulateRequest, user: ApiUser) -> Response:
@@ -386,10 +457,10 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
         return {"a": a, "b": b, "diff": st.diff(user, scenario_id, a, b)}
 
     @app.get("/api/scenarios/{scenario_id}/evaluate", tags=["scenarios"])
-    def api_evaluate_saved(scenario_id: Id, user: ApiUser, version: Ver = None) -> Response:
+    async def api_evaluate_saved(scenario_id: Id, user: ApiUser, version: Ver = None) -> Response:
         """Evaluate a stored version."""
-        text = st.version(user, scenario_id, version).text
-        return Response(service.evaluate_bytes(text), media_type="application/json")
+        v = await run_in_threadpool(st.version, user, scenario_id, version)
+        return await evaluate_response(v.text)
 
     # ------------------------------------------------------------------ pages
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -511,8 +582,6 @@ def create_app(db_url: str | None = None, *, store: Store | None = None) -> Fast
     async def ui_simulate(
         request: Request, sid: Id, user: PageUser, _: None = Csrf, version: Ver = None
     ) -> HTMLResponse:
-        from starlette.concurrency import run_in_threadpool
-
         form = await request.form()
         v = await run_in_threadpool(st.version, user, sid, version)
         try:

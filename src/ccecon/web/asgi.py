@@ -1,7 +1,8 @@
 """The ASGI application for uvicorn workers: ``ccecon.web.asgi:app``.
 
 The store URL comes from ``CCECON_WEB_DB`` (set by ``ccecon serve``), else the default
-SQLite file in the working directory.
+SQLite file in the working directory; the number of engine processes from
+``CCECON_WEB_ENGINE_PROCESSES`` (default 0: evaluate in the server's threads).
 """
 
 from __future__ import annotations
@@ -10,4 +11,7 @@ import os
 
 from ccecon.web.app import create_app
 
-app = create_app(os.environ.get("CCECON_WEB_DB"))
+app = create_app(
+    os.environ.get("CCECON_WEB_DB"),
+    engine_processes=int(os.environ.get("CCECON_WEB_ENGINE_PROCESSES", "0")),
+)

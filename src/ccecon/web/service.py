@@ -92,17 +92,48 @@ def summary(scenario: Any) -> dict[str, Any]:
     }
 
 
-def evaluate_bytes(text: str) -> bytes:
-    """``ccecon evaluate --format json`` of the text, cached by its fingerprint."""
-    key = fingerprint("evaluate", text)
-    hit = EVALUATE_CACHE.get(key)
-    if hit is not None:
-        return hit
+def cached_evaluation(text: str) -> bytes | None:
+    """The evaluate response of this exact text if it is in the cache (no computation, so
+    it may run on the event loop); None otherwise."""
+    return EVALUATE_CACHE.get(fingerprint("evaluate", text))
+
+
+def remember_evaluation(text: str, body: bytes) -> None:
+    """Keep an evaluate response (computed elsewhere, e.g. in an engine process)."""
+    EVALUATE_CACHE.put(fingerprint("evaluate", text), body)
+
+
+def _evaluate_uncached(text: str) -> bytes:
     from ccecon.engine import evaluate
 
-    body = encode(evaluate(parse(text)).to_dict())
-    EVALUATE_CACHE.put(key, body)
+    return encode(evaluate(parse(text)).to_dict())
+
+
+def evaluate_bytes(text: str) -> bytes:
+    """``ccecon evaluate --format json`` of the text, cached by its fingerprint."""
+    hit = cached_evaluation(text)
+    if hit is not None:
+        return hit
+    body = _evaluate_uncached(text)
+    remember_evaluation(text, body)
     return body
+
+
+def evaluate_in_worker(text: str) -> tuple[int, bytes]:
+    """:func:`evaluate_bytes` for an engine process: (200, the document) or (422, the
+    error document), so no exception has to cross the process boundary."""
+    try:
+        return 200, _evaluate_uncached(text)
+    except CCEconError as exc:
+        return 422, encode(error_doc(exc))
+
+
+def warm_up() -> None:
+    """Import the engine and evaluate the bundled example once (a new engine process's
+    first request is then as fast as the others)."""
+    from ccecon.cli.business import demo_scenario_path
+
+    _evaluate_uncached(Path(demo_scenario_path()).read_text(encoding="utf-8"))
 
 
 def simulate_doc(text: str, draws: int, seed: int) -> dict[str, Any]:

@@ -339,16 +339,24 @@ class Store:
     TOKEN_CACHE_S = 10.0
     """Seconds a token's user (with their workspaces) is kept in memory between lookups."""
 
+    def cached_token_user(self, token: str) -> User | None:
+        """The token's user if it was looked up less than :attr:`TOKEN_CACHE_S` seconds ago
+        (no database access, so it may run on the event loop); None otherwise."""
+        import time
+
+        hit = self._token_cache.get(hashlib.sha256(token.encode()).hexdigest())
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
     def user_by_token(self, token: str) -> User | None:
         """The token's user, or None. Known tokens are cached for :attr:`TOKEN_CACHE_S`
         seconds, so a change of workspaces reaches a running server within that time."""
         import time
 
+        cached = self.cached_token_user(token)
+        if cached is not None:
+            return cached
         digest = hashlib.sha256(token.encode()).hexdigest()
-        hit = self._token_cache.get(digest)
         now = time.monotonic()
-        if hit is not None and hit[0] > now:
-            return hit[1]
         with self.engine.connect() as c:
             row = c.execute(
                 sa.select(tokens.c.user_id).where(tokens.c.token_sha256 == digest)
