@@ -195,3 +195,30 @@ def test_engine_processes_answer_like_the_threads(sqlite_store: Store) -> None:
     assert got.content == same.content
     assert (wrong.status_code, wrong.json()) == (wrong_here.status_code, wrong_here.json())
     assert wrong.status_code == 422 and wrong.json()["field"] == "horizon_months"
+
+
+def test_targets_plan_is_the_cli_document(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    client, a, _ = env
+    path = EXAMPLES / "targets-445.yaml"
+    text = path.read_text(encoding="utf-8")
+    cli = CliRunner().invoke(app, ["targets", "plan", str(path), "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    r = client.post("/api/targets/plan", json={"text": text}, headers=a)
+    assert r.status_code == 200
+    assert r.json() == json.loads(cli.output)
+    weeks = client.post("/api/targets/plan", json={"text": text, "level": "week"}, headers=a)
+    assert len(weeks.json()["periods"]) == 52
+    assert sum(p["target"] for p in weeks.json()["periods"]) == pytest.approx(12_000_000)
+    bad = client.post(
+        "/api/targets/plan", json={"text": text.replace("goal: 12000000", "goal: -5")}, headers=a
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "goal"
+    assert client.post("/api/targets/plan", json={"text": text}).status_code == 401

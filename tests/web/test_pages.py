@@ -74,7 +74,14 @@ def test_session_cookie_is_httponly_and_samesite(
 
 def test_pages_need_a_session(app_store: tuple[Store, TestClient, TestClient]) -> None:
     _, ann, _ = app_store
-    for url in ("/", "/scenarios/new", "/scenarios/1", "/scenarios/1/results", "/staff"):
+    for url in (
+        "/",
+        "/scenarios/new",
+        "/scenarios/1",
+        "/scenarios/1/results",
+        "/staff",
+        "/targets",
+    ):
         r = ann.get(url, follow_redirects=False)
         assert (r.status_code, r.headers.get("location")) == (303, "/login"), url
     hx = ann.get("/", headers={"HX-Request": "true"}, follow_redirects=False)
@@ -232,3 +239,17 @@ def test_sourcing_options_on_the_results_page(
     # a scenario without a sourcing section has no such block
     plain = save_new(ann, token, USD)
     assert "/sourcing" not in ann.get(f"/scenarios/{plain}/results").text
+
+
+def test_targets_page_splits_the_goal(app_store: tuple[Store, TestClient, TestClient]) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    page = ann.get("/targets").text
+    assert "goal: 12000000" in page and 'id="targets-yaml"' in page
+    text = (EXAMPLES / "targets-445.yaml").read_text(encoding="utf-8")
+    hx = {"X-CSRF-Token": token}
+    r = ann.post("/ui/targets", data={"text": text, "level": "quarter"}, headers=hx)
+    rows = re.findall(r"<tr><td>FY2027-Q(\d)", r.text)
+    assert rows == ["1", "2", "3", "4"] and 'id="gap"' in r.text
+    bad = ann.post("/ui/targets", data={"text": text, "level": "decade"}, headers=hx)
+    assert 'role="alert"' in bad.text and "level" in bad.text

@@ -108,15 +108,20 @@ class TargetsFile(_M):
 
 def load_targets(path: str | Path) -> TargetsFile:
     """Read and validate a targets file; errors name the file, field and value."""
-    from ccecon.scenario.load import read_document, validation_error
-
     p = Path(path)
     if not p.is_file():
         raise InputError("file not found", file=str(p))
-    doc = read_document(p.read_bytes().decode("utf-8-sig"), str(p))
+    return parse_targets(p.read_bytes().decode("utf-8-sig"), str(p))
+
+
+def parse_targets(text: str, source: str = "<targets>") -> TargetsFile:
+    """Validate targets from YAML or JSON text; ``source`` names it in error messages."""
+    from ccecon.scenario.load import read_document, validation_error
+
+    doc = read_document(text, source)
     if not isinstance(doc, dict):
-        raise InputError("expected a mapping of targets fields", file=str(p))
+        raise InputError("expected a mapping of targets fields", file=source)
     try:
         return TargetsFile.model_validate(doc)
     except ValidationError as exc:
-        raise validation_error(exc, str(p)) from None
+        raise validation_error(exc, source) from None

@@ -69,6 +69,17 @@ class ReportRequest(ScenarioText):
     format: str = Field("html", pattern="^(html|xlsx|pdf)$", description="html, xlsx or pdf.")
 
 
+class TargetsRequest(BaseModel):
+    """A targets file (yearly goal, fiscal calendar, weights, actuals) as YAML or JSON."""
+
+    text: str = Field(max_length=MAX_TEXT, description="Targets YAML or JSON.")
+    level: str = Field(
+        "month",
+        pattern="^(" + "|".join(service.TARGET_LEVELS) + ")$",
+        description="Rows to list: " + ", ".join(service.TARGET_LEVELS) + ".",
+    )
+
+
 class StaffRequest(BaseModel):
     """One interval of work and the goals it must meet (Erlang C, or A with patience)."""
 
@@ -389,6 +400,15 @@ def create_app(
         """Agents needed for one interval and the metrics they give (``ccecon staff``)."""
         return service.staff_doc(**body.model_dump())
 
+    @app.post("/api/targets/plan", tags=["compute"])
+    def api_targets(body: TargetsRequest, user: ApiUser) -> Response:
+        """A yearly goal split over the fiscal calendar; re-planned with actuals
+        (``ccecon targets plan``)."""
+        return Response(
+            service.encode(service.targets_doc(body.text, body.level)),
+            media_type="application/json",
+        )
+
     @app.post(
         "/api/report",
         tags=["compute"],
@@ -663,6 +683,22 @@ def create_app(
             chart=_script_json(fig.to_json()),
             error=False,
         )
+
+    @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
+    def targets_page(request: Request, user: PageUser) -> HTMLResponse:
+        text = service.example_text("targets-445.yaml")
+        return render(request, "targets.html.j2", user, text=text, levels=service.TARGET_LEVELS)
+
+    @app.post("/ui/targets", response_class=HTMLResponse, include_in_schema=False)
+    async def ui_targets(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        form = await request.form()
+        try:
+            req = TargetsRequest(text=str(form.get("text", "")), level=str(form.get("level")))
+            plan = await run_in_threadpool(service.targets_doc, req.text, req.level)
+            error = None
+        except (ValueError, CCEconError) as exc:
+            plan, error = None, _short_error(exc)
+        return render(request, "_targets_result.html.j2", user, plan=plan, error=error)
 
     @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
     def staff_page(request: Request, user: PageUser) -> HTMLResponse:

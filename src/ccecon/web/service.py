@@ -199,6 +199,30 @@ def staff_doc(
     return out
 
 
+def example_text(name: str) -> str:
+    """The text of a bundled example (``ccecon/examples`` in an installed package, the
+    checkout's ``examples/`` otherwise), found as the demo scenario is."""
+    from ccecon.cli.business import demo_scenario_path
+
+    return (demo_scenario_path().parent / name).read_text(encoding="utf-8")
+
+
+TARGET_LEVELS = ("year", "quarter", "month", "week", "day", "half_day")
+"""Levels a targets plan lists (``ccecon targets plan --level``)."""
+
+
+def targets_doc(text: str, level: str) -> dict[str, Any]:
+    """``ccecon targets plan --format json`` of a targets file's text."""
+    from ccecon.cli.targets import plan_document
+    from ccecon.targets.spec import parse_targets
+
+    if not text.strip():
+        raise InputError("the targets text is empty; expected YAML or JSON", file="targets")
+    _, data = plan_document(parse_targets(text, source="targets"), level)
+    out: dict[str, Any] = _jsonable(data)
+    return out
+
+
 REPORT_TYPES = {
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
