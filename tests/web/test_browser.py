@@ -90,6 +90,32 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         assert "First plan" in head and "Second plan" in head
         screenshot(page, "web-compare")
 
+        # two versions of the first scenario, compared from its editor
+        page.goto(srv.url + "/")
+        page.click("#scenarios >> text=First plan")
+        page.wait_for_selector("#yaml")
+        page.fill("#f-discount_rate", "0.15")
+        page.wait_for_selector("#validation.ok")
+        page.click("#save")
+        page.wait_for_selector("#metrics")
+        assert "v2" in page.inner_text("h1")
+        page.click("main >> text=Scenario editor")
+        page.wait_for_selector("#versions")
+        page.locator("#versions input[type=checkbox]").nth(0).check()
+        page.locator("#versions input[type=checkbox]").nth(1).check()
+        page.click("#compare-versions")
+        page.wait_for_selector("#comparison")
+        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        head = page.inner_text("#comparison tr:first-child")
+        assert "First plan v1" in head and "First plan v2" in head
+
+        # targets: the example's goal split by quarter
+        page.goto(srv.url + "/targets")
+        page.select_option("#level", "quarter")
+        page.click("#plan")
+        page.wait_for_selector("#plan-table")
+        assert page.locator("#plan-table tr").count() == 5  # header + 4 quarters
+
         # the staffing calculator
         page.goto(srv.url + "/staff")
         page.click("#calculate")
