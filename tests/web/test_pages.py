@@ -146,6 +146,7 @@ def test_signed_in_user_cannot_reach_another_workspace(
         assert theirs.text == nothing.text, url  # existence is not revealed
     for url, data in [
         ("/ui/save", {"text": USD.replace("0.10", "0.5"), "sid": str(sid)}),
+        ("/ui/save", {"text": USD, "sid": f"{sid}x"}),
         (f"/ui/delete/{sid}", {}),
         (f"/ui/scenarios/{sid}/simulate", {"draws": "10", "seed": "1"}),
     ]:
@@ -253,3 +254,21 @@ def test_targets_page_splits_the_goal(app_store: tuple[Store, TestClient, TestCl
     assert rows == ["1", "2", "3", "4"] and 'id="gap"' in r.text
     bad = ann.post("/ui/targets", data={"text": text, "level": "decade"}, headers=hx)
     assert 'role="alert"' in bad.text and "level" in bad.text
+
+
+def test_a_stored_text_the_library_now_refuses_is_an_html_message(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """A version saved when it was valid and refused by a later release (here written to
+    the store directly): its pages say what is wrong, in HTML, never a server error."""
+    store, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    owner = store.authenticate("ann", "password-a")
+    assert owner is not None
+    sid = save_new(ann, token, USD)
+    store.save(owner, sid, USD.replace("horizon_months: 36", "horizon_months: -1"))
+    for url in (f"/scenarios/{sid}/results", f"/scenarios/{sid}/report.html"):
+        r = ann.get(url)
+        assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+        assert "horizon_months" in r.text and 'role="alert"' in r.text
+    assert ann.get(f"/scenarios/{sid}").status_code == 200  # the editor still opens it

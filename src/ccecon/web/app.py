@@ -15,6 +15,7 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import multiprocessing
 from collections.abc import AsyncIterator
@@ -287,7 +288,12 @@ def create_app(
 
     @app.exception_handler(CCEconError)
     async def _user_error(request: Request, exc: CCEconError) -> Response:
-        return JSONResponse(service.error_doc(exc), status_code=422)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(service.error_doc(exc), status_code=422)
+        return HTMLResponse(
+            f'<h1>422</h1><p class="error" role="alert">{html.escape(str(exc))}</p>',
+            status_code=422,
+        )
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:
@@ -549,6 +555,8 @@ def create_app(
         err = _check(text)
         raw_sid = form.get("sid")
         sid = _small_int(raw_sid)
+        if sid is None and raw_sid not in (None, ""):
+            raise NotFound("scenario not found")  # a malformed id is no one's scenario
         if err is not None:
             resp = render(
                 request,
