@@ -272,3 +272,18 @@ def test_a_stored_text_the_library_now_refuses_is_an_html_message(
         assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
         assert "horizon_months" in r.text and 'role="alert"' in r.text
     assert ann.get(f"/scenarios/{sid}").status_code == 200  # the editor still opens it
+
+
+def test_account_page_makes_an_api_token(app_store: tuple[Store, TestClient, TestClient]) -> None:
+    _, ann, _ = app_store
+    assert ann.post("/ui/token", follow_redirects=False).status_code == 303  # not signed in
+    token = log_in(ann, "ann", "password-a")
+    assert "alpha" in ann.get("/account").text
+    assert ann.post("/ui/token", data={"csrf": "forged"}).status_code == 403
+    r = ann.post("/ui/token", data={"csrf": token})
+    m = re.search(r'<pre id="token">(cce_[\w-]+)</pre>', r.text)
+    assert m is not None
+    api = {"Authorization": f"Bearer {m.group(1)}"}
+    ann.cookies.clear()  # the API takes the token, not the session
+    assert ann.get("/api/scenarios", headers=api).status_code == 200
+    assert ann.get("/api/scenarios").status_code == 401

@@ -692,6 +692,14 @@ def create_app(
             error=False,
         )
 
+    @app.get("/account", response_class=HTMLResponse, include_in_schema=False)
+    def account_page(request: Request, user: PageUser) -> HTMLResponse:
+        return render(request, "account.html.j2", user, token=None)
+
+    @app.post("/ui/token", response_class=HTMLResponse, include_in_schema=False)
+    def ui_token(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        return render(request, "account.html.j2", user, token=st.new_token(user.id))
+
     @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
     def targets_page(request: Request, user: PageUser) -> HTMLResponse:
         text = service.example_text("targets-445.yaml")

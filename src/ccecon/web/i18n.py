@@ -86,6 +86,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "target": "Target",
         "actual": "Actual",
         "replanned": "Re-planned",
+        "account": "Account",
+        "workspaces": "Workspaces",
+        "new_token": "New API token",
+        "token_once": "Your new token (shown only now; send it as Authorization: Bearer TOKEN):",
     },
     "zh": {
         "app": "ccecon",
@@ -168,6 +172,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "target": "目标",
         "actual": "实际",
         "replanned": "重新分解",
+        "account": "账户",
+        "workspaces": "工作区",
+        "new_token": "新建 API 令牌",
+        "token_once": "新的令牌（只显示这一次；请求时用 Authorization: Bearer TOKEN）：",
     },
 }
 
