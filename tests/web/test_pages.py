@@ -287,3 +287,14 @@ def test_account_page_makes_an_api_token(app_store: tuple[Store, TestClient, Tes
     ann.cookies.clear()  # the API takes the token, not the session
     assert ann.get("/api/scenarios", headers=api).status_code == 200
     assert ann.get("/api/scenarios").status_code == 401
+
+
+def test_both_languages_have_every_text() -> None:
+    from ccecon.web.i18n import LANGS, METRIC_LABELS, TEXTS
+
+    assert set(TEXTS) == set(METRIC_LABELS) == set(LANGS)
+    assert set(TEXTS["en"]) == set(TEXTS["zh"])
+    assert set(METRIC_LABELS["en"]) == set(METRIC_LABELS["zh"])
+    for key, text in TEXTS["zh"].items():
+        if key not in {"app", "yaml"}:
+            assert text != TEXTS["en"][key], key  # translated, not copied

@@ -592,7 +592,11 @@ def create_app(
         v = st.version(user, sid, version)
         sc = service.parse(v.text)
         result = evaluate(sc)
-        doc = json.loads(service.evaluate_bytes(v.text))
+        body = service.cached_evaluation(v.text)
+        if body is None:  # the document of the result just computed, kept for the API
+            body = service.encode(result.to_dict())
+            service.remember_evaluation(v.text, body)
+        doc = json.loads(body)
         charts = [(cid, _script_json(fig.to_json())) for cid, fig in business_case_figures(result)]
         return render(
             request,

@@ -447,8 +447,7 @@ class Store:
             if res.rowcount == 0:
                 raise NotFound("scenario not found")
 
-    def list_scenarios(self, user: User) -> list[ScenarioInfo]:
-        """The scenarios of the user's workspaces, newest first."""
+    def _heads(self, user: User, *where: Any) -> list[ScenarioInfo]:
         with self.engine.connect() as c:
             rows = c.execute(
                 sa.select(
@@ -459,17 +458,21 @@ class Store:
                     scenarios.c.created_at,
                 )
                 .join(workspaces, workspaces.c.id == scenarios.c.workspace_id)
-                .where(self._visible(user))
+                .where(self._visible(user), *where)
                 .order_by(scenarios.c.id.desc())
             ).all()
         return [ScenarioInfo(int(r[0]), r[1], r[2], int(r[3]), _iso(r[4])) for r in rows]
 
+    def list_scenarios(self, user: User) -> list[ScenarioInfo]:
+        """The scenarios of the user's workspaces, newest first."""
+        return self._heads(user)
+
     def info(self, user: User, scenario_id: int) -> ScenarioInfo:
         """One scenario's head, if visible to the user."""
-        for s in self.list_scenarios(user):
-            if s.id == scenario_id:
-                return s
-        raise NotFound("scenario not found")
+        found = self._heads(user, scenarios.c.id == scenario_id)
+        if not found:
+            raise NotFound("scenario not found")
+        return found[0]
 
     def version(self, user: User, scenario_id: int, version: int | None = None) -> Version:
         """A version (the latest when None) of a scenario visible to the user."""
