@@ -298,3 +298,47 @@ def test_both_languages_have_every_text() -> None:
     for key, text in TEXTS["zh"].items():
         if key not in {"app", "yaml"}:
             assert text != TEXTS["en"][key], key  # translated, not copied
+
+
+def test_staffing_page_takes_every_goal_of_ccecon_staff(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    from ccecon.queueing import one_interval
+
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    hx = {"X-CSRF-Token": token}
+    base = {
+        "calls": "100",
+        "interval_min": "30",
+        "aht_s": "180",
+        "sl_target_pct": "80",
+        "sl_threshold_s": "20",
+        "shrinkage_pct": "30",
+    }
+    more = {
+        "max_asa_s": "5",
+        "max_occupancy_pct": "85",
+        "patience_s": "120",
+        "max_abandon_pct": "3",
+    }
+    r = ann.post("/ui/staff", data={**base, **more}, headers=hx)
+    lib = one_interval(
+        100,
+        180,
+        1800,
+        sl_target=0.8,
+        sl_threshold_s=20,
+        max_asa_s=5,
+        max_occupancy=0.85,
+        patience_s=120,
+        max_abandon=0.03,
+        shrinkage=0.3,
+    )
+    agents = re.search(r'id="agents">(\d+)<', r.text)
+    assert agents is not None and int(agents.group(1)) == lib["agents"]
+    assert 'id="model">Erlang A<' in r.text and 'id="abandon"' in r.text
+    plain = ann.post("/ui/staff", data={**base, "max_asa_s": " "}, headers=hx)
+    assert 'id="model">Erlang C<' in plain.text
+    bad = ann.post("/ui/staff", data={**base, "max_abandon_pct": "3"}, headers=hx)
+    assert 'role="alert"' in bad.text and "patience" in bad.text

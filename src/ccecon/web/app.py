@@ -728,6 +728,8 @@ def create_app(
     async def ui_staff(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
         form = await request.form()
         try:
+            pct = _opt_num(form, "max_occupancy_pct")
+            abandon = _opt_num(form, "max_abandon_pct")
             req = StaffRequest(
                 calls=_num(form, "calls"),
                 aht_s=_num(form, "aht_s"),
@@ -735,6 +737,10 @@ def create_app(
                 sl_target=_num(form, "sl_target_pct") / 100,
                 sl_threshold_s=_num(form, "sl_threshold_s"),
                 shrinkage=_num(form, "shrinkage_pct") / 100,
+                max_asa_s=_opt_num(form, "max_asa_s"),
+                max_occupancy=None if pct is None else pct / 100,
+                patience_s=_opt_num(form, "patience_s"),
+                max_abandon=None if abandon is None else abandon / 100,
             )
             result = service.staff_doc(**req.model_dump())
             error = None
@@ -841,6 +847,14 @@ def _num(form: Any, key: str) -> float:
         return float(raw)
     except (TypeError, ValueError):
         raise ValueError(f"{key}: expected a number, got {raw!r}") from None
+
+
+def _opt_num(form: Any, key: str) -> float | None:
+    """A number from an optional form field; None when it is left empty."""
+    raw = form.get(key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return _num(form, key)
 
 
 def _short_error(exc: Exception) -> str:
