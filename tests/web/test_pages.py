@@ -68,8 +68,18 @@ def test_session_cookie_is_httponly_and_samesite(
     cookie = r.headers["set-cookie"].lower()
     assert cookie.startswith("ccecon_session=")
     assert "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie  # plain HTTP on loopback by default
     csp = ann.get("/").headers["content-security-policy"]
     assert "default-src 'self'" in csp and "connect-src 'self'" in csp
+    store, _, _ = app_store
+    app = create_app(store=store, secure_cookie=True)
+    with TestClient(app, base_url="https://testserver") as tls:
+        r = tls.post(
+            "/login",
+            data={"name": "ann", "password": "password-a", "csrf": csrf_of(tls)},
+            follow_redirects=False,
+        )
+        assert "; secure" in r.headers["set-cookie"].lower()
 
 
 def test_pages_need_a_session(app_store: tuple[Store, TestClient, TestClient]) -> None:

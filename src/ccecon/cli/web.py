@@ -41,6 +41,12 @@ def register(app: typer.Typer) -> None:
                 "one queue; default: one per core with --workers 1, none (threads) otherwise."
             ),
         ] = None,
+        secure_cookie: Annotated[
+            bool,
+            typer.Option(
+                help="Send the session cookie over HTTPS only (behind a TLS proxy).",
+            ),
+        ] = False,
     ) -> None:
         """Start the web app and JSON API (creates the store on first start)."""
         from ccecon.cli.output import user_errors
@@ -73,6 +79,7 @@ def register(app: typer.Typer) -> None:
             if engine_processes is None:
                 engine_processes = (os.cpu_count() or 1) if workers == 1 else 0
             os.environ["CCECON_WEB_ENGINE_PROCESSES"] = str(engine_processes)
+            os.environ["CCECON_WEB_SECURE_COOKIE"] = "1" if secure_cookie else "0"
             uvicorn.run(
                 "ccecon.web.asgi:app",
                 host=host,

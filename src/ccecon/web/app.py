@@ -220,7 +220,11 @@ Csrf = Depends(check_csrf)
 
 # ---------------------------------------------------------------------------- app
 def create_app(
-    db_url: str | None = None, *, store: Store | None = None, engine_processes: int = 0
+    db_url: str | None = None,
+    *,
+    store: Store | None = None,
+    engine_processes: int = 0,
+    secure_cookie: bool = False,
 ) -> FastAPI:
     """Build the application on a store.
 
@@ -234,6 +238,9 @@ def create_app(
     engine_processes : int
         Processes that evaluate new scenario texts for ``/api/evaluate`` (started on first
         use, one first-in first-out queue); 0 evaluates in the server's threads.
+    secure_cookie : bool
+        Mark the session cookie ``Secure`` (sent over HTTPS only): for a server behind a
+        TLS proxy.
     """
     from ccecon.web.store import default_url
 
@@ -273,7 +280,7 @@ def create_app(
         secret_key=st.secret(),
         session_cookie="ccecon_session",
         same_site="lax",
-        https_only=False,
+        https_only=secure_cookie,
         max_age=8 * 3600,
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
