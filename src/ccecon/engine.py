@@ -32,18 +32,27 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import contextlib
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, growth_profile, line_amounts, risk_factor
-from ccecon.costing.unit_costs import UnitCosts, benchmark_position, unit_costs
-from ccecon.scenario.schema import Case, ChannelKind, Family, Scenario
+from ccecon.costing.lines import col, growth_profile, line_terms, risk_factor
+from ccecon.costing.unit_costs import (
+    CaseSums,
+    UnitCosts,
+    benchmark_position,
+    case_sums,
+    merge_sums,
+    unit_costs_from_sums,
+)
+from ccecon.scenario.schema import Case, ChannelKind, Family, Scenario, Timing
 from ccecon.units import annual_to_monthly_rate, month_label
 
 Array = npt.NDArray[np.float64]
@@ -191,65 +200,90 @@ def _staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[
 
 
 def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
-    """Expand every line of a case into monthly amounts (unadjusted and risk-adjusted)."""
+    """Expand every line of a case into monthly amounts (unadjusted and risk-adjusted).
+
+    Each line is ``C @ E`` (times its driver for ``per_unit`` lines; see
+    :func:`ccecon.costing.lines.line_terms`), so the lines that sum into one family and
+    share a driver are summed by one matrix product: the (draws x months) arrays are
+    written once per family and driver, not once per line.
+    """
     months = scenario.horizon_months
     volumes, drivers = case_drivers(scenario, case)
-    z: Array = np.zeros((1, months + 1))
-    fam = {"initial": z, "operating": z, "hidden_in": z, "hidden_out": z}
-    ben = {"direct": z, "indirect_in": z, "out": z}
-    adj = {"initial": z, "operating": z, "hidden_in": z, "benefits": z}
+    groups: dict[tuple[str, str | None], list[tuple[Array, Array]]] = {}
     lines: list[tuple[str, str, str, bool, Array]] = []
 
-    def add(acc: dict[str, Array], key: str, x: Array) -> None:
-        # Accumulate in place once the sum owns a full-size buffer (no 50 MB temporaries
-        # per line at 100,000 draws); ``x`` is never written to.
-        cur = acc[key]
-        if cur is z:
-            acc[key] = x.copy()
-        elif cur.shape == np.broadcast_shapes(cur.shape, x.shape):
-            cur += x
-        else:
-            acc[key] = cur + x
+    def put(key: str, driver: str | None, coef: Array, pattern: Array) -> None:
+        groups.setdefault((key, driver), []).append((coef, pattern))
 
     for line in case.cost_lines:
-        amounts = line_amounts(line, months, drivers)
+        coef, pattern = line_terms(line, months)
+        driver = line.driver if line.timing == Timing.per_unit else None
         included = line.included
         if line.family == Family.hidden:
             key = "hidden_in" if included else "hidden_out"
         else:
             key = line.family.value
-        add(fam, key, amounts)
+        put(key, driver, coef, pattern)
         if included:
-            amounts_adj = amounts * risk_factor(line, +1.0)
-            add(adj, key, amounts_adj)
-        lines.append((line.name, "cost", line.family.value, included, amounts.mean(axis=0)))
+            put(f"adj_{key}", driver, coef * risk_factor(line, +1.0), pattern)
+        mean = _line_mean(coef, pattern, None if driver is None else drivers[driver])
+        lines.append((line.name, "cost", line.family.value, included, mean))
     for bline in case.benefit_lines:
-        amounts = line_amounts(bline, months, drivers)
+        coef, pattern = line_terms(bline, months)
+        driver = bline.driver if bline.timing == Timing.per_unit else None
         included = bline.included
         key = ("direct" if bline.kind == "direct" else "indirect_in") if included else "out"
-        add(ben, key, amounts)
+        put(key, driver, coef, pattern)
         if included:
-            add(adj, "benefits", amounts * risk_factor(bline, -1.0))
-        lines.append((bline.name, "benefit", bline.kind, included, amounts.mean(axis=0)))
-    adj_b = adj["benefits"]
+            put("adj_benefits", driver, coef * risk_factor(bline, -1.0), pattern)
+        mean = _line_mean(coef, pattern, None if driver is None else drivers[driver])
+        lines.append((bline.name, "benefit", bline.kind, included, mean))
+
+    z: Array = np.zeros((1, months + 1))
+    acc: dict[str, Array] = {}
+    for (key, driver), terms in groups.items():
+        rows = max(c.shape[0] for c, _ in terms)
+        coef = np.hstack([np.broadcast_to(c, (rows, c.shape[1])) for c, _ in terms])
+        part = coef @ np.vstack([e for _, e in terms])
+        if driver is not None:
+            d = drivers[driver]
+            part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
+        cur = acc.get(key)
+        if cur is None:
+            acc[key] = part
+        elif cur.shape == np.broadcast_shapes(cur.shape, part.shape):
+            cur += part  # in place: no new (draws x months) array
+        else:
+            acc[key] = cur + part
     return CaseFlows(
         name=name,
         label=case.label or name,
-        initial=fam["initial"],
-        operating=fam["operating"],
-        hidden_included=fam["hidden_in"],
-        hidden_excluded=fam["hidden_out"],
-        benefit_direct=ben["direct"],
-        benefit_indirect_included=ben["indirect_in"],
-        benefit_excluded=ben["out"],
-        adj_initial=adj["initial"],
-        adj_operating=adj["operating"],
-        adj_hidden_included=adj["hidden_in"],
-        adj_benefits=adj_b,
+        initial=acc.get("initial", z),
+        operating=acc.get("operating", z),
+        hidden_included=acc.get("hidden_in", z),
+        hidden_excluded=acc.get("hidden_out", z),
+        benefit_direct=acc.get("direct", z),
+        benefit_indirect_included=acc.get("indirect_in", z),
+        benefit_excluded=acc.get("out", z),
+        adj_initial=acc.get("adj_initial", z),
+        adj_operating=acc.get("adj_operating", z),
+        adj_hidden_included=acc.get("adj_hidden_in", z),
+        adj_benefits=acc.get("adj_benefits", z),
         volumes=volumes,
         drivers=drivers,
         lines=tuple(lines),
     )
+
+
+def _line_mean(coef: Array, pattern: Array, driver: Array | None) -> Array:
+    """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``."""
+    if driver is None:
+        return np.asarray(coef.mean(axis=0, keepdims=True) @ pattern, dtype=float)[0]
+    if coef.shape[0] == 1 or driver.shape[0] == 1:
+        amount = coef.mean(axis=0, keepdims=True) @ pattern
+        return np.asarray(amount[0] * driver.mean(axis=0), dtype=float)
+    # mean_i sum_y C[i, y] E[y, m] D[i, m] = sum_y E[y, m] (C^T D)[y, m] / n
+    return np.asarray(((coef.T @ driver) * pattern).sum(axis=0) / coef.shape[0], dtype=float)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -309,34 +343,50 @@ def _metrics(
     """
     from ccecon.finance import returns
 
-    def total(a: Array) -> Array:
-        return _broadcast(a, n).sum(axis=1)
+    months = prop[0].shape[-1] - 1
 
-    zero: tuple[Array, ...] = tuple(np.zeros((1, p.shape[-1])) for p in prop)
-    b = base if base is not None else zero
-    net = _broadcast((prop[0] - b[0]) - (prop[1] - b[1]) - (prop[2] - b[2]) - (prop[3] - b[3]), n)
-    d_op = total(prop[2]) - total(b[2])
+    def total(a: Array) -> Array:
+        # row sums (numpy's pairwise sum: the same bits whatever the number of rows)
+        return np.broadcast_to(a.sum(axis=1), (n,))
+
+    # net = (benefits - base benefits) - (initial - base initial) - ..., built in place
+    net = prop[0] - prop[1]
+    if net.shape[0] != n:
+        net = np.broadcast_to(net, (n, months + 1)).copy()
+    net -= prop[2]
+    net -= prop[3]
+    if base is not None:
+        net -= base[0]
+        net += base[1]
+        net += base[2]
+        net += base[3]
+    b_tot = [total(x) for x in base] if base is not None else [np.zeros(n)] * 4
+    p_tot = [total(x) for x in prop]
+    d_op = p_tot[2] - b_tot[2]
     # Cost of the change: the proposal's capital and hidden costs, plus any rise in operating
     # cost. Benefit: the rise in benefits, the baseline's capital and hidden costs avoided,
     # and any fall in operating cost (cost avoidance and savings are benefits, as in TEI).
-    cost = total(prop[1]) + total(prop[3]) + np.maximum(0.0, d_op)
-    benefit = total(prop[0]) - total(b[0]) + total(b[1]) + total(b[3]) + np.maximum(0.0, -d_op)
+    cost = p_tot[1] + p_tot[3] + np.maximum(0.0, d_op)
+    benefit = p_tot[0] - b_tot[0] + b_tot[1] + b_tot[3] + np.maximum(0.0, -d_op)
     defined = cost > 0
     roi = np.full(n, np.nan)
     np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
 
-    rate = np.broadcast_to(col(scenario.discount_rate)[:, 0], (n,))
+    rate_col = col(scenario.discount_rate)  # (draws or 1, 1), annual
+    rate = np.broadcast_to(rate_col[:, 0], (n,))
+    r_m = annual_to_monthly_rate(rate_col)
+    # (1 + r_m) ** -t, once: for the monthly NPV and the discounted payback
+    disc = np.exp(-np.log1p(r_m) * np.arange(months + 1, dtype=float))
+    discounted = net * disc
     if scenario.discounting == "monthly":
-        r_m = annual_to_monthly_rate(rate)
-        npv = returns.npv(r_m[:, None], net)
+        npv = discounted.sum(axis=1)
     else:
         npv = returns.npv(rate[:, None], yearly_flows(net))
-    r_m = annual_to_monthly_rate(rate)
     batch = returns.irr_batch(net)
     status = np.where(batch.n_roots == 0, "none", np.where(batch.n_roots > 1, "several", "ok"))
     irr = np.where(batch.n_roots >= 1, returns.annualize(np.nan_to_num(batch.rates)), np.nan)
     payback = returns.payback(net)
-    dpayback = returns.payback(net, rate=r_m[:, None])
+    dpayback = returns.payback(discounted)
     m = Metrics(
         total_benefit=benefit,
         total_cost=cost,
@@ -356,10 +406,12 @@ def yearly_flows(net: Array) -> Array:
     """Sum monthly flows by plan year: column 0 = month 0, column k = months 12k-11..12k."""
     months = net.shape[-1] - 1
     years = -(-months // 12)
-    out = np.zeros((*net.shape[:-1], years + 1))
+    lead = net.shape[:-1]
+    padded = np.zeros((*lead, years * 12))
+    padded[..., :months] = net[..., 1:]
+    out = np.empty((*lead, years + 1))
     out[..., 0] = net[..., 0]
-    idx = (np.arange(1, months + 1) - 1) // 12 + 1
-    np.add.at(out, (..., idx), net[..., 1:])  # type: ignore[arg-type]
+    out[..., 1:] = padded.reshape(*lead, years, 12).sum(axis=-1)
     return out
 
 
@@ -595,52 +647,184 @@ def evaluate(
     """
     realized, n = realize_scenario(scenario, draws, rng)
     months = realized.horizon_months
-    cases = realized.cases()
-    flows = dict(
-        zip(
-            cases,
-            _in_parallel([partial(case_flows, realized, k, c) for k, c in cases.items()], n),
-            strict=True,
-        )
-    )
-    prop = flows["proposal"]
-    base = flows.get("baseline")
-
-    def parts(case: CaseFlows, adjusted: bool) -> tuple[Array, Array, Array, Array]:
-        if adjusted:
-            return (
-                case.adj_benefits,
-                case.adj_initial,
-                case.adj_operating,
-                case.adj_hidden_included,
+    blocks = _blocks(realized, n)
+    with _one_blas_thread(n):
+        if len(blocks) == 1:
+            parts = [_evaluate_block(realized, n, parallel=True)]
+        else:
+            # Blocks of draws over two threads; each block is evaluated serially.
+            parts = _in_parallel(
+                [partial(_evaluate_block, sc, b - a, parallel=False) for sc, a, b in blocks], n
             )
-        return (case.benefits, case.initial, case.operating, case.hidden_included)
-
-    # The plain view and the risk-adjusted view (each cost line raised and each benefit
-    # line cut by its risk, as in TEI) are independent.
-    (metrics, net), (risk_adjusted, net_adj) = _in_parallel(
-        [
-            partial(_metrics, realized, parts(prop, a), None if base is None else parts(base, a), n)
-            for a in (False, True)
-        ],
-        n,
-    )
-
     labels = ("M0 (signing)", *(month_label(realized.start, m) for m in range(1, months + 1)))
-    uc = unit_costs(realized, flows)
+    uc = unit_costs_from_sums(realized, merge_sums([p.sums for p in parts]))
     bench = benchmark_position(realized, uc)
     return Result(
         scenario=scenario,
         draws=n,
         month_labels=labels,
-        cases=flows,
-        net=net,
-        net_risk_adjusted=net_adj,
-        metrics=metrics,
-        risk_adjusted=risk_adjusted,
+        cases=_merge_flows([(p.draws, p.flows) for p in parts]),
+        net=_join_rows([p.net for p in parts], n),
+        net_risk_adjusted=_join_rows([p.net_adj for p in parts], n),
+        metrics=_join_metrics([p.metrics for p in parts], n),
+        risk_adjusted=_join_metrics([p.risk_adjusted for p in parts], n),
         unit_costs=uc,
         benchmark=bench,
         extras=_sourcing_extras(realized),
+    )
+
+
+BLOCK_DRAWS = 32_768
+"""Draws evaluated in one vectorized pass. A larger run goes block by block (on two
+threads): every temporary stays a few megabytes (cache- and allocator-friendly: 50 MB
+temporaries cost a page fault per 4 KiB each time), memory stays bounded by the per-draw
+results, and the results are the same as one pass (every table is a sum, divided last)."""
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One block of draws, evaluated: case flows as means over its draws, the rest per draw."""
+
+    draws: int
+    flows: dict[str, CaseFlows]
+    metrics: Metrics
+    risk_adjusted: Metrics
+    net: Array
+    net_adj: Array
+    sums: dict[str, CaseSums]
+
+
+def _blocks(realized: Scenario, n: int) -> list[tuple[Scenario, int, int]]:
+    """The realized scenario cut into consecutive blocks of at most BLOCK_DRAWS draws."""
+    if n <= BLOCK_DRAWS:
+        return [(realized, 0, n)]
+    from ccecon.uncertainty import sampling
+
+    drawn = {
+        p: v
+        for p, v in sampling.numeric_inputs(realized).items()
+        if isinstance(v, np.ndarray) and v.size == n
+    }
+    count = -(-n // BLOCK_DRAWS)
+    edges = [n * i // count for i in range(count + 1)]
+    return [
+        (sampling.realize(realized, {p: v.reshape(n)[a:b] for p, v in drawn.items()}), a, b)
+        for a, b in itertools.pairwise(edges)
+    ]
+
+
+def _parts(case: CaseFlows, adjusted: bool) -> tuple[Array, Array, Array, Array]:
+    """(benefits, initial, operating, hidden) of a case, plain or risk-adjusted."""
+    if adjusted:
+        return (case.adj_benefits, case.adj_initial, case.adj_operating, case.adj_hidden_included)
+    return (case.benefits, case.initial, case.operating, case.hidden_included)
+
+
+def _evaluate_block(realized: Scenario, n: int, parallel: bool) -> _Block:
+    """Flows, metrics and unit-cost sums of ``n`` draws in one vectorized pass."""
+    cases = realized.cases()
+    tasks = [partial(case_flows, realized, k, c) for k, c in cases.items()]
+    flows = dict(zip(cases, _in_parallel(tasks, n if parallel else 1), strict=True))
+    prop = flows["proposal"]
+    base = flows.get("baseline")
+    # The plain view and the risk-adjusted view (each cost line raised and each benefit
+    # line cut by its risk, as in TEI) are independent.
+    (metrics, net), (risk_adjusted, net_adj) = _in_parallel(
+        [
+            partial(
+                _metrics, realized, _parts(prop, a), None if base is None else _parts(base, a), n
+            )
+            for a in (False, True)
+        ],
+        n if parallel else 1,
+    )
+    return _Block(
+        draws=n,
+        flows={k: _mean_flows(f) for k, f in flows.items()},
+        metrics=metrics,
+        risk_adjusted=risk_adjusted,
+        net=net,
+        net_adj=net_adj,
+        sums=case_sums(realized, flows, n),
+    )
+
+
+def _mean_rows(a: Array) -> Array:
+    return a if a.shape[0] == 1 else a.mean(axis=0, keepdims=True)
+
+
+_FLOW_FIELDS = (
+    "initial",
+    "operating",
+    "hidden_included",
+    "hidden_excluded",
+    "benefit_direct",
+    "benefit_indirect_included",
+    "benefit_excluded",
+    "adj_initial",
+    "adj_operating",
+    "adj_hidden_included",
+    "adj_benefits",
+)
+
+
+def _mean_flows(f: CaseFlows) -> CaseFlows:
+    """The case's monthly flows as means over draws (shape (1, months + 1))."""
+    means: dict[str, Any] = {k: _mean_rows(getattr(f, k)) for k in _FLOW_FIELDS}
+    return replace(
+        f,
+        **means,
+        volumes={k: _mean_rows(v) for k, v in f.volumes.items()},
+        drivers={k: _mean_rows(v) for k, v in f.drivers.items()},
+    )
+
+
+def _merge_flows(parts: list[tuple[int, dict[str, CaseFlows]]]) -> dict[str, CaseFlows]:
+    """Means over draws of several blocks' mean flows (weighted by their draws)."""
+    if len(parts) == 1:
+        return parts[0][1]
+    total = sum(d for d, _ in parts)
+    weights = [d / total for d, _ in parts]
+
+    def avg(arrays: list[Array]) -> Array:
+        return np.asarray(sum(a * w for a, w in zip(arrays, weights, strict=True)), dtype=float)
+
+    out: dict[str, CaseFlows] = {}
+    for name, first in parts[0][1].items():
+        cases = [fl[name] for _, fl in parts]
+        means: dict[str, Any] = {k: avg([getattr(c, k) for c in cases]) for k in _FLOW_FIELDS}
+        out[name] = replace(
+            first,
+            **means,
+            volumes={v: avg([c.volumes[v] for c in cases]) for v in first.volumes},
+            drivers={v: avg([c.drivers[v] for c in cases]) for v in first.drivers},
+            lines=tuple(
+                (*line[:4], avg([c.lines[i][4] for c in cases]))
+                for i, line in enumerate(first.lines)
+            ),
+        )
+    return out
+
+
+def _join_rows(parts: list[Array], n: int) -> Array:
+    """Stack blocks' per-draw rows into one (n, months + 1) array."""
+    if len(parts) == 1:
+        return parts[0]
+    out = np.empty((n, parts[0].shape[-1]))
+    a = 0
+    for p in parts:
+        b = a + p.shape[0]
+        out[a:b] = p
+        a = b
+    return out
+
+
+def _join_metrics(parts: list[Metrics], n: int) -> Metrics:
+    """Concatenate blocks' per-draw metrics."""
+    if len(parts) == 1:
+        return parts[0]
+    return Metrics(
+        **{k: np.concatenate([getattr(p, k) for p in parts]) for k in Metrics.__dataclass_fields__}
     )
 
 
@@ -650,7 +834,7 @@ PARALLEL_MIN_DRAWS = 4096
 """Below this many draws the engine runs on one thread (a thread costs more than it saves)."""
 
 
-def _in_parallel(tasks: list[Callable[[], _T]], draws: int) -> list[_T]:
+def _in_parallel(tasks: Sequence[Callable[[], _T]], draws: int) -> list[_T]:
     """Run independent parts of one evaluation on two threads when the draws are many.
 
     NumPy releases the GIL inside its array loops, so the two parts (the cases, or the
@@ -663,6 +847,25 @@ def _in_parallel(tasks: list[Callable[[], _T]], draws: int) -> list[_T]:
     with ThreadPoolExecutor(max_workers=min(2, len(tasks))) as pool:
         futures = [pool.submit(t) for t in tasks]
         return [f.result() for f in futures]
+
+
+_BLAS: Any = None
+
+
+def _one_blas_thread(draws: int) -> contextlib.AbstractContextManager[Any]:
+    """One BLAS thread while the engine runs its own two (when the draws are many).
+
+    OpenBLAS keeps its worker threads spinning after a matrix product; beside the engine's
+    threads they would take the cores the engine needs (measured: twice the CPU time).
+    """
+    global _BLAS
+    if draws < PARALLEL_MIN_DRAWS:
+        return contextlib.nullcontext()
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    return cast("contextlib.AbstractContextManager[Any]", _BLAS.limit(limits=1, user_api="blas"))
 
 
 def _sourcing_extras(realized: Scenario) -> dict[str, Any]:

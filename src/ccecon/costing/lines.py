@@ -130,3 +130,36 @@ def _times(a: Array, b: Array) -> Array:
 def risk_factor(line: Any, risk_sign: float) -> Array:
     """Column of ``1 + risk_sign x risk / 100``: the TEI adjustment of one line's amounts."""
     return 1.0 + risk_sign * col(line.risk) / 100.0
+
+
+def line_terms(line: Any, months: int) -> tuple[Array, Array]:
+    """A line's monthly amounts as a product of two small matrices (before any driver).
+
+    ``amounts = C @ E`` (times ``driver[m]`` for ``per_unit`` lines), where ``C`` holds the
+    amount in each plan year, ``amount x quantity x (1 + growth) ** y``, shape
+    (draws or 1, years), and ``E`` is 1 where month ``m`` lies in plan year ``y`` and the
+    line is due, shape (years, months + 1). Without growth ``years`` collapses to 1.
+    Summing many lines is then one matrix product, ``[C_1 ... C_L] @ [E_1; ...; E_L]``,
+    which writes the (draws x months) result once instead of once per line.
+
+    Returns
+    -------
+    C, E : ndarray
+        See above; same values as :func:`line_amounts` (each month has one non-zero term).
+    """
+    base = col(line.amount) * col(line.quantity)
+    mask = active_mask(
+        line.timing,
+        months,
+        month=line.month,
+        start_month=line.start_month,
+        end_month=line.end_month,
+    )
+    g = col(line.growth)
+    if not np.any(g):
+        return np.asarray(base, dtype=float), mask
+    years = plan_year(months)
+    span = np.arange(int(years.max()) + 1)
+    coef = base * np.power(1.0 + g, span[None, :])
+    pattern = (years[None, :] == span[:, None]) * mask
+    return np.asarray(coef, dtype=float), np.asarray(pattern, dtype=float)

@@ -22,7 +22,7 @@ Periods are plan periods counted from the scenario's start (quarter 1 = months 1
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -83,33 +83,52 @@ def _ratio(num: Array, den: Array) -> Array:
     return out
 
 
+def _share(num: Array, den: Array) -> Array:
+    """``num / den`` where ``den > 0``, else 0 (a month without minutes has no cost share)."""
+    out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
 def _case_sums(scenario: Scenario, flows: CaseFlows) -> dict[str, Array]:
     d = flows.drivers
     cost = _cost_basis(scenario, flows)
     minutes = d["minutes"]
-    in_min = np.zeros_like(minutes)
-    out_min = np.zeros_like(minutes)
-    out_sales = np.zeros_like(minutes)
     from ccecon.scenario.schema import ChannelKind
 
-    for ch in scenario.channels:
-        if ch.kind == ChannelKind.voice_inbound:
-            in_min = in_min + d[f"{ch.name}.minutes"]
-        elif ch.kind == ChannelKind.voice_outbound:
-            out_min = out_min + d[f"{ch.name}.minutes"]
-            out_sales = out_sales + d[ch.name] * np.asarray(ch.sales_rate, dtype=float).reshape(
-                -1, 1
-            )
-    share_in = _ratio(in_min, minutes)
-    share_out = _ratio(out_min, minutes)
+    inbound = [ch for ch in scenario.channels if ch.kind == ChannelKind.voice_inbound]
+    outbound = [ch for ch in scenario.channels if ch.kind == ChannelKind.voice_outbound]
+    zero = np.zeros((1, minutes.shape[-1]))
+
+    def minutes_of(channels: list[Any]) -> Array:
+        if not channels:
+            return zero
+        total = d[f"{channels[0].name}.minutes"]
+        for ch in channels[1:]:
+            total = total + d[f"{ch.name}.minutes"]
+        return total
+
+    def cost_share(channels: list[Any]) -> Array:
+        # the cost allocated by handle-minute share; all of it when these are every channel
+        if not channels:
+            return zero
+        if len(channels) == len(scenario.channels):
+            return np.asarray(cost * (minutes > 0), dtype=float)
+        share = _share(minutes_of(channels), minutes)
+        share *= cost
+        return share
+
+    out_sales = zero
+    for ch in outbound:
+        out_sales = out_sales + d[ch.name] * np.asarray(ch.sales_rate, dtype=float).reshape(-1, 1)
     return {
         "cost": cost,
         "contacts": d["contacts"],
         "inbound_calls": d["inbound_calls"],
         "minutes": minutes,
         "outbound_sales": out_sales,
-        "inbound_cost": cost * np.nan_to_num(share_in),
-        "outbound_cost": cost * np.nan_to_num(share_out),
+        "inbound_cost": cost_share(inbound),
+        "outbound_cost": cost_share(outbound),
     }
 
 
@@ -131,21 +150,94 @@ def _by_period(a: Array, size: int) -> Array:
     return padded.reshape(a.shape[0], count, size).sum(axis=2)
 
 
+@dataclass(frozen=True)
+class CaseSums:
+    """The additive sums behind one case's unit costs, for one block of draws.
+
+    Attributes
+    ----------
+    draws : int
+        Number of draws the means are taken over.
+    mean : dict of str to ndarray
+        Means over draws of the monthly sums, shape (1, months + 1): ``cost``, ``contacts``,
+        ``inbound_calls``, ``minutes``, ``outbound_sales``, ``inbound_cost``,
+        ``outbound_cost`` (scenario currency, contacts, calls, minutes, sales).
+    inbound_cost, inbound_calls : ndarray
+        Per draw, shape (draws,): the horizon's cost allocated to inbound voice and the
+        inbound calls handled (months 1..T), for the per-draw cost per inbound call.
+    """
+
+    draws: int
+    mean: dict[str, Array]
+    inbound_cost: Array
+    inbound_calls: Array
+
+
+def case_sums(
+    scenario: Scenario, flows: Mapping[str, CaseFlows], draws: int
+) -> dict[str, CaseSums]:
+    """The additive sums of every case (means over ``draws``; per-draw inbound totals)."""
+    out: dict[str, CaseSums] = {}
+    for name, fl in flows.items():
+        sums = _case_sums(scenario, fl)
+        mean = {k: np.asarray(v, dtype=float).mean(axis=0, keepdims=True) for k, v in sums.items()}
+        cost = np.asarray(sums["inbound_cost"], dtype=float)[:, 1:].sum(axis=1)
+        calls = np.asarray(sums["inbound_calls"], dtype=float)[:, 1:].sum(axis=1)
+        out[name] = CaseSums(
+            draws=draws,
+            mean=mean,
+            inbound_cost=np.broadcast_to(cost, (draws,)),
+            inbound_calls=np.broadcast_to(calls, (draws,)),
+        )
+    return out
+
+
+def merge_sums(blocks: Sequence[Mapping[str, CaseSums]]) -> dict[str, CaseSums]:
+    """Merge the sums of consecutive blocks of draws: means weighted by draws, draws joined.
+
+    Exact, because every sum is additive (divide last).
+    """
+    if len(blocks) == 1:
+        return dict(blocks[0])
+    out: dict[str, CaseSums] = {}
+    for name in blocks[0]:
+        parts = [b[name] for b in blocks]
+        total = sum(p.draws for p in parts)
+        mean = {k: sum(p.mean[k] * (p.draws / total) for p in parts) for k in parts[0].mean}
+        out[name] = CaseSums(
+            draws=total,
+            mean={k: np.asarray(v, dtype=float) for k, v in mean.items()},
+            inbound_cost=np.concatenate([p.inbound_cost for p in parts]),
+            inbound_calls=np.concatenate([p.inbound_calls for p in parts]),
+        )
+    return out
+
+
 def unit_costs(scenario: Scenario, flows: Mapping[str, CaseFlows]) -> UnitCosts:
     """Unit costs of each case by month, quarter, year, and over the horizon.
 
     With draws, the tables hold ratios of the mean sums over draws (additive, so periods
     merge exactly); the proposal's horizon cost per inbound call is also kept per draw.
     """
+    draws = max(
+        (
+            np.shape(a)[0]
+            for f in flows.values()
+            for a in (f.initial, f.operating, f.hidden_included, *f.drivers.values())
+        ),
+        default=1,
+    )
+    return unit_costs_from_sums(scenario, case_sums(scenario, flows, draws))
+
+
+def unit_costs_from_sums(scenario: Scenario, sums_by_case: Mapping[str, CaseSums]) -> UnitCosts:
+    """Unit costs from the (merged) sums of every case; see :func:`unit_costs`."""
     months = scenario.horizon_months
     rows: list[dict[str, Any]] = []
     horizon: dict[str, float] = {}
     cpc_draws: Array | None = None
-    for name, fl in flows.items():
-        sums = _case_sums(scenario, fl)
-        mean_sums = {
-            k: np.asarray(v, dtype=float).mean(axis=0, keepdims=True) for k, v in sums.items()
-        }
+    for name, cs in sums_by_case.items():
+        mean_sums = cs.mean
         for period, size in PERIODS.items():
             grouped = {k: _by_period(v, size) for k, v in mean_sums.items()}
             ratios = _ratios(grouped)
@@ -170,9 +262,7 @@ def unit_costs(scenario: Scenario, flows: Mapping[str, CaseFlows]) -> UnitCosts:
             if np.all(np.isfinite(arr)):
                 horizon[prefix + key] = float(arr[0])
         if name == "proposal":
-            cost = np.asarray(sums["inbound_cost"], dtype=float)[:, 1:].sum(axis=1)
-            calls = np.asarray(sums["inbound_calls"], dtype=float)[:, 1:].sum(axis=1)
-            cpc = _ratio(cost, calls)
+            cpc = _ratio(np.asarray(cs.inbound_cost), np.asarray(cs.inbound_calls))
             cpc_draws = cpc if np.all(np.isfinite(cpc)) else None
     return UnitCosts(
         table=pd.DataFrame(rows), horizon=horizon, cost_per_inbound_call_draws=cpc_draws

@@ -220,7 +220,31 @@ def draw_inputs(
     if not paths:
         return {}
     u = draw_uniforms(draws, len(paths), rng, corr)
-    return {p: inputs[p].ppf(u[:, i]) for i, p in enumerate(paths)}
+    if draws < PARALLEL_PPF_DRAWS:
+        return {p: inputs[p].ppf(u[:, i]) for i, p in enumerate(paths)}
+    # Inverse CDFs (a beta's for PERT is ~1 us a value) release the GIL: both halves of
+    # every input on two threads. The values are the same as one call's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = {p: np.empty(draws) for p in paths}
+    half = draws // 2
+
+    def fill(i: int, a: int, b: int) -> None:
+        out[paths[i]][a:b] = inputs[paths[i]].ppf(u[a:b, i])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(fill, i, a, b)
+            for i in range(len(paths))
+            for a, b in ((0, half), (half, draws))
+        ]
+        for f in futures:
+            f.result()
+    return out
+
+
+PARALLEL_PPF_DRAWS = 8192
+"""From this many draws, :func:`draw_inputs` computes the inverse CDFs on two threads."""
 
 
 def _realize(obj: Any, path: str, values: Mapping[str, Any], used: set[str]) -> Any:
