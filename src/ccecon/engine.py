@@ -36,7 +36,7 @@ import contextlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -418,19 +418,35 @@ def yearly_flows(net: Array) -> Array:
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
 class Result:
-    """What :func:`evaluate` returns. Arrays are per draw; tables hold means over draws."""
+    """What :func:`evaluate` returns. Arrays are per draw; tables hold means over draws.
+
+    ``cases`` hold each case's monthly flows as means over draws (shape (1, months + 1));
+    ``net`` and ``net_risk_adjusted`` are the per-draw monthly net flows, shape
+    (draws, months + 1), joined from the engine's blocks of draws on first use (a Monte
+    Carlo run that reads only the metrics never builds them).
+    """
 
     scenario: Scenario
     draws: int
     month_labels: tuple[str, ...]
     cases: Mapping[str, CaseFlows]
-    net: Array
-    net_risk_adjusted: Array
+    net_blocks: tuple[Array, ...]
+    net_risk_adjusted_blocks: tuple[Array, ...]
     metrics: Metrics
     risk_adjusted: Metrics
     unit_costs: UnitCosts
     benchmark: Mapping[str, Any] | None
     extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def net(self) -> Array:
+        """Monthly net flow per draw (proposal against baseline), shape (draws, months + 1)."""
+        return _join_rows(list(self.net_blocks), self.draws)
+
+    @cached_property
+    def net_risk_adjusted(self) -> Array:
+        """The risk-adjusted monthly net flow per draw, shape (draws, months + 1)."""
+        return _join_rows(list(self.net_risk_adjusted_blocks), self.draws)
 
     @property
     def has_baseline(self) -> bool:
@@ -478,9 +494,9 @@ class Result:
             data[f"{p}_operating"] = case.operating.mean(axis=0)
             data[f"{p}_hidden"] = case.hidden_included.mean(axis=0)
             data[f"{p}_benefits"] = case.benefits.mean(axis=0)
-        data["net"] = self.net.mean(axis=0)
+        data["net"] = _mean_of_blocks(self.net_blocks, self.draws)
         data["cumulative"] = np.cumsum(data["net"])
-        data["net_risk_adjusted"] = self.net_risk_adjusted.mean(axis=0)
+        data["net_risk_adjusted"] = _mean_of_blocks(self.net_risk_adjusted_blocks, self.draws)
         return pd.DataFrame(data)
 
     def summary(self) -> dict[str, Any]:
@@ -664,8 +680,8 @@ def evaluate(
         draws=n,
         month_labels=labels,
         cases=_merge_flows([(p.draws, p.flows) for p in parts]),
-        net=_join_rows([p.net for p in parts], n),
-        net_risk_adjusted=_join_rows([p.net_adj for p in parts], n),
+        net_blocks=tuple(p.net for p in parts),
+        net_risk_adjusted_blocks=tuple(p.net_adj for p in parts),
         metrics=_join_metrics([p.metrics for p in parts], n),
         risk_adjusted=_join_metrics([p.risk_adjusted for p in parts], n),
         unit_costs=uc,
@@ -817,6 +833,13 @@ def _join_rows(parts: list[Array], n: int) -> Array:
         out[a:b] = p
         a = b
     return out
+
+
+def _mean_of_blocks(blocks: tuple[Array, ...], n: int) -> Array:
+    """Mean over all draws of rows held in consecutive blocks, shape (months + 1,)."""
+    if len(blocks) == 1:
+        return np.asarray(blocks[0].mean(axis=0), dtype=float)
+    return np.asarray(sum(b.sum(axis=0) for b in blocks) / n, dtype=float)
 
 
 def _join_metrics(parts: list[Metrics], n: int) -> Metrics:
