@@ -103,7 +103,9 @@ async def _run(
     return np.array(lat), sum(errors), time.perf_counter() - t0
 
 
-def _ab(url: str, token: str, text: str, clients: int, seconds: float, vary: bool):
+def _ab(
+    url: str, token: str, text: str, clients: int, seconds: float, vary: bool
+) -> tuple[int, int, float, float, float]:
     """One ApacheBench run for the cached case (ab sends the same body every time):
     (requests, errors, p50 ms, p99 ms, requests/s)."""
     assert not vary

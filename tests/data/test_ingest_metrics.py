@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -20,7 +21,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 runner = CliRunner()
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(sql).fetchall()

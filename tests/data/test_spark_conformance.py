@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,7 +79,7 @@ def tables(parquet: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("by", GROUPINGS, ids=["-".join(g) or "all" for g in GROUPINGS])
 def test_metric_suite_equal_on_duckdb_and_spark(tables, by: list[str]) -> None:  # type: ignore[no-untyped-def]
     dt_, st = tables
-    kw = dict(
+    kw: dict[str, Any] = dict(
         sl_threshold_s=20,
         short_abandon_s=5,
         cost_per_agent_hour=32.5,

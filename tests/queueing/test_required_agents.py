@@ -95,8 +95,7 @@ def test_erlang_a_required_agents_equal_brute_force() -> None:
 
 @pytest.mark.parametrize("traffic", [1e4, 2.5e5, 1e6])
 def test_huge_traffic_is_the_exact_minimum(traffic: float) -> None:
-    goals = dict(sl_target=0.8, sl_threshold_s=20.0)
-    n = int(required_agents(traffic * 1800 / 180, 180, 1800, **goals))
+    n = int(required_agents(traffic * 1800 / 180, 180, 1800, sl_target=0.8, sl_threshold_s=20.0))
     a = np.array([traffic, traffic])
     ok = _feasible(a, np.array([n, n - 1.0]), np.array([180.0, 180.0]), Goals(0.8, 20.0), None)
     assert ok.tolist() == [True, False]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from tests.reports.test_html_report import SCENARIOS
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def _recalculate(path: Path) -> dict[str, object]:
+def _recalculate(path: Path) -> dict[str, Any]:
     """Recalculate every formula with the `formulas` package (not Excel, not openpyxl)."""
     import formulas
 

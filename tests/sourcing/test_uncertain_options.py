@@ -51,7 +51,9 @@ def test_deterministic_file_has_no_spread_and_equals_compare() -> None:
     sc = load_scenario(PLAIN)
     sim = simulate(sc, 50, np.random.default_rng(0))
     _, spec = load_sourcing(PLAIN)
-    ref = compare(point_values(spec), demand_from_scenario(sc), discount_rate=sc.discount_rate)
+    rate = sc.discount_rate
+    assert isinstance(rate, float)
+    ref = compare(point_values(spec), demand_from_scenario(sc), discount_rate=rate)
     for o in sim.options:
         assert o.sd == 0
         assert o.mean == pytest.approx(float(ref.option(o.metric).pv_cost[0]), rel=1e-12)

@@ -137,7 +137,7 @@ def test_points_and_percentiles_follow_the_documented_rules() -> None:
     assert (d.p10, d.p90) == (10.0, 15.0)
 
 
-BAD = [
+BAD: list[tuple[dict[str, Any], str]] = [
     ({"dist": "triangular", "min": 5, "mode": 2, "max": 4}, "above max"),
     ({"dist": "triangular", "min": 1, "mode": 5, "max": 4}, "must lie between"),
     ({"dist": "triangular", "min": 1, "mode": 1, "max": 1}, "zero width"),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from pydantic import TypeAdapter
 
@@ -87,7 +89,7 @@ def test_tornado_refuses_an_unknown_metric() -> None:
         tornado(uniform_saving(), "npvv")
 
 
-def _ishigami(x: dict[str, np.ndarray]) -> np.ndarray:
+def _ishigami(x: Mapping[str, npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
     a, b = 7.0, 0.1
     return np.sin(x["x1"]) + a * np.sin(x["x2"]) ** 2 + b * x["x3"] ** 4 * np.sin(x["x1"])
 

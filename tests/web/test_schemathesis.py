@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -28,5 +29,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(store=STORE)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_no_server_error(case: schemathesis.Case) -> None:
-    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {TOKEN}"}
+    headers: dict[str, Any] = dict(case.headers or {})
+    headers["Authorization"] = f"Bearer {TOKEN}"
+    case.headers = headers  # type: ignore[assignment]
     case.call_and_validate(checks=[not_a_server_error])
