@@ -100,23 +100,13 @@ def line_amounts(
     ndarray
         Shape (draws or 1, months + 1), in the scenario currency.
     """
-    base = col(line.amount) * col(line.quantity)
+    coef, pattern = line_terms(line, months)
     if risk_sign:
-        base = base * (1.0 + risk_sign * col(line.risk) / 100.0)
-    mask = active_mask(
-        line.timing,
-        months,
-        month=line.month,
-        start_month=line.start_month,
-        end_month=line.end_month,
-    )
-    # Products are formed once at full size (draws x months) and then updated in place:
-    # with 100,000 draws each fresh array is ~50 MB, and allocating it costs more than the
-    # arithmetic (page faults).
-    profile = growth_profile(line.growth, months) * mask  # small unless growth is drawn
+        coef = coef * risk_factor(line, risk_sign)
+    amounts = np.asarray(coef @ pattern, dtype=float)
     if line.timing == Timing.per_unit:
-        profile = _times(profile, drivers[line.driver])
-    return _times(profile, np.asarray(base, dtype=float))
+        amounts = _times(amounts, drivers[line.driver])
+    return amounts
 
 
 def _times(a: Array, b: Array) -> Array:
