@@ -242,6 +242,79 @@ class Triangular(_Dist):
         return self.min, self.max
 
 
+FAST_PPF_MIN = 4096
+"""From this many values on, PERT quantiles are computed by :func:`beta_ppf`."""
+
+_PPF_Z = np.linspace(-8.0, 8.0, 1025)
+"""Table nodes of :func:`beta_ppf`, in normal scores ``z = Phi^-1(u)``."""
+
+
+def beta_ppf(q: npt.ArrayLike, a: float, b: float) -> Array:
+    """Quantiles of Beta(a, b): the ``x`` in [0, 1] with ``I_x(a, b) = q``, vectorized.
+
+    Method: scipy's exact quantiles (boost ``ibeta_inv``) at 1,025 table nodes evenly spaced
+    in the normal score ``z = Phi^-1(q)`` over [-8, 8] (so both tails are resolved), cubic
+    Hermite interpolation in ``z`` with the exact slopes ``dx/dz = phi(z) / f(x)``, then one
+    Newton step on ``I_x(a, b) - q``. A value is kept when that step is below 1e-8 of it
+    (the Newton error is then of order the step squared: ~1e-16); any other value (outside
+    the table, or not converged) is computed by scipy's inverse. Cost: one incomplete beta
+    function per value instead of an inverse; agrees with scipy to ~1e-13 relative
+    (tests/uncertainty/test_distributions.py).
+
+    Parameters
+    ----------
+    q : array_like
+        Probabilities in [0, 1].
+    a, b : float
+        Shape parameters (>= 1 for PERT).
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``q``.
+    """
+    from scipy import special, stats
+
+    q = np.asarray(q, dtype=float)
+    flat = q.ravel()
+    h = float(_PPF_Z[1] - _PPF_Z[0])
+    log_beta = float(special.betaln(a, b))
+    nodes = stats.beta.ppf(special.ndtr(_PPF_Z), a, b)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        density = np.exp((a - 1.0) * np.log(nodes) + (b - 1.0) * np.log1p(-nodes) - log_beta)
+        slope = h * np.exp(-0.5 * _PPF_Z**2) / np.sqrt(2.0 * np.pi) / density
+        z = special.ndtri(flat)
+        pos = (z - _PPF_Z[0]) / h
+        i = np.clip(np.nan_to_num(pos, nan=0.0).astype(np.intp), 0, _PPF_Z.size - 2)
+        t = pos - i
+        t2 = t * t
+        t3 = t2 * t
+        x = (
+            (2.0 * t3 - 3.0 * t2 + 1.0) * nodes[i]
+            + (t3 - 2.0 * t2 + t) * slope[i]
+            + (3.0 * t2 - 2.0 * t3) * nodes[i + 1]
+            + (t3 - t2) * slope[i + 1]
+        )
+        f = np.exp((a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x) - log_beta)
+        # I_x - q, from the upper tail's complement where q > 1/2 (1 - q is exact there;
+        # I_x - q itself would cancel near 1)
+        upper = flat > 0.5
+        gap = np.where(
+            upper, (1.0 - flat) - special.betaincc(a, b, x), special.betainc(a, b, x) - flat
+        )
+        step = gap / f
+        x = x - step
+        ok = (
+            (np.abs(step) <= 1e-8 * np.minimum(x, 1.0 - x))
+            & (np.abs(z) <= 8.0)
+            & (x > 0.0)
+            & (x < 1.0)
+        )
+    if not ok.all():
+        x[~ok] = stats.beta.ppf(flat[~ok], a, b)
+    return np.asarray(x, dtype=float).reshape(q.shape)
+
+
 class _PertLike(_Dist):
     """Beta-PERT on [lo, hi] with mode ``m`` and shape ``lamb`` (Vose 2008, sec. 9.1)."""
 
@@ -260,6 +333,18 @@ class _PertLike(_Dist):
 
         alpha, beta, lo, width = self._shape()
         return stats.beta(alpha, beta, loc=lo, scale=width)
+
+    def ppf(self, u: npt.ArrayLike) -> Array:
+        """Inverse CDF: ``min + (max - min) x`` with ``I_x(alpha, beta) = u``.
+
+        From :data:`FAST_PPF_MIN` values on, through :func:`beta_ppf` (3-6x faster than
+        scipy's inverse, equal to it to ~1e-13 relative); fewer go to scipy directly.
+        """
+        q = np.asarray(u, dtype=float)
+        alpha, beta, lo, width = self._shape()
+        if q.size < FAST_PPF_MIN:
+            return np.asarray(self._frozen().ppf(q), dtype=float)
+        return np.asarray(lo + width * beta_ppf(q, alpha, beta), dtype=float)
 
     @property
     def mean(self) -> float:
