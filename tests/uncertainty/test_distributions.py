@@ -311,15 +311,15 @@ def test_fast_beta_quantiles_equal_scipy(a: float, b: float, seed: int) -> None:
             rng.random(3000),
             10.0 ** -rng.uniform(3, 15, 300),  # lower tail
             1.0 - 10.0 ** -rng.uniform(3, 15, 300),  # upper tail
-            [0.0, 1.0, 1e-300, 0.5],
+            [0.0, 1.0, 1e-300],
         ]
     )
     got = beta_ppf(u, a, b)
     want = stats.beta.ppf(u, a, b)
-    # scipy's own root finder stops at up to ~1.4e-11 relative in places (seen at q = 0.5
-    # with a = b, where the answer is exactly 1/2; boost warns "root finding evaluation
-    # exceeded"), so the comparison allows 1e-10; the defining equation I_x(a, b) = q is
-    # then checked on the fast values themselves, tighter.
+    # scipy's own root finder stops early in places (boost warns "root finding evaluation
+    # exceeded"): seen up to 6e-10 relative at q = 1/2 with a = b, where the answer is
+    # exactly 1/2 (checked below on its own), ~1e-11 elsewhere. So the comparison allows
+    # 1e-10 and the defining equation I_x(a, b) = q is checked on the fast values, tighter.
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-300)
     from scipy import special
 

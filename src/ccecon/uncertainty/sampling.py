@@ -172,15 +172,21 @@ def draw_uniforms(n: int, k: int, rng: np.random.Generator, corr: Array | None =
     """``n x k`` uniforms in (0, 1), independent or joined by a Gaussian copula ``corr``.
 
     Consumes exactly ``n * k`` doubles of ``rng`` (row by row), so consecutive calls
-    concatenate to one call with the summed ``n``.
+    concatenate to one call with the summed ``n``. Only the columns that take part in a
+    correlation go through the copula (normal scores and back); the others are the
+    uniforms as drawn.
     """
     u: Array = rng.random((n, k))
     if corr is not None:
         from scipy.special import ndtr, ndtri
 
-        z = ndtri(np.clip(u, U_EPS, 1.0 - U_EPS))
-        u = ndtr(z @ np.linalg.cholesky(corr).T)
-    return np.clip(u, U_EPS, 1.0 - U_EPS)
+        joined = np.flatnonzero((np.abs(corr - np.eye(k)) > 0).any(axis=0))
+        if joined.size:
+            sub = corr[np.ix_(joined, joined)]
+            z = ndtri(np.clip(u[:, joined], U_EPS, 1.0 - U_EPS))
+            u[:, joined] = ndtr(z @ np.linalg.cholesky(sub).T)
+    np.clip(u, U_EPS, 1.0 - U_EPS, out=u)
+    return u
 
 
 def draw_inputs(
