@@ -310,3 +310,17 @@ def test_results_to_frame() -> None:
     assert len(f) == 3 and f["shown"].sum() == 1
     b = irr_batch(np.array([[-100.0, 60, 60], [100.0, 5, 5]])).to_frame()
     assert b["status"].tolist() == ["ok", "none"] and b["n_roots"].tolist() == [1, 0]
+
+
+@given(
+    rows=st.integers(1, 3000),
+    cols=st.integers(2, 70),
+    block=st.integers(1, 2048),
+)
+@settings(max_examples=40, deadline=None)
+def test_blocked_transpose_equals_numpy_transpose(rows: int, cols: int, block: int) -> None:
+    """The IRR's blocked copy of the flows' transpose is the transpose, for any shape."""
+    v = np.random.default_rng(rows * cols).random((rows, cols))
+    t = returns._transposed(v, block=block)
+    assert t.flags.c_contiguous
+    np.testing.assert_array_equal(t, v.T)
