@@ -115,6 +115,16 @@ def _lever_factor(case: Case, channel: str, months: int, attr: str) -> Array:
     return out
 
 
+def _sum_terms(terms: Sequence[Array], months: int) -> Array:
+    """Sum of (draws or 1, months + 1) arrays; zeros of shape (1, months + 1) for none."""
+    if not terms:
+        return np.zeros((1, months + 1))
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
 def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict[str, Array]]:
     """Volumes per channel and every driver of a case, shape (draws or 1, months + 1).
 
@@ -124,13 +134,14 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
     """
     months = scenario.horizon_months
     in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
-    zero: Array = np.zeros((1, months + 1))
     volumes: dict[str, Array] = {}
-    drivers: dict[str, Array] = {
-        k: zero.copy()
-        for k in ("calls", "inbound_calls", "outbound_calls", "contacts", "minutes", "sales")
+    drivers: dict[str, Array] = {}
+    # Built-in totals over channels. A total with one term is that term itself (no copy:
+    # nothing writes into a driver), and a term that is zero in every draw is left out,
+    # so a one-channel case spends no (draws x months) arithmetic on its totals.
+    totals: dict[str, list[Array]] = {
+        k: [] for k in ("calls", "inbound_calls", "outbound_calls", "contacts", "minutes", "sales")
     }
-    totals = dict(drivers)
     for ch in scenario.channels:
         vol = col(ch.per_month) * (growth_profile(ch.growth, months) * in_plan)
         vol = vol * _lever_factor(case, ch.name, months, "volume_factor")
@@ -140,18 +151,21 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
         drivers[ch.name] = vol
         drivers[f"{ch.name}.minutes"] = minutes
         drivers[f"{ch.name}.aht_s"] = aht * in_plan
-        totals["contacts"] = totals["contacts"] + vol
-        totals["minutes"] = totals["minutes"] + minutes
-        totals["sales"] = totals["sales"] + vol * col(ch.sales_rate)
+        totals["contacts"].append(vol)
+        totals["minutes"].append(minutes)
+        rate = col(ch.sales_rate)
+        if np.any(rate != 0):
+            totals["sales"].append(vol * rate)
         if ch.kind in VOICE_IN:
-            totals["inbound_calls"] = totals["inbound_calls"] + vol
+            totals["inbound_calls"].append(vol)
         if ch.kind in VOICE_OUT:
-            totals["outbound_calls"] = totals["outbound_calls"] + vol
+            totals["outbound_calls"].append(vol)
         if ch.kind in VOICE_IN | VOICE_OUT:
-            totals["calls"] = totals["calls"] + vol
+            totals["calls"].append(vol)
     # A channel may carry a built-in's name only when it is that built-in's sole channel
     # (checked when the scenario is read), so the two values are then the same.
-    drivers.update(totals)
+    for k, terms in totals.items():
+        drivers[k] = _sum_terms(terms, months)
     for name, value in {**scenario.drivers, **case.drivers}.items():
         drivers[name] = col(value) * in_plan
     if scenario.staffing is not None:
