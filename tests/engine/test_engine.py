@@ -317,3 +317,26 @@ proposal:
     assert res.metrics.total_benefit[0] == pytest.approx(5000)
     assert res.metrics.roi_pct[0] == pytest.approx((5000 - 3000) / 3000 * 100)
     assert res.metrics.net[0] == pytest.approx(2000)
+
+
+def test_cny_example_line_totals_follow_the_seed_004_quote() -> None:
+    """Example (a) prices the D6.3 self-build quote (seed 004); each fixed line's total over
+    the 36 months is recomputed here from the quote's unit prices."""
+    from ccecon.scenario.load import load_scenario
+
+    res = evaluate(load_scenario(EXAMPLES / "cny-inhouse-build.yaml"))
+    totals = {name.split(" ", 1)[1]: float(m.sum()) for name, *_, m in res.cases["proposal"].lines}
+    quote = {
+        "build service": 30_000 * 20,  # per person-day, about 20 days
+        "equipment": 35_000 * 6,  # 20,000-50,000 per unit: midpoint, 6 units
+        "installation": 10_000 * 5,  # per day
+        "customization": 15_000 * 10,  # per day
+        "other": 5_000 * 4,  # per item
+        "platform": 10_000 * 36,  # per month
+        "staff management": 5_000 * 36,  # per month
+        "maintenance": 5_000 * 6 * 2,  # per unit-year; years 2 and 3 (year 1 in warranty)
+        "upgrade": 10_000 * 2,  # per upgrade, yearly from month 13: months 13 and 25
+        "support": 3_000 * 2 * 36,  # per incident, 2 incidents a month
+    }
+    for line, want in quote.items():
+        assert totals[line] == pytest.approx(want), line

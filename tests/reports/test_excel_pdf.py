@@ -98,6 +98,9 @@ def test_pdf_pages_are_not_blank(tmp_path: Path) -> None:
 
     for page in pages:
         pixels = np.asarray(Image.open(page).convert("L"), dtype=float)
-        # a blank page is one flat colour; a page with text and charts varies
+        # a blank page is one flat colour; a page with text and charts varies. The last
+        # page may hold only a line or two (at 40 dpi a line of text is ~200 dark pixels)
         assert pixels.std() > 5, page.name
-        assert (pixels < 128).mean() > 0.002, page.name
+        assert int((pixels < 128).sum()) > 100, page.name
+    first = np.asarray(Image.open(pages[0]).convert("L"), dtype=float)
+    assert (first < 128).mean() > 0.002  # the summary page is full

@@ -399,6 +399,12 @@ def _check_sourcing(scenario: Scenario, source: str) -> None:
 
 
 def dump_scenario(scenario: Scenario) -> str:
-    """YAML text of a scenario (defaults left out), loadable again by :func:`parse_scenario`."""
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    """YAML text of a scenario, loadable again by :func:`parse_scenario`.
+
+    Writes the fields that were given (in the file, or set by code such as ``calibrate``),
+    whether or not they equal a default: a reviewed file keeps its stated discount rate
+    and horizon, and tagged unions keep their tag (``model: sum``, ``dist: pert``), which a
+    dump without defaults would drop and then fail to read back.
+    """
+    data = scenario.model_dump(mode="json", exclude_unset=True)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
