@@ -22,8 +22,8 @@ Conventions
   rate ``(1 + r) ** (1/12) - 1`` with month 0 undiscounted; ``yearly_tei`` sums months by
   plan year (month 0 is year 0, months 1-12 year 1, ...) and discounts year ``k`` by
   ``(1 + r) ** k`` with year 0 undiscounted (Forrester TEI).
-* **IRR** of the monthly net flow, annualized ``(1 + irr_m) ** 12 - 1``; rows with no root or
-  several roots are flagged in ``irr_status``.
+* **IRR** of the monthly net flow, annualized ``(1 + irr_m) ** 12 - 1``; rows with no root
+  (NaN) or several roots (the one nearest 0 is given) are flagged in ``irr_status``.
 * **Payback** in fractional months from month 0 (linear within the month); ``inf`` when the
   cumulative flow never turns non-negative within the horizon.
 * **Risk-adjusted** metrics raise each cost line by its ``risk`` percent and cut each benefit
@@ -317,7 +317,8 @@ class Metrics:
     npv : ndarray
         Net present value at the scenario's discount rate and convention.
     irr_annual : ndarray
-        Annualized IRR of the monthly net flow; NaN where ``irr_status`` is not ``"ok"``.
+        Annualized IRR of the monthly net flow: NaN where ``irr_status`` is ``"none"``; the
+        root nearest 0 where it is ``"several"``.
     irr_status : ndarray of str
         ``ok``, ``none`` (no sign change: no IRR) or ``several`` (several roots; the one
         nearest 0 is reported).
@@ -580,7 +581,7 @@ def _mean(x: Array) -> float:
 def _summary(m: Metrics) -> dict[str, Any]:
     roi_ok = bool(np.all(m.roi_defined))
     irr_status = str(m.irr_status[0]) if m.irr_status.size == 1 else _mode(m.irr_status)
-    irr_ok = m.irr_status == "ok"
+    irr_ok = m.irr_status != "none"  # "several": the root nearest 0, flagged
     return {
         "total_benefit": _mean(m.total_benefit),
         "total_cost": _mean(m.total_cost),

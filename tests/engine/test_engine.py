@@ -340,3 +340,45 @@ def test_cny_example_line_totals_follow_the_seed_004_quote() -> None:
     }
     for line, want in quote.items():
         assert totals[line] == pytest.approx(want), line
+
+
+def test_several_irrs_through_the_engine_show_the_root_nearest_zero() -> None:
+    """The textbook "pump" flow -1,600 / +10,000 / -10,000 has IRRs of 25 % and 400 % a
+    period (Brealey & Myers, Principles of Corporate Finance, ch. 5): the engine flags it
+    and the summary shows 25 % a month annualized, not a blank."""
+    res = evaluate(
+        scen(
+            """proposal:
+  cost_lines:
+    - {name: pump, family: initial, amount: 1600, timing: once, month: 0}
+    - {name: cleanup, family: initial, amount: 10000, timing: once, month: 2}
+  benefit_lines: [{name: oil, kind: direct, amount: 10000, timing: once, month: 1}]
+""",
+            h=2,
+        )
+    )
+    assert res.metrics.irr_status[0] == "several"
+    assert res.summary()["irr_status"] == "several"
+    assert res.summary()["irr_annual_pct"] == pytest.approx((1.25**12 - 1) * 100)
+
+
+def test_evaluate_notes_say_what_the_irr_status_means(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    f = tmp_path / "pump.yaml"
+    f.write_text(
+        HEAD.format(h=2, r=0.0)
+        + """proposal:
+  cost_lines:
+    - {name: pump, family: initial, amount: 1600, timing: once, month: 0}
+    - {name: cleanup, family: initial, amount: 10000, timing: once, month: 2}
+  benefit_lines: [{name: oil, kind: direct, amount: 10000, timing: once, month: 1}]
+""",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(app, ["evaluate", str(f)], terminal_width=200)
+    assert out.exit_code == 0, out.output
+    assert "IRR is not unique" in out.output
+    assert "the one nearest 0 is shown" in out.output

@@ -74,11 +74,11 @@ def _render(result: Result, fmt: Format) -> None:
                 console.print(f"Note: {label}ROI is not defined: the change invests nothing.")
             status = set(m.irr_status.tolist())
             if "none" in status:
-                console.print(f"Note: {label}IRR does not exist (the net flow never changes sign).")
+                console.print(f"Note: {label}IRR does not exist: no discount rate makes NPV zero.")
             if "several" in status:
                 console.print(
-                    f"Note: {label}IRR is not unique (the net flow changes sign several times);"
-                    " the root nearest 0 is shown: judge by NPV."
+                    f"Note: {label}IRR is not unique (several discount rates make NPV zero);"
+                    " the one nearest 0 is shown: judge by NPV."
                 )
 
     emit(fmt, rows=result.summary_rows(), table=table)

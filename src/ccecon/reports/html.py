@@ -197,9 +197,12 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     if s.get("roi_note"):
         notes.append(str(s["roi_note"]))
     if s.get("irr_status") == "several":
-        notes.append("IRR is not unique (the net flow changes sign several times): judge by NPV.")
+        notes.append(
+            "IRR is not unique (several discount rates make NPV zero); the one nearest 0 is"
+            " shown: judge by NPV."
+        )
     if s.get("irr_status") == "none":
-        notes.append("IRR does not exist (the net flow never changes sign).")
+        notes.append("IRR does not exist: no discount rate makes NPV zero.")
     charts = []
     for i, (cid, fig) in enumerate(business_case_figures(result) + uncertainty_figures(result)):
         charts.append(
