@@ -8,6 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from ccecon.cli.app import app
@@ -67,3 +68,16 @@ def test_serve_first_start_creates_store_and_says_how_to_add_a_user(tmp_path: Pa
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert "No user yet" in out and "ccecon users add NAME --workspace TEAM" in out
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `make demo` (core only) uvicorn is absent: exit 2 and the pip command, no
+    traceback. A None entry in sys.modules makes `import uvicorn` raise ImportError."""
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    r = runner.invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'w.sqlite3'}"])
+    assert r.exit_code == 2
+    assert "pip install 'ccecon[web]'" in r.output
+    assert "uvicorn" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)

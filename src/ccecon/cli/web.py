@@ -54,7 +54,12 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             import os
 
-            import uvicorn
+            try:
+                import uvicorn
+            except ImportError as exc:  # the web extra is not installed
+                from ccecon.cli.output import fail
+
+                fail(f"the web app needs its extra: pip install 'ccecon[web]' ({exc.name} missing)")
 
             from ccecon.errors import InputError
 
