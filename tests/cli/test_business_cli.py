@@ -60,6 +60,37 @@ def test_schema_is_json_schema_with_fields() -> None:
     assert {"currency", "proposal", "horizon_months"} <= set(schema["properties"])
 
 
+def test_schema_lists_fields_as_table_and_csv() -> None:
+    """--format csv: one row per field of every model, the same rows as the reference."""
+    from ccecon.scenario.docs import field_rows
+
+    r = runner.invoke(app, ["schema", "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(rows) == len(field_rows()) > 30
+    currency = next(x for x in rows if x["field"] == "currency")
+    assert currency["default"] == "required" and "ISO 4217" in currency["meaning"]
+    t = runner.invoke(app, ["schema", "--format", "table"], terminal_width=200)
+    assert t.exit_code == 0 and "currency" in t.output and "ISO" in t.output
+
+
+def test_demo_json_keeps_stdout_for_data(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "ccecon.cli.app", "demo", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)  # only the result on stdout
+    assert doc["currency"] == "CNY" and doc["metrics"]["npv"] is not None
+    assert "Outputs written to" in r.stderr
+    c = runner.invoke(app, ["demo", "--format", "csv", "--out", str(tmp_path / "c")])
+    assert c.exit_code == 0
+    assert c.stdout.splitlines()[0].startswith("metric")
+
+
 def test_scenario_reference_doc_is_up_to_date() -> None:
     from ccecon.scenario.docs import reference_markdown
 

@@ -194,19 +194,35 @@ def register(app: typer.Typer) -> None:
                 )
 
     @app.command()
-    def schema() -> None:
-        """Print the scenario JSON Schema (point your editor's YAML plugin at it)."""
-        import json
+    def schema(fmt: FormatOpt = Format.json) -> None:
+        """Print the scenario JSON Schema (point your editor's YAML plugin at it).
 
-        from ccecon.scenario.schema import Scenario
+        ``--format json`` (the default here: the schema is the product) prints the JSON
+        Schema; ``table`` and ``csv`` list every field with its type, default and meaning.
+        """
+        if fmt == Format.json:
+            import json
 
-        typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+            from ccecon.scenario.schema import Scenario
+
+            typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+            return
+        from ccecon.cli.output import print_table, write_csv
+        from ccecon.scenario.docs import field_rows
+
+        if fmt == Format.csv:
+            write_csv(field_rows())
+        else:
+            print_table(
+                field_rows(), title="Scenario fields (ccecon schema --format json for editors)"
+            )
 
     @app.command()
     def demo(
         out: Annotated[
             Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")
         ] = Path("ccecon-demo"),
+        fmt: FormatOpt = Format.table,
     ) -> None:
         """Evaluate the bundled example, print the summary and write its outputs."""
         with user_errors():
@@ -216,15 +232,17 @@ def register(app: typer.Typer) -> None:
             path = demo_scenario_path()
             scenario = load_scenario(path)
             result = run(scenario)
-            _render(result, Format.table)
+            _render(result, fmt)
             paths = write_outputs(result, out)
             from ccecon.reports import write_report
 
             report = write_report(scenario, result, out, source_path=path)
             assert report.html is not None
             paths.append(report.html)
-            typer.echo(f"\nExample: {path}")
-            typer.echo(f"Outputs written to {out.resolve()}:")
+            # JSON and CSV keep standard output for the data; where things went goes to stderr
+            err = fmt != Format.table
+            typer.echo(f"\nExample: {path}", err=err)
+            typer.echo(f"Outputs written to {out.resolve()}:", err=err)
             for p in paths:
-                typer.echo(f"  {p}")
-            typer.echo(f"Open the report: {report.html.resolve()}")
+                typer.echo(f"  {p}", err=err)
+            typer.echo(f"Open the report: {report.html.resolve()}", err=err)

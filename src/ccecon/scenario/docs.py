@@ -44,6 +44,29 @@ def _type_name(annotation: Any) -> str:
     return text.replace("|", "or")
 
 
+def field_rows() -> list[dict[str, str]]:
+    """One row per field of every scenario model: section, field, type, default, meaning."""
+    rows = []
+    for title, model in SECTIONS:
+        for name, f in model.model_fields.items():
+            if f.is_required():
+                default = "required"
+            elif f.default_factory is not None:
+                default = "empty"
+            else:
+                default = str(getattr(f.default, "value", f.default))
+            rows.append(
+                {
+                    "section": title.replace("`", ""),
+                    "field": name,
+                    "type": _type_name(f.annotation),
+                    "default": default,
+                    "meaning": (f.description or "").replace("\n", " "),
+                }
+            )
+    return rows
+
+
 def reference_markdown() -> str:
     """The Markdown reference of every scenario model and field."""
     out = [
@@ -58,15 +81,17 @@ def reference_markdown() -> str:
     for title, model in SECTIONS:
         out += [f"## {title}", "", (typing.cast(str, model.__doc__) or "").split("\n")[0], ""]
         out += ["| field | type | default | meaning |", "|---|---|---|---|"]
-        for name, f in model.model_fields.items():
-            if f.is_required():
-                default = "**required**"
-            elif f.default_factory is not None:
-                default = "empty"
-            else:
-                default = f"`{getattr(f.default, 'value', f.default)}`"
-            desc = (f.description or "").replace("|", "/").replace("\n", " ")
-            out.append(f"| `{name}` | {_type_name(f.annotation)} | {default} | {desc} |")
+        for row in (r for r in field_rows() if r["section"] == title.replace("`", "")):
+            default = row["default"]
+            default = (
+                "**required**"
+                if default == "required"
+                else default
+                if default == "empty"
+                else f"`{default}`"
+            )
+            desc = row["meaning"].replace("|", "/")
+            out.append(f"| `{row['field']}` | {row['type']} | {default} | {desc} |")
         out.append("")
     return "\n".join(out)
 
