@@ -382,3 +382,102 @@ def test_evaluate_notes_say_what_the_irr_status_means(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "IRR is not unique" in out.output
     assert "the one nearest 0 is shown" in out.output
+
+
+def test_outbound_cost_per_sale_d2_2_by_hand() -> None:
+    """D2.2: outbound cost per sale = cost of the outbound work / sales made. Operating
+    basis; the cost is shared by handle minutes (inbound 2,000 x 3 min, outbound 1,000 x
+    2 min: outbound carries 2,000 / 8,000 of it), sales = 1,000 calls x 5 %."""
+    res = evaluate(
+        scen(
+            """unit_cost_basis: operating
+channels:
+  - {name: hotline, kind: voice_inbound, per_month: 2000, aht_s: 180}
+  - {name: dialer, kind: voice_outbound, per_month: 1000, aht_s: 120, sales_rate: 0.05}
+proposal:
+  cost_lines: [{name: ops, family: operating, amount: 8000, timing: monthly}]
+""",
+            h=12,
+        )
+    )
+    outbound_cost = 8000 * 2000 / 8000
+    assert res.unit_costs.horizon["cost_per_sale"] == pytest.approx(outbound_cost / 50)
+    assert res.unit_costs.horizon["cost_per_inbound_call"] == pytest.approx(8000 * 0.75 / 2000)
+
+
+def test_unit_costs_by_month_quarter_and_year_d2_3() -> None:
+    """D2.3: the same ratio for any period. Volume grows 10 % a year (12 x 1,000 then 12 x
+    1,100) and the cost is fixed, so month 13's cost per call is 5,000 / 1,100 and year
+    two's is 12 x 5,000 / 13,200; a period's ratio is its sums divided, not a mean of
+    monthly ratios."""
+    res = evaluate(
+        scen(
+            """unit_cost_basis: operating
+channels: [{name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 180, growth: 0.10}]
+proposal:
+  cost_lines: [{name: ops, family: operating, amount: 5000, timing: monthly}]
+""",
+            h=24,
+        )
+    )
+    t = res.unit_costs.table.query("case == 'proposal'")
+    months = t[t.period == "month"].cost_per_inbound_call.to_numpy()
+    assert len(months) == 24
+    np.testing.assert_allclose(months[:12], 5.0)
+    np.testing.assert_allclose(months[12:], 5000 / 1100)
+    years = t[t.period == "year"]
+    np.testing.assert_allclose(
+        years.cost_per_inbound_call.to_numpy(), [5.0, 12 * 5000 / (12 * 1100)]
+    )
+    quarters = t[t.period == "quarter"]
+    assert len(quarters) == 8
+    np.testing.assert_allclose(quarters.cost_per_inbound_call.to_numpy()[4:], 5000 / 1100)
+    horizon = res.unit_costs.horizon["cost_per_inbound_call"]
+    assert horizon == pytest.approx(24 * 5000 / (12 * 1000 + 12 * 1100))
+
+
+def test_benchmark_band_given_in_the_scenario() -> None:
+    """D2.5: a band the user states (with its source) is used as given."""
+    res = evaluate(
+        scen(
+            """channels: [{name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 180}]
+benchmark: {low: 4, high: 8, source: "our 2026 peer survey"}
+proposal:
+  cost_lines: [{name: ops, family: operating, amount: 5000, timing: monthly}]
+""",
+            h=12,
+        )
+    )
+    b = res.benchmark
+    assert b is not None
+    assert b["position"] == "within"
+    assert b["fraction"] == pytest.approx((5.0 - 4) / (8 - 4))
+    assert "peer survey" in b["source"]
+
+
+def test_every_bundled_benchmark_names_its_source_and_year() -> None:
+    from ccecon.costing.benchmarks import BENCHMARKS
+
+    assert BENCHMARKS
+    for key, band in BENCHMARKS.items():
+        assert band.key == key
+        assert 0 < band.low < band.high
+        assert len(band.source) > 20 and band.year.strip(), key
+        assert len(band.currency) == 3 and band.currency.isupper()
+
+
+def test_a_bundled_band_in_another_currency_is_refused() -> None:
+    """Bands are never converted silently: a USD band for a EUR scenario is a user error."""
+    from ccecon.errors import InputError
+
+    with pytest.raises(InputError, match="USD"):
+        evaluate(
+            parse_scenario(
+                HEAD.replace("USD", "EUR").format(h=12, r=0)
+                + """channels: [{name: hotline, kind: voice_inbound, per_month: 1000, aht_s: 180}]
+benchmark: liveagent-cost-per-call
+proposal:
+  cost_lines: [{name: ops, family: operating, amount: 5000, timing: monthly}]
+"""
+            )
+        )
