@@ -142,14 +142,28 @@ CASES: list[tuple[str, object, list[str]]] = [
 ]
 
 
+# every command that reads a scenario file stops the same way
+COMMANDS = {
+    "validate": ["validate"],
+    "evaluate": ["evaluate"],
+    "simulate": ["simulate", "--draws", "10"],
+    "sensitivity": ["sensitivity"],
+    "report": ["report", "--out", "{tmp}/report"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize(("case_id", "change", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_malformed_scenario_exits_2_with_file_field_value(
-    tmp_path: Path, case_id: str, change: object, expected: list[str]
+    tmp_path: Path, case_id: str, change: object, expected: list[str], command: str
 ) -> None:
     text = change(VALID) if callable(change) else str(change)
     path = tmp_path / f"{case_id}.yaml"
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(path)])
+    head, *options = COMMANDS[command]
+    args = [head, str(path), *(o.format(tmp=tmp_path) for o in options)]
+    result = CliRunner().invoke(app, args)
+    assert not (tmp_path / "report").exists()  # nothing written for a bad file
     assert result.exit_code == 2, result.output
     message = result.stderr
     assert str(path) in message
