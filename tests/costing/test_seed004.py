@@ -263,3 +263,17 @@ def test_json_payroll_with_monthly_headcounts(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InputError, match="field agents"):
         read_payroll(path)
+
+
+def test_payroll_with_unknown_currency_names_it_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    bad = tmp_path / "p.yaml"
+    text = (EXAMPLES / "payroll-seed004.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("currency: CNY", "currency: XYZ"), encoding="utf-8")
+    r = CliRunner().invoke(app, ["labour", str(bad)])
+    assert r.exit_code == 2
+    assert str(bad) in r.stderr and "field currency" in r.stderr
+    assert r.stderr.count("(got 'XYZ')") == 1

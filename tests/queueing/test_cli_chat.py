@@ -132,3 +132,14 @@ def test_queueing_docstring_examples_run() -> None:
     for mod in (ccecon.queueing.chat, ccecon.queueing.erlang, ccecon.queueing.staffing):
         failed, tried = doctest.testmod(mod)
         assert tried > 0 and failed == 0, mod.__name__
+
+
+def test_single_interval_option_error_names_the_option_not_a_row() -> None:
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    r = CliRunner().invoke(app, ["staff", "--calls", "-1", "--per", "30min", "--aht", "180"])
+    assert r.exit_code == 2
+    assert "field calls" in r.stderr and "-1" in r.stderr
+    assert "row" not in r.stderr

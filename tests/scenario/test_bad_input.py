@@ -132,6 +132,13 @@ CASES: list[tuple[str, object, list[str]]] = [
         ["benchmark", "USD", "CNY", "never converted"],
     ),
     (
+        "inline_benchmark_without_source",
+        lambda t: t.replace(
+            "horizon_months: 36", "horizon_months: 36\nbenchmark: {low: 2, high: 4}"
+        ),
+        ["benchmark.source", "required field is missing"],
+    ),
+    (
         "lever_unknown_channel",
         lambda t: t.replace(
             "proposal:\n",
@@ -169,6 +176,8 @@ def test_malformed_scenario_exits_2_with_file_field_value(
     assert str(path) in message
     for fragment in expected:
         assert fragment in message, (fragment, message)
+    assert message.count("(got ") <= 1 or "problems" in message  # the value once
+    assert "valid string" not in message  # no complaint from a union's other branch
     assert "Traceback" not in result.output
 
 

@@ -138,7 +138,7 @@ def user_errors() -> Iterator[None]:
     except CCEconError as exc:
         fail(str(exc))
     except FileNotFoundError as exc:
-        fail(f"{exc.filename}: file not found")
+        fail(f"{exc.filename}: not found (no such file, or a folder on its path is missing)")
     except IsADirectoryError as exc:
         fail(f"{exc.filename}: is a directory, expected a file")
     except PermissionError as exc:

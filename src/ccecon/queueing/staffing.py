@@ -568,19 +568,22 @@ def one_interval(
         goal), ``fte`` (paid, after ``shrinkage``), ``service_level`` (share),
         ``asa_s``, ``p_wait``, ``p_abandon``, ``occupancy`` (share).
     """
-    agents = int(
-        required_agents(
-            calls,
-            aht_s,
-            interval_s,
-            sl_target=sl_target,
-            sl_threshold_s=sl_threshold_s,
-            max_asa_s=max_asa_s,
-            max_abandon=max_abandon,
-            max_occupancy=max_occupancy,
-            patience_s=patience_s,
+    try:
+        agents = int(
+            required_agents(
+                calls,
+                aht_s,
+                interval_s,
+                sl_target=sl_target,
+                sl_threshold_s=sl_threshold_s,
+                max_asa_s=max_asa_s,
+                max_abandon=max_abandon,
+                max_occupancy=max_occupancy,
+                patience_s=patience_s,
+            )
         )
-    )
+    except InputError as exc:  # one interval: no "row 1" in the message
+        raise InputError(exc.message, field=exc.field, value=exc.value) from None
     a = float(traffic_erlangs(calls, aht_s, interval_s))
     m = metrics(a, agents, aht_s, sl_threshold_s=sl_threshold_s or 0.0, patience_s=patience_s)
     return {

@@ -59,6 +59,8 @@ def format_loc(loc: Sequence[int | str]) -> str:
             # Union branches (e.g. "float", "triangular") are not part of the user's path.
             if part in {"float", "int", "str", "bool", "function-after", "function-before"}:
                 continue
+            if part[:1].isupper() and part.isidentifier():  # a model branch: "Benchmark"
+                continue
             out += ("." if out else "") + str(part)
     return out
 
@@ -102,8 +104,27 @@ def validation_error(exc: ValidationError, source: str, prefix: str = "") -> Inp
         elif err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; `ccecon schema` lists the fields)"
         elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
+            cause = (err.get("ctx") or {}).get("error")
+            if isinstance(cause, InputError):
+                # a validator that raised InputError: its sentence, field and value (its
+                # "(got ...)" is added once below, not twice)
+                msg = cause.message
+                if cause.field:
+                    path = cause.field if path in {"(top level)", prefix} else path
+                if cause.value is not ...:
+                    items.append((path, msg, cause.value))
+                    continue
+            else:
+                msg = msg[len("Value error, ") :]
         items.append((path, msg, err.get("input")))
+    # A mapping given where a field takes a model or a key (``benchmark: {...}`` or
+    # ``benchmark: some-key``): the key branch's complaint says nothing useful.
+    keyed = [
+        it
+        for it in items
+        if not (isinstance(it[2], dict) and it[1].startswith("Input should be a valid string"))
+    ]
+    items = keyed or items
     if len(items) == 1:
         path, msg, value = items[0]
         return InputError(
