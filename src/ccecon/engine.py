@@ -482,22 +482,33 @@ class Result:
             )
         return pd.concat(rows, ignore_index=True)
 
-    def monthly_frame(self) -> pd.DataFrame:
-        """Per month: costs and benefits by family per case, the net flow and its cumsum."""
+    def _monthly_columns(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "month": np.arange(len(self.month_labels)),
             "label": list(self.month_labels),
         }
         for case in self.cases.values():
             p = case.name
-            data[f"{p}_initial"] = case.initial.mean(axis=0)
-            data[f"{p}_operating"] = case.operating.mean(axis=0)
-            data[f"{p}_hidden"] = case.hidden_included.mean(axis=0)
-            data[f"{p}_benefits"] = case.benefits.mean(axis=0)
+            data[f"{p}_initial"] = _mean_rows(case.initial)[0]
+            data[f"{p}_operating"] = _mean_rows(case.operating)[0]
+            data[f"{p}_hidden"] = _mean_rows(case.hidden_included)[0]
+            data[f"{p}_benefits"] = _mean_rows(case.benefits)[0]
         data["net"] = _mean_of_blocks(self.net_blocks, self.draws)
         data["cumulative"] = np.cumsum(data["net"])
         data["net_risk_adjusted"] = _mean_of_blocks(self.net_risk_adjusted_blocks, self.draws)
-        return pd.DataFrame(data)
+        return data
+
+    def monthly_frame(self) -> pd.DataFrame:
+        """Per month: costs and benefits by family per case, the net flow and its cumsum."""
+        return pd.DataFrame(self._monthly_columns())
+
+    def monthly_records(self) -> list[dict[str, Any]]:
+        """:meth:`monthly_frame` as one dict of plain Python values per month (without
+        building the frame: the JSON document needs only these)."""
+        data = self._monthly_columns()
+        keys = list(data)
+        columns = [v if isinstance(v, list) else v.tolist() for v in data.values()]
+        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
     def summary(self) -> dict[str, Any]:
         """Headline figures (means over draws) as plain Python values."""
@@ -549,10 +560,10 @@ class Result:
             "unit_costs": {
                 "basis": sc.unit_cost_basis,
                 "horizon": self.unit_costs.horizon,
-                "by_period": self.unit_costs.table.to_dict(orient="records"),
+                "by_period": [dict(r) for r in self.unit_costs.records],
             },
             "benchmark": self.benchmark,
-            "monthly": self.monthly_frame().to_dict(orient="records"),
+            "monthly": self.monthly_records(),
             **(
                 {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}
             ),

@@ -199,10 +199,9 @@ def test_engine_processes_answer_like_the_threads(sqlite_store: Store) -> None:
 
 def test_a_killed_engine_process_is_replaced(sqlite_store: Store) -> None:
     """An engine process that dies (SIGKILL, as the kernel's out-of-memory killer would)
-    is replaced: the next new text is evaluated by a new process, not answered 500."""
+    is replaced: the next new text, sent at once, is evaluated by a new process."""
     import os
     import signal
-    import time
 
     from ccecon.web import service
 
@@ -214,11 +213,6 @@ def test_a_killed_engine_process_is_replaced(sqlite_store: Store) -> None:
         first = client.post("/api/evaluate", json={"text": f"{USD}\n# before\n"}, headers=a)
         (pid,) = app.state.engines.pids()
         os.kill(pid, signal.SIGKILL)
-        for _ in range(200):  # until the kernel has ended it (a zombie until reaped)
-            stat = Path(f"/proc/{pid}/stat")
-            if not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                break
-            time.sleep(0.05)
         after = client.post("/api/evaluate", json={"text": f"{USD}\n# after\n"}, headers=a)
         (new_pid,) = app.state.engines.pids()
     assert first.status_code == after.status_code == 200

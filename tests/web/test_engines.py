@@ -18,7 +18,8 @@ USD = (EXAMPLES / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8")
 
 def test_pool_answers_like_the_library_and_survives_a_death_in_flight() -> None:
     """Documents equal the in-process ones; 422s come back as documents; a process killed
-    while it holds a request answers that request with EngineDied and is replaced."""
+    while it holds a request raises EngineDied for that exchange and is replaced (the
+    pool's evaluate then sends the text again)."""
 
     async def run() -> None:
         pool = EnginePool(2)

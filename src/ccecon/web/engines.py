@@ -5,8 +5,9 @@ pickling): the event loop writes ``length + text`` and reads ``length + status +
 back, where the body is the finished JSON document (or the 422 error document). One
 first-in first-out queue of idle processes hands each text to the process that comes free
 first, so requests are answered in the order they came and no process idles while
-another has a backlog. A process that dies (killed, out of memory) is replaced; the one
-request it held answers 503, the others never see it.
+another has a backlog. A process that dies (killed, out of memory) is replaced, and the
+request it held is sent once more, to the new process; if that one dies too, the request
+answers 503 (the text itself may be what kills them).
 
 Before this module the processes were a :class:`concurrent.futures.ProcessPoolExecutor`:
 its management and feeder threads woke for every request and fought the event loop for
@@ -134,18 +135,28 @@ class EnginePool:
     async def evaluate(self, text: str) -> tuple[int, bytes]:
         """(HTTP status, JSON body) of ``ccecon evaluate --format json`` of ``text``.
 
+        A request whose process dies is sent once more, to the new process that took its
+        place (so a process killed while idle costs no request an error).
+
         Raises
         ------
         EngineDied
-            The process holding this request died; a new one has taken its place.
+            The process evaluating it died twice (the text may be what kills them).
         """
         await self.start()
         assert self._idle is not None
-        engine = await self._idle.get()
-        if not engine.process.is_alive():  # died while idle: replace it before it is asked
-            engine = await self._replace(engine)
-        # Shielded: a cancelled request must not leave an unread answer on the socket.
-        return await asyncio.shield(self._exchange(engine, text.encode("utf-8")))
+        data = text.encode("utf-8")
+        for attempt in (1, 2):
+            engine = await self._idle.get()
+            if engine.reader.at_eof() or not engine.process.is_alive():
+                engine = await self._replace(engine)  # died while idle
+            try:
+                # Shielded: a cancelled request must not leave an unread answer behind.
+                return await asyncio.shield(self._exchange(engine, data))
+            except EngineDied:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _exchange(self, engine: _Engine, text: bytes) -> tuple[int, bytes]:
         assert self._idle is not None
