@@ -609,9 +609,9 @@ def realize_scenario(
     from ccecon.uncertainty import sampling
 
     if draws is None:
-        realized = sampling.realize(scenario, {})
-        sizes = {int(np.size(v)) for v in sampling.numeric_inputs(realized).values()}
-        n = max(sizes, default=1)
+        realized, sizes = sampling.realize_base_case(scenario)
+        sizes.add(1)  # a scenario always holds plain numbers too (horizon_months at least)
+        n = max(sizes)
         if sizes - {1, n}:
             from ccecon.errors import InputError
 
