@@ -321,7 +321,7 @@ def test_horner_in_python_floats_has_the_bits_of_the_array_version(
     for _ in range(100):
         v = rng.normal(size=(returns._FEW_ROWS, 61)) * rng.uniform(1, 1e6)
         v[:, 0] -= 5 * np.abs(v).max()
-        u = rng.uniform(-3, 3, size=v.shape[0])
+        u = np.asarray(rng.uniform(-3, 3, size=v.shape[0]), dtype=float)
         u[:2] = [0.0, -0.0]
         vt = np.ascontiguousarray(v.T)
         few = returns._g_dg(vt, u)
