@@ -242,9 +242,18 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     z: Array = np.zeros((1, months + 1))
     acc: dict[str, Array] = {}
     for (key, driver), terms in groups.items():
-        rows = max(c.shape[0] for c, _ in terms)
-        coef = np.hstack([np.broadcast_to(c, (rows, c.shape[1])) for c, _ in terms])
-        part = coef @ np.vstack([e for _, e in terms])
+        if len(terms) == 1:
+            coef, pattern = terms[0]
+        else:
+            rows = max(c.shape[0] for c, _ in terms)
+            coef = np.hstack(
+                [
+                    c if c.shape[0] == rows else np.broadcast_to(c, (rows, c.shape[1]))
+                    for c, _ in terms
+                ]
+            )
+            pattern = np.vstack([e for _, e in terms])
+        part = coef @ pattern
         if driver is not None:
             d = drivers[driver]
             part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
@@ -278,10 +287,10 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
 def _line_mean(coef: Array, pattern: Array, driver: Array | None) -> Array:
     """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``."""
     if driver is None:
-        return np.asarray(coef.mean(axis=0, keepdims=True) @ pattern, dtype=float)[0]
+        return np.asarray(_mean_rows(coef) @ pattern, dtype=float)[0]
     if coef.shape[0] == 1 or driver.shape[0] == 1:
-        amount = coef.mean(axis=0, keepdims=True) @ pattern
-        return np.asarray(amount[0] * driver.mean(axis=0), dtype=float)
+        amount = _mean_rows(coef) @ pattern
+        return np.asarray(amount[0] * _mean_rows(driver)[0], dtype=float)
     # mean_i sum_y C[i, y] E[y, m] D[i, m] = sum_y E[y, m] (C^T D)[y, m] / n
     return np.asarray(((coef.T @ driver) * pattern).sum(axis=0) / coef.shape[0], dtype=float)
 

@@ -141,13 +141,13 @@ def _case_sums(scenario: Scenario, flows: CaseFlows) -> dict[str, Array]:
     }
 
 
-def _ratios(s: Mapping[str, Array]) -> dict[str, Array]:
-    return {
-        "cost_per_contact": _ratio(s["cost"], s["contacts"]),
-        "cost_per_inbound_call": _ratio(s["inbound_cost"], s["inbound_calls"]),
-        "cost_per_minute": _ratio(s["cost"], s["minutes"]),
-        "cost_per_sale": _ratio(s["outbound_cost"], s["outbound_sales"]),
-    }
+_RATIO_OF = (
+    ("cost_per_contact", "cost", "contacts"),
+    ("cost_per_inbound_call", "inbound_cost", "inbound_calls"),
+    ("cost_per_minute", "cost", "minutes"),
+    ("cost_per_sale", "outbound_cost", "outbound_sales"),
+)
+"""Each unit cost: its name, numerator and denominator (sums of the same period)."""
 
 
 def _by_period(a: Array, size: int) -> Array:
@@ -246,10 +246,18 @@ def unit_costs_from_sums(scenario: Scenario, sums_by_case: Mapping[str, CaseSums
     horizon: dict[str, float] = {}
     cpc_draws: Array | None = None
     for name, cs in sums_by_case.items():
-        mean_sums = cs.mean
+        # every sum as one row of a matrix: each step below is one array operation for
+        # all of them (a one-draw run is otherwise mostly per-call overhead)
+        keys = list(cs.mean)
+        at = {k: i for i, k in enumerate(keys)}
+        stack = np.vstack([cs.mean[k] for k in keys])
+        num = [at[n] for _, n, _ in _RATIO_OF]
+        den = [at[d] for _, _, d in _RATIO_OF]
         for period, size in PERIODS.items():
-            grouped = {k: _by_period(v, size) for k, v in mean_sums.items()}
-            count = grouped["cost"].shape[1]
+            grouped = _by_period(stack, size)
+            ratios = _ratio(grouped[num], grouped[den])
+            finite: list[bool] = np.isfinite(ratios).all(axis=1).tolist()
+            count = grouped.shape[1]
             columns: dict[str, list[Any]] = {
                 "case": [name] * count,
                 "period": [period] * count,
@@ -261,24 +269,24 @@ def unit_costs_from_sums(scenario: Scenario, sums_by_case: Mapping[str, CaseSums
                 ],
             }
             for key in ("cost", "contacts", "inbound_calls", "minutes"):
-                columns[key] = grouped[key][0].tolist()
-            for key, arr in _ratios(grouped).items():
-                row = arr[0]
+                columns[key] = grouped[at[key]].tolist()
+            for j, (key, _, _) in enumerate(_RATIO_OF):
+                values = ratios[j].tolist()
                 columns[key] = (
-                    row.tolist()
-                    if np.isfinite(row).all()
-                    else [v if math.isfinite(v) else None for v in row.tolist()]
+                    values if finite[j] else [v if math.isfinite(v) else None for v in values]
                 )
-            keys = list(columns)
+            keys_out = list(columns)
             rows.extend(
-                dict(zip(keys, values, strict=True))
+                dict(zip(keys_out, values, strict=True))
                 for values in zip(*columns.values(), strict=True)
             )
-        totals = {k: v[:, 1:].sum(axis=1) for k, v in mean_sums.items()}
+        totals = stack[:, 1:].sum(axis=1)
         prefix = "" if name == "proposal" else f"{name}_"
-        for key, arr in _ratios(totals).items():
-            if np.all(np.isfinite(arr)):
-                horizon[prefix + key] = float(arr[0])
+        for (key, _, _), value in zip(
+            _RATIO_OF, _ratio(totals[num], totals[den]).tolist(), strict=True
+        ):
+            if math.isfinite(value):
+                horizon[prefix + key] = value
         if name == "proposal":
             cpc = _ratio(np.asarray(cs.inbound_cost), np.asarray(cs.inbound_calls))
             cpc_draws = cpc if np.all(np.isfinite(cpc)) else None
