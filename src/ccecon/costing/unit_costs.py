@@ -256,7 +256,7 @@ def unit_costs_from_sums(scenario: Scenario, sums_by_case: Mapping[str, CaseSums
         for period, size in PERIODS.items():
             grouped = _by_period(stack, size)
             ratios = _ratio(grouped[num], grouped[den])
-            finite: list[bool] = np.isfinite(ratios).all(axis=1).tolist()
+            finite = np.asarray(np.isfinite(ratios).all(axis=1))
             count = grouped.shape[1]
             columns: dict[str, list[Any]] = {
                 "case": [name] * count,
@@ -273,7 +273,7 @@ def unit_costs_from_sums(scenario: Scenario, sums_by_case: Mapping[str, CaseSums
             for j, (key, _, _) in enumerate(_RATIO_OF):
                 values = ratios[j].tolist()
                 columns[key] = (
-                    values if finite[j] else [v if math.isfinite(v) else None for v in values]
+                    values if bool(finite[j]) else [v if math.isfinite(v) else None for v in values]
                 )
             keys_out = list(columns)
             rows.extend(
