@@ -272,30 +272,40 @@ def _is_distribution(value: Any) -> bool:
 
 
 def _numbers(model: BaseModel, path: str) -> Iterator[tuple[str, str, Any]]:
-    """Yield (path, field name, value) of every numeric field, recursively.
+    """(path, field name, value) of every numeric field, recursively, in field order.
 
     A distribution is yielded whole (not descended into): its own model checks its
     parameters, and the caller checks its support against the field's bounds.
     """
+    out: list[tuple[str, str, Any]] = []
+    _numbers_into(model, path, out)
+    return iter(out)
+
+
+def _numbers_into(model: BaseModel, path: str, out: list[tuple[str, str, Any]]) -> None:
+    # plain recursion into a list (nested generators cost a new scenario ~0.1 ms more)
     for name in type(model).model_fields:
         value = getattr(model, name)
+        t = type(value)
+        if t is str or t is bool or value is None:
+            continue  # the common leaves that are not numbers, by exact type
         here = f"{path}.{name}" if path else name
-        if _is_distribution(value):
-            yield here, name, value
+        if t is float or t is int or _is_distribution(value):
+            out.append((here, name, value))
         elif isinstance(value, BaseModel):
-            yield from _numbers(value, here)
+            _numbers_into(value, here, out)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _numbers(item, f"{here}[{i}]")
+                    _numbers_into(item, f"{here}[{i}]", out)
         elif isinstance(value, dict):
             for k, item in value.items():
                 if _is_distribution(item) or (
                     isinstance(item, (int, float)) and not isinstance(item, bool)
                 ):
-                    yield f"{here}.{k}", name, item
+                    out.append((f"{here}.{k}", name, item))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            yield here, name, value
+            out.append((here, name, value))
 
 
 _NON_NEGATIVE = {
