@@ -580,7 +580,7 @@ class Result:
 
 
 def _mean(x: Array) -> float:
-    return float(np.mean(x))
+    return float(x[0]) if x.size == 1 else float(np.mean(x))  # one draw: itself, exactly
 
 
 def _summary(m: Metrics) -> dict[str, Any]:

@@ -40,7 +40,14 @@ def _jsonable(value: Any) -> Any:
     if t is str or t is int or t is bool or value is None:
         return value
     if t is dict:
-        return {k if type(k) is str else str(k): _jsonable(v) for k, v in value.items()}
+        out = {}
+        for k, v in value.items():  # plain values inline: most of a document is leaves
+            tv = type(v)
+            if (tv is float and math.isfinite(v)) or tv is str or tv is int or v is None:
+                out[k if type(k) is str else str(k)] = v
+            else:
+                out[k if type(k) is str else str(k)] = _jsonable(v)
+        return out
     if t is list:
         return [_jsonable(v) for v in value]
     if isinstance(value, Mapping):
