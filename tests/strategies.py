@@ -84,3 +84,71 @@ def scenarios(draw: st.DrawFn, baseline: bool | None = None) -> dict[str, Any]:
     if baseline if baseline is not None else draw(st.booleans()):
         doc["baseline"] = {"cost_lines": draw(st.lists(cost_lines(), max_size=4))}
     return doc
+
+
+# --------------------------------------------------------------------------- YAML text
+# Documents for comparing the event-built loader with PyYAML's full one: nested mappings and
+# lists of scalars YAML 1.1 reads in surprising ways, written by yaml.safe_dump in block or
+# flow style, plus raw text from YAML's punctuation (mostly not valid: both must fail alike).
+yaml_scalars = st.one_of(
+    st.sampled_from(
+        [
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "~",
+            "null",
+            "",
+            "0x1f",
+            "0o17",
+            "0b101",
+            "017",
+            "1_000",
+            "1:30",
+            "190:20:30",
+            ".inf",
+            "-.Inf",
+            ".nan",
+            "1e5",
+            "1.5e+3",
+            "6.",
+            "2027-01",
+            "2027-01-15",
+            "2027-01-15 10:00:00Z",
+            "=",
+            "<<",
+            "-",
+            "a: b",
+            "#",
+            "'q'",
+            '"dq"',
+            "- x",
+            "!tag",
+            "&a",
+            "*a",
+            "%",
+            "@",
+            "`",
+            "|",
+            ">",
+            "{",
+            "[",
+        ]
+    ),
+    st.text(max_size=8),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+)
+yaml_trees = st.recursive(
+    yaml_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.one_of(st.text(max_size=6), st.integers()), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+yaml_junk = st.text(alphabet=st.sampled_from(list("ab1 :-\n\t'\"[]{},#&*!|>?%@`<=.~")), max_size=60)

@@ -256,9 +256,18 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     z: Array = np.zeros((1, months + 1))
     acc: dict[str, Array] = {}
     for (key, driver), terms in groups.items():
-        rows = max(c.shape[0] for c, _ in terms)
-        coef = np.hstack([np.broadcast_to(c, (rows, c.shape[1])) for c, _ in terms])
-        part = coef @ np.vstack([e for _, e in terms])
+        if len(terms) == 1:
+            coef, pattern = terms[0]
+        else:
+            rows = max(c.shape[0] for c, _ in terms)
+            coef = np.hstack(
+                [
+                    c if c.shape[0] == rows else np.broadcast_to(c, (rows, c.shape[1]))
+                    for c, _ in terms
+                ]
+            )
+            pattern = np.vstack([e for _, e in terms])
+        part = coef @ pattern
         if driver is not None:
             d = drivers[driver]
             part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
@@ -292,10 +301,10 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
 def _line_mean(coef: Array, pattern: Array, driver: Array | None) -> Array:
     """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``."""
     if driver is None:
-        return np.asarray(coef.mean(axis=0, keepdims=True) @ pattern, dtype=float)[0]
+        return np.asarray(_mean_rows(coef) @ pattern, dtype=float)[0]
     if coef.shape[0] == 1 or driver.shape[0] == 1:
-        amount = coef.mean(axis=0, keepdims=True) @ pattern
-        return np.asarray(amount[0] * driver.mean(axis=0), dtype=float)
+        amount = _mean_rows(coef) @ pattern
+        return np.asarray(amount[0] * _mean_rows(driver)[0], dtype=float)
     # mean_i sum_y C[i, y] E[y, m] D[i, m] = sum_y E[y, m] (C^T D)[y, m] / n
     return np.asarray(((coef.T @ driver) * pattern).sum(axis=0) / coef.shape[0], dtype=float)
 
@@ -497,22 +506,33 @@ class Result:
             )
         return pd.concat(rows, ignore_index=True)
 
-    def monthly_frame(self) -> pd.DataFrame:
-        """Per month: costs and benefits by family per case, the net flow and its cumsum."""
+    def _monthly_columns(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "month": np.arange(len(self.month_labels)),
             "label": list(self.month_labels),
         }
         for case in self.cases.values():
             p = case.name
-            data[f"{p}_initial"] = case.initial.mean(axis=0)
-            data[f"{p}_operating"] = case.operating.mean(axis=0)
-            data[f"{p}_hidden"] = case.hidden_included.mean(axis=0)
-            data[f"{p}_benefits"] = case.benefits.mean(axis=0)
+            data[f"{p}_initial"] = _mean_rows(case.initial)[0]
+            data[f"{p}_operating"] = _mean_rows(case.operating)[0]
+            data[f"{p}_hidden"] = _mean_rows(case.hidden_included)[0]
+            data[f"{p}_benefits"] = _mean_rows(case.benefits)[0]
         data["net"] = _mean_of_blocks(self.net_blocks, self.draws)
         data["cumulative"] = np.cumsum(data["net"])
         data["net_risk_adjusted"] = _mean_of_blocks(self.net_risk_adjusted_blocks, self.draws)
-        return pd.DataFrame(data)
+        return data
+
+    def monthly_frame(self) -> pd.DataFrame:
+        """Per month: costs and benefits by family per case, the net flow and its cumsum."""
+        return pd.DataFrame(self._monthly_columns())
+
+    def monthly_records(self) -> list[dict[str, Any]]:
+        """:meth:`monthly_frame` as one dict of plain Python values per month (without
+        building the frame: the JSON document needs only these)."""
+        data = self._monthly_columns()
+        keys = list(data)
+        columns = [v if isinstance(v, list) else v.tolist() for v in data.values()]
+        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
     def summary(self) -> dict[str, Any]:
         """Headline figures (means over draws) as plain Python values."""
@@ -564,10 +584,10 @@ class Result:
             "unit_costs": {
                 "basis": sc.unit_cost_basis,
                 "horizon": self.unit_costs.horizon,
-                "by_period": self.unit_costs.table.to_dict(orient="records"),
+                "by_period": [dict(r) for r in self.unit_costs.records],
             },
             "benchmark": self.benchmark,
-            "monthly": self.monthly_frame().to_dict(orient="records"),
+            "monthly": self.monthly_records(),
             **(
                 {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}
             ),
@@ -575,7 +595,7 @@ class Result:
 
 
 def _mean(x: Array) -> float:
-    return float(np.mean(x))
+    return float(x[0]) if x.size == 1 else float(np.mean(x))  # one draw: itself, exactly
 
 
 def _summary(m: Metrics) -> dict[str, Any]:
@@ -613,9 +633,9 @@ def realize_scenario(
     from ccecon.uncertainty import sampling
 
     if draws is None:
-        realized = sampling.realize(scenario, {})
-        sizes = {int(np.size(v)) for v in sampling.numeric_inputs(realized).values()}
-        n = max(sizes, default=1)
+        realized, sizes = sampling.realize_base_case(scenario)
+        sizes.add(1)  # a scenario always holds plain numbers too (horizon_months at least)
+        n = max(sizes)
         if sizes - {1, n}:
             from ccecon.errors import InputError
 

@@ -324,3 +324,23 @@ def test_blocked_transpose_equals_numpy_transpose(rows: int, cols: int, block: i
     t = returns._transposed(v, block=block)
     assert t.flags.c_contiguous
     np.testing.assert_array_equal(t, v.T)
+
+
+def test_horner_in_python_floats_has_the_bits_of_the_array_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to _FEW_ROWS rows, _g_dg runs Horner's rule in Python floats: the same value and
+    derivative, bit for bit, as the array version, on both branches (u >= 0 and u < 0)."""
+    rng = np.random.default_rng(11)
+    for _ in range(100):
+        v = rng.normal(size=(returns._FEW_ROWS, 61)) * rng.uniform(1, 1e6)
+        v[:, 0] -= 5 * np.abs(v).max()
+        u = np.asarray(rng.uniform(-3, 3, size=v.shape[0]), dtype=float)
+        u[:2] = [0.0, -0.0]
+        vt = np.ascontiguousarray(v.T)
+        few = returns._g_dg(vt, u)
+        with monkeypatch.context() as m:
+            m.setattr(returns, "_FEW_ROWS", 0)
+            arrays = returns._g_dg(vt, u)
+        np.testing.assert_array_equal(few[0], arrays[0])
+        np.testing.assert_array_equal(few[1], arrays[1])

@@ -197,6 +197,29 @@ def test_engine_processes_answer_like_the_threads(sqlite_store: Store) -> None:
     assert wrong.status_code == 422 and wrong.json()["field"] == "horizon_months"
 
 
+def test_a_killed_engine_process_is_replaced(sqlite_store: Store) -> None:
+    """An engine process that dies (SIGKILL, as the kernel's out-of-memory killer would)
+    is replaced: the next new text, sent at once, is evaluated by a new process."""
+    import os
+    import signal
+
+    from ccecon.web import service
+
+    ann = sqlite_store.add_user("ann", "password-a", "alpha")
+    a = {"Authorization": f"Bearer {sqlite_store.new_token(ann.id)}"}
+    service.EVALUATE_CACHE.clear()
+    app = create_app(store=sqlite_store, engine_processes=1)
+    with TestClient(app) as client:
+        first = client.post("/api/evaluate", json={"text": f"{USD}\n# before\n"}, headers=a)
+        (pid,) = app.state.engines.pids()
+        os.kill(pid, signal.SIGKILL)
+        after = client.post("/api/evaluate", json={"text": f"{USD}\n# after\n"}, headers=a)
+        (new_pid,) = app.state.engines.pids()
+    assert first.status_code == after.status_code == 200
+    assert new_pid != pid
+    assert after.json()["metrics"] == first.json()["metrics"]
+
+
 def test_targets_plan_is_the_cli_document(
     env: tuple[TestClient, dict[str, str], dict[str, str]],
 ) -> None:

@@ -30,6 +30,26 @@ class Format(StrEnum):
 
 def _jsonable(value: Any) -> Any:
     """Convert numpy scalars/arrays, dates and non-finite floats to JSON-safe values."""
+    # The plain types first, by exact type (a document is mostly these; isinstance against
+    # the Mapping ABC costs about ten times more).
+    t = type(value)
+    if t is float:
+        if math.isfinite(value):
+            return value
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if t is dict:
+        out = {}
+        for k, v in value.items():  # plain values inline: most of a document is leaves
+            tv = type(v)
+            if (tv is float and math.isfinite(v)) or tv is str or tv is int or v is None:
+                out[k if type(k) is str else str(k)] = v
+            else:
+                out[k if type(k) is str else str(k)] = _jsonable(v)
+        return out
+    if t is list:
+        return [_jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -17,6 +17,7 @@ Growth is yearly and compounds by plan year: month ``m >= 1`` lies in plan year
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,10 +36,23 @@ def col(value: Any) -> Array:
     return arr.reshape(-1, 1)
 
 
-def plan_year(months: int) -> npt.NDArray[np.int64]:
-    """Plan year of months 0..months: month 0 and months 1-12 are year 0, 13-24 year 1."""
+@lru_cache(maxsize=64)
+def _months(months: int) -> npt.NDArray[np.int64]:
+    """``0..months`` (read-only: shared by every line of every run of this horizon)."""
     m = np.arange(months + 1)
-    return np.where(m == 0, 0, (m - 1) // 12)
+    m.setflags(write=False)
+    return m
+
+
+@lru_cache(maxsize=64)
+def plan_year(months: int) -> npt.NDArray[np.int64]:
+    """Plan year of months 0..months: month 0 and months 1-12 are year 0, 13-24 year 1.
+
+    Read-only (computed once per horizon)."""
+    m = _months(months)
+    years = np.where(m == 0, 0, (m - 1) // 12)
+    years.setflags(write=False)
+    return years
 
 
 def growth_profile(growth: Any, months: int) -> Array:
@@ -48,7 +62,7 @@ def growth_profile(growth: Any, months: int) -> Array:
     """
     g = col(growth)
     years = plan_year(months)
-    if not np.any(g):
+    if not g.any():
         return np.ones((1, months + 1))
     per_year = np.power(1.0 + g, np.arange(int(years.max()) + 1)[None, :])
     return np.asarray(per_year[:, years], dtype=float)
@@ -63,7 +77,7 @@ def active_mask(
     end_month: int | None,
 ) -> Array:
     """0/1 mask of the months a line falls due in, shape (1, months + 1)."""
-    m = np.arange(months + 1)
+    m = _months(months)
     if timing == Timing.once:
         mask = m == month
     else:
@@ -146,7 +160,7 @@ def line_terms(line: Any, months: int) -> tuple[Array, Array]:
         end_month=line.end_month,
     )
     g = col(line.growth)
-    if not np.any(g):
+    if not g.any():
         return np.asarray(base, dtype=float), mask
     years = plan_year(months)
     span = np.arange(int(years.max()) + 1)

@@ -22,8 +22,10 @@ Periods are plan periods counted from the scenario's start (quarter 1 = months 1
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,9 +47,11 @@ class UnitCosts:
 
     Attributes
     ----------
-    table : DataFrame
-        One row per case and period (month, quarter, year): sums (cost, contacts,
-        inbound_calls, minutes) and ratios (of the sums' means over draws).
+    records : list of dict
+        One row per case and period (month, quarter, year): ``case``, ``period``,
+        ``index``, ``months``, the sums (``cost``, ``contacts``, ``inbound_calls``,
+        ``minutes``) and the ratios of the sums' means over draws (None where the
+        denominator is zero), as plain Python values.
     horizon : dict
         The proposal's unit costs over the whole horizon (ratios of mean sums); keys
         ``cost_per_contact``, ``cost_per_inbound_call``, ``cost_per_minute``,
@@ -57,9 +61,14 @@ class UnitCosts:
         The proposal's horizon cost per inbound call per draw, for Monte Carlo summaries.
     """
 
-    table: pd.DataFrame
+    records: list[dict[str, Any]]
     horizon: dict[str, float]
     cost_per_inbound_call_draws: Array | None
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """:attr:`records` as a table (built on first use: a JSON answer needs none)."""
+        return pd.DataFrame(self.records)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-period table."""
@@ -132,13 +141,13 @@ def _case_sums(scenario: Scenario, flows: CaseFlows) -> dict[str, Array]:
     }
 
 
-def _ratios(s: Mapping[str, Array]) -> dict[str, Array]:
-    return {
-        "cost_per_contact": _ratio(s["cost"], s["contacts"]),
-        "cost_per_inbound_call": _ratio(s["inbound_cost"], s["inbound_calls"]),
-        "cost_per_minute": _ratio(s["cost"], s["minutes"]),
-        "cost_per_sale": _ratio(s["outbound_cost"], s["outbound_sales"]),
-    }
+_RATIO_OF = (
+    ("cost_per_contact", "cost", "contacts"),
+    ("cost_per_inbound_call", "inbound_cost", "inbound_calls"),
+    ("cost_per_minute", "cost", "minutes"),
+    ("cost_per_sale", "outbound_cost", "outbound_sales"),
+)
+"""Each unit cost: its name, numerator and denominator (sums of the same period)."""
 
 
 def _by_period(a: Array, size: int) -> Array:
@@ -237,36 +246,51 @@ def unit_costs_from_sums(scenario: Scenario, sums_by_case: Mapping[str, CaseSums
     horizon: dict[str, float] = {}
     cpc_draws: Array | None = None
     for name, cs in sums_by_case.items():
-        mean_sums = cs.mean
+        # every sum as one row of a matrix: each step below is one array operation for
+        # all of them (a one-draw run is otherwise mostly per-call overhead)
+        keys = list(cs.mean)
+        at = {k: i for i, k in enumerate(keys)}
+        stack = np.vstack([cs.mean[k] for k in keys])
+        num = [at[n] for _, n, _ in _RATIO_OF]
+        den = [at[d] for _, _, d in _RATIO_OF]
         for period, size in PERIODS.items():
-            grouped = {k: _by_period(v, size) for k, v in mean_sums.items()}
-            ratios = _ratios(grouped)
-            for k in range(grouped["cost"].shape[1]):
-                first = k * size + 1
-                last = min((k + 1) * size, months)
-                row: dict[str, Any] = {
-                    "case": name,
-                    "period": period,
-                    "index": k + 1,
-                    "months": f"{first}-{last}" if first != last else str(first),
-                }
-                for key in ("cost", "contacts", "inbound_calls", "minutes"):
-                    row[key] = float(grouped[key][0, k])
-                for key, arr in ratios.items():
-                    value = float(arr[0, k])
-                    row[key] = value if np.isfinite(value) else None
-                rows.append(row)
-        totals = {k: v[:, 1:].sum(axis=1) for k, v in mean_sums.items()}
+            grouped = _by_period(stack, size)
+            ratios = _ratio(grouped[num], grouped[den])
+            finite = np.asarray(np.isfinite(ratios).all(axis=1))
+            count = grouped.shape[1]
+            columns: dict[str, list[Any]] = {
+                "case": [name] * count,
+                "period": [period] * count,
+                "index": list(range(1, count + 1)),
+                "months": [
+                    f"{k * size + 1}-{last}" if k * size + 1 != last else str(last)
+                    for k in range(count)
+                    for last in (min((k + 1) * size, months),)
+                ],
+            }
+            for key in ("cost", "contacts", "inbound_calls", "minutes"):
+                columns[key] = grouped[at[key]].tolist()
+            for j, (key, _, _) in enumerate(_RATIO_OF):
+                values = ratios[j].tolist()
+                columns[key] = (
+                    values if bool(finite[j]) else [v if math.isfinite(v) else None for v in values]
+                )
+            keys_out = list(columns)
+            rows.extend(
+                dict(zip(keys_out, values, strict=True))
+                for values in zip(*columns.values(), strict=True)
+            )
+        totals = stack[:, 1:].sum(axis=1)
         prefix = "" if name == "proposal" else f"{name}_"
-        for key, arr in _ratios(totals).items():
-            if np.all(np.isfinite(arr)):
-                horizon[prefix + key] = float(arr[0])
+        for (key, _, _), value in zip(
+            _RATIO_OF, _ratio(totals[num], totals[den]).tolist(), strict=True
+        ):
+            if math.isfinite(value):
+                horizon[prefix + key] = value
         if name == "proposal":
             cpc = _ratio(np.asarray(cs.inbound_cost), np.asarray(cs.inbound_calls))
             cpc_draws = cpc if np.all(np.isfinite(cpc)) else None
-    return UnitCosts(
-        table=pd.DataFrame(rows), horizon=horizon, cost_per_inbound_call_draws=cpc_draws
-    )
+    return UnitCosts(records=rows, horizon=horizon, cost_per_inbound_call_draws=cpc_draws)
 
 
 def _point(value: Any) -> float:

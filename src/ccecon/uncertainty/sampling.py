@@ -323,6 +323,48 @@ def realize(model: Any, values: Mapping[str, npt.ArrayLike | float]) -> Any:
     return out
 
 
+def _base_case(obj: Any, sizes: set[int]) -> Any:
+    t = type(obj)
+    if t is float or t is int or t is str or t is bool or obj is None:
+        return obj  # the common leaves first, by exact type
+    if isinstance(obj, DistributionBase):
+        return obj.point
+    if isinstance(obj, BaseModel):
+        update: dict[str, Any] = {}
+        for name, old in obj.__dict__.items():  # the field values of a pydantic model
+            new = _base_case(old, sizes)
+            if new is not old:
+                update[name] = new
+        return obj.model_copy(update=update) if update else obj
+    if t is list:
+        items = [_base_case(item, sizes) for item in obj]
+        return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
+    if t is dict:
+        out = {k: _base_case(v, sizes) for k, v in obj.items()}
+        return out if any(out[k] is not obj[k] for k in obj) else obj
+    if isinstance(obj, np.ndarray):
+        sizes.add(int(obj.size))
+    elif isinstance(obj, tuple):
+        for item in obj:
+            _base_case(item, sizes)
+    return obj
+
+
+def realize_base_case(model: Any) -> tuple[Any, set[int]]:
+    """:func:`realize` with no values (every distribution at its base-case value), in one
+    walk that also returns the sizes of the arrays of draws the model already holds.
+
+    The engine's deterministic run: the same tree as ``realize(model, {})``, and the sizes
+    that :func:`numeric_inputs` would give for arrays, without building a path per leaf
+    (the walk is most of a one-draw run's bookkeeping).
+    """
+    sizes: set[int] = set()
+    out = _base_case(model, sizes)
+    if isinstance(out, BaseModel) and getattr(out, "correlations", None):
+        out = out.model_copy(update={"correlations": []})  # as in realize
+    return out, sizes
+
+
 def numeric_inputs(model: BaseModel) -> dict[str, Any]:
     """Every numeric leaf (number or distribution) of a model tree, keyed by path."""
     return dict(_walk(model, ""))

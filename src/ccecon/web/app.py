@@ -14,12 +14,9 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
-import multiprocessing
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,6 +32,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ccecon.errors import CCEconError, InputError
 from ccecon.web import service
+from ccecon.web.engines import EngineDied, EnginePool
 from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
 from ccecon.web.security import new_csrf_token, same_token
 from ccecon.web.store import NotFound, Store, User
@@ -236,8 +234,9 @@ def create_app(
     store : Store, optional
         An open store (tests); wins over ``db_url``.
     engine_processes : int
-        Processes that evaluate new scenario texts for ``/api/evaluate`` (started on first
-        use, one first-in first-out queue); 0 evaluates in the server's threads.
+        Processes that evaluate new scenario texts for ``/api/evaluate`` (started with the
+        app, one first-in first-out queue; see :mod:`ccecon.web.engines`); 0 evaluates in
+        the server's threads.
     secure_cookie : bool
         Mark the session cookie ``Secure`` (sent over HTTPS only): for a server behind a
         TLS proxy.
@@ -245,27 +244,15 @@ def create_app(
     from ccecon.web.store import default_url
 
     st = store if store is not None else Store(db_url or default_url())
-    pool: list[ProcessPoolExecutor] = []
-
-    def start_pool() -> ProcessPoolExecutor:
-        if not pool:
-            pool.append(
-                ProcessPoolExecutor(
-                    engine_processes,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=service.warm_up,
-                )
-            )
-        return pool[0]
+    engines = EnginePool(engine_processes) if engine_processes > 0 else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if engine_processes > 0:  # start (and warm up) every engine process now
-            for _i in range(engine_processes):
-                start_pool().submit(abs, 0)
+        if engines is not None:  # start every engine process now (each warms up)
+            await engines.start()
         yield
-        for p in pool:
-            p.shutdown(cancel_futures=True)
+        if engines is not None:
+            engines.close()
 
     app = FastAPI(
         title="ccecon",
@@ -275,6 +262,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = st
+    app.state.engines = engines
     app.add_middleware(
         SessionMiddleware,
         secret_key=st.secret(),
@@ -375,11 +363,13 @@ def create_app(
         data = service.cached_evaluation(text)
         if data is not None:
             return Response(data, media_type="application/json")
-        if engine_processes <= 0:
+        if engines is None:
             data = await run_in_threadpool(service.evaluate_bytes, text)
             return Response(data, media_type="application/json")
-        loop = asyncio.get_running_loop()
-        status, body = await loop.run_in_executor(start_pool(), service.evaluate_in_worker, text)
+        try:
+            status, body = await engines.evaluate(text)
+        except EngineDied as exc:
+            return JSONResponse({"detail": f"{exc}; try again"}, status_code=503)
         if status == 200:
             service.remember_evaluation(text, body)
         return Response(body, status_code=status, media_type="application/json")
