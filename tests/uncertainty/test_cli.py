@@ -224,3 +224,14 @@ def test_simulate_and_sensitivity_run_the_chatbot_example() -> None:
     assert len(rows) == 9 and float(rows[0]["swing"]) >= float(rows[-1]["swing"])
     # every uncertain input moves NPV (chat labour is per handle minute, so aht_factor too)
     assert all(float(r["swing"]) > 1000 for r in rows)
+
+
+def test_cli_chunk_default_is_the_library_default() -> None:
+    """The CLI, the library and the web app run the same chunk unless told otherwise."""
+    import typer
+
+    from ccecon.uncertainty.montecarlo import DEFAULT_CHUNK
+
+    command = typer.main.get_command(app).commands["simulate"]  # type: ignore[attr-defined]
+    (chunk,) = [p for p in command.params if p.name == "chunk"]
+    assert chunk.default == DEFAULT_CHUNK
