@@ -253,6 +253,17 @@ def test_metrics_by_hand(tmp_path: Path) -> None:
     # additive: by interval then summed gives the same counts as by day
     by_iv = metric_expr(con.table("interactions"), ["interval"]).to_pandas()
     assert by_iv.offered.sum() == 4 and by_iv.answered_in_sl.sum() == 1
+    # the CLI writes a day as a date and an interval as its start (not a pandas Timestamp)
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,day", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    (row,) = json.loads(r.stdout)
+    assert (row["queue"], row["day"], row["offered"]) == ("q", "2027-01-04", 4)
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "interval", "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    firsts = [line.split(",")[0] for line in r.stdout.splitlines()[1:]]
+    assert firsts == [f"2027-01-04 09:{m}:00" for m in ("00", "15", "30")]
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "week", "-f", "csv"])
+    assert r.stdout.splitlines()[1].startswith("2027-01-04,4,")  # a Monday: its ISO week
 
 
 def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:

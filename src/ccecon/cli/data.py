@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _cell_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """A metrics row for output: group keys as text (a date ``2027-01-04``, an interval
+    start ``2027-01-04 08:15:00``, a missing key empty), NaN as null, numbers unchanged."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if k in keys:
+            if v is None:
+                v = ""
+            elif isinstance(v, dt.datetime):
+                v = v.isoformat(sep=" ")
+            elif isinstance(v, dt.date):
+                v = v.isoformat()
+            else:
+                v = str(v)
+        elif isinstance(v, float) and math.isnan(v):
+            v = None
+        out[str(k)] = v
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -187,14 +210,9 @@ def register(app: typer.Typer) -> None:
                     expr = loyalty_expr(
                         table, keys, loyal_above=loyal_above, disloyal_below=disloyal_below
                     )
-                df = expr.to_pandas()
+                rows = [_cell_row(r, keys) for r in expr.to_pyarrow().to_pylist()]
             finally:
                 con.disconnect()
-            df = df.astype(object).where(df.notna(), None)
-            rows = [
-                {str(k): (str(v) if k in keys else v) for k, v in r.items()}
-                for r in df.to_dict(orient="records")
-            ]
             emit(fmt, rows=rows, data=rows, title=f"{kind.title()} metrics by {', '.join(keys)}")
 
     @app.command()

@@ -293,20 +293,37 @@ def _prepare(
     return t
 
 
+def _backend_name(t: Any) -> str:
+    """Name of the Ibis backend ``t`` runs on (``duckdb``, ``pyspark``; ``""`` if none)."""
+    import ibis
+
+    try:
+        return str(ibis.get_backend(t).name)
+    except Exception:  # an unbound expression: no backend-specific rule applies
+        return ""
+
+
 def _bucket(t: Any, key: str, ts_name: str = "arrival_ts") -> Any:
+    """The group-key expression of ``key`` for table ``t`` (time keys bucket ``ts_name``).
+
+    Interval starts are whole multiples of 15, 30 or 60 minutes from the Unix epoch (UTC
+    timestamps, so the quarter hours of the clock). On DuckDB they compile to
+    ``time_bucket`` (integer microsecond arithmetic); on other backends to epoch seconds
+    (Spark has no timestamp-bucket function). Both give the same buckets (the Spark
+    conformance test). Weeks are ISO weeks (``date_trunc('week')``: Monday on DuckDB and
+    Spark alike), months ``date_trunc('month')``.
+    """
     ts = t[ts_name]
     if key.startswith("interval"):
         width = {"interval": 900, "interval30": 1800, "interval60": 3600}[key]
-        epoch = ts.epoch_seconds()
-        return (epoch - epoch % width).cast("int64").as_timestamp("s")
+        if _backend_name(t) == "duckdb":
+            return ts.bucket(minutes=width // 60)
+        epoch = ts.epoch_seconds().cast("int64")
+        return (epoch - epoch % width).as_timestamp("s")
     if key == "day":
         return ts.date()
     if key == "week":
-        # Monday of the ISO week, from epoch seconds (1970-01-01 was a Thursday).
-        epoch = ts.epoch_seconds().cast("int64")
-        day0 = epoch - epoch % 86400
-        offset = ((day0 // 86400 + 3) % 7) * 86400
-        return (day0 - offset).as_timestamp("s").date()
+        return ts.truncate("W").date()
     if key == "month":
         return ts.truncate("M").date()
     return t[key]
@@ -379,75 +396,59 @@ def metric_expr(
         extra = {"_ident": ident.cast("int64"), "_rep": (ident & within).cast("int64")}
         t = t.mutate(**extra)
     t = _prepare(t, "arrival_ts", by, teams, calendar)
+    # One GROUP BY over the rows: counts as count(*) / count(col) / count(*) FILTER (WHERE
+    # ...), sums of float64 seconds; no per-row integer columns to sum (DuckDB sums BIGINT
+    # into 128-bit integers) and no projection of the whole row.
     zero = ibis.literal(0.0)
     answered = t.answer_ts.notnull()
-    wait = t.queue_wait_s.cast("float64").fill_null(zero)
-    talk = t.talk_s.cast("float64").fill_null(zero)
-    handle = (
-        talk + t.hold_s.cast("float64").fill_null(zero) + t.acw_s.cast("float64").fill_null(zero)
-    )
+    wait = _float(t.queue_wait_s).fill_null(zero)
+    talk = _float(t.talk_s).fill_null(zero)
+    handle = talk + _float(t.hold_s).fill_null(zero) + _float(t.acw_s).fill_null(zero)
     aband = t.abandoned.fill_null(False)
-    short = aband & (wait < ibis.literal(float(short_abandon_s)))
-    m = t.mutate(
-        **{k: _bucket(t, k) for k in by},
-        _one=ibis.literal(1).cast("int64"),
-        _ans=answered.cast("int64"),
-        _ab=(aband & ~short).cast("int64"),
-        _short=short.cast("int64"),
-        _in_sl=(answered & (wait <= ibis.literal(float(sl_threshold_s)))).cast("int64"),
-        _wait_ans=answered.ifelse(wait, zero),
-        _handle=answered.ifelse(handle, zero),
-        _talk=talk,
-        _transfer=t.transferred.fill_null(False).cast("int64"),
+    short = wait < ibis.literal(float(short_abandon_s))
+    g = t.group_by(**{k: _bucket(t, k) for k in by}) if by else t
+    sums = (
+        {"identified": t._ident.sum(), "repeats": t._rep.sum()}  # 0/1 columns of the window
+        if extra
+        else {}
     )
-    g = m.group_by(list(by)) if by else m
-    sums = {"identified": m._ident.sum(), "repeats": m._rep.sum()} if extra else {}
     agg = g.aggregate(
         **sums,
-        offered=m._one.sum(),
-        answered=m._ans.sum(),
-        abandoned=m._ab.sum(),
-        short_abandoned=m._short.sum(),
-        answered_in_sl=m._in_sl.sum(),
-        transfers=m._transfer.sum(),
-        wait_s=m._wait_ans.sum(),
-        handle_s=m._handle.sum(),
-        talk_s=m._talk.sum(),
+        offered=t.count(),
+        answered=t.answer_ts.count(),
+        abandoned=t.count(where=aband & ~short),
+        short_abandoned=t.count(where=aband & short),
+        answered_in_sl=t.count(where=answered & (wait <= ibis.literal(float(sl_threshold_s)))),
+        transfers=t.count(where=t.transferred.fill_null(False)),
+        wait_s=answered.ifelse(wait, zero).sum(),
+        handle_s=answered.ifelse(handle, zero).sum(),
+        talk_s=talk.sum(),
     )
     cost = agg.handle_s / ibis.literal(3600.0) * ibis.literal(
         float(cost_per_agent_hour)
     ) + agg.talk_s / ibis.literal(60.0) * ibis.literal(float(cost_per_minute))
     denom = agg.offered - agg.short_abandoned
-    out = agg.mutate(cost=cost).mutate(
-        service_level=(denom > 0).ifelse(
-            agg.answered_in_sl / denom.cast("float64"), ibis.null("float64")
-        ),
-        abandon_rate=(denom > 0).ifelse(
-            agg.abandoned / denom.cast("float64"), ibis.null("float64")
-        ),
-        asa_s=(agg.answered > 0).ifelse(
-            agg.wait_s / agg.answered.cast("float64"), ibis.null("float64")
-        ),
-        aht_s=(agg.answered > 0).ifelse(
-            agg.handle_s / agg.answered.cast("float64"), ibis.null("float64")
-        ),
-    )
-    out = out.mutate(
-        cost_per_call=(out.answered > 0).ifelse(
-            out.cost / out.answered.cast("float64"), ibis.null("float64")
-        ),
-        cost_per_minute=(out.talk_s > 0).ifelse(
-            out.cost / (out.talk_s / 60.0), ibis.null("float64")
-        ),
-    )
+    ratios: dict[str, Any] = {
+        "cost": cost,
+        "service_level": _ratio(agg.answered_in_sl, denom),
+        "abandon_rate": _ratio(agg.abandoned, denom),
+        "asa_s": _ratio(agg.wait_s, agg.answered),
+        "aht_s": _ratio(agg.handle_s, agg.answered),
+        "cost_per_call": _ratio(cost, agg.answered),
+        "cost_per_minute": _ratio(cost, agg.talk_s / ibis.literal(60.0)),
+    }
     if extra:
-        out = out.mutate(
-            fcr_proxy=(out.identified > 0).ifelse(
-                ibis.literal(1.0) - out.repeats / out.identified.cast("float64"),
-                ibis.null("float64"),
-            )
+        ratios["fcr_proxy"] = (agg.identified > 0).ifelse(
+            ibis.literal(1.0) - agg.repeats / agg.identified.cast("float64"),
+            ibis.null("float64"),
         )
+    out = agg.mutate(**ratios)
     return out.order_by(list(by)) if by else out
+
+
+def _float(col: Any) -> Any:
+    """``col`` as float64 (no cast when it already is one)."""
+    return col if col.type().is_float64() else col.cast("float64")
 
 
 def state_expr(
