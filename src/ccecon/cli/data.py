@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
-                " hr-events, surveys or parquet (detected if omitted).",
+                " hr-events, surveys, cost-rates or parquet (detected if omitted).",
             ),
         ] = None,
         mapping: Annotated[
@@ -140,9 +140,19 @@ def register(app: typer.Typer) -> None:
             float, typer.Option(help="Abandons quicker than this (s) are short.")
         ] = 5.0,
         agent_hour_cost: Annotated[
-            float, typer.Option(help="Loaded cost of an agent hour (for cost per call).")
-        ] = 0.0,
-        minute_cost: Annotated[float, typer.Option(help="Telecom cost per talk minute.")] = 0.0,
+            float | None,
+            typer.Option(
+                help="Loaded cost of an agent hour (for cost per call); overrides the"
+                " store's cost_rates (default: those rates, else 0)."
+            ),
+        ] = None,
+        minute_cost: Annotated[
+            float | None,
+            typer.Option(
+                help="Telecom cost per talk minute; overrides the store's cost_rates"
+                " (default: those rates, else 0)."
+            ),
+        ] = None,
         backend: Annotated[
             str, typer.Option(help="duckdb (a .duckdb store or Parquet) or spark (Parquet).")
         ] = "duckdb",
@@ -156,6 +166,7 @@ def register(app: typer.Typer) -> None:
             from ccecon.data.metrics import (
                 interactions_table,
                 labour_expr,
+                load_cost_rates,
                 load_fiscal_calendar,
                 load_teams,
                 loyalty_expr,
@@ -200,6 +211,7 @@ def register(app: typer.Typer) -> None:
                         repeat_days=repeat_days,
                         teams=team_rows,
                         calendar=cal,
+                        cost_rates=load_cost_rates(con) if backend == "duckdb" else None,
                     )
                 elif kind == "agents":
                     expr = state_expr(table, keys, teams=team_rows, calendar=cal)

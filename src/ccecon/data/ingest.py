@@ -34,10 +34,12 @@ from typing import Any
 from ccecon.data.schema import (
     AGENT_STATE_COLUMNS,
     CHANNELS,
+    COST_RATE_COLUMNS,
     DDL,
     HR_COLUMNS,
     INTERACTION_COLUMNS,
     PAYROLL_COLUMNS,
+    RATE_ELEMENTS,
     STATE_SPLIT_S,
     STATES,
     SURVEY_COLUMNS,
@@ -53,6 +55,7 @@ FORMATS = (
     "payroll",
     "hr-events",
     "surveys",
+    "cost-rates",
     "parquet",
     "mapped",
 )
@@ -90,6 +93,7 @@ def _table_specs() -> dict[str, TableSpec]:
 
     elements = ", ".join(_sql_str(e) for e in COST_ELEMENTS)
     states = ", ".join(_sql_str(x) for x in sorted(STATES))
+    rate_elements = ", ".join(_sql_str(x) for x in RATE_ELEMENTS)
     return {
         "agent-states": TableSpec(
             "agent_states",
@@ -156,6 +160,39 @@ def _table_specs() -> dict[str, TableSpec]:
                 ),
             ),
             aliases={"customer_id": "customer", "satisfaction_index": "index"},
+        ),
+        "cost-rates": TableSpec(
+            "cost_rates",
+            COST_RATE_COLUMNS,
+            required=("element", "rate", "valid_from"),
+            key=("element", "valid_from"),
+            rules=(
+                (
+                    f"c.element NOT IN ({rate_elements})",
+                    "unknown rate element; expected " + ", ".join(RATE_ELEMENTS),
+                ),
+                ("c.rate < 0 OR NOT isfinite(c.rate)", "rate is negative or not finite"),
+                (
+                    "c.currency IS NOT NULL AND NOT regexp_full_match(c.currency, '[A-Z]{3}')",
+                    "currency is not an ISO 4217 code",
+                ),
+                ("c.valid_to < c.valid_from", "valid_to is before valid_from"),
+                (
+                    "c._prev_to >= c.valid_from",
+                    "overlaps the element's previous period in the file",
+                ),
+            ),
+            transforms={"element": "lower({})"},
+            windows=(
+                "lag(coalesce(valid_to, DATE '9999-12-31')) OVER (PARTITION BY element"
+                " ORDER BY valid_from, source_row) AS _prev_to",
+            ),
+            in_store=(
+                "EXISTS (SELECT 1 FROM cost_rates x WHERE x.element = c.element AND"
+                " x.valid_from <= coalesce(c.valid_to, DATE '9999-12-31') AND"
+                " c.valid_from <= coalesce(x.valid_to, DATE '9999-12-31'))",
+                "overlaps a period of the element already loaded",
+            ),
         ),
     }
 

@@ -351,11 +351,12 @@ def metric_expr(
     *,
     sl_threshold_s: float = 20.0,
     short_abandon_s: float = 5.0,
-    cost_per_agent_hour: float = 0.0,
-    cost_per_minute: float = 0.0,
+    cost_per_agent_hour: float | None = 0.0,
+    cost_per_minute: float | None = 0.0,
     repeat_days: float | None = None,
     teams: list[dict[str, Any]] | None = None,
     calendar: FiscalCalendar | None = None,
+    cost_rates: Sequence[dict[str, Any]] | None = None,
 ) -> Any:
     """Ibis expression of the contact metrics of table ``t`` grouped by ``by``.
 
@@ -367,8 +368,15 @@ def metric_expr(
         Group keys (:data:`KEYS`).
     sl_threshold_s, short_abandon_s : float
         Service-level threshold and short-abandon limit, seconds.
-    cost_per_agent_hour, cost_per_minute : float
-        Money per handle hour and per talk minute.
+    cost_per_agent_hour, cost_per_minute : float or None
+        Money per handle hour and per talk minute, the same every day. ``None``: the rate of
+        that element in ``cost_rates`` valid on each contact's arrival date (0 when
+        ``cost_rates`` has no such element). A number overrides ``cost_rates``.
+    cost_rates : sequence of dict, optional
+        Rows of the ``cost_rates`` table (:func:`load_cost_rates`: element, rate,
+        valid_from, valid_to). When a rate is taken from it, ``uncosted`` counts the
+        group's contacts on a date no period covers, and ``cost`` (so cost per call and
+        per minute) is NULL for a group that has any.
     repeat_days : float, optional
         Window of the repeat-contact FCR proxy, days; adds ``identified``, ``repeats``
         and ``fcr_proxy``.
@@ -396,6 +404,12 @@ def metric_expr(
         extra = {"_ident": ident.cast("int64"), "_rep": (ident & within).cast("int64")}
         t = t.mutate(**extra)
     t = _prepare(t, "arrival_ts", by, teams, calendar)
+    from_table = {
+        e: flag is None and any(r["element"] == e for r in cost_rates or ())
+        for e, flag in (("agent_hour", cost_per_agent_hour), ("telecom_minute", cost_per_minute))
+    }
+    if any(from_table.values()):
+        t = _with_rates(t, cost_rates or (), [e for e, on in from_table.items() if on])
     # One GROUP BY over the rows: counts as count(*) / count(col) / count(*) FILTER (WHERE
     # ...), sums of float64 seconds; no per-row integer columns to sum (DuckDB sums BIGINT
     # into 128-bit integers) and no projection of the whole row.
@@ -423,10 +437,16 @@ def metric_expr(
         wait_s=answered.ifelse(wait, zero).sum(),
         handle_s=answered.ifelse(handle, zero).sum(),
         talk_s=talk.sum(),
+        **_rated_cost(
+            t, answered.ifelse(handle, zero), talk, from_table, cost_per_agent_hour, cost_per_minute
+        ),
     )
-    cost = agg.handle_s / ibis.literal(3600.0) * ibis.literal(
-        float(cost_per_agent_hour)
-    ) + agg.talk_s / ibis.literal(60.0) * ibis.literal(float(cost_per_minute))
+    if any(from_table.values()):
+        cost = (agg.uncosted > 0).ifelse(ibis.null("float64"), agg._cost)
+    else:
+        cost = agg.handle_s / ibis.literal(3600.0) * ibis.literal(
+            float(cost_per_agent_hour or 0.0)
+        ) + agg.talk_s / ibis.literal(60.0) * ibis.literal(float(cost_per_minute or 0.0))
     denom = agg.offered - agg.short_abandoned
     ratios: dict[str, Any] = {
         "cost": cost,
@@ -443,7 +463,95 @@ def metric_expr(
             ibis.null("float64"),
         )
     out = agg.mutate(**ratios)
+    if "_cost" in out.columns:
+        out = out.drop("_cost")
     return out.order_by(list(by)) if by else out
+
+
+def _with_rates(t: Any, rates: Sequence[dict[str, Any]], elements: Sequence[str]) -> Any:
+    """``t`` with ``_rate_<element>``: the rate valid on each row's arrival date (or NULL).
+
+    The periods become one row per date (from the first ``valid_from`` to the last
+    ``valid_to``; an open period runs to 2099-12-31), joined on the date: a hash join
+    against a small table, not a range join over the log.
+    """
+    import ibis
+    import pandas as pd
+
+    open_end = dt.date(2099, 12, 31)
+    first = min(r["valid_from"] for r in rates if r["element"] in elements)
+    last = max(r["valid_to"] or open_end for r in rates if r["element"] in elements)
+    days = pd.date_range(first, last, freq="D")
+    frame: dict[str, Any] = {"_rday": days.date}
+    for e in elements:
+        col = pd.Series(float("nan"), index=days)
+        for r in rates:
+            if r["element"] == e:
+                col[pd.Timestamp(r["valid_from"]) : pd.Timestamp(r["valid_to"] or open_end)] = r[
+                    "rate"
+                ]
+        frame[f"_rate_{e}"] = col.to_numpy()
+    m = ibis.memtable(
+        pd.DataFrame(frame),
+        schema={"_rday": "date", **{f"_rate_{e}": "float64" for e in elements}},
+    )
+    base = t.mutate(_cday=t.arrival_ts.date())
+    return base.left_join(m, base._cday == m._rday).drop("_cday", "_rday")
+
+
+def _rated_cost(
+    t: Any,
+    handle: Any,
+    talk: Any,
+    from_table: dict[str, bool],
+    per_hour: float | None,
+    per_minute: float | None,
+) -> dict[str, Any]:
+    """Aggregates ``_cost`` (money) and ``uncosted`` (contacts without a rate) when a rate
+    comes from the ``cost_rates`` periods; nothing otherwise (cost is then computed from
+    the sums)."""
+    import ibis
+
+    if not any(from_table.values()):
+        return {}
+    hour = t._rate_agent_hour if from_table["agent_hour"] else ibis.literal(float(per_hour or 0))
+    minute = (
+        t._rate_telecom_minute
+        if from_table["telecom_minute"]
+        else ibis.literal(float(per_minute or 0))
+    )
+    missing = [t[f"_rate_{e}"].isnull() for e, on in from_table.items() if on]
+    cond = missing[0] if len(missing) == 1 else missing[0] | missing[1]
+    return {
+        "uncosted": t.count(where=cond),
+        "_cost": (handle / ibis.literal(3600.0) * hour + talk / ibis.literal(60.0) * minute).sum(),
+    }
+
+
+def load_cost_rates(con: Any) -> list[dict[str, Any]] | None:
+    """The ``cost_rates`` rows of an Ibis connection to a store (``None`` if it has none).
+
+    Raises :class:`~ccecon.errors.InputError` when the rates are in more than one currency
+    (a cost would add unlike money).
+    """
+    if "cost_rates" not in con.list_tables():
+        return None
+    rows: list[dict[str, Any]] = (
+        con.table("cost_rates")
+        .select("element", "rate", "currency", "valid_from", "valid_to")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not rows:
+        return None
+    currencies = sorted({r["currency"] for r in rows if r["currency"]})
+    if len(currencies) > 1:
+        raise InputError(
+            "cost_rates holds rates in more than one currency; a cost adds one currency",
+            field="currency",
+            value=currencies,
+        )
+    return rows
 
 
 def _float(col: Any) -> Any:
