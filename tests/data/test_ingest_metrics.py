@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -316,3 +317,18 @@ def test_genesys_conversation_details(tmp_path: Path) -> None:
     assert _rows(
         db, "SELECT customer_id FROM interactions WHERE interaction_id LIKE '585f63eb%'"
     ) == [("tel:+81399999998",)]
+
+
+def test_unordered_result_has_the_same_rows(tmp_path: Path) -> None:
+    """order=False (for big results written to files) leaves out only the sort."""
+    from ccecon.data.metrics import interactions_table
+    from ccecon.data.synth import synth
+
+    con, t = interactions_table(str(synth(3000, tmp_path, seed=2)), "duckdb")
+    keys = ["agent", "interval"]
+    a = metric_expr(t, keys).to_pandas()
+    b = metric_expr(t, keys, order=False).to_pandas()
+    con.disconnect()
+    assert len(a) == len(b) > 100 and int(a.offered.sum()) == 3000
+    b = b.sort_values(keys, na_position="last").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)

@@ -357,6 +357,7 @@ def metric_expr(
     teams: list[dict[str, Any]] | None = None,
     calendar: FiscalCalendar | None = None,
     cost_rates: Sequence[dict[str, Any]] | None = None,
+    order: bool = True,
 ) -> Any:
     """Ibis expression of the contact metrics of table ``t`` grouped by ``by``.
 
@@ -377,6 +378,10 @@ def metric_expr(
         valid_from, valid_to). When a rate is taken from it, ``uncosted`` counts the
         group's contacts on a date no period covers, and ``cost`` (so cost per call and
         per minute) is NULL for a group that has any.
+    order : bool
+        Sort the result by the group keys (default). ``False`` leaves DuckDB's hash order:
+        for a result of millions of groups written to a file, the sort is ~40 % of the
+        time (agent x 15 minutes, 50 M rows: 13 instead of 21 CPU seconds).
     repeat_days : float, optional
         Window of the repeat-contact FCR proxy, days; adds ``identified``, ``repeats``
         and ``fcr_proxy``.
@@ -465,7 +470,7 @@ def metric_expr(
     out = agg.mutate(**ratios)
     if "_cost" in out.columns:
         out = out.drop("_cost")
-    return out.order_by(list(by)) if by else out
+    return out.order_by(list(by)) if by and order else out
 
 
 def _with_rates(t: Any, rates: Sequence[dict[str, Any]], elements: Sequence[str]) -> Any:
@@ -565,6 +570,7 @@ def state_expr(
     *,
     teams: list[dict[str, Any]] | None = None,
     calendar: FiscalCalendar | None = None,
+    order: bool = True,
 ) -> Any:
     """Ibis expression of occupancy and utilization from the ``agent_states`` table ``t``.
 
@@ -572,6 +578,7 @@ def state_expr(
     ``logged_in_s`` their total) per group, then ``occupancy`` = (on contact + ACW) / (on
     contact + ACW + available) and ``utilization`` = (on contact + ACW) / logged in; both
     NULL for a group without the time they divide by. Time keys bucket ``start_ts``.
+    The result is sorted by the keys unless ``order`` is False (as :func:`metric_expr`).
     """
     import ibis
 
@@ -600,7 +607,7 @@ def state_expr(
         ),
         utilization=(agg.logged_in_s > 0).ifelse(busy / agg.logged_in_s, ibis.null("float64")),
     )
-    return out.order_by(list(by)) if by else out
+    return out.order_by(list(by)) if by and order else out
 
 
 LABOUR_KEYS = ("month", "year", "agent", "team")
