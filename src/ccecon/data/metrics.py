@@ -12,7 +12,8 @@ Definitions (per group):
   and leave the service-level denominator, the common convention);
 * service level = answered within T / (offered - short abandoned);
 * ASA = queue wait of answered contacts / answered; AHT = (talk + hold + ACW) / answered;
-* cost = handle hours x ``cost_per_agent_hour`` + talk minutes x ``cost_per_minute``;
+* cost = handle hours x ``cost_per_agent_hour`` + talk minutes x ``cost_per_minute`` (or
+  the ``cost_rates`` rates valid on each contact's date, summed per contact);
   cost per call = cost / answered, cost per minute = cost / talk minutes.
 
 * repeat contacts (an FCR proxy, with ``repeat_days`` N): ``identified`` = answered
@@ -29,7 +30,9 @@ grouping is exact.
 
 Group keys: ``queue``, ``channel``, ``direction``, ``agent``, and time buckets ``interval``
 (15-minute; ``interval30``, ``interval60``), ``day``, ``week`` (ISO, Monday), ``month``.
-Time buckets are computed from epoch seconds, which every backend supports. ``team`` needs
+Intervals are multiples of 15, 30 or 60 minutes from the epoch (``time_bucket`` on DuckDB,
+epoch seconds on Spark), weeks ``date_trunc('week')``, months ``date_trunc('month')``.
+Results are sorted by the keys unless ``order=False``. ``team`` needs
 an agent -> team table (:func:`load_teams`); ``fiscal_year``, ``fiscal_quarter``,
 ``fiscal_month`` and ``fiscal_week`` need a fiscal calendar (:func:`load_fiscal_calendar`,
 the 4-4-5 / 52-53 week calendars of :mod:`ccecon.targets.calendar`), joined by date.
