@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -253,6 +254,17 @@ def test_metrics_by_hand(tmp_path: Path) -> None:
     # additive: by interval then summed gives the same counts as by day
     by_iv = metric_expr(con.table("interactions"), ["interval"]).to_pandas()
     assert by_iv.offered.sum() == 4 and by_iv.answered_in_sl.sum() == 1
+    # the CLI writes a day as a date and an interval as its start (not a pandas Timestamp)
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,day", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    (row,) = json.loads(r.stdout)
+    assert (row["queue"], row["day"], row["offered"]) == ("q", "2027-01-04", 4)
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "interval", "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    firsts = [line.split(",")[0] for line in r.stdout.splitlines()[1:]]
+    assert firsts == [f"2027-01-04 09:{m}:00" for m in ("00", "15", "30")]
+    r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "week", "-f", "csv"])
+    assert r.stdout.splitlines()[1].startswith("2027-01-04,4,")  # a Monday: its ISO week
 
 
 def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
@@ -305,3 +317,18 @@ def test_genesys_conversation_details(tmp_path: Path) -> None:
     assert _rows(
         db, "SELECT customer_id FROM interactions WHERE interaction_id LIKE '585f63eb%'"
     ) == [("tel:+81399999998",)]
+
+
+def test_unordered_result_has_the_same_rows(tmp_path: Path) -> None:
+    """order=False (for big results written to files) leaves out only the sort."""
+    from ccecon.data.metrics import interactions_table
+    from ccecon.data.synth import synth
+
+    con, t = interactions_table(str(synth(3000, tmp_path, seed=2)), "duckdb")
+    keys = ["agent", "interval"]
+    a = metric_expr(t, keys).to_pandas()
+    b = metric_expr(t, keys, order=False).to_pandas()
+    con.disconnect()
+    assert len(a) == len(b) > 100 and int(a.offered.sum()) == 3000
+    b = b.sort_values(keys, na_position="last").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)

@@ -490,3 +490,85 @@ def test_synth_folder_ingest_and_agent_metrics(tmp_path: Path) -> None:
     )
     week = json.loads(r.stdout)[0]
     assert 0 < week["repeats"] < week["identified"] and 0 < week["fcr_proxy"] < 1
+
+
+def _store_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        "interactions": _rows(db, "SELECT * EXCLUDE (source_file) FROM interactions ORDER BY ALL"),
+        "agent_states": _rows(db, "SELECT * EXCLUDE (source_file) FROM agent_states ORDER BY ALL"),
+        "quarantine": _rows(db, "SELECT source_row, reason, raw FROM quarantine ORDER BY ALL"),
+    }
+
+
+def test_queue_log_streams_in_chunks_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hand-built log and the Wazo rows (newest first) read 2 lines at a time give the
+    same contacts, agent states and quarantine as read whole, and the file is never read
+    into memory at once (Path.read_bytes / read_text fail)."""
+    import ccecon.data.ingest as ingest_mod
+
+    for name, text in (("hand", FIXTURE), ("wazo", _wazo_lines())):
+        f = tmp_path / f"{name}_queue_log"
+        f.write_text(text, encoding="utf-8")
+        whole = tmp_path / f"{name}-whole.duckdb"
+        rep_whole = ingest([f], whole)
+        with monkeypatch.context() as m:
+            m.setattr(ingest_mod, "QUEUE_LOG_CHUNK", 2)
+
+            def no_whole_read(self: Path, *a: object, **k: object) -> object:
+                raise AssertionError(f"read whole: {self}")
+
+            m.setattr(Path, "read_bytes", no_whole_read)
+            m.setattr(Path, "read_text", no_whole_read)
+            chunked = tmp_path / f"{name}-chunked.duckdb"
+            rep = ingest([f], chunked)
+        assert (rep.read, rep.loaded, rep.quarantined) == (
+            rep_whole.read,
+            rep_whole.loaded,
+            rep_whole.quarantined,
+        )
+        assert rep.read == rep.loaded + rep.quarantined > 0
+        assert _store_rows(chunked) == _store_rows(whole)
+
+
+def test_queue_log_memory_does_not_grow_with_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 calls over a week (60,000 lines, 40 agents): peak Python memory while
+    ingesting with 1,000-line chunks stays under an eighth of what the lines take as
+    parsed objects held at once (the old whole-file reader held them all; measured here:
+    ~2.9 MB against ~32 MB). A small log is ingested first, so imports are not counted."""
+    import tracemalloc
+
+    import ccecon.data.ingest as ingest_mod
+    from ccecon.data.adapters import queue_log as ql
+
+    lines = []
+    for i in range(40):
+        lines.append(f"{T0}|NONE|q1|SIP/{i}|ADDMEMBER|")
+    for c in range(20_000):
+        t, agent = T0 + 10 + c * 30, f"SIP/{c % 40}"
+        lines += [
+            f"{t}|c{c}|q1|NONE|ENTERQUEUE||555{c}|1",
+            f"{t + 1}|c{c}|q1|{agent}|CONNECT|1|c{c}.2|1",
+            f"{t + 2}|c{c}|q1|{agent}|COMPLETECALLER|1|1|1",
+        ]
+    f = tmp_path / "queue_log"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tracemalloc.start()
+    held = [ql.parse_line(i, raw) for i, raw in enumerate(lines, start=1)]
+    whole = tracemalloc.get_traced_memory()[0]
+    del held
+    tracemalloc.stop()
+    monkeypatch.setattr(ingest_mod, "QUEUE_LOG_CHUNK", 1_000)
+    warm = tmp_path / "warm_queue_log"
+    warm.write_text("\n".join([lines[0], *lines[40:43]]) + "\n", encoding="utf-8")
+    assert ingest([warm], tmp_path / "warm.duckdb").loaded == 4
+    tracemalloc.start()
+    rep = ingest([f], tmp_path / "q.duckdb")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert (rep.read, rep.loaded, rep.quarantined) == (60_040, 60_040, 0)
+    assert rep.files[0].rows["interactions"] == 20_000
+    assert peak < whole / 8, (peak, whole)

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _cell_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """A metrics row for output: group keys as text (a date ``2027-01-04``, an interval
+    start ``2027-01-04 08:15:00``, a missing key empty), NaN as null, numbers unchanged."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if k in keys:
+            if v is None:
+                v = ""
+            elif isinstance(v, dt.datetime):
+                v = v.isoformat(sep=" ")
+            elif isinstance(v, dt.date):
+                v = v.isoformat()
+            else:
+                v = str(v)
+        elif isinstance(v, float) and math.isnan(v):
+            v = None
+        out[str(k)] = v
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +47,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
-                " hr-events, surveys or parquet (detected if omitted).",
+                " hr-events, surveys, cost-rates or parquet (detected if omitted).",
             ),
         ] = None,
         mapping: Annotated[
@@ -117,9 +140,19 @@ def register(app: typer.Typer) -> None:
             float, typer.Option(help="Abandons quicker than this (s) are short.")
         ] = 5.0,
         agent_hour_cost: Annotated[
-            float, typer.Option(help="Loaded cost of an agent hour (for cost per call).")
-        ] = 0.0,
-        minute_cost: Annotated[float, typer.Option(help="Telecom cost per talk minute.")] = 0.0,
+            float | None,
+            typer.Option(
+                help="Loaded cost of an agent hour (for cost per call); overrides the"
+                " store's cost_rates (default: those rates, else 0)."
+            ),
+        ] = None,
+        minute_cost: Annotated[
+            float | None,
+            typer.Option(
+                help="Telecom cost per talk minute; overrides the store's cost_rates"
+                " (default: those rates, else 0)."
+            ),
+        ] = None,
         backend: Annotated[
             str, typer.Option(help="duckdb (a .duckdb store or Parquet) or spark (Parquet).")
         ] = "duckdb",
@@ -133,6 +166,7 @@ def register(app: typer.Typer) -> None:
             from ccecon.data.metrics import (
                 interactions_table,
                 labour_expr,
+                load_cost_rates,
                 load_fiscal_calendar,
                 load_teams,
                 loyalty_expr,
@@ -177,6 +211,7 @@ def register(app: typer.Typer) -> None:
                         repeat_days=repeat_days,
                         teams=team_rows,
                         calendar=cal,
+                        cost_rates=load_cost_rates(con) if backend == "duckdb" else None,
                     )
                 elif kind == "agents":
                     expr = state_expr(table, keys, teams=team_rows, calendar=cal)
@@ -187,14 +222,9 @@ def register(app: typer.Typer) -> None:
                     expr = loyalty_expr(
                         table, keys, loyal_above=loyal_above, disloyal_below=disloyal_below
                     )
-                df = expr.to_pandas()
+                rows = [_cell_row(r, keys) for r in expr.to_pyarrow().to_pylist()]
             finally:
                 con.disconnect()
-            df = df.astype(object).where(df.notna(), None)
-            rows = [
-                {str(k): (str(v) if k in keys else v) for k, v in r.items()}
-                for r in df.to_dict(orient="records")
-            ]
             emit(fmt, rows=rows, data=rows, title=f"{kind.title()} metrics by {', '.join(keys)}")
 
     @app.command()

@@ -34,10 +34,12 @@ from typing import Any
 from ccecon.data.schema import (
     AGENT_STATE_COLUMNS,
     CHANNELS,
+    COST_RATE_COLUMNS,
     DDL,
     HR_COLUMNS,
     INTERACTION_COLUMNS,
     PAYROLL_COLUMNS,
+    RATE_ELEMENTS,
     STATE_SPLIT_S,
     STATES,
     SURVEY_COLUMNS,
@@ -53,6 +55,7 @@ FORMATS = (
     "payroll",
     "hr-events",
     "surveys",
+    "cost-rates",
     "parquet",
     "mapped",
 )
@@ -90,6 +93,7 @@ def _table_specs() -> dict[str, TableSpec]:
 
     elements = ", ".join(_sql_str(e) for e in COST_ELEMENTS)
     states = ", ".join(_sql_str(x) for x in sorted(STATES))
+    rate_elements = ", ".join(_sql_str(x) for x in RATE_ELEMENTS)
     return {
         "agent-states": TableSpec(
             "agent_states",
@@ -157,6 +161,39 @@ def _table_specs() -> dict[str, TableSpec]:
             ),
             aliases={"customer_id": "customer", "satisfaction_index": "index"},
         ),
+        "cost-rates": TableSpec(
+            "cost_rates",
+            COST_RATE_COLUMNS,
+            required=("element", "rate", "valid_from"),
+            key=("element", "valid_from"),
+            rules=(
+                (
+                    f"c.element NOT IN ({rate_elements})",
+                    "unknown rate element; expected " + ", ".join(RATE_ELEMENTS),
+                ),
+                ("c.rate < 0 OR NOT isfinite(c.rate)", "rate is negative or not finite"),
+                (
+                    "c.currency IS NOT NULL AND NOT regexp_full_match(c.currency, '[A-Z]{3}')",
+                    "currency is not an ISO 4217 code",
+                ),
+                ("c.valid_to < c.valid_from", "valid_to is before valid_from"),
+                (
+                    "c._prev_to >= c.valid_from",
+                    "overlaps the element's previous period in the file",
+                ),
+            ),
+            transforms={"element": "lower({})"},
+            windows=(
+                "lag(coalesce(valid_to, DATE '9999-12-31')) OVER (PARTITION BY element"
+                " ORDER BY valid_from, source_row) AS _prev_to",
+            ),
+            in_store=(
+                "EXISTS (SELECT 1 FROM cost_rates x WHERE x.element = c.element AND"
+                " x.valid_from <= coalesce(c.valid_to, DATE '9999-12-31') AND"
+                " c.valid_from <= coalesce(x.valid_to, DATE '9999-12-31'))",
+                "overlaps a period of the element already loaded",
+            ),
+        ),
     }
 
 
@@ -213,7 +250,8 @@ def detect_format(path: Path) -> str:
         import pyarrow.parquet as pq
 
         return _table_format(set(pq.read_schema(str(path)).names)) or "parquet"
-    head = path.read_bytes()[:4096]
+    with path.open("rb") as fh:
+        head = fh.read(4096)
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
@@ -420,87 +458,266 @@ def _split_insert(con: Any, view: str) -> int:
     return int(con.execute("SELECT count(*) FROM agent_states").fetchone()[0]) - before
 
 
-def _ingest_queue_log(con: Any, path: Path, text: str, rep: FileReport) -> None:
-    """Asterisk queue_log: lines to contacts and agent states; every line accounted for."""
-    from ccecon.data.adapters import queue_log
+QUEUE_LOG_CHUNK = 100_000
+"""Lines a queue_log is read, sorted and turned into contacts by, at a time."""
+_QL_COLUMNS = "no, t, callid, queue, agent, event, data, raw"
 
-    parsed = queue_log.parse(text)
+
+def _ingest_queue_log(con: Any, path: Path, rep: FileReport, chunk: int = QUEUE_LOG_CHUNK) -> None:
+    """Asterisk queue_log: lines to contacts and agent states; every line accounted for.
+
+    Streams: the file is read ``chunk`` lines at a time into a temporary DuckDB table,
+    sorted there by time (DuckDB spills to disk if it must), and read back in time order
+    ``chunk`` lines at a time; Python holds one chunk, the calls still in a queue or
+    talking, and one agent's member lines and answered calls at a time, never the file.
+    """
+    import pyarrow as pa
+
+    from ccecon.data.adapters import queue_log as ql
+
+    src = str(path)
     quarantine: list[tuple[Any, ...]] = []
+    n_quarantined = 0
 
     def q(no: int, reason: str, raw: str) -> None:
-        quarantine.append((str(path), no, reason, raw))
+        nonlocal n_quarantined
+        quarantine.append((src, no, reason, raw))
+        n_quarantined += 1
         key = reason.split(":")[0]
         rep.reasons[key] = rep.reasons.get(key, 0) + 1
+        if len(quarantine) >= chunk:
+            flush_quarantine()
 
-    for no, why, raw in parsed.rejected:
-        q(no, why, raw)
-    existing = {r[0] for r in con.execute("SELECT interaction_id FROM interactions").fetchall()}
-    rows: list[dict[str, Any]] = []
-    used = 0
-    calls: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = {}
-    for rec, lines in parsed.contacts:
-        reason = _validate(rec)
-        if reason is None and rec["interaction_id"] in existing:
-            reason = "duplicate interaction_id: already loaded"
-        if reason is not None:
-            for ln in lines:
-                q(ln.no, reason, ln.raw)
-            continue
-        rec["source_file"] = str(path)
-        rec["source_row"] = lines[0].no
-        rows.append(rec)
-        used += len(lines)
-        if rec["agent"] and rec["answer_ts"] is not None:
-            calls.setdefault(rec["agent"], []).append(
-                (rec["answer_ts"], rec["end_ts"], lines[-1].no)
+    def flush_quarantine() -> None:
+        if quarantine:
+            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", quarantine)
+            quarantine.clear()
+
+    schema = pa.schema(
+        [
+            ("no", pa.int64()),
+            ("t", pa.timestamp("us")),
+            *((c, pa.string()) for c in ("callid", "queue", "agent", "event")),
+            ("data", pa.list_(pa.string())),
+            ("raw", pa.string()),
+        ]
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _ql (no BIGINT, t TIMESTAMP, callid VARCHAR,"
+        " queue VARCHAR, agent VARCHAR, event VARCHAR, data VARCHAR[], raw VARCHAR)"
+    )
+    buf: list[ql.Line] = []
+
+    def flush_lines() -> None:
+        if buf:
+            cols = list(
+                zip(
+                    *(
+                        (x.no, x.t, x.callid, x.queue, x.agent, x.event, list(x.data), x.raw)
+                        for x in buf
+                    ),
+                    strict=True,
+                )
             )
-    states: list[dict[str, Any]] = []
-    owner: dict[str, list[Any]] = {}
-    for agent, lines in parsed.member_lines.items():
-        assert parsed.horizon is not None
-        owner[agent] = lines
-        for state, pause, a, b, no in queue_log.agent_states(
-            lines, calls.get(agent, []), parsed.horizon
-        ):
-            states.append(
+            con.register("_qchunk", pa.table(cols, schema=schema))
+            con.execute(f"INSERT INTO _ql SELECT {_QL_COLUMNS} FROM _qchunk")
+            con.unregister("_qchunk")
+            buf.clear()
+
+    # 1. read: parse each line; rejects to quarantine, the rest to _ql
+    with path.open("rb") as fh:
+        for no, data in enumerate(fh, start=1):
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"not UTF-8 text (line {no}, byte {exc.start} of the line); re-encode"
+                    " the file as UTF-8",
+                    file=src,
+                    row=no,
+                ) from None
+            if no == 1:
+                raw = raw.removeprefix("\ufeff")
+            raw = raw.rstrip("\r\n")
+            if not raw.strip():
+                continue
+            rep.read += 1
+            parsed = ql.parse_line(no, raw)
+            if isinstance(parsed, ql.Line):
+                buf.append(parsed)
+                if len(buf) >= chunk:
+                    flush_lines()
+            else:
+                q(*parsed)
+    flush_lines()
+
+    # 2. in time order: call lines to contacts, chunk by chunk
+    total, horizon = con.execute("SELECT count(*), max(t) FROM _ql").fetchone()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _qs AS SELECT row_number() OVER (ORDER BY t, no) AS k, *"
+        " FROM _ql ORDER BY k"
+    )
+    con.execute("DROP TABLE _ql")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _qcalls (agent VARCHAR, a TIMESTAMP, b TIMESTAMP, no BIGINT)"
+    )
+    visits = ql.Visits()
+    used = 0
+    n_contacts = 0
+    members: set[str] = set()
+    done: list[tuple[dict[str, Any], list[ql.Line]]] = []
+
+    def reject_visit(lines: list[ql.Line], reason: str) -> None:
+        for x in lines:
+            q(x.no, reason, x.raw)
+
+    def flush_contacts() -> None:
+        nonlocal used, n_contacts
+        good = []
+        for rec, lines in done:
+            reason = _validate(rec)
+            if reason is not None:
+                reject_visit(lines, reason)
+            else:
+                good.append((rec, lines))
+        done.clear()
+        if not good:
+            return
+        con.register("_qids", pa.table({"id": [rec["interaction_id"] for rec, _ in good]}))
+        dup = {
+            r[0]
+            for r in con.execute(
+                "SELECT interaction_id FROM interactions WHERE interaction_id IN"
+                " (SELECT id FROM _qids)"
+            ).fetchall()
+        }
+        con.unregister("_qids")
+        rows, calls = [], []
+        for rec, lines in good:
+            if rec["interaction_id"] in dup:
+                reject_visit(lines, "duplicate interaction_id: already loaded")
+                continue
+            rec["source_file"] = src
+            rec["source_row"] = lines[0].no
+            rows.append(rec)
+            used += len(lines)
+            if rec["agent"] and rec["answer_ts"] is not None:
+                calls.append((rec["agent"], rec["answer_ts"], rec["end_ts"], lines[-1].no))
+        _insert(con, rows, [])
+        n_contacts += len(rows)
+        if calls:
+            cols = list(zip(*calls, strict=True))
+            con.register(
+                "_qc",
+                pa.table(
+                    cols,
+                    schema=pa.schema(
+                        [
+                            ("agent", pa.string()),
+                            ("a", pa.timestamp("us")),
+                            ("b", pa.timestamp("us")),
+                            ("no", pa.int64()),
+                        ]
+                    ),
+                ),
+            )
+            con.execute("INSERT INTO _qcalls SELECT * FROM _qc")
+            con.unregister("_qc")
+
+    for lo in range(0, total, chunk):
+        page = con.execute(
+            f"SELECT {_QL_COLUMNS} FROM _qs WHERE k > ? AND k <= ? ORDER BY k", [lo, lo + chunk]
+        ).fetchall()
+        for no, t, callid, queue, agent, event, data, raw in page:
+            ln = ql.Line(no, t, callid, queue, agent, event, tuple(data or ()), raw)
+            k = ql.kind(ln)
+            if k == "member":
+                members.add(agent)
+            elif k == "call":
+                for rec, lines, why in visits.add(ln):
+                    if rec is None:
+                        reject_visit(lines, str(why))
+                    else:
+                        done.append((rec, lines))
+            else:
+                assert not isinstance(k, str)
+                q(*k)
+        flush_contacts()
+        if page:
+            visits.forget(page[-1][1])
+    for lines in visits.finish():
+        reject_visit(lines, ql.UNFINISHED)
+
+    # 3. agent states, one agent at a time (its member lines and answered calls)
+    n_states = 0
+    if members:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _qm AS SELECT row_number() OVER (ORDER BY agent, k)"
+            f" AS j, {_QL_COLUMNS} FROM _qs WHERE event IN"
+            f" ({', '.join(_sql_str(e) for e in sorted(ql.MEMBER_EVENTS))})"
+            " AND agent NOT IN ('', 'NONE') ORDER BY j"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _qcs AS SELECT row_number() OVER (ORDER BY agent)"
+            " AS j, * FROM _qcalls ORDER BY j"
+        )
+        spans = con.execute(
+            "SELECT m.agent, m.lo, m.hi, c.lo, c.hi FROM (SELECT agent, min(j) AS lo, max(j)"
+            " AS hi FROM _qm GROUP BY agent) m LEFT JOIN (SELECT agent, min(j) AS lo,"
+            " max(j) AS hi FROM _qcs GROUP BY agent) c USING (agent) ORDER BY m.agent"
+        ).fetchall()
+        for agent, mlo, mhi, clo, chi in spans:
+            lines = [
+                ql.Line(no, t, callid, queue, ag, event, tuple(data or ()), raw)
+                for no, t, callid, queue, ag, event, data, raw in con.execute(
+                    f"SELECT {_QL_COLUMNS} FROM _qm WHERE j BETWEEN ? AND ? ORDER BY j",
+                    [mlo, mhi],
+                ).fetchall()
+            ]
+            calls = (
+                con.execute(
+                    "SELECT a, b, no FROM _qcs WHERE j BETWEEN ? AND ?", [clo, chi]
+                ).fetchall()
+                if clo is not None
+                else []
+            )
+            states = [
                 {
                     "agent": agent,
                     "state": state,
                     "reason": pause,
                     "start_ts": a,
                     "end_ts": b,
-                    "source_file": str(path),
+                    "source_file": src,
                     "source_row": no,
                 }
-            )
-    clash: set[str] = set()
-    if states:
-        con.register("_qst", _arrow(states, AGENT_STATE_COLUMNS))
-        clash = {
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT n.agent FROM _qst n JOIN agent_states s ON s.agent = n.agent"
-                " AND s.start_ts < n.end_ts AND n.start_ts < s.end_ts"
-            ).fetchall()
-        }
-        con.unregister("_qst")
-    for agent, lines in owner.items():
-        if agent in clash:
-            for ln in lines:
-                q(ln.no, "agent states overlap states already loaded for this agent", ln.raw)
-        else:
-            used += len(lines)
-    _insert(con, rows, quarantine)
-    kept = [s for s in states if s["agent"] not in clash]
-    n_states = 0
-    if kept:
-        con.register("_qst", _arrow(kept, AGENT_STATE_COLUMNS))
-        n_states = _split_insert(con, "_qst")
-        con.unregister("_qst")
-    rep.read = parsed.read
+                for state, pause, a, b, no in ql.agent_states(lines, calls, horizon)
+            ]
+            clash = False
+            if states:
+                con.register("_qst", _arrow(states, AGENT_STATE_COLUMNS))
+                clash = bool(
+                    con.execute(
+                        "SELECT 1 FROM _qst n JOIN agent_states s ON s.agent = n.agent"
+                        " AND s.start_ts < n.end_ts AND n.start_ts < s.end_ts LIMIT 1"
+                    ).fetchall()
+                )
+            if clash:
+                reject_visit(lines, "agent states overlap states already loaded for this agent")
+            else:
+                used += len(lines)
+                if states:
+                    n_states += _split_insert(con, "_qst")
+            if states:
+                con.unregister("_qst")
+        con.execute("DROP TABLE _qm")
+        con.execute("DROP TABLE _qcs")
+    for name in ("_qs", "_qcalls"):
+        con.execute(f"DROP TABLE {name}")
+    flush_quarantine()
     rep.loaded = used
-    rep.quarantined = len(quarantine)
-    rep.rows = {"interactions": len(rows), "agent_states": n_states}
+    rep.quarantined = n_quarantined
+    rep.rows = {"interactions": n_contacts, "agent_states": n_states}
 
 
 def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) -> None:
@@ -758,6 +975,8 @@ def ingest(
                     _ingest_sql(con, path, mapping, rep)
                 elif kind in _table_specs():
                     _ingest_table_sql(con, path, _table_specs()[kind], rep)
+                elif kind == "queue_log":
+                    _ingest_queue_log(con, path, rep, QUEUE_LOG_CHUNK)
                 else:
                     try:
                         text = path.read_bytes().decode("utf-8-sig")
@@ -766,15 +985,12 @@ def ingest(
                             f"not UTF-8 text (byte {exc.start}); re-encode the file as UTF-8",
                             file=str(path),
                         ) from None
-                    if kind == "queue_log":
-                        _ingest_queue_log(con, path, text, rep)
-                    else:
-                        parser = {
-                            "connect": connect.parse,
-                            "asterisk": asterisk.parse,
-                            "genesys": genesys.parse,
-                        }[kind]
-                        _ingest_records(con, path, parser(text), rep)
+                    parser = {
+                        "connect": connect.parse,
+                        "asterisk": asterisk.parse,
+                        "genesys": genesys.parse,
+                    }[kind]
+                    _ingest_records(con, path, parser(text), rep)
                 con.execute(
                     "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?)",
                     [digest, str(path), rep.read, rep.loaded, rep.quarantined],

@@ -65,6 +65,19 @@ disability_fund, housing_fund, social_insurance, paid_leave, overtime.
 (DATE, may be NULL). Files in the survey format of ``ccecon roi`` (columns customer,
 segment, index) load as they are.
 
+``cost_rates`` (the money behind cost per call; ``ccecon metrics`` uses it when present):
+
+| column | type | meaning |
+|---|---|---|
+| element | VARCHAR | ``agent_hour`` (per handle hour) or ``telecom_minute`` (per talk minute) |
+| rate | DOUBLE | money per agent hour or per talk minute, >= 0 |
+| currency | VARCHAR | ISO 4217 code (3 capital letters), may be NULL; one currency per store |
+| valid_from | DATE | first day the rate applies (inclusive) |
+| valid_to | DATE | last day it applies (inclusive); NULL = open |
+
+An element's periods do not overlap (in a file or against the store): a contact's rate
+is the one valid on its arrival date (UTC).
+
 Every table has ``source_file`` and ``source_row`` (1-based record of that file).
 
 ``quarantine``: rows that failed validation, never dropped: source_file, source_row,
@@ -129,6 +142,15 @@ SURVEY_COLUMNS: dict[str, str] = {
     "satisfaction_index": "DOUBLE",
     "survey_date": "DATE",
 }
+COST_RATE_COLUMNS: dict[str, str] = {
+    "element": "VARCHAR",
+    "rate": "DOUBLE",
+    "currency": "VARCHAR",
+    "valid_from": "DATE",
+    "valid_to": "DATE",
+}
+RATE_ELEMENTS = ("agent_hour", "telecom_minute")
+"""``cost_rates.element``: money per handle (agent) hour, money per talk minute."""
 SOURCE = ", source_file VARCHAR, source_row BIGINT)"
 
 DDL = [
@@ -147,6 +169,9 @@ DDL = [
     + SOURCE,
     "CREATE TABLE IF NOT EXISTS surveys ("
     + ", ".join(f"{k} {v}" for k, v in SURVEY_COLUMNS.items())
+    + SOURCE,
+    "CREATE TABLE IF NOT EXISTS cost_rates ("
+    + ", ".join(f"{k} {v}" for k, v in COST_RATE_COLUMNS.items())
     + SOURCE,
     "CREATE TABLE IF NOT EXISTS quarantine (source_file VARCHAR, source_row BIGINT,"
     " reason VARCHAR, raw VARCHAR)",

@@ -4,7 +4,9 @@ Vectorized numpy, seeded: arrivals with an intraday curve (open 8-20 h, peaks la
 and early afternoon) and a weekly curve (Monday busiest, Sunday quietest), lognormal handle
 times (median talk 240 s), exponential patience (mean 120 s) against an exponential queue
 wait, so some callers abandon; 4 queues, 3 channels, 60 agents; 6 % of answered calls end
-in a sale with lognormal revenue. Written in row groups so any size fits in memory.
+in a sale with lognormal revenue. Written in row groups so any size fits in memory, in
+arrival order (each row group a stretch of days, as a contact-center export is ordered by
+time; the other fields are drawn independently of the order).
 About 20 % of contacts reuse the ``customer_id`` of another contact (repeat callers).
 
 Agent states (``agent_states.parquet``): each of the 60 agents works every weekday and every
@@ -63,13 +65,16 @@ def synth(
     surveys = _SurveyWriter(folder / "surveys.parquet", rng)
     while done < rows:
         n = min(chunk, rows - done)
-        day = rng.integers(0, days, n)
+        # the log is in time order, as exports are: this chunk's share of the days
+        lo = done * days // rows
+        hi = max(lo + 1, (done + n) * days // rows)
+        day = rng.integers(lo, hi, n)
         w = weekly[(day + 0) % 7] / weekly.max()
         keep = rng.random(n) < w
-        day = np.where(keep, day, rng.integers(0, days, n))
+        day = np.where(keep, day, rng.integers(lo, hi, n))
         hour = rng.choice(24, n, p=intraday)
         sec = rng.integers(0, 3600, n)
-        arrival = t0 + (day * 86400 + hour * 3600 + sec).astype("timedelta64[s]")
+        arrival = np.sort(t0 + (day * 86400 + hour * 3600 + sec).astype("timedelta64[s]"))
         wait = rng.exponential(35.0, n)
         patience = rng.exponential(120.0, n)
         abandoned = patience < wait

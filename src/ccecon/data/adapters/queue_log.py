@@ -131,30 +131,99 @@ def _time(text: str) -> dt.datetime:
     return parsed
 
 
+UNFINISHED = "queue visit with no end event (still queued or talking when the log ends?)"
+
+
+def parse_line(no: int, raw: str) -> Line | tuple[int, str, str]:
+    """Line ``no`` (1-based) as a :class:`Line`, or ``(no, reason, raw)`` when rejected."""
+    parts = [p.strip() for p in raw.split("|")]
+    if len(parts) < 5:
+        return (
+            no,
+            f"expected time|callid|queue|agent|event|data..., found {len(parts)} fields",
+            raw,
+        )
+    try:
+        t = _time(parts[0])
+    except ValueError:
+        return (no, f"time is not epoch seconds or a datetime: {parts[0]!r}", raw)
+    return Line(no, t, parts[1], parts[2], parts[3], parts[4].upper(), tuple(parts[5:]), raw)
+
+
+def kind(ln: Line) -> str | tuple[int, str, str]:
+    """``"member"`` (an agent's line), ``"call"`` (a queue visit's line), or a rejection
+    ``(no, reason, raw)``."""
+    if ln.event in MEMBER_EVENTS:
+        if ln.agent in _NONE:
+            return (ln.no, f"{ln.event} without an agent", ln.raw)
+        return "member"
+    if ln.event in CALL_EVENTS or ln.event in END_EVENTS or ln.event in BLOCKED:
+        if ln.callid in _NONE:
+            return (ln.no, f"{ln.event} without a callid", ln.raw)
+        return "call"
+    if ln.event in SYSTEM_EVENTS:
+        return (ln.no, f"system event {ln.event}: no contact or agent state in it", ln.raw)
+    return (ln.no, f"unknown queue_log event {ln.event!r}", ln.raw)
+
+
+class Visits:
+    """Queue visits built from call lines fed in time order, each given back when it ends.
+
+    Holds only the visits still open (and, per callid, the number of visits so far, for
+    ``callid#2``; forgotten by :meth:`forget` once a callid has been quiet for a day), so a
+    log of any length streams through.
+    """
+
+    def __init__(self) -> None:
+        self.open: dict[str, list[Line]] = {}
+        self.legs: dict[str, tuple[int, dt.datetime]] = {}
+
+    def add(self, ln: Line) -> list[tuple[dict[str, Any] | None, list[Line], str | None]]:
+        """Feed one call line; returns the visits it ends: ``(contact, lines, None)`` or
+        ``(None, lines, reason)`` for a visit that is rejected."""
+        out: list[tuple[dict[str, Any] | None, list[Line], str | None]] = []
+        cur = self.open.pop(ln.callid, [])
+        if ln.event == "ENTERQUEUE" and any(x.event == "ENTERQUEUE" for x in cur):
+            out.append((None, cur, UNFINISHED))
+            cur = []
+        cur.append(ln)
+        if ln.event in END_EVENTS or ln.event in BLOCKED:
+            leg = self.legs.get(ln.callid, (0, ln.t))[0] + 1
+            self.legs[ln.callid] = (leg, ln.t)
+            try:
+                out.append((_contact(ln.callid, leg, cur), cur, None))
+            except ValueError as exc:
+                out.append((None, cur, str(exc)))
+        else:
+            self.open[ln.callid] = cur
+        return out
+
+    def forget(self, now: dt.datetime) -> None:
+        """Drop the visit counts of callids without an open visit, last ended a day
+        before ``now`` (Asterisk uniqueids do not come back)."""
+        cutoff = now - dt.timedelta(days=1)
+        for callid in [c for c, (_, t) in self.legs.items() if t < cutoff]:
+            if callid not in self.open:
+                del self.legs[callid]
+
+    def finish(self) -> list[list[Line]]:
+        """The visits still open when the log ends (rejected as unfinished)."""
+        rest = list(self.open.values())
+        self.open = {}
+        return rest
+
+
 def _lines(text: str, out: QueueLog) -> list[Line]:
     good: list[Line] = []
     for no, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
         out.read += 1
-        parts = [p.strip() for p in raw.split("|")]
-        if len(parts) < 5:
-            out.rejected.append(
-                (
-                    no,
-                    f"expected time|callid|queue|agent|event|data..., found {len(parts)} fields",
-                    raw,
-                )
-            )
-            continue
-        try:
-            t = _time(parts[0])
-        except ValueError:
-            out.rejected.append((no, f"time is not epoch seconds or a datetime: {parts[0]!r}", raw))
-            continue
-        good.append(
-            Line(no, t, parts[1], parts[2], parts[3], parts[4].upper(), tuple(parts[5:]), raw)
-        )
+        parsed = parse_line(no, raw)
+        if isinstance(parsed, Line):
+            good.append(parsed)
+        else:
+            out.rejected.append(parsed)
     good.sort(key=lambda ln: (ln.t, ln.no))
     if good:
         out.horizon = good[-1].t
@@ -230,55 +299,31 @@ def _contact(callid: str, leg: int, lines: list[Line]) -> dict[str, Any]:
 
 
 def parse(text: str) -> QueueLog:
-    """Parse queue_log text (see the module docstring)."""
+    """Parse queue_log text held in memory (see the module docstring; ingest streams the
+    file instead, with the same rules: :func:`parse_line`, :func:`kind`, :class:`Visits`)."""
     out = QueueLog()
-    calls: dict[str, list[Line]] = {}
+    visits = Visits()
     for ln in _lines(text, out):
-        if ln.event in MEMBER_EVENTS:
-            if ln.agent in _NONE:
-                out.rejected.append((ln.no, f"{ln.event} without an agent", ln.raw))
-            else:
-                out.member_lines.setdefault(ln.agent, []).append(ln)
-        elif ln.event in CALL_EVENTS or ln.event in END_EVENTS or ln.event in BLOCKED:
-            if ln.callid in _NONE:
-                out.rejected.append((ln.no, f"{ln.event} without a callid", ln.raw))
-            else:
-                calls.setdefault(ln.callid, []).append(ln)
-        elif ln.event in SYSTEM_EVENTS:
-            out.rejected.append(
-                (ln.no, f"system event {ln.event}: no contact or agent state in it", ln.raw)
-            )
+        k = kind(ln)
+        if k == "member":
+            out.member_lines.setdefault(ln.agent, []).append(ln)
+        elif k == "call":
+            for rec, lines, why in visits.add(ln):
+                if rec is not None:
+                    out.contacts.append((rec, lines))
+                else:
+                    out.rejected += [(x.no, str(why), x.raw) for x in lines]
         else:
-            out.rejected.append((ln.no, f"unknown queue_log event {ln.event!r}", ln.raw))
-    for callid, lines in calls.items():
-        leg = 0
-        current: list[Line] = []
-        for ln in lines:
-            if ln.event == "ENTERQUEUE" and any(x.event == "ENTERQUEUE" for x in current):
-                _unfinished(out, current)
-                current = []
-            current.append(ln)
-            if ln.event in END_EVENTS or ln.event in BLOCKED:
-                leg += 1
-                try:
-                    out.contacts.append((_contact(callid, leg, current), current))
-                except ValueError as exc:
-                    for x in current:
-                        out.rejected.append((x.no, str(exc), x.raw))
-                current = []
-        _unfinished(out, current)
+            assert not isinstance(k, str)
+            out.rejected.append(k)
+    for lines in visits.finish():
+        _unfinished(out, lines)
     return out
 
 
 def _unfinished(out: QueueLog, lines: list[Line]) -> None:
     for x in lines:
-        out.rejected.append(
-            (
-                x.no,
-                "queue visit with no end event (still queued or talking when the log ends?)",
-                x.raw,
-            )
-        )
+        out.rejected.append((x.no, UNFINISHED, x.raw))
 
 
 def agent_states(
