@@ -277,6 +277,38 @@ def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
     rows = json.loads(r.stdout)
     assert sum(x["offered"] for x in rows) == 5000
     assert all(0 <= x["service_level"] <= 1 for x in rows)
+    # no cost rate given and none stored: the cost is unknown (null), not 0
+    assert all(x["cost"] is None and x["cost_per_call"] is None for x in rows)
+    priced = runner.invoke(
+        app,
+        [
+            "metrics",
+            "--from",
+            str(db),
+            "--by",
+            "queue,week",
+            "--agent-hour-cost",
+            "30",
+            "-f",
+            "json",
+        ],
+    )
+    assert all(x["cost_per_call"] > 0 for x in json.loads(priced.stdout))
+    # the terminal table at 80 columns: every week and every offered count shown whole
+    t = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,week"])
+    assert t.exit_code == 0
+    for x in rows:
+        assert str(x["week"])[:10] in t.stdout
+        assert f"{x['offered']:,}" in t.stdout
+    assert "…" not in t.stdout
+    assert "more columns" in t.stderr
+    only = runner.invoke(
+        app,
+        ["metrics", "--from", str(db), "--by", "queue", "--columns", "offered,aht_s", "-f", "csv"],
+    )
+    assert only.stdout.splitlines()[0] == "queue,offered,aht_s"
+    bad = runner.invoke(app, ["metrics", "--from", str(db), "--columns", "offerd"])
+    assert bad.exit_code == 2 and "--columns" in bad.stderr and "offerd" in bad.stderr
 
 
 def test_unknown_grouping_and_missing_store_exit_2(tmp_path: Path) -> None:

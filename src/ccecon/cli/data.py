@@ -35,6 +35,54 @@ def _cell_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "contacts": ("offered", "service_level", "abandon_rate", "asa_s", "aht_s", "cost_per_call"),
+    "agents": ("logged_in_s", "on_contact_s", "occupancy", "utilization"),
+    "labour": ("currency", "payroll", "avg_agents", "hires", "leavers", "attrition"),
+    "loyalty": ("respondents", "loyal", "disloyal", "mean_index", "loyal_share"),
+}
+"""What ``ccecon metrics`` shows in a terminal table unless ``--columns`` says otherwise
+(every column fits at 80 characters; CSV and JSON carry all of them)."""
+
+
+def _select_columns(
+    rows: list[dict[str, Any]],
+    keys: list[str],
+    asked: str | None,
+    table_default: tuple[str, ...] | None,
+) -> list[dict[str, Any]]:
+    """Rows with the asked columns (or the table's default ones), group keys first.
+
+    An unknown column in ``asked`` is an InputError naming it and listing the known ones;
+    the table's default leaves out what the result does not have, and says on standard
+    error how many columns it left out.
+    """
+    from ccecon.errors import InputError
+
+    available = list(rows[0]) if rows else []
+    if asked is not None:
+        wanted = [c.strip() for c in asked.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in available]
+        if rows and unknown:
+            raise InputError(
+                f"unknown column; expected some of {', '.join(available)}",
+                field="--columns",
+                value=unknown[0],
+            )
+    elif table_default is not None:
+        wanted = [c for c in table_default if c in available]
+    else:
+        return rows
+    keep = [k for k in keys if k in available] + [c for c in wanted if c not in keys]
+    hidden = [c for c in available if c not in keep]
+    if hidden and asked is None:
+        typer.echo(
+            f"{len(hidden)} more columns ({', '.join(hidden)}): --columns a,b or --format csv",
+            err=True,
+        )
+    return [{c: r.get(c) for c in keep} for r in rows]
+
+
 def register(app: typer.Typer) -> None:
     """Add the actuals commands to ``app``."""
 
@@ -143,14 +191,14 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option(
                 help="Loaded cost of an agent hour (for cost per call); overrides the"
-                " store's cost_rates (default: those rates, else 0)."
+                " store's cost_rates (default: those rates, else the cost is unknown)."
             ),
         ] = None,
         minute_cost: Annotated[
             float | None,
             typer.Option(
                 help="Telecom cost per talk minute; overrides the store's cost_rates"
-                " (default: those rates, else 0)."
+                " (default: those rates, else the cost is unknown)."
             ),
         ] = None,
         backend: Annotated[
@@ -159,6 +207,13 @@ def register(app: typer.Typer) -> None:
         spark_master: Annotated[
             str, typer.Option(help="Spark master: local[2] or a cluster URL.")
         ] = "local[2]",
+        columns: Annotated[
+            str | None,
+            typer.Option(
+                help="Columns to show, comma-separated (the group keys always come first); "
+                "default: every column for CSV and JSON, the main ones for the table."
+            ),
+        ] = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
         """Contacts (offered, SL, ASA, AHT, cost, FCR proxy) or agents (occupancy), by group."""
@@ -225,6 +280,9 @@ def register(app: typer.Typer) -> None:
                 rows = [_cell_row(r, keys) for r in expr.to_pyarrow().to_pylist()]
             finally:
                 con.disconnect()
+            rows = _select_columns(
+                rows, keys, columns, TABLE_COLUMNS[kind] if fmt == Format.table else None
+            )
             emit(fmt, rows=rows, data=rows, title=f"{kind.title()} metrics by {', '.join(keys)}")
 
     @app.command()

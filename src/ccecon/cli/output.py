@@ -122,11 +122,15 @@ def print_table(
     title: str | None = None,
     digits: int = 2,
 ) -> None:
-    """Print rows as a rich table; numbers right-aligned."""
+    """Print rows as rich tables; numbers right-aligned, no value ever cut short.
+
+    A long header wraps onto a second line. When the columns do not fit the terminal, the
+    table is split into several, each repeating the leading text columns (the group keys,
+    the period names), so every value is shown whole at any width.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False)
     cols: list[str] = []
     for r in rows:
         for k in r:
@@ -135,11 +139,49 @@ def print_table(
     numeric = {
         c: all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in cols
     }
-    for c in cols:
-        table.add_column(c, justify="right" if numeric[c] else "left")
-    for r in rows:
-        table.add_row(*[fmt_number(r.get(c), digits) for c in cols])
-    Console().print(table)
+    cells = [[fmt_number(r.get(c), digits) for c in cols] for r in rows]
+    widest = [max((len(row[i]) for row in cells), default=0) for i in range(len(cols))]
+    # numbers and leading keys as wide as their widest value; other text may wrap at 24
+    floor = [
+        min(w, 40) if numeric[c] or i < 3 else min(w, 24)
+        for i, (c, w) in enumerate(zip(cols, widest, strict=True))
+    ]
+    need = [max(f, min(len(c), 8)) + 3 for c, f in zip(cols, floor, strict=True)]
+    console = Console()
+    lead = 0
+    while (
+        lead < min(3, len(cols) - 1)
+        and not numeric[cols[lead]]
+        and sum(need[: lead + 1]) <= console.width // 2
+    ):
+        lead += 1
+    if not any(numeric.values()):  # prose (a field reference): one table, text wraps
+        lead, floor = 0, [0] * len(cols)
+    groups: list[list[int]] = []
+    room = console.width - 1 - sum(need[:lead])
+    if not any(numeric.values()):
+        room = 10**9
+    current: list[int] = []
+    for i in range(lead, len(cols)):
+        if current and sum(need[j] for j in current) + need[i] > room:
+            groups.append(current)
+            current = []
+        current.append(i)
+    groups.append(current)
+    for n, group in enumerate(groups, start=1):
+        part = f" ({n}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=(title or "") + part if title or part else None, show_lines=False)
+        shown = list(range(lead)) + group
+        for i in shown:
+            table.add_column(
+                cols[i],
+                justify="right" if numeric[cols[i]] else "left",
+                min_width=floor[i],
+                overflow="fold",
+            )
+        for row in cells:
+            table.add_row(*[row[i] for i in shown])
+        console.print(table)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

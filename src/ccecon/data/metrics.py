@@ -375,7 +375,9 @@ def metric_expr(
     cost_per_agent_hour, cost_per_minute : float or None
         Money per handle hour and per talk minute, the same every day. ``None``: the rate of
         that element in ``cost_rates`` valid on each contact's arrival date (0 when
-        ``cost_rates`` has no such element). A number overrides ``cost_rates``.
+        ``cost_rates`` has no such element; when neither is given nor stored, ``cost`` and
+        the costs per call and per minute are NULL: unknown, not zero). A number overrides
+        ``cost_rates``.
     cost_rates : sequence of dict, optional
         Rows of the ``cost_rates`` table (:func:`load_cost_rates`: element, rate,
         valid_from, valid_to). When a rate is taken from it, ``uncosted`` counts the
@@ -451,6 +453,9 @@ def metric_expr(
     )
     if any(from_table.values()):
         cost = (agg.uncosted > 0).ifelse(ibis.null("float64"), agg._cost)
+    elif cost_per_agent_hour is None and cost_per_minute is None:
+        # no rate given and none stored: the cost is unknown, not zero
+        cost = ibis.null("float64")
     else:
         cost = agg.handle_s / ibis.literal(3600.0) * ibis.literal(
             float(cost_per_agent_hour or 0.0)
