@@ -11,8 +11,9 @@ answers 503 (the text itself may be what kills them).
 
 Before this module the processes were a :class:`concurrent.futures.ProcessPoolExecutor`:
 its management and feeder threads woke for every request and fought the event loop for
-the GIL, about 1.1 ms of the HTTP process's CPU per request (measured with the bundled
-example; now about 0.1 ms), and one dead process broke the whole pool for good.
+the GIL, and one dead process broke the whole pool for good. Measured with engines that
+answer at once, the HTTP process spent 0.53 ms of CPU per request with the executor and
+0.34 ms with socket pairs (1,280 against 2,130 requests/s on the 2-core machine).
 """
 
 from __future__ import annotations
