@@ -36,7 +36,7 @@ import contextlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -707,7 +707,7 @@ def evaluate(
             parts = _in_parallel(
                 [partial(_evaluate_block, sc, b - a, parallel=False) for sc, a, b in blocks], n
             )
-    labels = ("M0 (signing)", *(month_label(realized.start, m) for m in range(1, months + 1)))
+    labels = _month_labels(realized.start, months)
     uc = unit_costs_from_sums(realized, merge_sums([p.sums for p in parts]))
     bench = benchmark_position(realized, uc)
     return Result(
@@ -723,6 +723,12 @@ def evaluate(
         benchmark=bench,
         extras=_sourcing_extras(realized),
     )
+
+
+@lru_cache(maxsize=256)
+def _month_labels(start: Any, months: int) -> tuple[str, ...]:
+    """Labels of months 0..months (a tuple of strings: shared safely between results)."""
+    return ("M0 (signing)", *(month_label(start, m) for m in range(1, months + 1)))
 
 
 BLOCK_DRAWS = 32_768

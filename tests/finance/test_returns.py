@@ -344,3 +344,22 @@ def test_horner_in_python_floats_has_the_bits_of_the_array_version(
             arrays = returns._g_dg(vt, u)
         np.testing.assert_array_equal(few[0], arrays[0])
         np.testing.assert_array_equal(few[1], arrays[1])
+
+
+def test_irr_of_a_few_rows_is_the_array_versions_bit_for_bit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """irr_batch of up to _FEW_ROWS rows (Newton and Horner in Python floats) gives the
+    rates and root counts of the array version exactly, for flows with one or several
+    sign changes, on both sides of rate 0."""
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        v = rng.normal(size=(returns._FEW_ROWS, 37)) * rng.uniform(1, 1e6)
+        v[:, 0] -= rng.uniform(0.5, 30) * np.abs(v[:, 1:]).mean(axis=1)
+        v[::3, 20:] *= -1  # several sign changes in some rows
+        few = returns.irr_batch(v)
+        with monkeypatch.context() as m:
+            m.setattr(returns, "_FEW_ROWS", 0)
+            arrays = returns.irr_batch(v)
+        np.testing.assert_array_equal(few.rates, arrays.rates)
+        np.testing.assert_array_equal(few.n_roots, arrays.n_roots)

@@ -245,3 +245,43 @@ def test_targets_plan_is_the_cli_document(
     )
     assert bad.status_code == 422 and bad.json()["field"] == "goal"
     assert client.post("/api/targets/plan", json={"text": text}).status_code == 401
+
+
+def test_concurrent_requests_share_one_token_lookup(sqlite_store: Store) -> None:
+    """Twenty requests with a token that is not cached (first use, or its entry expired)
+    send one database lookup, not twenty, and all get in."""
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    ann = sqlite_store.add_user("ann", "password-a", "alpha")
+    token = sqlite_store.new_token(ann.id)
+    calls: list[str] = []
+    real = sqlite_store.user_by_token
+    lock = threading.Lock()
+
+    def slow_lookup(tok: str):  # type: ignore[no-untyped-def]
+        with lock:
+            calls.append(tok)
+        time.sleep(0.2)  # the others arrive meanwhile
+        return real(tok)
+
+    sqlite_store._token_cache.clear()
+    sqlite_store.user_by_token = slow_lookup  # type: ignore[method-assign,assignment]
+    app = create_app(store=sqlite_store)
+
+    async def run() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            rs = await asyncio.gather(
+                *(
+                    c.get("/api/scenarios", headers={"Authorization": f"Bearer {token}"})
+                    for _ in range(20)
+                )
+            )
+        return [r.status_code for r in rs]
+
+    assert asyncio.run(run()) == [200] * 20
+    assert len(calls) == 1

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,8 +34,7 @@ def test_pool_answers_like_the_library_and_survives_a_death_in_flight() -> None:
 
             # A death in the middle of a request: kill the process before it is asked,
             # then ask it directly (the pool's own check would have replaced it first).
-            assert pool._idle is not None
-            engine = await pool._idle.get()
+            engine = await pool._acquire()
             os.kill(engine.process.pid or 0, signal.SIGKILL)
             await asyncio.get_running_loop().run_in_executor(None, engine.process.join, 10)
             with pytest.raises(EngineDied):
@@ -45,5 +45,33 @@ def test_pool_answers_like_the_library_and_survives_a_death_in_flight() -> None:
         finally:
             pool.close()
         assert pool.pids() == []
+
+    asyncio.run(run())
+
+
+def test_processes_go_to_requests_strictly_in_order_of_arrival() -> None:
+    """A process that comes free goes to the longest waiting request, even when a new
+    request arrives before that one has run (asyncio.Queue would let the newcomer take it
+    and send the waiter to the back of the line)."""
+
+    async def run() -> None:
+        pool = EnginePool(1)
+        engine: Any = object()  # the queue does not look inside
+        pool._release(engine)
+        order: list[str] = []
+
+        async def ask(name: str) -> None:
+            got = await pool._acquire()
+            order.append(name)
+            await asyncio.sleep(0)
+            pool._release(got)
+
+        first = asyncio.create_task(ask("first"))
+        await asyncio.sleep(0)  # first holds the process
+        waiting = [asyncio.create_task(ask(f"w{i}")) for i in range(3)]
+        await asyncio.sleep(0)  # w0, w1, w2 wait in that order
+        late = asyncio.create_task(ask("late"))  # arrives as first releases
+        await asyncio.gather(first, *waiting, late)
+        assert order == ["first", "w0", "w1", "w2", "late"]
 
     asyncio.run(run())

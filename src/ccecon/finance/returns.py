@@ -18,6 +18,7 @@ Formulas and sources: ``docs/formulas.md``; speed: ``benchmarks/bench_irr.py``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -277,6 +278,8 @@ def _newton_bracketed(
     1e-9 in ``ln(1 + rate)`` (quadratic convergence: the result is then good to ~1e-15),
     when its bracket is below 1e-14 (relative above 1), or when ``g`` is exactly zero.
     """
+    if a.size <= _FEW_ROWS:
+        return _newton_few(vt, a, b, fa, x0, iterations)
     x = x0.copy()
     # Working set: rows still iterating plus, until it pays to compact them away, rows that
     # are done (evaluating them is cheaper than gathering the flows of the others).
@@ -317,6 +320,40 @@ def _newton_bracketed(
         live = live & ~done
     x[cur] = wx
     return x
+
+
+def _sign(v: float) -> float:
+    """``np.sign`` of a float (NaN for NaN)."""
+    return 1.0 if v > 0 else (-1.0 if v < 0 else (0.0 if v == 0 else math.nan))
+
+
+def _newton_few(vt: Array, a: Array, b: Array, fa: Array, x0: Array, iterations: int) -> Array:
+    """:func:`_newton_bracketed` row by row in Python floats: the same steps and tests in
+    the same IEEE operations, so the same bits (a one-draw run's IRR: a few Python loops
+    instead of some twenty array operations per step)."""
+    out = np.empty(a.size)
+    for i in range(a.size):
+        row = vt[:, i : i + 1]
+        ai, bi, fai, x = float(a[i]), float(b[i]), float(fa[i]), float(x0[i])
+        for _ in range(iterations):
+            g_arr, dg_arr = _g_dg(row, np.array([x]))
+            g, dg = float(g_arr[0]), float(dg_arr[0])
+            same = _sign(g) == _sign(fai)
+            lo_a, lo_fa, lo_b = (x, g, bi) if same else (ai, fai, x)
+            step = g / dg if dg != 0 else math.inf
+            newton = x - step
+            inside = min(lo_a, lo_b) < newton < max(lo_a, lo_b)
+            nxt = newton if inside else 0.5 * (lo_a + lo_b)
+            exact = g == 0
+            size = max(1.0, abs(x))
+            converged = inside and abs(nxt - x) <= 1e-9 * size
+            done = converged or abs(lo_b - lo_a) <= 1e-14 * size or exact
+            ai, bi, fai = lo_a, lo_b, lo_fa
+            x = x if exact else nxt
+            if done:
+                break
+        out[i] = x
+    return out
 
 
 def _sign_changes(v: Array) -> npt.NDArray[np.int64]:

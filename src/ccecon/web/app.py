@@ -14,10 +14,12 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -156,6 +158,10 @@ def _store_of(request: Request) -> Store:
     return store
 
 
+def _forget(lookups: dict[str, Any], key: str, _done: Any) -> None:
+    lookups.pop(key, None)
+
+
 async def api_user(request: Request) -> User:
     """The user of a ``Bearer`` API token; 401 without a valid one.
 
@@ -171,7 +177,17 @@ async def api_user(request: Request) -> User:
         store = _store_of(request)
         user = store.cached_token_user(token)
         if user is None:
-            user = await run_in_threadpool(store.user_by_token, token)
+            # One database lookup per token at a time: when a busy token's cache entry
+            # expires, the requests that arrive meanwhile wait for that lookup instead of
+            # each sending its own through the thread pool (a stall of the event loop
+            # every TOKEN_CACHE_S seconds, seen in the p99 latency).
+            lookups: dict[str, asyncio.Future[User | None]] = request.app.state.token_lookups
+            lookup = lookups.get(token)
+            if lookup is None:
+                lookup = asyncio.ensure_future(run_in_threadpool(store.user_by_token, token))
+                lookups[token] = lookup
+                lookup.add_done_callback(partial(_forget, lookups, token))
+            user = await asyncio.shield(lookup)
     if user is None:
         raise HTTPException(
             401, "missing or invalid API token", headers={"WWW-Authenticate": "Bearer"}
@@ -263,6 +279,7 @@ def create_app(
     )
     app.state.store = st
     app.state.engines = engines
+    app.state.token_lookups = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=st.secret(),
