@@ -82,17 +82,29 @@ def staff_months(
     rows = max(volume.shape[0], aht_s.shape[0])
     months = volume.shape[1] - 1
     days = np.asarray(days_in_month, dtype=float)
+    weeks = days[1:] / 7.0
     hours = np.zeros((rows, months + 1))
     peak = np.zeros((rows, months + 1))
-    for m in range(1, months + 1):
-        weeks = days[m] / 7.0
-        weekly = np.broadcast_to(volume[:, m], (rows,)) / weeks
-        calls = weekly[:, None] * shares[None, :]
-        aht = np.broadcast_to(aht_s[:, m], (rows,))[:, None]
-        aht = np.where(aht > 0, aht, 1.0)
+    if months == 0:
+        return MonthlyStaffing(agent_hours=hours, fte=hours.copy(), peak_agents=peak)
+    weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
+    aht_all = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
+    aht_all = np.where(aht_all > 0, aht_all, 1.0)
+    # The same question is answered once (exactly the same answers, far less work): months
+    # with the same weekly volume and AHT in every draw (months of equal length within a
+    # plan year, outside lever ramps), and intervals with the same share of the week
+    # (equal day weights, repeated intraday weights).
+    _, first, month_of = np.unique(
+        np.vstack([weekly, aht_all]), axis=1, return_index=True, return_inverse=True
+    )
+    unique_shares, share_of = np.unique(shares, return_inverse=True)
+    repeats = np.bincount(share_of.ravel(), minlength=unique_shares.size).astype(float)
+    sums = np.empty((rows, first.size))
+    peaks = np.empty((rows, first.size))
+    for k, m in enumerate(first):
         agents = required_agents(
-            calls,
-            aht,
+            weekly[:, m, None] * unique_shares[None, :],
+            aht_all[:, m, None],
             interval_s,
             sl_target=sl_target,
             sl_threshold_s=sl_threshold_s if sl_target is not None else None,
@@ -101,8 +113,11 @@ def staff_months(
             max_occupancy=max_occupancy,
             patience_s=patience_s,
         )
-        hours[:, m] = agents.sum(axis=1) * (interval_s / 3600.0) * weeks
-        peak[:, m] = agents.max(axis=1)
+        sums[:, k] = agents @ repeats  # integer counts: the same sum in any order
+        peaks[:, k] = agents.max(axis=1)
+    month_of = month_of.ravel()
+    hours[:, 1:] = sums[:, month_of] * (interval_s / 3600.0) * weeks[None, :]
+    peak[:, 1:] = peaks[:, month_of]
     s = np.asarray(shrinkage, dtype=float).reshape(-1, 1)
     paid = np.asarray(paid_hours_per_fte_month, dtype=float).reshape(-1, 1)
     fte = hours / (paid * (1.0 - s))
