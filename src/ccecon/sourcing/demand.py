@@ -166,19 +166,32 @@ def erlang_agent_hours(volume: Array, aht_s: Array, wl: Workload) -> Array:
     ``sum_i required_agents(calls_i) x interval_h x days_per_month``
     (:func:`ccecon.queueing.required_agents`, Erlang C).
     """
-    calls = interval_calls(volume, wl)
     t = wl.interval_minutes * 60.0
     sl = np.asarray(wl.sl_target, float)
     thr = np.asarray(wl.sl_threshold_s, float)
+    days = np.asarray(wl.days_per_month, dtype=float)
+    per_day = volume / (days[..., None] if days.ndim else days)
+    aht = np.broadcast_to(aht_s, per_day.shape)
+    # Each distinct question once (the same answers): months whose calls per day and AHT
+    # are equal in every draw (the goals and open days are per draw, not per month), and
+    # intervals of equal weight.
+    weights, weight_of = np.unique(interval_weights(wl), return_inverse=True)
+    repeats = np.bincount(weight_of.ravel(), minlength=weights.size).astype(float)
+    if per_day.ndim == 2:
+        _, first, month_of = np.unique(
+            np.vstack([per_day, aht]), axis=1, return_index=True, return_inverse=True
+        )
+    else:  # pragma: no cover - demand is (draws, months)
+        first = np.arange(per_day.shape[-1])
+        month_of = first
     agents = required_agents(
-        calls,
-        aht_s[..., None],
+        per_day[..., first, None] * weights,
+        aht[..., first, None],
         t,
         sl_target=sl[..., None, None] if sl.ndim else sl,
         sl_threshold_s=thr[..., None, None] if thr.ndim else thr,
     )
-    days = np.asarray(wl.days_per_month, dtype=float)
-    hours = agents.sum(axis=-1) * (t / 3600.0)
+    hours = (agents @ repeats)[..., month_of.ravel()] * (t / 3600.0)
     return np.asarray(hours * (days[..., None] if days.ndim else days), dtype=float)
 
 
