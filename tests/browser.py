@@ -8,6 +8,7 @@ Screenshots go to ``test-artifacts/`` (kept by CI as artifacts).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +61,20 @@ def open_page(
         yield page, log
     finally:
         page.close()
+
+
+def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
+    """Wait until the JavaScript ``expression`` is true in ``page``.
+
+    Polls with ``page.evaluate`` (run by the browser's debugger protocol, which the page's
+    Content-Security-Policy does not govern), not ``page.wait_for_function``: that one
+    evaluates a string inside the page, which a policy without ``'unsafe-eval'`` refuses.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout_s} s: {expression}")
+        page.wait_for_timeout(50)
 
 
 def screenshot(page: Any, name: str) -> Path:

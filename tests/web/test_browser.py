@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ccecon.web.store import Store
-from tests.browser import browser, open_page, screenshot
+from tests.browser import browser, open_page, screenshot, wait_until
 from tests.web.conftest import Server
 
 CHARTS_DRAWN = (
@@ -36,9 +36,7 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         page.click("#new")
         page.wait_for_selector("#yaml")
         page.fill("#f-horizon_months", "0")
-        page.wait_for_function(
-            "document.querySelector('#msg-horizon_months').textContent.length > 0"
-        )
+        wait_until(page, "document.querySelector('#msg-horizon_months').textContent.length > 0")
         assert "greater than or equal to 1" in page.inner_text("#msg-horizon_months")
         assert "horizon_months" in page.inner_text("#validation")
         page.fill("#f-horizon_months", "48")
@@ -50,7 +48,7 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
 
         # evaluated: the numbers and the charts, drawn by the served plotly.js
         page.wait_for_selector("#metrics")
-        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        wait_until(page, CHARTS_DRAWN)
         assert "First plan" in page.inner_text("h1")
         assert "v1" in page.inner_text("h1")
         screenshot(page, "web-results")
@@ -85,7 +83,7 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         boxes.nth(1).check()
         page.click("#compare")
         page.wait_for_selector("#comparison")
-        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        wait_until(page, CHARTS_DRAWN)
         head = page.inner_text("#comparison tr:first-child")
         assert "First plan" in head and "Second plan" in head
         screenshot(page, "web-compare")
@@ -105,7 +103,7 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         page.locator("#versions input[type=checkbox]").nth(1).check()
         page.click("#compare-versions")
         page.wait_for_selector("#comparison")
-        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        wait_until(page, CHARTS_DRAWN)
         head = page.inner_text("#comparison tr:first-child")
         assert "First plan v1" in head and "First plan v2" in head
 

@@ -15,14 +15,17 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
+import jinja2
 import yaml
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as FPath
@@ -44,10 +47,23 @@ MAX_TEXT = 1_000_000
 """Largest scenario text accepted (characters)."""
 
 CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+"""No inline script or style runs: scripts and style sheets come only from files under
+``/static`` (charts are drawn by ``static/charts.js`` from figures embedded as JSON data).
+Plotly sets its element styles through the DOM, which the policy allows; its optional
+inline ``<style>`` rules (the mode bar's hover effects) are refused and not needed."""
+
+STATIC_FILES = {
+    "htmx.min.js": "text/javascript",
+    "plotly.css": "text/css",
+    "charts.js": "text/javascript",
+    "app.css": "text/css",
+}
+"""The files served from ``static/`` (a fixed list: no path from the request reaches the
+file system)."""
 
 
 # ---------------------------------------------------------------------------- API models
@@ -288,7 +304,13 @@ def create_app(
         https_only=secure_cookie,
         max_age=8 * 3600,
     )
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Autoescape every template whatever its file name: Starlette's default picks by
+    # extension and would leave ``*.html.j2`` unescaped.
+    templates = Jinja2Templates(
+        env=jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True
+        )
+    )
 
     app.add_middleware(SecurityHeaders)
 
@@ -342,11 +364,21 @@ def create_app(
         )
 
     # ------------------------------------------------------------------ static
-    @app.get("/static/htmx.min.js", include_in_schema=False)
-    def _htmx() -> Response:
+    @app.get("/static/{name}", include_in_schema=False)
+    def _static(name: str) -> Response:
+        if name == "plotly.min.js":
+            from plotly.offline import get_plotlyjs
+
+            return Response(
+                get_plotlyjs(),
+                media_type="text/javascript",
+                headers={"Cache-Control": "public, max-age=86400"},
+            )
+        if name not in STATIC_FILES:
+            raise NotFound("no such file")
         return Response(
-            (HERE / "static" / "htmx.min.js").read_bytes(),
-            media_type="text/javascript",
+            (HERE / "static" / name).read_bytes(),
+            media_type=STATIC_FILES[name],
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
@@ -357,16 +389,6 @@ def create_app(
             '<rect width="16" height="16" rx="3" fill="#30638e"/></svg>'
         )
         return Response(svg, media_type="image/svg+xml")
-
-    @app.get("/static/plotly.min.js", include_in_schema=False)
-    def _plotly() -> Response:
-        from plotly.offline import get_plotlyjs
-
-        return Response(
-            get_plotlyjs(),
-            media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
 
     # ------------------------------------------------------------------ JSON API
     @app.post("/api/validate", tags=["compute"])
@@ -620,6 +642,7 @@ def create_app(
             version=v,
             doc=doc,
             charts=charts,
+            plotly_style_ids=_plotly_style_ids(),
             unit_costs=_unit_cost_rows(doc["unit_costs"]["horizon"]),
             has_sourcing=sc.sourcing is not None,
         )
@@ -686,7 +709,15 @@ def create_app(
                 raise NotFound("bad scenario reference")
             picked.append((sid_n, ver_n))
         if not 2 <= len(picked) <= 4:
-            return render(request, "compare.html.j2", user, columns=[], chart=None, error=True)
+            return render(
+                request,
+                "compare.html.j2",
+                user,
+                columns=[],
+                chart=None,
+                plotly_style_ids=_plotly_style_ids(),
+                error=True,
+            )
         columns = []
         import plotly.graph_objects as go
 
@@ -707,6 +738,7 @@ def create_app(
             user,
             columns=columns,
             chart=_script_json(fig.to_json()),
+            plotly_style_ids=_plotly_style_ids(),
             error=False,
         )
 
@@ -837,9 +869,40 @@ def _small_int(raw: object) -> int | None:
     return None
 
 
+@functools.cache
+def _plotly_style_ids() -> tuple[str, ...]:
+    """Ids of the style elements the served Plotly.js adds when it loads (unless an element
+    with that id is present): the pages put one there, so no inline style is needed."""
+    from plotly.offline import get_plotlyjs
+
+    js = get_plotlyjs()
+    return tuple(dict.fromkeys(re.findall(r'getElementById\("([0-9a-f]{64})"\)', js)))
+
+
+def _plot_text(obj: Any) -> Any:
+    """A Plotly figure (as plain JSON data) whose texts are shown as text, never as markup.
+
+    Plotly reads a few HTML tags in titles, names and tick labels; every string of the
+    figure is entity-escaped (Plotly shows ``&lt;`` as ``<``), except the hover and text
+    templates and the theme, which are ours.
+    """
+    if isinstance(obj, str):
+        return html.escape(obj, quote=False)
+    if isinstance(obj, list):
+        return [_plot_text(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: v if k.endswith("template") else _plot_text(v) for k, v in obj.items()}
+    return obj
+
+
 def _script_json(text: str) -> str:
-    """JSON safe inside a ``<script>`` element (a name holding ``</script>`` cannot end it)."""
-    return text.replace("</", "<\\/")
+    """A Plotly figure's JSON, safe inside a ``<script type="application/json">`` element.
+
+    Its texts are escaped for Plotly (:func:`_plot_text`) and every ``<``, ``>`` and ``&``
+    is written as a JSON escape, so no name (``</script>``, ``<!--``) can end the element.
+    """
+    data = json.dumps(_plot_text(json.loads(text)), ensure_ascii=False)
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 UNIT_COSTS = ("cost_per_contact", "cost_per_inbound_call", "cost_per_minute", "cost_per_sale")

@@ -122,6 +122,14 @@ class Version:
     created_at: str
 
 
+@dataclass(frozen=True)
+class TokenInfo:
+    """One API token as its owner may see it: its id and when it was made."""
+
+    id: int
+    created_at: str
+
+
 def default_url(directory: str | Path = ".") -> str:
     """The embedded store: ``sqlite:///<directory>/ccecon-web.sqlite3``."""
     return f"sqlite:///{Path(directory).resolve() / 'ccecon-web.sqlite3'}"
@@ -335,6 +343,16 @@ class Store:
                 )
             )
         return token
+
+    def list_tokens(self, user_id: int) -> list[TokenInfo]:
+        """The user's API tokens (never the token itself: only its id, dates and state)."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(tokens.c.id, tokens.c.created_at)
+                .where(tokens.c.user_id == user_id)
+                .order_by(tokens.c.id)
+            ).all()
+        return [TokenInfo(int(r[0]), _iso(r[1])) for r in rows]
 
     TOKEN_CACHE_S = 10.0
     """Seconds a token's user (with their workspaces) is kept in memory between lookups."""
