@@ -136,22 +136,81 @@ def register(app: typer.Typer) -> None:
     @users.command("token")
     def users_token(
         name: Annotated[str, typer.Argument(help="User name.")],
+        days: Annotated[
+            int, typer.Option(help="Days the token is valid (1 to 366).", min=1, max=366)
+        ] = 90,
         db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
     ) -> None:
         """Create an API token (printed once; send it as ``Authorization: Bearer TOKEN``)."""
         from ccecon.cli.output import user_errors
 
         with user_errors():
-            import sqlalchemy as sa
-
-            from ccecon.errors import CCEconError
-            from ccecon.web.store import users as users_table
-
             store = _store(db)
-            with store.engine.connect() as c:
-                row = c.execute(
-                    sa.select(users_table.c.id).where(users_table.c.name == name)
-                ).first()
-            if row is None:
-                raise CCEconError(f"no user {name!r}; create it with `ccecon users add`")
-            typer.echo(store.new_token(int(row[0])))
+            typer.echo(store.new_token(store.user_id(name), days=days))
+
+    @users.command("tokens")
+    def users_tokens(
+        name: Annotated[str, typer.Argument(help="User name.")],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """List a user's API tokens: id, created, expires, state (never the token)."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            store = _store(db)
+            listed = store.list_tokens(store.user_id(name))
+            if not listed:
+                typer.echo(f"{name} has no API tokens")
+            for k in listed:
+                state = "revoked" if k.revoked else ("active" if k.active else "expired")
+                expires = k.expires_at[:10] if k.expires_at else "never"
+                typer.echo(f"#{k.id}  created {k.created_at[:10]}  expires {expires}  {state}")
+
+    @users.command("revoke")
+    def users_revoke(
+        name: Annotated[str, typer.Argument(help="User name.")],
+        token_id: Annotated[int, typer.Argument(help="Token id (from `ccecon users tokens`).")],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """Revoke one API token of a user; it stops working at once."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            store = _store(db)
+            store.revoke_token(store.user_id(name), token_id)
+            typer.echo(f"token #{token_id} of {name} revoked")
+
+    @users.command("password")
+    def users_password(
+        name: Annotated[str, typer.Argument(help="User name.")],
+        password: Annotated[
+            str,
+            typer.Option(
+                prompt="New password",
+                hide_input=True,
+                confirmation_prompt=True,
+                envvar="CCECON_PASSWORD",
+                help="New password (at least 8 characters); prompted when not given.",
+            ),
+        ],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """Set a new password; every signed-in page session of the user ends."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            _store(db).set_password(name, password)
+            typer.echo(f"password of {name} changed; their sessions ended")
+
+    @users.command("remove")
+    def users_remove(
+        name: Annotated[str, typer.Argument(help="User name.")],
+        db: Annotated[str | None, typer.Option(help=DB_HELP)] = None,
+    ) -> None:
+        """Remove an account: sessions end, tokens stop, workspaces left; versions it saved
+        keep its name as author."""
+        from ccecon.cli.output import user_errors
+
+        with user_errors():
+            _store(db).remove_user(name)
+            typer.echo(f"user {name} removed")

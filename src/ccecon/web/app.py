@@ -18,6 +18,7 @@ import asyncio
 import functools
 import html
 import json
+import math
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,7 +40,13 @@ from ccecon.errors import CCEconError, InputError
 from ccecon.web import service
 from ccecon.web.engines import EngineDied, EnginePool
 from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
-from ccecon.web.security import new_csrf_token, same_token
+from ccecon.web.security import (
+    DUMMY_HASH,
+    LoginThrottle,
+    new_csrf_token,
+    same_token,
+    verify_password,
+)
 from ccecon.web.store import NotFound, Store, User
 
 HERE = Path(__file__).parent
@@ -216,15 +223,18 @@ class LoginRequired(Exception):
 
 
 def page_user(request: Request) -> User:
-    """The signed-in user of a page request; redirects to /login otherwise."""
-    uid = request.session.get("uid")
-    if not isinstance(uid, int):
-        raise LoginRequired()
-    try:
-        return _store_of(request).user(uid)
-    except NotFound:
+    """The signed-in user of a page request; redirects to /login otherwise.
+
+    The signed cookie carries a session id that the store must still know: logout,
+    a password change and removing the user end the session on the server, so a copy of
+    the cookie taken before then no longer signs anyone in.
+    """
+    sid = request.session.get("sid")
+    user = _store_of(request).session_user(sid) if isinstance(sid, str) else None
+    if user is None:
         request.session.clear()
-        raise LoginRequired() from None
+        raise LoginRequired()
+    return user
 
 
 async def check_csrf(request: Request) -> None:
@@ -529,17 +539,37 @@ def create_app(
     def login_page(request: Request) -> HTMLResponse:
         return render(request, "login.html.j2", None, error=None, no_users=st.user_count() == 0)
 
+    throttle = LoginThrottle()
+    app.state.login_throttle = throttle
+
     @app.post("/login", include_in_schema=False, dependencies=[Csrf])
     def login(
         request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()]
     ) -> Response:
+        keys = throttle.keys(name, request.client.host if request.client else None)
+        wait = throttle.wait_s(*keys)
+        if wait > 0:
+            verify_password(DUMMY_HASH, password)  # the same time as a real check
+            resp = render(
+                request,
+                "login.html.j2",
+                None,
+                error="locked",
+                wait_min=max(1, math.ceil(wait / 60)),
+                no_users=False,
+            )
+            resp.status_code = 429
+            resp.headers["Retry-After"] = str(math.ceil(wait))
+            return resp
         user = st.authenticate(name, password)
         if user is None:
+            throttle.failed(*keys)
             # 200, not 401: the page itself loaded fine; the form says what went wrong.
             return render(request, "login.html.j2", None, error="bad_login", no_users=False)
+        throttle.succeeded(keys[0])
         lang = request.session.get("lang")
         request.session.clear()
-        request.session["uid"] = user.id
+        request.session["sid"] = st.new_session(user.id)
         request.session["csrf"] = new_csrf_token()
         if lang:
             request.session["lang"] = lang
@@ -547,6 +577,9 @@ def create_app(
 
     @app.post("/logout", include_in_schema=False, dependencies=[Csrf])
     def logout(request: Request) -> Response:
+        sid = request.session.get("sid")
+        if isinstance(sid, str):
+            st.end_session(sid)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -744,11 +777,17 @@ def create_app(
 
     @app.get("/account", response_class=HTMLResponse, include_in_schema=False)
     def account_page(request: Request, user: PageUser) -> HTMLResponse:
-        return render(request, "account.html.j2", user, token=None)
+        return render(request, "account.html.j2", user, token=None, tokens=st.list_tokens(user.id))
 
     @app.post("/ui/token", response_class=HTMLResponse, include_in_schema=False)
     def ui_token(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
-        return render(request, "account.html.j2", user, token=st.new_token(user.id))
+        token = st.new_token(user.id)
+        return render(request, "account.html.j2", user, token=token, tokens=st.list_tokens(user.id))
+
+    @app.post("/ui/token/{token_id}/revoke", include_in_schema=False, dependencies=[Csrf])
+    def ui_revoke(token_id: Id, user: PageUser) -> Response:
+        st.revoke_token(user.id, token_id)
+        return RedirectResponse("/account", status_code=303)
 
     @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
     def targets_page(request: Request, user: PageUser) -> HTMLResponse:

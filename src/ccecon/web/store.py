@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import math
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -55,6 +56,16 @@ tokens = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id_sha256", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
 )
 scenarios = sa.Table(
     "scenarios",
@@ -122,12 +133,33 @@ class Version:
     created_at: str
 
 
+SESSION_LIFETIME_S = 8 * 3600
+"""A page session ends this many seconds after sign-in, however busy."""
+SESSION_IDLE_S = 3600
+"""A page session ends after this many seconds without a request."""
+TOKEN_DAYS = 90
+"""Days an API token is valid unless another lifetime is asked for."""
+TOKEN_MAX_DAYS = 366
+"""Longest lifetime an API token may be given."""
+REMOVED = "!removed"
+"""Password hash of a removed account: no password matches it."""
+
+
 @dataclass(frozen=True)
 class TokenInfo:
-    """One API token as its owner may see it: its id and when it was made."""
+    """One API token as its owner may see it (never the token itself)."""
 
     id: int
     created_at: str
+    expires_at: str | None
+    revoked: bool
+
+    @property
+    def active(self) -> bool:
+        """Neither revoked nor past its expiry."""
+        if self.revoked:
+            return False
+        return self.expires_at is None or dt.datetime.fromisoformat(self.expires_at) > _now()
 
 
 def default_url(directory: str | Path = ".") -> str:
@@ -147,8 +179,38 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _aware(t: Any) -> dt.datetime:
+    """A stored time as an aware UTC datetime (SQLite returns them without a zone)."""
+    if not isinstance(t, dt.datetime):
+        t = dt.datetime.fromisoformat(str(t))
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+
 def _iso(t: Any) -> str:
-    return t.isoformat() if isinstance(t, dt.datetime) else str(t)
+    return _aware(t).isoformat() if isinstance(t, dt.datetime) else str(t)
+
+
+def _sha(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file of ``url`` readable and writable by its owner only (0600), or
+    take group and other access away from an existing one: it holds password hashes and
+    the session-signing secret. (SQLite gives its -wal and -shm files the same mode.)"""
+    import os
+    import stat
+
+    raw = sa.engine.make_url(url).database
+    if not raw or raw == ":memory:" or raw.startswith("file:"):
+        return
+    path = Path(raw)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if p.exists() and stat.S_IMODE(p.stat().st_mode) & 0o077:
+            p.chmod(0o600)
 
 
 def _engine(url: str) -> Engine:
@@ -205,6 +267,8 @@ class Store:
     """
 
     def __init__(self, url: str) -> None:
+        if url.startswith("sqlite"):
+            _private_sqlite_file(url)
         migrate(url)
         self.url = url
         self.engine = _engine(url)
@@ -315,8 +379,10 @@ class Store:
             row = c.execute(
                 sa.select(users.c.id, users.c.password_hash).where(users.c.name == name.strip())
             ).first()
-        if row is None:
-            verify_password("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$ZmFrZWhhc2g", password)
+        if row is None or row[1] == REMOVED:
+            from ccecon.web.security import DUMMY_HASH
+
+            verify_password(DUMMY_HASH, password)  # as long as a real check
             return None
         if not verify_password(str(row[1]), password):
             return None
@@ -331,28 +397,154 @@ class Store:
                 )
         return self.user(int(row[0]))
 
-    def new_token(self, user_id: int) -> str:
-        """A new API token for the user; only its SHA-256 is stored, so it is shown once."""
+    def user_id(self, name: str) -> int:
+        """The id of the account ``name``; :class:`NotFound` if there is none."""
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(users.c.id).where(
+                    users.c.name == name.strip(), users.c.password_hash != REMOVED
+                )
+            ).first()
+        if row is None:
+            raise NotFound(f"no user {name!r}; create it with `ccecon users add`")
+        return int(row[0])
+
+    def set_password(self, name: str, password: str) -> None:
+        """Give ``name`` a new password and end every page session of theirs."""
+        from ccecon.web.security import hash_password
+
+        if len(password) < 8:
+            raise CCEconError("the password must have at least 8 characters")
+        uid = self.user_id(name)
+        with self._tx() as c:
+            c.execute(
+                users.update()
+                .where(users.c.id == uid)
+                .values(password_hash=hash_password(password))
+            )
+            c.execute(sessions.delete().where(sessions.c.user_id == uid))
+
+    def remove_user(self, name: str) -> None:
+        """Remove an account: its sessions end, its tokens stop working, it leaves every
+        workspace and no password signs in to it. Its saved versions keep their author."""
+        uid = self.user_id(name)
+        with self._tx() as c:
+            c.execute(sessions.delete().where(sessions.c.user_id == uid))
+            c.execute(tokens.delete().where(tokens.c.user_id == uid))
+            c.execute(memberships.delete().where(memberships.c.user_id == uid))
+            c.execute(users.update().where(users.c.id == uid).values(password_hash=REMOVED))
+        self._token_cache.clear()
+
+    # ------------------------------------------------------------------ sessions
+    def new_session(self, user_id: int) -> str:
+        """A new page session for the user: a random id for the (signed) session cookie;
+        the store keeps only its SHA-256."""
+        sid = secrets.token_urlsafe(32)
+        now = _now()
+        with self._tx() as c:
+            c.execute(
+                sessions.insert().values(
+                    id_sha256=_sha(sid), user_id=user_id, created_at=now, last_seen=now
+                )
+            )
+        return sid
+
+    def session_user(self, sid: str) -> User | None:
+        """The user of a live page session; None when it ended (logout, password change,
+        removal), is older than :data:`SESSION_LIFETIME_S` or idle longer than
+        :data:`SESSION_IDLE_S`. A request marks the session as seen (at most once a
+        minute, to spare the database)."""
+        digest, now = _sha(sid), _now()
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(sessions.c.user_id, sessions.c.created_at, sessions.c.last_seen).where(
+                    sessions.c.id_sha256 == digest
+                )
+            ).first()
+        if row is None:
+            return None
+        created, seen = _aware(row[1]), _aware(row[2])
+        if (now - created).total_seconds() > SESSION_LIFETIME_S or (
+            now - seen
+        ).total_seconds() > SESSION_IDLE_S:
+            self.end_session(sid)
+            return None
+        if (now - seen).total_seconds() > 60:
+            with self._tx() as c:
+                c.execute(
+                    sessions.update().where(sessions.c.id_sha256 == digest).values(last_seen=now)
+                )
+        try:
+            return self.user(int(row[0]))
+        except NotFound:
+            return None
+
+    def end_session(self, sid: str) -> None:
+        """End one page session (logout)."""
+        with self._tx() as c:
+            c.execute(sessions.delete().where(sessions.c.id_sha256 == _sha(sid)))
+
+    def _expire_session(self, digest: str, seconds_ago: float) -> None:
+        """Move a session's times back (tests of the lifetime and idle limits)."""
+        then = _now() - dt.timedelta(seconds=seconds_ago)
+        with self._tx() as c:
+            c.execute(
+                sessions.update()
+                .where(sessions.c.id_sha256 == digest)
+                .values(created_at=then, last_seen=then)
+            )
+
+    # ------------------------------------------------------------------ tokens
+    def new_token(self, user_id: int, days: int = TOKEN_DAYS) -> str:
+        """A new API token for the user, valid for ``days`` days (1 to
+        :data:`TOKEN_MAX_DAYS`); only its SHA-256 is stored, so it is shown once."""
+        if not 1 <= days <= TOKEN_MAX_DAYS:
+            raise CCEconError(f"a token's lifetime must be 1 to {TOKEN_MAX_DAYS} days (got {days})")
         token = "cce_" + secrets.token_urlsafe(32)
+        now = _now()
         with self._tx() as c:
             c.execute(
                 tokens.insert().values(
                     user_id=user_id,
-                    token_sha256=hashlib.sha256(token.encode()).hexdigest(),
-                    created_at=_now(),
+                    token_sha256=_sha(token),
+                    created_at=now,
+                    expires_at=now + dt.timedelta(days=days),
                 )
             )
         return token
+
+    def revoke_token(self, user_id: int, token_id: int) -> None:
+        """Revoke one of the user's tokens (:class:`NotFound` for anyone else's); it stops
+        working at once in this process and within :attr:`TOKEN_CACHE_S` seconds in
+        others."""
+        with self._tx() as c:
+            done = c.execute(
+                tokens.update()
+                .where(
+                    tokens.c.id == token_id,
+                    tokens.c.user_id == user_id,
+                    tokens.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=_now())
+            )
+            if done.rowcount != 1:
+                raise NotFound(f"no active token {token_id} of yours")
+        self._token_cache.clear()
 
     def list_tokens(self, user_id: int) -> list[TokenInfo]:
         """The user's API tokens (never the token itself: only its id, dates and state)."""
         with self.engine.connect() as c:
             rows = c.execute(
-                sa.select(tokens.c.id, tokens.c.created_at)
+                sa.select(
+                    tokens.c.id, tokens.c.created_at, tokens.c.expires_at, tokens.c.revoked_at
+                )
                 .where(tokens.c.user_id == user_id)
                 .order_by(tokens.c.id)
             ).all()
-        return [TokenInfo(int(r[0]), _iso(r[1])) for r in rows]
+        return [
+            TokenInfo(int(r[0]), _iso(r[1]), None if r[2] is None else _iso(r[2]), r[3] is not None)
+            for r in rows
+        ]
 
     TOKEN_CACHE_S = 10.0
     """Seconds a token's user (with their workspaces) is kept in memory between lookups."""
@@ -377,14 +569,19 @@ class Store:
         now = time.monotonic()
         with self.engine.connect() as c:
             row = c.execute(
-                sa.select(tokens.c.user_id).where(tokens.c.token_sha256 == digest)
+                sa.select(tokens.c.user_id, tokens.c.expires_at).where(
+                    tokens.c.token_sha256 == digest, tokens.c.revoked_at.is_(None)
+                )
             ).first()
         if row is None:
             return None
+        left = math.inf if row[1] is None else (_aware(row[1]) - _now()).total_seconds()
+        if left <= 0:
+            return None  # expired
         user = self.user(int(row[0]))
         if len(self._token_cache) > 10_000:
             self._token_cache.clear()
-        self._token_cache[digest] = (now + self.TOKEN_CACHE_S, user)
+        self._token_cache[digest] = (now + min(self.TOKEN_CACHE_S, left), user)
         return user
 
     # ------------------------------------------------------------------ scenarios
