@@ -151,7 +151,9 @@ class ScenarioHead(BaseModel):
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware adding the CSP and two hardening headers to every response."""
+    """Pure ASGI middleware adding the CSP and two hardening headers to every response, and
+    ``Cache-Control: no-store`` to every response that sets no caching of its own (only
+    the static files do)."""
 
     HEADERS: tuple[tuple[bytes, bytes], ...] = (
         (b"content-security-policy", CSP.encode()),
@@ -169,7 +171,11 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+                headers = [*message.get("headers", []), *self.HEADERS]
+                if not any(k.lower() == b"cache-control" for k, _ in headers):
+                    # pages and API answers hold workspace data: no cache keeps them
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
