@@ -168,3 +168,28 @@ def test_no_hostile_script_runs_in_the_browser(sqlite_store: Store) -> None:
     assert len(sqlite_store.list_tokens(ann.id)) == tokens_before  # no token minted
     refused = [e for e in log.console_errors if "Content Security Policy" in e]
     assert len(refused) == 1 and "script" in refused[0]  # only the test's own injection
+
+
+def test_fragments_of_uncertain_and_sourcing_scenarios_are_escaped(
+    hostile: tuple[TestClient, int, str],
+) -> None:
+    """The simulation and sourcing fragments (HTMX) of scenarios with hostile names."""
+    from tests.web.test_pages import SOURCING, UNCERTAIN
+
+    ann, _, token = hostile
+    hx = {"X-CSRF-Token": token}
+    for text in (UNCERTAIN, SOURCING):
+        first = text.splitlines().index(
+            next(ln for ln in text.splitlines() if ln.startswith("name:"))
+        )
+        lines = text.splitlines()
+        lines[first] = f"name: 'X {IMG} {SCRIPT}'"
+        sid = save_new(ann, token, "\n".join(lines) + "\n")
+        page = ann.get(f"/scenarios/{sid}/results").text
+        assert_escaped(page, "results", must_show=(IMG, SCRIPT))
+        sim = ann.post(
+            f"/ui/scenarios/{sid}/simulate", data={"draws": "50", "seed": "1"}, headers=hx
+        )
+        src = ann.get(f"/ui/scenarios/{sid}/sourcing")
+        for frag in (sim.text, src.text):
+            assert_escaped(frag, "fragment", must_show=())
