@@ -9,6 +9,7 @@ traceback. :class:`NoSolutionError` is raised when a well-formed question has no
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 
@@ -16,9 +17,22 @@ class CCEconError(Exception):
     """Root of every error ccecon raises on purpose."""
 
 
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` in at most ``limit`` characters, built from the first items of a
+    container only (the whole repr of a user's document can take minutes and gigabytes: a
+    YAML alias expands to billions of values)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxdict = _REPR.maxlist = _REPR.maxtuple = _REPR.maxset = 6
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 100
+
+
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return short_repr(value)
 
 
 class InputError(CCEconError, ValueError):

@@ -285,3 +285,73 @@ def test_concurrent_requests_share_one_token_lookup(sqlite_store: Store) -> None
 
     assert asyncio.run(run()) == [200] * 20
     assert len(calls) == 1
+
+
+COMPUTE = [
+    "/api/validate",
+    "/api/evaluate",
+    "/api/scenarios",
+    "/api/simulate",
+    "/api/compare",
+    "/api/report",
+    "/api/targets/plan",
+]
+
+
+def test_a_lone_surrogate_is_a_422_on_every_endpoint(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    """A lone surrogate (JSON "\\ud800") gave 500 on these 7 endpoints: the 422 answer
+    echoed it and could not be encoded. In the text, in a list, past the size limit."""
+    client, a, _ = env
+    headers = {**a, "content-type": "application/json"}
+    for body in [
+        '{"text": "name: \\ud800\\n"}',
+        '{"text": ["\\ud800"]}',
+        '{"text": "' + "x" * 1_000_001 + '\\ud800"}',
+    ]:
+        for url in COMPUTE:
+            r = client.post(url, content=body, headers=headers)
+            assert r.status_code == 422, (url, r.text[:200])
+            assert len(r.content) < 1000
+
+
+def test_error_bodies_echo_a_short_excerpt(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    """A 422 answers at most an excerpt of the value: a text of 1,000,001 characters (one
+    past the limit) and a scenario with a 900,000-character name are each answered in a
+    few hundred bytes (the whole input came back before)."""
+    client, a, _ = env
+    long_text = client.post("/api/evaluate", json={"text": "x" * 1_000_001}, headers=a)
+    long_name = client.post(
+        "/api/validate",
+        json={"text": f"name: {'n' * 900_000}\ncurrency: USD\nstart: 2027-01\nproposal: {{}}\n"},
+        headers=a,
+    )
+    for r in (long_text, long_name):
+        assert r.status_code == 422
+        assert len(r.content) < 1000, len(r.content)
+    assert long_name.json()["field"] == "name"
+
+
+def test_texts_that_gave_500_are_422_with_the_field(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    """A 5,000-digit horizon, a ramp of 10^400 and a start in 9999 gave 500 on validate
+    and on saving (and killed engine processes); now each is a 422, and nothing is
+    stored."""
+    client, a, _ = env
+    texts = {
+        USD.replace("horizon_months: 36", "horizon_months: " + "9" * 5000): None,
+        USD.replace("ramp_months: 6", "ramp_months: 1" + "0" * 400, 1): (
+            "proposal.levers[0].ramp_months"
+        ),
+        USD.replace("start: 2027-04", "start: 9999-12"): "start",
+    }
+    for text, field in texts.items():
+        for url in ("/api/validate", "/api/scenarios", "/api/evaluate"):
+            r = client.post(url, json={"text": text}, headers=a)
+            assert r.status_code == 422, (url, r.text[:300])
+            assert r.json()["field"] == field
+    assert client.get("/api/scenarios", headers=a).json() == []

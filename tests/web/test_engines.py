@@ -75,3 +75,63 @@ def test_processes_go_to_requests_strictly_in_order_of_arrival() -> None:
         assert order == ["first", "w0", "w1", "w2", "late"]
 
     asyncio.run(run())
+
+
+# Texts that killed an engine process before (issue: any non-ccecon exception ended it):
+# a 5,000-digit horizon (ValueError of Python's int limit), a ramp of 10^400 (OverflowError),
+# a start near year 9999 (calendar.IllegalMonthError in staffing), an alias bomb, nesting
+# 999 deep (RecursionError).
+KILLERS = [
+    USD.replace("horizon_months: 36", "horizon_months: " + "9" * 5000),
+    USD.replace("ramp_months: 6", "ramp_months: 1" + "0" * 400, 1),
+    USD.replace("start: 2027-04", "start: 9999-12"),
+    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    ),
+    "a: " + "[" * 999 + "]" * 999,
+]
+
+
+def test_engine_killing_texts_in_a_loop_while_valid_requests_run() -> None:
+    """Every valid request is answered 200, every hostile one 422 with a short body, and
+    no engine process is restarted (the same pids before and after)."""
+
+    async def run() -> None:
+        pool = EnginePool(2)
+        await pool.start()
+        try:
+            pids = pool.pids()
+            valid = [f"{USD}\n# {i}\n" for i in range(12)]
+            hostile = KILLERS * 4
+            got = await asyncio.gather(
+                *(pool.evaluate(t) for t in valid), *(pool.evaluate(t) for t in hostile)
+            )
+            assert [s for s, _ in got[: len(valid)]] == [200] * len(valid)
+            assert [s for s, _ in got[len(valid) :]] == [422] * len(hostile)
+            assert max(len(b) for _, b in got[len(valid) :]) < 1000
+            assert pool.pids() == pids
+        finally:
+            pool.close()
+
+    asyncio.run(run())
+
+
+def test_a_bug_in_an_engine_answers_500_logged_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An exception that is not a user error becomes this request's 500 (logged once, its
+    text not in the body), and the function returns instead of raising, so the engine
+    loop goes on to the next request."""
+
+    def broken(text: str) -> bytes:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(service, "_evaluate_uncached", broken)
+    with caplog.at_level("ERROR", logger="ccecon.web"):
+        status, body = service.evaluate_in_worker("name: x\n" * 10_000)
+    assert status == 500
+    assert b"a bug" not in body and len(body) < 200
+    assert [r.exc_info[0] for r in caplog.records if r.exc_info] == [ZeroDivisionError]
+    assert len(caplog.records) == 1 and len(caplog.records[0].getMessage()) < 400

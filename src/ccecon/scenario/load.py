@@ -9,7 +9,9 @@ currencies, negative volumes) run in :func:`check_scenario`.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,31 @@ from ccecon.errors import InputError
 from ccecon.scenario.schema import BUILTIN_DRIVERS, STAFFING_DRIVERS, ChannelKind, Scenario, Timing
 
 MAX_LISTED = 8
+
+# ----------------------------------------------------------------------------- limits
+# Enforced before the work (docs/robustness.md): a hostile file is refused in
+# milliseconds with the limit it passes, instead of running for minutes or exhausting
+# memory. Each is far above what a real scenario needs (the bundled examples: under 12 KB,
+# depth 6, about 900 values, lists of at most 48 items, names of at most 60 characters).
+MAX_BYTES = 1_000_000
+"""Largest scenario file or text, in bytes (UTF-8) or characters."""
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and lists."""
+MAX_NODES = 200_000
+"""Most values in a document counted with every YAML alias expanded (an alias bomb of a
+few hundred bytes expands to billions)."""
+MAX_ITEMS = 20_000
+"""Longest list or mapping."""
+MAX_STRING = 10_000
+"""Longest text value (notes, sources)."""
+MAX_NAME = 200
+"""Longest name, label or key (names are shown in tables and headings)."""
+MAX_INT = 10**15
+"""Largest integer magnitude (integers beyond float range cannot be computed with)."""
+FIRST_MONTH = (1970, 1)
+LAST_MONTH = (2200, 12)
+"""The plan, from ``start`` to its last month, lies within these months."""
+_NAME_KEYS = {"name", "label", "a", "b", "channel", "driver", "category"}
 
 
 # libyaml's parser (C) when PyYAML was built with it: the same documents, about 9 times
@@ -57,6 +84,10 @@ _UniqueKeyLoader.add_constructor(
 
 class _NotPlain(Exception):
     """The document uses a YAML feature :func:`_load_plain` leaves to the full loader."""
+
+
+class _TooDeep(Exception):
+    """The document is nested past :data:`MAX_DEPTH`: refused without the full loader."""
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -103,7 +134,7 @@ def _load_plain(text: str) -> Any:
         loader.dispose()
 
 
-def _plain_value(loader: Any, ev: Any) -> Any:
+def _plain_value(loader: Any, ev: Any, depth: int = 0) -> Any:
     cls = type(ev)
     if ev.anchor is not None or getattr(ev, "tag", None) is not None:
         raise _NotPlain
@@ -124,23 +155,25 @@ def _plain_value(loader: Any, ev: Any) -> Any:
         if len(value) <= 80 and len(_PLAIN_SCALARS) < 10_000:
             _PLAIN_SCALARS[value] = out
         return out
+    if depth >= MAX_DEPTH:
+        raise _TooDeep
     if cls is yaml.MappingStartEvent:
         mapping: dict[Any, Any] = {}
         while True:
             kev = loader.get_event()
             if type(kev) is yaml.MappingEndEvent:
                 return mapping
-            key = _plain_value(loader, kev)
+            key = _plain_value(loader, kev, depth + 1)
             if key in mapping:  # a duplicate (TypeError when unhashable): the full loader
                 raise _NotPlain
-            mapping[key] = _plain_value(loader, loader.get_event())
+            mapping[key] = _plain_value(loader, loader.get_event(), depth + 1)
     if cls is yaml.SequenceStartEvent:
         items: list[Any] = []
         while True:
             iev = loader.get_event()
             if type(iev) is yaml.SequenceEndEvent:
                 return items
-            items.append(_plain_value(loader, iev))
+            items.append(_plain_value(loader, iev, depth + 1))
     raise _NotPlain  # an alias
 
 
@@ -160,23 +193,88 @@ def format_loc(loc: Sequence[int | str]) -> str:
     return out
 
 
+def check_text(text: str, source: str) -> None:
+    """Refuse a text longer than :data:`MAX_BYTES` characters or that is not valid Unicode
+    (a lone surrogate, which JSON's ``\\ud800`` or a client can send, cannot be written)."""
+    if len(text) > MAX_BYTES:
+        raise InputError(
+            f"the text has {len(text):,} characters; at most {MAX_BYTES:,} are accepted",
+            file=source,
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"not valid Unicode: a lone surrogate at character {exc.start + 1:,}", file=source
+        ) from None
+
+
+def _too_deep(source: str) -> InputError:
+    return InputError(
+        f"mappings and lists are nested more than {MAX_DEPTH} deep; a scenario needs"
+        " fewer than 10 levels",
+        file=source,
+    )
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` from the parser's events alone (before
+    the composer, which recurses once per level)."""
+    loader = _UniqueKeyLoader(text)
+    depth = 0
+    try:
+        while True:
+            ev = loader.get_event()
+            if ev is None or type(ev) is yaml.StreamEndEvent:
+                return
+            if type(ev) in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(source)
+            elif type(ev) in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the full loader reports the syntax error with its line
+    finally:
+        loader.dispose()
+
+
+def _big_number(exc: ValueError, source: str) -> InputError:
+    if "integer string conversion" in str(exc):
+        return InputError(
+            "a number has more than 4,300 digits; numbers must be at most"
+            f" {MAX_INT:,} in magnitude",
+            file=source,
+        )
+    return InputError(f"a value cannot be read: {exc}", file=source)
+
+
 def read_document(text: str, source: str) -> Any:
     """Parse YAML (JSON is YAML too) with duplicate keys refused; errors name the line."""
     if not text.strip():
         raise InputError("the file is empty; expected a scenario (YAML or JSON)", file=source)
     if source.endswith(".json"):
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=partial(_json_object, source))
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                 file=source,
             ) from None
+        except RecursionError:
+            raise _too_deep(source) from None
+        except InputError:
+            raise
+        except ValueError as exc:
+            raise _big_number(exc, source) from None
     if _SafeBase is not yaml.SafeLoader:  # libyaml: build the objects from its events
         try:
             return _load_plain(text)
+        except _TooDeep:
+            raise _too_deep(source) from None
         except (_NotPlain, yaml.YAMLError, TypeError, ValueError, RecursionError):
             pass  # the full loader below gives the value, or the error with its line
+    _check_depth(text, source)
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
@@ -185,6 +283,122 @@ def read_document(text: str, source: str) -> Any:
         raise InputError(f"YAML syntax error{where}: {exc.problem}", file=source) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", file=source) from None
+    except RecursionError:  # pragma: no cover - _check_depth refuses such documents first
+        raise _too_deep(source) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise _big_number(exc, source) from None
+
+
+def _json_object(source: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object with duplicate keys refused (YAML refuses them too)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(f"duplicate key {excerpt(key)!r}", file=source, field=excerpt(key))
+        out[key] = value
+    return out
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    """At most ``limit`` characters of a user's text (for a message)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_document(doc: Any, source: str) -> None:
+    """Refuse a document past the limits: more than :data:`MAX_NODES` values with aliases
+    expanded, nesting past :data:`MAX_DEPTH`, a list or mapping of more than
+    :data:`MAX_ITEMS`, a text past :data:`MAX_STRING` (a name past :data:`MAX_NAME`), an
+    integer past :data:`MAX_INT`, a number that is not finite, a lone surrogate.
+
+    Each distinct list or mapping is visited once (a shared one, a YAML alias, is counted
+    again without being walked again), so the check is linear in the text.
+    """
+    counted: dict[int, int] = {}
+    total = _walk(doc, "", 0, False, counted, source)
+    if total > MAX_NODES:
+        raise InputError(
+            f"the document holds {total:,} values with its aliases expanded; at most"
+            f" {MAX_NODES:,} are accepted",
+            file=source,
+        )
+
+
+def _walk(x: Any, path: str, depth: int, is_name: bool, counted: dict[int, int], src: str) -> int:
+    """Values in ``x`` with aliases expanded (checking each distinct container once)."""
+    t = type(x)
+    if t is str:
+        _check_string(x, path, MAX_NAME if is_name else MAX_STRING, src)
+        return 1
+    if t is int:
+        if abs(x) > MAX_INT:
+            raise InputError(
+                f"a number beyond {MAX_INT:,} in magnitude cannot be computed with",
+                file=src,
+                field=path or None,
+                value=f"an integer of {_digits(x):,} digits",
+            )
+        return 1
+    if t is float:
+        if x != x or x in (math.inf, -math.inf):
+            raise InputError("expected a finite number", file=src, field=path or None, value=x)
+        return 1
+    if t is not dict and t is not list:
+        return 1
+    done = counted.get(id(x))
+    if done is not None:
+        return done
+    if depth >= MAX_DEPTH:
+        raise _too_deep(src)
+    if len(x) > MAX_ITEMS:
+        raise InputError(
+            f"{len(x):,} items; a list or mapping may hold at most {MAX_ITEMS:,}",
+            file=src,
+            field=path or None,
+        )
+    total = 1
+    if t is dict:
+        for k, v in x.items():
+            here = f"{path}.{k}" if path else str(k)
+            if type(k) is str:
+                _check_string(k, path or "(top level)", MAX_NAME, src)
+            elif type(k) is not int and type(k) is not bool:
+                here = f"{path}[{type(k).__name__} key]"
+            total += _walk(v, here, depth + 1, k in _NAME_KEYS, counted, src)
+            if total > MAX_NODES:
+                break
+    else:
+        for i, v in enumerate(x):
+            total += _walk(v, f"{path}[{i}]", depth + 1, False, counted, src)
+            if total > MAX_NODES:
+                break
+    counted[id(x)] = total
+    return total
+
+
+def _digits(x: int) -> int:
+    try:
+        return len(str(abs(x)))
+    except ValueError:  # past Python's limit for int -> str
+        return int(abs(x).bit_length() * 0.30103) + 1
+
+
+def _check_string(text: str, path: str, limit: int, src: str) -> None:
+    if len(text) > limit:
+        what = "a name or key" if limit == MAX_NAME else "a text value"
+        raise InputError(
+            f"{what} of {len(text):,} characters; at most {limit:,} are accepted",
+            file=src,
+            field=path or None,
+            value=excerpt(text, 40),
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"not valid Unicode: a lone surrogate at character {exc.start + 1}",
+            file=src,
+            field=path or None,
+        ) from None
 
 
 def validation_error(exc: ValidationError, source: str, prefix: str = "") -> InputError:
@@ -237,8 +451,9 @@ def validation_error(exc: ValidationError, source: str, prefix: str = "") -> Inp
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    from ccecon.errors import short_repr
+
+    return short_repr(value, 60)
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
@@ -256,7 +471,9 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     InputError
         Naming ``source``, the field path and the bad value.
     """
+    check_text(text, source)
     doc = read_document(text, source)
+    check_document(doc, source)
     if not isinstance(doc, dict):
         raise InputError(
             "expected a mapping of scenario fields at the top level",
@@ -274,11 +491,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``, UTF-8)."""
     p = Path(path)
-    if p.is_dir():
-        raise InputError("is a directory; expected a scenario file", file=str(p))
-    if not p.exists():
-        raise InputError("file not found", file=str(p))
-    raw = p.read_bytes()
+    raw = read_limited(p)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -286,6 +499,35 @@ def load_scenario(path: str | Path) -> Scenario:
             f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=str(p)
         ) from None
     return parse_scenario(text, source=str(p))
+
+
+def read_limited(p: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; :class:`InputError` for a
+    directory, a missing file, a FIFO or device (which would hang or never end) or a larger
+    file (at most ``limit + 1`` bytes are read, whatever the file claims)."""
+    import stat
+
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(p)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory; expected a scenario file", file=str(p))
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            "is not a regular file (a pipe, socket or device); expected a scenario file",
+            file=str(p),
+        )
+    try:
+        with p.open("rb") as f:
+            raw = f.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    if len(raw) > limit:
+        raise InputError(f"the file is larger than {limit:,} bytes", file=str(p))
+    return raw
 
 
 def _is_distribution(value: Any) -> bool:
@@ -358,6 +600,17 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     import numpy as np
 
     horizon = scenario.horizon_months
+    first = scenario.start.year * 12 + scenario.start.month - 1
+    last = first + horizon - 1
+    if first < FIRST_MONTH[0] * 12 + FIRST_MONTH[1] - 1 or last > LAST_MONTH[0] * 12 + 11:
+        raise InputError(
+            f"the plan must lie within {FIRST_MONTH[0]}-{FIRST_MONTH[1]:02d} .."
+            f" {LAST_MONTH[0]}-{LAST_MONTH[1]:02d} (its last month is"
+            f" {last // 12}-{last % 12 + 1:02d} with horizon_months {horizon})",
+            file=source,
+            field="start",
+            value=scenario.start.strftime("%Y-%m"),
+        )
     for path, name, value in _numbers(scenario, ""):
         if _is_distribution(value):
             lowest = float(value.ppf(np.array([0.0]))[0])

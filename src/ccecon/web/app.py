@@ -30,6 +30,7 @@ import jinja2
 import yaml
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as FPath
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -345,6 +346,17 @@ def create_app(
             status_code=422,
         )
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own handler echoes each value whole (a 50 MB text came back whole) and
+        # cannot encode a lone surrogate: the same fields, the value as a short excerpt.
+        return JSONResponse({"detail": service.request_errors(exc.errors())}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        # Starlette logs the exception (once) and sends this body instead of plain text.
+        return JSONResponse(service.INTERNAL_ERROR, status_code=500)
+
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:
         if request.headers.get("hx-request"):
@@ -415,6 +427,7 @@ def create_app(
     async def evaluate_response(text: str) -> Response:
         """The evaluate document of ``text``: from the cache on the event loop when this
         text was evaluated before; otherwise computed in an engine process (or a thread)."""
+        service.check_text(text)  # a lone surrogate cannot even be sent to an engine
         data = service.cached_evaluation(text)
         if data is not None:
             return Response(data, media_type="application/json")

@@ -61,7 +61,12 @@ def serve(sock: socket.socket) -> None:
             raw = _recv_exactly(sock, _ASK.unpack(head)[0])
             if raw is None:
                 return
-            status, body = service.evaluate_in_worker(raw.decode("utf-8"))
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:  # the HTTP process sends UTF-8: a bug if not
+                status, body = 500, service.encode(service.INTERNAL_ERROR)
+            else:  # answers every exception (500 for a bug) and never raises
+                status, body = service.evaluate_in_worker(text)
             sock.sendall(_ANSWER.pack(len(body), status) + body)
 
 

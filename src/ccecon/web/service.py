@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 import threading
 from collections import OrderedDict
@@ -17,6 +18,8 @@ from typing import Any
 
 from ccecon.cli.output import _jsonable
 from ccecon.errors import CCEconError, InputError
+
+LOG = logging.getLogger("ccecon.web")
 
 SOURCE = "scenario"
 """How messages name the scenario text of a request (there is no file)."""
@@ -87,6 +90,28 @@ def encode(data: Any) -> bytes:
     return json.dumps(clean, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def check_text(text: str) -> None:
+    """:class:`InputError` unless ``text`` is valid Unicode of an accepted size."""
+    from ccecon.scenario.load import check_text as check
+
+    check(text, SOURCE)
+
+
+def request_errors(errors: Any) -> list[dict[str, Any]]:
+    """FastAPI's request validation errors with each value as a short excerpt."""
+    out = []
+    for err in errors:
+        item = {
+            "type": str(err.get("type", "")),
+            "loc": [p if isinstance(p, int) else excerpt(p) for p in err.get("loc", ())],
+            "msg": clean_text(str(err.get("msg", ""))),
+        }
+        if "input" in err:
+            item["input"] = _safe_value(err["input"])
+        out.append(item)
+    return out
+
+
 def parse(text: str) -> Any:
     """A validated scenario from text; :class:`InputError` naming field and value."""
     from ccecon.scenario.load import parse_scenario
@@ -135,13 +160,21 @@ def evaluate_bytes(text: str) -> bytes:
     return body
 
 
+INTERNAL_ERROR = {"detail": "internal error: the server could not evaluate this text"}
+"""The body of a 500: nothing of the exception (it is in the server's log)."""
+
+
 def evaluate_in_worker(text: str) -> tuple[int, bytes]:
-    """:func:`evaluate_bytes` for an engine process: (200, the document) or (422, the
-    error document), so no exception has to cross the process boundary."""
+    """:func:`evaluate_bytes` for an engine process: (200, the document), (422, the error
+    document) or (500, :data:`INTERNAL_ERROR`, the exception logged here once), so no
+    exception crosses the process boundary and none ends the process."""
     try:
         return 200, _evaluate_uncached(text)
     except CCEconError as exc:
         return 422, encode(error_doc(exc))
+    except Exception:  # a bug: this request fails, the process serves the next one
+        LOG.exception("evaluating a scenario text failed (%s)", excerpt(text))
+        return 500, encode(INTERNAL_ERROR)
 
 
 def warm_up() -> None:
@@ -271,26 +304,55 @@ def report_bytes(text: str, fmt: str) -> bytes:
         return Path(path).read_bytes()
 
 
+EXCERPT = 200
+"""Most characters of a user's value an error body echoes (a 50 MB text is not sent back)."""
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates written as ``\\udXXX`` (they cannot be encoded as
+    UTF-8, so an answer echoing them could not be sent)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def excerpt(value: Any, limit: int = EXCERPT) -> str:
+    """At most ``limit`` characters of ``value``'s text (``repr`` unless a string),
+    shortened with "...", always encodable as UTF-8."""
+    text = value if isinstance(value, str) else _short_repr(value, limit)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return clean_text(text)
+
+
+def _short_repr(value: Any, limit: int) -> str:
+    # containers: the repr of the first items only (a whole document's repr can be huge)
+    if isinstance(value, dict) and len(value) > 8:
+        value = dict(list(value.items())[:8])
+    elif isinstance(value, (list, tuple)) and len(value) > 8:
+        value = list(value[:8])
+    return repr(value)[: limit + 1]
+
+
 def _safe_value(value: Any) -> Any:
-    """The offending value as JSON: None when not given, its text when not JSON-able."""
-    if value is ...:
+    """The offending value as JSON: None when not given, a number or a short string as is,
+    anything else (or longer) as a short excerpt of its text."""
+    if value is ... or value is None:
         return None
-    out = _jsonable(value)
-    try:
-        json.dumps(out)
-    except (TypeError, ValueError):
-        return repr(value)[:200]
-    return out
+    if isinstance(value, bool) or (isinstance(value, (int, float)) and _small(value)):
+        return _jsonable(value)
+    return excerpt(value)
+
+
+def _small(value: float) -> bool:
+    return isinstance(value, float) or abs(value) < 10**15
 
 
 def error_doc(exc: CCEconError) -> dict[str, Any]:
     """The JSON body of a 422: message plus file, field, row and value when known."""
-    out: dict[str, Any] = {"detail": str(exc)}
+    out: dict[str, Any] = {"detail": clean_text(str(exc))}
     if isinstance(exc, InputError):
         out.update(
             {
-                "message": exc.message,
-                "field": exc.field,
+                "message": clean_text(exc.message),
+                "field": None if exc.field is None else excerpt(exc.field),
                 "row": exc.row,
                 "value": _safe_value(exc.value),
             }
