@@ -11,13 +11,16 @@ Conventions
 * **Net cash flow** of the proposal against the baseline (an empty baseline when none is
   given): ``net = (benefits_proposal - benefits_baseline) - (costs_proposal - costs_baseline)``
   using included lines only (hidden costs and indirect benefits count when ``include: true``).
-* **ROI** (DOMAIN D1.1) ``= (B - C) / C x 100`` over the horizon, where ``C`` is the cost of
-  the change: the proposal's initial and included hidden costs plus any *increase* in
-  operating cost; and ``B`` its benefit: the increase in included benefits, the baseline's
-  initial and hidden costs avoided, and any *decrease* in operating cost (cost avoidance and
-  savings count as benefits, as in TEI). Without a baseline this is total benefit against
-  total cost. When ``C <= 0`` (nothing is invested) ROI is not
-  defined: the value is NaN and ``roi_defined`` is False, and every renderer says so.
+* **ROI** ``= (B - C) / C x 100`` over the horizon, line by line as in Forrester's Total
+  Economic Impact: ``C``, the cost of the change, is new or increased spending (a cost line
+  only in the proposal, and the rise of a line kept from the baseline); ``B`` is the rise in
+  included benefits plus the **cost savings**, spending reduced or removed (a baseline line
+  the proposal drops, and the fall of a kept line). A line is kept when both cases have a
+  line of that name, or the proposal's line names it in ``replaces``; each kept line
+  counts its own difference over the horizon, so a new fee never disappears into a saving
+  elsewhere. Without a baseline this is total benefit against total cost. When ``C <= 0``
+  (nothing is invested) ROI is not defined: the value is NaN and ``roi_defined`` is False,
+  and every renderer says so.
 * **NPV** at the scenario's annual rate: ``monthly`` discounting uses the equivalent monthly
   rate ``(1 + r) ** (1/12) - 1`` with month 0 undiscounted; ``yearly_tei`` sums months by
   plan year (month 0 is year 0, months 1-12 year 1, ...) and discounts year ``k`` by
@@ -86,6 +89,11 @@ class CaseFlows:
     volumes: Mapping[str, Array]
     drivers: Mapping[str, Array]
     lines: tuple[tuple[str, str, str, bool, Array], ...]
+    cost_line_totals: tuple[tuple[str, Array, Array], ...] = ()
+    """Per included cost line: (match key, horizon total, risk-adjusted horizon total), each
+    of shape (draws or 1,). The key is the line's name, or for a proposal line its
+    ``replaces``; lines of two cases with one key are one line before and after the change.
+    Only held while the metrics are computed (empty in stored results)."""
 
     @property
     def costs(self) -> Array:
@@ -229,6 +237,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     def put(key: str, driver: str | None, coef: Array, pattern: Array) -> None:
         groups.setdefault((key, driver), []).append((coef, pattern))
 
+    totals: list[tuple[str, Array, Array]] = []
     for line in case.cost_lines:
         coef, pattern = line_terms(line, months)
         driver = line.driver if line.timing == Timing.per_unit else None
@@ -239,7 +248,12 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             key = line.family.value
         put(key, driver, coef, pattern)
         if included:
-            put(f"adj_{key}", driver, coef * risk_factor(line, +1.0), pattern)
+            factor = risk_factor(line, +1.0)
+            put(f"adj_{key}", driver, coef * factor, pattern)
+            if name == "proposal" or name == "baseline":
+                t = _line_total(coef, pattern, None if driver is None else drivers[driver])
+                match = getattr(line, "replaces", None) or line.name
+                totals.append((match, t, t * factor[:, 0]))
         mean = _line_mean(coef, pattern, None if driver is None else drivers[driver])
         lines.append((line.name, "cost", line.family.value, included, mean))
     for bline in case.benefit_lines:
@@ -295,7 +309,47 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
         volumes=volumes,
         drivers=drivers,
         lines=tuple(lines),
+        cost_line_totals=tuple(totals),
     )
+
+
+def _line_total(coef: Array, pattern: Array, driver: Array | None) -> Array:
+    """Horizon total of one line, ``sum_m (C @ E)[:, m] x driver[:, m]``, shape (draws or 1,).
+
+    Summed in a fixed order with no matrix product, so a draw's total has the same bits
+    whatever the number of draws evaluated with it.
+    """
+    if driver is None:
+        weights = pattern.sum(axis=1)[None, :]  # (1, years)
+    else:
+        weights = np.stack([(driver * pattern[y]).sum(axis=1) for y in range(len(pattern))], 1)
+    return np.asarray((coef * weights).sum(axis=1), dtype=float)
+
+
+def change_overlap(prop: CaseFlows, base: CaseFlows | None) -> tuple[Array, Array]:
+    """Spending that the change keeps: for every cost line in both cases, the smaller of
+    its totals before and after, summed (plain and risk-adjusted), shape (draws or 1,).
+
+    With it the cost of the change is the proposal's costs less this overlap (new lines
+    and increases), and the cost savings the baseline's costs less it (removed lines and
+    decreases): each line is a cost or a saving on its own, as Forrester TEI tables them.
+    """
+    z = np.zeros(1)
+    if base is None:
+        return z, z
+    groups: dict[str, list[list[Array]]] = {}
+    for which, flows in ((0, prop), (1, base)):
+        for key, total, adjusted in flows.cost_line_totals:
+            g = groups.setdefault(key, [[z, z], [z, z]])
+            g[which] = [g[which][0] + total, g[which][1] + adjusted]
+    keep, keep_adj = z, z
+    for key, (p, b) in groups.items():
+        if any(k == key for k, _, _ in prop.cost_line_totals) and any(
+            k == key for k, _, _ in base.cost_line_totals
+        ):
+            keep = keep + np.minimum(p[0], b[0])
+            keep_adj = keep_adj + np.minimum(p[1], b[1])
+    return keep, keep_adj
 
 
 def _line_mean(coef: Array, pattern: Array, driver: Array | None) -> Array:
@@ -318,6 +372,9 @@ class Metrics:
     ----------
     total_benefit, total_cost : ndarray
         ``B`` and ``C`` of the ROI definition, scenario currency over the horizon.
+    cost_savings : ndarray
+        The part of ``total_benefit`` that is spending reduced or removed by the change
+        (cost lines of the baseline that fall or go), scenario currency over the horizon.
     net : ndarray
         ``B - C`` = sum of the monthly net cash flow.
     roi_pct : ndarray
@@ -337,6 +394,7 @@ class Metrics:
 
     total_benefit: Array
     total_cost: Array
+    cost_savings: Array
     net: Array
     roi_pct: Array
     roi_defined: npt.NDArray[np.bool_]
@@ -360,10 +418,12 @@ def _metrics(
     prop: tuple[Array, Array, Array, Array],
     base: tuple[Array, Array, Array, Array] | None,
     n: int,
+    overlap: Array | None = None,
 ) -> tuple[Metrics, Array]:
     """Metrics of the proposal against the baseline.
 
-    ``prop`` and ``base`` are (benefits, initial, operating, hidden) monthly flows.
+    ``prop`` and ``base`` are (benefits, initial, operating, hidden) monthly flows;
+    ``overlap`` is the spending the change keeps (:func:`change_overlap`), per draw.
     """
     from ccecon.finance import returns
 
@@ -386,12 +446,13 @@ def _metrics(
         net += base[3]
     b_tot = [total(x) for x in base] if base is not None else [np.zeros(n)] * 4
     p_tot = [total(x) for x in prop]
-    d_op = p_tot[2] - b_tot[2]
-    # Cost of the change: the proposal's capital and hidden costs, plus any rise in operating
-    # cost. Benefit: the rise in benefits, the baseline's capital and hidden costs avoided,
-    # and any fall in operating cost (cost avoidance and savings are benefits, as in TEI).
-    cost = p_tot[1] + p_tot[3] + np.maximum(0.0, d_op)
-    benefit = p_tot[0] - b_tot[0] + b_tot[1] + b_tot[3] + np.maximum(0.0, -d_op)
+    # Line by line, as Forrester TEI: a new line or the rise of a kept line is a cost of the
+    # change; a removed line or the fall of a kept line is a cost saving, counted among the
+    # benefits. ``overlap`` (the smaller total of each kept line) is what both cases spend.
+    keep = np.zeros(n) if overlap is None else np.broadcast_to(overlap, (n,))
+    cost = p_tot[1] + p_tot[2] + p_tot[3] - keep
+    savings = b_tot[1] + b_tot[2] + b_tot[3] - keep
+    benefit = p_tot[0] - b_tot[0] + savings
     defined = cost > 0
     roi = np.full(n, np.nan)
     np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
@@ -414,6 +475,7 @@ def _metrics(
     m = Metrics(
         total_benefit=benefit,
         total_cost=cost,
+        cost_savings=savings,
         net=net.sum(axis=1),
         roi_pct=roi,
         roi_defined=defined,
@@ -546,6 +608,7 @@ class Result:
         s, r = _summary(self.metrics), _summary(self.risk_adjusted)
         units = {
             "total_benefit": cur,
+            "cost_savings": cur,
             "total_cost": cur,
             "net": cur,
             "roi_pct": "%",
@@ -605,6 +668,7 @@ def _summary(m: Metrics) -> dict[str, Any]:
     return {
         "total_benefit": _mean(m.total_benefit),
         "total_cost": _mean(m.total_cost),
+        "cost_savings": _mean(m.cost_savings),
         "net": _mean(m.net),
         "roi_pct": _mean(m.roi_pct) if roi_ok else None,
         "roi_note": None if roi_ok else "not defined: the change invests nothing (cost <= 0)",
@@ -786,10 +850,16 @@ def _evaluate_block(realized: Scenario, n: int, parallel: bool) -> _Block:
     base = flows.get("baseline")
     # The plain view and the risk-adjusted view (each cost line raised and each benefit
     # line cut by its risk, as in TEI) are independent.
+    keep = change_overlap(prop, base)
     (metrics, net), (risk_adjusted, net_adj) = _in_parallel(
         [
             partial(
-                _metrics, realized, _parts(prop, a), None if base is None else _parts(base, a), n
+                _metrics,
+                realized,
+                _parts(prop, a),
+                None if base is None else _parts(base, a),
+                n,
+                keep[int(a)],
             )
             for a in (False, True)
         ],
@@ -833,6 +903,7 @@ def _mean_flows(f: CaseFlows) -> CaseFlows:
         **means,
         volumes={k: _mean_rows(v) for k, v in f.volumes.items()},
         drivers={k: _mean_rows(v) for k, v in f.drivers.items()},
+        cost_line_totals=(),
     )
 
 

@@ -169,25 +169,31 @@ def test_hidden_costs_and_indirect_benefits_are_shown_but_not_counted_by_default
     assert set(frame[~frame.included].line) == {"mgmt time", "brand"}
 
 
-def test_baseline_comparison_operating_savings_count_as_benefit() -> None:
-    """Net = baseline cost - proposal cost; ROI cost = new capital, benefit = op. savings."""
-    res = evaluate(
-        scen(
-            """baseline:
+def test_baseline_comparison_line_by_line_costs_and_savings() -> None:
+    """TEI's rule, by hand: a line only in the proposal is a cost, a dropped baseline line a
+    saving; linked by ``replaces`` the two are one line and only their difference counts."""
+    text = """baseline:
   cost_lines: [{name: old platform, family: operating, amount: 1000, timing: monthly}]
 proposal:
   cost_lines:
     - {name: migration, family: initial, amount: 6000, timing: once, month: 0}
-    - {name: new platform, family: operating, amount: 400, timing: monthly}
-""",
-            h=24,
-        )
-    )
-    assert res.metrics.net[0] == pytest.approx(24 * 600 - 6000)
-    assert res.metrics.total_cost[0] == pytest.approx(6000)
-    assert res.metrics.total_benefit[0] == pytest.approx(24 * 600)
-    assert res.metrics.roi_pct[0] == pytest.approx((14400 - 6000) / 6000 * 100)
-    assert res.metrics.payback_months[0] == pytest.approx(10.0)
+    - {name: new platform, family: operating, amount: 400, timing: monthly%s}
+"""
+    apart = evaluate(scen(text % "", h=24)).metrics
+    # new platform 24 x 400 = 9,600 is a new fee: cost 6,000 + 9,600; the old one dropped
+    # is a saving of 24 x 1,000 = 24,000
+    assert apart.net[0] == pytest.approx(24 * 600 - 6000)
+    assert apart.total_cost[0] == pytest.approx(6000 + 9600)
+    assert apart.cost_savings[0] == pytest.approx(24000)
+    assert apart.total_benefit[0] == pytest.approx(24000)
+    assert apart.roi_pct[0] == pytest.approx((24000 - 15600) / 15600 * 100)
+    linked = evaluate(scen(text % ", replaces: old platform", h=24)).metrics
+    # one platform line, 1,000 -> 400 a month: a saving of 24 x 600 = 14,400
+    assert linked.net[0] == apart.net[0]
+    assert linked.total_cost[0] == pytest.approx(6000)
+    assert linked.cost_savings[0] == pytest.approx(24 * 600)
+    assert linked.roi_pct[0] == pytest.approx((14400 - 6000) / 6000 * 100)
+    assert linked.payback_months[0] == pytest.approx(10.0)
 
 
 def test_roi_not_defined_when_nothing_is_invested() -> None:

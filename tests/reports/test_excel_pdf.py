@@ -34,6 +34,7 @@ def _recalculate(path: Path) -> dict[str, Any]:
         6: "npv",
         8: "irr_annual_pct",
         10: "payback_months",
+        12: "cost_savings",
     }
     for key, cell in sol.items():
         k = key.upper().replace("'", "")
@@ -59,6 +60,7 @@ def test_workbook_formulas_reproduce_ccecon(path: Path, tmp_path: Path) -> None:
         "roi_pct",
         "irr_annual_pct",
         "payback_months",
+        "cost_savings",
     ):
         w = want[key]
         g = got[key]

@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 FAMILIES = ("benefits", "initial", "operating", "hidden")
 
 
+def _match_keys(result: Result) -> dict[tuple[str, str], str]:
+    """(case, line name) -> the key that pairs a cost line before and after the change:
+    its name, or for a proposal line its ``replaces``."""
+    out: dict[tuple[str, str], str] = {}
+    for case_name, case in result.scenario.cases().items():
+        for ln in case.cost_lines:
+            out[(case_name, ln.name)] = ln.replaces or ln.name
+    return out
+
+
 def write_workbook(result: Result, path: str | Path) -> Path:
     """Write the workbook; returns its path. Uses the deterministic (mean) flows."""
     from openpyxl import Workbook
@@ -104,13 +114,17 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     res = wb.create_sheet("Results")
     res.column_dimensions["A"].width = 34
     res.column_dimensions["B"].width = 22
-    d_op = f"({total('proposal_operating')}-{total('baseline_operating')})"
+    spend = {
+        case: "+".join(total(f"{case}_{fam}") for fam in ("initial", "operating", "hidden"))
+        for case in ("proposal", "baseline")
+    }
+    # Line by line (TEI): B11 is the spending both cases keep, the smaller total of each
+    # cost line present before and after the change (Lines!F holds each line's match key).
     rows: list[tuple[str, str]] = [
-        ("total_cost", f"={total('proposal_initial')}+{total('proposal_hidden')}+MAX(0,{d_op})"),
+        ("total_cost", f"={spend['proposal']}-B11"),
         (
             "total_benefit",
-            f"={total('proposal_benefits')}-{total('baseline_benefits')}"
-            f"+{total('baseline_initial')}+{total('baseline_hidden')}+MAX(0,-{d_op})",
+            f"={total('proposal_benefits')}-{total('baseline_benefits')}+B12",
         ),
         ("net", f"={total('net')}"),
         ("roi_pct", '=IF(B2>0,(B3-B2)/B2*100,"not defined")'),
@@ -124,6 +138,29 @@ def write_workbook(result: Result, path: str | Path) -> Path:
             f"/INDEX({rng('net')},B9+2)))",
         ),
     ]
+    frame = result.cashflow_frame()
+    groups = list(frame.groupby(["case", "line", "type", "family", "included"], sort=False))
+    keys = _match_keys(result)
+    counted = {
+        (str(c), keys[(str(c), str(n))]) for (c, n, t, _, inc), _ in groups if t == "cost" and inc
+    }
+    matched = sorted(
+        {k for c, k in counted if c == "proposal"} & {k for c, k in counted if c == "baseline"}
+    )
+    first_month = get_column_letter(8)
+    last_col = get_column_letter(7 + len(result.month_labels))
+    n_lines = len(groups) + 1
+    key_rng, tot_rng = f"Lines!$F$2:$F${n_lines}", f"Lines!$G$2:$G${n_lines}"
+    ids = {k: f"k{i}" for i, k in enumerate(matched, 1)}
+    kept = "+".join(
+        f'MIN(SUMIF({key_rng},"proposal|{ids[k]}",{tot_rng}),'
+        f'SUMIF({key_rng},"baseline|{ids[k]}",{tot_rng}))'
+        for k in matched
+    )
+    rows += [
+        ("kept_spending", f"={kept}" if kept else "=0"),
+        ("cost_savings", f"={spend['baseline']}-B11"),
+    ]
     res.append(["metric", "value"])
     for name, formula in rows:
         res.append([name, formula])
@@ -131,11 +168,25 @@ def write_workbook(result: Result, path: str | Path) -> Path:
         cell.font = bold
 
     lines = wb.create_sheet("Lines")
-    frame = result.cashflow_frame()
-    lines.append(["case", "line", "type", "family", "included", *result.month_labels])
-    for keys, grp in frame.groupby(["case", "line", "type", "family", "included"], sort=False):
-        k = [str(v) for v in keys[:4]]
-        lines.append([*k, bool(keys[4]), *[float(v) for v in grp["amount"]]])
+    lines.append(
+        ["case", "line", "type", "family", "included", "match", "total", *result.month_labels]
+    )
+    for r, (gk, grp) in enumerate(groups, start=2):
+        case, line, typ, fam = (str(v) for v in gk[:4])
+        inc = bool(gk[4])
+        match = keys.get((case, line)) if typ == "cost" and inc else None
+        lines.append(
+            [
+                case,
+                line,
+                typ,
+                fam,
+                inc,
+                f"{case}|{ids[match]}" if match in ids else "",
+                f"=SUM({first_month}{r}:{last_col}{r})",
+                *[float(v) for v in grp["amount"]],
+            ]
+        )
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -55,6 +55,8 @@ TEXT = {
         "payback": "Payback (months)",
         "net": "Net benefit",
         "cost": "Cost of the change",
+        "benefit": "Benefits",
+        "savings": "of which cost savings",
         "yes": "yes",
         "no": "no",
         "never": "not within the horizon",
@@ -95,6 +97,8 @@ TEXT = {
         "payback": "回收期（月）",
         "net": "净收益",
         "cost": "变更成本",
+        "benefit": "收益",
+        "savings": "其中成本节约",
         "yes": "是",
         "no": "否",
         "never": "评估期内未回收",
@@ -192,6 +196,16 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         },
         {"label": t["net"], "value": _money(s["net"]), "adjusted": _money(r["net"])},
         {"label": t["cost"], "value": _money(s["total_cost"]), "adjusted": _money(r["total_cost"])},
+        {
+            "label": t["benefit"],
+            "value": _money(s["total_benefit"]),
+            "adjusted": _money(r["total_benefit"]),
+        },
+        {
+            "label": t["savings"],
+            "value": _money(s["cost_savings"]),
+            "adjusted": _money(r["cost_savings"]),
+        },
     ]
     notes = []
     if s.get("roi_note"):

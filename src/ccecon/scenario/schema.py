@@ -180,6 +180,14 @@ class CostLine(_Line):
     category: str = Field(
         "other", description="Category, e.g. licences, hardware, salaries, telecom."
     )
+    replaces: str | None = Field(
+        None,
+        description=(
+            "Proposal lines only: the name of the baseline cost line this line replaces, so "
+            "the two count as one line before and after the change (its rise a cost, its "
+            "fall a saving). Default: the baseline line of the same name, if any."
+        ),
+    )
 
     @property
     def included(self) -> bool:
@@ -403,11 +411,34 @@ class Scenario(_Model):
                         f" {kinds[ch.name].value} channel; use it only for the sole channel of"
                         " that kind, or choose another name"
                     )
+        self._check_replaces()
         if self.correlations:
             from ccecon.uncertainty.sampling import check_correlations
 
             check_correlations(self, self.correlations)
         return self
+
+    def _check_replaces(self) -> None:
+        """``replaces`` names a baseline cost line, and only on a proposal's line."""
+        from ccecon.errors import InputError
+
+        base_names = {ln.name for ln in self.baseline.cost_lines} if self.baseline else set()
+        if self.baseline is not None:
+            for i, ln in enumerate(self.baseline.cost_lines):
+                if ln.replaces is not None:
+                    raise InputError(
+                        "only a proposal's cost line can replace a baseline line",
+                        field=f"baseline.cost_lines[{i}].replaces",
+                        value=ln.replaces,
+                    )
+        for i, ln in enumerate(self.proposal.cost_lines):
+            if ln.replaces is not None and ln.replaces not in base_names:
+                known = ", ".join(sorted(base_names)) or "none: the scenario has no baseline"
+                raise InputError(
+                    f"expected the name of a baseline cost line (baseline lines: {known})",
+                    field=f"proposal.cost_lines[{i}].replaces",
+                    value=ln.replaces,
+                )
 
     def cases(self) -> dict[str, Case]:
         """The cases present, ``baseline`` first."""

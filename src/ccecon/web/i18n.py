@@ -221,7 +221,8 @@ METRIC_LABELS: dict[str, dict[str, str]] = {
         "payback_months": "Payback (months)",
         "discounted_payback_months": "Discounted payback (months)",
         "total_benefit": "Benefits",
-        "total_cost": "Costs",
+        "cost_savings": "of which cost savings",
+        "total_cost": "Costs of the change",
         "net": "Net",
     },
     "zh": {
@@ -231,7 +232,8 @@ METRIC_LABELS: dict[str, dict[str, str]] = {
         "payback_months": "回收期（月）",
         "discounted_payback_months": "折现回收期（月）",
         "total_benefit": "收益",
-        "total_cost": "成本",
+        "cost_savings": "其中成本节约",
+        "total_cost": "变更成本",
         "net": "净额",
     },
 }
