@@ -52,7 +52,7 @@ from ccecon.costing.unit_costs import (
     merge_sums,
     unit_costs_from_sums,
 )
-from ccecon.errors import InputError
+from ccecon.errors import InputError, NoSolutionError
 from ccecon.scenario.schema import (
     STAFFING_DRIVERS,
     Case,
@@ -751,6 +751,8 @@ def evaluate_checked(scenario: Scenario, source: str) -> Result:
     try:
         with np.errstate(all="ignore"):
             result = evaluate(scenario)
+    except NoSolutionError as exc:  # e.g. no number of agents for 1e96 Erlangs
+        raise InputError(f"{exc}; check the volumes, handle times and goals", file=source) from None
     except InputError as exc:
         if exc.file:
             raise
