@@ -55,7 +55,15 @@ from ccecon.costing.unit_costs import (
     merge_sums,
     unit_costs_from_sums,
 )
-from ccecon.scenario.schema import Case, ChannelKind, Family, Scenario, Timing
+from ccecon.errors import InputError, NoSolutionError
+from ccecon.scenario.schema import (
+    STAFFING_DRIVERS,
+    Case,
+    ChannelKind,
+    Family,
+    Scenario,
+    Timing,
+)
 from ccecon.units import annual_to_monthly_rate, month_label
 
 Array = npt.NDArray[np.float64]
@@ -787,6 +795,107 @@ def evaluate(
         benchmark=bench,
         extras=_sourcing_extras(realized),
     )
+
+
+def evaluate_checked(scenario: Scenario, source: str) -> Result:
+    """:func:`evaluate` of the base case, refusing a result that is not finite.
+
+    What ``ccecon validate`` and ``ccecon evaluate`` both run (one validation: a file that
+    validates evaluates). An :class:`~ccecon.errors.InputError` raised while evaluating
+    names ``source``; a cost or benefit line, a driver, staffing or a headline metric that
+    comes out infinite or NaN (numbers within the limits that still overflow, e.g. an
+    amount near 1e308 times a quantity) is refused naming the field that causes it,
+    without numpy warnings.
+
+    Raises
+    ------
+    InputError
+        Naming ``source`` and, for a non-finite result, the line or field.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            result = evaluate(scenario)
+    except NoSolutionError as exc:  # e.g. no number of agents for 1e96 Erlangs
+        raise InputError(f"{exc}; check the volumes, handle times and goals", file=source) from None
+    except InputError as exc:
+        if exc.file:
+            raise
+        try:  # e.g. "NPV needs finite flows": which line or driver
+            problem = _non_finite_flows(scenario)
+        except InputError:
+            problem = None
+        if problem is not None:
+            raise _not_finite(problem, source) from None
+        raise InputError(
+            exc.message, file=source, field=_user_field(scenario, exc.field), value=exc.value
+        ) from None
+    problem = _first_non_finite(result)
+    if problem is not None:
+        raise _not_finite(problem, source)
+    return result
+
+
+def _not_finite(problem: tuple[str | None, str], source: str) -> InputError:
+    return InputError(
+        f"the result is not finite ({problem[1]} is infinite or undefined): give smaller"
+        " amounts, quantities, growth or volumes",
+        file=source,
+        field=problem[0],
+    )
+
+
+def _user_field(scenario: Scenario, field: str | None) -> str | None:
+    """The scenario's path of a field named by a computation (``sl_target`` ->
+    ``staffing.sl_target``)."""
+    if field is None or scenario.staffing is None:
+        return field
+    head = field.split(".")[0].split("[")[0]
+    return f"staffing.{field}" if head in type(scenario.staffing).model_fields else field
+
+
+def _non_finite_flows(scenario: Scenario) -> tuple[str | None, str] | None:
+    """The first line or driver of the base case whose monthly amounts are not finite."""
+    realized, _ = realize_scenario(scenario, None, None)
+    with np.errstate(all="ignore"):
+        for name, case in realized.cases().items():
+            problem = _non_finite_case(realized, name, case_flows(realized, name, case))
+            if problem is not None:
+                return problem
+    return None
+
+
+def _non_finite_case(sc: Scenario, name: str, case: CaseFlows) -> tuple[str | None, str] | None:
+    channels = {c.name: i for i, c in enumerate(sc.channels)}
+    for driver, values in case.drivers.items():
+        if not np.isfinite(values).all():
+            if driver in STAFFING_DRIVERS:
+                return "staffing", f"the staffing driver {driver}"
+            if driver in sc.drivers:
+                return f"drivers.{driver}", f"driver {driver}"
+            if driver.split(".")[0] in channels:
+                return f"channels[{channels[driver.split('.')[0]]}]", f"channel {driver}"
+            return f"{name}.drivers.{driver}", f"driver {driver}"
+    counts = {"cost": 0, "benefit": 0}
+    for line_name, kind, _family, _included, mean in case.lines:
+        i = counts[kind]
+        counts[kind] += 1
+        if not np.isfinite(mean).all():
+            return f"{name}.{kind}_lines[{i}]", f"line {line_name!r}"
+    return None
+
+
+def _first_non_finite(result: Result) -> tuple[str | None, str] | None:
+    """(field path, what) of the first non-finite line, driver or headline metric."""
+    for name, case in result.cases.items():
+        problem = _non_finite_case(result.scenario, name, case)
+        if problem is not None:
+            return problem
+    for label, m in (("", result.metrics), ("risk-adjusted ", result.risk_adjusted)):
+        for metric in ("total_cost", "total_benefit", "net", "npv"):
+            if not np.isfinite(getattr(m, metric)).all():
+                field = "discount_rate" if metric == "npv" else None
+                return field, f"the {label}{metric.replace('_', ' ')}"
+    return None
 
 
 @lru_cache(maxsize=256)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from ccecon.web.app import create_app
 from ccecon.web.store import Store
+from tests.fuzz.hostile import API_ENDPOINTS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 USD = (EXAMPLES / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8")
@@ -287,15 +288,7 @@ def test_concurrent_requests_share_one_token_lookup(sqlite_store: Store) -> None
     assert len(calls) == 1
 
 
-COMPUTE = [
-    "/api/validate",
-    "/api/evaluate",
-    "/api/scenarios",
-    "/api/simulate",
-    "/api/compare",
-    "/api/report",
-    "/api/targets/plan",
-]
+COMPUTE = [*API_ENDPOINTS, "/api/targets/plan"]
 
 
 def test_a_lone_surrogate_is_a_422_on_every_endpoint(

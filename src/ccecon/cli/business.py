@@ -44,12 +44,13 @@ def _render(result: Result, fmt: Format) -> None:
 
     def table() -> None:
         from rich.console import Console
+        from rich.markup import escape
 
         sc = result.scenario
         console = Console()
         kind = "proposal vs baseline" if result.has_baseline else "proposal"
         console.print(
-            f"[bold]{sc.name}[/bold]  ({sc.currency}, {sc.horizon_months} months from"
+            f"[bold]{escape(sc.name)}[/bold]  ({sc.currency}, {sc.horizon_months} months from"
             f" {sc.start:%Y-%m}, {kind}, discount {_pct(sc.discount_rate)} a year,"
             f" {sc.discounting} discounting)"
         )
@@ -63,12 +64,13 @@ def _render(result: Result, fmt: Format) -> None:
         b = result.benchmark
         if b is not None:
             val = fmt_number(b.get("value"))
+            source = escape(str(b["source"]))
             console.print(
                 f"Cost per inbound call {val} {sc.currency} is [bold]{b['position']}[/bold] the"
-                f" band {fmt_number(b['low'])}-{fmt_number(b['high'])} ({b['source']})."
+                f" band {fmt_number(b['low'])}-{fmt_number(b['high'])} ({source})."
             )
             if b.get("note"):
-                console.print(f"Note: {b['note']}.")
+                console.print(f"Note: {escape(str(b['note']))}.")
         for label, m in (("", result.metrics), ("risk-adjusted ", result.risk_adjusted)):
             if not bool(m.roi_defined.all()):
                 console.print(f"Note: {label}ROI is not defined: the change invests nothing.")
@@ -126,10 +128,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Evaluate a scenario: ROI, NPV, IRR, payback, unit costs (deterministic base case)."""
         with user_errors():
-            from ccecon.engine import evaluate as run
+            from ccecon.engine import evaluate_checked
             from ccecon.scenario.load import load_scenario
 
-            result = run(load_scenario(file))
+            result = evaluate_checked(load_scenario(file), str(file))
             _render(result, fmt)
             if out is not None:
                 paths = write_outputs(result, out)
@@ -168,9 +170,11 @@ def register(app: typer.Typer) -> None:
         """Check a scenario file; exit 0 if valid, 2 with the field and value if not."""
         with user_errors():
             from ccecon.cli.output import write_json
+            from ccecon.engine import evaluate_checked
             from ccecon.scenario.load import load_scenario
 
             sc = load_scenario(file)
+            evaluate_checked(sc, str(file))  # every check evaluate runs: one validation
             n_lines = sum(len(c.cost_lines) + len(c.benefit_lines) for c in sc.cases().values())
             info = {
                 "valid": True,

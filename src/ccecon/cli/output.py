@@ -129,6 +129,7 @@ def print_table(
     the period names), so every value is shown whole at any width.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     cols: list[str] = []
@@ -170,17 +171,19 @@ def print_table(
     groups.append(current)
     for n, group in enumerate(groups, start=1):
         part = f" ({n}/{len(groups)})" if len(groups) > 1 else ""
-        table = Table(title=(title or "") + part if title or part else None, show_lines=False)
+        # every text is the user's (names, sources): shown as written, never as markup
+        head = escape((title or "") + part) if title or part else None
+        table = Table(title=head, show_lines=False)
         shown = list(range(lead)) + group
         for i in shown:
             table.add_column(
-                cols[i],
+                escape(cols[i]),
                 justify="right" if numeric[cols[i]] else "left",
                 min_width=floor[i],
                 overflow="fold",
             )
         for row in cells:
-            table.add_row(*[row[i] for i in shown])
+            table.add_row(*[escape(row[i]) for i in shown])
         console.print(table)
 
 

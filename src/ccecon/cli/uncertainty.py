@@ -118,16 +118,17 @@ def _console() -> Any:
 
 def _print_numbers(rows: list[dict[str, Any]], title: str, digits: int | None = None) -> None:
     """A rich table with the first column left-aligned and numbers right-aligned."""
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=escape(title))  # names are the user's text, never markup
     cols = list(rows[0]) if rows else []
     for c in cols:
         text = all(isinstance(r.get(c), str) for r in rows) and c not in {"#", ""}
-        table.add_column(c, justify="left" if text else "right")
+        table.add_column(escape(c), justify="left" if text else "right")
     for r in rows:
         table.add_row(
-            *[r[c] if isinstance(r[c], str) else _fixed(r[c], digits) for i, c in enumerate(cols)]
+            *[escape(r[c] if isinstance(r[c], str) else _fixed(r[c], digits)) for c in cols]
         )
     _console().print(table)
 
@@ -162,6 +163,8 @@ def _simulation_csv_rows(sim: Simulation) -> list[dict[str, Any]]:
 
 
 def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
+    from rich.markup import escape
+
     from ccecon.cli.output import emit, fmt_number
 
     if fmt == Format.json:
@@ -174,7 +177,8 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
     def table() -> None:
         console = _console()
         console.print(
-            f"[bold]{sim.scenario}[/bold]  ({sim.currency}, {sim.draws:,} draws, seed {seed},"
+            f"[bold]{escape(sim.scenario)}[/bold]  ({sim.currency}, {sim.draws:,} draws,"
+            f" seed {seed},"
             f" {len(sim.inputs)} uncertain inputs)"
         )
         _print_numbers(
@@ -210,6 +214,8 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
 
 
 def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str) -> None:
+    from rich.markup import escape
+
     from ccecon.cli.output import emit, fmt_number
 
     data: dict[str, Any] = {"tornado": tor.to_dict()}
@@ -264,7 +270,7 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
                 digits=3,
             )
             if sob.note:
-                console.print(f"Note: {sob.note}.")
+                console.print(f"Note: {escape(sob.note)}.")
 
     emit(fmt, rows=rows, table=table)
 

@@ -212,6 +212,25 @@ def _validate_rows(calls: Array, aht: Array, interval: Array, patience: Array | 
             )
 
 
+MAX_TRAFFIC = 1e7
+"""Most offered traffic in one interval, Erlangs (ten million agents busy at once; the
+largest contact centers have about 10^5 agents). More is refused before the search, whose
+arithmetic (and the agent counts, int64) would overflow."""
+
+
+def _check_traffic(a: Array) -> None:
+    bad = ~(a <= MAX_TRAFFIC)  # NaN too
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"the offered traffic is {float(a[i]):.3g} Erlangs in one interval; at most"
+            f" {MAX_TRAFFIC:,.0f} can be staffed: check the volumes, handle times and"
+            " interval length",
+            field="calls",
+            row=i + 1,
+        )
+
+
 TABLE_WIDTH = 160
 """Candidates per row of the Erlang C table search (rows whose answer lies further above
 floor(A) + 1 fall back to bisection)."""
@@ -408,6 +427,7 @@ def required_agents(
     )
     goals = goals.arrays(shape)
     a = np.broadcast_to(traffic_erlangs(c, h, t), shape).ravel()
+    _check_traffic(a)
     hb = np.broadcast_to(h, shape).ravel()
     pb = None if p is None else np.broadcast_to(p, shape).ravel()
     out = _search(a, hb, goals, pb, integer=not fractional)

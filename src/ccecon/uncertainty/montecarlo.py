@@ -238,8 +238,12 @@ def histogram(values: npt.ArrayLike, metric: str, bins: int = 20) -> Histogram:
     if x.size == 0:
         return Histogram(metric, np.zeros(1), np.zeros(0, dtype=np.int64))
     lo, hi = (float(v) for v in quantiles(x, [0.5, 99.5]))
-    if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
+    # Bins need a width that floats can tell apart at this magnitude (an NPV near 1e88
+    # with a spread of a few units cannot be cut into 20 bars: numpy raised ValueError).
+    tiny = max(abs(lo), abs(hi)) * 1e-12 * bins
+    if hi - lo <= tiny:
+        pad = max(0.5, tiny)
+        lo, hi = lo - pad, hi + pad
     counts, edges = np.histogram(x, bins=bins, range=(lo, hi))
     return Histogram(
         metric,

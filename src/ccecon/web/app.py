@@ -422,7 +422,7 @@ def create_app(
     @app.post("/api/validate", tags=["compute"])
     def api_validate(body: ScenarioText, user: ApiUser) -> dict[str, Any]:
         """Validate a scenario: 200 with a summary, or 422 with field path and value."""
-        return {"ok": True, **service.summary(service.parse(body.text))}
+        return {"ok": True, **service.summary(service.parse_checked(body.text))}
 
     async def evaluate_response(text: str) -> Response:
         """The evaluate document of ``text``: from the cache on the event loop when this
@@ -511,7 +511,7 @@ def create_app(
     @app.post("/api/scenarios", tags=["scenarios"], status_code=201)
     def api_create(body: NewScenario, user: ApiUser) -> SavedVersion:
         """Store a valid scenario as version 1."""
-        sc = service.parse(body.text)
+        sc = service.parse_checked(body.text)
         return _version_model(st.create(user, body.name or sc.name, body.text, body.workspace))
 
     @app.get("/api/scenarios/{scenario_id}", tags=["scenarios"])
@@ -523,7 +523,7 @@ def create_app(
     def api_save(scenario_id: Id, body: ScenarioText, user: ApiUser) -> SavedVersion:
         """Save a new version (every save is a new version; none is overwritten)."""
         st.info(user, scenario_id)
-        sc = service.parse(body.text)
+        sc = service.parse_checked(body.text)
         return _version_model(st.save(user, scenario_id, body.text, sc.name))
 
     @app.delete("/api/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
@@ -906,7 +906,7 @@ def _merge(form: Any) -> str:
 def _check(text: str) -> dict[str, Any] | None:
     """None when the text is a valid scenario; else the error as a dict for templates."""
     try:
-        service.parse(text)
+        service.parse_checked(text)
     except InputError as exc:
         return {
             "message": exc.message,

@@ -121,6 +121,15 @@ def parse(text: str) -> Any:
     return parse_scenario(text, source=SOURCE)
 
 
+def parse_checked(text: str) -> Any:
+    """:func:`parse`, and every check ``evaluate`` runs (the base case is evaluated, and
+    its document kept in the cache): what ``ccecon validate`` checks, and what the store
+    requires, so a stored version can always be evaluated."""
+    sc = parse(text)
+    evaluate_bytes(text)
+    return sc
+
+
 def summary(scenario: Any) -> dict[str, Any]:
     """What ``ccecon validate`` says about a valid scenario."""
     return {
@@ -145,9 +154,9 @@ def remember_evaluation(text: str, body: bytes) -> None:
 
 
 def _evaluate_uncached(text: str) -> bytes:
-    from ccecon.engine import evaluate
+    from ccecon.engine import evaluate_checked
 
-    return encode(evaluate(parse(text)).to_dict())
+    return encode(evaluate_checked(parse(text), SOURCE).to_dict())
 
 
 def evaluate_bytes(text: str) -> bytes:
