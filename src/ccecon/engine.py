@@ -756,7 +756,7 @@ def evaluate(
     --------
     >>> from ccecon.scenario.load import parse_scenario
     >>> sc = parse_scenario('''
-    ... name: seed D1.1
+    ... name: invest 10,000, get 15,000
     ... currency: USD
     ... start: 2027-01
     ... horizon_months: 12

@@ -1,5 +1,5 @@
-"""Calculators from the seed documents: ``labour`` (D3), ``clv`` (D4.1-D4.2),
-``satisfaction`` (D4.3-D4.4) and ``helpdesk`` (D4.5).
+"""Calculators from the source documents: ``labour``, ``clv``,
+``satisfaction`` and ``helpdesk``.
 
 Only typer and the standard library are imported at module level; the math is imported
 inside each command so that ``ccecon --help`` stays fast.
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         ],
         fmt: FormatOpt = Format.table,
     ) -> None:
-        """Labour cost from payroll (D3): utilization, cost build-up, cost per equivalent call.
+        """Labour cost from payroll: utilization, cost build-up, cost per equivalent call.
 
         Example: ``ccecon labour examples/payroll-seed004.yaml``.
         """
@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
-        """Customer lifetime value: simple (D4.1), annuity (D4.2), or solve for loyal years.
+        """Customer lifetime value: simple, annuity, or solve for loyal years.
 
         Examples: ``ccecon clv --purchase-value 3000 --purchases-per-year 4 --years 10``;
         ``ccecon clv --monthly-profit 100 --rate 0.1 --years 5``;
@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
                     "years": years,
                     "clv": float(clv_simple(purchase_value, purchases_per_year, years)),
                 }
-                emit(fmt, rows=[row], data=row, title="CLV, simple (D4.1)")
+                emit(fmt, rows=[row], data=row, title="CLV, simple")
                 return
             if (yearly_profit is None) == (monthly_profit is None):
                 fail("give exactly one of --yearly-profit or --monthly-profit")
@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
                     "years": years,
                     "clv": float(clv_annuity(r, rate, years)),
                 }
-            emit(fmt, rows=[row], data=row, title="CLV, annuity (D4.2)")
+            emit(fmt, rows=[row], data=row, title="CLV, annuity")
 
     @app.command()
     def satisfaction(
@@ -197,7 +197,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
-        """Satisfaction-driven ROI by segment (D4.3-D4.4) from a month's survey.
+        """Satisfaction-driven ROI by segment from a month's survey.
 
         Example: ``ccecon satisfaction examples/survey.csv --clv VIP=10000
         --clv "普通 regular=3000" --clv "新客 new=2000" --net-cost 20000``.
@@ -272,7 +272,7 @@ def register(app: typer.Typer) -> None:
         minutes: Annotated[float, typer.Option(help="Handling minutes logged on them.")],
         fmt: FormatOpt = Format.table,
     ) -> None:
-        """Internal help desk (D4.5): cost per ticket and time consumed per ticket.
+        """Internal help desk: cost per ticket and time consumed per ticket.
 
         Example: ``ccecon helpdesk --cost 12000 --tickets 800 --minutes 9600``.
         """
@@ -288,5 +288,5 @@ def register(app: typer.Typer) -> None:
                 fmt,
                 rows=rows,
                 data={r["item"]: r["value"] for r in rows},
-                title="Help desk unit costs (D4.5)",
+                title="Help desk unit costs",
             )

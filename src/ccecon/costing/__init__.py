@@ -1,8 +1,8 @@
-"""Costing: unit costs, normalization of calls (D2.6) and labour cost from payroll (D3).
+"""Costing: unit costs, normalization of calls and labour cost from payroll.
 
-Re-exported here: the seed calculators (``equivalent_calls``, the D3 labour build-up and
-its payroll-file reader). Other modules of this package (cost lines, unit costs,
-benchmarks) are imported from their own modules.
+Re-exported here: the calculators of the source documents (``equivalent_calls``, the
+payroll labour build-up and its payroll-file reader). Other modules of this package (cost
+lines, unit costs, benchmarks) are imported from their own modules.
 """
 
 from ccecon.costing.labour import (

@@ -47,8 +47,8 @@ BENCHMARKS: dict[str, BenchmarkBand] = {
         currency="USD",
         basis="fully_loaded",
         source=(
-            "LiveAgent glossary, 'Cost per call' (Latvian edition, seed 001): 'the industry"
-            " standard is that cost per call can range from $2.70 to $5.60'; DOMAIN D2.5"
+            "LiveAgent glossary, 'Cost per call': 'the industry"
+            " standard is that cost per call can range from $2.70 to $5.60'"
             " reads it as fully loaded, North America"
         ),
         year="not stated on the page (captured 2024)",

@@ -1,21 +1,21 @@
-"""Labour cost measured from payroll (DOMAIN D3, seed 004). Pure functions, no I/O.
+"""Labour cost measured from payroll. Pure functions, no I/O.
 
-Formulas (seed 004, "呼叫中心外包人工成本测算", an outsourced center's cost study)
+Formulas (from "呼叫中心外包人工成本测算", a published outsourced call center's cost study)
 --------------------------------------------------------------------------------
-* Utilization (D3.2) = total talk minutes / (agents x hours per day x paid days per month x
+* Utilization = total talk minutes / (agents x hours per day x paid days per month x
   months x 60). The seed uses 12 months and arrives at 68 %.
-* Cost build-up (D3.3): payroll cost elements (wages, union dues, welfare, disability-
+* Cost build-up: payroll cost elements (wages, union dues, welfare, disability-
   employment fund, housing fund, social insurance, paid leave, overtime) plus
   recruitment = hires x fee per hire (419 x 400 = 167,600), training = hires x training
   days x daily stipend (419 x 7 x 30 = 87,990) and management = monthly salary x months x
   managers (4,500 x 12 x 9 = 486,000). With monthly manager headcounts, ``months x
   managers`` is their sum (manager-months).
-* Tax gross-up (D3.4): total after tax = total x (1 + rate) (6 % VAT in the seed).
-* Outputs (D3.5): cost per answered equivalent call = total after tax / equivalent calls
-  (calls normalized to the standard handle time, D2.6, truncated as the seed does) and
+* Tax gross-up: total after tax = total x (1 + rate) (6 % VAT in the source).
+* Outputs: cost per answered equivalent call = total after tax / equivalent calls
+  (calls normalized to the standard handle time, truncated as the source does) and
   cost per talk minute = total after tax / talk minutes.
-* Beyond the seed, from the same monthly records (D3.1): attrition over the period =
-  leavers / average agents (the seed's 12 months give 478 / 404 = 118 %).
+* Beyond the source, from the same monthly records: attrition over the period =
+  leavers / average agents (the source's 12 months give 478 / 404 = 118 %).
 
 Conventions: amounts in the payroll's currency over the whole period of ``months`` months;
 the small functions broadcast over numpy arrays (Monte Carlo draws), :func:`labour_cost`
@@ -46,7 +46,7 @@ COST_ELEMENTS: tuple[str, ...] = (
     "paid_leave",
     "overtime",
 )
-"""The payroll cost elements of seed 004 (D3.3), in the seed's order: 工资, 工会经费,
+"""The payroll cost elements of the outsourcing cost study, in its order: 工资, 工会经费,
 福利费用, 残疾人基金, 公积金, 社保成本, 休假成本, 加班费."""
 
 
@@ -54,7 +54,7 @@ COST_ELEMENTS: tuple[str, ...] = (
 class Traffic:
     """One traffic type: answered calls and their average talk time over the period.
 
-    ``talk_minutes``, when measured (the seed gives it), wins over ``answered x aht_s / 60``.
+    ``talk_minutes``, when measured (the source gives it), wins over ``answered x aht_s / 60``.
     """
 
     name: str
@@ -74,7 +74,7 @@ class Traffic:
 
 @dataclass(frozen=True)
 class MonthRecord:
-    """One payroll month (D3.1): headcounts (optional) and staff movements."""
+    """One payroll month: headcounts (optional) and staff movements."""
 
     month: str
     hires: float = 0.0
@@ -85,7 +85,7 @@ class MonthRecord:
 
 @dataclass(frozen=True)
 class LabourInputs:
-    """Everything the D3 build-up needs, for one period of ``months`` months.
+    """Everything the payroll build-up needs, for one period of ``months`` months.
 
     ``agents`` is the average agent headcount over the period and ``hires`` the hires of
     the period; ``monthly`` (optional) holds the month-by-month records they come from.
@@ -164,7 +164,7 @@ def paid_minutes(
     paid_days: npt.ArrayLike,
     months: npt.ArrayLike = 12,
 ) -> Array:
-    """Paid agent minutes: agents x hours per day x paid days a month x months x 60 (D3.2).
+    """Paid agent minutes: agents x hours per day x paid days a month x months x 60.
 
     Examples
     --------
@@ -181,7 +181,7 @@ def utilization(
     paid_days: npt.ArrayLike,
     months: npt.ArrayLike = 12,
 ) -> Array:
-    """D3.2: talk minutes / (agents x hours per day x paid days x months x 60).
+    """talk minutes / (agents x hours per day x paid days x months x 60).
 
     Raises
     ------
@@ -199,40 +199,40 @@ def utilization(
 
 
 def recruitment_cost(hires: npt.ArrayLike, fee_per_hire: npt.ArrayLike) -> Array:
-    """D3.3: hires x fee per hire (seed: 419 x 400 = 167,600)."""
+    """hires x fee per hire (the source's example: 419 x 400 = 167,600)."""
     return _arr(hires) * _arr(fee_per_hire)
 
 
 def training_cost(
     hires: npt.ArrayLike, days: npt.ArrayLike, stipend_per_day: npt.ArrayLike
 ) -> Array:
-    """D3.3: hires x training days x daily stipend (seed: 419 x 7 x 30 = 87,990)."""
+    """hires x training days x daily stipend (the source's example: 419 x 7 x 30 = 87,990)."""
     return _arr(hires) * _arr(days) * _arr(stipend_per_day)
 
 
 def management_cost(
     salary_per_month: npt.ArrayLike, months: npt.ArrayLike, managers: npt.ArrayLike
 ) -> Array:
-    """D3.3: monthly salary x months x managers (seed: 4,500 x 12 x 9 = 486,000)."""
+    """monthly salary x months x managers (the source's example: 4,500 x 12 x 9 = 486,000)."""
     return _arr(salary_per_month) * _arr(months) * _arr(managers)
 
 
 def gross_up(total: npt.ArrayLike, tax_rate: npt.ArrayLike) -> Array:
-    """D3.4: total after tax = total x (1 + rate) (seed: 6 % VAT)."""
+    """total after tax = total x (1 + rate) (the source's example: 6 % VAT)."""
     return _arr(total) * (1.0 + _arr(tax_rate))
 
 
 def attrition(leavers: npt.ArrayLike, average_agents: npt.ArrayLike) -> Array:
     """Leavers over the period / average agent headcount (a share; 1.18 = 118 %).
 
-    Not in the seed's build-up, but computed from the same payroll records (D3.1): the
+    Not in the source's build-up, but computed from the same payroll records: the
     driver of the recruitment and training costs.
     """
     return _arr(leavers) / _arr(average_agents)
 
 
 def labour_cost(inputs: LabourInputs) -> LabourCost:
-    """The whole D3 build-up: utilization, cost elements, totals, unit costs.
+    """The whole payroll build-up: utilization, cost elements, totals, unit costs.
 
     Parameters
     ----------

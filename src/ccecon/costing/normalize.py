@@ -1,7 +1,7 @@
-"""Normalization of answered calls to equivalents of a standard handle time (DOMAIN D2.6).
+"""Normalization of answered calls to equivalents of a standard handle time.
 
 When call types differ in length, answered calls are converted to equivalents of one
-standard handle time before unit costs are compared (seed 004):
+standard handle time before unit costs are compared (as a published call-center cost study does):
 
 ``equivalent calls = calls x AHT_type / AHT_std``
 
@@ -38,9 +38,9 @@ def equivalent_calls(
     aht_s : array_like
         Average handle (or talk) time of each type, seconds (> 0).
     standard_aht_s : array_like
-        The standard handle time, seconds (> 0); seed 004 uses 43 s.
+        The standard handle time, seconds (> 0); the published example uses 43 s.
     rounding : {"floor", "none", "nearest"}
-        ``floor`` truncates as the seed does (default).
+        ``floor`` truncates as the source does (default).
 
     Returns
     -------
@@ -49,7 +49,7 @@ def equivalent_calls(
 
     Examples
     --------
-    >>> equivalent_calls([164_509, 2_495_951], [33, 120], 43).tolist()  # seed 004
+    >>> equivalent_calls([164_509, 2_495_951], [33, 120], 43).tolist()  # the published example
     [126251.0, 6965444.0]
     """
     c = np.asarray(calls, dtype=float)

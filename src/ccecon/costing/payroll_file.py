@@ -10,13 +10,13 @@ months; a full example is ``examples/payroll-seed004.yaml``)::
                                   #   may be left out when every monthly record has agents
     hours_per_day: 8              # scheduled hours per paid day (> 0)
     paid_days_per_month: 21.75    # paid (salaried) days a month (> 0)
-    standard_aht_s: 43            # standard handle time, seconds, for equivalent calls (D2.6)
+    standard_aht_s: 43            # standard handle time, seconds, for equivalent calls
     traffic:                      # one entry per traffic type, at least one
       - name: 话务2               #   free text
         answered: 164509          #   answered calls over the period (>= 0)
         aht_s: 33                 #   average talk (handle) time, seconds (> 0)
         talk_minutes: 87746       #   optional: measured talk minutes; else answered x aht / 60
-    cost_elements:                # payroll totals over the period (D3.3), any subset, >= 0:
+    cost_elements:                # payroll totals over the period, any subset, >= 0:
       wages: 14544000             #   wages, union_dues, welfare, disability_fund,
       overtime: 1200000           #   housing_fund, social_insurance, paid_leave, overtime
     hires: 419                    # hires over the period; may be left out with `monthly`
@@ -25,14 +25,14 @@ months; a full example is ``examples/payroll-seed004.yaml``)::
     training_stipend_per_day: 30  # stipend per trainee per training day
     managers: 9                   # managers (average headcount); may come from `monthly`
     manager_salary_per_month: 4500
-    tax_rate: 0.06                # gross-up rate (D3.4), 0..1; 0.06 = 6 % VAT
-    monthly:                      # optional (D3.1): one record per month of the period
+    tax_rate: 0.06                # gross-up rate, 0..1; 0.06 = 6 % VAT
+    monthly:                      # optional: one record per month of the period
       - {month: 2012-11, hires: 25, leavers: 33}   # also: agents, managers (headcounts)
 
 Consistency rules when ``monthly`` is given: it has exactly ``months`` records for
 consecutive months, each once; ``hires``, when also given at the top, must equal the sum of
 the monthly hires; ``agents`` (``managers``), when also given at the top and in every
-record, must equal the monthly average within half a person (the seed quotes a rounded
+record, must equal the monthly average within half a person (the source quotes a rounded
 average); otherwise the top-level value is taken from the records. Every error names the
 file, the field path and the value.
 """

@@ -1,4 +1,4 @@
-"""Unit costs (DOMAIN D2.1-D2.5) per case and per month, quarter, year and horizon.
+"""Unit costs per case and per month, quarter, year and horizon.
 
 Additive first, divide last: costs, contacts, calls and minutes are summed over the period,
 then divided, so periods and draws merge exactly.
@@ -8,14 +8,14 @@ Definitions
 * Cost basis: ``operating`` = operating + included hidden costs; ``fully_loaded`` (default)
   adds the case's initial costs spread evenly over months 1..horizon (straight-line), which
   is what published "fully loaded" bands include.
-* ``cost_per_contact`` = cost / contacts of all channels (D2.4).
-* ``cost_per_minute`` = cost / handle minutes of all channels (D2.4; the seed's "total cost /
+* ``cost_per_contact`` = cost / contacts of all channels.
+* ``cost_per_minute`` = cost / handle minutes of all channels (the source's "total cost /
   total talk minutes").
-* ``cost_per_inbound_call`` (D2.1) = the cost allocated to inbound voice / inbound calls
+* ``cost_per_inbound_call`` = the cost allocated to inbound voice / inbound calls
   handled. When a center runs several channels, the cost is allocated by handle-minute share
   (workload), since agents' time is the main cost; for a voice-only inbound center this is
   simply total cost / calls.
-* ``cost_per_sale`` (D2.2, outbound) = the cost allocated to outbound voice / sales made by
+* ``cost_per_sale`` (outbound) = the cost allocated to outbound voice / sales made by
   outbound channels (handled calls x sales_rate).
 Periods are plan periods counted from the scenario's start (quarter 1 = months 1-3).
 """
@@ -301,7 +301,7 @@ def _point(value: Any) -> float:
 
 
 def benchmark_position(scenario: Scenario, uc: UnitCosts) -> dict[str, Any] | None:
-    """Where the proposal's cost per inbound call sits against the scenario's band (D2.5).
+    """Where the proposal's cost per inbound call sits against the scenario's band.
 
     Returns None when the scenario names no band. ``position`` is ``below``, ``within`` or
     ``above``; ``fraction`` is ``(value - low) / (high - low)`` (0 at low, 1 at high).

@@ -629,7 +629,7 @@ def labour_expr(
     hr: Any | None = None,
     teams: list[dict[str, Any]] | None = None,
 ) -> Any:
-    """Ibis expression of the D3.3 payroll build-up per group (always also per currency).
+    """Ibis expression of the payroll build-up per group (always also per currency).
 
     One column per cost element of :data:`ccecon.costing.labour.COST_ELEMENTS` (money of
     the group), ``payroll`` their sum, ``agent_months`` (distinct agent and month pairs
@@ -696,7 +696,7 @@ def loyalty_expr(
     loyal_above: float = 85.0,
     disloyal_below: float = 50.0,
 ) -> Any:
-    """Ibis expression of loyal and disloyal respondents per group (DOMAIN D4.3).
+    """Ibis expression of loyal and disloyal respondents per group.
 
     As :func:`ccecon.finance.satisfaction.classify`: loyal = index strictly above
     ``loyal_above``, disloyal = strictly below ``disloyal_below``; ``respondents``,

@@ -45,14 +45,14 @@ by 15-minute interval, hour, day, week, month or fiscal period is exact):
 Logged-in time is the sum of the four states; occupancy = (on_contact + acw) / (on_contact +
 acw + available), utilization = (on_contact + acw) / logged-in time.
 
-``payroll`` (DOMAIN D3.3: one amount per month, cost element and agent; agent NULL for a
+``payroll`` (one amount per month, cost element and agent; agent NULL for a
 center-level amount):
 
 | column | type | meaning |
 |---|---|---|
 | month | VARCHAR | calendar month ``YYYY-MM`` |
 | agent | VARCHAR | agent login; NULL for an amount of the whole center |
-| element | VARCHAR | a D3.3 cost element (list below) |
+| element | VARCHAR | a payroll cost element (list below) |
 | amount | DOUBLE | money of that month, >= 0, in ``currency`` |
 | currency | VARCHAR | ISO 4217 code (3 capital letters) |
 
@@ -61,7 +61,7 @@ disability_fund, housing_fund, social_insurance, paid_leave, overtime.
 
 ``hr_events`` (hires and leavers): agent, event (``hire`` or ``leave``), date (DATE).
 
-``surveys`` (DOMAIN D4.3): customer_id, segment, satisfaction_index (0-100), survey_date
+``surveys``: customer_id, segment, satisfaction_index (0-100), survey_date
 (DATE, may be NULL). Files in the survey format of ``ccecon roi`` (columns customer,
 segment, index) load as they are.
 

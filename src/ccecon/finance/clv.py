@@ -1,4 +1,4 @@
-"""Customer lifetime value (DOMAIN D4.1-D4.2, seed 003).
+"""Customer lifetime value (a published guide to service-center cost-effectiveness).
 
 * Simple CLV = purchase value x purchases per year x years (3,000 x 4 x 10 = 120,000).
 * Discounted CLV as an annuity of the yearly profit of a loyal customer:
@@ -36,11 +36,11 @@ def _nonneg(name: str, value: npt.ArrayLike) -> Array:
 def clv_simple(
     purchase_value: npt.ArrayLike, purchases_per_year: npt.ArrayLike, years: npt.ArrayLike
 ) -> Array:
-    """Undiscounted CLV = purchase value x purchases per year x years (D4.1).
+    """Undiscounted CLV = purchase value x purchases per year x years.
 
     Examples
     --------
-    >>> float(clv_simple(3000, 4, 10))  # seed 003
+    >>> float(clv_simple(3000, 4, 10))  # the published example
     120000.0
     """
     return np.asarray(
@@ -52,7 +52,7 @@ def clv_simple(
 
 
 def clv_annuity(yearly_profit: npt.ArrayLike, rate: npt.ArrayLike, years: npt.ArrayLike) -> Array:
-    """Discounted CLV: ``R (1 - (1 + i)^-n) / i``, end-of-year profits (D4.2).
+    """Discounted CLV: ``R (1 - (1 + i)^-n) / i``, end-of-year profits.
 
     Parameters
     ----------
@@ -81,7 +81,7 @@ def clv_annuity(yearly_profit: npt.ArrayLike, rate: npt.ArrayLike, years: npt.Ar
 def loyal_years_from_clv(
     clv: npt.ArrayLike, yearly_profit: npt.ArrayLike, rate: npt.ArrayLike
 ) -> Array:
-    """Solve ``CLV = R (1 - (1 + i)^-n) / i`` for the loyal years n (D4.2).
+    """Solve ``CLV = R (1 - (1 + i)^-n) / i`` for the loyal years n.
 
     Raises
     ------

@@ -622,7 +622,7 @@ def payback(values: npt.ArrayLike, rate: npt.ArrayLike | None = None) -> Array:
 def roi_pct(
     benefit: npt.ArrayLike, cost: npt.ArrayLike, *, undefined: Literal["raise", "nan"] = "raise"
 ) -> Array:
-    """Return on investment in percent (DOMAIN D1.1): ``(benefit - cost) / cost x 100``.
+    """Return on investment in percent: ``(benefit - cost) / cost x 100``.
 
     Seed 000: invest 10,000, get 15,000 back -> 50 %.
 
@@ -643,7 +643,7 @@ def roi_pct(
 
     Examples
     --------
-    >>> float(roi_pct(15000, 10000))  # seed 000: invest 10,000, get 15,000 back
+    >>> float(roi_pct(15000, 10000))  # invest 10,000, get 15,000 back
     50.0
     """
     b, c = np.broadcast_arrays(np.asarray(benefit, dtype=float), np.asarray(cost, dtype=float))

@@ -1,4 +1,5 @@
-"""The satisfaction-driven ROI of a service center (DOMAIN D4.3-D4.5, seed 003).
+"""The satisfaction-driven ROI of a service center (after a published guide to
+service-center cost-effectiveness).
 
 Seed 003 takes this model from John Anton, *Call Center Management by the Numbers*
 (the "ROI model" of a customer-service center). From a month's satisfaction survey,
@@ -6,17 +7,17 @@ customers with an index **above** ``loyal_above`` (85 by default) count as loyal
 **below** ``disloyal_below`` (50) as disloyal; the thresholds are settings, and the
 comparisons are strict (an index of exactly 85 or 50 is neither). Per customer segment:
 
-* gain = CLV x loyal customers; loss = CLV x disloyal customers (D4.3);
-* net profit of the month = sum over segments of (gain - loss) (D4.4);
-* ``ROI % = (net profit - net cost) / net cost x 100`` (D4.4), net cost being the center's
+* gain = CLV x loyal customers; loss = CLV x disloyal customers;
+* net profit of the month = sum over segments of (gain - loss);
+* ``ROI % = (net profit - net cost) / net cost x 100``, net cost being the center's
   cost of the month.
 
-Loyal and disloyal customers are the survey's counts, as in the seed. When the survey is a
+Loyal and disloyal customers are the survey's counts, as in the source. When the survey is a
 sample, give ``customers`` (customers served in the month, per segment): each segment's
 counts are then scaled by ``customers / respondents`` (the survey shares applied to the
-customer base), a decision of ccecon's where the seed is silent.
+customer base), a decision of ccecon's where the source is silent.
 
-Internal-support centers (D4.5, an IT help desk) have no revenue: their value is reported
+Internal-support centers (an IT help desk) have no revenue: their value is reported
 as cost per ticket and time consumed (:func:`helpdesk_costs`); the internal measures that
 value the time saved are the user's own.
 
@@ -130,7 +131,7 @@ def classify(index: float, loyal_above: float = 85.0, disloyal_below: float = 50
 def segment_net(
     loyal_customers: npt.ArrayLike, disloyal_customers: npt.ArrayLike, clv: npt.ArrayLike
 ) -> Array:
-    """D4.3: gain - loss = CLV x loyal customers - CLV x disloyal customers (broadcasts).
+    """gain - loss = CLV x loyal customers - CLV x disloyal customers (broadcasts).
 
     Examples
     --------
@@ -146,7 +147,7 @@ def segment_net(
 
 
 def roi_on_net_cost(net_profit: npt.ArrayLike, net_cost: npt.ArrayLike) -> Array:
-    """D4.4: ``(net profit - net cost) / net cost x 100``; net cost must be > 0.
+    """``(net profit - net cost) / net cost x 100``; net cost must be > 0.
 
     Examples
     --------
@@ -170,7 +171,7 @@ def satisfaction_roi(
     disloyal_below: float = 50.0,
     customers: Mapping[str, float] | None = None,
 ) -> SatisfactionROI:
-    """Gain, loss, net profit and ROI from survey responses (D4.3-D4.4).
+    """Gain, loss, net profit and ROI from survey responses.
 
     Parameters
     ----------
@@ -293,7 +294,7 @@ def satisfaction_roi(
 
 @dataclass(frozen=True)
 class HelpdeskCosts:
-    """D4.5: an internal support center's unit costs (arrays when inputs are draws).
+    """an internal support center's unit costs (arrays when inputs are draws).
 
     Attributes
     ----------
@@ -332,7 +333,7 @@ class HelpdeskCosts:
 def helpdesk_costs(
     cost: npt.ArrayLike, tickets: npt.ArrayLike, minutes: npt.ArrayLike
 ) -> HelpdeskCosts:
-    """Cost per ticket and time consumed per ticket (D4.5), broadcasting over draws.
+    """Cost per ticket and time consumed per ticket, broadcasting over draws.
 
     Parameters
     ----------

@@ -107,16 +107,16 @@ TEXT = {
 }
 
 FORMULAS = [
-    "ROI % = (B - C) / C x 100 over the horizon (DOMAIN D1.1; seed 000: 10,000 -> 15,000 is"
-    " 50 %); C = capital and hidden costs of the proposal + any rise in operating cost; B ="
-    " rise in benefits + baseline costs avoided + any fall in operating cost (Forrester TEI).",
+    "ROI % = (B - C) / C x 100 over the horizon (invest 10,000, get 15,000: 50 %); line by"
+    " line as in Forrester TEI: C = new lines and rises of kept lines; B = rise in benefits"
+    " + cost savings (lines dropped and falls of kept lines).",
     "NPV: monthly flows, month 0 undiscounted, monthly rate (1 + r)^(1/12) - 1 "
     "(numpy-financial convention); or yearly, year 0 undiscounted (Forrester TEI).",
     "IRR: root of NPV = 0 by bracketed search; several roots or none are reported as such.",
     "Payback: months until the cumulative net flow becomes and stays >= 0, linear in the month.",
     "Risk adjustment: each cost raised and each benefit cut by its risk % (Forrester TEI).",
-    "Cost per inbound call = cost allocated to inbound voice by handle minutes / calls "
-    "(DOMAIN D2.1, D2.4); fully loaded = operating + initial spread over the horizon.",
+    "Cost per inbound call = cost allocated to inbound voice by handle minutes / calls"
+    "; fully loaded = operating + initial spread over the horizon.",
     "Staffing (when present): Erlang C/A per interval; FTE = agent-hours / (paid hours x "
     "(1 - shrinkage)).",
 ]

@@ -50,7 +50,7 @@ class _Model(BaseModel):
 
 
 class Family(StrEnum):
-    """Cost families of DOMAIN D1.2."""
+    """Cost families ."""
 
     initial = "initial"
     operating = "operating"
@@ -118,7 +118,7 @@ class Channel(_Model):
 
 
 class Lever(_Model):
-    """A what-if on a channel in one case (DOMAIN D2.7): self-service deflection, better FCR.
+    """A what-if on a channel in one case: self-service deflection, better FCR.
 
     The case's volume of ``channel`` becomes ``per_month x volume_factor`` and its AHT
     ``aht_s x aht_factor``, from ``start_month`` (ramp-up linear over ``ramp_months``) to
@@ -174,7 +174,7 @@ class _Line(_Model):
 
 
 class CostLine(_Line):
-    """A cost (DOMAIN D1.2): initial (capital), operating (recurring) or hidden."""
+    """A cost: initial (capital), operating (recurring) or hidden."""
 
     family: Family = Field(description="initial, operating or hidden.")
     category: str = Field(
@@ -196,15 +196,15 @@ class CostLine(_Line):
 
 
 class BenefitLine(_Line):
-    """A benefit (DOMAIN D1.4): direct (sales, retention, cross-sell) or indirect."""
+    """A benefit: direct (sales, retention, cross-sell) or indirect."""
 
-    kind: Literal["direct", "indirect"] = Field(description="direct or indirect (D1.4).")
+    kind: Literal["direct", "indirect"] = Field(description="direct or indirect.")
     category: str = Field("other", description="e.g. sales growth, retention, efficiency.")
-    measured_by: str | None = Field(None, description="How the benefit is measured (D1.4).")
+    measured_by: str | None = Field(None, description="How the benefit is measured.")
 
     @property
     def included(self) -> bool:
-        """Indirect benefits count only when the user says ``include: true`` (D1.4)."""
+        """Indirect benefits count only when the user says ``include: true``."""
         return self.include if self.include is not None else self.kind == "direct"
 
 
@@ -222,7 +222,7 @@ class Case(_Model):
 
 
 class Benchmark(_Model):
-    """A band for cost per call (DOMAIN D2.5), with where it comes from."""
+    """A band for cost per call, with where it comes from."""
 
     low: Num = Field(description="Low end of the band, scenario currency per call.")
     high: Num = Field(description="High end of the band.")
@@ -288,7 +288,7 @@ class Staffing(_Model):
 
 
 class Scorecard(_Model):
-    """Non-financial scorecard (D1.5): shown beside the money, never added to it."""
+    """Non-financial scorecard: shown beside the money, never added to it."""
 
     csat: str | None = None
     loyalty: str | None = None
@@ -298,7 +298,7 @@ class Scorecard(_Model):
 
 
 class Risk(_Model):
-    """A risk on the checklist (D1.5) with owner and mitigation."""
+    """A risk on the checklist with owner and mitigation."""
 
     name: str
     owner: str | None = None

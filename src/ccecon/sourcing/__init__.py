@@ -1,4 +1,4 @@
-"""Sourcing decision (DOMAIN D6): in-house, outsourced, hosted and hybrid on the same demand.
+"""Sourcing decision: in-house, outsourced, hosted and hybrid on the same demand.
 
 * :mod:`ccecon.sourcing.pricing`: contract price models (per seat, package, per call,
   per minute, per agent hour, commission, outbound, tiers, setup, term, sum).

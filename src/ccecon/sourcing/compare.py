@@ -1,4 +1,4 @@
-"""Compare in-house, outsourced, hosted and hybrid on the same demand (DOMAIN D6).
+"""Compare in-house, outsourced, hosted and hybrid on the same demand.
 
 Cash flows are costs (positive) per month, shape ``(draws, M + 1)``, index 0 = month 0
 "at signing". TCO = sum over months 0..M. Present value of cost = ``-npv(r_m, -flows)``

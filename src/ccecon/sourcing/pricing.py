@@ -1,7 +1,7 @@
 """Contract price models: monthly demand -> monthly charge, and which term binds.
 
 Every model is a pydantic model told apart by its ``model`` field, so a scenario file can
-describe a contract (DOMAIN D6.2): ``per_seat``, ``package``, ``per_call``, ``per_minute``,
+describe a contract: ``per_seat``, ``package``, ``per_call``, ``per_minute``,
 ``per_agent_hour``, ``commission``, ``outbound``, ``tiers``, ``setup``, ``term`` and
 ``sum`` (several terms added). :meth:`charge` takes a :class:`Usage` (arrays of draws x
 months) and returns a :class:`Charge`.

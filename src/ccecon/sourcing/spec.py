@@ -25,7 +25,7 @@ class _M(BaseModel):
 class QuoteLine(_M):
     """One line of a quote: ``amount x quantity``, once (in ``month``) or every month.
 
-    Example (D6.3): build service 30,000 per person-day x 20 person-days, once.
+    Example: build service 30,000 per person-day x 20 person-days, once.
     """
 
     name: str = Field(description="What it is, e.g. `build service (person-days)`.")
@@ -87,7 +87,7 @@ class Workload(_M):
 
 
 class InHouse(_M):
-    """Own platform, own agents (D6.1, D6.3).
+    """Own platform, own agents.
 
     Agents: paid FTE from the workload (Erlang) when the spec has ``workload``; else
     ``agents`` (a fixed head count of paid agents).
@@ -145,7 +145,7 @@ class Route(_M):
 
 
 class Hybrid(_M):
-    """Mix (D6.1): a fixed in-house team keeps some work; the rest goes to the provider.
+    """Mix: a fixed in-house team keeps some work; the rest goes to the provider.
 
     In-house costs: the in-house option's build, platform and management, plus
     ``in_house_agents`` on the phones during open hours (paid FTE via shrinkage) and their
@@ -214,7 +214,7 @@ class BreakEven(_M):
 
 
 class SourcingSpec(_M):
-    """The sourcing decision: which options to compare and their contracts (D6)."""
+    """The sourcing decision: which options to compare and their contracts."""
 
     in_house: InHouse | None = Field(None, alias="in-house")
     hosted: Hosted | None = None

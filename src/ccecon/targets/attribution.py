@@ -1,4 +1,4 @@
-"""Attribution of sales to agents, teams, supervisors and managers (DOMAIN D5.2).
+"""Attribution of sales to agents, teams, supervisors and managers.
 
 The org hierarchy is effective-dated: each row says that from ``valid_from`` to
 ``valid_to`` (inclusive; empty = still valid) an agent sat in a team under a supervisor

@@ -1,6 +1,6 @@
 """Split a yearly goal over the fiscal calendar so that every sum is exact.
 
-Levels: year -> quarters -> months -> weeks -> workdays -> half days (DOMAIN D5.1). At each
+Levels: year -> quarters -> months -> weeks -> workdays -> half days. At each
 level a parent's amount is split over its children in proportion to their weights and
 rounded by the **largest remainder** method in integer units of ``10 ** -decimals``, so the
 children always add up to the parent exactly, at every level, whatever the weights.
