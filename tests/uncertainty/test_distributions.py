@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
@@ -298,6 +298,7 @@ def test_scenario_checks_apply_to_a_range_as_a_whole() -> None:
     b=st.floats(1.0, 7.0),
     seed=st.integers(0, 2**31),
 )
+@example(a=1.1875, b=1.1875, seed=0)  # scipy's node at q = 1/2 was 1e-8 off (found by CI)
 def test_fast_beta_quantiles_equal_scipy(a: float, b: float, seed: int) -> None:
     """beta_ppf (table + Hermite + one Newton step) against scipy's inverse (boost
     ibeta_inv), the reference, over the whole range including both tails and the ends."""

@@ -254,8 +254,23 @@ def _beta_table(a: float, b: float) -> tuple[Array, Array, float]:
 
     h = float(_PPF_Z[1] - _PPF_Z[0])
     log_beta = float(special.betaln(a, b))
-    nodes = np.asarray(stats.beta.ppf(special.ndtr(_PPF_Z), a, b), dtype=float)
+    q = special.ndtr(_PPF_Z)
+    nodes = np.asarray(stats.beta.ppf(q, a, b), dtype=float)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        # scipy's inverse stops early in places (1e-8 off at q = 1/2 for a = b = 1.1875,
+        # where the answer is exactly 1/2): two Newton steps on I_x(a, b) = q polish every
+        # node, the upper half through the complement I_{1-x}(b, a) = 1 - q.
+        upper = q > 0.5
+        for _ in range(2):
+            f = np.exp((a - 1.0) * np.log(nodes) + (b - 1.0) * np.log1p(-nodes) - log_beta)
+            gap = np.where(
+                upper,
+                (1.0 - q) - special.betainc(b, a, 1.0 - nodes),
+                special.betainc(a, b, nodes) - q,
+            )
+            new = nodes - gap / f
+            good = np.isfinite(new) & (new > 0.0) & (new < 1.0)
+            nodes = np.where(good, new, nodes)
         density = np.exp((a - 1.0) * np.log(nodes) + (b - 1.0) * np.log1p(-nodes) - log_beta)
         slope = h * np.exp(-0.5 * _PPF_Z**2) / np.sqrt(2.0 * np.pi) / density
     nodes.setflags(write=False)
