@@ -169,3 +169,24 @@ def test_unknown_outcome_is_quarantined(tmp_path: Path) -> None:
     rep = ingest([f], db, mapping={c: c for c in cols})
     assert (rep.read, rep.loaded, rep.quarantined) == (3, 2, 1)
     assert "unknown outcome" in next(iter(rep.files[0].reasons))
+
+
+def test_metrics_table_has_human_headers_and_percentages(tmp_path: Path) -> None:
+    """The terminal table labels columns in words and shows fractions as percentages; the
+    JSON keeps the column names and the fractions."""
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    db = tmp_path / "lab.duckdb"
+    ingest([LAB], db)
+    runner = CliRunner()
+    js = runner.invoke(app, ["metrics", "--from", str(db), "--by", "channel", "-f", "json"])
+    assert js.exit_code == 0, js.output
+    [row] = json.loads(js.stdout)
+    table = runner.invoke(app, ["metrics", "--from", str(db), "--by", "channel"])
+    assert table.exit_code == 0, table.output
+    out = " ".join(table.stdout.split())  # headers may wrap onto two lines
+    assert "Channel" in out and "Offered" in out and "ASA (s)" in out
+    assert f"{row['service_level'] * 100:.1f} %" in out
+    assert "service_level" not in table.stdout and "0.94 " not in table.stdout
