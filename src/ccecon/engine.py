@@ -542,6 +542,20 @@ class Result:
         """The risk-adjusted monthly net flow per draw, shape (draws, months + 1)."""
         return _join_rows(list(self.net_risk_adjusted_blocks), self.draws)
 
+    def __repr__(self) -> str:
+        """The headline in one line (the arrays are in the attributes, not in the repr)."""
+        s, cur = self.summary(), self.scenario.currency
+
+        def num(key: str, unit: str, digits: int) -> str:
+            v = s.get(key)
+            return "n/a" if v is None else f"{v:,.{digits}f}{unit}"
+
+        return (
+            f"<Result {self.scenario.name!r}: NPV {num('npv', ' ' + cur, 0)},"
+            f" ROI {num('roi_pct', ' %', 1)}, IRR {num('irr_annual_pct', ' % a year', 1)},"
+            f" payback {num('payback_months', ' months', 1)}; draws={self.draws:,}>"
+        )
+
     @property
     def has_baseline(self) -> bool:
         """True when a baseline ('as is') case is compared."""

@@ -141,6 +141,12 @@ class Tornado:
     high_pct: float
     bars: tuple[TornadoBar, ...]
 
+    def __repr__(self) -> str:
+        """The base value and the widest bars in one line (all bars: ``to_frame()``)."""
+        top = ", ".join(f"{b.label or b.path} {b.swing:,.0f}" for b in self.bars[:3])
+        more = f", ... ({len(self.bars)} inputs)" if len(self.bars) > 3 else ""
+        return f"<Tornado of {self.metric} around {self.base:,.0f}: swings {top}{more}>"
+
     def to_frame(self) -> pd.DataFrame:
         """One row per input, in rank order."""
         return pd.DataFrame(
