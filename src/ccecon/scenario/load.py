@@ -582,14 +582,13 @@ _NON_NEGATIVE = {
     "low",
     "high",
 }
-_FRACTIONS = {"sales_rate"}
 
 
 def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     """Cross-field checks pydantic cannot express; raise the first problem found.
 
-    * plain numbers must be finite; volumes, AHT, amounts, quantities and drivers >= 0;
-      rates of growth > -1; risk percentages in [-100, 100]; the discount rate > -1;
+    * plain numbers must be finite; volumes, AHT, amounts, quantities and drivers >= 0
+      (ratios, shares, rates and risk, are checked by their types, :mod:`ccecon.units`);
     * months of lines and levers within ``0 .. horizon_months``;
     * ``per_unit`` drivers must exist; levers must name a channel;
     * a line's optional ``currency`` must equal the scenario's (no silent mixing);
@@ -627,18 +626,6 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
             raise InputError("expected a finite number", file=source, field=path, value=value)
         if name in _NON_NEGATIVE and value < 0:
             raise InputError("must not be negative", file=source, field=path, value=value)
-        if name in _FRACTIONS and not 0 <= value <= 1:
-            raise InputError(
-                "expected a share between 0 and 1", file=source, field=path, value=value
-            )
-        if name in {"growth", "discount_rate"} and value <= -1:
-            raise InputError(
-                "a rate must be above -1 (-100 %)", file=source, field=path, value=value
-            )
-        if name == "risk" and not -100 <= value <= 100:
-            raise InputError(
-                "risk is a percentage between -100 and 100", file=source, field=path, value=value
-            )
 
     channels = {c.name for c in scenario.channels}
     per_channel = channels | {f"{c}.minutes" for c in channels}
