@@ -351,8 +351,11 @@ def _spellings(x: float | None) -> str:
     return 'write a fraction such as 0.35 or a percent string such as "35%"'
 
 
-def parse_ratio(value: Any, domain: RatioDomain) -> float:
+def parse_ratio(value: Any, domain: RatioDomain, field: str | None = None) -> float:
     """A ratio as a fraction: ``0.35`` and ``"35%"`` both give 0.35.
+
+    The one reader of ratios: scenario fields (through their pydantic types), CLI options
+    (``--shrinkage 30%``, ``--sl 80%/20``) and web forms.
 
     Parameters
     ----------
@@ -362,6 +365,8 @@ def parse_ratio(value: Any, domain: RatioDomain) -> float:
     domain : RatioDomain
         The field's allowed values (:data:`SHARE`, :data:`SHARE_BELOW_ONE`,
         :data:`GOAL_SHARE`, :data:`YEARLY_RATE`, :data:`RISK`).
+    field : str, optional
+        Named in the error (a CLI option such as ``--shrinkage``, a form field).
 
     Returns
     -------
@@ -381,6 +386,15 @@ def parse_ratio(value: Any, domain: RatioDomain) -> float:
     >>> parse_ratio("150%", YEARLY_RATE)
     1.5
     """
+    try:
+        return _parse_ratio(value, domain)
+    except InputError as exc:
+        if field is None:
+            raise
+        raise InputError(exc.message, field=field, value=exc.value) from None
+
+
+def _parse_ratio(value: Any, domain: RatioDomain) -> float:
     bare = True
     x: float
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -422,7 +436,7 @@ def parse_ratio(value: Any, domain: RatioDomain) -> float:
         raise InputError(
             f"expected {domain.what} in {domain.interval(bare=True)} as a fraction"
             + (f"; a bare {x:.10g} would be {_pct(x)}" if abs(x) < 1e6 else "")
-            + f": {_spellings(x)}",
+            + f": {_spellings(x if domain.contains(x / 100.0, bare=True) else None)}",
             value=value,
         )
     raise InputError(

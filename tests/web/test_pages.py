@@ -322,15 +322,15 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
         "calls": "100",
         "interval_min": "30",
         "aht_s": "180",
-        "sl_target_pct": "80",
+        "sl_target": "80%",
         "sl_threshold_s": "20",
-        "shrinkage_pct": "30",
+        "shrinkage": "0.3",
     }
     more = {
         "max_asa_s": "5",
-        "max_occupancy_pct": "85",
+        "max_occupancy": "85%",
         "patience_s": "120",
-        "max_abandon_pct": "3",
+        "max_abandon": "0.03",
     }
     r = ann.post("/ui/staff", data={**base, **more}, headers=hx)
     lib = one_interval(
@@ -350,5 +350,5 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
     assert 'id="model">Erlang A<' in r.text and 'id="abandon"' in r.text
     plain = ann.post("/ui/staff", data={**base, "max_asa_s": " "}, headers=hx)
     assert 'id="model">Erlang C<' in plain.text
-    bad = ann.post("/ui/staff", data={**base, "max_abandon_pct": "3"}, headers=hx)
+    bad = ann.post("/ui/staff", data={**base, "max_abandon": "3%"}, headers=hx)
     assert 'role="alert"' in bad.text and "patience" in bad.text

@@ -40,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-from ccecon.queueing.defaults import (
+from ccecon.defaults import (
     DEFAULT_MAX_OCCUPANCY,
     DEFAULT_PAID_HOURS_PER_FTE_MONTH,
     DEFAULT_SHRINKAGE,

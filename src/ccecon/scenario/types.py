@@ -26,8 +26,8 @@ type               values              fields
 ``RiskShare``      [-100 %, 100 %]     risk (bare: strictly between -1 and 1)
 =================  ==================  =========================================
 
-``GoalShareNumber`` is ``GoalShare`` without distributions (the staffing goals, which
-are fixed).
+``ShareNumber``, ``ShareBelowOneNumber`` and ``GoalShareNumber`` are the same without
+distributions (the staffing goals, which are fixed; the web API; a payroll's tax rate).
 
 The engine reads every ``Num`` with ``numpy.asarray`` after sampling
 (:func:`ccecon.uncertainty.sampling.realize`), so a value is a float for a deterministic
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     GoalShare: TypeAlias = float | Distribution
     YearlyRate: TypeAlias = float | Distribution
     RiskShare: TypeAlias = float | Distribution
+    ShareNumber: TypeAlias = float
+    ShareBelowOneNumber: TypeAlias = float
     GoalShareNumber: TypeAlias = float
 else:
     # A named alias keeps the tagged union whole, so field constraints (ge=0) apply to the
@@ -67,4 +69,8 @@ else:
     GoalShare = TypeAliasType("GoalShare", number_or_distribution(domain=units.GOAL_SHARE))
     YearlyRate = TypeAliasType("YearlyRate", number_or_distribution(domain=units.YEARLY_RATE))
     RiskShare = TypeAliasType("RiskShare", number_or_distribution(domain=units.RISK))
+    ShareNumber = TypeAliasType("ShareNumber", units.ratio_type(units.SHARE))
+    ShareBelowOneNumber = TypeAliasType(
+        "ShareBelowOneNumber", units.ratio_type(units.SHARE_BELOW_ONE)
+    )
     GoalShareNumber = TypeAliasType("GoalShareNumber", units.ratio_type(units.GOAL_SHARE))

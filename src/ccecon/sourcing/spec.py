@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccecon.queueing.defaults import (
+from ccecon.defaults import (
     DEFAULT_MAX_OCCUPANCY,
     DEFAULT_PAID_HOURS_PER_FTE_MONTH,
     DEFAULT_SHRINKAGE,
