@@ -352,3 +352,11 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
     assert 'id="model">Erlang C<' in plain.text
     bad = ann.post("/ui/staff", data={**base, "max_abandon": "3%"}, headers=hx)
     assert 'role="alert"' in bad.text and "patience" in bad.text
+    # a share typed as a bare percentage is refused with both spellings, as in files
+    pct = ann.post("/ui/staff", data={**base, "shrinkage": "35"}, headers=hx)
+    assert 'role="alert"' in pct.text and "0.35" in pct.text and "35%" in pct.text
+    same = ann.post("/ui/staff", data={**base, "shrinkage": "30%", "sl_target": "0.8"}, headers=hx)
+    plain_agents = re.search(r'id="agents">(\d+)<', plain.text)
+    same_agents = re.search(r'id="agents">(\d+)<', same.text)
+    assert same_agents is not None and plain_agents is not None
+    assert same_agents.group(1) == plain_agents.group(1)
