@@ -104,7 +104,7 @@ def test_a_fraction_and_its_percent_string_agree(domain: RatioDomain, x: float) 
     if domain.contains(x, bare=True):
         assert parse_ratio(x, domain) == x
     else:
-        with pytest.raises(InputError, match="35%|%"):
+        with pytest.raises(InputError, match=r"%"):
             parse_ratio(x, domain)
 
 
