@@ -106,7 +106,7 @@ def line_amounts(
     drivers : mapping
         Driver name -> array (draws or 1, months + 1), used by ``per_unit`` lines.
     risk_sign : float
-        0 for the unadjusted view; +1 raises the amount by ``risk`` percent (costs), -1
+        0 for the unadjusted view; +1 raises the amount by its ``risk`` share (costs), -1
         cuts it (benefits), the Forrester TEI risk adjustment.
 
     Returns
@@ -132,8 +132,9 @@ def _times(a: Array, b: Array) -> Array:
 
 
 def risk_factor(line: Any, risk_sign: float) -> Array:
-    """Column of ``1 + risk_sign x risk / 100``: the TEI adjustment of one line's amounts."""
-    return 1.0 + risk_sign * col(line.risk) / 100.0
+    """Column of ``1 + risk_sign x risk`` (``risk`` a fraction: 0.2 = 20 %): the TEI
+    adjustment of one line's amounts."""
+    return 1.0 + risk_sign * col(line.risk)
 
 
 def line_terms(line: Any, months: int) -> tuple[Array, Array]:

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ccecon.defaults import DEFAULT_SHRINKAGE
 from ccecon.errors import InputError, NoSolutionError
 from ccecon.queueing.erlang import erlang_a, erlang_c_metrics
 
@@ -477,12 +478,13 @@ def staff_table(
     max_abandon: float | None = None,
     max_occupancy: float | None = None,
     patience_s: float | None = None,
-    shrinkage: float = 0.0,
+    shrinkage: float = DEFAULT_SHRINKAGE,
 ) -> pd.DataFrame:
     """Staff a table of intervals: columns ``calls`` and ``aht_s`` (optionally ``start``).
 
     Returns the same rows with ``traffic``, ``agents``, ``service_level``, ``asa``,
-    ``p_wait``, ``p_abandon``, ``occupancy`` and ``fte`` (agents / (1 - shrinkage)).
+    ``p_wait``, ``p_abandon``, ``occupancy`` and ``fte`` (agents / (1 - shrinkage);
+    shrinkage defaults to :data:`ccecon.defaults.DEFAULT_SHRINKAGE`, 30 %).
     """
     for col in ("calls", "aht_s"):
         if col not in intervals.columns:
@@ -574,7 +576,7 @@ def one_interval(
     max_abandon: float | None = None,
     max_occupancy: float | None = None,
     patience_s: float | None = None,
-    shrinkage: float = 0.0,
+    shrinkage: float = DEFAULT_SHRINKAGE,
 ) -> dict[str, Any]:
     """Agents for one interval and what they give: the one-line Erlang calculator.
 
@@ -585,7 +587,8 @@ def one_interval(
     dict
         ``model`` (erlang_c, or erlang_a with patience), ``calls``, ``interval_s``,
         ``aht_s``, ``traffic_erlangs``, ``agents`` (the exact integer minimum meeting every
-        goal), ``fte`` (paid, after ``shrinkage``), ``service_level`` (share),
+        goal), ``fte`` (paid, after ``shrinkage``, default
+        :data:`ccecon.defaults.DEFAULT_SHRINKAGE`, 30 %), ``service_level`` (share),
         ``asa_s``, ``p_wait``, ``p_abandon``, ``occupancy`` (share).
     """
     try:
