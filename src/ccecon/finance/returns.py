@@ -10,7 +10,7 @@ Conventions (as numpy-financial, stated once for every function here)
 * Rate arrays are scalars or shaped ``(..., 1)`` (one rate per draw); others are refused.
 * Nothing here returns NaN silently: ``irr`` raises :class:`NoSolutionError` when there is
   no IRR and ``irr_batch`` gives NaN exactly where its ``status`` is ``"none"``; payback
-  returns ``inf`` for "never"; ROI with no cost raises unless ``undefined="nan"`` is asked
+  returns ``inf`` for "never" (result documents turn it into ``null`` and a flag); ROI with no cost raises unless ``undefined="nan"`` is asked
   for; non-finite flows and rates <= -100 % raise :class:`InputError`.
 
 Formulas and sources: ``docs/formulas.md``; speed: ``benchmarks/bench_irr.py``.
@@ -175,6 +175,11 @@ class IRRBatch:
 
 def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
     """``_g`` and its derivative in ``u``, by Horner's rule on both branches.
+
+    ``_g(u)`` is a continuous function with the sign of NPV at rate ``exp(u) - 1``, row by
+    row (``vt`` is the flows transposed, periods x rows): ``sum_t v_t e^(-u t)`` for
+    ``u >= 0`` and ``e^(u T)`` times that for ``u < 0``, both polynomials in a factor
+    ``<= 1``, equal at ``u = 0``, so no power overflows whatever the horizon.
 
     For ``u >= 0``: ``P(d) = sum v_t d^t`` with ``d = e^-u``, ``dG/du = -d P'(d)``; for
     ``u < 0``: ``Q(x) = sum v_t x^(T-t)`` with ``x = e^u``, ``dH/du = x Q'(x)``. Each branch
