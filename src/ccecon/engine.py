@@ -641,6 +641,7 @@ class Result:
             "payback_months": "months",
             "discounted_payback_months": "months",
         }
+
         def shown(doc: dict[str, Any], key: str) -> Any:
             if key.endswith("payback_months") and not doc[key.replace("_months", "_reached")]:
                 return NEVER
@@ -649,7 +650,12 @@ class Result:
         rows = []
         for key, unit in units.items():
             rows.append(
-                {"metric": key, "value": shown(s, key), "risk_adjusted": shown(r, key), "unit": unit}
+                {
+                    "metric": key,
+                    "value": shown(s, key),
+                    "risk_adjusted": shown(r, key),
+                    "unit": unit,
+                }
             )
         cpc = self.unit_costs.horizon.get("cost_per_inbound_call")
         if cpc is not None:

@@ -10,6 +10,7 @@ shares no code and no floating-point step with ``ccecon.finance.returns``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -26,7 +27,7 @@ def _shift1(c: list[int]) -> list[int]:
 
 def _variations(c: list[int]) -> int:
     s = [x for x in c if x != 0]
-    return sum(1 for a, b in zip(s, s[1:], strict=False) if (a > 0) != (b > 0))
+    return sum(1 for a, b in itertools.pairwise(s) if (a > 0) != (b > 0))
 
 
 def _isolate01(c: list[int]) -> list[tuple[Fraction, Fraction]]:

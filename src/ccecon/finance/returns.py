@@ -10,8 +10,9 @@ Conventions (as numpy-financial, stated once for every function here)
 * Rate arrays are scalars or shaped ``(..., 1)`` (one rate per draw); others are refused.
 * Nothing here returns NaN silently: ``irr`` raises :class:`NoSolutionError` when there is
   no IRR and ``irr_batch`` gives NaN exactly where its ``status`` is ``"none"``; payback
-  returns ``inf`` for "never" (result documents turn it into ``null`` and a flag); ROI with no cost raises unless ``undefined="nan"`` is asked
-  for; non-finite flows and rates <= -100 % raise :class:`InputError`.
+  returns ``inf`` for "never" (result documents turn it into ``null`` and a flag); ROI
+  with no cost raises unless ``undefined="nan"`` is asked for; non-finite flows and rates
+  <= -100 % raise :class:`InputError`.
 
 Formulas and sources: ``docs/formulas.md``; speed: ``benchmarks/bench_irr.py``.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -388,14 +389,15 @@ the exact isolation of :func:`_several`."""
 
 
 # ------------------------------------------------------------------ one sign change
-def _blocks(w: Array, start: npt.NDArray[np.intp], step: npt.NDArray[np.intp],
-            length: npt.NDArray[np.intp]) -> Array:
+def _blocks(
+    w: Array, start: npt.NDArray[np.intp], step: npt.NDArray[np.intp], length: npt.NDArray[np.intp]
+) -> Array:
     """Per row ``|w[start + step * s]|`` for ``s = 0..length`` (0 beyond), transposed.
 
     Rows are grouped by ``(start, step)`` and copied as slices (there are few distinct
     anchors: the months where a flow's sign changes), which is much faster than a gather.
     """
-    r, n = w.shape
+    r = w.shape[0]
     width = int(length.max()) + 1
     out = np.zeros((r, width))
     key = start * 2 + (step > 0)
@@ -414,7 +416,7 @@ def _blocks(w: Array, start: npt.NDArray[np.intp], step: npt.NDArray[np.intp],
     return _transposed(out)
 
 
-def _one_change_setup(w: Array) -> dict[str, Array]:
+def _one_change_setup(w: Array) -> dict[str, Any]:
     """Per row of ``w`` (exactly one sign change each) what :func:`_one_change` needs.
 
     The first block of ``w`` runs from its first non-zero index ``e0`` to ``i``, the second
@@ -532,7 +534,7 @@ def _one_change(w: Array) -> Array:
 _ITERATIONS = 100
 
 
-def _one_change_few(st: dict[str, Array]) -> Array:
+def _one_change_few(st: dict[str, Any]) -> Array:
     """:func:`_one_change` row by row in Python floats: the same IEEE operations in the same
     order (``exp`` and ``log`` by numpy's own loops), so the same bits as the array version
     (a one-draw IRR: a few Python loops instead of some forty array operations a step)."""

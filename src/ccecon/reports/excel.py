@@ -41,9 +41,9 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     """Write the workbook; returns its path. Uses the deterministic (mean) flows."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     from ccecon.engine import NEVER
-    from openpyxl.utils import get_column_letter
 
     sc = result.scenario
     wb = Workbook()
