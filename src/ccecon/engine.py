@@ -25,10 +25,15 @@ Conventions
   rate ``(1 + r) ** (1/12) - 1`` with month 0 undiscounted; ``yearly_tei`` sums months by
   plan year (month 0 is year 0, months 1-12 year 1, ...) and discounts year ``k`` by
   ``(1 + r) ** k`` with year 0 undiscounted (Forrester TEI).
-* **IRR** of the monthly net flow, annualized ``(1 + irr_m) ** 12 - 1``; rows with no root
-  (NaN) or several roots (the one nearest 0 is given) are flagged in ``irr_status``.
-* **Payback** in fractional months from month 0 (linear within the month); ``inf`` when the
-  cumulative flow never turns non-negative within the horizon.
+* **IRR** under the NPV's convention, so that NPV at the IRR is 0: with ``monthly``
+  discounting the IRR of the monthly net flow, annualized ``(1 + irr_m) ** 12 - 1``; with
+  ``yearly_tei`` the annual IRR of the flows summed by plan year. Every root is found
+  (:func:`ccecon.finance.returns.irr_batch`); rows with no root (NaN) or several roots
+  (the one nearest 0 is given) are flagged in ``irr_status``.
+* **Payback** in fractional months from month 0 (linear within the month); the discounted
+  payback discounts each month as the NPV does (``yearly_tei``: by its plan year). In the
+  arrays ``inf`` means never within the horizon; result documents say ``null`` with
+  ``payback_reached: false`` instead.
 * **Risk-adjusted** metrics raise each cost line by its ``risk`` percent and cut each benefit
   line by its ``risk`` percent (Forrester TEI).
 """
@@ -391,13 +396,16 @@ class Metrics:
     npv : ndarray
         Net present value at the scenario's discount rate and convention.
     irr_annual : ndarray
-        Annualized IRR of the monthly net flow: NaN where ``irr_status`` is ``"none"``; the
-        root nearest 0 where it is ``"several"``.
+        IRR as an annual rate, under the NPV's convention (``monthly``: of the monthly net
+        flow, annualized; ``yearly_tei``: of the yearly flows): NaN where ``irr_status`` is
+        ``"none"``; the root nearest 0 where it is ``"several"``.
     irr_status : ndarray of str
         ``ok``, ``none`` (no sign change: no IRR) or ``several`` (several roots; the one
         nearest 0 is reported).
     payback_months, discounted_payback_months : ndarray
-        Fractional months from month 0; ``inf`` if never within the horizon.
+        Fractional months from month 0; ``inf`` if never within the horizon (documents
+        show ``null`` and ``payback_reached: false``). The discounted payback discounts as
+        the NPV does.
     """
 
     total_benefit: Array
@@ -467,17 +475,25 @@ def _metrics(
 
     rate_col = col(scenario.discount_rate)  # (draws or 1, 1), annual
     rate = np.broadcast_to(rate_col[:, 0], (n,))
-    r_m = annual_to_monthly_rate(rate_col)
-    # (1 + r_m) ** -t, once: for the monthly NPV and the discounted payback
-    disc = np.exp(-np.log1p(r_m) * np.arange(months + 1, dtype=float))
-    discounted = net * disc
+    # NPV, IRR and discounted payback under one convention, so that NPV is 0 at the IRR
+    # and the discounted payback is reached exactly when NPV >= 0 at the horizon.
     if scenario.discounting == "monthly":
+        # (1 + r_m) ** -t, once: for the NPV and the discounted payback
+        r_m = annual_to_monthly_rate(rate_col)
+        disc = np.exp(-np.log1p(r_m) * np.arange(months + 1, dtype=float))
+        discounted = net * disc
         npv = discounted.sum(axis=1)
+        batch = returns.irr_batch(net)  # monthly rate, annualized below
+        irr = np.where(batch.n_roots >= 1, returns.annualize(np.nan_to_num(batch.rates)), np.nan)
     else:
-        npv = returns.npv(rate[:, None], yearly_flows(net))
-    batch = returns.irr_batch(net)
+        # yearly_tei: month m falls in plan year ceil(m / 12), discounted (1 + r) ** -year
+        year = -(-np.arange(months + 1) // 12)
+        discounted = net * np.exp(-np.log1p(rate_col) * year.astype(float))
+        yearly = yearly_flows(net)
+        npv = returns.npv(rate[:, None], yearly)
+        batch = returns.irr_batch(yearly)  # an annual rate of the yearly flows
+        irr = np.where(batch.n_roots >= 1, batch.rates, np.nan)
     status = np.where(batch.n_roots == 0, "none", np.where(batch.n_roots > 1, "several", "ok"))
-    irr = np.where(batch.n_roots >= 1, returns.annualize(np.nan_to_num(batch.rates)), np.nan)
     payback = returns.payback(net)
     dpayback = returns.payback(discounted)
     m = Metrics(
@@ -639,9 +655,22 @@ class Result:
             "payback_months": "months",
             "discounted_payback_months": "months",
         }
+
+        def shown(doc: dict[str, Any], key: str) -> Any:
+            if key.endswith("payback_months") and not doc[key.replace("_months", "_reached")]:
+                return NEVER
+            return doc[key]
+
         rows = []
         for key, unit in units.items():
-            rows.append({"metric": key, "value": s[key], "risk_adjusted": r[key], "unit": unit})
+            rows.append(
+                {
+                    "metric": key,
+                    "value": shown(s, key),
+                    "risk_adjusted": shown(r, key),
+                    "unit": unit,
+                }
+            )
         cpc = self.unit_costs.horizon.get("cost_per_inbound_call")
         if cpc is not None:
             rows.append(
@@ -697,9 +726,20 @@ def _summary(m: Metrics) -> dict[str, Any]:
         "npv": _mean(m.npv),
         "irr_annual_pct": float(np.mean(m.irr_annual[irr_ok]) * 100) if irr_ok.any() else None,
         "irr_status": irr_status,
-        "payback_months": _mean(m.payback_months),
-        "discounted_payback_months": _mean(m.discounted_payback_months),
+        **_payback("payback", m.payback_months),
+        **_payback("discounted_payback", m.discounted_payback_months),
     }
+
+
+NEVER = "never within the horizon"
+"""What every renderer shows for a payback that does not happen within the horizon."""
+
+
+def _payback(name: str, months: Array) -> dict[str, Any]:
+    """``{name}_months``: the mean over draws when every draw pays back within the horizon,
+    else None (JSON ``null``); ``{name}_reached``: whether every draw does."""
+    reached = bool(np.all(np.isfinite(months)))
+    return {f"{name}_months": _mean(months) if reached else None, f"{name}_reached": reached}
 
 
 def _mode(values: npt.NDArray[np.str_]) -> str:
