@@ -193,8 +193,38 @@ def _basis(periods: int, grid: tuple[float, ...]) -> Array:
 
 
 def _g_grid(values: Array, grid: Array) -> Array:
-    """``_g`` of every row at every grid point at once (one matrix product)."""
-    return np.asarray(values @ _basis(values.shape[1], tuple(grid.tolist())), dtype=float)
+    """``_g`` of every row at every grid point, with signs that do not depend on the BLAS.
+
+    One matrix product gives every value at once, but its rounding depends on the number
+    of rows, the BLAS threads and the CPU kernel. Only the signs (and exact zeros) of these
+    values are used, so every value within ``_SIGN_SLACK`` of zero, where summation in
+    another order could change the sign, is evaluated again by Horner's rule (:func:`_g`,
+    element-wise operations in a fixed order). A row's brackets are then the same whatever
+    rows share its batch and whatever machine runs it. (Any order of summation of ``P``
+    terms is within ``P eps sum_t |v_t| w_t`` of the exact sum, and Horner's rule within a
+    few times that; the slack is four times their sum, so a sign taken from the product is
+    the exact sign and a sign taken from Horner's rule is too wherever the product's is.)
+    Values far from zero are the product's: use :func:`_g` for values that matter.
+    """
+    basis = _basis(values.shape[1], tuple(grid.tolist()))
+    out = np.asarray(values @ basis, dtype=float)
+    weight = basis.sum(axis=0)  # sum_t w_t at each grid point
+    scale = (_SIGN_SLACK * values.shape[1]) * np.abs(values).max(axis=1)
+    # Rows with a value near zero somewhere (few): first against the largest weight, then
+    # value by value.
+    near = np.abs(out).min(axis=1) <= scale * weight.max()
+    if near.any():
+        rows = np.flatnonzero(near)
+        r, j = np.nonzero(np.abs(out[rows]) <= scale[rows, None] * weight[None, :])
+        if r.size:
+            r = rows[r]
+            out[r, j] = _g(np.ascontiguousarray(values[r].T), np.asarray(grid, dtype=float)[j])
+    return out
+
+
+_SIGN_SLACK = 16 * np.finfo(float).eps
+"""Per period, the relative distance from zero within which :func:`_g_grid` takes a sign
+from Horner's rule rather than from the matrix product (see there)."""
 
 
 def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
@@ -484,9 +514,11 @@ def _irr_rows(v: Array) -> tuple[Array, npt.NDArray[np.int64]]:
     if solve.size:
         ks = k[solve]
         a, b = _SCAN[ks], _SCAN[ks + 1]
-        ga, gb = G[solve, ks], G[solve, ks + 1]
-        x0 = a + (b - a) * ga / (ga - gb)  # linear interpolate: Newton then needs few steps
         vt = _transposed(vm if solve.size == m else vm[solve])
+        # The bracket's values by Horner's rule (fixed order), not the product's: the start
+        # of Newton's steps, and so the root's last bits, do not depend on the BLAS.
+        ga, gb = _g(vt, a), _g(vt, b)
+        x0 = a + (b - a) * ga / (ga - gb)  # linear interpolate: Newton then needs few steps
         u = _newton_bracketed(vt, a, b, ga, np.clip(x0, a, b))
         rates[mixed[solve]] = np.expm1(u)
     return rates, n_roots
