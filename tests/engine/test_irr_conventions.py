@@ -35,7 +35,7 @@ name: c
 currency: USD
 start: 2027-01
 horizon_months: {months}
-discount_rate: {rate}
+discount_rate: "{rate * 100!r}%"
 discounting: {discounting}
 proposal:
   cost_lines: [{{name: invest, family: initial, amount: 1000, timing: once, month: 0}}]
