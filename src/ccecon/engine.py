@@ -51,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, growth_profile, line_terms, risk_factor
+from ccecon.costing.lines import col, expand, growth_profile, line_terms, risk_factor
 from ccecon.costing.unit_costs import (
     CaseSums,
     UnitCosts,
@@ -239,8 +239,11 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
 
     Each line is ``C @ E`` (times its driver for ``per_unit`` lines; see
     :func:`ccecon.costing.lines.line_terms`), so the lines that sum into one family and
-    share a driver are summed by one matrix product: the (draws x months) arrays are
-    written once per family and driver, not once per line.
+    share a driver are summed by one product: the (draws x months) arrays are written
+    once per family and driver, not once per line. The product is
+    :func:`ccecon.costing.lines.expand`, a sum in a fixed order (never a BLAS matrix
+    product, whose rounding depends on the number of draws, the threads and the CPU), so
+    every draw's flows have the same bits whatever the block of draws it is evaluated in.
     """
     months = scenario.horizon_months
     volumes, drivers = case_drivers(scenario, case)
@@ -294,7 +297,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
                 ]
             )
             pattern = np.vstack([e for _, e in terms])
-        part = coef @ pattern
+        part = expand(coef, pattern)
         if driver is not None:
             d = drivers[driver]
             part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
@@ -366,14 +369,19 @@ def change_overlap(prop: CaseFlows, base: CaseFlows | None) -> tuple[Array, Arra
 
 
 def _line_mean(coef: Array, pattern: Array, driver: Array | None) -> Array:
-    """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``."""
+    """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``.
+
+    Every product is :func:`ccecon.costing.lines.expand` and the mean adds the draws in
+    their order (no BLAS), so the means have the same bits on any thread count or CPU.
+    """
     if driver is None:
-        return np.asarray(_mean_rows(coef) @ pattern, dtype=float)[0]
+        return np.asarray(expand(_mean_rows(coef), pattern), dtype=float)[0]
     if coef.shape[0] == 1 or driver.shape[0] == 1:
-        amount = _mean_rows(coef) @ pattern
+        amount = expand(_mean_rows(coef), pattern)
         return np.asarray(amount[0] * _mean_rows(driver)[0], dtype=float)
-    # mean_i sum_y C[i, y] E[y, m] D[i, m] = sum_y E[y, m] (C^T D)[y, m] / n
-    return np.asarray(((coef.T @ driver) * pattern).sum(axis=0) / coef.shape[0], dtype=float)
+    amounts = expand(coef, pattern)
+    amounts *= driver
+    return np.asarray(_mean_rows(amounts)[0], dtype=float)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -557,6 +565,20 @@ class Result:
     def net_risk_adjusted(self) -> Array:
         """The risk-adjusted monthly net flow per draw, shape (draws, months + 1)."""
         return _join_rows(list(self.net_risk_adjusted_blocks), self.draws)
+
+    def __repr__(self) -> str:
+        """The headline in one line (the arrays are in the attributes, not in the repr)."""
+        s, cur = self.summary(), self.scenario.currency
+
+        def num(key: str, unit: str, digits: int) -> str:
+            v = s.get(key)
+            return "n/a" if v is None else f"{v:,.{digits}f}{unit}"
+
+        return (
+            f"<Result {self.scenario.name!r}: NPV {num('npv', ' ' + cur, 0)},"
+            f" ROI {num('roi_pct', ' %', 1)}, IRR {num('irr_annual_pct', ' % a year', 1)},"
+            f" payback {num('payback_months', ' months', 1)}; draws={self.draws:,}>"
+        )
 
     @property
     def has_baseline(self) -> bool:

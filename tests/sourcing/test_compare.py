@@ -66,11 +66,12 @@ def test_d63_quote_50_agents_year_1() -> None:
 def test_in_house_agents_come_from_erlang_when_workload_given() -> None:
     # 100 calls per 30-min interval, AHT 180 s, 80/20 -> 14 agents (the staffing engine's
     # own doctest); 1 interval a day, 30 days: 14 x 0.5 h x 30 = 210 agent-hours;
-    # paid FTE = 210 / (174 x (1 - 0.3)) = 1.7241...
+    # paid FTE = 210 / (173.33 x (1 - 0.3)) = 1.7307...: the default paid hours, a 40-hour
+    # week (40 x 52 / 12), and the default shrinkage 30 %
     wl = {"interval_minutes": 30, "open_hour": 8, "close_hour": 8.5, "days_per_month": 30}
     spec = SourcingSpec.model_validate({"in-house": d63_in_house(), "workload": wl})
     (ih,) = evaluate_options(spec, voice(3000, months=1, aht=180), 0.0)
-    assert ih.paid_fte[0, 0] == pytest.approx(210 / (174 * 0.7))
+    assert ih.paid_fte[0, 0] == pytest.approx(210 / (40 * 52 / 12 * 0.7))
 
 
 def test_npv_of_costs_uses_monthly_rate() -> None:

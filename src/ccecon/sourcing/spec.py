@@ -11,7 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccecon.scenario.types import Fraction, NonNegNum, Num
+from ccecon.defaults import (
+    DEFAULT_MAX_OCCUPANCY,
+    DEFAULT_PAID_HOURS_PER_FTE_MONTH,
+    DEFAULT_SHRINKAGE,
+    DEFAULT_SL_TARGET,
+    DEFAULT_SL_THRESHOLD_S,
+)
+from ccecon.scenario.types import GoalShare, NonNegNum, Share, ShareBelowOne, YearlyRate
 from ccecon.sourcing.pricing import PriceModel
 
 OPTION_NAMES: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
@@ -53,14 +60,25 @@ class Workload(_M):
     intraday_profile: list[float] | None = Field(
         None, description="Relative volume per interval of the open hours; default flat."
     )
-    sl_target: Fraction = Field(0.8, description="Service level goal, share (0.8 = 80 %).")
-    sl_threshold_s: NonNegNum = Field(20.0, description="Service level threshold, seconds.")
-    max_occupancy: Fraction = Field(
-        0.85, description="Occupancy for non-voice work (hours = handle hours / occupancy)."
+    sl_target: GoalShare = Field(
+        DEFAULT_SL_TARGET, description='Service level goal (0.8 or "80%").'
     )
-    shrinkage: Fraction = Field(0.3, description="Breaks, training, absence: paid -> on phones.")
+    sl_threshold_s: NonNegNum = Field(
+        DEFAULT_SL_THRESHOLD_S, description="Service level threshold, seconds."
+    )
+    max_occupancy: GoalShare = Field(
+        DEFAULT_MAX_OCCUPANCY,
+        description='Occupancy for non-voice work, 0.85 or "85%" (hours = handle hours /'
+        " occupancy).",
+    )
+    shrinkage: ShareBelowOne = Field(
+        DEFAULT_SHRINKAGE,
+        description='Breaks, training, absence: paid -> on phones, below 100 % (0.3 or "30%").',
+    )
     paid_hours_per_fte_month: NonNegNum = Field(
-        174.0, gt=0, description="Paid hours per full-time agent per month."
+        DEFAULT_PAID_HOURS_PER_FTE_MONTH,
+        gt=0,
+        description="Paid hours per full-time agent per month (40 h x 52 / 12 = 173.3).",
     )
 
     @model_validator(mode="after")
@@ -132,7 +150,7 @@ class Route(_M):
 
     channels: list[str] = Field(min_length=1, description="Channel names this rule covers.")
     to: Literal["in-house", "outsourced"] = Field(description="Who handles them.")
-    after_hours_share: Fraction = Field(
+    after_hours_share: Share = Field(
         0.0, description="In-house rule: share arriving after hours, sent to the provider."
     )
     overflow: bool = Field(
@@ -224,7 +242,9 @@ class SourcingSpec(_M):
     revenue_per_sale: NonNegNum = Field(0.0, description="Revenue per sale, for commissions.")
     scorecard: Scorecard | None = None
     break_even: BreakEven = Field(default_factory=BreakEven)
-    discount_rate: Num | None = Field(None, description="Annual; default: the scenario's.")
+    discount_rate: YearlyRate | None = Field(
+        None, description='Annual (0.08 or "8%"); default: the scenario\'s.'
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
