@@ -577,7 +577,8 @@ class Result:
         return (
             f"<Result {self.scenario.name!r}: NPV {num('npv', ' ' + cur, 0)},"
             f" ROI {num('roi_pct', ' %', 1)}, IRR {num('irr_annual_pct', ' % a year', 1)},"
-            f" payback {num('payback_months', ' months', 1)}; draws={self.draws:,}>"
+            f" payback {num('payback_months', ' months', 1) if s['payback_reached'] else NEVER};"
+            f" draws={self.draws:,}>"
         )
 
     @property

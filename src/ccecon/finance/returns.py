@@ -365,21 +365,26 @@ def _normalized(v: Array) -> Array:
     and nothing after this can overflow or lose digits to subnormals.
     """
     _, e = np.frexp(np.max(np.abs(v), axis=1))
+    if np.all(np.abs(e) < 1000):  # the usual case: one exact multiplication per value
+        return np.asarray(v * np.ldexp(1.0, -e)[:, None], dtype=float)
     return np.asarray(np.ldexp(v, -e[:, None]), dtype=float)
 
 
-def _smoothed(w: Array) -> Array:
-    """Coefficients of ``(1 + x) p(x)`` from those of ``p`` (rows, ascending powers).
+def _smoothed(w: Array, times: int = 1) -> Array:
+    """Coefficients of ``(1 + x)^times p(x)`` from those of ``p`` (rows, ascending powers).
 
     In ``u = ln(1 + rate)`` the factor ``1 + e^-u`` is positive, so the roots are the same;
     Descartes' count never rises (``(1, 1)`` is a Polya frequency sequence: Schoenberg's
     variation-diminishing property) and usually falls, e.g. for an isolated negative month
-    between larger positive ones.
+    between larger positive ones. Computed as one binomial convolution.
     """
-    out = np.empty((w.shape[0], w.shape[1] + 1))
-    out[:, 0] = w[:, 0]
-    np.add(w[:, 1:], w[:, :-1], out=out[:, 1:-1])
-    out[:, -1] = w[:, -1]
+    r, n = w.shape
+    out = np.empty((r, n + times))
+    out[:, :n] = w
+    out[:, n:] = 0.0
+    for j in range(1, times + 1):
+        c = math.comb(times, j)
+        out[:, j : j + n] += w if c == 1 else c * w
     return out
 
 
@@ -412,7 +417,7 @@ def _blocks(
             seg = w[grp, s0 - width + 1 if s0 - width + 1 >= 0 else 0 : s0 + 1][:, ::-1]
         out[grp, : seg.shape[1]] = seg
     np.abs(out, out=out)
-    out[np.arange(width)[None, :] > length[:, None]] = 0.0
+    out *= np.arange(width)[None, :] <= length[:, None]
     return _transposed(out)
 
 
@@ -732,26 +737,32 @@ def _roots_rows(v: Array) -> Array:
     width = max(1, int(k.max()))
     out = np.full((n, width), np.nan)
 
-    def put_one(rows: npt.NDArray[np.intp], w: Array) -> None:
-        if rows.size:
-            u = _one_change(w)
-            out[rows, 0] = np.where((u >= _U_LOW) & (u <= _U_HIGH), u, np.nan)
-
+    # rows with one sign change, as they are or after factors 1 + x: solved together, each
+    # padded with zeros to one width (zeros past the last value change no bit of its root)
+    ones: list[tuple[npt.NDArray[np.intp], Array]] = []
     one = np.nonzero(k == 1)[0]
-    put_one(one, vn[one])
+    ones.append((one, vn[one]))
     rest = np.nonzero(k >= 2)[0]
     w = vn[rest]
     kr = k[rest]
     for steps in _SMOOTH_STEPS:
         if rest.size == 0:
             break
-        for _ in range(steps):
-            w = _smoothed(w)
+        w = _smoothed(w, steps)
         kr = _sign_changes(w)
         done = kr <= 1  # 0: no positive root at all (an even count can fall to 0)
         one = kr == 1
-        put_one(rest[one], w[one])
+        ones.append((rest[one], w[one]))
         rest, w, kr = rest[~done], w[~done], kr[~done]
+    rows = np.concatenate([r for r, _ in ones])
+    if rows.size:
+        flows = np.zeros((rows.size, max(f.shape[1] for _, f in ones)))
+        at = 0
+        for r, f in ones:
+            flows[at : at + r.size, : f.shape[1]] = f
+            at += r.size
+        u = _one_change(flows)
+        out[rows, 0] = np.where((u >= _U_LOW) & (u <= _U_HIGH), u, np.nan)
     if rest.size:
         for i in range(0, rest.size, _SEVERAL_ROWS):
             part = rest[i : i + _SEVERAL_ROWS]
