@@ -30,12 +30,13 @@ proposal:
 
 
 def conventional(discounting: str, rate: float, monthly: float, months: int = 36) -> str:
+    # a percent string: a bare rate above 100 % a year is refused as a likely unit slip
     return f"""\
 name: c
 currency: USD
 start: 2027-01
 horizon_months: {months}
-discount_rate: {rate}
+discount_rate: "{rate * 100!r}%"
 discounting: {discounting}
 proposal:
   cost_lines: [{{name: invest, family: initial, amount: 1000, timing: once, month: 0}}]
