@@ -30,6 +30,7 @@ proposal:
 
 
 def conventional(discounting: str, rate: float, monthly: float, months: int = 36) -> str:
+    # a percent string: a bare rate above 100 % a year is refused as a likely unit slip
     return f"""\
 name: c
 currency: USD
