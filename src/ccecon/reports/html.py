@@ -59,7 +59,7 @@ TEXT = {
         "savings": "of which cost savings",
         "yes": "yes",
         "no": "no",
-        "never": "not within the horizon",
+        "never": "never within the horizon",
         "undefined": "not defined",
     },
     "zh": {

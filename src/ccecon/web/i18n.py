@@ -107,6 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "workspaces": "Workspaces",
         "new_token": "New API token",
         "token_once": "Your new token (shown only now; send it as Authorization: Bearer TOKEN):",
+        "never": "never within the horizon",
     },
     "zh": {
         "app": "ccecon",
@@ -210,6 +211,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "workspaces": "工作区",
         "new_token": "新建 API 令牌",
         "token_once": "新的令牌（只显示这一次；请求时用 Authorization: Bearer TOKEN）：",
+        "never": "评估期内未回收",
     },
 }
 
