@@ -482,7 +482,7 @@ def test_record_regression(case: tuple, tmp_path: Path) -> None:
 
     import duckdb
 
-    name, fname, build, args, code, counts, text = case
+    _name, fname, build, args, code, counts, text = case
     target = tmp_path / fname
     target.write_bytes(build())
     (tmp_path / "mapping.yaml").write_bytes(MAPPING)

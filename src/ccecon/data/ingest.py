@@ -285,13 +285,16 @@ def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return _table_format(set(parquet_columns(path))) or "parquet"
-    with path.open("rb") as fh:
-        head = fh.read(DETECT_BYTES)
     import codecs
 
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
+            head += fh.read(DETECT_BYTES - len(head))  # JSON: attributes may come first
+        complete = not fh.read(1)
     try:
         # incremental: a character cut by the end of the head is not an error
-        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < DETECT_BYTES)
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
     except UnicodeDecodeError as exc:
         raise DataError(
             f"not UTF-8 text (byte {exc.start}); name the format and re-encode the file as UTF-8",
@@ -302,6 +305,7 @@ def detect_format(path: Path) -> str:
         kind = _json_kind(text)
         if kind:
             return kind
+    text = text[:4096]
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     import csv
 
