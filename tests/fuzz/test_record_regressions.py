@@ -1,10 +1,12 @@
 """Each class of corrupted export the outside tester (issue 22) or the records corpus found,
 as a small file generated here (synthetic records, no copy of a public sample), through
-``ccecon ingest``. Every case below failed on main at dee369b (checked by running this
-file against that commit's code: a traceback with exit 1, a NaN, infinity, negative or
-out-of-range value stored, an agent state split into millions of rows, or a file that was
-not recognized); each now exits 2 naming the file, or quarantines the record with the
-reason, and nothing it stores is out of range (the corpus's SQL checks)."""
+``ccecon ingest``. Run against main's code at dee369b, 35 of these 37 cases failed (a
+traceback with exit 1, a NaN, infinity, negative or out-of-range value stored, an agent
+state split into millions of rows, a BOM-prefixed or long-attribute file not recognized);
+the two that already held there (``mapped-csv-truncated-in-a-quote`` and
+``agent-states-csv-invalid-byte``: exit 2 naming the file) are kept as guards. Each now
+exits 2 naming the file, or quarantines the record with the reason, and nothing it stores
+is out of range (the corpus's SQL checks)."""
 
 from __future__ import annotations
 
