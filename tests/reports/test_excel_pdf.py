@@ -106,3 +106,36 @@ def test_pdf_pages_are_not_blank(tmp_path: Path) -> None:
         assert int((pixels < 128).sum()) > 100, page.name
     first = np.asarray(Image.open(pages[0]).convert("L"), dtype=float)
     assert (first < 128).mean() > 0.002  # the summary page is full
+
+
+def test_workbook_with_a_thousand_lines_sharing_a_name(tmp_path: Path) -> None:
+    """1,000 cost lines named alike (issue 22: ``Invalid column index 37007``, exit 1): one
+    row in Lines whose months are the lines summed; by hand, 1,000 x 10 a month over the
+    horizon's months 1..12 = 120,000 (``monthly`` pays from month 1, as the single-line
+    scenario of the same file shows)."""
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    line = {"name": "Same", "family": "operating", "category": "x", "amount": 10}
+    doc = {
+        "name": "many lines",
+        "currency": "USD",
+        "start": "2027-01",
+        "horizon_months": 12,
+        "discount_rate": 0.1,
+        "proposal": {"cost_lines": [dict(line, timing="monthly") for _ in range(1000)]},
+    }
+    import yaml
+
+    path = tmp_path / "many.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    out = CliRunner().invoke(app, ["report", str(path), "--xlsx", "--no-html", "-o", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    ws = load_workbook(tmp_path / "report.xlsx")["Lines"]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == "Same"]
+    assert len(rows) == 1
+    assert ws.max_column == 7 + 13  # case..total, then months 0..12
+    assert sum(rows[0][7:]) == pytest.approx(120_000)
+    assert _recalculate(tmp_path / "report.xlsx")["total_cost"] == pytest.approx(120_000)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,16 +38,21 @@ from ccecon.data.schema import (
     CHANNELS,
     COST_RATE_COLUMNS,
     DDL,
+    END_TS,
+    FIRST_TS,
     HR_COLUMNS,
     INTERACTION_COLUMNS,
+    MAX_DURATION_S,
+    MAX_STATE_S,
     OUTCOMES,
     PAYROLL_COLUMNS,
     RATE_ELEMENTS,
     STATE_SPLIT_S,
     STATES,
     SURVEY_COLUMNS,
+    TS_RANGE_TEXT,
 )
-from ccecon.errors import DataError
+from ccecon.errors import DataError, short_repr
 
 FORMATS = (
     "connect",
@@ -107,6 +114,10 @@ def _table_specs() -> dict[str, TableSpec]:
                     "unknown state; expected " + ", ".join(sorted(STATES)),
                 ),
                 ("c.end_ts <= c.start_ts", "end_ts is not after start_ts"),
+                (
+                    f"epoch(c.end_ts) - epoch(c.start_ts) > {MAX_STATE_S}",
+                    f"stretch longer than {MAX_STATE_S // 86_400} days (a missing logoff?)",
+                ),
                 ("c._prev_end > c.start_ts", "overlaps the agent's previous stretch in the file"),
             ),
             transforms={"state": "lower({})"},
@@ -244,31 +255,64 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+DETECT_BYTES = 1 << 20
+"""Bytes read to tell a file's format (a Connect record may carry kilobytes of contact
+attributes before ``ContactId``)."""
+
+
+def _json_kind(text: str) -> str | None:
+    """``connect`` or ``genesys`` from the first JSON value of ``text`` (which may be cut
+    off): its top-level keys when it parses, else which key comes first in the text."""
+    from ccecon.data.adapters.connect import first_object
+
+    obj = first_object(text)
+    if isinstance(obj, dict):
+        if "conversationId" in obj or "conversations" in obj:
+            return "genesys"
+        if "ContactId" in obj:
+            return "connect"
+    conv, ctr = text.find('"conversationId"'), text.find('"ContactId"')
+    if conv >= 0 and (ctr < 0 or conv < ctr):
+        return "genesys"
+    if ctr >= 0:
+        return "connect"
+    return None
+
+
 def detect_format(path: Path) -> str:
-    """Guess a file's format from its name and first bytes."""
+    """Guess a file's format from its name and first bytes (a UTF-8 byte-order mark is
+    skipped; a file that is not Parquet or UTF-8 text is a :class:`DataError`)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        import pyarrow.parquet as pq
+        return _table_format(set(parquet_columns(path))) or "parquet"
+    import codecs
 
-        return _table_format(set(pq.read_schema(str(path)).names)) or "parquet"
     with path.open("rb") as fh:
         head = fh.read(4096)
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
+            head += fh.read(DETECT_BYTES - len(head))  # JSON: attributes may come first
+        complete = not fh.read(1)
     try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
+        # incremental: a character cut by the end of the head is not an error
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+    except UnicodeDecodeError as exc:
         raise DataError(
-            "not UTF-8 text; name the format and re-encode the file", file=str(path)
+            f"not UTF-8 text (byte {exc.start}); name the format and re-encode the file as UTF-8",
+            file=str(path),
         ) from None
+    text = text.removeprefix("\ufeff")
     if text.lstrip().startswith(("{", "[")):
-        conv, ctr = text.find('"conversationId"'), text.find('"ContactId"')
-        if conv >= 0 and (ctr < 0 or conv < ctr):
-            return "genesys"
-        if ctr >= 0:
-            return "connect"
+        kind = _json_kind(text)
+        if kind:
+            return kind
+    text = text[:4096]
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     import csv
 
-    row = next(csv.reader([first]), [])
+    try:
+        row = next(csv.reader([first[:100_000]]), [])
+    except csv.Error:
+        row = []
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
     table_kind = _table_format({c.strip() for c in row})
@@ -281,6 +325,21 @@ def detect_format(path: Path) -> str:
         " give a column mapping with --mapping",
         file=str(path),
     )
+
+
+def parquet_columns(path: Path) -> list[str]:
+    """The column names of a Parquet file; a :class:`DataError` when it cannot be read
+    (truncated, corrupt, not Parquet)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return list(pq.read_schema(str(path)).names)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(
+            f"not a readable Parquet file (truncated or corrupt?): {str(exc)[:200]}",
+            file=str(path),
+        ) from None
 
 
 def _table_format(names: set[str]) -> str | None:
@@ -321,15 +380,57 @@ def _ts(value: Any) -> dt.datetime | None:
     return parsed
 
 
+_TEXT_COLUMNS = tuple(
+    c for c, t in INTERACTION_COLUMNS.items() if t == "VARCHAR" and c != "source_file"
+)
+_FLAG_COLUMNS = tuple(c for c, t in INTERACTION_COLUMNS.items() if t == "BOOLEAN")
+DURATION_COLUMNS = ("queue_wait_s", "talk_s", "hold_s", "acw_s")
+
+
+def _unicode_ok(text: str) -> bool:
+    """False for a lone surrogate (JSON ``"\\ud800"``), which no store can hold as text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def in_range(t: dt.datetime) -> bool:
+    """A timestamp the store accepts: within :data:`ccecon.data.schema.FIRST_TS` ..
+    :data:`ccecon.data.schema.END_TS` (1970..2200)."""
+    return FIRST_TS <= t < END_TS
+
+
 def _validate(rec: dict[str, Any]) -> str | None:
-    """Normalize a record in place; return the reason it is invalid, or None."""
-    if not rec.get("interaction_id"):
+    """Normalize a record in place; return the reason it is invalid, or None.
+
+    Text columns hold text (an id that is a number or a list is refused, not turned into
+    ``"[1, 2]"``), flags hold booleans, timestamps parse and lie in 1970..2200, durations
+    are finite numbers in 0..:data:`MAX_DURATION_S`, revenue is finite.
+    """
+    iid = rec.get("interaction_id")
+    if iid is None or iid == "":
         return "missing interaction_id"
+    for col in _TEXT_COLUMNS:
+        v = rec.get(col)
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return f"{col} is not text: {short_repr(v)}"
+        if not _unicode_ok(v):
+            return f"{col} is not valid Unicode text (a lone surrogate)"
+    for col in _FLAG_COLUMNS:
+        v = rec.get(col)
+        if v is not None and not isinstance(v, bool):
+            return f"{col} is not true or false: {short_repr(v)}"
     for col in ("arrival_ts", "answer_ts", "end_ts"):
         try:
             rec[col] = _ts(rec.get(col))
-        except (ValueError, TypeError):
-            return f"{col} is not a timestamp: {rec.get(col)!r}"
+        except (ValueError, TypeError, OverflowError):
+            return f"{col} is not a timestamp: {short_repr(rec.get(col))}"
+        if rec[col] is not None and not in_range(rec[col]):
+            return f"{col} is outside {TS_RANGE_TEXT}: {rec[col]}"
     if rec["arrival_ts"] is None:
         return "missing arrival_ts"
     if rec["end_ts"] is not None and rec["end_ts"] < rec["arrival_ts"]:
@@ -339,20 +440,29 @@ def _validate(rec: dict[str, Any]) -> str | None:
         or (rec["end_ts"] is not None and rec["answer_ts"] > rec["end_ts"])
     ):
         return "answer_ts is outside arrival_ts..end_ts"
-    for col in ("queue_wait_s", "talk_s", "hold_s", "acw_s", "revenue"):
+    for col in (*DURATION_COLUMNS, "revenue"):
         v = rec.get(col)
         if v is None:
             continue
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            return f"{col} is not a number: {short_repr(v)}"
         try:
-            rec[col] = float(v)
-        except (TypeError, ValueError):
-            return f"{col} is not a number: {v!r}"
-        if col != "revenue" and rec[col] < 0:
-            return f"{col} is negative: {v!r}"
+            x = float(v)
+        except (ValueError, OverflowError):
+            return f"{col} is not a number: {short_repr(v)}"
+        if not math.isfinite(x):
+            return f"{col} is not finite: {short_repr(v)}"
+        if col != "revenue" and x < 0:
+            return f"{col} is negative: {short_repr(v)}"
+        if col != "revenue" and x > MAX_DURATION_S:
+            return f"{col} is more than {MAX_DURATION_S:.0e} seconds: {short_repr(v)}"
+        rec[col] = x
     if rec.get("channel") not in CHANNELS:
-        return f"unknown channel {rec.get('channel')!r}"
+        return f"unknown channel {short_repr(rec.get('channel'))}"
     if rec.get("outcome") is not None and rec["outcome"] not in OUTCOMES:
-        return f"unknown outcome {rec['outcome']!r}; expected one of " + ", ".join(sorted(OUTCOMES))
+        return f"unknown outcome {short_repr(rec['outcome'])}; expected one of " + ", ".join(
+            sorted(OUTCOMES)
+        )
     return None
 
 
@@ -388,7 +498,16 @@ def _insert(con: Any, rows: list[dict[str, Any]], quarantine: list[tuple[Any, ..
         con.execute(f"INSERT INTO interactions ({names}) SELECT {names} FROM _batch")
         con.unregister("_batch")
     if quarantine:
-        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", quarantine)
+        con.executemany(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?)",
+            [(f, k, _storable(why), _storable(raw)) for f, k, why, raw in quarantine],
+        )
+
+
+def _storable(text: str) -> str:
+    """Text the store can hold: a lone surrogate (parsed from a JSON escape) written as
+    its escape again."""
+    return text if _unicode_ok(text) else text.encode("utf-8", "backslashreplace").decode()
 
 
 def _ingest_records(
@@ -442,6 +561,14 @@ def _ingest_records(
     rep.loaded = len(rows)
     rep.quarantined = len(quarantine)
     rep.rows["interactions"] = len(rows)
+
+
+def _too_long(a: dt.datetime, b: dt.datetime, row: int) -> str:
+    """The reason an agent's stretch is refused: longer than :data:`MAX_STATE_S`."""
+    return (
+        f"agent state longer than {MAX_STATE_S // 86_400} days (a missing logoff?); the"
+        f" agent's member lines are not loaded: line {row}, {a} to {b}"
+    )
 
 
 def _split_insert(con: Any, view: str) -> int:
@@ -696,6 +823,13 @@ def _ingest_queue_log(con: Any, path: Path, rep: FileReport, chunk: int = QUEUE_
                 }
                 for state, pause, a, b, no in ql.agent_states(lines, calls, horizon)
             ]
+            long = next(
+                (x for x in states if (x["end_ts"] - x["start_ts"]).total_seconds() > MAX_STATE_S),
+                None,
+            )
+            if long is not None:
+                reject_visit(lines, _too_long(long["start_ts"], long["end_ts"], long["source_row"]))
+                continue
             clash = False
             if states:
                 con.register("_qst", _arrow(states, AGENT_STATE_COLUMNS))
@@ -736,10 +870,12 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
         if path.suffix.lower() == ".parquet"
         else f"read_csv({name}, header = true, all_varchar = true)"
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row FROM {reader}"
-    )
-    src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
+    with _reading(path):
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row"
+            f" FROM {reader}"
+        )
+        src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
 
     def source(col: str) -> str | None:
         if col in src_cols:
@@ -761,19 +897,20 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
             sel.append(f"CAST(NULL AS {typ}) AS {col}")
             continue
         raw = spec.transforms.get(col, "{}").format(
-            f"NULLIF(trim(CAST(s.\"{src}\" AS VARCHAR)), '')"
+            f"NULLIF(trim(CAST(s.{_ident(src)} AS VARCHAR)), '')"
         )
         sel.append(f"TRY_CAST({raw} AS {typ}) AS {col}")
         if typ != "VARCHAR":
             what = {"DOUBLE": "number", "DATE": "date (YYYY-MM-DD)"}.get(typ, typ.lower())
             bad.append((f"{raw} IS NOT NULL AND TRY_CAST({raw} AS {typ}) IS NULL", col, what))
     flags = [f"{cond} AS _bad_{col}" for cond, col, _ in bad]
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _t0 AS SELECT "
-        + ", ".join(sel + flags)
-        + f", {name} AS source_file, s._row AS source_row, CAST(to_json(s) AS VARCHAR) AS _raw"
-        " FROM _src s"
-    )
+    with _reading(path):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _t0 AS SELECT "
+            + ", ".join(sel + flags)
+            + f", {name} AS source_file, s._row AS source_row, CAST(to_json(s) AS VARCHAR)"
+            " AS _raw FROM _src s"
+        )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _t AS SELECT *, row_number() OVER (PARTITION BY "
         + ", ".join(spec.key)
@@ -786,6 +923,7 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
         *((f"c._bad_{col}", f"{col} is not a {what}") for _, col, what in bad),
         *((f"c.{col} IS NULL", f"missing {col}") for col in spec.required),
         *spec.rules,
+        *_value_rules(spec.columns),
         ("c._dup > 1", "duplicate " + ", ".join(spec.key) + " in the file"),
         spec.in_store
         or (
@@ -826,14 +964,72 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _ident(name: str) -> str:
+    """A column name quoted for SQL (a name may hold any character, quotes too)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _value_rules(columns: dict[str, str]) -> list[tuple[str, str]]:
+    """SQL rules (on the cast row ``c``) every table keeps: numbers finite, timestamps and
+    dates within 1970..2200."""
+    lo, hi = _sql_str(FIRST_TS.date().isoformat()), _sql_str(END_TS.date().isoformat())
+    out = []
+    for col, typ in columns.items():
+        if typ == "DOUBLE":
+            out.append((f"NOT isfinite(c.{col})", f"{col} is not finite (NaN or infinity)"))
+        elif typ in ("TIMESTAMP", "DATE"):
+            out.append(
+                (
+                    f"c.{col} < CAST({lo} AS {typ}) OR c.{col} >= CAST({hi} AS {typ})",
+                    f"{col} is outside {TS_RANGE_TEXT}",
+                )
+            )
+    return out
+
+
+class _reading:
+    """DuckDB's errors while it reads a user's file (a truncated or corrupt Parquet file,
+    a CSV that ends inside a quote or holds bytes that are not UTF-8) as a
+    :class:`DataError` naming the file and the line where DuckDB gives it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, typ: Any, exc: BaseException | None, tb: Any) -> None:
+        import duckdb
+
+        if (
+            exc is None
+            or not isinstance(exc, duckdb.Error)
+            or isinstance(exc, duckdb.InterruptException)
+        ):
+            return
+        text = str(exc)
+        m = re.search(r"CSV Error on Line: (\d+)", text)
+        line = int(m[1]) if m else None
+        if self.path.suffix.lower() == ".parquet":
+            msg = "not a readable Parquet file (truncated or corrupt?)"
+        elif "unicode" in text.lower() or "utf-8" in text.lower():
+            msg = "not UTF-8 text; re-encode the file as UTF-8"
+        else:
+            first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+            first = re.sub(r"^[A-Za-z ]*Error: ", "", first)
+            msg = f"cannot read the file as CSV: {first[:200]}"
+        raise DataError(msg, file=str(self.path), row=line) from None
+
+
 def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileReport) -> None:
     """Bulk path: normalized Parquet, or CSV/Parquet with a column mapping, all in DuckDB."""
     reader = "read_parquet" if path.suffix.lower() == ".parquet" else "read_csv_auto"
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row"
-        f" FROM {reader}({_sql_str(str(path))})"
-    )
-    src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
+    with _reading(path):
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row"
+            f" FROM {reader}({_sql_str(str(path))})"
+        )
+        src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
     cols = mapping or {c: c for c in INTERACTION_COLUMNS if c in src_cols}
     missing = [v for v in cols.values() if v not in src_cols]
     if missing:
@@ -849,12 +1045,12 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             return "_row"
         if name not in cols:
             return f"CAST(NULL AS {typ})"
-        return f'TRY_CAST("{cols[name]}" AS {typ})'
+        return f"TRY_CAST({_ident(cols[name])} AS {typ})"
 
     select = ", ".join(f"{expr(n, t)} AS {n}" for n, t in INTERACTION_COLUMNS.items())
     raw_checks = [
         (
-            f's."{cols[n]}" IS NOT NULL AND TRY_CAST(s."{cols[n]}" AS {t}) IS NULL',
+            f"s.{_ident(cols[n])} IS NOT NULL AND TRY_CAST(s.{_ident(cols[n])} AS {t}) IS NULL",
             f"{n} is not a {t.lower()}",
         )
         for n, t in INTERACTION_COLUMNS.items()
@@ -872,6 +1068,16 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             "answer_ts is outside arrival..end",
         ),
         ("c.queue_wait_s < 0 OR c.talk_s < 0 OR c.hold_s < 0 OR c.acw_s < 0", "negative duration"),
+        (
+            " OR ".join(f"NOT isfinite(c.{d})" for d in DURATION_COLUMNS),
+            "a duration is not finite (NaN or infinity)",
+        ),
+        (
+            " OR ".join(f"c.{d} > {MAX_DURATION_S}" for d in DURATION_COLUMNS),
+            f"a duration is more than {MAX_DURATION_S:.0e} seconds",
+        ),
+        ("NOT isfinite(c.revenue)", "revenue is not finite (NaN or infinity)"),
+        *_value_rules({c: t for c, t in INTERACTION_COLUMNS.items() if t == "TIMESTAMP"}),
         (f"c.channel IS NULL OR c.channel NOT IN ({chan})", "unknown channel"),
         (
             f"c.outcome IS NOT NULL AND c.outcome NOT IN ({outc})",
@@ -883,10 +1089,11 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             "duplicate interaction_id: already loaded",
         ),
     ]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _mapped AS SELECT {select}, CAST(to_json(s) AS VARCHAR)"
-        f" AS _raw, s._row AS _r FROM _src AS s"
-    )
+    with _reading(path):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _mapped AS SELECT {select}, CAST(to_json(s) AS"
+            " VARCHAR) AS _raw, s._row AS _r FROM _src AS s"
+        )
     # raw checks need the source columns: join back by row number
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _checked AS SELECT m.*, row_number() OVER"
@@ -894,12 +1101,13 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
     )
     raw_case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in raw_checks)
     other_case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in rules[len(raw_checks) :])
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _final AS SELECT c.*, CASE "
-        + (raw_case + " " if raw_case else "")
-        + other_case
-        + " END AS _reason FROM _checked c JOIN _src s ON s._row = c._r"
-    )
+    with _reading(path):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _final AS SELECT c.*, CASE "
+            + (raw_case + " " if raw_case else "")
+            + other_case
+            + " END AS _reason FROM _checked c JOIN _src s ON s._row = c._r"
+        )
     rep.read = int(con.execute("SELECT count(*) FROM _final").fetchone()[0])
     names = ", ".join(INTERACTION_COLUMNS)
     con.execute(

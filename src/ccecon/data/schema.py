@@ -88,6 +88,8 @@ loaded, quarantined (makes ingest idempotent).
 
 from __future__ import annotations
 
+import datetime as dt
+
 INTERACTION_COLUMNS: dict[str, str] = {
     "interaction_id": "VARCHAR",
     "initial_id": "VARCHAR",
@@ -130,6 +132,20 @@ AGENT_STATE_COLUMNS: dict[str, str] = {
 STATES = frozenset({"available", "on_contact", "acw", "not_ready"})
 STATE_SPLIT_S = 900
 """Agent-state rows are split at multiples of this many seconds (epoch, UTC) at ingest."""
+MAX_STATE_S = 7 * 86_400
+"""An agent-state stretch longer than this (7 days) is quarantined before it is split (a
+missing logoff, or a wrong year: 1900 to 2100 would become 7 million quarter hours)."""
+
+FIRST_TS = dt.datetime(1970, 1, 1)
+END_TS = dt.datetime(2201, 1, 1)
+"""Stored timestamps lie in ``FIRST_TS <= t < END_TS`` (1970-01-01 to 2200-12-31, the
+range a scenario's plan may take); a record outside is quarantined with the reason."""
+TS_RANGE_TEXT = "1970-01-01 .. 2200-12-31"
+MAX_DURATION_S = 10**10
+"""Durations are finite, >= 0 and at most this many seconds (past 1970..2200 anyway)."""
+MAX_JSON_DEPTH = 64
+"""JSON records (Connect, Genesys) nested deeper than this are quarantined: no contact
+record is; a file of 100,000 nested brackets would exhaust Python's stack."""
 
 PAYROLL_COLUMNS: dict[str, str] = {
     "month": "VARCHAR",

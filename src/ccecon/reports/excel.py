@@ -207,7 +207,8 @@ def write_workbook(result: Result, path: str | Path) -> Path:
                 inc,
                 f"{case}|{ids[match]}" if match in ids else "",
                 f"=SUM({first_month}{r}:{last_col}{r})",
-                *[float(v) for v in grp["amount"]],
+                # lines sharing a name are one row: their amounts summed month by month
+                *[float(v) for v in grp.groupby("month", sort=True)["amount"].sum()],
             ]
         )
     out = Path(path)

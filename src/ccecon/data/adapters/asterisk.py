@@ -28,6 +28,8 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from ccecon.data.schema import MAX_DURATION_S
+
 COLUMNS = (
     "accountcode",
     "src",
@@ -57,7 +59,17 @@ OUTCOME = {"BUSY": "blocked", "CONGESTION": "blocked", "FAILED": "failed"}
 def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
     """Records of the interactions schema from Master.csv text."""
     reader = csv.reader(io.StringIO(text))
-    for k, row in enumerate(reader, start=1):
+    k = 0
+    while True:
+        k += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # a field past the csv module's limit (128 KiB), a NUL: this record only
+            yield k, None, f"not a cdr_csv record: {exc}", ""
+            continue
         raw = ",".join(row)[:2000]
         if not row:
             continue
@@ -70,6 +82,9 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
             billsec = float(r["billsec"])
         except ValueError:
             yield k, None, "duration or billsec is not a number", raw
+            continue
+        if not (0 <= duration <= MAX_DURATION_S and 0 <= billsec <= MAX_DURATION_S):
+            yield k, None, "duration or billsec is not a finite number of seconds >= 0", raw
             continue
         if billsec > duration:
             yield k, None, f"billsec {billsec:g} is above duration {duration:g}", raw

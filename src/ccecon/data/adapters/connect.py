@@ -26,6 +26,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ccecon.data.schema import MAX_JSON_DEPTH
+from ccecon.errors import short_repr
+
 DIRECTION = {
     "INBOUND": "inbound",
     "OUTBOUND": "outbound",
@@ -34,6 +37,46 @@ DIRECTION = {
     "API": "api",
     "QUEUE_TRANSFER": "transfer",
 }
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """True when ``value`` nests lists and objects more than ``limit`` deep (iterative: no
+    recursion however deep it is)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            items: Any = v.values()
+        elif isinstance(v, list):
+            items = v
+        else:
+            continue
+        if d > limit:
+            return True
+        stack.extend((x, d + 1) for x in items if isinstance(x, (dict, list)))
+    return False
+
+
+def first_object(text: str) -> Any:
+    """The first JSON value of ``text`` (the first item of an array), or None when it does
+    not parse (cut off, not JSON, nested too deep)."""
+    dec = json.JSONDecoder()
+    i = len(text) - len(text.lstrip())
+    if text[i : i + 1] == "[":
+        i += 1
+        while text[i : i + 1] in (" ", "\t", "\r", "\n"):
+            i += 1
+    try:
+        return dec.raw_decode(text, i)[0]
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+NESTED = f"nested more than {MAX_JSON_DEPTH} levels deep; no contact record is"
+
+
+def _dump(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=False)[:2000]
 
 
 def _objects(text: str) -> Iterator[tuple[int, Any, str | None, str]]:
@@ -47,11 +90,12 @@ def _objects(text: str) -> Iterator[tuple[int, Any, str | None, str]]:
             break
         try:
             value, end = dec.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             nl = text.find("\n", i)
             end = n if nl < 0 else nl + 1
             k += 1
-            yield k, None, f"not valid JSON: {exc.msg}", text[i:end].strip()[:2000]
+            why = f"not valid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else NESTED
+            yield k, None, why, text[i:end].strip()[:2000]
             i = end
             continue
         raw = text[i:end]
@@ -59,10 +103,24 @@ def _objects(text: str) -> Iterator[tuple[int, Any, str | None, str]]:
         if isinstance(value, list):
             for item in value:
                 k += 1
-                yield k, item, None, json.dumps(item, ensure_ascii=False)[:2000]
+                if too_deep(item, MAX_JSON_DEPTH - 1):
+                    yield k, None, NESTED, raw[:2000]
+                else:
+                    yield k, item, None, _dump(item)
         else:
             k += 1
-            yield k, value, None, raw[:2000]
+            if too_deep(value, MAX_JSON_DEPTH):
+                yield k, None, NESTED, raw[:2000]
+            else:
+                yield k, value, None, raw[:2000]
+
+
+def _text(value: Any) -> Any:
+    """A text field as written, blanks stripped (None for empty); any other type passes
+    through so that validation refuses it with its type."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
 
 
 def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
@@ -74,32 +132,40 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
         if not isinstance(obj, dict) or "ContactId" not in obj:
             yield k, None, "not a contact trace record (no ContactId)", raw
             continue
-        agent = obj.get("Agent") or {}
-        queue = obj.get("Queue") or {}
-        queued = bool(queue)
-        rec = {
-            "interaction_id": obj.get("ContactId"),
-            "initial_id": obj.get("InitialContactId"),
-            "channel": str(obj.get("Channel") or "").lower() or None,
-            "direction": DIRECTION.get(str(obj.get("InitiationMethod") or "").upper(), "other"),
-            "queue": queue.get("Name"),
-            "agent": agent.get("Username"),
-            "customer_id": str((obj.get("CustomerEndpoint") or {}).get("Address") or "").strip()
-            or None,
-            "arrival_ts": queue.get("EnqueueTimestamp") or obj.get("InitiationTimestamp"),
-            "answer_ts": agent.get("ConnectedToAgentTimestamp"),
-            "end_ts": obj.get("DisconnectTimestamp"),
-            "queue_wait_s": queue.get("Duration"),
-            "talk_s": agent.get("AgentInteractionDuration"),
-            "hold_s": agent.get("CustomerHoldDuration"),
-            "acw_s": agent.get("AfterContactWorkDuration"),
-            "disposition": obj.get("DisconnectReason"),
-            "abandoned": queued and not agent.get("ConnectedToAgentTimestamp"),
-            "outcome": "queued" if queued else "self_service",
-            "transferred": obj.get("TransferredToEndpoint") is not None,
-            "wrap_code": None,
-            "sale": None,
-            "revenue": None,
-            "_version": obj.get("LastUpdateTimestamp") or "",
-        }
-        yield k, rec, None, raw
+        parts = {}
+        for key in ("Agent", "Queue", "CustomerEndpoint"):
+            part = obj.get(key)
+            if part is not None and not isinstance(part, dict):
+                break
+            parts[key] = part or {}
+        else:
+            agent, queue = parts["Agent"], parts["Queue"]
+            queued = bool(queue)
+            channel = obj.get("Channel")
+            rec = {
+                "interaction_id": obj.get("ContactId"),
+                "initial_id": obj.get("InitialContactId"),
+                "channel": channel.lower() if isinstance(channel, str) else channel,
+                "direction": DIRECTION.get(str(obj.get("InitiationMethod") or "").upper(), "other"),
+                "queue": queue.get("Name"),
+                "agent": agent.get("Username"),
+                "customer_id": _text(parts["CustomerEndpoint"].get("Address")),
+                "arrival_ts": queue.get("EnqueueTimestamp") or obj.get("InitiationTimestamp"),
+                "answer_ts": agent.get("ConnectedToAgentTimestamp"),
+                "end_ts": obj.get("DisconnectTimestamp"),
+                "queue_wait_s": queue.get("Duration"),
+                "talk_s": agent.get("AgentInteractionDuration"),
+                "hold_s": agent.get("CustomerHoldDuration"),
+                "acw_s": agent.get("AfterContactWorkDuration"),
+                "disposition": obj.get("DisconnectReason"),
+                "abandoned": queued and not agent.get("ConnectedToAgentTimestamp"),
+                "outcome": "queued" if queued else "self_service",
+                "transferred": obj.get("TransferredToEndpoint") is not None,
+                "wrap_code": None,
+                "sale": None,
+                "revenue": None,
+                "_version": str(obj.get("LastUpdateTimestamp") or ""),
+            }
+            yield k, rec, None, raw
+            continue
+        yield k, None, f"{key} is not an object: {short_repr(obj.get(key))}", raw

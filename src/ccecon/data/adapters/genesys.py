@@ -26,8 +26,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ccecon.data.adapters.connect import NESTED, too_deep
+from ccecon.data.schema import MAX_JSON_DEPTH
+from ccecon.errors import short_repr
 
-def _ts(text: str) -> dt.datetime:
+SHAPE = "participants, sessions and segments are not lists of objects as Genesys writes them"
+
+
+def _ts(text: Any) -> dt.datetime:
+    if not isinstance(text, str):
+        raise ValueError(f"not a timestamp text: {short_repr(text)}")
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
@@ -43,9 +51,12 @@ def _seconds(segments: list[dict[str, Any]], kind: str) -> tuple[float, dt.datet
     return total, first
 
 
-def _conversations(doc: Any) -> list[Any]:
+def _conversations(doc: Any) -> list[Any] | None:
+    """The conversations of a response envelope, a list or one object; None when the
+    envelope's ``conversations`` is not a list."""
     if isinstance(doc, dict) and "conversations" in doc:
-        return list(doc["conversations"] or [])
+        convs = doc["conversations"]
+        return list(convs) if isinstance(convs, list) else [] if convs is None else None
     if isinstance(doc, list):
         return doc
     return [doc]
@@ -58,7 +69,17 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
     except json.JSONDecodeError as exc:
         yield 1, None, f"not valid JSON: {exc.msg} (line {exc.lineno})", text[:2000]
         return
-    for k, conv in enumerate(_conversations(doc), start=1):
+    except RecursionError:
+        yield 1, None, NESTED, text[:2000]
+        return
+    convs = _conversations(doc)
+    if convs is None:
+        yield 1, None, "conversations is not a list of conversations", text[:2000]
+        return
+    for k, conv in enumerate(convs, start=1):
+        if too_deep(conv, MAX_JSON_DEPTH - 1):
+            yield k, None, NESTED, short_repr(conv, 2000)
+            continue
         raw = json.dumps(conv, ensure_ascii=False)[:2000]
         if not isinstance(conv, dict) or "conversationId" not in conv:
             yield k, None, "not a conversation (no conversationId)", raw
@@ -105,7 +126,10 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
             if acd and not queue:
                 queue = next((s.get("queueId") for s in segs[id(acd[0])] if s.get("queueId")), None)
         except (ValueError, KeyError, TypeError) as exc:
-            yield k, None, f"segment timestamp is not ISO-8601: {exc}", raw
+            yield k, None, f"segment timestamp is not ISO-8601: {short_repr(str(exc))}", raw
+            continue
+        except AttributeError:
+            yield k, None, SHAPE, raw
             continue
         direction = conv.get("originatingDirection") or "other"
         channel = media

@@ -60,9 +60,13 @@ with the reason.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from ccecon.data.schema import END_TS, FIRST_TS, MAX_DURATION_S, TS_RANGE_TEXT
+from ccecon.errors import short_repr
 
 END_EVENTS: dict[str, tuple[int | None, int | None]] = {
     # event: (index of the wait field, index of the talk field) in data1..dataN (0-based)
@@ -147,7 +151,9 @@ def parse_line(no: int, raw: str) -> Line | tuple[int, str, str]:
     try:
         t = _time(parts[0])
     except ValueError:
-        return (no, f"time is not epoch seconds or a datetime: {parts[0]!r}", raw)
+        return (no, f"time is not epoch seconds or a datetime: {short_repr(parts[0])}", raw)
+    if not FIRST_TS <= t < END_TS:
+        return (no, f"time is outside {TS_RANGE_TEXT}: {short_repr(parts[0])}", raw)
     return Line(no, t, parts[1], parts[2], parts[3], parts[4].upper(), tuple(parts[5:]), raw)
 
 
@@ -235,12 +241,19 @@ def _number(line: Line, index: int) -> float:
     value = line.data[index] if index < len(line.data) else ""
     try:
         x = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(
-            f"{line.event} data{index + 1} is not a number of seconds: {value!r}"
+            f"{line.event} data{index + 1} is not a number of seconds: {short_repr(value)}"
         ) from None
+    if not math.isfinite(x):
+        raise ValueError(f"{line.event} data{index + 1} is not finite: {short_repr(value)}")
     if x < 0:
-        raise ValueError(f"{line.event} data{index + 1} is negative: {value!r}")
+        raise ValueError(f"{line.event} data{index + 1} is negative: {short_repr(value)}")
+    if x > MAX_DURATION_S:
+        raise ValueError(
+            f"{line.event} data{index + 1} is more than {MAX_DURATION_S:.0e} seconds:"
+            f" {short_repr(value)}"
+        )
     return x
 
 
