@@ -4,6 +4,7 @@ example scenario."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -63,8 +64,16 @@ def test_report_renders_offline_in_chromium(path: Path, tmp_path: Path, chromium
         assert charts >= 2
         assert page.locator(".chart .js-plotly-plot").count() == charts
         assert rendered >= charts
+        shown = page.inner_text("body")  # what a reader sees (charts included), no scripts
         shot = screenshot(page, f"report-{path.stem}")
     assert shot.stat().st_size > 10_000
+    # numbers for people: no scientific notation, no settings or metrics as raw keys
+    assert not re.search(r"\b\d(?:\.\d+)?e[+-]?\d+\b", shown), re.findall(
+        r".{30}\de[+-]\d.{10}", shown
+    )
+    for key in ("horizon_months", "discount_rate", "unit_cost_basis", "cost_per_", "fully_loaded"):
+        assert key not in shown, key
+    assert not re.search(r"\w\[\d+\]\.\w", shown)  # no JSON path (levers[0].volume_factor)
     assert log.console_errors == []
     assert [u for u in log.requests if not u.startswith("file://")] == []
 
@@ -77,6 +86,42 @@ def test_chinese_locale_labels(tmp_path: Path) -> None:
     assert html is not None
     text = html.read_text(encoding="utf-8")
     assert "净现值" in text and "假设" in text and 'lang="zh"' in text
+    for label in ("折现率", "评估期", "每次联络成本", "全成本"):  # settings and unit costs
+        assert label in text, label
+    assert "horizon_months" not in text.split("<h2>", 1)[1].split("<script", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (250_000.0, "250,000"),  # was 2.5e+05
+        (40_000, "40,000"),  # was 4e+04
+        (1.5, "1.5"),
+        (0.0125, "0.0125"),
+        (1234.5678, "1,235"),  # four significant digits
+        (0.3, "0.3"),
+        (0.0, "0"),
+        (-58_823.5, "-58,824"),
+    ],
+)
+def test_plain_numbers_never_use_scientific_notation(value: float, shown: str) -> None:
+    from ccecon.reports.html import _plain
+
+    assert _plain(value) == shown
+
+
+def test_distributions_show_their_range() -> None:
+    """A bounded distribution shows min / most likely / max; an unbounded one P10 / base /
+    P90 (the lognormal with median 100,000 and P90 170,000 has P10 100,000^2 / 170,000 =
+    58,824 by symmetry in the logarithm)."""
+    from ccecon.reports.html import _pct, _value
+    from ccecon.uncertainty.distributions import LogNormal, Triangular
+
+    tri = Triangular(dist="triangular", min=0.3, mode=0.4, max=0.7)
+    assert _value(tri) == "triangular: 0.3 / 0.4 / 0.7 (min / most likely / max)"
+    logn = LogNormal.model_validate({"dist": "lognormal", "median": 100_000, "p90": 170_000})
+    assert _value(logn) == "lognormal: 58,824 / 100,000 / 170,000 (P10 / base / P90)"
+    assert _pct(0.2) == "20 %" and _pct(0.125) == "12.5 %"
 
 
 def test_report_cli_and_demo_write_report(tmp_path: Path) -> None:

@@ -149,27 +149,140 @@ def _money(v: Any) -> str:
     return f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:,.2f}"
 
 
-def _num(v: Any) -> str:
+def _plain(x: float) -> str:
+    """A number for people: thousands separators, whole numbers as they are, others to four
+    significant digits (at least the units), never scientific notation (250000 -> 250,000;
+    1234.5678 -> 1,235; 0.0125 -> 0.0125; 1.5 -> 1.5)."""
+    if not math.isfinite(x):
+        return "∞" if x > 0 else ("-∞" if x < 0 else "n/a")
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    decimals = max(0, min(6, 3 - math.floor(math.log10(abs(x))))) if x else 0
+    return f"{x:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+DIST_NAMES = {
+    "en": {
+        "triangular": "triangular",
+        "pert": "PERT",
+        "three_point": "three-point (PERT)",
+        "uniform": "uniform",
+        "truncnormal": "normal",
+        "lognormal": "lognormal",
+        "discrete": "discrete",
+        "range": "min / most likely / max",
+        "p10_p90": "P10 / base / P90",
+    },
+    "zh": {
+        "triangular": "三角分布",
+        "pert": "PERT 分布",
+        "three_point": "三点估计（PERT）",
+        "uniform": "均匀分布",
+        "truncnormal": "正态分布",
+        "lognormal": "对数正态分布",
+        "discrete": "离散分布",
+        "range": "最小 / 最可能 / 最大",
+        "p10_p90": "P10 / 基准 / P90",
+    },
+}
+
+
+LABELS = {
+    "en": {
+        "start": "Start",
+        "horizon_months": "Horizon",
+        "discount_rate": "Discount rate",
+        "a_year": " a year",
+        "discounting": "Discounting",
+        "discounting_monthly": "monthly, month 0 undiscounted",
+        "discounting_yearly_tei": "by plan year, year 0 undiscounted (Forrester TEI)",
+        "unit_cost_basis": "Unit costs",
+        "basis_operating": "operating cost only",
+        "basis_fully_loaded": "fully loaded (initial costs spread over the horizon)",
+        "draws": "Draws",
+        "staffing": "Staffing goal",
+        "staffing_value": "{sl} answered within {t} s, occupancy at most {occ}, shrinkage {shrink}",
+        "cost_per_contact": "Cost per contact",
+        "cost_per_inbound_call": "Cost per inbound call",
+        "cost_per_minute": "Cost per handled minute",
+        "cost_per_sale": "Cost per sale",
+        "baseline": "as is",
+        "case_baseline": "as is",
+        "case_proposal": "proposal",
+        "family_initial": "initial",
+        "family_operating": "operating",
+        "family_hidden": "hidden",
+        "month": "month",
+    },
+    "zh": {
+        "start": "起始月份",
+        "horizon_months": "评估期",
+        "discount_rate": "折现率",
+        "a_year": "（年）",
+        "discounting": "折现方式",
+        "discounting_monthly": "按月折现，第 0 月不折现",
+        "discounting_yearly_tei": "按计划年折现，第 0 年不折现（Forrester TEI）",
+        "unit_cost_basis": "单位成本口径",
+        "basis_operating": "仅运营成本",
+        "basis_fully_loaded": "全成本（初始成本在评估期内分摊）",
+        "draws": "模拟次数",
+        "staffing": "排班目标",
+        "staffing_value": "{t} 秒内接听 {sl}，占用率不超过 {occ}，缩减率 {shrink}",
+        "cost_per_contact": "每次联络成本",
+        "cost_per_inbound_call": "每通呼入电话成本",
+        "cost_per_minute": "每处理分钟成本",
+        "cost_per_sale": "每笔销售成本",
+        "baseline": "现状",
+        "case_baseline": "现状",
+        "case_proposal": "方案",
+        "family_initial": "初始",
+        "family_operating": "运营",
+        "family_hidden": "隐性",
+        "month": "月份",
+    },
+}
+"""What the report's settings and unit costs are called, per locale."""
+
+
+def _unit_cost_label(key: str, locale: str) -> str:
+    """``baseline_cost_per_contact`` -> ``Cost per contact (as is)``."""
+    lab = LABELS[locale]
+    base = key.removeprefix("baseline_")
+    name = lab.get(base, base.replace("_", " "))
+    return f"{name} ({lab['baseline']})" if key.startswith("baseline_") else name
+
+
+def _value(v: Any, locale: str = "en", scale: float = 1.0, unit: str = "") -> str:
+    """An input as a person reads it: a number, or a distribution as its range.
+
+    A bounded distribution shows min / most likely (the base case) / max; an unbounded one
+    P10 / base / P90; with the distribution's name. ``scale`` and ``unit`` turn a fraction
+    into a percentage (100, " %").
+    """
     if hasattr(v, "point"):
-        return f"{v.dist}: base {float(v.point):,.4g}"
+        names = DIST_NAMES[locale]
+        lo, hi = v.support
+        if math.isfinite(lo) and math.isfinite(hi):
+            three, what = (lo, float(v.point), hi), names["range"]
+        else:
+            three, what = (float(v.p10), float(v.point), float(v.p90)), names["p10_p90"]
+        shown = " / ".join(_plain(x * scale) + unit for x in three)
+        return f"{names.get(v.dist, v.dist)}: {shown} ({what})"
     try:
         import numpy as np
 
-        return f"{float(np.mean(v)):,.4g}"
+        return _plain(float(np.mean(v)) * scale) + unit
     except (TypeError, ValueError):
         return str(v)
 
 
-def _pct(v: Any) -> str:
-    """A ratio (a fraction, or a distribution of one) in percent, for the "risk %" column."""
-    if hasattr(v, "point"):
-        return f"{v.dist}: base {float(v.point) * 100:,.4g}"
-    try:
-        import numpy as np
+def _num(v: Any, locale: str = "en") -> str:
+    return _value(v, locale)
 
-        return f"{float(np.mean(v)) * 100:,.4g}"
-    except (TypeError, ValueError):
-        return str(v)
+
+def _pct(v: Any, locale: str = "en") -> str:
+    """A ratio (a fraction, or a distribution of one) in percent (0.2 -> 20 %)."""
+    return _value(v, locale, 100.0, " %")
 
 
 def render_html(result: Result, *, source_path: str | Path | None = None) -> str:
@@ -244,38 +357,43 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
             )
         )
         del i
-    uc = [(k, _money(v)) for k, v in result.unit_costs.horizon.items()]
+    lab = LABELS[sc.locale]
+    uc = [(_unit_cost_label(k, sc.locale), _money(v)) for k, v in result.unit_costs.horizon.items()]
     b = result.benchmark
     bench = None
     if b is not None and b.get("value") is not None:
         bench = (
-            f"cost_per_inbound_call {_money(b['value'])} {sc.currency}: {b['position']}"
+            f"{lab['cost_per_inbound_call']} {_money(b['value'])} {sc.currency}: {b['position']}"
             f" {_money(b['low'])}-{_money(b['high'])} ({b['source']})"
         )
     settings = [
-        ("start", f"{sc.start:%Y-%m}"),
-        ("horizon_months", str(sc.horizon_months)),
-        ("discount_rate", _num(sc.discount_rate)),
-        ("discounting", sc.discounting),
-        ("unit_cost_basis", sc.unit_cost_basis),
-        ("draws", str(result.draws)),
+        (lab["start"], f"{sc.start:%Y-%m}"),
+        (lab["horizon_months"], f"{sc.horizon_months} {t['months']}"),
+        (lab["discount_rate"], _pct(sc.discount_rate, sc.locale) + lab["a_year"]),
+        (lab["discounting"], lab[f"discounting_{sc.discounting}"]),
+        (lab["unit_cost_basis"], lab.get(f"basis_{sc.unit_cost_basis}", sc.unit_cost_basis)),
+        (lab["draws"], f"{result.draws:,}"),
     ]
     if sc.staffing is not None:
         st = sc.staffing
         settings.append(
             (
-                "staffing",
-                f"{st.sl_target}/{st.sl_threshold_s:g}s, max occupancy "
-                f"{st.max_occupancy}, shrinkage {_num(st.shrinkage)}",
+                lab["staffing"],
+                lab["staffing_value"].format(
+                    sl=_pct(st.sl_target, sc.locale),
+                    t=_plain(float(st.sl_threshold_s)),
+                    occ=_pct(st.max_occupancy, sc.locale),
+                    shrink=_pct(st.shrinkage, sc.locale),
+                ),
             )
         )
     channels = [
         {
             "name": c.name,
-            "kind": c.kind.value,
-            "per_month": _num(c.per_month),
-            "aht_s": _num(c.aht_s),
-            "growth": _num(c.growth),
+            "kind": c.kind.value.replace("_", " "),
+            "per_month": _num(c.per_month, sc.locale),
+            "aht_s": _num(c.aht_s, sc.locale),
+            "growth": _pct(c.growth, sc.locale),
             "note": c.note or "",
         }
         for c in sc.channels
@@ -285,15 +403,15 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         for ln in case.cost_lines:
             lines.append(
                 {
-                    "case": case_name,
+                    "case": lab.get(f"case_{case_name}", case_name),
                     "name": ln.name,
-                    "type": ln.family.value,
-                    "amount": _num(ln.amount)
-                    + (f" x {_num(ln.quantity)}" if ln.quantity != 1 else ""),
-                    "timing": ln.timing.value
+                    "type": lab.get(f"family_{ln.family.value}", ln.family.value),
+                    "amount": _num(ln.amount, sc.locale)
+                    + (f" x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else ""),
+                    "timing": ln.timing.value.replace("_", " ")
                     + (f" ({ln.driver})" if ln.driver else "")
-                    + (f" m{ln.month}" if ln.month is not None else ""),
-                    "risk": _pct(ln.risk),
+                    + (f", {lab['month']} {ln.month}" if ln.month is not None else ""),
+                    "risk": _pct(ln.risk, sc.locale),
                     "included": t["yes"] if ln.included else t["no"],
                     "source": ln.source or "",
                 }
@@ -301,12 +419,13 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         for bl in case.benefit_lines:
             lines.append(
                 {
-                    "case": case_name,
+                    "case": lab.get(f"case_{case_name}", case_name),
                     "name": bl.name,
                     "type": f"benefit ({bl.kind})",
-                    "amount": _num(bl.amount),
-                    "timing": bl.timing.value + (f" ({bl.driver})" if bl.driver else ""),
-                    "risk": _pct(bl.risk),
+                    "amount": _num(bl.amount, sc.locale),
+                    "timing": bl.timing.value.replace("_", " ")
+                    + (f" ({bl.driver})" if bl.driver else ""),
+                    "risk": _pct(bl.risk, sc.locale),
                     "included": t["yes"] if bl.included else t["no"],
                     "source": bl.measured_by or bl.source or "",
                 }
