@@ -60,6 +60,8 @@ def _break(doc: dict, how: str) -> dict:
             s.pop(k)
     elif how == "no sourcing":
         doc.pop("sourcing")
+    elif how == "former workload":
+        s["workload"] = {"interval_minutes": 30, "days_per_month": 30}
     return doc
 
 
@@ -73,6 +75,7 @@ def _break(doc: dict, how: str) -> dict:
         ("unassigned", "unassigned"),
         ("no options", "no options"),
         ("no sourcing", "no `sourcing` section"),
+        ("former workload", "top-level `staffing:`"),
     ],
 )
 def test_bad_input_exits_2(tmp_path: Path, how: str, needle: str) -> None:

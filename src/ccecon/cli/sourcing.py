@@ -25,29 +25,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rank the sourcing options by present value of cost, with break-even volumes."""
         with user_errors():
-            from ccecon.errors import InputError
-            from ccecon.sourcing.compare import compare as run
-            from ccecon.sourcing.demand import demand_from_scenario
-            from ccecon.sourcing.load import load_sourcing, point_values
+            from ccecon.sourcing.compare import sourcing_document
+            from ccecon.sourcing.load import load_sourcing
 
-            scenario, spec = load_sourcing(file)
-            scenario = point_values(scenario)
-            spec = point_values(spec)
-            rate = spec.discount_rate if spec.discount_rate is not None else scenario.discount_rate
-            try:
-                result = run(
-                    spec,
-                    demand_from_scenario(scenario),
-                    discount_rate=rate,
-                    currency=scenario.currency,
-                    break_even=not no_break_even,
-                )
-            except InputError as exc:
-                if exc.file is None:
-                    raise InputError(
-                        exc.message, file=str(file), field=exc.field, row=exc.row, value=exc.value
-                    ) from None
-                raise
+            scenario, _ = load_sourcing(file)
+            result = sourcing_document(scenario, str(file), break_even=not no_break_even)
             rows = result.rows()
             emit(
                 fmt,

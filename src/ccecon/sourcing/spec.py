@@ -7,7 +7,7 @@ every plan month 1..M, one-off amounts in their ``month`` (0 = at signing).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -16,6 +16,17 @@ from ccecon.sourcing.pricing import PriceModel
 
 OPTION_NAMES: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
 """Names of the options in results, in this order."""
+
+WORKLOAD_MOVED = (
+    "`sourcing.workload` is no longer read: the options are staffed by the scenario's"
+    " `staffing` section, the same staffing as the business case. Move interval_minutes,"
+    " open_hour, close_hour, intraday_profile, sl_target, sl_threshold_s, max_occupancy,"
+    " shrinkage and paid_hours_per_fte_month to a top-level `staffing:`; drop"
+    " days_per_month (staffing counts calendar days, with `weekly_profile` for closed"
+    " days); list in `staffing.channels` every channel the agents answer (default: the"
+    " voice_inbound ones)"
+)
+"""What to change in a file written for the former sourcing staffing."""
 
 
 class _M(BaseModel):
@@ -38,65 +49,19 @@ class QuoteLine(_M):
     source: str | None = Field(None, description="Where the number comes from.")
 
 
-class Workload(_M):
-    """How contacts arrive within a month, to staff voice with Erlang C per interval.
-
-    A month's calls are spread evenly over ``days_per_month`` open days and, within a day,
-    over the intervals from ``open_hour`` to ``close_hour`` by ``intraday_profile`` (flat by
-    default). Each interval is staffed with :func:`ccecon.queueing.required_agents`.
-    """
-
-    interval_minutes: Literal[15, 30, 60] = 30
-    open_hour: float = Field(8, ge=0, lt=24)
-    close_hour: float = Field(20, gt=0, le=24)
-    days_per_month: NonNegNum = Field(30.0, gt=0, description="Open days per month.")
-    intraday_profile: list[float] | None = Field(
-        None, description="Relative volume per interval of the open hours; default flat."
-    )
-    sl_target: Fraction = Field(0.8, description="Service level goal, share (0.8 = 80 %).")
-    sl_threshold_s: NonNegNum = Field(20.0, description="Service level threshold, seconds.")
-    max_occupancy: Fraction = Field(
-        0.85, description="Occupancy for non-voice work (hours = handle hours / occupancy)."
-    )
-    shrinkage: Fraction = Field(0.3, description="Breaks, training, absence: paid -> on phones.")
-    paid_hours_per_fte_month: NonNegNum = Field(
-        174.0, gt=0, description="Paid hours per full-time agent per month."
-    )
-
-    @model_validator(mode="after")
-    def _hours(self) -> Workload:
-        if self.close_hour <= self.open_hour:
-            raise ValueError(
-                f"close_hour ({self.close_hour}) must be after open_hour ({self.open_hour})"
-            )
-        n = self.n_intervals
-        if self.intraday_profile is not None:
-            if len(self.intraday_profile) != n:
-                raise ValueError(
-                    f"intraday_profile has {len(self.intraday_profile)} values; the open hours"
-                    f" hold {n} intervals of {self.interval_minutes} min"
-                )
-            if any(w < 0 for w in self.intraday_profile) or sum(self.intraday_profile) <= 0:
-                raise ValueError("intraday_profile weights must be >= 0 with a positive sum")
-        return self
-
-    @property
-    def n_intervals(self) -> int:
-        """Intervals in the open hours of one day."""
-        return round((self.close_hour - self.open_hour) * 60 / self.interval_minutes)
-
-
 class InHouse(_M):
     """Own platform, own agents.
 
-    Agents: paid FTE from the workload (Erlang) when the spec has ``workload``; else
-    ``agents`` (a fixed head count of paid agents).
+    Agents: the paid FTE the scenario's ``staffing`` gives for the demand (the engine's
+    staffing, as in every business case), or ``agents`` (a fixed head count) when given.
     """
 
     build: list[QuoteLine] = Field(
         default_factory=list, description="Quote lines: build, equipment, maintenance..."
     )
-    agents: NonNegNum | None = Field(None, description="Paid agents when no workload is given.")
+    agents: NonNegNum | None = Field(
+        None, description="A fixed head count of paid agents instead of the staffing's FTE."
+    )
     agent_salary: NonNegNum = Field(description="Fully loaded cost per paid agent per month.")
     telecom_per_minute: NonNegNum = Field(0.0, description="Telecom per handle minute.")
     platform_per_month: NonNegNum = Field(0.0, description="Platform / licences per month.")
@@ -138,27 +103,46 @@ class Route(_M):
     overflow: bool = Field(
         False,
         description=(
-            "In-house rule: calls above the in-house team's capacity per interval (Erlang C"
-            " at the workload's service goal) go to the provider. Voice channels only."
+            "In-house rule: calls above the in-house team's capacity per interval (the"
+            " scenario's staffing goals and interval profile) go to the provider. Voice"
+            " channels only."
         ),
     )
 
 
 class Hybrid(_M):
-    """Mix: a fixed in-house team keeps some work; the rest goes to the provider.
+    """Mix: some work stays in-house, the rest goes to the provider.
 
-    In-house costs: the in-house option's build, platform and management, plus
-    ``in_house_agents`` on the phones during open hours (paid FTE via shrinkage) and their
-    telecom. Provider costs: ``price`` (default: the outsourced option's) on the work sent
-    out, plus vendor management.
+    In-house costs: the in-house option's build, platform and management, the paid FTE
+    the scenario's ``staffing`` gives for the kept channels, plus, for the channels routed
+    with ``overflow``, a fixed team of ``in_house_agents`` on the phones in every open
+    interval, and the telecom of the kept work. Provider costs: ``price`` (default: the
+    outsourced option's) on the work sent out, plus vendor management.
     """
 
-    in_house_agents: NonNegNum = Field(description="Agents on the phones per open interval.")
+    in_house_agents: NonNegNum = Field(
+        0.0, description="Team on the phones in every open interval for the overflow channels."
+    )
     routing: list[Route] = Field(min_length=1, description="One rule per channel, no overlap.")
     price: PriceModel | None = Field(None, description="Provider price; default outsourced's.")
     vendor_management_per_month: NonNegNum | None = Field(
         None, description="Default: the outsourced option's."
     )
+
+    @model_validator(mode="after")
+    def _team_needs_overflow(self) -> Hybrid:
+        team = self.in_house_agents
+        if (
+            isinstance(team, (int, float))
+            and team > 0
+            and not any(r.overflow for r in self.routing)
+        ):
+            raise ValueError(
+                "in_house_agents is the team answering the channels routed with"
+                " `overflow: true`; without such a rule the kept channels are staffed from"
+                " the scenario's `staffing`: remove in_house_agents or add `overflow: true`"
+            )
+        return self
 
 
 class Criterion(_M):
@@ -220,13 +204,19 @@ class SourcingSpec(_M):
     hosted: Hosted | None = None
     outsourced: Outsourced | None = None
     hybrid: Hybrid | None = None
-    workload: Workload | None = Field(None, description="Staff voice with Erlang C.")
     revenue_per_sale: NonNegNum = Field(0.0, description="Revenue per sale, for commissions.")
     scorecard: Scorecard | None = None
     break_even: BreakEven = Field(default_factory=BreakEven)
     discount_rate: Num | None = Field(None, description="Annual; default: the scenario's.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_workload(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "workload" in data:
+            raise ValueError(WORKLOAD_MOVED)
+        return data
 
     @model_validator(mode="after")
     def _some_option(self) -> SourcingSpec:
@@ -239,6 +229,4 @@ class SourcingSpec(_M):
                 raise ValueError("hybrid needs the in-house option (its own costs)")
             if self.hybrid.price is None and self.outsourced is None:
                 raise ValueError("hybrid needs a price, or the outsourced option's price")
-            if any(r.overflow for r in self.hybrid.routing) and self.workload is None:
-                raise ValueError("hybrid overflow needs the workload section (Erlang)")
         return self
