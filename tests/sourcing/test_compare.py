@@ -188,7 +188,7 @@ def test_capacity_is_what_the_team_answers_at_the_goal(
 def test_hybrid_nothing_lost(calls: float, emails: float, agents: int, after: float) -> None:
     """In-house + sent out = demand, per channel and month (nothing lost, nothing added)."""
     sc = hybrid_scenario(agents, calls, emails, after)
-    split = hybrid_split(_Ctx(sc, sc.sourcing, _rate_m(0.0)))
+    split = hybrid_split(_Ctx(sc, sc.sourcing, _rate_m(0.0)), sc.sourcing.option("hybrid"))
     full = {"inbound": calls, "email": emails}
     for name, vol in full.items():
         np.testing.assert_allclose(
@@ -204,7 +204,7 @@ def test_hybrid_overflow_equals_interval_excess_times_days() -> None:
     # goals in one interval, x 124 intervals, is the month's overflow. The team is paid
     # for 5 x 2 h x 31 days = 310 hours.
     sc = hybrid_scenario(5, 12000, 0)
-    split = hybrid_split(_Ctx(sc, sc.sourcing, _rate_m(0.0)))
+    split = hybrid_split(_Ctx(sc, sc.sourcing, _rate_m(0.0)), sc.sourcing.option("hybrid"))
     per_interval = 12000 / 124
     cap = capacity_calls(5, 200, 1800, sl_target=0.8, sl_threshold_s=20, max_occupancy=0.85)
     assert split.sent_out["inbound"][0, 1] == pytest.approx((per_interval - cap) * 124)

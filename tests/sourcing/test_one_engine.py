@@ -21,6 +21,7 @@ from ccecon.queueing import required_agents
 from ccecon.scenario.load import load_scenario
 from ccecon.scenario.schema import Scenario
 from ccecon.sourcing.compare import compare
+from ccecon.sourcing.spec import Hybrid
 from ccecon.sourcing.work import Work
 from ccecon.uncertainty.sampling import realize
 from tests.strategies import sourcing_scenarios
@@ -62,20 +63,20 @@ def check_options(sc: Scenario) -> int:
     channels = [c.name for c in point.channels]
     checked = 0
     for o in cmp_.options:
-        if o.name in ("in-house", "hosted"):
+        if o.kind in ("in-house", "hosted"):
             assert o.own is not None
             assert_same_work(o.own, equivalent(point, []))
             np.testing.assert_array_equal(o.paid_fte, o.own.fte)
             checked += 1
-        elif o.name == "outsourced":
+        elif o.kind == "outsourced":
             assert o.provider is not None
             assert_same_work(o.provider, equivalent(point, []))
             checked += 1
-        elif o.name == "hybrid":
+        elif o.kind == "hybrid":
             assert point.sourcing is not None
-            hy = point.sourcing.hybrid
-            assert hy is not None and o.own is not None and o.provider is not None
-            if any(r.overflow or np.any(r.after_hours_share) for r in hy.routing):
+            hy = point.sourcing.option(o.name)
+            assert isinstance(hy, Hybrid) and o.own is not None and o.provider is not None
+            if any(r.overflow or np.any(np.asarray(r.after_hours_share)) for r in hy.routing):
                 continue  # a month-varying split: checked by hand in test_compare.py
             kept = [n for r in hy.routing if r.to == "in-house" for n in r.channels]
             out = [n for n in channels if n not in kept]
@@ -127,6 +128,7 @@ def test_one_head_count_for_one_workload() -> None:
     # 3,600 / (160 x 0.7) = 32.14 FTE, the `evaluate` figure of the report.
     assert int(required_agents(7000 / 168, 300, 1800, sl_target=0.8, sl_threshold_s=20)) == 10
     april = 4
-    assert float(ih.own.agent_hours[0, april]) == pytest.approx(3600)  # type: ignore[union-attr]
+    assert ih.own is not None and ih.own.agent_hours is not None
+    assert float(ih.own.agent_hours[0, april]) == pytest.approx(3600)
     assert float(fte[0, april]) == pytest.approx(3600 / 112)
     assert round(float(fte[0, april]), 2) == 32.14

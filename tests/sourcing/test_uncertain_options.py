@@ -26,9 +26,9 @@ runner = CliRunner()
 def test_example_has_uncertain_demand_salaries_and_prices() -> None:
     paths = set(uncertain_inputs(load_scenario(UNCERTAIN)))
     assert "channels[0].per_month" in paths
-    assert "sourcing.in_house.agent_salary" in paths
-    assert "sourcing.hosted.price.parts[0].price" in paths  # a contract term drawn
-    assert "sourcing.outsourced.price.parts[0].overage_price" in paths
+    assert "sourcing.options[0].agent_salary" in paths
+    assert "sourcing.options[1].price.parts[0].price" in paths  # a contract term drawn
+    assert "sourcing.options[2].price.parts[0].overage_price" in paths
 
 
 def test_batch_of_draws_equals_one_comparison_per_draw() -> None:

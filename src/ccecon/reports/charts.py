@@ -237,7 +237,7 @@ def sourcing_figure(result: Result) -> go.Figure | None:
             y=cum,
             mode="lines",
             name=f"{o.name} (PV {pv:,.0f})",
-            line={"color": OPTION_COLOURS.get(o.name), "width": 3},
+            line={"color": OPTION_COLOURS.get(o.kind), "width": 3},
         )
     fig = _style(fig, title, sc.currency)
     fig.update_xaxes(type="category", nticks=13)

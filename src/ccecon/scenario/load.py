@@ -778,7 +778,7 @@ def _check_sourcing(scenario: Scenario, source: str) -> None:
             raise InputError(
                 "the sourcing comparison needs channels (the demand)", field="channels"
             )
-        if point.sourcing is not None and point.sourcing.hybrid is not None:
+        if point.sourcing is not None:
             check_routing(point.sourcing, point)
     except InputError as exc:
         raise InputError(exc.message, file=source, field=exc.field, value=exc.value) from None

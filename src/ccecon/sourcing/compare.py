@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ccecon.errors import InputError
 from ccecon.finance.returns import npv
 from ccecon.sourcing.pricing import Charge, PriceModel
-from ccecon.sourcing.spec import OPTION_NAMES, QuoteLine, SourcingSpec
+from ccecon.sourcing.spec import Hosted, Hybrid, InHouse, Outsourced, QuoteLine, SourcingSpec
 from ccecon.sourcing.work import Work, case_work, needs_staffing, paid_fte, staffing_goals
 
 Array = npt.NDArray[np.float64]
@@ -78,6 +78,7 @@ class OptionResult:
     Attributes
     ----------
     name : the option's name.
+    kind : its model kind (in-house, outsourced, hosted, hybrid).
     flows : ndarray (draws, M + 1), cost per month (positive), month 0 at signing.
     components : dict of str to ndarray (draws or 1, M + 1), the flows by cost component.
     tco, pv_cost, cost_per_contact, cost_per_call : ndarray (draws,).
@@ -90,6 +91,7 @@ class OptionResult:
     """
 
     name: str
+    kind: str
     flows: Array
     components: dict[str, Array]
     tco: Array
@@ -190,6 +192,7 @@ class Comparison:
         opts = {}
         for o in self.options:
             opts[o.name] = {
+                "kind": o.kind,
                 "tco": float(np.mean(o.tco)),
                 "pv_cost": float(np.mean(o.pv_cost)),
                 "cost_per_contact": float(np.mean(o.cost_per_contact)),
@@ -257,7 +260,7 @@ class _Ctx:
 
 def _finish(
     ctx: _Ctx,
-    name: str,
+    option: Any,
     comps: dict[str, Array],
     fte: Array,
     binds: dict[str, float],
@@ -279,7 +282,19 @@ def _finish(
         cpc = np.where(contacts > 0, tco / contacts, np.nan)
         cpcall = np.where(calls > 0, tco / calls, np.nan)
     return OptionResult(
-        name, flows, comps, tco, np.asarray(pv), cpc, cpcall, fte, binds, sent, own, provider
+        option.name,
+        option.kind,
+        flows,
+        comps,
+        tco,
+        np.asarray(pv),
+        cpc,
+        cpcall,
+        fte,
+        binds,
+        sent,
+        own,
+        provider,
     )
 
 
@@ -298,9 +313,11 @@ def _own_fte(ctx: _Ctx, work: Work, what: str, field: str) -> Array:
     return work.fte
 
 
-def _in_house_fixed(ctx: _Ctx) -> dict[str, Array]:
-    ih = ctx.spec.in_house
-    assert ih is not None
+def _field(ctx: _Ctx, option: Any) -> str:
+    return f"sourcing.options[{ctx.spec.options.index(option)}]"
+
+
+def _in_house_fixed(ctx: _Ctx, ih: InHouse) -> dict[str, Array]:
     m = ctx.months
     return {
         "build and quote lines": quote_flows(ih.build, m),
@@ -309,26 +326,23 @@ def _in_house_fixed(ctx: _Ctx) -> dict[str, Array]:
     }
 
 
-def _option_in_house(ctx: _Ctx) -> OptionResult:
-    ih = ctx.spec.in_house
-    assert ih is not None
+def _option_in_house(ctx: _Ctx, ih: InHouse) -> OptionResult:
     work = ctx.full()
     if ih.agents is not None:
         fte = _monthly(ih.agents, ctx.months)
     else:
-        fte = _own_fte(ctx, work, "the in-house option (without `agents`)", "sourcing.in-house")
-    comps = _in_house_fixed(ctx)
+        what = f"the in-house option {ih.name!r} (without `agents`)"
+        fte = _own_fte(ctx, work, what, _field(ctx, ih))
+    comps = _in_house_fixed(ctx, ih)
     comps["agent salaries"] = fte * _v(ih.agent_salary)
     comps["telecom"] = work.drivers["minutes"] * _v(ih.telecom_per_minute)
-    return _finish(ctx, "in-house", comps, fte, {}, own=work, provider=None)
+    return _finish(ctx, ih, comps, fte, {}, own=work, provider=None)
 
 
-def _option_hosted(ctx: _Ctx) -> OptionResult:
-    h = ctx.spec.hosted
-    assert h is not None
+def _option_hosted(ctx: _Ctx, h: Hosted) -> OptionResult:
     work = ctx.full()
-    fte = _own_fte(ctx, work, "the hosted option (own agents)", "sourcing.hosted")
-    ch = _charge(ctx, h.price, work, "sourcing.hosted.price")
+    fte = _own_fte(ctx, work, f"the hosted option {h.name!r} (own agents)", _field(ctx, h))
+    ch = _charge(ctx, h.price, work, f"{_field(ctx, h)}.price")
     m = ctx.months
     comps = {
         "platform contract": ch.amount,
@@ -337,14 +351,12 @@ def _option_hosted(ctx: _Ctx) -> OptionResult:
         "management": _monthly(h.management_per_month, m),
         "other": quote_flows(h.other, m),
     }
-    return _finish(ctx, "hosted", comps, fte, ch.binding_share(), own=work, provider=None)
+    return _finish(ctx, h, comps, fte, ch.binding_share(), own=work, provider=None)
 
 
-def _option_outsourced(ctx: _Ctx) -> OptionResult:
-    o = ctx.spec.outsourced
-    assert o is not None
+def _option_outsourced(ctx: _Ctx, o: Outsourced) -> OptionResult:
     work = ctx.full()
-    ch = _charge(ctx, o.price, work, "sourcing.outsourced.price")
+    ch = _charge(ctx, o.price, work, f"{_field(ctx, o)}.price")
     m = ctx.months
     comps = {
         "provider charges": ch.amount,
@@ -353,34 +365,40 @@ def _option_outsourced(ctx: _Ctx) -> OptionResult:
         "other": quote_flows(o.other, m),
     }
     zero = np.zeros((1, m + 1))
-    return _finish(ctx, "outsourced", comps, zero, ch.binding_share(), own=None, provider=work)
+    return _finish(ctx, o, comps, zero, ch.binding_share(), own=None, provider=work)
 
 
 def check_routing(spec: SourcingSpec, scenario: Any) -> None:
-    """Every channel in exactly one hybrid routing rule; else :class:`InputError`."""
-    assert spec.hybrid is not None
+    """Every channel in exactly one routing rule of each hybrid option; else
+    :class:`InputError`."""
+    for k, hy in enumerate(spec.options):
+        if isinstance(hy, Hybrid):
+            _check_routing(hy, scenario, f"sourcing.options[{k}].routing")
+
+
+def _check_routing(hy: Hybrid, scenario: Any, where: str) -> None:
     seen: dict[str, int] = {}
     kinds = {c.name: str(getattr(c.kind, "value", c.kind)) for c in scenario.channels}
     known = set(kinds)
-    for i, r in enumerate(spec.hybrid.routing):
+    for i, r in enumerate(hy.routing):
         for name in r.channels:
             if name not in known:
                 raise InputError(
                     f"unknown channel; the demand has {sorted(known)}",
-                    field=f"sourcing.hybrid.routing[{i}].channels",
+                    field=f"{where}[{i}].channels",
                     value=name,
                 )
             if name in seen:
                 raise InputError(
                     f"routing rules overlap: channel in rules {seen[name]} and {i}",
-                    field=f"sourcing.hybrid.routing[{i}].channels",
+                    field=f"{where}[{i}].channels",
                     value=name,
                 )
             seen[name] = i
         if r.to == "outsourced" and (r.overflow or float(np.max(_v(r.after_hours_share))) > 0):
             raise InputError(
                 "after_hours_share and overflow apply to in-house rules only",
-                field=f"sourcing.hybrid.routing[{i}]",
+                field=f"{where}[{i}]",
                 value=r.to,
             )
         if r.overflow:
@@ -388,15 +406,15 @@ def check_routing(spec: SourcingSpec, scenario: Any) -> None:
             if ks != {"voice_inbound"}:
                 raise InputError(
                     "overflow (Erlang) applies to voice_inbound channels only",
-                    field=f"sourcing.hybrid.routing[{i}].overflow",
+                    field=f"{where}[{i}].overflow",
                     value=sorted(ks),
                 )
-            needs_staffing(scenario, "hybrid overflow", f"sourcing.hybrid.routing[{i}].overflow")
+            needs_staffing(scenario, "hybrid overflow", f"{where}[{i}].overflow")
     missing = known - set(seen)
     if missing:
         raise InputError(
             "routing leaves contacts unassigned: every channel needs one rule",
-            field="sourcing.hybrid.routing",
+            field=where,
             value=sorted(missing),
         )
 
@@ -415,7 +433,7 @@ class HybridSplit:
     pool_minutes: Array
 
 
-def hybrid_split(ctx: _Ctx) -> HybridSplit:
+def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
     """Route each channel: out entirely; or the after-hours share out, then the calls above
     the in-house team's capacity per interval out (every in-house overflow channel shares
     one team and queue, with the call-weighted AHT; the interval profile and goals are the
@@ -423,10 +441,8 @@ def hybrid_split(ctx: _Ctx) -> HybridSplit:
     from ccecon.engine import month_days
     from ccecon.queueing.workload import team_overflow
 
-    spec, sc = ctx.spec, ctx.scenario
-    hy = spec.hybrid
-    assert hy is not None
-    check_routing(spec, sc)
+    sc = ctx.scenario
+    _check_routing(hy, sc, f"{_field(ctx, hy)}.routing")
     full = ctx.full()
     keep_share: dict[str, Any] = {}
     out_share: dict[str, Any] = {}
@@ -473,49 +489,49 @@ def hybrid_split(ctx: _Ctx) -> HybridSplit:
     return HybridSplit(kept, sent, own, provider, team_hours, pool_minutes)
 
 
-def _option_hybrid(ctx: _Ctx) -> OptionResult:
+def _option_hybrid(ctx: _Ctx, hy: Hybrid) -> OptionResult:
     spec = ctx.spec
-    hy, ih = spec.hybrid, spec.in_house
-    assert hy is not None and ih is not None
+    ih = spec.in_house_of(hy)
+    provider = spec.provider_of(hy)
     m = ctx.months
-    split = hybrid_split(ctx)
+    split = hybrid_split(ctx, hy)
     own = split.own
     if own.fte is None and any(np.any(v > 0) for v in own.volumes.values()):
-        needs_staffing(ctx.scenario, "the hybrid option's in-house work", "sourcing.hybrid")
+        what = f"the in-house work of the hybrid option {hy.name!r}"
+        needs_staffing(ctx.scenario, what, _field(ctx, hy))
     # The engine's FTE of the kept channels plus the overflow team's (0 without a pool).
     team_fte = split.team_hours * 0.0
     if ctx.scenario.staffing is not None:
         team_fte = paid_fte(ctx.scenario, split.team_hours)
     hours = split.team_hours if own.agent_hours is None else own.agent_hours + split.team_hours
     fte = team_fte if own.fte is None else own.fte + team_fte
-    price = hy.price if hy.price is not None else spec.outsourced.price  # type: ignore[union-attr]
-    ch = _charge(ctx, price, split.provider, "sourcing.hybrid.price")
+    price = hy.price if hy.price is not None else provider.price  # type: ignore[union-attr]
+    ch = _charge(ctx, price, split.provider, f"{_field(ctx, hy)}.price")
     vm = hy.vendor_management_per_month
     if vm is None:
-        vm = spec.outsourced.vendor_management_per_month if spec.outsourced else 0.0
-    comps = _in_house_fixed(ctx)
+        vm = provider.vendor_management_per_month if provider is not None else 0.0
+    comps = _in_house_fixed(ctx, ih)
     comps["agent salaries"] = fte * _v(ih.agent_salary)
     comps["telecom"] = (own.drivers["minutes"] + split.pool_minutes) * _v(ih.telecom_per_minute)
     comps["provider charges"] = ch.amount
     comps["vendor management"] = _monthly(vm, m)
-    if spec.outsourced is not None:
-        o = spec.outsourced
-        comps["transition"] = _once(o.transition_cost, o.transition_month, m)
+    if provider is not None:
+        comps["transition"] = _once(provider.transition_cost, provider.transition_month, m)
     contacts = ctx.full().drivers["contacts"].sum(axis=1)
     sent_total = split.provider.drivers["contacts"].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(contacts > 0, sent_total / contacts, 0.0)
     work = Work(split.kept, own.drivers, hours, fte)
     return _finish(
-        ctx, "hybrid", comps, fte, ch.binding_share(), own=work, provider=split.provider, sent=share
+        ctx, hy, comps, fte, ch.binding_share(), own=work, provider=split.provider, sent=share
     )
 
 
-_BUILDERS = {
-    "in-house": ("in_house", _option_in_house),
-    "outsourced": ("outsourced", _option_outsourced),
-    "hosted": ("hosted", _option_hosted),
-    "hybrid": ("hybrid", _option_hybrid),
+_BUILDERS: dict[str, Any] = {
+    "in-house": _option_in_house,
+    "outsourced": _option_outsourced,
+    "hosted": _option_hosted,
+    "hybrid": _option_hybrid,
 }
 
 
@@ -543,11 +559,7 @@ def evaluate_options(
     if annual_rate is None:
         annual_rate = _discount_rate(scenario)
     ctx = _Ctx(scenario, spec, _rate_m(annual_rate), scale)
-    out = []
-    for name in OPTION_NAMES:
-        attr, fn = _BUILDERS[name]
-        if getattr(spec, attr) is not None:
-            out.append(fn(ctx))
+    out = [_BUILDERS[o.kind](ctx, o) for o in spec.options]
     rows = max(o.flows.shape[0] for o in out)
     return tuple(_rows(o, rows) for o in out)
 
@@ -689,3 +701,12 @@ def sourcing_document(scenario: Any, source: str, *, break_even: bool = True) ->
                 exc.message, file=source, field=exc.field, row=exc.row, value=exc.value
             ) from None
         raise
+
+
+def sourcing_only(scenario: Any) -> bool:
+    """True when a scenario has a ``sourcing`` section and an empty business case (no
+    baseline, no cost or benefit line): its results lead with the sourcing decision."""
+    if scenario.sourcing is None or scenario.baseline is not None:
+        return False
+    p = scenario.proposal
+    return not p.cost_lines and not p.benefit_lines

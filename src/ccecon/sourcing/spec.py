@@ -7,15 +7,24 @@ every plan month 1..M, one-off amounts in their ``month`` (0 = at signing).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ccecon.scenario.types import Fraction, NonNegNum, Num
 from ccecon.sourcing.pricing import PriceModel
 
-OPTION_NAMES: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
-"""Names of the options in results, in this order."""
+OPTION_KINDS: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
+"""The model kinds of an option: which costs the company keeps."""
+
+FORMER_KEYS: dict[str, str] = {
+    "in-house": "in-house",
+    "in_house": "in-house",
+    "outsourced": "outsourced",
+    "hosted": "hosted",
+    "hybrid": "hybrid",
+}
+"""Keys of the former format (one option of each kind, named by its kind)."""
 
 WORKLOAD_MOVED = (
     "`sourcing.workload` is no longer read: the options are staffed by the scenario's"
@@ -49,13 +58,21 @@ class QuoteLine(_M):
     source: str | None = Field(None, description="Where the number comes from.")
 
 
-class InHouse(_M):
+class _Option(_M):
+    name: str = Field(
+        min_length=1, description="The option's name in results, e.g. `onshore` or `BPO bid A`."
+    )
+    note: str | None = Field(None, description="Free text: who quoted it, when.")
+
+
+class InHouse(_Option):
     """Own platform, own agents.
 
     Agents: the paid FTE the scenario's ``staffing`` gives for the demand (the engine's
     staffing, as in every business case), or ``agents`` (a fixed head count) when given.
     """
 
+    kind: Literal["in-house"] = Field(description="in-house: own platform, own agents.")
     build: list[QuoteLine] = Field(
         default_factory=list, description="Quote lines: build, equipment, maintenance..."
     )
@@ -68,9 +85,10 @@ class InHouse(_M):
     management_per_month: NonNegNum = Field(0.0, description="Staff management per month.")
 
 
-class Hosted(_M):
+class Hosted(_Option):
     """Provider runs the platform (usually per seat per month); the company's own agents."""
 
+    kind: Literal["hosted"] = Field(description="hosted: rented platform, own agents.")
     price: PriceModel = Field(description="The platform contract (e.g. per_seat).")
     agent_salary: NonNegNum = Field(description="Fully loaded cost per paid agent per month.")
     telecom_per_minute: NonNegNum = Field(0.0, description="Telecom per handle minute.")
@@ -78,9 +96,10 @@ class Hosted(_M):
     other: list[QuoteLine] = Field(default_factory=list, description="Other own costs.")
 
 
-class Outsourced(_M):
+class Outsourced(_Option):
     """A provider (BPO) supplies platform and agents."""
 
+    kind: Literal["outsourced"] = Field(description="outsourced: the provider's everything.")
     price: PriceModel = Field(description="The provider's price model.")
     vendor_management_per_month: NonNegNum = Field(
         0.0, description="Own staff managing the vendor, per month."
@@ -110,23 +129,32 @@ class Route(_M):
     )
 
 
-class Hybrid(_M):
+class Hybrid(_Option):
     """Mix: some work stays in-house, the rest goes to the provider.
 
-    In-house costs: the in-house option's build, platform and management, the paid FTE
-    the scenario's ``staffing`` gives for the kept channels, plus, for the channels routed
-    with ``overflow``, a fixed team of ``in_house_agents`` on the phones in every open
-    interval, and the telecom of the kept work. Provider costs: ``price`` (default: the
-    outsourced option's) on the work sent out, plus vendor management.
+    In-house costs: the build, platform, management, salary and telecom of the in-house
+    option named by ``in_house``, for the paid FTE the scenario's ``staffing`` gives for
+    the kept channels, plus, for the channels routed with ``overflow``, a fixed team of
+    ``in_house_agents`` on the phones in every open interval. Provider costs: ``price``
+    (default: the price of the outsourced option named by ``provider``) on the work sent
+    out, plus vendor management and that option's transition cost.
     """
 
+    kind: Literal["hybrid"] = Field(description="hybrid: routing rules split the work.")
+    in_house: str | None = Field(
+        None, description="Name of the in-house option whose costs it keeps; default: the only one."
+    )
+    provider: str | None = Field(
+        None,
+        description="Name of the outsourced option it sends work to; default: the only one.",
+    )
     in_house_agents: NonNegNum = Field(
         0.0, description="Team on the phones in every open interval for the overflow channels."
     )
     routing: list[Route] = Field(min_length=1, description="One rule per channel, no overlap.")
-    price: PriceModel | None = Field(None, description="Provider price; default outsourced's.")
+    price: PriceModel | None = Field(None, description="Provider price; default the provider's.")
     vendor_management_per_month: NonNegNum | None = Field(
-        None, description="Default: the outsourced option's."
+        None, description="Default: the provider option's."
     )
 
     @model_validator(mode="after")
@@ -143,6 +171,10 @@ class Hybrid(_M):
                 " the scenario's `staffing`: remove in_house_agents or add `overflow: true`"
             )
         return self
+
+
+Option = Annotated[InHouse | Hosted | Outsourced | Hybrid, Field(discriminator="kind")]
+"""Any option, told apart by its ``kind``."""
 
 
 class Criterion(_M):
@@ -168,10 +200,6 @@ class Scorecard(_M):
     def _known(self) -> Scorecard:
         names = {c.name for c in self.criteria}
         for opt, row in self.scores.items():
-            if opt not in OPTION_NAMES:
-                raise ValueError(
-                    f"unknown option {opt!r} in scores; expected one of {OPTION_NAMES}"
-                )
             missing = names - set(row)
             extra = set(row) - names
             if missing or extra:
@@ -198,35 +226,118 @@ class BreakEven(_M):
 
 
 class SourcingSpec(_M):
-    """The sourcing decision: which options to compare and their contracts."""
+    """The sourcing decision: the options to compare (any number, each named) and their
+    contracts.
 
-    in_house: InHouse | None = Field(None, alias="in-house")
-    hosted: Hosted | None = None
-    outsourced: Outsourced | None = None
-    hybrid: Hybrid | None = None
+    The former format (one option of each kind under the keys ``in-house``, ``hosted``,
+    ``outsourced`` and ``hybrid``) still loads: each becomes an option named by its key.
+    """
+
+    options: list[Option] = Field(
+        min_length=1, description="The options, each with a `name` and a `kind`."
+    )
     revenue_per_sale: NonNegNum = Field(0.0, description="Revenue per sale, for commissions.")
     scorecard: Scorecard | None = None
     break_even: BreakEven = Field(default_factory=BreakEven)
     discount_rate: Num | None = Field(None, description="Annual; default: the scenario's.")
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
     @model_validator(mode="before")
     @classmethod
-    def _old_workload(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "workload" in data:
+    def _former_format(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "workload" in data:
             raise ValueError(WORKLOAD_MOVED)
-        return data
+        old = [k for k in data if k in FORMER_KEYS]
+        if not old:
+            if "options" not in data:
+                raise ValueError(
+                    "no options: give `options`, a list of options each with a `name` and a"
+                    " `kind` (in-house, outsourced, hosted or hybrid)"
+                )
+            return data
+        if "options" in data:
+            raise ValueError(
+                f"give the options either as a list under `options` or, in the former"
+                f" format, under the keys {sorted(set(FORMER_KEYS.values()))}; not both"
+                f" (found {old} beside `options`)"
+            )
+        rest = {k: v for k, v in data.items() if k not in FORMER_KEYS}
+        options = []
+        for key in ("in-house", "in_house", "hosted", "outsourced", "hybrid"):
+            body = data.get(key)
+            if body is None:
+                continue
+            if not isinstance(body, dict):
+                raise ValueError(f"`{key}` must be a mapping of the option's fields")
+            kind = FORMER_KEYS[key]
+            opt = {"name": kind, "kind": kind, **body}
+            if kind == "hybrid":
+                opt.setdefault("in_house", "in-house")
+                if data.get("outsourced") is not None:
+                    opt.setdefault("provider", "outsourced")
+            options.append(opt)
+        if not options:
+            raise ValueError(
+                "no options: give `options`, a list of options each with a `name` and a"
+                " `kind` (in-house, outsourced, hosted or hybrid)"
+            )
+        return {**rest, "options": options}
 
     @model_validator(mode="after")
-    def _some_option(self) -> SourcingSpec:
-        if not any((self.in_house, self.hosted, self.outsourced, self.hybrid)):
-            raise ValueError(
-                "no options: give at least one of in-house, outsourced, hosted, hybrid"
-            )
-        if self.hybrid is not None:
-            if self.in_house is None:
-                raise ValueError("hybrid needs the in-house option (its own costs)")
-            if self.hybrid.price is None and self.outsourced is None:
-                raise ValueError("hybrid needs a price, or the outsourced option's price")
+    def _names(self) -> SourcingSpec:
+        names = [o.name for o in self.options]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"option names must be unique; repeated: {dup}")
+        for o in self.options:
+            if isinstance(o, Hybrid):
+                self.in_house_of(o)
+                if o.price is None:
+                    self.provider_of(o, required=True)
+        if self.scorecard is not None:
+            unknown = sorted(set(self.scorecard.scores) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"scorecard scores for unknown options {unknown}; the options are {names}"
+                )
         return self
+
+    def option(self, name: str) -> InHouse | Hosted | Outsourced | Hybrid:
+        """The option called ``name``."""
+        for o in self.options:
+            if o.name == name:
+                return o
+        raise KeyError(name)
+
+    def _named(self, name: str | None, kind: type[_Option], what: str, field: str) -> Any:
+        of_kind = [o for o in self.options if isinstance(o, kind)]
+        if name is not None:
+            found = [o for o in of_kind if o.name == name]
+            if not found:
+                names = [o.name for o in of_kind]
+                raise ValueError(f"`{field}` names {name!r}; the {what} options are {names}")
+            return found[0]
+        if len(of_kind) != 1:
+            raise ValueError(
+                f"a hybrid option needs `{field}`: the name of the {what} option it uses"
+                f" ({len(of_kind)} {what} options are given)"
+            )
+        return of_kind[0]
+
+    def in_house_of(self, hybrid: Hybrid) -> InHouse:
+        """The in-house option whose costs a hybrid keeps."""
+        return cast(InHouse, self._named(hybrid.in_house, InHouse, "in-house", "in_house"))
+
+    def provider_of(self, hybrid: Hybrid, *, required: bool = False) -> Outsourced | None:
+        """The outsourced option a hybrid sends work to; None when the file has none and
+        the hybrid has its own ``price`` (with ``required``, a :class:`ValueError`)."""
+        some = any(isinstance(o, Outsourced) for o in self.options)
+        if hybrid.provider is None and not some:
+            if required:
+                raise ValueError(
+                    "a hybrid option needs a `price`, or `provider`: the name of an"
+                    " outsourced option whose price it pays"
+                )
+            return None
+        return cast(Outsourced, self._named(hybrid.provider, Outsourced, "outsourced", "provider"))
