@@ -36,6 +36,12 @@ def test_examples_compare_their_named_options(name: str) -> None:
     assert all(t > 0 for t in tcos)
     (hybrid,) = [o for o in doc["options"].values() if o["kind"] == "hybrid"]
     assert 0 < hybrid["sent_out_share"] < 1
+    if "current" in doc:  # the move from today's option to each other one
+        assert set(doc["moves"]) == NAMES[name] - {doc["current"]}
+        base = doc["options"][doc["current"]]["tco"]
+        for other, move in doc["moves"].items():
+            saved = base - doc["options"][other]["tco"]
+            assert move["cost_savings"] - move["cost_of_change"] == pytest.approx(saved)
 
 
 FORMER = """

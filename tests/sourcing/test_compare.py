@@ -327,3 +327,81 @@ def test_scorecard_is_beside_the_money() -> None:
     assert with_sc.scorecard == {"in-house": 4.0, "outsourced": 2.75}
     for o in without.options:
         np.testing.assert_array_equal(with_sc.option(o.name).tco, o.tco)
+
+
+def test_move_from_the_current_option_is_a_business_case() -> None:
+    """Current: in-house with 10 fixed agents at 6,000 and platform 10,000 a month (70,000
+    a month). Move: outsource at 2 per call on 20,000 calls (40,000 a month) with a
+    transition of 60,000 at signing and vendor management 5,000. 12 months, rate 0.
+
+    Lines by name (TEI): none shared, so the cost of the change is all the new spending,
+    60,000 + 12 x 45,000 = 600,000, and the savings all the old, 12 x 70,000 = 840,000.
+    ROI = (840,000 - 600,000) / 600,000 = 40 %; NPV at 0 % = 240,000; the monthly net is
+    -60,000 at signing, then +25,000 a month: payback = 60,000 / 25,000 = 2.4 months.
+    """
+    doc = {
+        "current": "own",
+        "options": [
+            {
+                "name": "own",
+                "kind": "in-house",
+                "agents": 10,
+                "agent_salary": 6000,
+                "platform_per_month": 10000,
+            },
+            {
+                "name": "bpo",
+                "kind": "outsourced",
+                "price": {"model": "per_call", "price": 2},
+                "transition_cost": 60000,
+                "vendor_management_per_month": 5000,
+            },
+        ],
+    }
+    cmp_ = compare(scenario(doc, voice(20000)), break_even=False)
+    (row,) = cmp_.move_rows()
+    assert row["move to"] == "bpo"
+    assert row["cost_of_change"] == pytest.approx(600_000)
+    assert row["cost_savings"] == pytest.approx(840_000)
+    assert row["roi_pct"] == pytest.approx(40.0)
+    assert row["npv"] == pytest.approx(240_000)
+    assert row["payback_months"] == pytest.approx(2.4)
+    assert cmp_.to_dict()["moves"]["bpo"]["npv"] == pytest.approx(240_000)
+
+
+def test_a_kept_component_counts_only_its_change() -> None:
+    """In-house -> hosted with the same agents and salary: the salary line is kept (same
+    name in both), so only the seat rent is a cost of the change and only the dropped
+    platform a saving: seats 10 x 500 = 5,000 a month vs platform 10,000 a month, 12
+    months -> C = 60,000, savings = 120,000, ROI = 100 %."""
+    doc = {
+        "current": "own",
+        "options": [
+            {
+                "name": "own",
+                "kind": "in-house",
+                "agents": 10,
+                "agent_salary": 6000,
+                "platform_per_month": 10000,
+            },
+            {
+                "name": "ccaas",
+                "kind": "hosted",
+                "price": {"model": "per_seat", "price": 500, "seats": 10},
+                "agent_salary": 6000,
+            },
+        ],
+    }
+    with pytest.raises(InputError, match="`staffing`"):  # hosted agents come from staffing
+        compare(scenario(doc, voice(20000)), break_even=False)
+    st_ = {"open_hour": 8, "close_hour": 8.5}
+    calls = 3100 / 31 * 30  # the staffing of the test above, per day: the same FTE
+    cmp_ = compare(scenario(doc, voice(calls), staffing=st_), break_even=False)
+    hosted = cmp_.option("ccaas")
+    fte = hosted.paid_fte[0, 1:]
+    # own keeps 10 fixed agents; hosted pays its staffed FTE: the salary line changes by
+    # (FTE - 10) x 6,000 a month, a cost where it rises, a saving where it falls
+    diff = float(((fte - 10) * 6000).sum())
+    (row,) = cmp_.move_rows()
+    assert row["cost_of_change"] == pytest.approx(60_000 + max(diff, 0.0))
+    assert row["cost_savings"] == pytest.approx(120_000 + max(-diff, 0.0))

@@ -56,6 +56,25 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     print_table(money, title=f"Sourcing options over {result.months} months, cheapest first")
+    moves = result.move_rows()
+    if moves:
+        print_table(
+            [
+                {
+                    "move to": r["move to"],
+                    f"NPV {cur}": f"{r['npv']:,.0f}",
+                    "ROI %": "-" if r["roi_pct"] is None else f"{r['roi_pct']:,.1f}",
+                    "IRR % a year": "-"
+                    if r["irr_annual_pct"] is None
+                    else f"{r['irr_annual_pct']:,.1f}",
+                    "payback (months)": "never"
+                    if r["payback_months"] == float("inf")
+                    else f"{r['payback_months']:,.1f}",
+                }
+                for r in moves
+            ],
+            title=f"Moving from {result.current} (the business case of each move)",
+        )
     if result.scorecard:
         print_table(
             [{"option": k, "weighted score": v} for k, v in result.scorecard.items()],

@@ -179,9 +179,11 @@ def team_overflow(
     weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
     aht = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
     aht = np.where(aht > 0, aht, 1.0)
+    # The capacity depends on the handle time only: each distinct month column once.
+    _, first, month_of = np.unique(aht, axis=1, return_index=True, return_inverse=True)
     cap = capacity_calls(
         np.broadcast_to(team, (rows, 1)),
-        aht,
+        aht[:, first],
         interval_s,
         sl_target=sl_target,
         sl_threshold_s=sl_threshold_s if sl_target is not None else None,
@@ -189,7 +191,7 @@ def team_overflow(
         max_abandon=max_abandon,
         max_occupancy=max_occupancy,
         patience_s=patience_s,
-    )
+    )[:, month_of.ravel()]
     unique_shares, share_of = np.unique(shares, return_inverse=True)
     repeats = np.bincount(share_of.ravel(), minlength=unique_shares.size).astype(float)
     per_week = np.zeros((rows, months))

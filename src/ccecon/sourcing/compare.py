@@ -23,7 +23,14 @@ from ccecon.errors import InputError
 from ccecon.finance.returns import npv
 from ccecon.sourcing.pricing import Charge, PriceModel
 from ccecon.sourcing.spec import Hosted, Hybrid, InHouse, Outsourced, QuoteLine, SourcingSpec
-from ccecon.sourcing.work import Work, case_work, needs_staffing, paid_fte, staffing_goals
+from ccecon.sourcing.work import (
+    Work,
+    case_work,
+    needs_staffing,
+    paid_fte,
+    staffing_goals,
+    zero_work,
+)
 
 Array = npt.NDArray[np.float64]
 
@@ -130,6 +137,33 @@ class Comparison:
     break_even: tuple[BreakEvenPoint, ...] = ()
     scan: tuple[dict[str, Any], ...] = ()
     scorecard: dict[str, float] = field(default_factory=dict)
+    current: str | None = None
+    moves: dict[str, Any] = field(default_factory=dict)
+    """Option name -> the engine's :class:`~ccecon.engine.Metrics` of moving to it from
+    ``current`` (empty without ``current``)."""
+
+    def move_rows(self) -> list[dict[str, Any]]:
+        """One row per option moved to from ``current`` (means over draws), in rank order."""
+        from ccecon.engine import _summary
+
+        out = []
+        for o in self.ranked():
+            m = self.moves.get(o.name)
+            if m is None:
+                continue
+            s = _summary(m)
+            out.append(
+                {
+                    "move to": o.name,
+                    "npv": s["npv"],
+                    "roi_pct": s["roi_pct"],
+                    "irr_annual_pct": s["irr_annual_pct"],
+                    "payback_months": s["payback_months"],
+                    "cost_of_change": s["total_cost"],
+                    "cost_savings": s["cost_savings"],
+                }
+            )
+        return out
 
     def option(self, name: str) -> OptionResult:
         """The option called ``name``."""
@@ -225,6 +259,11 @@ class Comparison:
             ],
             "scan": list(self.scan),
             "scorecard_note": "weighted non-financial score (0-max score), never added to money",
+            **(
+                {"current": self.current, "moves": {r["move to"]: r for r in self.move_rows()}}
+                if self.current is not None
+                else {}
+            ),
         }
 
 
@@ -480,7 +519,11 @@ def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
             with np.errstate(invalid="ignore", divide="ignore"):
                 vol = full.volumes[n]
                 out_share[n] = np.where(vol > 0, sent[n] / vol, 0.0)
-    own = case_work(sc, (), ctx.shares({**keep_share, **dict.fromkeys(pooled, 0.0)}))
+    own_shares = {**keep_share, **dict.fromkeys(pooled, 0.0)}
+    if all(np.all(np.asarray(v) == 0) for v in own_shares.values()):
+        own = zero_work(sc)  # nothing kept but the overflow pool: no staffing run
+    else:
+        own = case_work(sc, (), ctx.shares(own_shares))
     provider = case_work(sc, (), ctx.shares(out_share))
     for n in full.volumes:
         if n not in pooled:
@@ -551,17 +594,22 @@ def evaluate_options(
     ``scale`` multiplies every channel's volume (the break-even scan); ``annual_rate``
     defaults to the section's ``discount_rate``, else the scenario's.
     """
-    spec = scenario.sourcing
-    if spec is None:
+    if annual_rate is None:
+        annual_rate = _discount_rate(scenario)
+    return _evaluate(scenario, annual_rate, scale)[0]
+
+
+def _evaluate(
+    scenario: Any, annual_rate: npt.ArrayLike, scale: float
+) -> tuple[tuple[OptionResult, ...], _Ctx]:
+    if scenario.sourcing is None:
         raise InputError("no `sourcing` section: nothing to compare", field="sourcing")
     if not scenario.channels:
         raise InputError("the sourcing comparison needs channels (the demand)", field="channels")
-    if annual_rate is None:
-        annual_rate = _discount_rate(scenario)
-    ctx = _Ctx(scenario, spec, _rate_m(annual_rate), scale)
-    out = [_BUILDERS[o.kind](ctx, o) for o in spec.options]
+    ctx = _Ctx(scenario, scenario.sourcing, _rate_m(annual_rate), scale)
+    out = [_BUILDERS[o.kind](ctx, o) for o in scenario.sourcing.options]
     rows = max(o.flows.shape[0] for o in out)
-    return tuple(_rows(o, rows) for o in out)
+    return tuple(_rows(o, rows) for o in out), ctx
 
 
 def _rows(o: OptionResult, n: int) -> OptionResult:
@@ -665,12 +713,13 @@ def compare(scenario: Any, *, break_even: bool = True) -> Comparison:
     Comparison
     """
     rate = _discount_rate(scenario)
-    opts = evaluate_options(scenario, rate)
+    opts, ctx = _evaluate(scenario, rate, 1.0)
     pts: tuple[BreakEvenPoint, ...] = ()
     scan: tuple[dict[str, Any], ...] = ()
     if break_even and len(opts) > 1:
         pts, scan = break_even_scan(scenario, rate)
-    full = case_work(scenario).drivers["contacts"]
+    full = ctx.full().drivers["contacts"]
+    current = scenario.sourcing.current
     return Comparison(
         options=opts,
         currency=scenario.currency,
@@ -679,7 +728,49 @@ def compare(scenario: Any, *, break_even: bool = True) -> Comparison:
         break_even=pts,
         scan=scan,
         scorecard=scorecard_scores(scenario.sourcing),
+        current=current,
+        moves={} if current is None else moves_from(scenario, opts, current),
     )
+
+
+def moves_from(scenario: Any, options: tuple[OptionResult, ...], current: str) -> dict[str, Any]:
+    """The move from ``current`` to each other option as a business case of the engine.
+
+    Baseline = the current option's cost flows, proposal = the other option's, each cost
+    component a line (components of one name in both are one line before and after:
+    :func:`ccecon.engine.change_overlap`, the TEI rule of every business case). The cost of
+    the change is new or risen spending, the cost savings the fallen or dropped spending
+    (a benefit); NPV, ROI, IRR and payback are the engine's (``engine._metrics``) at the
+    comparison's discount rate with the scenario's convention.
+    """
+    from types import SimpleNamespace
+
+    from ccecon.engine import _metrics, change_overlap
+
+    rate = _discount_rate(scenario)
+    sc = (
+        scenario
+        if rate is scenario.discount_rate
+        else scenario.model_copy(update={"discount_rate": rate})
+    )
+    base = next(o for o in options if o.name == current)
+    n = base.flows.shape[0]
+
+    def lines(o: OptionResult) -> Any:
+        totals = tuple((k, v.sum(axis=1), v.sum(axis=1)) for k, v in o.components.items())
+        return SimpleNamespace(cost_line_totals=totals)
+
+    def parts(o: OptionResult) -> tuple[Array, Array, Array, Array]:
+        z = np.zeros((1, o.flows.shape[1]))
+        return (z, z, o.flows, z)
+
+    out: dict[str, Any] = {}
+    for o in options:
+        if o.name == current:
+            continue
+        keep, _ = change_overlap(lines(o), lines(base))
+        out[o.name], _ = _metrics(sc, parts(o), parts(base), n, keep)
+    return out
 
 
 def sourcing_document(scenario: Any, source: str, *, break_even: bool = True) -> Comparison:

@@ -236,6 +236,13 @@ class SourcingSpec(_M):
     options: list[Option] = Field(
         min_length=1, description="The options, each with a `name` and a `kind`."
     )
+    current: str | None = Field(
+        None,
+        description=(
+            "Name of the option the company runs today: each other option is then also a"
+            " business case, the move from it (NPV, ROI, IRR, payback)."
+        ),
+    )
     revenue_per_sale: NonNegNum = Field(0.0, description="Revenue per sale, for commissions.")
     scorecard: Scorecard | None = None
     break_even: BreakEven = Field(default_factory=BreakEven)
@@ -295,6 +302,8 @@ class SourcingSpec(_M):
                 self.in_house_of(o)
                 if o.price is None:
                     self.provider_of(o, required=True)
+        if self.current is not None and self.current not in names:
+            raise ValueError(f"current names {self.current!r}; the options are {names}")
         if self.scorecard is not None:
             unknown = sorted(set(self.scorecard.scores) - set(names))
             if unknown:

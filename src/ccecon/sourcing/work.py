@@ -87,6 +87,23 @@ def case_work(
     return Work(volumes, drivers, drivers.get("agent_hours"), drivers.get("fte"))
 
 
+def zero_work(scenario: Any) -> Work:
+    """The work of a side that handles nothing: what :func:`case_work` gives with every
+    share 0 (zeros), without running the staffing."""
+    z: Array = np.zeros((1, int(scenario.horizon_months) + 1))
+    names = [c.name for c in scenario.channels]
+    drivers: dict[str, Array] = {
+        k: z for k in ("calls", "inbound_calls", "outbound_calls", "contacts", "minutes", "sales")
+    }
+    for n in names:
+        drivers[n] = z
+        drivers[f"{n}.minutes"] = z
+    staffed = scenario.staffing is not None
+    if staffed:
+        drivers.update({k: z for k in ("agent_hours", "fte", "peak_agents")})
+    return Work(dict.fromkeys(names, z), drivers, z if staffed else None, z if staffed else None)
+
+
 def staffing_goals(scenario: Any) -> dict[str, Any]:
     """The interval model and goals of the scenario's ``staffing`` section (keyword args of
     :func:`ccecon.queueing.workload.team_overflow`)."""
