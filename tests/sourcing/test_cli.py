@@ -239,3 +239,13 @@ def test_sourcing_only_evaluate_leads_with_the_decision(fmt: str) -> None:
     assert re.search(r"\bnan\b", res.stdout) is None
     for empty in ("NPV 0", "roi_pct", "payback_months", "Business case"):
         assert empty not in res.stdout
+
+
+def test_sourcing_only_report_leads_with_the_decision(tmp_path: Path) -> None:
+    path = ROOT / "examples" / EXAMPLES[1]
+    res = runner.invoke(app, ["report", str(path), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<span>1. offshore-bpo</span>" in html  # the cheapest option leads
+    assert "IRR does not exist" not in html
+    assert 'id="fig-cashflow"' not in html and 'id="fig-sourcing"' in html

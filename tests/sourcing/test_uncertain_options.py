@@ -86,6 +86,10 @@ def test_cli_simulate_reports_options(tmp_path: Path) -> None:
     assert table.exit_code == 0, table.output
     assert "Cheapest option most often" in table.stdout
     assert "NPV (CNY), 300 draws" not in table.stdout  # no histogram of an empty case
+    # the options lead; no row of the empty business case (NPV, ROI, payback of nothing)
+    assert "Sourcing options: present value of cost" in table.stdout
+    for empty in ("NPV (", "ROI", "Payback", "npv positive"):
+        assert empty not in table.stdout, empty
 
 
 def test_evaluate_json_carries_the_comparison() -> None:
