@@ -676,7 +676,6 @@ def create_app(
     ) -> HTMLResponse:
         from ccecon.engine import evaluate
         from ccecon.reports.charts import business_case_figures
-
         from ccecon.sourcing.compare import sourcing_only
 
         v = st.version(user, sid, version)
