@@ -329,6 +329,15 @@ def test_scorecard_is_beside_the_money() -> None:
         np.testing.assert_array_equal(with_sc.option(o.name).tco, o.tco)
 
 
+OWN_CENTER = {
+    "name": "own",
+    "kind": "in-house",
+    "agents": 10,
+    "agent_salary": 6000,
+    "platform_per_month": 10000,
+}
+
+
 def test_move_from_the_current_option_is_a_business_case() -> None:
     """Current: in-house with 10 fixed agents at 6,000 and platform 10,000 a month (70,000
     a month). Move: outsource at 2 per call on 20,000 calls (40,000 a month) with a
@@ -342,13 +351,7 @@ def test_move_from_the_current_option_is_a_business_case() -> None:
     doc = {
         "current": "own",
         "options": [
-            {
-                "name": "own",
-                "kind": "in-house",
-                "agents": 10,
-                "agent_salary": 6000,
-                "platform_per_month": 10000,
-            },
+            OWN_CENTER,
             {
                 "name": "bpo",
                 "kind": "outsourced",
@@ -377,13 +380,7 @@ def test_a_kept_component_counts_only_its_change() -> None:
     doc = {
         "current": "own",
         "options": [
-            {
-                "name": "own",
-                "kind": "in-house",
-                "agents": 10,
-                "agent_salary": 6000,
-                "platform_per_month": 10000,
-            },
+            OWN_CENTER,
             {
                 "name": "ccaas",
                 "kind": "hosted",
