@@ -3,7 +3,8 @@
 Goal (issue 2, for the engine): ``irr_batch`` under 0.5 s for 100,000 x 61 on 2 cores.
 Peer: numpy-financial 1.0's ``irr`` called row by row (it has no batch form; it solves an
 eigenvalue problem per flow), timed on a subset and scaled to the same row count; and
-ccecon's own single-flow ``irr`` (all roots, Brent) in a loop, likewise.
+ccecon's own single-flow ``irr`` (all roots; the same computation as ``irr_batch`` on
+one row) in a loop, likewise.
 Run: ``.venv/bin/python benchmarks/bench_irr.py [--rows N] [--periods T]``.
 
 The flows look like an engine's net cash flow: an outlay at month 0, a ramp-up with

@@ -29,7 +29,7 @@ def cost_lines(draw: st.DrawFn, family: str | None = None) -> dict[str, Any]:
         "amount": draw(amounts),
         "timing": timing,
         "growth": draw(st.floats(min_value=-0.5, max_value=1.0)),
-        "risk": draw(st.floats(min_value=0, max_value=50)),
+        "risk": draw(st.floats(min_value=0, max_value=0.5)),
     }
     if fam == "hidden":
         line["include"] = draw(st.booleans())

@@ -3,18 +3,67 @@
 Business cases (ROI, NPV, IRR, payback), unit costs, staffing, sourcing decisions and
 their uncertainty, from scenario files and from a contact center's own records.
 
-The public API is listed in ``__all__``; heavy submodules (data, reports, web) are imported
-on demand so that ``import ccecon`` and ``ccecon --help`` stay fast.
+``import ccecon as cc``, then: ``cc.load``, ``cc.evaluate``, ``cc.simulate``,
+``cc.sensitivity`` (scenarios and business cases); ``cc.ingest``, ``cc.metrics`` (records);
+``cc.staff``, ``cc.staff_table``, ``cc.erlang_b``, ``cc.erlang_c``, ``cc.erlang_a``
+(staffing); ``cc.npv``, ``cc.irr``, ``cc.payback``, ``cc.roi_pct`` (returns);
+``cc.decompose`` (targets). Every one is imported on first use, so ``import ccecon`` and
+``ccecon --help`` stay fast. A guided session: docs/python-api.md.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from ccecon.errors import CCEconError as CCEconError
 from ccecon.errors import DataError as DataError
 from ccecon.errors import InputError as InputError
 from ccecon.errors import NoSolutionError as NoSolutionError
+
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from ccecon.api import evaluate as evaluate
+    from ccecon.api import ingest as ingest
+    from ccecon.api import load as load
+    from ccecon.api import metrics as metrics
+    from ccecon.api import sensitivity as sensitivity
+    from ccecon.api import simulate as simulate
+    from ccecon.finance.returns import irr as irr
+    from ccecon.finance.returns import npv as npv
+    from ccecon.finance.returns import payback as payback
+    from ccecon.finance.returns import roi_pct as roi_pct
+    from ccecon.queueing.erlang import erlang_a as erlang_a
+    from ccecon.queueing.erlang import erlang_b as erlang_b
+    from ccecon.queueing.erlang import erlang_c as erlang_c
+    from ccecon.queueing.staffing import required_agents as staff
+    from ccecon.queueing.staffing import staff_table as staff_table
+    from ccecon.targets.decompose import decompose as decompose
+
+# name -> (module, attribute): imported on first use, so `import ccecon` stays light.
+_LAZY = {
+    # scenarios and the business case (ccecon.api: files or Scenario objects)
+    "load": ("ccecon.api", "load"),
+    "evaluate": ("ccecon.api", "evaluate"),
+    "simulate": ("ccecon.api", "simulate"),
+    "sensitivity": ("ccecon.api", "sensitivity"),
+    # records
+    "ingest": ("ccecon.api", "ingest"),
+    "metrics": ("ccecon.api", "metrics"),
+    # staffing and queueing (arrays broadcast; durations in seconds)
+    "staff": ("ccecon.queueing.staffing", "required_agents"),
+    "staff_table": ("ccecon.queueing.staffing", "staff_table"),
+    "erlang_b": ("ccecon.queueing.erlang", "erlang_b"),
+    "erlang_c": ("ccecon.queueing.erlang", "erlang_c"),
+    "erlang_a": ("ccecon.queueing.erlang", "erlang_a"),
+    # returns on a cash flow (rates per period, t = 0 undiscounted)
+    "npv": ("ccecon.finance.returns", "npv"),
+    "irr": ("ccecon.finance.returns", "irr"),
+    "payback": ("ccecon.finance.returns", "payback"),
+    "roi_pct": ("ccecon.finance.returns", "roi_pct"),
+    # targets over a fiscal calendar
+    "decompose": ("ccecon.targets.decompose", "decompose"),
+}
 
 __all__ = [
     "CCEconError",
@@ -22,4 +71,36 @@ __all__ = [
     "InputError",
     "NoSolutionError",
     "__version__",
+    "decompose",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "evaluate",
+    "ingest",
+    "irr",
+    "load",
+    "metrics",
+    "npv",
+    "payback",
+    "roi_pct",
+    "sensitivity",
+    "simulate",
+    "staff",
+    "staff_table",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The public functions, imported on first use (``cc.evaluate`` loads the engine)."""
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ccecon' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

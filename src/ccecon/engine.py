@@ -25,10 +25,15 @@ Conventions
   rate ``(1 + r) ** (1/12) - 1`` with month 0 undiscounted; ``yearly_tei`` sums months by
   plan year (month 0 is year 0, months 1-12 year 1, ...) and discounts year ``k`` by
   ``(1 + r) ** k`` with year 0 undiscounted (Forrester TEI).
-* **IRR** of the monthly net flow, annualized ``(1 + irr_m) ** 12 - 1``; rows with no root
-  (NaN) or several roots (the one nearest 0 is given) are flagged in ``irr_status``.
-* **Payback** in fractional months from month 0 (linear within the month); ``inf`` when the
-  cumulative flow never turns non-negative within the horizon.
+* **IRR** under the NPV's convention, so that NPV at the IRR is 0: with ``monthly``
+  discounting the IRR of the monthly net flow, annualized ``(1 + irr_m) ** 12 - 1``; with
+  ``yearly_tei`` the annual IRR of the flows summed by plan year. Every root is found
+  (:func:`ccecon.finance.returns.irr_batch`); rows with no root (NaN) or several roots
+  (the one nearest 0 is given) are flagged in ``irr_status``.
+* **Payback** in fractional months from month 0 (linear within the month); the discounted
+  payback discounts each month as the NPV does (``yearly_tei``: by its plan year). In the
+  arrays ``inf`` means never within the horizon; result documents say ``null`` with
+  ``payback_reached: false`` instead.
 * **Risk-adjusted** metrics raise each cost line by its ``risk`` percent and cut each benefit
   line by its ``risk`` percent (Forrester TEI).
 """
@@ -46,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, growth_profile, line_terms, risk_factor
+from ccecon.costing.lines import col, expand, growth_profile, line_terms, risk_factor
 from ccecon.costing.unit_costs import (
     CaseSums,
     UnitCosts,
@@ -260,8 +265,11 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
 
     Each line is ``C @ E`` (times its driver for ``per_unit`` lines; see
     :func:`ccecon.costing.lines.line_terms`), so the lines that sum into one family and
-    share a driver are summed by one matrix product: the (draws x months) arrays are
-    written once per family and driver, not once per line.
+    share a driver are summed by one product: the (draws x months) arrays are written
+    once per family and driver, not once per line. The product is
+    :func:`ccecon.costing.lines.expand`, a sum in a fixed order (never a BLAS matrix
+    product, whose rounding depends on the number of draws, the threads and the CPU), so
+    every draw's flows have the same bits whatever the block of draws it is evaluated in.
     """
     months = scenario.horizon_months
     volumes, drivers = case_drivers(scenario, case)
@@ -315,7 +323,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
                 ]
             )
             pattern = np.vstack([e for _, e in terms])
-        part = coef @ pattern
+        part = expand(coef, pattern)
         if driver is not None:
             d = drivers[driver]
             part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
@@ -387,14 +395,19 @@ def change_overlap(prop: CaseFlows, base: CaseFlows | None) -> tuple[Array, Arra
 
 
 def _line_mean(coef: Array, pattern: Array, driver: Array | None) -> Array:
-    """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``."""
+    """Mean over draws of one line's monthly amounts ``(coef @ pattern) x driver``.
+
+    Every product is :func:`ccecon.costing.lines.expand` and the mean adds the draws in
+    their order (no BLAS), so the means have the same bits on any thread count or CPU.
+    """
     if driver is None:
-        return np.asarray(_mean_rows(coef) @ pattern, dtype=float)[0]
+        return np.asarray(expand(_mean_rows(coef), pattern), dtype=float)[0]
     if coef.shape[0] == 1 or driver.shape[0] == 1:
-        amount = _mean_rows(coef) @ pattern
+        amount = expand(_mean_rows(coef), pattern)
         return np.asarray(amount[0] * _mean_rows(driver)[0], dtype=float)
-    # mean_i sum_y C[i, y] E[y, m] D[i, m] = sum_y E[y, m] (C^T D)[y, m] / n
-    return np.asarray(((coef.T @ driver) * pattern).sum(axis=0) / coef.shape[0], dtype=float)
+    amounts = expand(coef, pattern)
+    amounts *= driver
+    return np.asarray(_mean_rows(amounts)[0], dtype=float)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -417,13 +430,16 @@ class Metrics:
     npv : ndarray
         Net present value at the scenario's discount rate and convention.
     irr_annual : ndarray
-        Annualized IRR of the monthly net flow: NaN where ``irr_status`` is ``"none"``; the
-        root nearest 0 where it is ``"several"``.
+        IRR as an annual rate, under the NPV's convention (``monthly``: of the monthly net
+        flow, annualized; ``yearly_tei``: of the yearly flows): NaN where ``irr_status`` is
+        ``"none"``; the root nearest 0 where it is ``"several"``.
     irr_status : ndarray of str
         ``ok``, ``none`` (no sign change: no IRR) or ``several`` (several roots; the one
         nearest 0 is reported).
     payback_months, discounted_payback_months : ndarray
-        Fractional months from month 0; ``inf`` if never within the horizon.
+        Fractional months from month 0; ``inf`` if never within the horizon (documents
+        show ``null`` and ``payback_reached: false``). The discounted payback discounts as
+        the NPV does.
     """
 
     total_benefit: Array
@@ -493,17 +509,25 @@ def _metrics(
 
     rate_col = col(scenario.discount_rate)  # (draws or 1, 1), annual
     rate = np.broadcast_to(rate_col[:, 0], (n,))
-    r_m = annual_to_monthly_rate(rate_col)
-    # (1 + r_m) ** -t, once: for the monthly NPV and the discounted payback
-    disc = np.exp(-np.log1p(r_m) * np.arange(months + 1, dtype=float))
-    discounted = net * disc
+    # NPV, IRR and discounted payback under one convention, so that NPV is 0 at the IRR
+    # and the discounted payback is reached exactly when NPV >= 0 at the horizon.
     if scenario.discounting == "monthly":
+        # (1 + r_m) ** -t, once: for the NPV and the discounted payback
+        r_m = annual_to_monthly_rate(rate_col)
+        disc = np.exp(-np.log1p(r_m) * np.arange(months + 1, dtype=float))
+        discounted = net * disc
         npv = discounted.sum(axis=1)
+        batch = returns.irr_batch(net)  # monthly rate, annualized below
+        irr = np.where(batch.n_roots >= 1, returns.annualize(np.nan_to_num(batch.rates)), np.nan)
     else:
-        npv = returns.npv(rate[:, None], yearly_flows(net))
-    batch = returns.irr_batch(net)
+        # yearly_tei: month m falls in plan year ceil(m / 12), discounted (1 + r) ** -year
+        year = -(-np.arange(months + 1) // 12)
+        discounted = net * np.exp(-np.log1p(rate_col) * year.astype(float))
+        yearly = yearly_flows(net)
+        npv = returns.npv(rate[:, None], yearly)
+        batch = returns.irr_batch(yearly)  # an annual rate of the yearly flows
+        irr = np.where(batch.n_roots >= 1, batch.rates, np.nan)
     status = np.where(batch.n_roots == 0, "none", np.where(batch.n_roots > 1, "several", "ok"))
-    irr = np.where(batch.n_roots >= 1, returns.annualize(np.nan_to_num(batch.rates)), np.nan)
     payback = returns.payback(net)
     dpayback = returns.payback(discounted)
     m = Metrics(
@@ -567,6 +591,21 @@ class Result:
     def net_risk_adjusted(self) -> Array:
         """The risk-adjusted monthly net flow per draw, shape (draws, months + 1)."""
         return _join_rows(list(self.net_risk_adjusted_blocks), self.draws)
+
+    def __repr__(self) -> str:
+        """The headline in one line (the arrays are in the attributes, not in the repr)."""
+        s, cur = self.summary(), self.scenario.currency
+
+        def num(key: str, unit: str, digits: int) -> str:
+            v = s.get(key)
+            return "n/a" if v is None else f"{v:,.{digits}f}{unit}"
+
+        return (
+            f"<Result {self.scenario.name!r}: NPV {num('npv', ' ' + cur, 0)},"
+            f" ROI {num('roi_pct', ' %', 1)}, IRR {num('irr_annual_pct', ' % a year', 1)},"
+            f" payback {num('payback_months', ' months', 1) if s['payback_reached'] else NEVER};"
+            f" draws={self.draws:,}>"
+        )
 
     @property
     def has_baseline(self) -> bool:
@@ -651,9 +690,22 @@ class Result:
             "payback_months": "months",
             "discounted_payback_months": "months",
         }
+
+        def shown(doc: dict[str, Any], key: str) -> Any:
+            if key.endswith("payback_months") and not doc[key.replace("_months", "_reached")]:
+                return NEVER
+            return doc[key]
+
         rows = []
         for key, unit in units.items():
-            rows.append({"metric": key, "value": s[key], "risk_adjusted": r[key], "unit": unit})
+            rows.append(
+                {
+                    "metric": key,
+                    "value": shown(s, key),
+                    "risk_adjusted": shown(r, key),
+                    "unit": unit,
+                }
+            )
         cpc = self.unit_costs.horizon.get("cost_per_inbound_call")
         if cpc is not None:
             rows.append(
@@ -709,9 +761,20 @@ def _summary(m: Metrics) -> dict[str, Any]:
         "npv": _mean(m.npv),
         "irr_annual_pct": float(np.mean(m.irr_annual[irr_ok]) * 100) if irr_ok.any() else None,
         "irr_status": irr_status,
-        "payback_months": _mean(m.payback_months),
-        "discounted_payback_months": _mean(m.discounted_payback_months),
+        **_payback("payback", m.payback_months),
+        **_payback("discounted_payback", m.discounted_payback_months),
     }
+
+
+NEVER = "never within the horizon"
+"""What every renderer shows for a payback that does not happen within the horizon."""
+
+
+def _payback(name: str, months: Array) -> dict[str, Any]:
+    """``{name}_months``: the mean over draws when every draw pays back within the horizon,
+    else None (JSON ``null``); ``{name}_reached``: whether every draw does."""
+    reached = bool(np.all(np.isfinite(months)))
+    return {f"{name}_months": _mean(months) if reached else None, f"{name}_reached": reached}
 
 
 def _mode(values: npt.NDArray[np.str_]) -> str:

@@ -57,7 +57,9 @@ def test_documented_one_line_example(tmp_path: Path) -> None:
 def test_wazo_documented_rows(tmp_path: Path) -> None:
     """The 12 documented rows (SOURCES.md: newest first within a block, datetime text):
 
-    * JOINEMPTY, FULL, CLOSED: blocked contacts (offered, not abandoned, not answered);
+    * JOINEMPTY, FULL, CLOSED: blocked contacts (Asterisk's "Queue Logs" documentation: the
+      caller could not join: no members, queue full, closed), outcome ``blocked``: never
+      offered, not abandoned, not answered;
     * COMPLETEAGENT alone (holdtime 2, calltime 12) at 07:37:46.601754: answered, answer
       = end - 12 s = 07:37:34.601754, arrival = answer - 2 s = 07:37:32.601754;
     * ABANDON alone (waittime 6) at 07:49:52.939802: arrival 07:49:46.939802;
@@ -83,6 +85,13 @@ def test_wazo_documented_rows(tmp_path: Path) -> None:
         ("1341402016.44", "FULL", False, False, None, 0.0, 0.0, "07:40:17.339945"),
         ("1341402482.49", "CLOSED", False, False, None, 0.0, 0.0, "07:48:03.455999"),
         ("1341402586.51", "ABANDON", True, False, None, 6.0, 0.0, "07:49:46.939802"),
+    ]
+    assert _rows(db, "SELECT disposition, outcome FROM interactions ORDER BY arrival_ts") == [
+        ("JOINEMPTY", "blocked"),
+        ("COMPLETEAGENT", "queued"),
+        ("FULL", "blocked"),
+        ("CLOSED", "blocked"),
+        ("ABANDON", "queued"),
     ]
     assert _rows(db, "SELECT agent, state, duration_s FROM agent_states") == [
         ("Agent/3001", "available", pytest.approx(42.353149))

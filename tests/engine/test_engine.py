@@ -135,8 +135,8 @@ def test_risk_adjustment_raises_costs_and_cuts_benefits() -> None:
     res = evaluate(
         scen(
             """proposal:
-  cost_lines: [{name: x, family: initial, amount: 1000, timing: once, month: 0, risk: 10}]
-  benefit_lines: [{name: y, kind: direct, amount: 2000, timing: once, month: 1, risk: 25}]
+  cost_lines: [{name: x, family: initial, amount: 1000, timing: once, month: 0, risk: 10%}]
+  benefit_lines: [{name: y, kind: direct, amount: 2000, timing: once, month: 1, risk: 25%}]
 """,
             h=12,
         )

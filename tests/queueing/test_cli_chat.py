@@ -31,7 +31,7 @@ def test_one_line_calculator_json_has_agents() -> None:
             "--aht",
             "180",
             "--sl",
-            "80/20",
+            "80%/20",
             "--format",
             "json",
         ],
@@ -40,6 +40,7 @@ def test_one_line_calculator_json_has_agents() -> None:
     doc = json.loads(r.stdout)
     assert doc["agents"] == 14  # Call Centre Helper worked example
     assert doc["service_level"] == pytest.approx(0.8884, abs=5e-5)
+    assert doc["fte"] == pytest.approx(14 / 0.7)  # the default shrinkage, 30 %
 
 
 def test_calculator_with_patience_shrinkage_occupancy() -> None:
@@ -54,7 +55,7 @@ def test_calculator_with_patience_shrinkage_occupancy() -> None:
             "--aht",
             "180",
             "--sl",
-            "80/20",
+            "0.8/20",
             "--patience",
             "300",
             "--shrinkage",
@@ -98,8 +99,12 @@ def test_interval_file_and_rollup(tmp_path: Path) -> None:
     [
         (["--calls", "-5", "--aht", "180"], "calls"),
         (["--calls", "10", "--aht", "0"], "aht_s"),
-        (["--calls", "10", "--aht", "180", "--sl", "80"], "80/20"),
-        (["--calls", "10", "--aht", "180", "--sl", "180/20"], "sl_target"),
+        (["--calls", "10", "--aht", "180", "--sl", "80"], "80%/20"),
+        (["--calls", "10", "--aht", "180", "--sl", "180/20"], '"180%"'),
+        (["--calls", "10", "--aht", "180", "--sl", "80/20"], "0.8/20"),
+        (["--calls", "10", "--aht", "180", "--shrinkage", "35"], '"35%"'),
+        (["--calls", "10", "--aht", "180", "--shrinkage", "1"], "--shrinkage"),
+        (["--calls", "10", "--aht", "180", "--max-occupancy", "85"], '"85%"'),
         (["--calls", "10", "--aht", "180", "--per", "soon"], "15min"),
         (["--calls", "nan", "--aht", "180"], "calls"),
     ],

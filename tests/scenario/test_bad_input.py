@@ -120,6 +120,21 @@ CASES: list[tuple[str, object, list[str]]] = [
         ["discount_rate", "-1.5"],
     ),
     (
+        "discount_rate_as_bare_percent",
+        lambda t: t.replace("horizon_months: 36", "horizon_months: 36\ndiscount_rate: 9"),
+        ["discount_rate", "0.09", '"9%"', "(got 9)"],
+    ),
+    (
+        "risk_as_bare_percent",
+        lambda t: t.replace("amount: 9000,", "amount: 9000, risk: 20,"),
+        ["proposal.benefit_lines[0].risk", "0.2", '"20%"', "(got 20)"],
+    ),
+    (
+        "sales_rate_as_bare_percent",
+        lambda t: t.replace("aht_s: 240}", "aht_s: 240, sales_rate: 4}"),
+        ["channels[0].sales_rate", "0.04", '"4%"', "(got 4)"],
+    ),
+    (
         "unknown_family",
         lambda t: t.replace("family: initial", "family: capital"),
         ["proposal.cost_lines[0].family", "'capital'"],

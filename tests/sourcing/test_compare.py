@@ -97,12 +97,13 @@ def test_in_house_agents_come_from_the_scenario_staffing() -> None:
     # One 30-minute interval a day, every day; January 2027 has 31 days: 3,100 calls give
     # 3,100 / (31 / 7) / 7 = 100 calls an interval. 100 calls at 180 s, 80/20 -> 14 agents
     # (the staffing engine's own doctest); 14 x 0.5 h x 7 intervals x 31 / 7 weeks = 217
-    # agent-hours; paid FTE = 217 / (160 x (1 - 0.3)) = 1.9375.
+    # agent-hours; paid FTE = 217 / (173.33 x (1 - 0.3)) with the default paid hours of a
+    # 40-hour week (40 x 52 / 12) and the default shrinkage 30 %.
     st_ = {"interval_minutes": 30, "open_hour": 8, "close_hour": 8.5}
     sc = scenario({"in-house": quote_in_house()}, voice(3100, aht=180), months=1, staffing=st_)
     (ih,) = evaluate_options(sc)
-    assert ih.paid_fte[0, 1] == pytest.approx(217 / (160 * 0.7))
-    assert ih.components["agent salaries"][0, 1] == pytest.approx(217 / 112 * 6000)
+    assert ih.paid_fte[0, 1] == pytest.approx(217 / (40 * 52 / 12 * 0.7))
+    assert ih.components["agent salaries"][0, 1] == pytest.approx(217 / (40 * 52 / 12 * 0.7) * 6000)
 
 
 def test_options_that_need_agents_ask_for_staffing() -> None:
@@ -211,7 +212,7 @@ def test_hybrid_overflow_equals_interval_excess_times_days() -> None:
     assert split.sent_out["inbound"][0, 1] > 0
     assert split.team_hours[0, 1] == pytest.approx(310)
     (hy,) = [o for o in evaluate_options(sc) if o.name == "hybrid"]
-    assert hy.paid_fte[0, 1] == pytest.approx(310 / (160 * 0.7))
+    assert hy.paid_fte[0, 1] == pytest.approx(310 / (40 * 52 / 12 * 0.7))
 
 
 @pytest.mark.parametrize(

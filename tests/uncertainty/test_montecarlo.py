@@ -67,7 +67,7 @@ def test_risk_adjusted_view_cuts_benefits_by_their_risk() -> None:
     # TEI: the benefit is cut by 25 %: NPV_adj = 12 x 0.75 A - 1000 > 0 iff A > 1000 / 9,
     # so P = (150 - 111.1) / 100 = 0.3889; the base case (A = 100) gives -100.
     n = 40_000
-    sim = simulate(uniform_saving(risk=25), n, np.random.default_rng(5))
+    sim = simulate(uniform_saving(risk=0.25), n, np.random.default_rng(5))
     p = sim.probabilities["npv_positive_risk_adjusted"]
     expected = (150 - 1000 / 9) / 100
     assert abs(p - expected) < 4 * math.sqrt(expected * (1 - expected) / n)

@@ -67,11 +67,12 @@ def test_tornado_order_and_swings_match_the_analytic_linear_case() -> None:
     # Base = deterministic evaluate: 12 (50 + 50 + 15 x 3) - 500 = 1240.
     assert tor.base == pytest.approx(1240.0)
     assert tor.base == pytest.approx(float(evaluate(sc).metrics.npv[0]))
-    assert tor.bars[0].label == "proposal.cost_lines[0].amount (build)"
+    assert tor.bars[0].label == "build: amount"  # the line's name and the field in words
+    assert tor.bars[0].path == "proposal.cost_lines[0].amount"
 
 
 def test_tornado_on_roi_and_risk_adjusted_runs_and_orders() -> None:
-    tor = tornado(uniform_saving(risk=20), "npv", risk_adjusted=True)
+    tor = tornado(uniform_saving(risk=0.2), "npv", risk_adjusted=True)
     (bar,) = tor.bars
     # Risk-adjusted: 12 x 0.8 x (P90 - P10) of U(50, 150) = 9.6 x 80.
     assert bar.swing == pytest.approx(9.6 * 80)

@@ -325,15 +325,15 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
         "calls": "100",
         "interval_min": "30",
         "aht_s": "180",
-        "sl_target_pct": "80",
+        "sl_target": "80%",
         "sl_threshold_s": "20",
-        "shrinkage_pct": "30",
+        "shrinkage": "0.3",
     }
     more = {
         "max_asa_s": "5",
-        "max_occupancy_pct": "85",
+        "max_occupancy": "85%",
         "patience_s": "120",
-        "max_abandon_pct": "3",
+        "max_abandon": "0.03",
     }
     r = ann.post("/ui/staff", data={**base, **more}, headers=hx)
     lib = one_interval(
@@ -353,5 +353,13 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
     assert 'id="model">Erlang A<' in r.text and 'id="abandon"' in r.text
     plain = ann.post("/ui/staff", data={**base, "max_asa_s": " "}, headers=hx)
     assert 'id="model">Erlang C<' in plain.text
-    bad = ann.post("/ui/staff", data={**base, "max_abandon_pct": "3"}, headers=hx)
+    bad = ann.post("/ui/staff", data={**base, "max_abandon": "3%"}, headers=hx)
     assert 'role="alert"' in bad.text and "patience" in bad.text
+    # a share typed as a bare percentage is refused with both spellings, as in files
+    pct = ann.post("/ui/staff", data={**base, "shrinkage": "35"}, headers=hx)
+    assert 'role="alert"' in pct.text and "0.35" in pct.text and "35%" in pct.text
+    same = ann.post("/ui/staff", data={**base, "shrinkage": "30%", "sl_target": "0.8"}, headers=hx)
+    plain_agents = re.search(r'id="agents">(\d+)<', plain.text)
+    same_agents = re.search(r'id="agents">(\d+)<', same.text)
+    assert same_agents is not None and plain_agents is not None
+    assert same_agents.group(1) == plain_agents.group(1)

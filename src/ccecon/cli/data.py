@@ -44,6 +44,71 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 """What ``ccecon metrics`` shows in a terminal table unless ``--columns`` says otherwise
 (every column fits at 80 characters; CSV and JSON carry all of them)."""
 
+LABELS: dict[str, str] = {
+    "queue": "Queue",
+    "channel": "Channel",
+    "direction": "Direction",
+    "agent": "Agent",
+    "team": "Team",
+    "interval": "Interval (15 min)",
+    "interval30": "Interval (30 min)",
+    "interval60": "Interval (60 min)",
+    "day": "Day",
+    "week": "Week",
+    "month": "Month",
+    "year": "Year",
+    "segment": "Segment",
+    "fiscal_year": "Fiscal year",
+    "fiscal_quarter": "Fiscal quarter",
+    "fiscal_month": "Fiscal month",
+    "fiscal_week": "Fiscal week",
+    "offered": "Offered",
+    "self_service": "Self-service",
+    "blocked": "Blocked",
+    "failed": "Failed",
+    "answered": "Answered",
+    "abandoned": "Abandoned",
+    "short_abandoned": "Short abandons",
+    "answered_in_sl": "Answered in SL",
+    "transfers": "Transfers",
+    "service_level": "Service level",
+    "abandon_rate": "Abandon rate",
+    "asa_s": "ASA (s)",
+    "aht_s": "AHT (s)",
+    "wait_s": "Wait (s)",
+    "handle_s": "Handle (s)",
+    "talk_s": "Talk (s)",
+    "cost": "Cost",
+    "cost_per_call": "Cost per call",
+    "cost_per_minute": "Cost per minute",
+    "fcr_proxy": "FCR (proxy)",
+    "identified": "Identified callers",
+    "repeats": "Repeats",
+    "uncosted": "Uncosted",
+    "logged_in_s": "Logged in (s)",
+    "on_contact_s": "On contact (s)",
+    "occupancy": "Occupancy",
+    "utilization": "Utilization",
+    "currency": "Currency",
+    "payroll": "Payroll",
+    "avg_agents": "Agents (avg)",
+    "hires": "Hires",
+    "leavers": "Leavers",
+    "attrition": "Attrition",
+    "respondents": "Respondents",
+    "loyal": "Loyal",
+    "disloyal": "Disloyal",
+    "mean_index": "Mean index",
+    "loyal_share": "Loyal share",
+}
+"""Terminal-table headers of the metrics columns (CSV and JSON keep the column names)."""
+
+PERCENT = frozenset(
+    {"service_level", "abandon_rate", "fcr_proxy", "occupancy", "utilization", "attrition"}
+    | {"loyal_share"}
+)
+"""Metrics columns that are fractions, shown as percentages in the terminal table."""
+
 
 def _select_columns(
     rows: list[dict[str, Any]],
@@ -283,7 +348,14 @@ def register(app: typer.Typer) -> None:
             rows = _select_columns(
                 rows, keys, columns, TABLE_COLUMNS[kind] if fmt == Format.table else None
             )
-            emit(fmt, rows=rows, data=rows, title=f"{kind.title()} metrics by {', '.join(keys)}")
+            emit(
+                fmt,
+                rows=rows,
+                data=rows,
+                title=f"{kind.title()} metrics by {', '.join(keys)}",
+                labels=LABELS,
+                percent=PERCENT,
+            )
 
     @app.command()
     def calibrate(

@@ -12,7 +12,7 @@ import io
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum, StrEnum
 from typing import Any, NoReturn
@@ -99,6 +99,13 @@ def write_csv(rows: Sequence[Mapping[str, Any]]) -> None:
     sys.stdout.write(rows_to_csv(rows))
 
 
+def fmt_percent(value: Any, digits: int = 1) -> str:
+    """A fraction as a percentage for terminal tables (0.9412 -> ``94.1 %``)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value * 100:,.{digits}f} %"
+    return fmt_number(value, digits)
+
+
 def fmt_number(value: Any, digits: int = 2) -> str:
     """Human formatting for terminal tables: thousands separators, fixed decimals."""
     if value is None:
@@ -121,10 +128,14 @@ def print_table(
     *,
     title: str | None = None,
     digits: int = 2,
+    labels: Mapping[str, str] | None = None,
+    percent: Collection[str] = (),
 ) -> None:
     """Print rows as rich tables; numbers right-aligned, no value ever cut short.
 
-    A long header wraps onto a second line. When the columns do not fit the terminal, the
+    ``labels`` gives a column its header (the key otherwise); columns in ``percent`` hold
+    fractions and are shown as percentages (0.8 -> ``80.0 %``). A long header wraps onto a
+    second line. When the columns do not fit the terminal, the
     table is split into several, each repeating the leading text columns (the group keys,
     the period names), so every value is shown whole at any width.
     """
@@ -140,14 +151,18 @@ def print_table(
     numeric = {
         c: all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in cols
     }
-    cells = [[fmt_number(r.get(c), digits) for c in cols] for r in rows]
+    cells = [
+        [fmt_percent(r.get(c)) if c in percent else fmt_number(r.get(c), digits) for c in cols]
+        for r in rows
+    ]
     widest = [max((len(row[i]) for row in cells), default=0) for i in range(len(cols))]
     # numbers and leading keys as wide as their widest value; other text may wrap at 24
     floor = [
         min(w, 40) if numeric[c] or i < 3 else min(w, 24)
         for i, (c, w) in enumerate(zip(cols, widest, strict=True))
     ]
-    need = [max(f, min(len(c), 8)) + 3 for c, f in zip(cols, floor, strict=True)]
+    heads = [(labels or {}).get(c, c) for c in cols]
+    need = [max(f, min(len(h), 8)) + 3 for h, f in zip(heads, floor, strict=True)]
     console = Console()
     lead = 0
     while (
@@ -177,7 +192,7 @@ def print_table(
         shown = list(range(lead)) + group
         for i in shown:
             table.add_column(
-                escape(cols[i]),
+                escape(heads[i]),
                 justify="right" if numeric[cols[i]] else "left",
                 min_width=floor[i],
                 overflow="fold",
@@ -219,6 +234,8 @@ def emit(
     data: Any = None,
     title: str | None = None,
     table: Callable[[], None] | None = None,
+    labels: Mapping[str, str] | None = None,
+    percent: Collection[str] = (),
 ) -> None:
     """Render a result in the chosen format.
 
@@ -232,4 +249,4 @@ def emit(
     elif table is not None:
         table()
     else:
-        print_table(rows, title=title)
+        print_table(rows, title=title, labels=labels, percent=percent)

@@ -111,7 +111,9 @@ def register(app: typer.Typer) -> None:
         monthly_profit: Annotated[
             float | None, typer.Option(help="Average monthly profit (R = 12 x this).")
         ] = None,
-        rate: Annotated[float, typer.Option(help="Yearly discount rate i (0.1 = 10 %).")] = 0.0,
+        rate: Annotated[
+            str, typer.Option(help="Yearly discount rate i: 0.1 or 10%; above 100 % as 150%.")
+        ] = "0",
         years: Annotated[float | None, typer.Option(help="Loyal years n.")] = None,
         solve_years_for: Annotated[
             float | None,
@@ -134,6 +136,9 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             from ccecon.cli.output import fail
             from ccecon.finance.clv import clv_annuity, clv_simple, loyal_years_from_clv
+            from ccecon.units import YEARLY_RATE, parse_ratio
+
+            i = parse_ratio(rate, YEARLY_RATE, field="--rate")
 
             row: dict[str, Any]
             if purchase_value is not None or purchases_per_year is not None:
@@ -159,9 +164,9 @@ def register(app: typer.Typer) -> None:
                 row = {
                     "method": "solve_years",
                     "yearly_profit": r,
-                    "rate": rate,
+                    "rate": i,
                     "clv": solve_years_for,
-                    "years": float(loyal_years_from_clv(solve_years_for, r, rate)),
+                    "years": float(loyal_years_from_clv(solve_years_for, r, i)),
                 }
             else:
                 if years is None:
@@ -169,9 +174,9 @@ def register(app: typer.Typer) -> None:
                 row = {
                     "method": "annuity",
                     "yearly_profit": r,
-                    "rate": rate,
+                    "rate": i,
                     "years": years,
-                    "clv": float(clv_annuity(r, rate, years)),
+                    "clv": float(clv_annuity(r, i, years)),
                 }
             emit(fmt, rows=[row], data=row, title="CLV, annuity")
 

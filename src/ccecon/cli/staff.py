@@ -8,23 +8,51 @@ from typing import Annotated
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
+from ccecon.defaults import DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, DEFAULT_SL_THRESHOLD_S
+
+SL_DEFAULT = f"{DEFAULT_SL_TARGET * 100:g}%/{DEFAULT_SL_THRESHOLD_S:g}"
+"""``80%/20``: the library's default goal, spelled as the option takes it."""
+SHRINKAGE_DEFAULT = f"{DEFAULT_SHRINKAGE * 100:g}%"
 
 
-def _parse_sl(text: str | None) -> tuple[float | None, float | None]:
-    """``80/20`` -> (0.8, 20.0): 80 % answered within 20 seconds."""
+def parse_sl(text: str | None) -> tuple[float | None, float | None]:
+    """``80%/20`` or ``0.8/20`` -> (0.8, 20.0): 80 % answered within 20 seconds.
+
+    The share is read by :func:`ccecon.units.parse_ratio`, like every ratio: a bare number
+    outside (0, 1), such as the 80 of ``80/20``, is refused rather than guessed.
+    """
     from ccecon.errors import InputError
+    from ccecon.units import GOAL_SHARE, parse_ratio
 
     if text is None:
         return None, None
-    pct, sep, sec = text.partition("/")
+    share, sep, sec = text.partition("/")
     try:
         if not sep:
             raise ValueError
-        return float(pct) / 100.0, float(sec)
+        seconds = float(sec)
     except ValueError:
         raise InputError(
-            "expected PERCENT/SECONDS such as 80/20", field="--sl", value=text
+            "expected SHARE/SECONDS such as 80%/20 or 0.8/20 (80 % answered within 20 s)",
+            field="--sl",
+            value=text,
         ) from None
+    try:
+        target = parse_ratio(share.strip(), GOAL_SHARE)
+    except InputError as exc:
+        raise InputError(
+            f"the service level share: {exc.message}; e.g. --sl 80%/20 or --sl 0.8/20",
+            field="--sl",
+            value=text,
+        ) from None
+    return target, seconds
+
+
+def _ratio(text: str | None, domain: object, option: str) -> float | None:
+    from ccecon.units import RatioDomain, parse_ratio
+
+    assert isinstance(domain, RatioDomain)
+    return None if text is None else parse_ratio(text, domain, field=option)
 
 
 def register(app: typer.Typer) -> None:
@@ -40,17 +68,29 @@ def register(app: typer.Typer) -> None:
         per: Annotated[str, typer.Option(help="Interval length: 15min, 30min, 1h.")] = "30min",
         aht: Annotated[float | None, typer.Option(help="Average handle time, seconds.")] = None,
         sl: Annotated[
-            str | None, typer.Option(help="Service level goal PERCENT/SECONDS, e.g. 80/20.")
-        ] = "80/20",
+            str | None,
+            typer.Option(
+                help="Service level goal SHARE/SECONDS: 80%/20 or 0.8/20 (80 % within 20 s)."
+            ),
+        ] = SL_DEFAULT,
         max_asa: Annotated[float | None, typer.Option(help="Maximum ASA, seconds.")] = None,
         max_abandon: Annotated[
-            float | None, typer.Option(help="Maximum abandonment share (needs --patience).")
+            str | None,
+            typer.Option(help="Maximum abandonment, 0.05 or 5% (needs --patience)."),
         ] = None,
-        max_occupancy: Annotated[float | None, typer.Option(help="Maximum occupancy.")] = None,
+        max_occupancy: Annotated[
+            str | None, typer.Option(help="Maximum occupancy, 0.85 or 85%.")
+        ] = None,
         patience: Annotated[
             float | None, typer.Option(help="Mean patience, seconds: Erlang A.")
         ] = None,
-        shrinkage: Annotated[float, typer.Option(help="Shrinkage share, for paid FTE.")] = 0.0,
+        shrinkage: Annotated[
+            str,
+            typer.Option(
+                help="Shrinkage for paid FTE = agents / (1 - shrinkage), 0.3 or 30%;"
+                " 0 counts agents on the phones only."
+            ),
+        ] = SHRINKAGE_DEFAULT,
         by: Annotated[
             str | None, typer.Option(help="Roll an interval file up: day, week or month.")
         ] = None,
@@ -60,23 +100,27 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Agents needed for a goal: one interval (--calls --aht) or a CSV of intervals.
 
-        Example: ``ccecon staff --calls 100 --per 30min --aht 180 --sl 80/20``.
+        Example: ``ccecon staff --calls 100 --per 30min --aht 180 --sl 80%/20``. Defaults
+        (the library's, the scenario's and the web page's): 80%/20, shrinkage 30%.
         """
         with user_errors():
             import numpy as np
 
             from ccecon.cli.output import fail
             from ccecon.queueing import one_interval
-            from ccecon.units import interval_seconds
+            from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, interval_seconds
 
             interval_s = interval_seconds(per)
-            target, threshold = _parse_sl(sl)
+            target, threshold = parse_sl(sl)
+            abandon = _ratio(max_abandon, GOAL_SHARE, "--max-abandon")
+            occupancy = _ratio(max_occupancy, GOAL_SHARE, "--max-occupancy")
+            shrink = float(_ratio(shrinkage, SHARE_BELOW_ONE, "--shrinkage") or 0.0)
             goals: dict[str, float | None] = dict(
                 sl_target=target,
                 sl_threshold_s=threshold,
                 max_asa_s=max_asa,
-                max_abandon=max_abandon,
-                max_occupancy=max_occupancy,
+                max_abandon=abandon,
+                max_occupancy=occupancy,
             )
             if max_abandon is not None and patience is None:
                 fail("--max-abandon needs --patience (Erlang A)")
@@ -90,10 +134,10 @@ def register(app: typer.Typer) -> None:
                     sl_target=target,
                     sl_threshold_s=threshold,
                     max_asa_s=max_asa,
-                    max_abandon=max_abandon,
-                    max_occupancy=max_occupancy,
+                    max_abandon=abandon,
+                    max_occupancy=occupancy,
                     patience_s=patience,
-                    shrinkage=shrinkage,
+                    shrinkage=shrink,
                 )
                 from ccecon.cli.output import print_table
 
@@ -121,7 +165,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"cannot read as CSV: {exc}", file=str(file)) from None
             try:
                 out = staff_table(
-                    frame, interval_s=interval_s, patience_s=patience, shrinkage=shrinkage, **goals
+                    frame, interval_s=interval_s, patience_s=patience, shrinkage=shrink, **goals
                 )
                 if by is not None:
                     out = rollup(out, by, interval_s)

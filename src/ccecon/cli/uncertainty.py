@@ -133,15 +133,6 @@ def _print_numbers(rows: list[dict[str, Any]], title: str, digits: int | None = 
     _console().print(table)
 
 
-def _short_label(label: str, path: str) -> str:
-    """``Implementation and migration: amount`` from ``path (name)``; else the path."""
-    field = path.rsplit(".", 1)[-1]
-    if label.endswith(")") and " (" in label:
-        name = label[label.index(" (") + 2 : -1]
-        return f"{name}: {field}"
-    return path
-
-
 def _records(frame: Any) -> list[dict[str, Any]]:
     """Rows of a DataFrame as dicts with string keys."""
     return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
@@ -253,7 +244,7 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
             show.append(
                 {
                     "#": str(i + 1),
-                    "input": _short_label(b.label, b.path),
+                    "input": b.label,
                     "low .. high": f"{_short(b.input_low)} .. {_short(b.input_high)}",
                     "at low": b.output_low,
                     "at high": b.output_high,
@@ -265,7 +256,7 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
         if sob is not None:
             srows = [
                 {
-                    "input": _short_label(r["label"], r["input"]),
+                    "input": r["label"],
                     "S1": r["S1"],
                     "± S1": r["S1_conf"],
                     "ST": r["ST"],

@@ -106,7 +106,7 @@ def line_amounts(
     drivers : mapping
         Driver name -> array (draws or 1, months + 1), used by ``per_unit`` lines.
     risk_sign : float
-        0 for the unadjusted view; +1 raises the amount by ``risk`` percent (costs), -1
+        0 for the unadjusted view; +1 raises the amount by its ``risk`` share (costs), -1
         cuts it (benefits), the Forrester TEI risk adjustment.
 
     Returns
@@ -117,10 +117,82 @@ def line_amounts(
     coef, pattern = line_terms(line, months)
     if risk_sign:
         coef = coef * risk_factor(line, risk_sign)
-    amounts = np.asarray(coef @ pattern, dtype=float)
+    amounts = expand(coef, pattern)
     if line.timing == Timing.per_unit:
         amounts = _times(amounts, drivers[line.driver])
     return amounts
+
+
+def expand(coef: Array, pattern: Array) -> Array:
+    """``coef @ pattern`` for a 0/1-like ``pattern``, summed in a fixed order, no BLAS.
+
+    Parameters
+    ----------
+    coef : ndarray
+        Shape (rows, k): one row per draw (or one row), e.g. ``[C_1 ... C_L]``.
+    pattern : ndarray
+        Shape (k, months + 1), mostly zeros (e.g. ``[E_1; ...; E_L]``).
+
+    Returns
+    -------
+    ndarray
+        Shape (rows, months + 1), C-contiguous: ``out[i, m] = sum_k coef[i, k] pattern[k, m]``
+        over the ``k`` with ``pattern[k, m] != 0``, added in ascending ``k`` (each product
+        and each sum rounded once, as IEEE 754 prescribes).
+
+    Notes
+    -----
+    A BLAS matrix product (numpy's ``@``) adds the terms in an order chosen by its kernel:
+    it varies with the number of rows, the number of BLAS threads and the CPU (OpenBLAS's
+    Haswell and Sandybridge kernels differ in the last bit). Here every element is summed
+    by element-wise operations in the order above, so a draw gets the same bits whether it
+    is evaluated alone, in a block of 333 or of 32,768 draws, on any thread count or
+    kernel. Months whose column of ``pattern`` is the same (every month of a plan year, for
+    most lines) share one sum, gathered to the months at the end, so the (rows x months)
+    result is written once.
+    """
+    coef = np.asarray(coef, dtype=float)
+    pattern = np.asarray(pattern, dtype=float)
+    rows, k = coef.shape
+    if pattern.shape[0] != k:
+        raise ValueError(f"coef has {k} columns but pattern has {pattern.shape[0]} rows")
+    columns, inverse = _distinct_columns(pattern)
+    if rows == 1:  # Python floats: the same IEEE operations, without per-call array costs
+        c = coef[0].tolist()
+        values = []
+        for terms in columns:
+            acc = 0.0
+            for j, (i, w) in enumerate(terms):
+                acc = c[i] * w if j == 0 else acc + c[i] * w
+            values.append(acc)
+        return np.asarray(values, dtype=float)[inverse][None, :]
+    coef_t = np.ascontiguousarray(coef.T)  # (k, rows): each term a contiguous row
+    sums = np.zeros((len(columns), rows))
+    for u, terms in enumerate(columns):
+        acc = sums[u]
+        for j, (i, w) in enumerate(terms):
+            term = coef_t[i] if w == 1.0 else coef_t[i] * w
+            if j == 0:
+                acc[...] = term
+            else:
+                acc += term
+    return np.take(np.ascontiguousarray(sums.T), inverse, axis=1)
+
+
+def _distinct_columns(
+    pattern: Array,
+) -> tuple[list[list[tuple[int, float]]], npt.NDArray[np.intp]]:
+    """The distinct columns of ``pattern`` as lists of (row, weight) of their non-zero
+    entries (ascending row), and for each column the index of its distinct column."""
+    pt = np.ascontiguousarray(pattern.T)  # (months + 1, k)
+    if pt.shape[1] == 0:
+        return [[]], np.zeros(pt.shape[0], dtype=np.intp)
+    keys = pt.view(np.dtype((np.void, pt.dtype.itemsize * pt.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    columns = []
+    for col_values in pt[first].tolist():
+        columns.append([(i, w) for i, w in enumerate(col_values) if w != 0.0])
+    return columns, np.asarray(inverse, dtype=np.intp).ravel()
 
 
 def _times(a: Array, b: Array) -> Array:
@@ -132,8 +204,9 @@ def _times(a: Array, b: Array) -> Array:
 
 
 def risk_factor(line: Any, risk_sign: float) -> Array:
-    """Column of ``1 + risk_sign x risk / 100``: the TEI adjustment of one line's amounts."""
-    return 1.0 + risk_sign * col(line.risk) / 100.0
+    """Column of ``1 + risk_sign x risk`` (``risk`` a fraction: 0.2 = 20 %): the TEI
+    adjustment of one line's amounts."""
+    return 1.0 + risk_sign * col(line.risk)
 
 
 def line_terms(line: Any, months: int) -> tuple[Array, Array]:
@@ -143,8 +216,9 @@ def line_terms(line: Any, months: int) -> tuple[Array, Array]:
     amount in each plan year, ``amount x quantity x (1 + growth) ** y``, shape
     (draws or 1, years), and ``E`` is 1 where month ``m`` lies in plan year ``y`` and the
     line is due, shape (years, months + 1). Without growth ``years`` collapses to 1.
-    Summing many lines is then one matrix product, ``[C_1 ... C_L] @ [E_1; ...; E_L]``,
-    which writes the (draws x months) result once instead of once per line.
+    Summing many lines is then one product, ``[C_1 ... C_L] @ [E_1; ...; E_L]``, which
+    writes the (draws x months) result once instead of once per line; :func:`expand`
+    computes it in a fixed order (never a BLAS matrix product).
 
     Returns
     -------

@@ -25,7 +25,7 @@ months; a full example is ``examples/payroll-seed004.yaml``)::
     training_stipend_per_day: 30  # stipend per trainee per training day
     managers: 9                   # managers (average headcount); may come from `monthly`
     manager_salary_per_month: 4500
-    tax_rate: 0.06                # gross-up rate, 0..1; 0.06 = 6 % VAT
+    tax_rate: 0.06                # gross-up rate: 0.06 or 6% (VAT)
     monthly:                      # optional: one record per month of the period
       - {month: 2012-11, hires: 25, leavers: 33}   # also: agents, managers (headcounts)
 
@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ccecon.costing.labour import COST_ELEMENTS, LabourInputs, MonthRecord, Traffic
 from ccecon.errors import InputError
+from ccecon.scenario.types import ShareNumber
 from ccecon.units import check_currency
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -99,7 +100,7 @@ class PayrollFile(BaseModel):
     training_stipend_per_day: NonNeg = 0.0
     managers: NonNeg | None = None
     manager_salary_per_month: NonNeg = 0.0
-    tax_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
+    tax_rate: ShareNumber = 0.0
     monthly: list[_MonthModel] = Field(default_factory=list)
 
     @field_validator("currency")

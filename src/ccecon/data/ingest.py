@@ -38,6 +38,7 @@ from ccecon.data.schema import (
     DDL,
     HR_COLUMNS,
     INTERACTION_COLUMNS,
+    OUTCOMES,
     PAYROLL_COLUMNS,
     RATE_ELEMENTS,
     STATE_SPLIT_S,
@@ -350,6 +351,8 @@ def _validate(rec: dict[str, Any]) -> str | None:
             return f"{col} is negative: {v!r}"
     if rec.get("channel") not in CHANNELS:
         return f"unknown channel {rec.get('channel')!r}"
+    if rec.get("outcome") is not None and rec["outcome"] not in OUTCOMES:
+        return f"unknown outcome {rec['outcome']!r}; expected one of " + ", ".join(sorted(OUTCOMES))
     return None
 
 
@@ -858,6 +861,7 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
         if n in cols and t != "VARCHAR"
     ]
     chan = ", ".join(_sql_str(c) for c in sorted(CHANNELS))
+    outc = ", ".join(_sql_str(c) for c in sorted(OUTCOMES))
     rules = [
         *raw_checks,
         ("c.interaction_id IS NULL", "missing interaction_id"),
@@ -869,6 +873,10 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
         ),
         ("c.queue_wait_s < 0 OR c.talk_s < 0 OR c.hold_s < 0 OR c.acw_s < 0", "negative duration"),
         (f"c.channel IS NULL OR c.channel NOT IN ({chan})", "unknown channel"),
+        (
+            f"c.outcome IS NOT NULL AND c.outcome NOT IN ({outc})",
+            "unknown outcome; expected one of " + ", ".join(sorted(OUTCOMES)),
+        ),
         ("c._dup > 1", "duplicate interaction_id in the file"),
         (
             "c.interaction_id IN (SELECT interaction_id FROM interactions)",

@@ -7,9 +7,12 @@ the end, so partial results merge exactly (by day -> by month adds up).
 
 Definitions (per group):
 
-* offered = contacts; answered = contacts with an ``answer_ts``; abandoned = ``abandoned``
-  contacts that waited at least ``short_abandon_s`` (shorter ones are ``short_abandoned``
-  and leave the service-level denominator, the common convention);
+* offered = contacts offered to a queue or agent (``outcome`` ``queued`` or NULL);
+  ``self_service`` (never queued: IVR, bot), ``blocked`` (busy, congested) and ``failed``
+  contacts are counted on their own and are neither offered nor abandoned; answered =
+  contacts with an ``answer_ts``; abandoned = ``abandoned`` contacts that waited at least
+  ``short_abandon_s`` (shorter ones are ``short_abandoned`` and leave the service-level
+  denominator, the common convention);
 * service level = answered within T / (offered - short abandoned);
 * ASA = queue wait of answered contacts / answered; AHT = (talk + hold + ACW) / answered;
 * cost = handle hours x ``cost_per_agent_hour`` + talk minutes x ``cost_per_minute`` (or
@@ -428,7 +431,11 @@ def metric_expr(
     wait = _float(t.queue_wait_s).fill_null(zero)
     talk = _float(t.talk_s).fill_null(zero)
     handle = talk + _float(t.hold_s).fill_null(zero) + _float(t.acw_s).fill_null(zero)
-    aband = t.abandoned.fill_null(False)
+    # a table written before the column existed: every contact was offered
+    has_outcome = "outcome" in t.columns
+    outcome = t.outcome.fill_null("queued") if has_outcome else ibis.literal("queued")
+    offered = outcome == "queued"
+    aband = t.abandoned.fill_null(False) & offered
     short = wait < ibis.literal(float(short_abandon_s))
     g = t.group_by(**{k: _bucket(t, k) for k in by}) if by else t
     sums = (
@@ -438,11 +445,16 @@ def metric_expr(
     )
     agg = g.aggregate(
         **sums,
-        offered=t.count(),
-        answered=t.answer_ts.count(),
+        offered=t.count(where=offered),
+        self_service=t.count(where=outcome == "self_service"),
+        blocked=t.count(where=outcome == "blocked"),
+        failed=t.count(where=outcome == "failed"),
+        answered=t.count(where=answered & offered),
         abandoned=t.count(where=aband & ~short),
         short_abandoned=t.count(where=aband & short),
-        answered_in_sl=t.count(where=answered & (wait <= ibis.literal(float(sl_threshold_s)))),
+        answered_in_sl=t.count(
+            where=answered & offered & (wait <= ibis.literal(float(sl_threshold_s)))
+        ),
         transfers=t.count(where=t.transferred.fill_null(False)),
         wait_s=answered.ifelse(wait, zero).sum(),
         handle_s=answered.ifelse(handle, zero).sum(),

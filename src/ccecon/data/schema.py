@@ -26,6 +26,7 @@
 | revenue | DOUBLE | revenue of the sale |
 | source_file | VARCHAR | file the row came from |
 | source_row | BIGINT | 1-based record number in that file |
+| outcome | VARCHAR | queued, self_service, blocked or failed (NULL = queued; docs/data.md) |
 
 ``agent_states`` (one row per stretch of time an agent spent in one state while logged in;
 rows never cross a quarter-hour boundary (a longer stretch is split at ingest), so grouping
@@ -110,9 +111,11 @@ INTERACTION_COLUMNS: dict[str, str] = {
     "revenue": "DOUBLE",
     "source_file": "VARCHAR",
     "source_row": "BIGINT",
+    "outcome": "VARCHAR",
 }
 CHANNELS = frozenset({"voice", "chat", "email", "task", "messaging"})
 DIRECTIONS = frozenset({"inbound", "outbound", "transfer", "callback", "api", "other"})
+OUTCOMES = frozenset({"queued", "self_service", "blocked", "failed"})
 
 AGENT_STATE_COLUMNS: dict[str, str] = {
     "agent": "VARCHAR",
@@ -158,6 +161,7 @@ DDL = [
     + ", ".join(f"{k} {v}" for k, v in INTERACTION_COLUMNS.items())
     + ")",
     "ALTER TABLE interactions ADD COLUMN IF NOT EXISTS customer_id VARCHAR",
+    "ALTER TABLE interactions ADD COLUMN IF NOT EXISTS outcome VARCHAR",
     "CREATE TABLE IF NOT EXISTS agent_states ("
     + ", ".join(f"{k} {v}" for k, v in AGENT_STATE_COLUMNS.items())
     + ")",

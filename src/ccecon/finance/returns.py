@@ -10,8 +10,9 @@ Conventions (as numpy-financial, stated once for every function here)
 * Rate arrays are scalars or shaped ``(..., 1)`` (one rate per draw); others are refused.
 * Nothing here returns NaN silently: ``irr`` raises :class:`NoSolutionError` when there is
   no IRR and ``irr_batch`` gives NaN exactly where its ``status`` is ``"none"``; payback
-  returns ``inf`` for "never"; ROI with no cost raises unless ``undefined="nan"`` is asked
-  for; non-finite flows and rates <= -100 % raise :class:`InputError`.
+  returns ``inf`` for "never" (result documents turn it into ``null`` and a flag); ROI
+  with no cost raises unless ``undefined="nan"`` is asked for; non-finite flows and rates
+  <= -100 % raise :class:`InputError`.
 
 Formulas and sources: ``docs/formulas.md``; speed: ``benchmarks/bench_irr.py``.
 """
@@ -20,12 +21,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq
 
 from ccecon.errors import InputError, NoSolutionError
 
@@ -152,11 +151,16 @@ class IRRBatch:
         Per row, the root nearest to 0 (per period); NaN exactly where ``n_roots == 0``
         (``status == "none"``).
     n_roots : ndarray of int
-        Number of roots found per row on the scan grid (0 = no IRR, > 1 = several).
+        Number of roots per row in (-99.9999 %, +10,000 %) a period (0 = no IRR, > 1 =
+        several).
+    roots : ndarray
+        Every root per row (per period), ascending, shape ``(rows, max n_roots)``, padded
+        with NaN.
     """
 
     rates: Array
     n_roots: npt.NDArray[np.int64]
+    roots: Array
 
     @property
     def status(self) -> npt.NDArray[np.str_]:
@@ -170,35 +174,13 @@ class IRRBatch:
         return pd.DataFrame({"rate": self.rates, "n_roots": self.n_roots, "status": self.status})
 
 
-def _g(vt: Array, u: Array) -> Array:
-    """A continuous function with the sign of NPV at rate ``exp(u) - 1``, row by row.
-
-    ``vt`` is the flows transposed (periods x rows, contiguous). ``sum_t v_t e^(-u t)`` for
-    ``u >= 0`` and ``e^(u T)`` times that for ``u < 0``: both are
-    polynomials in a factor <= 1 (evaluated by Horner's rule), equal at ``u = 0``, so no
-    power overflows whatever the horizon.
-    """
-    return _g_dg(vt, u, derivative=False)[0]
-
-
-@lru_cache(maxsize=16)
-def _basis(periods: int, grid: tuple[float, ...]) -> Array:
-    """``_g``'s weights of each period at each grid point: ``_g(grid) = values @ basis``."""
-    T = periods - 1
-    t = np.arange(periods, dtype=float)[:, None]
-    u = np.asarray(grid)[None, :]
-    basis = np.exp(np.where(u >= 0, -u * t, u * (T - t)))
-    basis.setflags(write=False)
-    return basis
-
-
-def _g_grid(values: Array, grid: Array) -> Array:
-    """``_g`` of every row at every grid point at once (one matrix product)."""
-    return np.asarray(values @ _basis(values.shape[1], tuple(grid.tolist())), dtype=float)
-
-
 def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
     """``_g`` and its derivative in ``u``, by Horner's rule on both branches.
+
+    ``_g(u)`` is a continuous function with the sign of NPV at rate ``exp(u) - 1``, row by
+    row (``vt`` is the flows transposed, periods x rows): ``sum_t v_t e^(-u t)`` for
+    ``u >= 0`` and ``e^(u T)`` times that for ``u < 0``, both polynomials in a factor
+    ``<= 1``, equal at ``u = 0``, so no power overflows whatever the horizon.
 
     For ``u >= 0``: ``P(d) = sum v_t d^t`` with ``d = e^-u``, ``dG/du = -d P'(d)``; for
     ``u < 0``: ``Q(x) = sum v_t x^(T-t)`` with ``x = e^u``, ``dH/du = x Q'(x)``. Each branch
@@ -362,43 +344,459 @@ def _sign_changes(v: Array) -> npt.NDArray[np.int64]:
     Descartes' rule of signs, in ``x = 1 / (1 + rate)``: the number of IRRs in
     (-100 %, +inf) is the number of sign changes or less by an even number.
     """
-    s = np.sign(np.atleast_2d(v))
+    v = np.atleast_2d(v)
+    if v.shape[1] < 2:
+        return np.zeros(v.shape[0], dtype=np.int64)
+    pos = v > 0
+    if np.all(v != 0):  # the usual case: no zero to skip
+        return np.count_nonzero(pos[:, 1:] != pos[:, :-1], axis=1).astype(np.int64)
+    s = np.sign(v)
     idx = np.where(s != 0, np.arange(s.shape[1])[None, :], 0)
     np.maximum.accumulate(idx, axis=1, out=idx)
     filled = np.take_along_axis(s, idx, axis=1)  # zeros take the previous non-zero sign
     return np.count_nonzero(filled[:, 1:] * filled[:, :-1] < 0, axis=1).astype(np.int64)
 
 
-def _scan_grid() -> Array:
-    grid = np.unique(
-        np.concatenate(
-            [
-                np.linspace(_U_LOW, -0.05, 24),
-                np.linspace(-0.05, 0.05, 41),
-                np.linspace(0.05, _U_HIGH, 32),
-            ]
-        )
-    )
-    grid[np.argmin(np.abs(grid))] = 0.0  # rate 0 exactly on the grid (sum of the flow)
-    return grid
+def _normalized(v: Array) -> Array:
+    """Each row times the power of two that brings its largest ``|value|`` into [0.5, 1).
+
+    Exact (a power of two only changes the exponent, subnormal inputs included), so the
+    roots of a flow and of the same flow times any scale are computed on the same numbers,
+    and nothing after this can overflow or lose digits to subnormals.
+    """
+    _, e = np.frexp(np.max(np.abs(v), axis=1))
+    if np.all(np.abs(e) < 1000):  # the usual case: one exact multiplication per value
+        return np.asarray(v * np.ldexp(1.0, -e)[:, None], dtype=float)
+    return np.asarray(np.ldexp(v, -e[:, None]), dtype=float)
 
 
-_SCAN = _scan_grid()
-# brackets [_SCAN[k], _SCAN[k + 1]] ordered by the distance of their midpoint from rate 0
-_BRACKET_ORDER = np.argsort(np.abs(0.5 * (_SCAN[:-1] + _SCAN[1:])), kind="stable")
+def _smoothed(w: Array, times: int = 1) -> Array:
+    """Coefficients of ``(1 + x)^times p(x)`` from those of ``p`` (rows, ascending powers).
+
+    In ``u = ln(1 + rate)`` the factor ``1 + e^-u`` is positive, so the roots are the same;
+    Descartes' count never rises (``(1, 1)`` is a Polya frequency sequence: Schoenberg's
+    variation-diminishing property) and usually falls, e.g. for an isolated negative month
+    between larger positive ones. Computed as one binomial convolution.
+    """
+    r, n = w.shape
+    out = np.empty((r, n + times))
+    out[:, :n] = w
+    out[:, n:] = 0.0
+    for j in range(1, times + 1):
+        c = math.comb(times, j)
+        out[:, j : j + n] += w if c == 1 else c * w
+    return out
+
+
+_SMOOTH_STEPS = (2, 2, 4)
+"""Factors ``1 + x`` applied between two counts of sign changes (8 in all at most) before
+the exact isolation of :func:`_several`."""
+
+
+# ------------------------------------------------------------------ one sign change
+def _blocks(
+    w: Array, start: npt.NDArray[np.intp], step: npt.NDArray[np.intp], length: npt.NDArray[np.intp]
+) -> Array:
+    """Per row ``|w[start + step * s]|`` for ``s = 0..length`` (0 beyond), transposed.
+
+    Rows are grouped by ``(start, step)`` and copied as slices (there are few distinct
+    anchors: the months where a flow's sign changes), which is much faster than a gather.
+    """
+    r = w.shape[0]
+    width = int(length.max()) + 1
+    out = np.zeros((r, width))
+    key = start * 2 + (step > 0)
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    cuts = np.flatnonzero(np.diff(ks)) + 1
+    for grp in np.split(order, cuts):
+        s0, up = int(start[grp[0]]), bool(step[grp[0]] > 0)
+        if up:
+            seg = w[grp, s0 : s0 + width]
+        else:
+            seg = w[grp, s0 - width + 1 if s0 - width + 1 >= 0 else 0 : s0 + 1][:, ::-1]
+        out[grp, : seg.shape[1]] = seg
+    np.abs(out, out=out)
+    out *= np.arange(width)[None, :] <= length[:, None]
+    return _transposed(out)
+
+
+def _one_change_setup(w: Array) -> dict[str, Any]:
+    """Per row of ``w`` (exactly one sign change each) what :func:`_one_change` needs.
+
+    The first block of ``w`` runs from its first non-zero index ``e0`` to ``i``, the second
+    from ``j`` to its last non-zero index ``l``. The sign of the sum of ``w`` tells on which
+    side of rate 0 the root lies (``D(0)``'s sign); each block is then stored from the
+    end that keeps the factor of Horner's rule ``<= 1`` on that side: from ``e0`` and ``j``
+    for a root at ``u >= 0``, from ``i`` and ``l`` backwards for ``u < 0``.
+    """
+    r, n = w.shape
+    t = np.arange(n)
+    nz = w != 0
+    e0 = np.argmax(nz, axis=1)
+    last = n - 1 - np.argmax(nz[:, ::-1], axis=1)
+    rows = np.arange(r)
+    first_pos = w[rows, e0] > 0
+    other = nz & ((w > 0) != first_pos[:, None])
+    j = np.argmax(other, axis=1)
+    before = nz & (t[None, :] < j[:, None])
+    i = n - 1 - np.argmax(before[:, ::-1], axis=1)
+    total = np.sum(w, axis=1)
+    # D(0) = ln(E(0) / L(0)) < 0, i.e. the first block's sign times the sum < 0: root > 0
+    first_sign = np.where(first_pos, 1.0, -1.0)
+    up = first_sign * total <= 0
+    ones = np.ones(r, dtype=np.intp)
+    e_start = np.where(up, e0, i)
+    l_start = np.where(up, j, last)
+    return {
+        "e": _blocks(w, e_start, np.where(up, ones, -ones), i - e0),
+        "l": _blocks(w, l_start, np.where(up, ones, -ones), last - j),
+        "ae": e_start.astype(float),
+        "al": l_start.astype(float),
+        "dir": np.where(up, 1.0, -1.0),
+        "m_lo": (j - i).astype(float),
+        "m_hi": (last - e0).astype(float),
+        "zero": total == 0,
+    }
+
+
+def _horner_sd(c: Array, f: Array) -> tuple[Array, Array]:
+    """``H = sum_s c[s] f^s`` and ``S = sum_s s c[s] f^s`` per column, by Horner's rule."""
+    p = c[-1].copy()
+    q = np.zeros_like(p)
+    for s in range(c.shape[0] - 2, -1, -1):
+        q *= f
+        q += p
+        p *= f
+        p += c[s]
+    return p, f * q
+
+
+def _one_change(w: Array) -> Array:
+    """The one root in ``u = ln(1 + rate)``, on the whole real line, of rows of ``w`` that
+    have exactly one sign change (Descartes: exactly one root), vectorized.
+
+    With ``E(u) = sum_{t <= i} |w_t| e^(-t u)`` (the first block) and ``L(u)`` the same over
+    the second block, the root solves ``D(u) = ln E(u) - ln L(u) = 0``. ``D`` is increasing
+    with ``j - i <= D'(u) <= l - e0`` (``D'`` is the difference of the blocks' mean times),
+    so one value of ``D`` bounds the root to ``[u - D/m, u - D/M]``: safeguarded Newton on
+    ``D`` within the bracket so built, from ``u = 0`` (rate 0), on the side of 0 that the
+    sign of the flow's sum gives. Each block is summed by Horner's rule in a factor
+    ``e^(-|u|) <= 1`` from the block's end nearest in weight, so nothing overflows or
+    underflows to 0 at any rate. A row stops after a Newton step below 1e-9 in ``u`` (its
+    error is then below 1e-15), a bracket below 1e-14, or a bracket wholly outside the
+    search domain (the value returned is then outside it too).
+    """
+    st = _one_change_setup(w)
+    if w.shape[0] <= _FEW_ROWS:
+        return _one_change_few(st)
+    n = w.shape[0]
+    dirn = st["dir"]
+    lo = np.where(dirn > 0, 0.0, -np.inf)
+    hi = np.where(dirn > 0, np.inf, 0.0)
+    u = np.zeros(n)
+    cur = np.arange(n)
+    live = ~st["zero"]
+    out = np.zeros(n)
+    ce, cl, ae, al, m_lo, m_hi = st["e"], st["l"], st["ae"], st["al"], st["m_lo"], st["m_hi"]
+    for _ in range(_ITERATIONS):
+        n_live = int(np.count_nonzero(live))
+        if n_live == 0:
+            break
+        if n_live < 0.5 * cur.size:  # compact the working set
+            out[cur] = u
+            cur = cur[live]
+            ce, cl = ce[:, live], cl[:, live]
+            ae, al, dirn, m_lo, m_hi = ae[live], al[live], dirn[live], m_lo[live], m_hi[live]
+            u, lo, hi = u[live], lo[live], hi[live]
+            live = np.ones(cur.size, dtype=bool)
+        f = np.exp(-(dirn * u))
+        he, se = _horner_sd(ce, f)
+        hl, sl = _horner_sd(cl, f)
+        d = (al - ae) * u + np.log(he / hl)
+        dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
+        b1 = u - d / m_lo
+        b2 = u - d / m_hi
+        nlo = np.maximum(lo, np.minimum(b1, b2))
+        nhi = np.minimum(hi, np.maximum(b1, b2))
+        newton = u - d / dp
+        inside = (newton >= nlo) & (newton <= nhi)
+        nxt = np.where(inside, newton, 0.5 * (nlo + nhi))
+        size = np.maximum(1.0, np.abs(u))
+        exact = d == 0
+        outside = (nlo > _U_HIGH) | (nhi < _U_LOW)
+        nxt = np.where(outside, np.where(nlo > _U_HIGH, nlo, nhi), nxt)
+        done = (inside & (np.abs(nxt - u) <= 1e-9 * size)) | (nhi - nlo <= 1e-14 * size)
+        done |= exact | outside
+        lo = np.where(live, nlo, lo)
+        hi = np.where(live, nhi, hi)
+        u = np.where(live, np.where(exact, u, nxt), u)
+        live = live & ~done
+    out[cur] = u
+    return out
+
+
+_ITERATIONS = 100
+
+
+def _one_change_few(st: dict[str, Any]) -> Array:
+    """:func:`_one_change` row by row in Python floats: the same IEEE operations in the same
+    order (``exp`` and ``log`` by numpy's own loops), so the same bits as the array version
+    (a one-draw IRR: a few Python loops instead of some forty array operations a step)."""
+    n = st["ae"].size
+    out = np.zeros(n)
+    ce, cl = st["e"].T.tolist(), st["l"].T.tolist()
+    for r in range(n):
+        if st["zero"][r]:
+            continue
+        e, lb = ce[r], cl[r]
+        ae, al, dirn = float(st["ae"][r]), float(st["al"][r]), float(st["dir"][r])
+        m_lo, m_hi = float(st["m_lo"][r]), float(st["m_hi"][r])
+        lo, hi = (0.0, math.inf) if dirn > 0 else (-math.inf, 0.0)
+        u = 0.0
+        for _ in range(_ITERATIONS):
+            f = float(np.exp(np.array([-(dirn * u)]))[0])
+            he, se = _horner_sd_few(e, f)
+            hl, sl = _horner_sd_few(lb, f)
+            d = (al - ae) * u + float(np.log(np.array([he / hl]))[0])
+            dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
+            b1 = u - d / m_lo
+            b2 = u - d / m_hi
+            nlo = max(lo, min(b1, b2))
+            nhi = min(hi, max(b1, b2))
+            newton = u - d / dp
+            inside = nlo <= newton <= nhi
+            nxt = newton if inside else 0.5 * (nlo + nhi)
+            size = max(1.0, abs(u))
+            exact = d == 0
+            outside = nlo > _U_HIGH or nhi < _U_LOW
+            if outside:
+                nxt = nlo if nlo > _U_HIGH else nhi
+            done = (inside and abs(nxt - u) <= 1e-9 * size) or nhi - nlo <= 1e-14 * size
+            done = done or exact or outside
+            lo, hi = nlo, nhi
+            u = u if exact else nxt
+            if done:
+                break
+        out[r] = u
+    return out
+
+
+def _horner_sd_few(c: list[float], f: float) -> tuple[float, float]:
+    """:func:`_horner_sd` of one column in Python floats (same operations, same order)."""
+    p = c[-1]
+    q = 0.0
+    for s in range(len(c) - 2, -1, -1):
+        q = q * f + p
+        p = p * f + c[s]
+    return p, f * q
+
+
+# ------------------------------------------------------------------ several sign changes
+def _derived(w: Array) -> Array:
+    """One step down Descartes' proof: ``(c - t) w_t`` with ``c`` inside the first sign
+    change of each row (half a period after the last non-zero value before it).
+
+    In u, ``sum_t (c - t) w_t e^(-t u) = e^(-c u) d/du [e^(c u) sum_t w_t e^(-t u)]``: its
+    roots are the critical points of a positive multiple of the row's function, so they
+    separate the row's roots (Rolle); it has one sign change fewer. Rescaled by a power of
+    two (exact) so that repeated steps stay in range.
+    """
+    n = w.shape[1]
+    t = np.arange(n)
+    nz = w != 0
+    e0 = np.argmax(nz, axis=1)
+    first_pos = w[np.arange(w.shape[0]), e0] > 0
+    other = nz & ((w > 0) != first_pos[:, None])
+    j = np.argmax(other, axis=1)
+    before = nz & (t[None, :] < j[:, None])
+    i = n - 1 - np.argmax(before[:, ::-1], axis=1)
+    return _normalized((i[:, None] + 0.5 - t[None, :]) * w)
+
+
+def _values_at(coef: Array, u: Array) -> Array:
+    """``_g`` of each row of ``coef`` at its own point ``u`` (NaN points give NaN)."""
+    ok = ~np.isnan(u)
+    out = np.full(u.shape, np.nan)
+    if ok.any():
+        vt = _transposed(coef[ok])
+        out[ok] = _g_dg(vt, u[ok], derivative=False)[0]
+    return out
+
+
+def _roots_between(coef: Array, points: Array) -> Array:
+    """Every root of each row's ``_g`` between its ``points`` (ascending, NaN last), given
+    that ``e^(c u) _g`` is monotone between consecutive points: a point where the value is
+    exactly 0, and one root in each interval whose ends have opposite signs (safeguarded
+    Newton from the linear interpolate). Returns the roots ascending, NaN-padded, one
+    column fewer than ``points``."""
+    r, k = points.shape
+    vals = _values_at(np.repeat(coef, k, axis=0), points.reshape(-1)).reshape(r, k)
+    zero = vals == 0
+    change = vals[:, :-1] * vals[:, 1:] < 0  # NaN compares False
+    roots = np.full((r, 2 * k - 1), np.nan)
+    roots[:, 0::2] = np.where(zero, points, np.nan)
+    rr, q = np.nonzero(change)
+    if rr.size:
+        a, b = points[rr, q], points[rr, q + 1]
+        ga = vals[rr, q]
+        vt = _transposed(coef[rr])
+        a, b, ga, gb = _narrowed(vt, a, b, ga, vals[rr, q + 1])
+        with np.errstate(invalid="ignore", divide="ignore"):  # ga == gb == 0: root at a
+            x0 = np.where(ga == gb, a, np.clip(a + (b - a) * ga / (ga - gb), a, b))
+        roots[rr, 2 * q + 1] = _newton_bracketed(vt, a, b, ga, x0, _ITERATIONS)
+    roots.sort(axis=1)
+    roots[:, 1:][roots[:, 1:] == roots[:, :-1]] = np.nan  # a point met twice: one root
+    roots.sort(axis=1)
+    return roots[:, : k - 1]
+
+
+def _narrowed(
+    vt: Array, a: Array, b: Array, ga: Array, gb: Array, parts: int = 8, rounds: int = 2
+) -> tuple[Array, Array, Array, Array]:
+    """Brackets ``[a, b]`` (one root each, ``ga``/``gb`` the values at the ends) cut to the
+    part of ``parts`` equal ones where the sign changes, ``rounds`` times: the brackets
+    between separators are wide (several units of u), and Newton from a narrow one needs
+    a few steps instead of tens. A value exactly 0 gives a bracket of width 0 there."""
+    for _ in range(rounds):
+        h = (b - a) / parts
+        na, nb, nga, ngb = a.copy(), b.copy(), ga.copy(), gb.copy()
+        found = np.zeros(a.size, dtype=bool)
+        prev, gprev = a, ga
+        for q in range(1, parts + 1):
+            x = b if q == parts else a + h * q
+            gx = gb if q == parts else _g_dg(vt, x, derivative=False)[0]
+            hit = ~found & ((gx == 0) | (np.sign(gx) != np.sign(gprev)))
+            na = np.where(hit, np.where(gx == 0, x, prev), na)
+            nga = np.where(hit, np.where(gx == 0, gx, gprev), nga)
+            nb = np.where(hit, x, nb)
+            ngb = np.where(hit, gx, ngb)
+            found |= hit
+            prev, gprev = x, gx
+        a, b, ga, gb = na, nb, nga, ngb
+    return a, b, ga, gb
+
+
+def _several(v: Array, w: Array, k: npt.NDArray[np.int64]) -> Array:
+    """Every root in the search domain of rows with ``k >= 2`` sign changes, exactly.
+
+    ``w`` is ``v`` times a positive factor (same roots) with ``k`` sign changes. The chain
+    ``w -> _derived(w) -> ...`` ends, after ``k - 1`` steps, with one sign change (one
+    root: :func:`_one_change`); going back up, the roots of each level inside the domain
+    cut it into pieces on which the level above is monotone (Rolle), so each piece holds
+    at most one of its roots, and exactly one where its ends differ in sign. The top
+    level is evaluated on ``v`` itself. Returns ``(rows, max k)`` roots in u, NaN-padded.
+    """
+    top = int(k.max())
+    r = v.shape[0]
+    levels = np.zeros((top, r, w.shape[1]))
+    cur = w
+    for depth in range(top - 1):
+        level = k - depth  # the level ``cur`` is, per row
+        go = level >= 2
+        if not go.any():
+            break
+        nxt = cur.copy()
+        nxt[go] = _derived(cur[go])
+        rows = np.nonzero(go)[0]
+        levels[level[go] - 2, rows] = nxt[go]
+        cur = nxt
+    crit = _one_change(levels[0])  # level 1 of every row
+    inside = (crit >= _U_LOW) & (crit <= _U_HIGH)
+    found = np.where(inside, crit, np.nan)[:, None]
+    out = np.full((r, top), np.nan)
+    for s in range(2, top + 1):
+        act = np.nonzero(k >= s)[0]
+        pts = np.full((act.size, s + 1), np.nan)
+        pts[:, 0] = _U_LOW
+        pts[:, 1:s] = found[act]  # level s - 1's roots (NaN where it has fewer)
+        pts[:, s] = _U_HIGH
+        pts.sort(axis=1)
+        is_top = k[act] == s
+        roots = np.full((act.size, s), np.nan)
+        if is_top.any():  # rate 0 as one more cut: the sum of the flow, exactly
+            cut = np.concatenate([pts[is_top], np.zeros((int(is_top.sum()), 1))], axis=1)
+            cut.sort(axis=1)
+            roots[is_top] = _roots_between(v[act[is_top]], cut)[:, :s]
+        if (~is_top).any():
+            roots[~is_top] = _roots_between(levels[s - 1, act[~is_top]], pts[~is_top])
+        out[act[is_top], :s] = roots[is_top]
+        nf = np.full((r, s), np.nan)
+        nf[act] = roots
+        found = nf
+    return out
+
+
+def _roots_rows(v: Array) -> Array:
+    """Every root in u of each row in the domain, ascending, NaN-padded (rows, width)."""
+    n = v.shape[0]
+    if n == 0:
+        return np.full((0, 1), np.nan)
+    vn = _normalized(v)
+    k = _sign_changes(vn)
+    width = max(1, int(k.max()))
+    out = np.full((n, width), np.nan)
+
+    # rows with one sign change, as they are or after factors 1 + x: solved together, each
+    # padded with zeros to one width (zeros past the last value change no bit of its root)
+    ones: list[tuple[npt.NDArray[np.intp], Array]] = []
+    one = np.nonzero(k == 1)[0]
+    ones.append((one, vn[one]))
+    rest = np.nonzero(k >= 2)[0]
+    w = vn[rest]
+    kr = k[rest]
+    for steps in _SMOOTH_STEPS:
+        if rest.size == 0:
+            break
+        w = _smoothed(w, steps)
+        kr = _sign_changes(w)
+        done = kr <= 1  # 0: no positive root at all (an even count can fall to 0)
+        one = kr == 1
+        ones.append((rest[one], w[one]))
+        rest, w, kr = rest[~done], w[~done], kr[~done]
+    rows = np.concatenate([r for r, _ in ones])
+    if rows.size:
+        flows = np.zeros((rows.size, max(f.shape[1] for _, f in ones)))
+        at = 0
+        for r, f in ones:
+            flows[at : at + r.size, : f.shape[1]] = f
+            at += r.size
+        u = _one_change(flows)
+        out[rows, 0] = np.where((u >= _U_LOW) & (u <= _U_HIGH), u, np.nan)
+    if rest.size:
+        for i in range(0, rest.size, _SEVERAL_ROWS):
+            part = rest[i : i + _SEVERAL_ROWS]
+            roots = _several(vn[part], w[i : i + _SEVERAL_ROWS], kr[i : i + _SEVERAL_ROWS])
+            out[part, : roots.shape[1]] = roots
+    out.sort(axis=1)
+    used = int(np.max(np.count_nonzero(~np.isnan(out), axis=1)))
+    return out[:, : max(1, used)]
+
+
+_SEVERAL_ROWS = 4096
+"""Rows isolated at once by :func:`_several` (it holds one copy of the flows per level)."""
 
 
 def irr_batch(values: npt.ArrayLike) -> IRRBatch:
-    """IRR of every row of a 2-D array of flows (draws x periods), vectorized.
+    """IRR of every row of a 2-D array of flows (draws x periods): every root, vectorized.
 
-    Method: a row whose flows do not take both signs has no IRR (Descartes' rule of signs).
-    The other rows are scanned on a fixed grid of 95 values of ``ln(1 + rate)`` from
-    -99.9999 % to +10,000 % a period (one matrix product, in a form that cannot overflow);
-    the sign changes found are the roots counted, and the bracket nearest rate 0 is refined
-    from its linear interpolate by safeguarded Newton steps to about 1e-14 in
-    ``ln(1 + rate)``. Two roots closer together than the grid step (0.25 points of rate
-    near 0, wider far from it) can be missed; :func:`irr` scans a much finer grid for a
-    single flow.
+    Method, exact up to rounding (no grid, so no pair of close roots is missed):
+
+    1. each row is scaled by a power of two so that its largest ``|value|`` is in [0.5, 1)
+       (exact: the same roots for a flow of cents or of 1e250, no overflow or subnormals);
+    2. Descartes' rule of signs: no sign change, no IRR; one sign change, exactly one root,
+       found by safeguarded Newton on ``ln E(u) - ln L(u)`` (the two blocks of the flow),
+       whose slope is bounded so one value brackets the root;
+    3. more sign changes: up to eight factors ``1 + x`` (``x = 1/(1 + rate)``; the roots do
+       not move, the count of sign changes often falls to one); if still several, the
+       roots are isolated exactly by the chain of Descartes' proof (each level the
+       derivative of a positive multiple of the one above, one sign change fewer; its
+       roots separate those above, Rolle's theorem) and each is solved by safeguarded
+       Newton between its separators.
+
+    Roots are reported in (-99.9999 %, +10,000 %) a period, to about 1e-15 in
+    ``ln(1 + rate)``. Every step is element-wise, so a row's result does not depend on
+    the other rows of its batch, bit for bit.
 
     Parameters
     ----------
@@ -408,26 +806,39 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
     Returns
     -------
     IRRBatch
-        ``rates`` per period (NaN exactly where ``n_roots == 0``), ``n_roots``, ``status``.
+        ``rates`` per period (the root nearest 0; NaN exactly where ``n_roots == 0``),
+        ``n_roots``, ``roots`` (all, ascending, NaN-padded) and ``status``.
 
     Raises
     ------
     InputError
         When a flow is not finite or has fewer than two periods.
+
+    Examples
+    --------
+    >>> b = irr_batch([[-100, 230, -132], [-100, 60, 60]])  # 10 % and 20 %; 13.07 %
+    >>> b.n_roots.tolist(), b.roots.round(12).tolist()
+    ([2, 1], [[0.1, 0.2], [0.130662386292, nan]])
     """
     v = _as_flows(values, "IRR")
     if v.ndim == 1:
         v = v[None, :]
     if v.ndim != 2:
         raise InputError("irr_batch needs a 2-D array (rows x periods)", value=v.shape)
-    if v.shape[0] > _CHUNK_ROWS:  # bound memory: the scan holds rows x 95 values
-        parts = [_irr_rows(v[i : i + _CHUNK_ROWS]) for i in range(0, v.shape[0], _CHUNK_ROWS)]
-        return IRRBatch(
-            rates=np.concatenate([p[0] for p in parts]),
-            n_roots=np.concatenate([p[1] for p in parts]),
-        )
-    rates, n_roots = _irr_rows(v)
-    return IRRBatch(rates=rates, n_roots=n_roots)
+    parts = [_roots_rows(v[i : i + _CHUNK_ROWS]) for i in range(0, v.shape[0], _CHUNK_ROWS)]
+    if not parts:
+        parts = [np.full((0, 1), np.nan)]
+    width = max(p.shape[1] for p in parts)
+    u = np.full((v.shape[0], width), np.nan)
+    at = 0
+    for p in parts:
+        u[at : at + p.shape[0], : p.shape[1]] = p
+        at += p.shape[0]
+    roots = np.expm1(u)
+    n_roots = np.count_nonzero(~np.isnan(u), axis=1).astype(np.int64)
+    nearest = np.argmin(np.where(np.isnan(roots), np.inf, np.abs(roots)), axis=1)
+    rates = np.where(n_roots > 0, roots[np.arange(v.shape[0]), nearest], np.nan)
+    return IRRBatch(rates=rates, n_roots=n_roots, roots=roots)
 
 
 _CHUNK_ROWS = 65_536
@@ -445,61 +856,11 @@ def _transposed(rows: Array, block: int = 1024) -> Array:
     return out
 
 
-def _irr_rows(v: Array) -> tuple[Array, npt.NDArray[np.int64]]:
-    """:func:`irr_batch` on one block of rows: (rates, n_roots)."""
-    n = v.shape[0]
-    rates = np.full(n, np.nan)
-    n_roots = np.zeros(n, dtype=np.int64)
-    mixed = np.nonzero((v > 0).any(axis=1) & (v < 0).any(axis=1))[0]
-    if mixed.size == 0:
-        return rates, n_roots
-    vm = v if mixed.size == n else v[mixed]
-    m = vm.shape[0]
-    rows = np.arange(m)
-    G = _g_grid(vm, _SCAN)
-    pos = G > 0
-    change = pos[:, 1:] != pos[:, :-1]
-    counts = np.count_nonzero(change, axis=1)
-    exact_u = np.full(m, np.nan)  # a root exactly on a grid point, nearer 0 than any bracket
-    zero_rows = np.nonzero((G == 0).any(axis=1))[0]
-    if zero_rows.size:  # rare: integer flows summing to 0, roots on grid points
-        s = np.sign(G[zero_rows])
-        strict = s[:, :-1] * s[:, 1:] < 0
-        z = s == 0
-        counts[zero_rows] = strict.sum(axis=1) + z.sum(axis=1)
-        change[zero_rows] = strict
-        mid = np.abs(0.5 * (_SCAN[:-1] + _SCAN[1:]))
-        bdist = np.where(strict, mid[None, :], np.inf).min(axis=1)
-        zdist = np.where(z, np.abs(_SCAN)[None, :], np.inf)
-        kz = np.argmin(zdist, axis=1)
-        nearer = zdist[np.arange(zero_rows.size), kz] < bdist
-        exact_u[zero_rows[nearer]] = _SCAN[kz[nearer]]
-    n_roots[mixed] = counts
-    ordered = change[:, _BRACKET_ORDER]
-    j = np.argmax(ordered, axis=1)
-    k = _BRACKET_ORDER[j]
-    solve = np.nonzero(ordered[rows, j] & np.isnan(exact_u))[0]
-    point = np.nonzero(~np.isnan(exact_u))[0]
-    rates[mixed[point]] = np.expm1(exact_u[point])
-    if solve.size:
-        ks = k[solve]
-        a, b = _SCAN[ks], _SCAN[ks + 1]
-        ga, gb = G[solve, ks], G[solve, ks + 1]
-        x0 = a + (b - a) * ga / (ga - gb)  # linear interpolate: Newton then needs few steps
-        vt = _transposed(vm if solve.size == m else vm[solve])
-        u = _newton_bracketed(vt, a, b, ga, np.clip(x0, a, b))
-        rates[mixed[solve]] = np.expm1(u)
-    return rates, n_roots
-
-
 def irr(values: npt.ArrayLike) -> IRRResult:
     """Internal rate of return of one flow, with every root reported.
 
-    Method: Descartes' rule of signs first (a flow with no sign change has no IRR, one with
-    a single change has exactly one in (-100 %, +inf)); then NPV's sign is scanned on a
-    grid of about 4,000 values of ``ln(1 + rate)`` from -99.9999 % to +10,000 % a period
-    (dense near 0), and each bracket with a sign change is solved with Brent's method
-    (``scipy.optimize.brentq``) to machine precision. numpy-financial's ``irr`` is not used:
+    The same computation as :func:`irr_batch` (Descartes' rule of signs, exact isolation of
+    every root, safeguarded Newton), for one flow. numpy-financial's ``irr`` is not used:
     its eigenvalue method returns NaN on some valid flows and only one root.
 
     Parameters
@@ -516,8 +877,8 @@ def irr(values: npt.ArrayLike) -> IRRResult:
     Raises
     ------
     NoSolutionError
-        When NPV never crosses zero for rates in (-99.9999 %, +10,000 %) a period, e.g. a
-        flow whose values never change sign.
+        When NPV is zero at no rate in (-99.9999 %, +10,000 %) a period, e.g. a flow whose
+        values never change sign.
     InputError
         When the flow is not 1-D, shorter than two periods, or not finite.
 
@@ -532,43 +893,19 @@ def irr(values: npt.ArrayLike) -> IRRResult:
     v = _as_flows(values, "IRR")
     if v.ndim != 1:
         raise InputError("irr takes one 1-D flow; use irr_batch for rows", value=v.shape)
-    changes = int(_sign_changes(v)[0])
-    if changes == 0:
+    if int(_sign_changes(v)[0]) == 0:
         raise NoSolutionError(
             "the flow has no internal rate of return: its values never change sign"
             " (Descartes' rule of signs); judge it by NPV"
         )
-    row = v[None, :]
-    grid = _FINE if changes > 1 else _SCAN  # one change: exactly one root, any bracket holds it
-    g = _g_grid(row, grid)[0]
-    roots = [float(np.expm1(grid[i])) for i in np.nonzero(g == 0)[0]]
-    vt = np.ascontiguousarray(row.T)
-    for i in np.nonzero(g[:-1] * g[1:] < 0)[0]:
-        u = brentq(
-            lambda z: float(_g(vt, np.array([z]))[0]),
-            grid[i],
-            grid[i + 1],
-            xtol=1e-16,
-            rtol=4 * np.finfo(float).eps,
-            maxiter=200,
-        )
-        roots.append(float(np.expm1(u)))
-    if not roots:
+    b = irr_batch(v[None, :])
+    if b.n_roots[0] == 0:
         raise NoSolutionError(
             "the flow has no internal rate of return between -99.9999 % and +10,000 % a"
-            " period (NPV never crosses zero there); judge it by NPV"
+            " period (NPV is zero at no rate there); judge it by NPV"
         )
-    unique: list[float] = []
-    for r in sorted(roots):  # a root on a grid point may be found twice
-        if not unique or abs(np.log1p(r) - np.log1p(unique[-1])) > 1e-12:
-            unique.append(r)
-    nearest = min(unique, key=abs)
-    return IRRResult(rate=nearest, roots=tuple(unique), multiple=len(unique) > 1)
-
-
-_FINE = np.unique(
-    np.concatenate([_SCAN, np.linspace(_U_LOW, _U_HIGH, 2000), np.linspace(-0.1, 0.1, 2001)])
-)
+    roots = tuple(float(r) for r in b.roots[0, : b.n_roots[0]])
+    return IRRResult(rate=float(b.rates[0]), roots=roots, multiple=len(roots) > 1)
 
 
 def payback(values: npt.ArrayLike, rate: npt.ArrayLike | None = None) -> Array:

@@ -26,6 +26,7 @@ seconds. Service level is "the share of calls answered within T seconds".
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
@@ -302,3 +303,113 @@ def erlang_a(
         "asa": np.asarray(np.where(a > 0, p_ab * patience, 0.0), dtype=float),
         "occupancy": np.asarray(occ, dtype=float),
     }
+
+
+def _ratio_gap(n: Array, a: Array, c: Array, d: Array) -> Array:
+    """``n / a - c - d`` with its exact sign (0 exactly when it is 0), a > 0.
+
+    Rows where the rounded difference is within 1e-9 of zero are done again in exact
+    rational arithmetic (:class:`fractions.Fraction`), ``c`` and ``d`` taken as the decimals
+    they print as (the goal a user typed: 0.8, not the double nearest to it, which is
+    0.8 + 4.4e-17): ``N = 0.8 A`` is then exactly 0, as it must be for the staffing test
+    to see the sign of what lies beyond.
+    """
+    n, a, c, d = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(n, a, c, d))
+    out = np.asarray(n / a - c - d, dtype=float)
+    close = np.flatnonzero(np.abs(out).ravel() <= 1e-9)
+    flat = out.reshape(-1)
+    for i in close.tolist():
+        ni, ai = float(n.flat[i]), float(a.flat[i])
+        exact = (
+            Fraction(ni) / Fraction(ai)
+            - Fraction(repr(float(c.flat[i])))
+            - Fraction(repr(float(d.flat[i])))
+        )
+        flat[i] = float(exact)
+        if flat[i] == 0.0 and exact != 0:
+            flat[i] = 5e-324 if exact > 0 else -5e-324
+    return out
+
+
+def erlang_a_goal_margins(
+    traffic: npt.ArrayLike,
+    agents: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    patience_s: npt.ArrayLike,
+    threshold_s: npt.ArrayLike,
+    *,
+    sl_target: npt.ArrayLike | None = None,
+    max_abandon: npt.ArrayLike | None = None,
+) -> dict[str, Array]:
+    """By how much Erlang A meets a service-level or abandonment goal, with the right sign
+    even where the difference is far below double precision.
+
+    Returns ``service_level`` = SL - ``sl_target`` and ``p_abandon`` = ``max_abandon`` -
+    P(abandon) (the goal is met where the margin is >= 0), for the goals given.
+
+    Why. With more calls than agents can carry (``N < A``) nearly every caller waits and
+    the service level tends to ``N / A`` from below: every answered call is answered within
+    the threshold, and the agents are almost never idle. At 1e6 Erlangs and 800,000 agents
+    (80/20, patience 60 s) the service level is ``0.8 - d`` with ``d`` about ``e^-7000``:
+    in doubles it rounds to 0.8 (or a neighbour), so comparing the rounded value with the
+    goal calls 800,000 agents enough. They are not: calls are answered at most at the rate
+    ``N / AHT`` at which ``N`` agents can serve them, and strictly less because the agents
+    are idle with positive probability, so ``SL <= 1 - P(abandon) < N / A = 0.8``.
+
+    How. Written around ``N / A`` (``x / y`` of :func:`erlang_a`; ``S`` and ``R`` as there):
+
+    * ``SL - N/A = (1 - P(wait)) (1 - N/A) - P(wait) (N/A) (1/S(x, y) + R (1 - 1/S(x, z)))``,
+    * ``P(abandon) - (1 - N/A) = P(wait) (N/A) / S(x, y) - (1 - P(wait)) (1 - N/A)``,
+
+    so ``margin = (N/A - target) + terms``, where ``N/A - target`` is taken with its exact
+    sign (rational arithmetic where it is near 0) and the terms from their logarithms
+    (they underflow when the queue is overloaded). Where ``N/A`` equals the goal exactly,
+    the sign is that of the terms, compared in log space.
+    """
+    a, n, x, y, _, ln_s = _erlang_a_parts(traffic, agents, aht_s, patience_s)
+    patience = np.asarray(patience_s, dtype=float)
+    theta_t = np.asarray(threshold_s, dtype=float) / patience
+    n_safe = np.where(n > 0, n, 1.0)
+    a_safe = np.where(a > 0, a, 1.0)
+    ratio = n_safe / a_safe
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        b = erlang_b(a, n)
+        ln_q = np.log1p(-b) - np.log(b) - ln_s  # ln((1 - P(wait)) / P(wait))
+        ln_pw = -np.logaddexp(0.0, ln_q)
+        ln_not_pw = -np.logaddexp(0.0, -ln_q)
+        spare = np.where(n < a, (a - n) / a_safe, 0.0)  # 1 - N/A where positive
+        ln_spare = np.log(spare)
+        z = y * np.exp(-theta_t)
+        ln_s_z = _ln_s(x, np.where(z > 0, z, 1e-300))
+        ln_r = ln_s_z - ln_s - x * theta_t + y - z
+        # ln(1/S + R (1 - 1/S_z)); S_z >= 1 (rounding may put ln S_z a hair below 0)
+        late = np.logaddexp(-ln_s, ln_r + np.log1p(-np.minimum(np.exp(-ln_s_z), 1.0)))
+        ln_t_idle = ln_not_pw + ln_spare  # ln((1 - P(wait)) (1 - N/A))
+        ln_t_late = ln_pw + np.log(ratio) + late
+        ln_t_never = ln_pw + np.log(ratio) - ln_s
+        t_idle = np.exp(ln_t_idle)
+        over = 1.0 - ratio  # 1 - N/A when N >= A (<= 0): the idle term is then <= 0
+        t_idle = np.where(n < a, t_idle, np.exp(ln_not_pw) * over)
+    out: dict[str, Array] = {}
+
+    def signed(gap: Array, plus: Array, minus: Array, ln_plus: Array, ln_minus: Array) -> Array:
+        m = gap + (plus - minus)
+        tie = (m == 0.0) & (gap == 0.0)
+        tiny = np.where(ln_plus >= ln_minus, 5e-324, -5e-324)
+        return np.asarray(np.where(tie, tiny, m), dtype=float)
+
+    if sl_target is not None:
+        tgt = np.asarray(sl_target, dtype=float)
+        gap = _ratio_gap(n_safe, a_safe, tgt, np.zeros_like(tgt))
+        m = signed(gap, t_idle, np.exp(ln_t_late), ln_t_idle, ln_t_late)
+        # no traffic: SL 1; no agents: SL 0 (every caller abandons)
+        m = np.where(a > 0, np.where(n > 0, m, -tgt), 1.0 - tgt)
+        out["service_level"] = np.asarray(m, dtype=float)
+    if max_abandon is not None:
+        cap = np.asarray(max_abandon, dtype=float)
+        # max_abandon - P(ab) = (N/A - (1 - cap)) + idle term - never-served term
+        gap = _ratio_gap(n_safe, a_safe, np.ones_like(cap), -cap)
+        m = signed(gap, t_idle, np.exp(ln_t_never), ln_t_idle, ln_t_never)
+        m = np.where(a > 0, np.where(n > 0, m, cap - 1.0), cap)
+        out["p_abandon"] = np.asarray(m, dtype=float)
+    return out

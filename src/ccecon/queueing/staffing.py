@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ccecon.defaults import DEFAULT_SHRINKAGE
 from ccecon.errors import InputError, NoSolutionError
-from ccecon.queueing.erlang import erlang_a, erlang_c_metrics
+from ccecon.queueing.erlang import erlang_a, erlang_a_goal_margins, erlang_c_metrics
 
 Array = npt.NDArray[np.float64]
 
@@ -165,23 +166,61 @@ def metrics(
 def _feasible(
     a: Array, n: Array, aht: Array, goals: Goals, patience: Array | None
 ) -> npt.NDArray[np.bool_]:
+    """Rows whose agents meet every goal: strictly, as the user reads them.
+
+    Each metric, as :func:`metrics` computes it (the value that is printed), must meet its
+    goal with no tolerance. For Erlang A the service-level and abandonment goals must also
+    hold beyond the last bit (:func:`ccecon.queueing.erlang.erlang_a_goal_margins`): with
+    more traffic than agents the service level tends to ``N / A`` from below, so at 1e6
+    Erlangs 800,000 agents give a service level that rounds to 0.8 but lies below it.
+    """
     thr = 0.0 if goals.sl_threshold_s is None else goals.sl_threshold_s
     m = metrics(a, n, aht, sl_threshold_s=thr, patience_s=patience)
     ok = np.ones(n.shape, dtype=bool)
-    tol = 1e-12
 
     def g(v: npt.ArrayLike) -> Array:
         return np.asarray(v, dtype=float)
 
     if goals.sl_target is not None:
-        ok &= m["service_level"] >= g(goals.sl_target) - tol
+        ok &= m["service_level"] >= g(goals.sl_target)
     if goals.max_asa_s is not None:
-        ok &= m["asa"] <= g(goals.max_asa_s) + tol
+        ok &= m["asa"] <= g(goals.max_asa_s)
     if goals.max_abandon is not None:
-        ok &= m["p_abandon"] <= g(goals.max_abandon) + tol
+        ok &= m["p_abandon"] <= g(goals.max_abandon)
     if goals.max_occupancy is not None:
-        ok &= m["occupancy"] <= g(goals.max_occupancy) + tol
+        ok &= m["occupancy"] <= g(goals.max_occupancy)
+    if patience is not None and (goals.sl_target is not None or goals.max_abandon is not None):
+        # Where the printed value clears its goal by more than its own error, it decides.
+        near = np.zeros(n.shape, dtype=bool)
+        if goals.sl_target is not None:
+            near |= np.abs(m["service_level"] - g(goals.sl_target)) <= _NEAR
+        if goals.max_abandon is not None:
+            near |= np.abs(m["p_abandon"] - g(goals.max_abandon)) <= _NEAR
+        rows = np.flatnonzero(ok & near & (a > 0))
+        if rows.size:
+
+            def at(v: npt.ArrayLike | None) -> Array | None:
+                return None if v is None else np.broadcast_to(g(v), ok.shape)[rows]
+
+            margins = erlang_a_goal_margins(
+                a[rows],
+                n[rows],
+                aht[rows],
+                patience[rows],
+                np.broadcast_to(g(thr), ok.shape)[rows],
+                sl_target=at(goals.sl_target),
+                max_abandon=at(goals.max_abandon),
+            )
+            met = np.ones(rows.size, dtype=bool)
+            for margin in margins.values():
+                met &= ~(margin < 0.0)  # NaN (no finer answer): the printed value decides
+            ok[rows] = met
     return np.asarray(ok | (a <= 0), dtype=bool)
+
+
+_NEAR = 1e-9
+"""A printed metric within this of its goal is checked again finer (Erlang A margins, the
+Erlang C table's answers against the printed metrics)."""
 
 
 def _validate_rows(calls: Array, aht: Array, interval: Array, patience: Array | None) -> None:
@@ -236,13 +275,17 @@ TABLE_WIDTH = 160
 floor(A) + 1 fall back to bisection)."""
 
 
-def _table_erlang_c(a: Array, aht: Array, goals: Goals) -> tuple[Array, npt.NDArray[np.bool_]]:
+def _table_erlang_c(
+    a: Array, aht: Array, goals: Goals
+) -> tuple[Array, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Integer minimum for Erlang C rows by walking N up from floor(A) + 1 in blocks.
 
     Erlang B is evaluated once per row at floor(A) + 1 (incomplete gamma) and carried up by
     its exact, stable forward recurrence ``B(N + 1) = A B(N) / (N + 1 + A B(N))``; every goal
     is checked on a block of candidates at once, and rows leave as soon as one meets them.
-    Returns the answers and a mask of the rows found within ``TABLE_WIDTH`` candidates.
+    Returns the answers, a mask of the rows found within ``TABLE_WIDTH`` candidates, and
+    a mask of the rows whose goal was met, or missed one agent below, within ``_NEAR``
+    (those are checked again on the printed metrics by :func:`_settle`).
     """
     from ccecon.queueing.erlang import erlang_b
 
@@ -271,9 +314,10 @@ def _table_erlang_c(a: Array, aht: Array, goals: Goals) -> tuple[Array, npt.NDAr
         if goals.max_occupancy is None
         else np.broadcast_to(np.asarray(goals.max_occupancy, dtype=float), (n,))
     )
-    tol = 1e-12
     block = 8
     first = start.copy()
+    close = np.zeros(n, dtype=bool)  # the goal met by a hair at the answer or one below
+    was_near = np.zeros(n, dtype=bool)  # ... at the last candidate of the row's last block
     for _ in range(0, TABLE_WIDTH, block):
         if rows.size == 0:
             break
@@ -287,21 +331,59 @@ def _table_erlang_c(a: Array, aht: Array, goals: Goals) -> tuple[Array, npt.NDAr
         gap = nn - ar[None, :]
         c = nn * b / (nn - ar[None, :] * (1.0 - b))
         ok = np.ones((block, rows.size), dtype=bool)
+        near = np.zeros((block, rows.size), dtype=bool)
         if tgt is not None and thr is not None:
-            ok &= 1.0 - c * np.exp(-gap * (thr[rows] / hr)[None, :]) >= (tgt[rows] - tol)
+            sl = 1.0 - c * np.exp(-gap * (thr[rows] / hr)[None, :])
+            ok &= sl >= tgt[rows]
+            near |= np.abs(sl - tgt[rows]) <= _NEAR
         if cap is not None:
-            ok &= c * hr[None, :] / gap <= cap[rows] + tol
+            wait = c * hr[None, :] / gap
+            ok &= wait <= cap[rows]
+            near |= np.abs(wait - cap[rows]) <= _NEAR * np.maximum(1.0, cap[rows])
         if occ is not None:
-            ok &= ar[None, :] / nn <= occ[rows] + tol
+            ratio = ar[None, :] / nn
+            ok &= ratio <= occ[rows]
+            near |= np.abs(ratio - occ[rows]) <= _NEAR
         found = ok.any(axis=0)
-        out[rows[found]] = fr[found] + np.argmax(ok[:, found], axis=0)
+        j = np.argmax(ok[:, found], axis=0)
+        out[rows[found]] = fr[found] + j
+        cols = np.flatnonzero(found)
+        below = np.where(j > 0, near[np.maximum(j - 1, 0), cols], was_near[rows[found]])
+        close[rows[found]] = near[j, cols] | below
+        was_near[rows] = near[-1]
         last = b[-1]
         nxt = ar * last / (fr + block + ar * last)
         keep = ~found
         b_next[rows[keep]] = nxt[keep]
         first[rows[keep]] = fr[keep] + block
         rows = rows[keep]
-    return out, ~np.isnan(out)
+    return out, ~np.isnan(out), close
+
+
+def _settle(a: Array, aht: Array, goals: Goals, n: Array) -> Array:
+    """Erlang C answers of the table search made the minimum by the printed metrics.
+
+    The table carries Erlang B up by its recurrence; :func:`metrics` (what is printed)
+    takes it from the incomplete gamma function. The two agree to the last few bits, so
+    where a goal is met by a hair they may disagree: the answer then moves to the
+    smallest N whose printed metrics meet every goal.
+    """
+    n = n.copy()
+    for _ in range(4):
+        bad = ~_feasible(a, n, aht, goals, None)
+        if not bad.any():
+            break
+        n[bad] += 1.0
+    floor = np.floor(a) + 1.0  # Erlang C needs N > A
+    for _ in range(4):
+        lower = np.flatnonzero(n - 1.0 >= floor)
+        if lower.size == 0:
+            break
+        fits = _feasible(a[lower], n[lower] - 1.0, aht[lower], goals.take(lower), None)
+        if not fits.any():
+            break
+        n[lower[fits]] -= 1.0
+    return n
 
 
 def _search(a: Array, aht: Array, goals: Goals, patience: Array | None, *, integer: bool) -> Array:
@@ -311,7 +393,10 @@ def _search(a: Array, aht: Array, goals: Goals, patience: Array | None, *, integ
         if busy.size == 0:
             return out
         sub = goals.take(busy)
-        ans, found = _table_erlang_c(a[busy], aht[busy], sub)
+        ans, found, close = _table_erlang_c(a[busy], aht[busy], sub)
+        rows = np.flatnonzero(found & close)
+        if rows.size:
+            ans[rows] = _settle(a[busy][rows], aht[busy][rows], sub.take(rows), ans[rows])
         out[busy[found]] = ans[found]
         rest = busy[~found]
         if rest.size:
@@ -540,12 +625,13 @@ def staff_table(
     max_abandon: float | None = None,
     max_occupancy: float | None = None,
     patience_s: float | None = None,
-    shrinkage: float = 0.0,
+    shrinkage: float = DEFAULT_SHRINKAGE,
 ) -> pd.DataFrame:
     """Staff a table of intervals: columns ``calls`` and ``aht_s`` (optionally ``start``).
 
     Returns the same rows with ``traffic``, ``agents``, ``service_level``, ``asa``,
-    ``p_wait``, ``p_abandon``, ``occupancy`` and ``fte`` (agents / (1 - shrinkage)).
+    ``p_wait``, ``p_abandon``, ``occupancy`` and ``fte`` (agents / (1 - shrinkage);
+    shrinkage defaults to :data:`ccecon.defaults.DEFAULT_SHRINKAGE`, 30 %).
     """
     for col in ("calls", "aht_s"):
         if col not in intervals.columns:
@@ -637,7 +723,7 @@ def one_interval(
     max_abandon: float | None = None,
     max_occupancy: float | None = None,
     patience_s: float | None = None,
-    shrinkage: float = 0.0,
+    shrinkage: float = DEFAULT_SHRINKAGE,
 ) -> dict[str, Any]:
     """Agents for one interval and what they give: the one-line Erlang calculator.
 
@@ -648,7 +734,8 @@ def one_interval(
     dict
         ``model`` (erlang_c, or erlang_a with patience), ``calls``, ``interval_s``,
         ``aht_s``, ``traffic_erlangs``, ``agents`` (the exact integer minimum meeting every
-        goal), ``fte`` (paid, after ``shrinkage``), ``service_level`` (share),
+        goal), ``fte`` (paid, after ``shrinkage``, default
+        :data:`ccecon.defaults.DEFAULT_SHRINKAGE`, 30 %), ``service_level`` (share),
         ``asa_s``, ``p_wait``, ``p_abandon``, ``occupancy`` (share).
     """
     try:

@@ -43,6 +43,8 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from ccecon.engine import NEVER
+
     sc = result.scenario
     wb = Workbook()
     ws_in = wb.active
@@ -108,9 +110,25 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     def rng(name: str) -> str:
         return f"Cashflows!{col[name]}2:{col[name]}{last}"
 
+    def col_ref(name: str, row: int) -> str:
+        return f"Cashflows!{col[name]}{row}"
+
     def total(name: str) -> str:
         return f"SUM({rng(name)})"
 
+    years = wb.create_sheet("Years")
+    years.append(["plan_year", "net"])
+    for cell in years[1]:
+        cell.font = bold
+    n_years = -(-sc.horizon_months // 12) + 1  # year 0 is month 0 alone
+    for k in range(n_years):
+        months = f"Cashflows!{col['month']}2:{col['month']}{last}"
+        if k == 0:
+            years.append([0, f"={col_ref('net', 2)}"])
+        else:
+            years.append(
+                [k, f'=SUMIFS({rng("net")},{months},">={12 * k - 11}",{months},"<={12 * k}")']
+            )
     res = wb.create_sheet("Results")
     res.column_dimensions["A"].width = 34
     res.column_dimensions["B"].width = 22
@@ -129,12 +147,17 @@ def write_workbook(result: Result, path: str | Path) -> Path:
         ("net", f"={total('net')}"),
         ("roi_pct", '=IF(B2>0,(B3-B2)/B2*100,"not defined")'),
         ("npv", f"={total('discounted_net')}"),
-        ("irr_monthly", f"=IRR({rng('net')})"),
-        ("irr_annual_pct", "=((1+B7)^12-1)*100"),
+        # IRR under the NPV's convention: of the monthly flow (annualized) or, with
+        # yearly_tei, of the flows summed by plan year (the Years sheet)
+        (
+            "irr_per_period",
+            f'=IF(Inputs!$B$4="yearly_tei",IRR(Years!$B$2:$B${n_years + 1}),IRR({rng("net")}))',
+        ),
+        ("irr_annual_pct", '=IF(Inputs!$B$4="yearly_tei",B7*100,((1+B7)^12-1)*100)'),
         ("last_negative_month", f"=MAX({rng('neg_flag')})"),
         (
             "payback_months",
-            f'=IF(B9<0,0,IF(B9>=Inputs!$B$6,"never",B9+(-INDEX({rng("cumulative")},B9+1))'
+            f'=IF(B9<0,0,IF(B9>=Inputs!$B$6,"{NEVER}",B9+(-INDEX({rng("cumulative")},B9+1))'
             f"/INDEX({rng('net')},B9+2)))",
         ),
     ]

@@ -59,7 +59,7 @@ TEXT = {
         "savings": "of which cost savings",
         "yes": "yes",
         "no": "no",
-        "never": "not within the horizon",
+        "never": "never within the horizon",
         "undefined": "not defined",
     },
     "zh": {
@@ -156,6 +156,18 @@ def _num(v: Any) -> str:
         import numpy as np
 
         return f"{float(np.mean(v)):,.4g}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _pct(v: Any) -> str:
+    """A ratio (a fraction, or a distribution of one) in percent, for the "risk %" column."""
+    if hasattr(v, "point"):
+        return f"{v.dist}: base {float(v.point) * 100:,.4g}"
+    try:
+        import numpy as np
+
+        return f"{float(np.mean(v)) * 100:,.4g}"
     except (TypeError, ValueError):
         return str(v)
 
@@ -295,7 +307,7 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
                     "timing": ln.timing.value
                     + (f" ({ln.driver})" if ln.driver else "")
                     + (f" m{ln.month}" if ln.month is not None else ""),
-                    "risk": _num(ln.risk),
+                    "risk": _pct(ln.risk),
                     "included": t["yes"] if ln.included else t["no"],
                     "source": ln.source or "",
                 }
@@ -308,7 +320,7 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
                     "type": f"benefit ({bl.kind})",
                     "amount": _num(bl.amount),
                     "timing": bl.timing.value + (f" ({bl.driver})" if bl.driver else ""),
-                    "risk": _num(bl.risk),
+                    "risk": _pct(bl.risk),
                     "included": t["yes"] if bl.included else t["no"],
                     "source": bl.measured_by or bl.source or "",
                 }

@@ -20,10 +20,51 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Cost line (`cost_lines[]`)", s.CostLine),
     ("Benefit line (`benefit_lines[]`)", s.BenefitLine),
     ("Lever (`levers[]`)", s.Lever),
+    ("Staffing (`staffing`)", s.Staffing),
     ("Benchmark band (`benchmark`)", s.Benchmark),
     ("Scorecard (`scorecard`)", s.Scorecard),
     ("Risk (`scorecard.risks[]`)", s.Risk),
 )
+
+
+RATIO_WORDS = {
+    "ShareBelowOneNumber": "ratio [0 %, 100 %)",
+    "GoalShareNumber": "ratio (0 %, 100 %)",
+    "ShareNumber": "ratio [0 %, 100 %]",
+    "ShareBelowOne": "ratio [0 %, 100 %) or distribution",
+    "GoalShare": "ratio (0 %, 100 %) or distribution",
+    "Share": "ratio [0 %, 100 %] or distribution",
+    "YearlyRate": "yearly rate or distribution",
+    "RiskShare": "risk ratio or distribution",
+}
+"""How the reference names each ratio type (the table "Ratios" explains them)."""
+
+RATIOS_INTRO = """\
+## Ratios: fractions or percent strings
+
+Every ratio (a share, a rate, a risk adjustment) is written as a **fraction** (`0.35`) or an
+**explicit percent string** (`35%`, which YAML reads as text without quotes, or `"35%"`).
+A bare number is never read as a percentage: `shrinkage: 35` is refused, with the file,
+the field, the value and both spellings (`0.35` or `"35%"`), because 35 could mean 35 % or
+3,500 %. The same rule holds for every parameter of a distribution given instead
+(`shrinkage: {dist: pert, min: 25%, mode: 30%, max: 35%}`), for `ccecon` options
+(`--shrinkage 30%`, `--sl 80%/20` or `--sl 0.8/20`) and for the web app's forms.
+
+| type in the tables | a bare number | fields |
+|---|---|---|
+| ratio [0 %, 100 %] | 0 to 1 | `sales_rate`, `after_hours_share`, `revenue_share` |
+| ratio [0 %, 100 %) | 0 to below 1 (1 is refused) | `shrinkage` |
+| ratio (0 %, 100 %) | above 0, below 1 | `sl_target`, `max_abandon`, `max_occupancy` |
+| yearly rate, (-100 %, 10,000 %] | above -1, at most 1 | `growth`, `discount_rate` |
+| risk ratio, [-100 %, 100 %] | strictly between -1 and 1 | `risk` |
+
+A yearly rate above 100 % (a hyperinflation currency) is accepted only as a percent string
+(`discount_rate: 150%`): a bare `1.5` is far more often a typo for 1.5 %. A bare risk of 1
+is refused because files written before `risk` became a fraction said `risk: 1` for 1 %;
+write `1%` or `100%`. Defaults of the staffing sections (80 % in 20 s, shrinkage 30 %,
+occupancy at most 85 %, 173.3 paid hours a month) are the library's, `ccecon staff`'s and
+the web page's too (docs/staffing.md, "Defaults").
+"""
 
 
 def _type_name(annotation: Any) -> str:
@@ -39,8 +80,9 @@ def _type_name(annotation: Any) -> str:
         text = text.replace(old, new)
     import re
 
+    for alias, words in RATIO_WORDS.items():
+        text = re.sub(rf"\b{alias}\b", words, text)
     text = re.sub(r"\b(NonNegNum|Num)\b", "number or distribution", text)
-    text = re.sub(r"\bFraction\b", "share 0-1 or distribution", text)
     return text.replace("|", "or")
 
 
@@ -53,6 +95,8 @@ def field_rows() -> list[dict[str, str]]:
                 default = "required"
             elif f.default_factory is not None:
                 default = "empty"
+            elif isinstance(f.default, float):
+                default = f"{f.default:.6g}"
             else:
                 default = str(getattr(f.default, "value", f.default))
             rows.append(
@@ -77,6 +121,7 @@ def reference_markdown() -> str:
         "Every field typed *number* also accepts a distribution when uncertainty is used",
         "(see docs/uncertainty.md).",
         "",
+        RATIOS_INTRO,
     ]
     for title, model in SECTIONS:
         out += [f"## {title}", "", (typing.cast(str, model.__doc__) or "").split("\n")[0], ""]

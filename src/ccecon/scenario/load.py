@@ -43,6 +43,11 @@ MAX_NAME = 200
 """Longest name, label or key (names are shown in tables and headings)."""
 MAX_INT = 10**15
 """Largest integer magnitude (integers beyond float range cannot be computed with)."""
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude of any number in a scenario, integer or not, and of every parameter of
+a distribution: 10^15 in any currency (a quadrillion) is beyond any contact center's plan,
+and a product of such numbers over 600 months stays finite, so an implausible value is
+refused naming its field instead of overflowing into an infinite total."""
 FIRST_MONTH = (1970, 1)
 LAST_MONTH = (2200, 12)
 """The plan, from ``start`` to its last month, lies within these months."""
@@ -582,14 +587,14 @@ _NON_NEGATIVE = {
     "low",
     "high",
 }
-_FRACTIONS = {"sales_rate"}
 
 
 def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     """Cross-field checks pydantic cannot express; raise the first problem found.
 
-    * plain numbers must be finite; volumes, AHT, amounts, quantities and drivers >= 0;
-      rates of growth > -1; risk percentages in [-100, 100]; the discount rate > -1;
+    * plain numbers must be finite and at most :data:`MAX_MAGNITUDE` in magnitude (so are
+      a distribution's parameters); volumes, AHT, amounts, quantities and drivers >= 0
+      (ratios, shares, rates and risk, are checked by their types, :mod:`ccecon.units`);
     * months of lines and levers within ``0 .. horizon_months``;
     * ``per_unit`` drivers must exist; levers must name a channel;
     * a line's optional ``currency`` must equal the scenario's (no silent mixing);
@@ -613,6 +618,16 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
         )
     for path, name, value in _numbers(scenario, ""):
         if _is_distribution(value):
+            for key, param in value.model_dump(by_alias=True).items():
+                for x in param if isinstance(param, list) else [param]:
+                    if isinstance(x, (int, float)) and abs(x) > MAX_MAGNITUDE:
+                        raise InputError(
+                            f"{key}: a number beyond {MAX_MAGNITUDE:.0e} in magnitude is not"
+                            " a plausible plan input",
+                            file=source,
+                            field=path,
+                            value=x,
+                        )
             lowest = float(value.ppf(np.array([0.0]))[0])
             if name in _NON_NEGATIVE and lowest < 0:
                 raise InputError(
@@ -625,20 +640,15 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
             continue
         if not math.isfinite(value):
             raise InputError("expected a finite number", file=source, field=path, value=value)
+        if abs(value) > MAX_MAGNITUDE:
+            raise InputError(
+                f"a number beyond {MAX_MAGNITUDE:.0e} in magnitude is not a plausible plan input",
+                file=source,
+                field=path,
+                value=value,
+            )
         if name in _NON_NEGATIVE and value < 0:
             raise InputError("must not be negative", file=source, field=path, value=value)
-        if name in _FRACTIONS and not 0 <= value <= 1:
-            raise InputError(
-                "expected a share between 0 and 1", file=source, field=path, value=value
-            )
-        if name in {"growth", "discount_rate"} and value <= -1:
-            raise InputError(
-                "a rate must be above -1 (-100 %)", file=source, field=path, value=value
-            )
-        if name == "risk" and not -100 <= value <= 100:
-            raise InputError(
-                "risk is a percentage between -100 and 100", file=source, field=path, value=value
-            )
 
     channels = {c.name for c in scenario.channels}
     per_channel = channels | {f"{c}.minutes" for c in channels}

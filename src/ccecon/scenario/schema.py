@@ -15,10 +15,13 @@ Conventions
   costs ``amount x quantity`` each active month; a ``yearly`` line costs it in the first
   month of each plan year it is active in (months 1, 13, 25, ...); a ``once`` line in its
   ``month``; a ``per_unit`` line costs ``amount x quantity x driver(month)`` each month.
+* Every ratio (shares, rates, risk) is a fraction or an explicit percent string: ``0.35``
+  or ``"35%"`` (``35%`` unquoted in YAML). A bare number outside the field's range is
+  refused, never read as a percentage (:func:`ccecon.units.parse_ratio`).
 * ``growth`` is a yearly rate applied by plan year: in plan year ``y`` (months 1-12 are
   year 0) the amount is ``amount x (1 + growth) ** y``.
-* ``risk`` is a percentage: a benefit line is cut by it and a cost line raised by it in the
-  risk-adjusted view (Forrester TEI); the unadjusted view ignores it.
+* ``risk`` is a fraction (``0.2`` or ``"20%"``): a benefit line is cut by it and a cost line
+  raised by it in the risk-adjusted view (Forrester TEI); the unadjusted view ignores it.
 """
 
 from __future__ import annotations
@@ -37,7 +40,14 @@ from pydantic import (
     model_validator,
 )
 
-from ccecon.scenario.types import Num
+from ccecon.defaults import (
+    DEFAULT_MAX_OCCUPANCY,
+    DEFAULT_PAID_HOURS_PER_FTE_MONTH,
+    DEFAULT_SHRINKAGE,
+    DEFAULT_SL_TARGET,
+    DEFAULT_SL_THRESHOLD_S,
+)
+from ccecon.scenario.types import GoalShareNumber, Num, RiskShare, Share, ShareBelowOne, YearlyRate
 from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
@@ -103,9 +113,11 @@ class Channel(_Model):
     kind: ChannelKind = Field(description="Kind of work; voice kinds feed cost per call.")
     per_month: Num = Field(description="Contacts handled per month in plan year 1.")
     aht_s: Num = Field(description="Average handle time in seconds (talk + hold + ACW).")
-    growth: Num = Field(0.0, description="Yearly volume growth rate (0.05 = +5 % a year).")
-    sales_rate: Num = Field(
-        0.0, description="Share of handled contacts that end in a sale (0-1); outbound."
+    growth: YearlyRate = Field(
+        0.0, description='Yearly volume growth (0.05 or "5%" = +5 % a year).'
+    )
+    sales_rate: Share = Field(
+        0.0, description='Share of handled contacts that end in a sale (0.04 or "4%").'
     )
     note: str | None = Field(None, description="Free text: where the numbers come from.")
 
@@ -148,10 +160,18 @@ class _Line(_Model):
         None, description="For timing `per_unit`: a built-in or user driver name."
     )
     quantity: Num = Field(1.0, description="Multiplier (units, seats, people).")
-    growth: Num = Field(0.0, description="Yearly growth of the amount (by plan year).")
+    growth: YearlyRate = Field(
+        0.0, description='Yearly growth of the amount by plan year (0.03 or "3%").'
+    )
     start_month: int = Field(1, ge=0, description="First month the line is active.")
     end_month: int | None = Field(None, ge=0, description="Last month active (inclusive).")
-    risk: Num = Field(0.0, description="Risk adjustment in percent (TEI): 10 = 10 %.")
+    risk: RiskShare = Field(
+        0.0,
+        description=(
+            'Risk adjustment (Forrester TEI), 0.1 or "10%": a cost raised and a benefit cut'
+            " by it in the risk-adjusted view."
+        ),
+    )
     include: bool | None = Field(None, description="Counted in totals? Defaults by kind.")
     source: str | None = Field(None, description="Where the figure comes from (quote, study).")
     currency: str | None = Field(
@@ -258,15 +278,27 @@ class Staffing(_Model):
     intraday_profile: list[float] | None = Field(
         None, description="Relative volume per interval of the open hours; default flat."
     )
-    sl_target: float | None = Field(0.8, description="Share answered within the threshold.")
-    sl_threshold_s: float = Field(20, ge=0, description="Service level threshold, seconds.")
+    sl_target: GoalShareNumber | None = Field(
+        DEFAULT_SL_TARGET, description='Share answered within the threshold (0.8 or "80%").'
+    )
+    sl_threshold_s: float = Field(
+        DEFAULT_SL_THRESHOLD_S, ge=0, description="Service level threshold, seconds."
+    )
     max_asa_s: float | None = Field(None, description="Maximum average speed of answer (s).")
-    max_abandon: float | None = Field(None, description="Maximum abandonment (Erlang A).")
-    max_occupancy: float | None = Field(0.85, description="Maximum occupancy.")
+    max_abandon: GoalShareNumber | None = Field(
+        None, description='Maximum abandonment share, Erlang A (0.05 or "5%").'
+    )
+    max_occupancy: GoalShareNumber | None = Field(
+        DEFAULT_MAX_OCCUPANCY, description='Maximum occupancy (0.85 or "85%").'
+    )
     patience_s: float | None = Field(None, description="Mean patience: Erlang A when given.")
-    shrinkage: Num = Field(0.30, description="Share of paid time not on the phones.")
+    shrinkage: ShareBelowOne = Field(
+        DEFAULT_SHRINKAGE,
+        description='Share of paid time not on the phones, below 100 % (0.3 or "30%").',
+    )
     paid_hours_per_fte_month: Num = Field(
-        160, description="Paid hours of one FTE in a month (e.g. 40 h x 52 / 12 = 173.3)."
+        DEFAULT_PAID_HOURS_PER_FTE_MONTH,
+        description="Paid hours of one FTE in a month (40 h x 52 / 12 = 173.3).",
     )
 
     @model_validator(mode="after")
@@ -317,7 +349,10 @@ class Scenario(_Model):
     locale: Literal["en", "zh"] = Field("en", description="Language of reports.")
     start: dt.date = Field(description="First month of the plan, `YYYY-MM` (or a date).")
     horizon_months: int = Field(36, ge=1, le=600, description="Months evaluated (36 = 3 y).")
-    discount_rate: Num = Field(0.10, description="Annual discount rate (0.10 = 10 %).")
+    discount_rate: YearlyRate = Field(
+        0.10,
+        description='Annual discount rate, 0.10 or "10%"; above 100 % only as "150%".',
+    )
     discounting: Literal["monthly", "yearly_tei"] = Field(
         "monthly",
         description=(

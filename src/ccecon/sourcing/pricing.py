@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccecon.scenario.types import NonNegNum
+from ccecon.scenario.types import NonNegNum, Share
 
 Array = npt.NDArray[np.float64]
 
@@ -278,7 +278,7 @@ class Commission(_Price):
 
     model: Literal["commission"] = "commission"
     per_sale: NonNegNum = Field(0.0, description="Amount per sale (successful contact).")
-    revenue_share: NonNegNum = Field(0.0, le=1, description="Share of sales revenue (0-1).")
+    revenue_share: Share = Field(0.0, description='Share of sales revenue (0.05 or "5%").')
 
     def charge(self, u: Usage) -> Charge:
         """Charge per month (never binds: it follows success)."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccecon.scenario.types import Fraction, NonNegNum, Num
+from ccecon.scenario.types import NonNegNum, Share, YearlyRate
 from ccecon.sourcing.pricing import PriceModel
 
 OPTION_KINDS: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
@@ -116,7 +116,7 @@ class Route(_M):
 
     channels: list[str] = Field(min_length=1, description="Channel names this rule covers.")
     to: Literal["in-house", "outsourced"] = Field(description="Who handles them.")
-    after_hours_share: Fraction = Field(
+    after_hours_share: Share = Field(
         0.0, description="In-house rule: share arriving after hours, sent to the provider."
     )
     overflow: bool = Field(
@@ -246,7 +246,9 @@ class SourcingSpec(_M):
     revenue_per_sale: NonNegNum = Field(0.0, description="Revenue per sale, for commissions.")
     scorecard: Scorecard | None = None
     break_even: BreakEven = Field(default_factory=BreakEven)
-    discount_rate: Num | None = Field(None, description="Annual; default: the scenario's.")
+    discount_rate: YearlyRate | None = Field(
+        None, description='Annual (0.08 or "8%"); default: the scenario\'s.'
+    )
 
     @model_validator(mode="before")
     @classmethod

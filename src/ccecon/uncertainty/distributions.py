@@ -53,11 +53,14 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Annotated, Any, Literal, TypeAlias, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from ccecon.units import RatioDomain
 
 Array = npt.NDArray[np.float64]
 
@@ -742,20 +745,114 @@ def _support_check(ge: float | None, le: float | None) -> Any:
     return check
 
 
-def number_or_distribution(ge: float | None = None, le: float | None = None) -> Any:
+RATIO_PARAMETERS: tuple[str, ...] = (
+    "min",
+    "mode",
+    "max",
+    "low",
+    "likely",
+    "high",
+    "mean",
+    "median",
+    "p90",
+)
+"""Parameters of a distribution that are values of the field (in its unit); ``sd`` is a
+spread in that unit; ``probs`` and ``lamb`` are not in the field's unit."""
+
+
+def _ratio_parameters(domain: RatioDomain) -> Any:
+    """Before-validator of a distribution on a ratio field: each parameter in the field's
+    unit is a fraction or a percent string, read by :func:`ccecon.units.parse_ratio` (a
+    bare number outside the domain refused, as for a plain value)."""
+    from ccecon.errors import InputError
+    from ccecon.units import parse_ratio
+
+    def one(key: str, v: Any) -> Any:
+        if v is None:
+            return v
+        try:
+            if key == "sd":
+                return _ratio_spread(v, domain)
+            return parse_ratio(v, domain)
+        except InputError as exc:
+            raise InputError(f"{key}: {exc.message}", value=v) from None
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key, v in value.items():
+            if key in RATIO_PARAMETERS or key == "sd":
+                out[key] = one(key, v)
+            elif key == "values" and isinstance(v, list):
+                out[key] = [one(f"values[{i}]", item) for i, item in enumerate(v)]
+        return out
+
+    return convert
+
+
+def _ratio_spread(v: Any, domain: RatioDomain) -> float:
+    """A standard deviation on a ratio field: a fraction or percent string, > 0; a bare
+    one at most the width of the field's bare range (``sd: 5`` on a share is a unit slip)."""
+    from ccecon.units import RatioDomain, parse_ratio
+
+    spread = RatioDomain(
+        f"a spread of {domain.what}", 0.0, math.inf, lo_open=True, bare_lo=0.0, bare_hi=domain.width
+    )
+    return parse_ratio(v, spread)
+
+
+def _domain_support(domain: RatioDomain) -> Any:
+    def check(d: _Dist) -> _Dist:
+        lo, hi = d.support
+        for end, x in (("down", lo), ("up", hi)):
+            if not domain.contains(x, bare=False):
+                raise ValueError(
+                    f"the distribution can take values {end} to {x * 100:g} %; this field is"
+                    f" {domain.what} in {domain.interval()}"
+                    + (" (give a truncnormal a `min` and a `max`)" if math.isinf(x) else "")
+                )
+        return d
+
+    return check
+
+
+def number_or_distribution(
+    ge: float | None = None, le: float | None = None, domain: RatioDomain | None = None
+) -> Any:
     """The pydantic type "a number, or a distribution", optionally bounded.
 
     A dict goes to the distribution named by its ``dist`` key and anything else to the
     number branch, so an error names only the branch the user meant (``amount.triangular:
     min (5) is above max (4)``) instead of every branch of the union. With ``ge``/``le``
     the number must lie within the bounds and a distribution's whole support too.
+
+    With a ratio ``domain`` (:class:`ccecon.units.RatioDomain`) the number is a fraction or
+    a percent string (``"35%"``) read by :func:`ccecon.units.parse_ratio`, and so is each
+    parameter of a distribution that is in the field's unit (:data:`RATIO_PARAMETERS`,
+    ``values`` and ``sd``); the distribution's whole support must lie in the domain.
     """
-    from pydantic import AfterValidator, Discriminator, Tag
+    from pydantic import AfterValidator, BeforeValidator, Discriminator, Tag
 
     num: Any = Annotated[float, Field(ge=ge, le=le)] if (ge, le) != (None, None) else float
+    if domain is not None:
+        from ccecon.units import ratio_json_schema, ratio_type
+
+        num = ratio_type(domain)
     choices: list[Any] = [Annotated[num, Tag("float")]]
     for tag, cls in _TAGS.items():
-        if ge is None and le is None:
+        if domain is not None:
+            schema = ratio_json_schema(domain)
+            choices.append(
+                Annotated[
+                    cls,
+                    BeforeValidator(_ratio_parameters(domain)),
+                    AfterValidator(_domain_support(domain)),
+                    _RatioParamsSchema(schema),
+                    Tag(tag),
+                ]
+            )
+        elif ge is None and le is None:
             choices.append(Annotated[cls, Tag(tag)])
         else:
             choices.append(Annotated[cls, AfterValidator(_support_check(ge, le)), Tag(tag)])
@@ -771,3 +868,40 @@ def number_or_distribution(ge: float | None = None, le: float | None = None) -> 
             custom_error_context={},
         ),
     ]
+
+
+class _RatioParamsSchema:
+    """JSON Schema of a distribution on a ratio field: the distribution's own schema with
+    every parameter in the field's unit given the ratio's schema (a fraction or a percent
+    string), so an editor accepts ``min: 25%`` where the loader does. Built when a schema
+    is asked for (``ccecon schema``), not at import."""
+
+    def __init__(self, ratio: dict[str, Any]) -> None:
+        self.ratio = ratio
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        import copy
+
+        own = copy.deepcopy(handler.resolve_ref_schema(handler(core_schema)))
+        value = {"anyOf": self.ratio["anyOf"]}
+        spread = {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, self.ratio["anyOf"][1]]}
+        props = own.get("properties", {})
+        for key, prop in props.items():
+            desc = {"description": prop["description"]} if "description" in prop else {}
+            if key in RATIO_PARAMETERS:
+                nullable = any(b.get("type") == "null" for b in prop.get("anyOf", []))
+                props[key] = {
+                    **({"anyOf": [*value["anyOf"], {"type": "null"}]} if nullable else value),
+                    **desc,
+                    **({"default": prop["default"]} if "default" in prop else {}),
+                }
+            elif key == "sd":
+                props[key] = {**spread, **desc}
+            elif key == "values":
+                props[key] = {**prop, "items": value}
+        own["title"] = f"{own.get('title', '')} (ratio parameters)"
+        own["description"] = (
+            own.get("description", "").split("\n")[0]
+            + " Parameters in the field's unit: fractions or percent strings."
+        )
+        return own

@@ -307,6 +307,21 @@ class Simulation:
     draws_frame: pd.DataFrame | None = field(default=None, repr=False)
     input_ranges: tuple[Mapping[str, Any], ...] = ()
 
+    def __repr__(self) -> str:
+        """The NPV's spread and P(NPV > 0) in one line (the rest: ``to_frame()``)."""
+        npv = next((s for s in self.summaries if s.metric == "npv"), None)
+        if npv is None:
+            return f"<Simulation {self.scenario!r}: {self.draws:,} draws>"
+        pct = npv.percentiles
+        lo, hi = pct.get("p10"), pct.get("p90")
+        spread = f" (P10 {lo:,.0f}, P90 {hi:,.0f})" if lo is not None and hi is not None else ""
+        p = self.probabilities.get("npv_positive")
+        prob = f"; P(NPV > 0) {p * 100:.1f} %" if p is not None else ""
+        return (
+            f"<Simulation {self.scenario!r}: {self.draws:,} draws; NPV mean"
+            f" {npv.mean:,.0f} {self.currency}{spread}{prob}>"
+        )
+
     def summary(self, metric: str, risk_adjusted: bool = False) -> Summary:
         """The summary of one metric."""
         for s in self.risk_adjusted if risk_adjusted else self.summaries:

@@ -209,9 +209,67 @@ def draw_uniforms(n: int, k: int, rng: np.random.Generator, corr: Copula | None 
         joined, sub = corr
         if joined.size:
             z = ndtri(np.clip(u[:, joined], U_EPS, 1.0 - U_EPS))
-            u[:, joined] = ndtr(z @ np.linalg.cholesky(sub).T)
+            u[:, joined] = ndtr(lower_times(z, cholesky(sub)))
     np.clip(u, U_EPS, 1.0 - U_EPS, out=u)
     return u
+
+
+def cholesky(r: Array) -> Array:
+    """Lower Cholesky factor ``L`` of a positive definite matrix (``L L^T = r``), computed
+    in a fixed order: the same bits on every CPU and BLAS.
+
+    Column by column (Cholesky-Crout): ``L[i, j] = (r[i, j] - sum_k<j L[i, k] L[j, k]) /
+    L[j, j]``, the sum added in ascending ``k`` by element-wise operations. LAPACK's
+    ``potrf`` (numpy.linalg.cholesky) sums in blocks whose order depends on the BLAS
+    kernel, so its factor, and every correlated draw after it, could differ in the last
+    bit between machines. At most ``MAX_CORRELATED`` inputs: ``n^2 / 2`` short operations.
+    """
+    a = np.asarray(r, dtype=float)
+    n = a.shape[0]
+    out = np.zeros((n, n))
+    for j in range(n):
+        v = a[j:, j].copy()
+        for k in range(j):
+            if out[j, k] != 0.0:
+                v -= out[j:, k] * out[j, k]
+        if not v[0] > 0.0:
+            raise InputError(
+                "the correlation matrix is not positive definite", field="correlations"
+            )
+        d = math.sqrt(float(v[0]))
+        out[j, j] = d
+        out[j + 1 :, j] = v[1:] / d
+    return out
+
+
+def lower_times(z: Array, lower: Array) -> Array:
+    """``z @ lower.T`` for a lower-triangular ``lower``, in a fixed order (no BLAS).
+
+    Column ``i`` of the result is ``sum_k<=i z[:, k] lower[i, k]`` over the non-zero
+    ``lower[i, k]``, added in ascending ``k``: a row's values do not depend on how many rows
+    are drawn together (so chunked draws equal unchunked ones bit for bit), on the BLAS
+    threads or on the CPU, as a matrix product's would.
+    """
+    zt = np.ascontiguousarray(np.asarray(z, dtype=float).T)  # one input per row
+    m = zt.shape[0]
+    out = np.empty_like(zt)
+    term = np.empty(zt.shape[1])
+    for i in range(m):
+        acc = out[i]
+        first = True
+        for k in range(i + 1):
+            w = float(lower[i, k])
+            if w == 0.0:
+                continue
+            if first:
+                np.multiply(zt[k], w, out=acc)
+                first = False
+            else:
+                np.multiply(zt[k], w, out=term)
+                acc += term
+        if first:
+            acc[...] = 0.0
+    return np.ascontiguousarray(out.T)
 
 
 def draw_inputs(

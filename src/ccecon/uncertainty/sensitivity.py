@@ -52,26 +52,61 @@ OUTPUTS = (
 
 
 # --------------------------------------------------------------------------- helpers
-def describe_path(model: Any, path: str) -> str:
-    """A readable label of an input: the path plus the ``name`` of the item it sits in.
+FIELD_WORDS: dict[str, str] = {
+    "aht_s": "AHT (s)",
+    "aht_factor": "AHT factor",
+    "volume_factor": "volume factor",
+    "sl_target": "service-level goal",
+    "sl_threshold_s": "service-level threshold (s)",
+    "discount_rate": "discount rate",
+    "max_occupancy": "occupancy cap",
+    "patience_s": "patience (s)",
+    "paid_hours_per_fte": "paid hours per FTE",
+    "start_month": "start month",
+    "ramp_months": "ramp (months)",
+}
+"""Words for scenario field names where replacing ``_`` by a space is not enough."""
 
-    ``proposal.cost_lines[2].amount`` -> ``proposal.cost_lines[2].amount (Agent salaries)``.
+
+def _field_words(part: str) -> str:
+    if part in FIELD_WORDS:
+        return FIELD_WORDS[part]
+    if part.endswith("_s"):
+        return part[:-2].replace("_", " ") + " (s)"
+    return part.replace("_", " ")
+
+
+def describe_path(model: Any, path: str) -> str:
+    """A person's label of an input: the name of the item it sits in and the field in words.
+
+    ``proposal.cost_lines[2].amount`` -> ``Agent salaries: amount``;
+    ``channels[0].aht_s`` -> ``Voice: AHT (s)``; ``staffing.sl_target`` ->
+    ``Staffing: service-level goal``. Machines keep the path (``TornadoBar.path``, the JSON
+    ``input`` column); the label is what tables, reports and charts show.
     """
     import re
 
+    parts = re.findall(r"[^.\[\]]+|\[\d+\]", path)
     obj = model
     label = None
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path)[:-1]:
+    for part in parts[:-1]:
         if part.startswith("["):
-            obj = obj[int(part[1:-1])] if isinstance(obj, list) else None
+            obj = obj[int(part[1:-1])] if isinstance(obj, (list, tuple)) else None
         elif isinstance(obj, dict):
             obj = obj.get(part)
         else:
             obj = getattr(obj, part, None)
         name = getattr(obj, "name", None)
-        if isinstance(name, str):
-            label = name
-    return f"{path} ({label})" if label else path
+        if isinstance(name, str) and name.strip():
+            label = name.strip()
+    names = [p for p in parts if not p.startswith("[")]
+    if not names:
+        return path
+    field = _field_words(names[-1])
+    if parts[-1].startswith("["):  # an element of a list of values: intraday [3]
+        field = f"{field} {parts[-1]}"
+    owner = label or (_field_words(names[0]).capitalize() if len(names) > 1 else None)
+    return f"{owner}: {field}" if owner else field.capitalize()
 
 
 def evaluate_rows(
@@ -140,6 +175,12 @@ class Tornado:
     low_pct: float
     high_pct: float
     bars: tuple[TornadoBar, ...]
+
+    def __repr__(self) -> str:
+        """The base value and the widest bars in one line (all bars: ``to_frame()``)."""
+        top = ", ".join(f"{b.label or b.path} {b.swing:,.0f}" for b in self.bars[:3])
+        more = f", ... ({len(self.bars)} inputs)" if len(self.bars) > 3 else ""
+        return f"<Tornado of {self.metric} around {self.base:,.0f}: swings {top}{more}>"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per input, in rank order."""

@@ -37,7 +37,10 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
+from ccecon.defaults import DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, DEFAULT_SL_THRESHOLD_S
 from ccecon.errors import CCEconError, InputError
+from ccecon.scenario.types import GoalShareNumber, ShareBelowOneNumber
+from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, RatioDomain, parse_ratio
 from ccecon.web import service
 from ccecon.web.engines import EngineDied, EnginePool
 from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
@@ -111,13 +114,21 @@ class StaffRequest(BaseModel):
     calls: float = Field(ge=0, le=1e9, description="Calls offered in the interval.")
     aht_s: float = Field(gt=0, le=86_400, description="Average handle time, seconds.")
     interval_s: float = Field(1800, gt=0, le=86_400, description="Interval length, seconds.")
-    sl_target: float | None = Field(0.8, gt=0, lt=1, description="Service level goal, share.")
-    sl_threshold_s: float | None = Field(20, ge=0, le=86_400, description="SL threshold, s.")
+    sl_target: GoalShareNumber | None = Field(
+        DEFAULT_SL_TARGET, description='Service level goal: 0.8 or "80%".'
+    )
+    sl_threshold_s: float | None = Field(
+        DEFAULT_SL_THRESHOLD_S, ge=0, le=86_400, description="SL threshold, s."
+    )
     max_asa_s: float | None = Field(None, gt=0, le=86_400, description="Max ASA, s.")
-    max_occupancy: float | None = Field(None, gt=0, le=1, description="Max occupancy, share.")
-    shrinkage: float = Field(0.3, ge=0, lt=1, description="Share of paid time off the phones.")
+    max_occupancy: GoalShareNumber | None = Field(None, description='Max occupancy: 0.85 or "85%".')
+    shrinkage: ShareBelowOneNumber = Field(
+        DEFAULT_SHRINKAGE, description='Share of paid time off the phones: 0.3 or "30%".'
+    )
     patience_s: float | None = Field(None, gt=0, le=86_400, description="Mean patience (A).")
-    max_abandon: float | None = Field(None, gt=0, lt=1, description="Max abandon share (A).")
+    max_abandon: GoalShareNumber | None = Field(
+        None, description='Max abandon share (A): 0.05 or "5%".'
+    )
 
 
 class NewScenario(ScenarioText):
@@ -828,25 +839,25 @@ def create_app(
 
     @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
     def staff_page(request: Request, user: PageUser) -> HTMLResponse:
-        return render(request, "staff.html.j2", user, result=None, error=None)
+        return render(
+            request, "staff.html.j2", user, result=None, error=None, defaults=STAFF_FORM_DEFAULTS
+        )
 
     @app.post("/ui/staff", response_class=HTMLResponse, include_in_schema=False)
     async def ui_staff(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
         form = await request.form()
         try:
-            pct = _opt_num(form, "max_occupancy_pct")
-            abandon = _opt_num(form, "max_abandon_pct")
             req = StaffRequest(
                 calls=_num(form, "calls"),
                 aht_s=_num(form, "aht_s"),
                 interval_s=_num(form, "interval_min") * 60,
-                sl_target=_num(form, "sl_target_pct") / 100,
+                sl_target=_ratio(form, "sl_target", GOAL_SHARE),
                 sl_threshold_s=_num(form, "sl_threshold_s"),
-                shrinkage=_num(form, "shrinkage_pct") / 100,
+                shrinkage=_ratio(form, "shrinkage", SHARE_BELOW_ONE),
                 max_asa_s=_opt_num(form, "max_asa_s"),
-                max_occupancy=None if pct is None else pct / 100,
+                max_occupancy=_opt_ratio(form, "max_occupancy", GOAL_SHARE),
                 patience_s=_opt_num(form, "patience_s"),
-                max_abandon=None if abandon is None else abandon / 100,
+                max_abandon=_opt_ratio(form, "max_abandon", GOAL_SHARE),
             )
             result = service.staff_doc(**req.model_dump())
             error = None
@@ -986,6 +997,28 @@ def _num(form: Any, key: str) -> float:
         raise ValueError(f"{key}: expected a number, got {raw!r}") from None
 
 
+def _ratio(form: Any, key: str, domain: RatioDomain) -> float:
+    """A ratio typed in a form, read as every ratio is (``30%`` or ``0.3``)."""
+    raw = form.get(key)
+    return parse_ratio(raw if isinstance(raw, str) else "", domain, field=key)
+
+
+def _opt_ratio(form: Any, key: str, domain: RatioDomain) -> float | None:
+    """A ratio from an optional form field; None when it is left empty."""
+    raw = form.get(key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return _ratio(form, key, domain)
+
+
+STAFF_FORM_DEFAULTS = {
+    "sl_target": f"{DEFAULT_SL_TARGET * 100:g}%",
+    "sl_threshold_s": f"{DEFAULT_SL_THRESHOLD_S:g}",
+    "shrinkage": f"{DEFAULT_SHRINKAGE * 100:g}%",
+}
+"""What the staffing page shows before anything is typed: the library's defaults."""
+
+
 def _opt_num(form: Any, key: str) -> float | None:
     """A number from an optional form field; None when it is left empty."""
     raw = form.get(key)
@@ -999,5 +1032,6 @@ def _short_error(exc: Exception) -> str:
 
     if isinstance(exc, ValidationError):
         e = exc.errors()[0]
-        return f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        return f"{'.'.join(str(p) for p in e['loc'])}: {msg}"
     return str(exc)

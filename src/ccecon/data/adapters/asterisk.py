@@ -8,9 +8,17 @@ written (no zone); ``duration`` is start to end and ``billsec`` answer to end, s
 Mapping: interaction_id = uniqueid; channel voice; direction inbound; queue = dcontext;
 agent = dstchannel (or dst); arrival_ts = start; answer_ts = answer (empty when
 unanswered); end_ts = end; queue_wait_s = duration - billsec for answered calls;
-talk_s = billsec; disposition; abandoned = disposition is not ANSWERED. A row whose billsec
-exceeds its duration is quarantined (the two cannot both be right). customer_id = src (the
-caller's number).
+talk_s = billsec of answered calls only; disposition as written. A row whose billsec exceeds
+its duration is quarantined (the two cannot both be right). customer_id = src (the caller's
+number).
+
+Disposition is "the maximum reached state of the channel" (Asterisk's CDR fields; Van
+Meggelen, Smith and Madsen, *Asterisk: The Future of Telephony*, 2nd ed., O'Reilly 2007,
+the CDR function; docs.asterisk.org, Configuration / CDR): ``ANSWERED``, ``NO ANSWER``,
+``BUSY``, ``FAILED``, and ``CONGESTION`` when cdr.conf logs congested calls. Read as:
+ANSWERED is answered and NO ANSWER rang unanswered: both were offered (outcome ``queued``;
+NO ANSWER is an abandon). BUSY and CONGESTION never got through (``blocked``) and FAILED is
+a failed attempt (``failed``): neither is offered nor an abandon by the caller.
 """
 
 from __future__ import annotations
@@ -42,6 +50,10 @@ COLUMNS = (
 )
 
 
+OUTCOME = {"BUSY": "blocked", "CONGESTION": "blocked", "FAILED": "failed"}
+"""Dispositions that were never offered (every other one was: ANSWERED, NO ANSWER)."""
+
+
 def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
     """Records of the interactions schema from Master.csv text."""
     reader = csv.reader(io.StringIO(text))
@@ -62,7 +74,9 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
         if billsec > duration:
             yield k, None, f"billsec {billsec:g} is above duration {duration:g}", raw
             continue
-        answered = r["disposition"].strip().upper() == "ANSWERED"
+        disposition = r["disposition"].strip().upper()
+        answered = disposition == "ANSWERED"
+        outcome = OUTCOME.get(disposition, "queued")
         yield (
             k,
             {
@@ -77,11 +91,12 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
                 "answer_ts": (r["answer"] or None) if answered else None,
                 "end_ts": r["end"] or None,
                 "queue_wait_s": duration - billsec if answered else duration,
-                "talk_s": billsec,
+                "talk_s": billsec if answered else 0.0,
                 "hold_s": 0.0,
                 "acw_s": 0.0,
                 "disposition": r["disposition"] or None,
-                "abandoned": not answered,
+                "abandoned": outcome == "queued" and not answered,
+                "outcome": outcome,
                 "transferred": False,
                 "wrap_code": None,
                 "sale": None,

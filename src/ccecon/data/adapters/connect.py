@@ -14,7 +14,10 @@ Agent.ConnectedToAgentTimestamp; end_ts = DisconnectTimestamp; queue_wait_s =
 Queue.Duration; talk_s = Agent.AgentInteractionDuration (Connect counts hold separately);
 hold_s = Agent.CustomerHoldDuration; acw_s = Agent.AfterContactWorkDuration; disposition =
 DisconnectReason; abandoned = queued and never connected to an agent; transferred =
-TransferredToEndpoint present. A contact that never queued (IVR only) is not abandoned.
+TransferredToEndpoint present. A contact that never queued (``Queue`` null: IVR, bot or
+survey only) is self-service (outcome ``self_service``): not offered to any queue, not
+abandoned (the admin guide's contact record data model: ``Queue`` is "information about the
+queue" only "if this contact was queued").
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
             "acw_s": agent.get("AfterContactWorkDuration"),
             "disposition": obj.get("DisconnectReason"),
             "abandoned": queued and not agent.get("ConnectedToAgentTimestamp"),
+            "outcome": "queued" if queued else "self_service",
             "transferred": obj.get("TransferredToEndpoint") is not None,
             "wrap_code": None,
             "sale": None,

@@ -12,8 +12,11 @@ arrival_ts = conversationStart; answer_ts = start of the agent's first ``interac
 segment; end_ts = conversationEnd, else the last segment end; queue_wait_s = the acd
 participant's interact segments; talk_s = the agent's interact segments; hold_s = hold
 segments; acw_s = wrapup segments; wrap_code = the wrapup segment's wrapUpCode; abandoned =
-it reached an acd queue and no agent interacted. A segment timestamp that is not ISO-8601
-(the published sample has ``2021-04-2T...``) quarantines the conversation with that reason.
+it reached an acd queue and no agent interacted; outcome = ``queued`` when an acd or agent
+participant took part, else ``self_service`` (an IVR or bot flow only: the participant
+``purpose`` values of the Genesys Cloud analytics conversation detail model). A segment
+timestamp that is not ISO-8601 (the published sample has ``2021-04-2T...``) quarantines the
+conversation with that reason.
 """
 
 from __future__ import annotations
@@ -133,6 +136,7 @@ def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, s
                 "acw_s": acw,
                 "disposition": None,
                 "abandoned": bool(acd) and answered is None,
+                "outcome": "queued" if acd or agents else "self_service",
                 "transferred": len(agents) > 1,
                 "wrap_code": wrap,
                 "sale": None,

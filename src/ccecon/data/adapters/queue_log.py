@@ -27,9 +27,10 @@ ABANDON             position, origposition, waittime                 abandoned
 EXITWITHTIMEOUT     position, origposition, waittime                 abandoned (timeout)
 EXITWITHKEY         key, position, origposition, waittime            abandoned (key)
 EXITEMPTY           position, origposition, waittime                 abandoned (no agents)
-JOINEMPTY, FULL,    (none)                                           blocked: offered, not
-CLOSED, JOINUNAVAIL                                                  queued, not answered,
-                                                                     not an abandon
+JOINEMPTY, FULL,    (none)                                           blocked: never got
+CLOSED, JOINUNAVAIL                                                  into the queue (not
+                                                                     offered, answered or
+                                                                     abandoned)
 =================== ================================================ =====================
 
 arrival_ts = the ENTERQUEUE time (else end - talk - wait: the end event alone is enough,
@@ -291,6 +292,7 @@ def _contact(callid: str, leg: int, lines: list[Line]) -> dict[str, Any]:
         "acw_s": 0.0,
         "disposition": ev,
         "abandoned": ev in ABANDONS,
+        "outcome": "blocked" if ev in BLOCKED else "queued",
         "transferred": ev in TRANSFERS,
         "wrap_code": None,
         "sale": None,

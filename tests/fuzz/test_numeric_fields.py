@@ -1,0 +1,111 @@
+"""Every numeric field of every bundled example set to each of 0, -1, 1, 35, 1e308, NaN and
+inf (issue 14, "One unit convention"): ``ccecon evaluate`` either exits 0 with finite
+headline results or exits 2 naming the file and the field; never a traceback, a numpy
+warning or a NaN. Runs in process, through the same harness as the fuzz corpus
+(:func:`tests.fuzz.test_fuzz.check_file`); every case is checked through the library path,
+and one in :data:`CLI_EVERY` also through ``ccecon evaluate`` (JSON and table)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.fuzz.conftest import record
+from tests.fuzz.hostile import EXAMPLES, _get, _is_number, _leaves, _set
+from tests.fuzz.test_fuzz import check_file
+
+VALUES: tuple[float, ...] = (0, -1, 1, 35, 1e308, math.nan, math.inf)
+"""The values every numeric field is set to, one at a time."""
+CLI_EVERY = 25
+"""One case in this many also runs as ``ccecon evaluate`` (exit code and output)."""
+BASES = sorted(
+    p.name
+    for p in EXAMPLES.glob("*.yaml")
+    if p.name not in {"payroll-seed004.yaml", "targets-445.yaml"}  # not scenarios
+)
+
+
+def cases() -> list[tuple[str, tuple[Any, ...], float]]:
+    """(example, path of a numeric leaf, value): every numeric field x every value."""
+    out: list[tuple[str, tuple[Any, ...], float]] = []
+    for name in BASES:
+        doc = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+        for path in list(_leaves(doc))[1:]:
+            if _is_number(_get(doc, path)):
+                out.extend((name, path, v) for v in VALUES)
+    return out
+
+
+def _text(name: str, path: tuple[Any, ...], value: float) -> str:
+    doc = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+    doc = _set(copy.deepcopy(doc), path, value)
+    # JSON keeps NaN, inf and 1e308 exactly as a user's JSON file would hold them
+    return json.dumps(doc, allow_nan=True, default=str)
+
+
+def test_every_numeric_field_of_every_example(tmp_path: Path) -> None:
+    all_cases = cases()
+    assert len(all_cases) > 7 * 400  # every example contributes (a guard on the walker)
+    failures = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy RuntimeWarning reaching the user fails
+        for n, (name, path, value) in enumerate(all_cases):
+            file = tmp_path / f"{n}-{name.removesuffix('.yaml')}.json"
+            file.write_text(_text(name, path, value), encoding="utf-8")
+            problem, accepted = check_file(file, with_cli=n % CLI_EVERY == 0)
+            record("numeric fields x 0, -1, 1, 35, 1e308, nan, inf", 0.0, accepted)
+            if problem is None and not accepted:
+                problem = _names_field(file, path)
+            if problem is not None:
+                failures.append(f"{name} {_dotted(path)} = {value!r}: {problem}")
+            file.unlink()
+    assert not failures, f"{len(failures)} of {len(all_cases)} cases fail:\n" + "\n".join(
+        failures[:30]
+    )
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else ("." if out else "") + str(p)
+    return out
+
+
+def _names_field(file: Path, path: tuple[Any, ...]) -> str | None:
+    """None when the refusal names a field; the refusal otherwise."""
+    from ccecon.engine import evaluate_checked
+    from ccecon.errors import InputError
+    from ccecon.scenario.load import load_scenario
+
+    try:
+        evaluate_checked(load_scenario(file), str(file))
+    except InputError as exc:
+        if exc.file == str(file) and exc.field:
+            return None
+        return f"refused without a field: {exc}"
+    return "refused once, accepted the second time"
+
+
+@pytest.mark.parametrize("value", [35, 1])
+def test_shrinkage_of_35_or_1_is_refused_naming_file_and_field(
+    tmp_path: Path, value: float
+) -> None:
+    """The issue's own cases: a bare 35 (meant 35 %) and 1 (100 %: no time on the phones)."""
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    name = "usd-onprem-to-cloud.yaml"
+    file = tmp_path / "s.json"
+    file.write_text(_text(name, ("staffing", "shrinkage"), value), encoding="utf-8")
+    r = CliRunner().invoke(app, ["evaluate", str(file)])
+    assert r.exit_code == 2
+    assert str(file) in r.stderr and "staffing.shrinkage" in r.stderr
+    assert '"35%"' in r.stderr or f'"{value:g}%"' in r.stderr
