@@ -152,3 +152,67 @@ yaml_trees = st.recursive(
     max_leaves=20,
 )
 yaml_junk = st.text(alphabet=st.sampled_from(list("ab1 :-\n\t'\"[]{},#&*!|>?%@`<=.~")), max_size=60)
+
+
+# --------------------------------------------------------------------------- sourcing
+CHANNEL_KINDS = ["voice_inbound", "voice_outbound", "chat", "email"]
+
+
+@st.composite
+def sourcing_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A scenario dict with channels, a staffing section and the four sourcing options;
+    the hybrid routes whole channels (in-house or out), so each side is a plain case."""
+    n = draw(st.integers(1, 3))
+    kinds = [draw(st.sampled_from(CHANNEL_KINDS)) for _ in range(n)]
+    channels = [
+        {
+            "name": f"ch{i}",
+            "kind": k,
+            "per_month": draw(st.one_of(st.just(0.0), st.floats(1, 60_000))),
+            "aht_s": draw(st.floats(30, 900)),
+            "growth": draw(st.floats(-0.2, 0.3)),
+            "sales_rate": draw(st.floats(0, 0.2)),
+        }
+        for i, k in enumerate(kinds)
+    ]
+    interval = draw(st.sampled_from([15, 30, 60]))
+    open_hour = draw(st.sampled_from([0, 7, 8, 9]))
+    close_hour = open_hour + draw(st.sampled_from([4, 8, 12]))
+    staffing: dict[str, Any] = {
+        "channels": [c["name"] for c in channels if draw(st.booleans()) or c is channels[0]],
+        "interval_minutes": interval,
+        "open_hour": open_hour,
+        "close_hour": close_hour,
+        "weekly_profile": draw(
+            st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.3]), min_size=7, max_size=7).filter(
+                lambda w: sum(w) > 0
+            )
+        ),
+        "sl_target": draw(st.sampled_from([0.7, 0.8, 0.9])),
+        "sl_threshold_s": draw(st.sampled_from([10, 20, 30])),
+        "max_occupancy": draw(st.sampled_from([None, 0.85, 0.9])),
+        "shrinkage": draw(st.floats(0, 0.5)),
+        "paid_hours_per_fte_month": draw(st.sampled_from([150, 160, 173.3, 174])),
+    }
+    if draw(st.booleans()):
+        staffing["patience_s"] = draw(st.floats(30, 600))
+    kept = [c["name"] for c in channels if draw(st.booleans())]
+    out = [c["name"] for c in channels if c["name"] not in kept]
+    routing = [{"channels": kept, "to": "in-house"}] if kept else []
+    routing += [{"channels": out, "to": "outsourced"}] if out else []
+    return {
+        "name": "generated sourcing",
+        "currency": "USD",
+        "start": f"{draw(st.integers(2025, 2030))}-{draw(st.integers(1, 12)):02d}",
+        "horizon_months": draw(st.integers(1, 30)),
+        "discount_rate": draw(st.floats(0, 0.2)),
+        "channels": channels,
+        "staffing": staffing,
+        "proposal": {},
+        "sourcing": {
+            "in-house": {"agent_salary": 4000, "telecom_per_minute": 0.01},
+            "hosted": {"price": {"model": "per_seat", "price": 150}, "agent_salary": 4000},
+            "outsourced": {"price": {"model": "per_agent_hour", "rate": 12}},
+            "hybrid": {"routing": routing},
+        },
+    }

@@ -146,12 +146,19 @@ def _sum_terms(terms: Sequence[Array], months: int) -> Array:
     return total
 
 
-def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict[str, Array]]:
+def case_drivers(
+    scenario: Scenario, case: Case, shares: Mapping[str, Array] | None = None
+) -> tuple[dict[str, Array], dict[str, Array]]:
     """Volumes per channel and every driver of a case, shape (draws or 1, months + 1).
 
     Returns ``(volumes, drivers)``; ``drivers`` holds the built-in drivers (calls,
     inbound_calls, outbound_calls, contacts, minutes, sales), ``<channel>``,
     ``<channel>.minutes``, ``<channel>.aht_s`` and the user drivers.
+
+    ``shares`` (sourcing routing) maps a channel to the share of its volume this case
+    handles, an array that broadcasts to (draws or 1, months + 1); a channel it does not
+    name is handled whole. The share multiplies the volume after the levers, so every
+    driver, and the staffing, follows the routed volume.
     """
     months = scenario.horizon_months
     in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
@@ -166,6 +173,8 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
     for ch in scenario.channels:
         vol = col(ch.per_month) * (growth_profile(ch.growth, months) * in_plan)
         vol = vol * _lever_factor(case, ch.name, months, "volume_factor")
+        if shares is not None and ch.name in shares:
+            vol = vol * shares[ch.name]
         aht = col(ch.aht_s) * _lever_factor(case, ch.name, months, "aht_factor")
         minutes = vol * aht / 60.0
         volumes[ch.name] = vol
@@ -190,26 +199,43 @@ def case_drivers(scenario: Scenario, case: Case) -> tuple[dict[str, Array], dict
     for name, value in {**scenario.drivers, **case.drivers}.items():
         drivers[name] = col(value) * in_plan
     if scenario.staffing is not None:
-        drivers.update(_staffing_drivers(scenario, drivers))
+        drivers.update(staffing_drivers(scenario, drivers))
     return volumes, drivers
 
 
-def _staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[str, Array]:
-    """agent_hours, fte and peak_agents per month from the staffed channels (Erlang)."""
+def month_days(scenario: Scenario) -> Array:
+    """Calendar days of plan months 0..M (index 0, signing, is 0): what staffing scales by."""
     import calendar
 
-    from ccecon.queueing.workload import staff_months
-
-    st = scenario.staffing
-    assert st is not None
     months = scenario.horizon_months
     days = np.zeros(months + 1)
     for m in range(1, months + 1):
         label = month_label(scenario.start, m)
         days[m] = calendar.monthrange(int(label[:4]), int(label[5:]))[1]
-    names = st.channels or [c.name for c in scenario.channels if c.kind in VOICE_IN]
+    return days
+
+
+def staffed_channels(scenario: Scenario) -> list[str]:
+    """The channels the ``staffing`` section sizes: its list, or every voice_inbound one."""
+    st = scenario.staffing
+    assert st is not None
+    return st.channels or [c.name for c in scenario.channels if c.kind in VOICE_IN]
+
+
+def staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[str, Array]:
+    """agent_hours, fte and peak_agents per month from the staffed channels (Erlang).
+
+    ``drivers`` holds each staffed channel's volume (``<channel>``) and handle time
+    (``<channel>.aht_s``) per month, as :func:`case_drivers` builds them.
+    """
+    from ccecon.queueing.workload import staff_months
+
+    st = scenario.staffing
+    assert st is not None
+    months = scenario.horizon_months
+    days = month_days(scenario)
     out = {k: np.zeros((1, months + 1)) for k in ("agent_hours", "fte", "peak_agents")}
-    for name in names:
+    for name in staffed_channels(scenario):
         res = staff_months(
             drivers[name],
             drivers[f"{name}.aht_s"],
@@ -1178,25 +1204,16 @@ def _one_blas_thread(draws: int) -> contextlib.AbstractContextManager[Any]:
 def _sourcing_extras(realized: Scenario) -> dict[str, Any]:
     """Per-option present value of cost when the scenario has a ``sourcing`` section.
 
-    The comparison runs on the realized (possibly drawn) spec and demand, without the
-    break-even scan, so a Monte Carlo run gets each option's cost per draw
-    (``extras["option_costs"]``) and the probability that each one is cheapest.
+    The comparison runs on the realized (possibly drawn) scenario, each option a case of
+    this engine (:mod:`ccecon.sourcing.work`), without the break-even scan, so a Monte
+    Carlo run gets each option's cost per draw (``extras["option_costs"]``) and the
+    probability that each one is cheapest.
     """
-    spec = realized.sourcing
-    if spec is None:
+    if realized.sourcing is None:
         return {}
     from ccecon.sourcing.compare import compare
-    from ccecon.sourcing.demand import demand_from_scenario
 
-    # realized: numbers or arrays of draws, never a distribution
-    rate: Any = spec.discount_rate if spec.discount_rate is not None else realized.discount_rate
-    comparison = compare(
-        spec,
-        demand_from_scenario(realized),
-        discount_rate=rate,
-        currency=realized.currency,
-        break_even=False,
-    )
+    comparison = compare(realized, break_even=False)
     return {
         "option_costs": {o.name: o.pv_cost for o in comparison.options},
         "sourcing": comparison,

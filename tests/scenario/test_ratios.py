@@ -243,7 +243,6 @@ def test_one_shrinkage_default_in_library_cli_web_and_scenario() -> None:
     from ccecon.defaults import DEFAULT_SHRINKAGE
     from ccecon.queueing import one_interval
     from ccecon.scenario.schema import Staffing
-    from ccecon.sourcing.spec import Workload
     from ccecon.web.app import StaffRequest
 
     assert DEFAULT_SHRINKAGE == 0.3
@@ -253,9 +252,9 @@ def test_one_shrinkage_default_in_library_cli_web_and_scenario() -> None:
     web = StaffRequest(calls=100, aht_s=180)
     assert lib["agents"] == cli["agents"] == 14
     assert lib["fte"] == cli["fte"] == pytest.approx(20.0)
-    assert web.shrinkage == Staffing().shrinkage == Workload().shrinkage == DEFAULT_SHRINKAGE
+    # (sourcing options are staffed by the scenario's Staffing itself: no second default)
+    assert web.shrinkage == Staffing().shrinkage == DEFAULT_SHRINKAGE
     assert web.sl_target == Staffing().sl_target == 0.8
-    assert Staffing().paid_hours_per_fte_month == Workload().paid_hours_per_fte_month
 
 
 @pytest.mark.parametrize(

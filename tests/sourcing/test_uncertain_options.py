@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 from ccecon.cli.app import app
 from ccecon.engine import evaluate
 from ccecon.scenario.load import load_scenario
-from ccecon.sourcing import compare, demand_from_scenario
-from ccecon.sourcing.load import load_sourcing, point_values
+from ccecon.sourcing import compare
 from ccecon.uncertainty.montecarlo import simulate
 from ccecon.uncertainty.sampling import draw_inputs, realize, uncertain_inputs
 
@@ -27,9 +26,9 @@ runner = CliRunner()
 def test_example_has_uncertain_demand_salaries_and_prices() -> None:
     paths = set(uncertain_inputs(load_scenario(UNCERTAIN)))
     assert "channels[0].per_month" in paths
-    assert "sourcing.in_house.agent_salary" in paths
-    assert "sourcing.hosted.price.parts[0].price" in paths  # a contract term drawn
-    assert "sourcing.outsourced.price.parts[0].overage_price" in paths
+    assert "sourcing.options[0].agent_salary" in paths
+    assert "sourcing.options[1].price.parts[0].price" in paths  # a contract term drawn
+    assert "sourcing.options[2].price.parts[0].overage_price" in paths
 
 
 def test_batch_of_draws_equals_one_comparison_per_draw() -> None:
@@ -40,9 +39,7 @@ def test_batch_of_draws_equals_one_comparison_per_draw() -> None:
     batch = evaluate(realize(sc, values)).extras["option_costs"]
     for i in range(6):
         one = realize(sc, {k: float(v[i]) for k, v in values.items()})
-        spec = one.sourcing
-        assert spec is not None
-        alone = compare(spec, demand_from_scenario(one), discount_rate=one.discount_rate)
+        alone = compare(one, break_even=False)
         for o in alone.options:
             assert batch[o.name][i] == pytest.approx(float(o.pv_cost[0]), rel=1e-12)
 
@@ -50,10 +47,7 @@ def test_batch_of_draws_equals_one_comparison_per_draw() -> None:
 def test_deterministic_file_has_no_spread_and_equals_compare() -> None:
     sc = load_scenario(PLAIN)
     sim = simulate(sc, 50, np.random.default_rng(0))
-    _, spec = load_sourcing(PLAIN)
-    rate = sc.discount_rate
-    assert isinstance(rate, float)
-    ref = compare(point_values(spec), demand_from_scenario(sc), discount_rate=rate)
+    ref = compare(realize(sc, {}), break_even=False)
     for o in sim.options:
         assert o.sd == 0
         assert o.mean == pytest.approx(float(ref.option(o.metric).pv_cost[0]), rel=1e-12)
@@ -92,6 +86,10 @@ def test_cli_simulate_reports_options(tmp_path: Path) -> None:
     assert table.exit_code == 0, table.output
     assert "Cheapest option most often" in table.stdout
     assert "NPV (CNY), 300 draws" not in table.stdout  # no histogram of an empty case
+    # the options lead; no row of the empty business case (NPV, ROI, payback of nothing)
+    assert "Sourcing options: present value of cost" in table.stdout
+    for empty in ("NPV (", "ROI", "Payback", "npv positive"):
+        assert empty not in table.stdout, empty
 
 
 def test_evaluate_json_carries_the_comparison() -> None:

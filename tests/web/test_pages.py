@@ -244,6 +244,9 @@ def test_sourcing_options_on_the_results_page(
     sid = save_new(ann, token, SOURCING)
     page = ann.get(f"/scenarios/{sid}/results").text
     assert f'hx-get="/ui/scenarios/{sid}/sourcing?version=1"' in page
+    # a sourcing-only file leads with the options, not an empty business case
+    assert page.index('id="sourcing-result"') < page.index('id="simulate"')
+    assert 'id="metrics"' not in page and 'id="fig-cashflow"' not in page
     frag = ann.get(f"/ui/scenarios/{sid}/sourcing?version=1").text
     for option in ("in-house", "outsourced", "hosted", "hybrid"):
         assert f'id="option-{option}"' in frag

@@ -38,8 +38,11 @@ def _render(result: Result, fmt: Format) -> None:
     if fmt == Format.json:
         emit(fmt, rows=[], data=result.to_dict())
         return
+    from ccecon.sourcing.compare import sourcing_only
+
+    comparison = result.extras.get("sourcing") if sourcing_only(result.scenario) else None
     if fmt == Format.csv:
-        write_csv(result.summary_rows())
+        write_csv(result.summary_rows() if comparison is None else comparison.rows())
         return
 
     def table() -> None:
@@ -48,6 +51,21 @@ def _render(result: Result, fmt: Format) -> None:
 
         sc = result.scenario
         console = Console()
+        if comparison is not None:
+            # A sourcing-only file: the decision is the ranking of its options, not an
+            # empty business case (NPV 0, no ROI).
+            from ccecon.cli.sourcing import _table as sourcing_table
+
+            console.print(
+                f"[bold]{escape(sc.name)}[/bold]  ({sc.currency}, {sc.horizon_months} months"
+                f" from {sc.start:%Y-%m}: sourcing options; no business case lines)"
+            )
+            sourcing_table(comparison, comparison.rows())
+            console.print(
+                "Break-even volumes: ccecon compare FILE. NPV of a move: give the business"
+                " case a baseline and a proposal."
+            )
+            return
         kind = "proposal vs baseline" if result.has_baseline else "proposal"
         console.print(
             f"[bold]{escape(sc.name)}[/bold]  ({sc.currency}, {sc.horizon_months} months from"

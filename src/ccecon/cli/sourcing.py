@@ -25,29 +25,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rank the sourcing options by present value of cost, with break-even volumes."""
         with user_errors():
-            from ccecon.errors import InputError
-            from ccecon.sourcing.compare import compare as run
-            from ccecon.sourcing.demand import demand_from_scenario
-            from ccecon.sourcing.load import load_sourcing, point_values
+            from ccecon.sourcing.compare import sourcing_document
+            from ccecon.sourcing.load import load_sourcing
 
-            scenario, spec = load_sourcing(file)
-            scenario = point_values(scenario)
-            spec = point_values(spec)
-            rate = spec.discount_rate if spec.discount_rate is not None else scenario.discount_rate
-            try:
-                result = run(
-                    spec,
-                    demand_from_scenario(scenario),
-                    discount_rate=rate,
-                    currency=scenario.currency,
-                    break_even=not no_break_even,
-                )
-            except InputError as exc:
-                if exc.file is None:
-                    raise InputError(
-                        exc.message, file=str(file), field=exc.field, row=exc.row, value=exc.value
-                    ) from None
-                raise
+            scenario, _ = load_sourcing(file)
+            result = sourcing_document(scenario, str(file), break_even=not no_break_even)
             rows = result.rows()
             emit(
                 fmt,
@@ -74,6 +56,25 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     print_table(money, title=f"Sourcing options over {result.months} months, cheapest first")
+    moves = result.move_rows()
+    if moves:
+        print_table(
+            [
+                {
+                    "move to": r["move to"],
+                    f"NPV {cur}": f"{r['npv']:,.0f}",
+                    "ROI %": "-" if r["roi_pct"] is None else f"{r['roi_pct']:,.1f}",
+                    "IRR % a year": "-"
+                    if r["irr_annual_pct"] is None
+                    else f"{r['irr_annual_pct']:,.1f}",
+                    "payback (months)": "never"
+                    if r["payback_months"] == float("inf")
+                    else f"{r['payback_months']:,.1f}",
+                }
+                for r in moves
+            ],
+            title=f"Moving from {result.current} (the business case of each move)",
+        )
     if result.scorecard:
         print_table(
             [{"option": k, "weighted score": v} for k, v in result.scorecard.items()],

@@ -172,19 +172,30 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
             f" seed {seed},"
             f" {len(sim.inputs)} uncertain inputs)"
         )
+        npv = sim.summary("npv")
+        # A sourcing-only file: the business case has no lines (NPV 0 in every draw), so
+        # the options lead: their present value of cost and P(cheapest), nothing else.
+        decision = bool(sim.options) and npv.sd == 0 and npv.mean == 0
+        rows = sim.table_rows()
+        if decision:
+            rows = [r for r in rows if str(r["metric"]).startswith("option ")]
+            for r in rows:
+                r.pop("base case", None)
+                r.pop("TEI risk-adj.", None)
         _print_numbers(
-            sim.table_rows(),
-            title="Monte Carlo percentiles, with the base case and the TEI risk-adjusted"
+            rows,
+            title="Sourcing options: present value of cost over the draws"
+            if decision
+            else "Monte Carlo percentiles, with the base case and the TEI risk-adjusted"
             " base case beside",
         )
         prob_rows = [
             {"probability": k.replace("_", " "), "value": v, "± SE": sim.probability_se[k]}
             for k, v in sim.probabilities.items()
+            if not decision or k.startswith("cheapest_")
         ]
         _print_numbers(prob_rows, title="Probabilities", digits=4)
-        npv = sim.summary("npv")
-        if sim.options and npv.sd == 0 and npv.mean == 0:
-            # A sourcing-only file: the business case has no lines, its NPV is 0 in every draw.
+        if decision:
             best = max(sim.options, key=lambda o: sim.probabilities[f"cheapest_{o.metric}"])
             p = sim.probabilities[f"cheapest_{best.metric}"]
             console.print(

@@ -520,6 +520,69 @@ def required_agents(
     return out if fractional else out.astype(np.int64)
 
 
+def capacity_calls(
+    agents: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
+    interval_s: npt.ArrayLike,
+    *,
+    sl_target: npt.ArrayLike | None = None,
+    sl_threshold_s: npt.ArrayLike | None = None,
+    max_asa_s: npt.ArrayLike | None = None,
+    max_abandon: npt.ArrayLike | None = None,
+    max_occupancy: npt.ArrayLike | None = None,
+    patience_s: npt.ArrayLike | None = None,
+    iterations: int = 60,
+) -> Array:
+    """Most calls per interval that ``agents`` answer while meeting every goal (broadcasting).
+
+    The inverse of :func:`required_agents`, with the same goals and model (Erlang C, or
+    Erlang A when ``patience_s`` is given): every goal gets harder as the offered traffic
+    ``A`` grows, so bisection on ``A`` finds the largest feasible traffic to within
+    ``hi / 2 ** iterations``. The search runs on ``[0, N]`` (Erlang C: at ``A >= N`` the
+    queue grows without bound; Erlang A: callers who abandon let more traffic through, so
+    ``[0, 4N]``). Calls = ``A x interval_s / aht_s`` of the feasible side, less a relative
+    1e-9 so that :func:`required_agents` (which evaluates the goals its own way) never asks
+    for more than ``agents`` at the returned calls.
+
+    Examples
+    --------
+    >>> calls = capacity_calls(14, 180, 1800, sl_target=0.8, sl_threshold_s=20)
+    >>> int(required_agents(float(calls), 180, 1800, sl_target=0.8, sl_threshold_s=20))
+    14
+    """
+    goals = Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy)
+    goals.check()
+    n = np.asarray(agents, dtype=float)
+    h = np.asarray(aht_s, dtype=float)
+    t = np.asarray(interval_s, dtype=float)
+    p = None if patience_s is None else np.asarray(patience_s, dtype=float)
+    shape = np.broadcast_shapes(
+        n.shape,
+        h.shape,
+        t.shape,
+        *([] if p is None else [p.shape]),
+        *(
+            np.shape(g)
+            for g in (sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy)
+            if g is not None
+        ),
+    )
+    flat = goals.arrays(shape)
+    nb = np.broadcast_to(n, shape).ravel()
+    hb = np.broadcast_to(h, shape).ravel()
+    pb = None if p is None else np.broadcast_to(p, shape).ravel()
+    lo = np.zeros(nb.shape)
+    hi = nb * (1.0 if p is None else 4.0)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for _ in range(iterations):
+            mid = 0.5 * (lo + hi)
+            ok = _feasible(mid, nb, hb, flat, pb)
+            lo = np.where(ok, mid, lo)
+            hi = np.where(ok, hi, mid)
+    calls = lo * (1.0 - 1e-9) * np.broadcast_to(t, shape).ravel() / hb
+    return np.asarray(calls.reshape(shape), dtype=float)
+
+
 # --------------------------------------------------------------------------- shrinkage
 def total_shrinkage(components: dict[str, float] | list[float], method: str = "compound") -> float:
     """Total shrinkage from components (breaks, training, meetings, absence, ...).

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ccecon.queueing.staffing import required_agents
+from ccecon.queueing.staffing import capacity_calls, required_agents
 
 Array = npt.NDArray[np.float64]
 
@@ -122,3 +122,81 @@ def staff_months(
     paid = np.asarray(paid_hours_per_fte_month, dtype=float).reshape(-1, 1)
     fte = hours / (paid * (1.0 - s))
     return MonthlyStaffing(agent_hours=hours, fte=np.asarray(fte, dtype=float), peak_agents=peak)
+
+
+@dataclass(frozen=True)
+class TeamOverflow:
+    """A fixed team on one queue, per month (draws or 1, months + 1; column 0 is 0).
+
+    ``kept + sent_out`` is the offered volume; ``team_hours`` are the hours the team is on
+    the phones (every interval of every open day, busy or not).
+    """
+
+    kept: Array
+    sent_out: Array
+    team_hours: Array
+
+
+def team_overflow(
+    volume: Array,
+    aht_s: Array,
+    days_in_month: npt.ArrayLike,
+    agents: npt.ArrayLike,
+    *,
+    interval_minutes: int,
+    open_hour: float,
+    close_hour: float,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    sl_target: float | None,
+    sl_threshold_s: float,
+    max_asa_s: float | None,
+    max_abandon: float | None,
+    max_occupancy: float | None,
+    patience_s: float | None,
+) -> TeamOverflow:
+    """Calls a team of ``agents`` keeps and the calls above its capacity, per month.
+
+    The month's volume is spread over the week's intervals exactly as :func:`staff_months`
+    spreads it; in each interval the team answers at most :func:`capacity_calls` (the
+    calls it serves meeting every goal, same model and goals as the staffing) and the rest
+    goes out: ``kept = sum_i min(calls_i, capacity) x days / 7``. ``agents`` is a scalar or
+    one value per draw.
+    """
+    intervals = round((close_hour - open_hour) * 60 / interval_minutes)
+    shares = interval_shares(weekly_profile, intraday_profile, intervals)
+    interval_s = interval_minutes * 60.0
+    team = np.asarray(agents, dtype=float).reshape(-1, 1)
+    rows = max(volume.shape[0], aht_s.shape[0], team.shape[0])
+    months = volume.shape[1] - 1
+    weeks = np.asarray(days_in_month, dtype=float)[1:] / 7.0
+    kept = np.zeros((rows, months + 1))
+    open_days = int(np.count_nonzero(np.asarray(weekly_profile, dtype=float) > 0))
+    team_hours = np.zeros((team.shape[0], months + 1))
+    team_hours[:, 1:] = team * (open_days * intervals * interval_s / 3600.0) * weeks[None, :]
+    if months == 0:
+        return TeamOverflow(kept, np.zeros_like(kept), team_hours)
+    weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
+    aht = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
+    aht = np.where(aht > 0, aht, 1.0)
+    # The capacity depends on the handle time only: each distinct month column once.
+    _, first, month_of = np.unique(aht, axis=1, return_index=True, return_inverse=True)
+    cap = capacity_calls(
+        np.broadcast_to(team, (rows, 1)),
+        aht[:, first],
+        interval_s,
+        sl_target=sl_target,
+        sl_threshold_s=sl_threshold_s if sl_target is not None else None,
+        max_asa_s=max_asa_s,
+        max_abandon=max_abandon,
+        max_occupancy=max_occupancy,
+        patience_s=patience_s,
+    )[:, month_of.ravel()]
+    unique_shares, share_of = np.unique(shares, return_inverse=True)
+    repeats = np.bincount(share_of.ravel(), minlength=unique_shares.size).astype(float)
+    per_week = np.zeros((rows, months))
+    for s, r in zip(unique_shares, repeats, strict=True):
+        per_week += r * np.minimum(weekly * s, cap)
+    kept[:, 1:] = np.minimum(per_week * weeks[None, :], np.broadcast_to(volume, kept.shape)[:, 1:])
+    full = np.broadcast_to(volume, kept.shape)
+    return TeamOverflow(kept, full - kept, team_hours)

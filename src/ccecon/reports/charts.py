@@ -150,7 +150,13 @@ def unit_cost_figure(result: Result) -> go.Figure | None:
 
 
 def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
-    """Every business-case figure with an id, in report order."""
+    """Every business-case figure with an id, in report order (a sourcing-only scenario:
+    the options' cumulative cost only, no flat charts of an empty business case)."""
+    from ccecon.sourcing.compare import sourcing_only
+
+    so = sourcing_figure(result)
+    if so is not None and sourcing_only(result.scenario):
+        return [("sourcing", so)]
     figs: list[tuple[str, go.Figure]] = [
         ("cashflow", cashflow_figure(result)),
         ("cumulative", cumulative_figure(result)),
@@ -161,7 +167,6 @@ def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
     st = staffing_figure(result)
     if st is not None:
         figs.append(("staffing", st))
-    so = sourcing_figure(result)
     if so is not None:
         figs.append(("sourcing", so))
     return figs
@@ -237,7 +242,7 @@ def sourcing_figure(result: Result) -> go.Figure | None:
             y=cum,
             mode="lines",
             name=f"{o.name} (PV {pv:,.0f})",
-            line={"color": OPTION_COLOURS.get(o.name), "width": 3},
+            line={"color": OPTION_COLOURS.get(o.kind), "width": 3},
         )
     fig = _style(fig, title, sc.currency)
     fig.update_xaxes(type="category", nticks=13)

@@ -332,15 +332,29 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
             "adjusted": _money(r["cost_savings"]),
         },
     ]
+    from ccecon.sourcing.compare import sourcing_only
+
+    comparison = result.extras.get("sourcing") if sourcing_only(sc) else None
+    if comparison is not None:
+        # A sourcing-only scenario leads with the decision: the options ranked by present
+        # value of cost, not an empty business case (NPV 0, ROI undefined).
+        kpis = [
+            {
+                "label": f"{row['rank']}. {row['option']}",
+                "value": _money(row["pv_cost"]),
+                "note": f"TCO {_money(row['tco'])} {sc.currency}",
+            }
+            for row in comparison.rows()
+        ]
     notes = []
-    if s.get("roi_note"):
+    if comparison is None and s.get("roi_note"):
         notes.append(str(s["roi_note"]))
-    if s.get("irr_status") == "several":
+    if comparison is None and s.get("irr_status") == "several":
         notes.append(
             "IRR is not unique (several discount rates make NPV zero); the one nearest 0 is"
             " shown: judge by NPV."
         )
-    if s.get("irr_status") == "none":
+    if comparison is None and s.get("irr_status") == "none":
         notes.append("IRR does not exist: no discount rate makes NPV zero.")
     charts = []
     for i, (cid, fig) in enumerate(business_case_figures(result) + uncertainty_figures(result)):

@@ -780,14 +780,16 @@ def _check_sourcing(scenario: Scenario, source: str) -> None:
     """The sourcing comparison needs channels, and hybrid routing that covers each channel
     exactly once (checked on base-case values; ranges do not change channel names)."""
     from ccecon.sourcing.compare import check_routing
-    from ccecon.sourcing.demand import demand_from_scenario
     from ccecon.uncertainty.sampling import realize
 
     point = realize(scenario, {})
     try:
-        demand = demand_from_scenario(point)
-        if point.sourcing is not None and point.sourcing.hybrid is not None:
-            check_routing(point.sourcing, demand)
+        if not point.channels:
+            raise InputError(
+                "the sourcing comparison needs channels (the demand)", field="channels"
+            )
+        if point.sourcing is not None:
+            check_routing(point.sourcing, point)
     except InputError as exc:
         raise InputError(exc.message, file=source, field=exc.field, value=exc.value) from None
 

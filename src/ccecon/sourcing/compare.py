@@ -1,11 +1,14 @@
-"""Compare in-house, outsourced, hosted and hybrid on the same demand.
+"""Compare the sourcing options on the same demand, each one a case of the engine.
 
-Cash flows are costs (positive) per month, shape ``(draws, M + 1)``, index 0 = month 0
-"at signing". TCO = sum over months 0..M. Present value of cost = ``-npv(r_m, -flows)``
-with :func:`ccecon.finance.returns.npv` and the monthly rate ``(1 + r) ** (1/12) - 1``
-(month 0 undiscounted, each month's flow at its end), the engine's ``monthly``
-discounting. Cost per contact = TCO / contacts over the horizon; cost per call = TCO /
-voice calls (inbound + outbound) over the horizon.
+Every option's work (volumes, handle minutes, sales, agent hours, paid FTE) comes from
+:mod:`ccecon.sourcing.work`, i.e. from :func:`ccecon.engine.case_drivers` and the
+scenario's ``staffing``: the numbers ``ccecon evaluate`` gives for the same case. Cash
+flows are costs (positive) per month, shape ``(draws, M + 1)``, index 0 = month 0 "at
+signing". TCO = sum over months 0..M. Present value of cost = ``-npv(r_m, -flows)`` with
+:func:`ccecon.finance.returns.npv` and the monthly rate ``(1 + r) ** (1/12) - 1`` (month
+0 undiscounted, each month's flow at its end), the engine's ``monthly`` discounting. Cost
+per contact = TCO / contacts over the horizon; cost per call = TCO / voice calls (inbound
++ outbound) over the horizon.
 """
 
 from __future__ import annotations
@@ -18,19 +21,18 @@ import numpy.typing as npt
 
 from ccecon.errors import InputError
 from ccecon.finance.returns import npv
-from ccecon.sourcing.demand import (
-    Demand,
-    erlang_agent_hours,
-    interval_calls,
-    occupancy_hours,
-    overflow_split,
-    paid_fte_from_hours,
+from ccecon.sourcing.pricing import Charge, PriceModel
+from ccecon.sourcing.spec import Hosted, Hybrid, InHouse, Outsourced, QuoteLine, SourcingSpec
+from ccecon.sourcing.work import (
+    Work,
+    case_work,
+    needs_staffing,
+    paid_fte,
+    staffing_goals,
+    zero_work,
 )
-from ccecon.sourcing.pricing import Charge, PriceModel, Usage
-from ccecon.sourcing.spec import OPTION_NAMES, QuoteLine, SourcingSpec, Workload
 
 Array = npt.NDArray[np.float64]
-VOICE = ("voice_inbound", "voice_outbound")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -40,13 +42,14 @@ def _v(x: Any) -> Array:
     return a[:, None] if a.ndim == 1 else a
 
 
-def quote_flows(lines: list[QuoteLine], draws: int, months: int) -> Array:
-    """Cash flows of quote lines: once in ``month``; monthly in 1..M; yearly in months
-    1, 13, 25... (paid at the start of each plan year)."""
-    out = np.zeros((draws, months + 1))
+def quote_flows(lines: list[QuoteLine], months: int) -> Array:
+    """Cash flows of quote lines, (draws or 1, M + 1): once in ``month``; monthly in 1..M;
+    yearly in months 1, 13, 25... (paid at the start of each plan year)."""
+    sizes = [np.size(np.asarray(x)) for ln in lines for x in (ln.amount, ln.quantity)]
+    rows = max([1, *sizes])
+    out = np.zeros((rows, months + 1))
     for ln in lines:
-        amt = _v(ln.amount) * _v(ln.quantity)
-        amt = np.broadcast_to(amt, (draws, 1)) if np.ndim(amt) else np.full((draws, 1), amt)
+        amt = np.broadcast_to(_v(ln.amount) * _v(ln.quantity), (rows, 1))
         if ln.timing == "once":
             if ln.month <= months:
                 out[:, ln.month : ln.month + 1] += amt
@@ -57,65 +60,21 @@ def quote_flows(lines: list[QuoteLine], draws: int, months: int) -> Array:
     return out
 
 
-def _monthly(x: Any, draws: int, months: int) -> Array:
-    """A per-month amount as flows (months 1..M)."""
-    out = np.zeros((draws, months + 1))
-    out[:, 1:] = np.broadcast_to(_v(x), (draws, months)) if np.ndim(_v(x)) else float(x)
+def _monthly(x: Any, months: int) -> Array:
+    """A per-month amount as flows (months 1..M), (draws or 1, M + 1)."""
+    v = _v(x)
+    out = np.zeros((v.shape[0] if v.ndim else 1, months + 1))
+    out[:, 1:] = v
     return out
 
 
-def _padm(x: Array) -> Array:
-    return np.concatenate([np.zeros((x.shape[0], 1)), x], axis=1)
-
-
-@dataclass(frozen=True)
-class Work:
-    """Staffing of some demand: agent-hours and paid FTE per month, plus billing usage."""
-
-    agent_hours: Array
-    paid_fte: Array
-    usage: Usage
-
-
-def staff(demand: Demand, shares: dict[str, Array], spec: SourcingSpec, erlang: bool) -> Work:
-    """Agent-hours, paid FTE and the billing usage of ``shares`` of each channel's volume.
-
-    Voice inbound is staffed with Erlang C per interval when ``erlang`` (the spec has a
-    workload); other work by handle hours / max occupancy. Seats = ceil(paid FTE).
-    """
-    wl = spec.workload or Workload()
-    d, m = demand.shape
-    hours = np.zeros((d, m))
-    calls = np.zeros((d, m))
-    out_calls = np.zeros((d, m))
-    contacts = np.zeros((d, m))
-    minutes = np.zeros((d, m))
-    sales = np.zeros((d, m))
-    for c in demand.channels:
-        vol = c.volume * shares.get(c.name, 0.0)
-        if erlang and c.kind == "voice_inbound":
-            hours = hours + erlang_agent_hours(vol, c.aht_s, wl)
-        else:
-            hours = hours + occupancy_hours(vol, c.aht_s, wl)
-        contacts += vol
-        minutes += vol * c.aht_s / 60.0
-        sales += vol * c.sales_rate
-        if c.kind == "voice_inbound":
-            calls += vol
-        elif c.kind == "voice_outbound":
-            out_calls += vol
-    fte = paid_fte_from_hours(hours, wl)
-    usage = Usage(
-        calls=calls,
-        outbound_calls=out_calls,
-        contacts=contacts,
-        minutes=minutes,
-        sales=sales,
-        revenue=sales * _v(spec.revenue_per_sale),
-        seats=np.ceil(fte - 1e-9),
-        agent_hours=hours,
-    )
-    return Work(hours, fte, usage)
+def _once(x: Any, month: int, months: int) -> Array:
+    """A one-off amount in ``month`` (nothing beyond the horizon)."""
+    v = _v(x)
+    out = np.zeros((v.shape[0] if v.ndim else 1, months + 1))
+    if month <= months:
+        out[:, month] = v[:, 0] if v.ndim else v
+    return out
 
 
 # --------------------------------------------------------------------------- results
@@ -125,16 +84,21 @@ class OptionResult:
 
     Attributes
     ----------
-    name : ``in-house``, ``outsourced``, ``hosted`` or ``hybrid``.
+    name : the option's name.
+    kind : its model kind (in-house, outsourced, hosted, hybrid).
     flows : ndarray (draws, M + 1), cost per month (positive), month 0 at signing.
-    components : dict of str to ndarray (draws, M + 1), the flows by cost component.
+    components : dict of str to ndarray (draws or 1, M + 1), the flows by cost component.
     tco, pv_cost, cost_per_contact, cost_per_call : ndarray (draws,).
-    paid_fte : ndarray (draws, M), own paid agents (0 for outsourced).
+    paid_fte : ndarray (draws or 1, M + 1), the company's own paid FTE (0 for outsourced).
     binding : dict of str to float, share of months each contract term binds.
     sent_out_share : ndarray (draws,), hybrid: share of contacts sent to the provider.
+    own, provider : Work or None
+        The work the company's own agents handle and the work the provider handles, from
+        the engine (volumes, drivers, agent hours, FTE).
     """
 
     name: str
+    kind: str
     flows: Array
     components: dict[str, Array]
     tco: Array
@@ -144,6 +108,8 @@ class OptionResult:
     paid_fte: Array
     binding: dict[str, float]
     sent_out_share: Array | None = None
+    own: Work | None = None
+    provider: Work | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +120,10 @@ class BreakEvenPoint:
     contacts_per_month: float
     cheaper_below: str
     cheaper_above: str
+
+
+def _month1(a: Array | None) -> float | None:
+    return None if a is None or a.shape[-1] < 2 else float(a[:, 1].mean())
 
 
 @dataclass(frozen=True)
@@ -167,6 +137,33 @@ class Comparison:
     break_even: tuple[BreakEvenPoint, ...] = ()
     scan: tuple[dict[str, Any], ...] = ()
     scorecard: dict[str, float] = field(default_factory=dict)
+    current: str | None = None
+    moves: dict[str, Any] = field(default_factory=dict)
+    """Option name -> the engine's :class:`~ccecon.engine.Metrics` of moving to it from
+    ``current`` (empty without ``current``)."""
+
+    def move_rows(self) -> list[dict[str, Any]]:
+        """One row per option moved to from ``current`` (means over draws), in rank order."""
+        from ccecon.engine import _summary
+
+        out = []
+        for o in self.ranked():
+            m = self.moves.get(o.name)
+            if m is None:
+                continue
+            s = _summary(m)
+            out.append(
+                {
+                    "move to": o.name,
+                    "npv": s["npv"],
+                    "roi_pct": s["roi_pct"],
+                    "irr_annual_pct": s["irr_annual_pct"],
+                    "payback_months": s["payback_months"],
+                    "cost_of_change": s["total_cost"],
+                    "cost_savings": s["cost_savings"],
+                }
+            )
+        return out
 
     def option(self, name: str) -> OptionResult:
         """The option called ``name``."""
@@ -199,6 +196,7 @@ class Comparison:
                     "pv_cost": float(np.mean(o.pv_cost)),
                     "cost_per_contact": float(np.mean(o.cost_per_contact)),
                     "cost_per_call": float(np.mean(o.cost_per_call)),
+                    "paid_fte_month_1": _month1(o.paid_fte) or 0.0,
                     "p_cheapest": pc[o.name],
                     "score": self.scorecard.get(o.name),
                     "binding_terms": binds or "-",
@@ -228,13 +226,16 @@ class Comparison:
         opts = {}
         for o in self.options:
             opts[o.name] = {
+                "kind": o.kind,
                 "tco": float(np.mean(o.tco)),
                 "pv_cost": float(np.mean(o.pv_cost)),
                 "cost_per_contact": float(np.mean(o.cost_per_contact)),
                 "cost_per_call": float(np.mean(o.cost_per_call)),
                 "monthly_cost": [float(x) for x in o.flows.mean(axis=0)],
                 "components_tco": {k: float(v.sum(axis=1).mean()) for k, v in o.components.items()},
-                "paid_fte_month_1": float(o.paid_fte[:, 0].mean()) if o.paid_fte.size else 0.0,
+                "paid_fte_month_1": _month1(o.paid_fte) or 0.0,
+                "agent_hours_month_1": None if o.own is None else _month1(o.own.agent_hours),
+                "provider_fte_month_1": None if o.provider is None else _month1(o.provider.fte),
                 "binding_terms": o.binding,
                 "score": self.scorecard.get(o.name),
             }
@@ -258,292 +259,403 @@ class Comparison:
             ],
             "scan": list(self.scan),
             "scorecard_note": "weighted non-financial score (0-max score), never added to money",
+            **(
+                {"current": self.current, "moves": {r["move to"]: r for r in self.move_rows()}}
+                if self.current is not None
+                else {}
+            ),
         }
 
 
 # --------------------------------------------------------------------------- options
-def _charge(price: PriceModel, usage: Usage) -> Charge:
-    return price.charge(usage)
+@dataclass
+class _Ctx:
+    """One evaluation of the options: the scenario, the spec, the volume scale, a cache."""
+
+    scenario: Any
+    spec: SourcingSpec
+    rate_m: Array
+    scale: float = 1.0
+    _full: Work | None = None
+
+    @property
+    def months(self) -> int:
+        return int(self.scenario.horizon_months)
+
+    def shares(self, by_channel: dict[str, Any] | None = None) -> dict[str, Array] | None:
+        """Routing shares x the volume scale (None: every channel whole, unscaled)."""
+        if by_channel is None and self.scale == 1.0:
+            return None
+        names = [c.name for c in self.scenario.channels]
+        base = by_channel or {}
+        return {n: np.asarray(base.get(n, 1.0), dtype=float) * self.scale for n in names}
+
+    def full(self) -> Work:
+        """The whole demand handled by one side (shared by the options that take it all)."""
+        if self._full is None:
+            self._full = case_work(self.scenario, (), self.shares())
+        return self._full
 
 
 def _finish(
-    name: str,
+    ctx: _Ctx,
+    option: Any,
     comps: dict[str, Array],
-    demand: Demand,
-    rate_m: Array,
     fte: Array,
     binds: dict[str, float],
+    *,
+    own: Work | None,
+    provider: Work | None,
     sent: Array | None = None,
 ) -> OptionResult:
-    flows = sum(comps.values(), start=np.zeros_like(next(iter(comps.values()))))
+    rows = max(c.shape[0] for c in comps.values())
+    flows = np.zeros((rows, ctx.months + 1))
+    for c in comps.values():
+        flows = flows + c
     tco = flows.sum(axis=1)
-    pv = -npv(rate_m, -flows)
-    contacts = demand.total().sum(axis=1)
-    calls = demand.total(VOICE).sum(axis=1)
+    pv = -npv(ctx.rate_m, -flows)
+    full = ctx.full().drivers
+    contacts = full["contacts"].sum(axis=1)
+    calls = full["calls"].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         cpc = np.where(contacts > 0, tco / contacts, np.nan)
         cpcall = np.where(calls > 0, tco / calls, np.nan)
-    return OptionResult(name, flows, comps, tco, np.asarray(pv), cpc, cpcall, fte, binds, sent)
+    return OptionResult(
+        option.name,
+        option.kind,
+        flows,
+        comps,
+        tco,
+        np.asarray(pv),
+        cpc,
+        cpcall,
+        fte,
+        binds,
+        sent,
+        own,
+        provider,
+    )
 
 
-def _in_house_fixed(spec: SourcingSpec, d: int, m: int) -> dict[str, Array]:
-    ih = spec.in_house
-    assert ih is not None
+def _charge(ctx: _Ctx, price: PriceModel, work: Work, field: str) -> Charge:
+    """The contract's charge on ``work``; a price on seats or agent hours needs staffing."""
+    with np.errstate(invalid="ignore"):
+        ch = price.charge(work.usage(ctx.spec.revenue_per_sale))
+    if not np.isfinite(ch.amount).all():
+        needs_staffing(ctx.scenario, "a price on seats or agent hours", field)
+    return ch
+
+
+def _own_fte(ctx: _Ctx, work: Work, what: str, field: str) -> Array:
+    needs_staffing(ctx.scenario, what, field)
+    assert work.fte is not None
+    return work.fte
+
+
+def _field(ctx: _Ctx, option: Any) -> str:
+    return f"sourcing.options[{ctx.spec.options.index(option)}]"
+
+
+def _in_house_fixed(ctx: _Ctx, ih: InHouse) -> dict[str, Array]:
+    m = ctx.months
     return {
-        "build and quote lines": quote_flows(ih.build, d, m),
-        "platform": _monthly(ih.platform_per_month, d, m),
-        "management": _monthly(ih.management_per_month, d, m),
+        "build and quote lines": quote_flows(ih.build, m),
+        "platform": _monthly(ih.platform_per_month, m),
+        "management": _monthly(ih.management_per_month, m),
     }
 
 
-def _option_in_house(spec: SourcingSpec, demand: Demand, rate_m: Array) -> OptionResult:
-    ih = spec.in_house
-    assert ih is not None
-    d, m = demand.shape
-    all_in = {c.name: np.ones(1) for c in demand.channels}
-    if spec.workload is not None:
-        work = staff(demand, all_in, spec, erlang=True)
-        fte = work.paid_fte
-        minutes = work.usage.minutes
-    elif ih.agents is not None:
-        fte = np.broadcast_to(_v(ih.agents), (d, m)).astype(float)
-        minutes = sum((c.minutes for c in demand.channels), start=np.zeros((d, m)))
+def _option_in_house(ctx: _Ctx, ih: InHouse) -> OptionResult:
+    work = ctx.full()
+    if ih.agents is not None:
+        fte = _monthly(ih.agents, ctx.months)
     else:
-        raise InputError(
-            "in-house needs `agents` or the spec's `workload` section to staff the demand",
-            field="sourcing.in-house.agents",
-        )
-    comps = _in_house_fixed(spec, d, m)
-    comps["agent salaries"] = _padm(fte * _v(ih.agent_salary))
-    comps["telecom"] = _padm(minutes * _v(ih.telecom_per_minute))
-    return _finish("in-house", comps, demand, rate_m, fte, {})
+        what = f"the in-house option {ih.name!r} (without `agents`)"
+        fte = _own_fte(ctx, work, what, _field(ctx, ih))
+    comps = _in_house_fixed(ctx, ih)
+    comps["agent salaries"] = fte * _v(ih.agent_salary)
+    comps["telecom"] = work.drivers["minutes"] * _v(ih.telecom_per_minute)
+    return _finish(ctx, ih, comps, fte, {}, own=work, provider=None)
 
 
-def _option_hosted(spec: SourcingSpec, demand: Demand, rate_m: Array) -> OptionResult:
-    h = spec.hosted
-    assert h is not None
-    d, m = demand.shape
-    work = staff(
-        demand, {c.name: np.ones(1) for c in demand.channels}, spec, spec.workload is not None
-    )
-    ch = _charge(h.price, work.usage)
+def _option_hosted(ctx: _Ctx, h: Hosted) -> OptionResult:
+    work = ctx.full()
+    fte = _own_fte(ctx, work, f"the hosted option {h.name!r} (own agents)", _field(ctx, h))
+    ch = _charge(ctx, h.price, work, f"{_field(ctx, h)}.price")
+    m = ctx.months
     comps = {
         "platform contract": ch.amount,
-        "agent salaries": _padm(work.paid_fte * _v(h.agent_salary)),
-        "telecom": _padm(work.usage.minutes * _v(h.telecom_per_minute)),
-        "management": _monthly(h.management_per_month, d, m),
-        "other": quote_flows(h.other, d, m),
+        "agent salaries": fte * _v(h.agent_salary),
+        "telecom": work.drivers["minutes"] * _v(h.telecom_per_minute),
+        "management": _monthly(h.management_per_month, m),
+        "other": quote_flows(h.other, m),
     }
-    return _finish("hosted", comps, demand, rate_m, work.paid_fte, ch.binding_share())
+    return _finish(ctx, h, comps, fte, ch.binding_share(), own=work, provider=None)
 
 
-def _option_outsourced(spec: SourcingSpec, demand: Demand, rate_m: Array) -> OptionResult:
-    o = spec.outsourced
-    assert o is not None
-    d, m = demand.shape
-    work = staff(
-        demand, {c.name: np.ones(1) for c in demand.channels}, spec, spec.workload is not None
-    )
-    ch = _charge(o.price, work.usage)
-    trans = np.zeros((d, m + 1))
-    if o.transition_month <= m:
-        trans[:, o.transition_month] = np.broadcast_to(_v(o.transition_cost), (d, 1))[:, 0]
+def _option_outsourced(ctx: _Ctx, o: Outsourced) -> OptionResult:
+    work = ctx.full()
+    ch = _charge(ctx, o.price, work, f"{_field(ctx, o)}.price")
+    m = ctx.months
     comps = {
         "provider charges": ch.amount,
-        "vendor management": _monthly(o.vendor_management_per_month, d, m),
-        "transition": trans,
-        "other": quote_flows(o.other, d, m),
+        "vendor management": _monthly(o.vendor_management_per_month, m),
+        "transition": _once(o.transition_cost, o.transition_month, m),
+        "other": quote_flows(o.other, m),
     }
-    return _finish("outsourced", comps, demand, rate_m, np.zeros((d, m)), ch.binding_share())
+    zero = np.zeros((1, m + 1))
+    return _finish(ctx, o, comps, zero, ch.binding_share(), own=None, provider=work)
 
 
-def check_routing(spec: SourcingSpec, demand: Demand) -> None:
-    """Every channel in exactly one hybrid routing rule; else :class:`InputError`."""
-    assert spec.hybrid is not None
+def check_routing(spec: SourcingSpec, scenario: Any) -> None:
+    """Every channel in exactly one routing rule of each hybrid option; else
+    :class:`InputError`."""
+    for k, hy in enumerate(spec.options):
+        if isinstance(hy, Hybrid):
+            _check_routing(hy, scenario, f"sourcing.options[{k}].routing")
+
+
+def _check_routing(hy: Hybrid, scenario: Any, where: str) -> None:
     seen: dict[str, int] = {}
-    known = {c.name for c in demand.channels}
-    for i, r in enumerate(spec.hybrid.routing):
+    kinds = {c.name: str(getattr(c.kind, "value", c.kind)) for c in scenario.channels}
+    known = set(kinds)
+    for i, r in enumerate(hy.routing):
         for name in r.channels:
             if name not in known:
                 raise InputError(
                     f"unknown channel; the demand has {sorted(known)}",
-                    field=f"sourcing.hybrid.routing[{i}].channels",
+                    field=f"{where}[{i}].channels",
                     value=name,
                 )
             if name in seen:
                 raise InputError(
                     f"routing rules overlap: channel in rules {seen[name]} and {i}",
-                    field=f"sourcing.hybrid.routing[{i}].channels",
+                    field=f"{where}[{i}].channels",
                     value=name,
                 )
             seen[name] = i
         if r.to == "outsourced" and (r.overflow or float(np.max(_v(r.after_hours_share))) > 0):
             raise InputError(
                 "after_hours_share and overflow apply to in-house rules only",
-                field=f"sourcing.hybrid.routing[{i}]",
+                field=f"{where}[{i}]",
                 value=r.to,
             )
         if r.overflow:
-            kinds = {demand.channel(n).kind for n in r.channels}
-            if kinds != {"voice_inbound"}:
+            ks = {kinds[n] for n in r.channels}
+            if ks != {"voice_inbound"}:
                 raise InputError(
                     "overflow (Erlang) applies to voice_inbound channels only",
-                    field=f"sourcing.hybrid.routing[{i}].overflow",
-                    value=sorted(kinds),
+                    field=f"{where}[{i}].overflow",
+                    value=sorted(ks),
                 )
+            needs_staffing(scenario, "hybrid overflow", f"{where}[{i}].overflow")
     missing = known - set(seen)
     if missing:
         raise InputError(
             "routing leaves contacts unassigned: every channel needs one rule",
-            field="sourcing.hybrid.routing",
+            field=where,
             value=sorted(missing),
         )
 
 
 @dataclass(frozen=True)
 class HybridSplit:
-    """Contacts per channel and month kept in-house and sent out (draws, months)."""
+    """Contacts per channel and month kept in-house and sent out (draws or 1, M + 1), the
+    in-house work staffed by the engine (``own``: every kept channel but the overflow
+    pool), the provider's work, and the overflow team's hours."""
 
     kept: dict[str, Array]
     sent_out: dict[str, Array]
+    own: Work
+    provider: Work
+    team_hours: Array
+    pool_minutes: Array
 
 
-def hybrid_split(spec: SourcingSpec, demand: Demand) -> HybridSplit:
-    """Route each channel: out entirely; or after-hours share out, then overflow above the
-    in-house team's Erlang C capacity per interval out (all in-house overflow channels share
-    one team and queue, with the call-weighted AHT)."""
-    hy = spec.hybrid
-    assert hy is not None
-    check_routing(spec, demand)
-    kept: dict[str, Array] = {}
-    sent: dict[str, Array] = {}
+def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
+    """Route each channel: out entirely; or the after-hours share out, then the calls above
+    the in-house team's capacity per interval out (every in-house overflow channel shares
+    one team and queue, with the call-weighted AHT; the interval profile and goals are the
+    scenario's staffing)."""
+    from ccecon.engine import month_days
+    from ccecon.queueing.workload import team_overflow
+
+    sc = ctx.scenario
+    _check_routing(hy, sc, f"{_field(ctx, hy)}.routing")
+    full = ctx.full()
+    keep_share: dict[str, Any] = {}
+    out_share: dict[str, Any] = {}
     pooled: list[str] = []
     for r in hy.routing:
         for n in r.channels:
-            vol = demand.channel(n).volume
             if r.to == "outsourced":
-                kept[n], sent[n] = np.zeros_like(vol), vol.copy()
+                keep_share[n], out_share[n] = 0.0, 1.0
             else:
                 ah = _v(r.after_hours_share)
-                sent[n] = vol * ah
-                kept[n] = vol - sent[n]
+                keep_share[n], out_share[n] = 1.0 - ah, ah
                 if r.overflow:
                     pooled.append(n)
+    team_hours = np.zeros((1, ctx.months + 1))
+    pool_minutes = np.zeros((1, ctx.months + 1))
+    kept: dict[str, Array] = {}
+    sent: dict[str, Array] = {}
     if pooled:
-        wl = spec.workload
-        assert wl is not None
-        vols = np.stack([kept[n] for n in pooled])
-        ahts = np.stack([demand.channel(n).aht_s for n in pooled])
-        tot = vols.sum(axis=0)
+        vols = [full.volumes[n] * keep_share[n] for n in pooled]
+        ahts = [full.drivers[f"{n}.aht_s"] for n in pooled]
+        tot = sum(vols[1:], start=vols[0])
         with np.errstate(invalid="ignore", divide="ignore"):
-            aht = np.where(tot > 0, (vols * ahts).sum(axis=0) / tot, ahts.mean(axis=0))
-        calls = interval_calls(tot, wl)
-        ov = overflow_split(calls, aht[..., None], _v(hy.in_house_agents)[..., None], wl)
-        days = np.asarray(wl.days_per_month, float)
-        out_m = ov.sent_out.sum(axis=-1) * (days[:, None] if days.ndim else days)
+            weighted = sum((v * a for v, a in zip(vols, ahts, strict=True)), start=0 * tot)
+            aht = np.where(tot > 0, weighted / tot, sum(ahts) / len(ahts))
+        team = team_overflow(
+            tot, aht, month_days(sc), np.asarray(hy.in_house_agents, float), **staffing_goals(sc)
+        )
+        team_hours = team.team_hours
         with np.errstate(invalid="ignore", divide="ignore"):
-            share_out = np.where(tot > 0, out_m / tot, 0.0)
-        for n in pooled:
-            moved = kept[n] * share_out
-            kept[n] = kept[n] - moved
-            sent[n] = sent[n] + moved
-    return HybridSplit(kept, sent)
+            kept_share = np.where(tot > 0, team.kept / tot, 0.0)
+        for n, v, a in zip(pooled, vols, ahts, strict=True):
+            kept[n] = v * kept_share
+            pool_minutes = pool_minutes + kept[n] * a / 60.0
+            sent[n] = full.volumes[n] - kept[n]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                vol = full.volumes[n]
+                out_share[n] = np.where(vol > 0, sent[n] / vol, 0.0)
+    own_shares = {**keep_share, **dict.fromkeys(pooled, 0.0)}
+    if all(np.all(np.asarray(v) == 0) for v in own_shares.values()):
+        own = zero_work(sc)  # nothing kept but the overflow pool: no staffing run
+    else:
+        own = case_work(sc, (), ctx.shares(own_shares))
+    provider = case_work(sc, (), ctx.shares(out_share))
+    for n in full.volumes:
+        if n not in pooled:
+            kept[n] = own.volumes[n]
+            sent[n] = provider.volumes[n]
+    return HybridSplit(kept, sent, own, provider, team_hours, pool_minutes)
 
 
-def _option_hybrid(spec: SourcingSpec, demand: Demand, rate_m: Array) -> OptionResult:
-    hy, ih = spec.hybrid, spec.in_house
-    assert hy is not None and ih is not None
-    d, m = demand.shape
-    split = hybrid_split(spec, demand)
-    wl = spec.workload or Workload()
-    open_h = wl.n_intervals * wl.interval_minutes / 60.0
-    team_hours = _v(hy.in_house_agents) * open_h * _v(wl.days_per_month)
-    team_hours = np.broadcast_to(team_hours, (d, m)).astype(float)
-    other_hours = np.zeros((d, m))
-    in_minutes = np.zeros((d, m))
-    overflow_ch = {n for r in hy.routing if r.overflow for n in r.channels}
-    for c in demand.channels:
-        k = split.kept[c.name]
-        in_minutes += k * c.aht_s / 60.0
-        if c.name not in overflow_ch:
-            other_hours += occupancy_hours(k, c.aht_s, wl)
-    fte = paid_fte_from_hours(team_hours + other_hours, wl)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        vol = np.stack([c.volume for c in demand.channels]).sum(axis=0)
-        shares = {
-            c.name: np.where(c.volume > 0, split.sent_out[c.name] / c.volume, 0.0)
-            for c in demand.channels
-        }
-    work = staff(demand, shares, spec, spec.workload is not None)
-    price = hy.price if hy.price is not None else spec.outsourced.price  # type: ignore[union-attr]
-    ch = _charge(price, work.usage)
+def _option_hybrid(ctx: _Ctx, hy: Hybrid) -> OptionResult:
+    spec = ctx.spec
+    ih = spec.in_house_of(hy)
+    provider = spec.provider_of(hy)
+    m = ctx.months
+    split = hybrid_split(ctx, hy)
+    own = split.own
+    if own.fte is None and any(np.any(v > 0) for v in own.volumes.values()):
+        what = f"the in-house work of the hybrid option {hy.name!r}"
+        needs_staffing(ctx.scenario, what, _field(ctx, hy))
+    # The engine's FTE of the kept channels plus the overflow team's (0 without a pool).
+    team_fte = split.team_hours * 0.0
+    if ctx.scenario.staffing is not None:
+        team_fte = paid_fte(ctx.scenario, split.team_hours)
+    hours = split.team_hours if own.agent_hours is None else own.agent_hours + split.team_hours
+    fte = team_fte if own.fte is None else own.fte + team_fte
+    price = hy.price if hy.price is not None else provider.price  # type: ignore[union-attr]
+    ch = _charge(ctx, price, split.provider, f"{_field(ctx, hy)}.price")
     vm = hy.vendor_management_per_month
     if vm is None:
-        vm = spec.outsourced.vendor_management_per_month if spec.outsourced else 0.0
-    comps = _in_house_fixed(spec, d, m)
-    comps["agent salaries"] = _padm(fte * _v(ih.agent_salary))
-    comps["telecom"] = _padm(in_minutes * _v(ih.telecom_per_minute))
+        vm = provider.vendor_management_per_month if provider is not None else 0.0
+    comps = _in_house_fixed(ctx, ih)
+    comps["agent salaries"] = fte * _v(ih.agent_salary)
+    comps["telecom"] = (own.drivers["minutes"] + split.pool_minutes) * _v(ih.telecom_per_minute)
     comps["provider charges"] = ch.amount
-    comps["vendor management"] = _monthly(vm, d, m)
-    if spec.outsourced is not None:
-        o = spec.outsourced
-        trans = np.zeros((d, m + 1))
-        if o.transition_month <= m:
-            trans[:, o.transition_month] = np.broadcast_to(_v(o.transition_cost), (d, 1))[:, 0]
-        comps["transition"] = trans
-    sent_total = sum(split.sent_out.values(), start=np.zeros((d, m)))
+    comps["vendor management"] = _monthly(vm, m)
+    if provider is not None:
+        comps["transition"] = _once(provider.transition_cost, provider.transition_month, m)
+    contacts = ctx.full().drivers["contacts"].sum(axis=1)
+    sent_total = split.provider.drivers["contacts"].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sent_share = np.where(vol.sum(axis=1) > 0, sent_total.sum(axis=1) / vol.sum(axis=1), 0.0)
-    return _finish("hybrid", comps, demand, rate_m, fte, ch.binding_share(), sent_share)
+        share = np.where(contacts > 0, sent_total / contacts, 0.0)
+    work = Work(split.kept, own.drivers, hours, fte)
+    return _finish(
+        ctx, hy, comps, fte, ch.binding_share(), own=work, provider=split.provider, sent=share
+    )
 
 
-_BUILDERS = {
-    "in-house": ("in_house", _option_in_house),
-    "outsourced": ("outsourced", _option_outsourced),
-    "hosted": ("hosted", _option_hosted),
-    "hybrid": ("hybrid", _option_hybrid),
+_BUILDERS: dict[str, Any] = {
+    "in-house": _option_in_house,
+    "outsourced": _option_outsourced,
+    "hosted": _option_hosted,
+    "hybrid": _option_hybrid,
 }
 
 
-def evaluate_options(
-    spec: SourcingSpec, demand: Demand, annual_rate: npt.ArrayLike = 0.0
-) -> tuple[OptionResult, ...]:
-    """Every option the spec gives, on ``demand``, without break-even scan."""
+def _rate_m(annual_rate: npt.ArrayLike) -> Array:
     r = np.asarray(annual_rate, dtype=float)
     if np.any(r <= -1):
         raise InputError("discount rate must be above -100 %", field="discount_rate", value=r)
     rate_m = (1.0 + r) ** (1.0 / 12.0) - 1.0
-    rate_m = rate_m[:, None] if rate_m.ndim == 1 else rate_m
-    out = []
-    for name in OPTION_NAMES:
-        attr, fn = _BUILDERS[name]
-        if getattr(spec, attr) is not None:
-            out.append(fn(spec, demand, rate_m))
-    return tuple(out)
+    return rate_m[:, None] if rate_m.ndim == 1 else rate_m
 
 
-def _expected_pv(
-    spec: SourcingSpec, demand: Demand, rate: npt.ArrayLike, f: float
-) -> dict[str, float]:
+def evaluate_options(
+    scenario: Any, annual_rate: npt.ArrayLike | None = None, scale: float = 1.0
+) -> tuple[OptionResult, ...]:
+    """Every option of the scenario's ``sourcing`` section, without break-even scan.
+
+    ``scale`` multiplies every channel's volume (the break-even scan); ``annual_rate``
+    defaults to the section's ``discount_rate``, else the scenario's.
+    """
+    if annual_rate is None:
+        annual_rate = _discount_rate(scenario)
+    return _evaluate(scenario, annual_rate, scale)[0]
+
+
+def _evaluate(
+    scenario: Any, annual_rate: npt.ArrayLike, scale: float
+) -> tuple[tuple[OptionResult, ...], _Ctx]:
+    if scenario.sourcing is None:
+        raise InputError("no `sourcing` section: nothing to compare", field="sourcing")
+    if not scenario.channels:
+        raise InputError("the sourcing comparison needs channels (the demand)", field="channels")
+    ctx = _Ctx(scenario, scenario.sourcing, _rate_m(annual_rate), scale)
+    out = [_BUILDERS[o.kind](ctx, o) for o in scenario.sourcing.options]
+    rows = max(o.flows.shape[0] for o in out)
+    return tuple(_rows(o, rows) for o in out), ctx
+
+
+def _rows(o: OptionResult, n: int) -> OptionResult:
+    """Per-draw results broadcast to ``n`` draws (an option with no drawn input has one)."""
+    from dataclasses import replace
+
+    def b(a: Array) -> Array:
+        return np.broadcast_to(a, (n, *a.shape[1:])) if a.shape[0] != n else a
+
+    return replace(
+        o,
+        flows=b(o.flows),
+        tco=b(o.tco),
+        pv_cost=b(np.atleast_1d(o.pv_cost)),
+        cost_per_contact=b(o.cost_per_contact),
+        cost_per_call=b(o.cost_per_call),
+        sent_out_share=None if o.sent_out_share is None else b(o.sent_out_share),
+    )
+
+
+def _discount_rate(scenario: Any) -> Any:
+    spec = scenario.sourcing
+    rate = spec.discount_rate if spec is not None else None
+    return scenario.discount_rate if rate is None else rate
+
+
+def _expected_pv(scenario: Any, rate: npt.ArrayLike, f: float) -> dict[str, float]:
     """Mean present value of cost per option at ``f`` x the demand (the ranking's measure)."""
-    opts = evaluate_options(spec, demand.scaled(f), rate)
+    opts = evaluate_options(scenario, rate, scale=f)
     return {o.name: float(np.mean(o.pv_cost)) for o in opts}
 
 
 def break_even_scan(
-    spec: SourcingSpec, demand: Demand, annual_rate: npt.ArrayLike = 0.0
+    scenario: Any, annual_rate: npt.ArrayLike
 ) -> tuple[tuple[BreakEvenPoint, ...], tuple[dict[str, Any], ...]]:
     """Ranking by volume and the volumes where the cheapest option changes.
 
-    Volume factors are log-spaced over ``spec.break_even``; each scales every channel's
-    volume. Between two scan points where the cheapest option (by mean present value of
-    cost, as in the ranking) changes from A to B, bisection (50 steps) on ``PV_A - PV_B``
-    locates the switch.
+    Volume factors are log-spaced over ``sourcing.break_even``; each scales every channel's
+    volume (every option costed again, agents staffed again by the engine). Between two
+    scan points where the cheapest option (by mean present value of cost, as in the
+    ranking) changes from A to B, bisection (50 steps) on ``PV_A - PV_B`` locates the switch.
     """
-    be = spec.break_even
-    base = float(demand.total()[:, 0].mean())
+    be = scenario.sourcing.break_even
+    base = float(case_work(scenario).drivers["contacts"][:, 1].mean())
     factors = np.geomspace(be.min_factor, be.max_factor, be.points)
-    pvs = [_expected_pv(spec, demand, annual_rate, float(f)) for f in factors]
+    pvs = [_expected_pv(scenario, annual_rate, float(f)) for f in factors]
     scan: list[dict[str, Any]] = []
     for f, t in zip(factors, pvs, strict=True):
         order = sorted(t, key=lambda k: t[k])
@@ -563,7 +675,7 @@ def break_even_scan(
         lo, hi = float(factors[i]), float(factors[i + 1])
         for _ in range(50):
             mid = 0.5 * (lo + hi)
-            t = _expected_pv(spec, demand, annual_rate, mid)
+            t = _expected_pv(scenario, annual_rate, mid)
             if t[a] <= t[b]:
                 lo = mid
             else:
@@ -585,26 +697,14 @@ def scorecard_scores(spec: SourcingSpec) -> dict[str, float]:
     return {opt: sum(w[k] * row[k] for k in w) / tw for opt, row in sc.scores.items()}
 
 
-def compare(
-    spec: SourcingSpec,
-    demand: Demand,
-    *,
-    discount_rate: npt.ArrayLike | None = None,
-    currency: str = "",
-    break_even: bool = True,
-) -> Comparison:
-    """Compare the spec's options on ``demand``.
+def compare(scenario: Any, *, break_even: bool = True) -> Comparison:
+    """Compare the options of a (realized) scenario's ``sourcing`` section.
 
     Parameters
     ----------
-    spec : SourcingSpec
-        Options and contracts; numbers may be arrays of draws (shape ``(draws,)``).
-    demand : Demand
-        Monthly work per channel, ``(draws, months)``.
-    discount_rate : array_like, optional
-        Annual rate; default ``spec.discount_rate`` or 0.
-    currency : str
-        ISO code, for display.
+    scenario : Scenario
+        Realized: every number a float or an array of draws (shape ``(draws,)``), e.g.
+        from :func:`ccecon.uncertainty.sampling.realize`.
     break_even : bool
         Run the volume scan (on the mean present value of cost over draws).
 
@@ -612,19 +712,92 @@ def compare(
     -------
     Comparison
     """
-    rate: Any = discount_rate if discount_rate is not None else spec.discount_rate
-    rate = 0.0 if rate is None else rate
-    opts = evaluate_options(spec, demand, rate)
+    rate = _discount_rate(scenario)
+    opts, ctx = _evaluate(scenario, rate, 1.0)
     pts: tuple[BreakEvenPoint, ...] = ()
     scan: tuple[dict[str, Any], ...] = ()
     if break_even and len(opts) > 1:
-        pts, scan = break_even_scan(spec, demand, rate)
+        pts, scan = break_even_scan(scenario, rate)
+    full = ctx.full().drivers["contacts"]
+    current = scenario.sourcing.current
     return Comparison(
         options=opts,
-        currency=currency,
-        months=demand.shape[1],
-        base_contacts_per_month=float(demand.total()[:, 0].mean()),
+        currency=scenario.currency,
+        months=int(scenario.horizon_months),
+        base_contacts_per_month=float(full[:, 1].mean()) if full.shape[1] > 1 else 0.0,
         break_even=pts,
         scan=scan,
-        scorecard=scorecard_scores(spec),
+        scorecard=scorecard_scores(scenario.sourcing),
+        current=current,
+        moves={} if current is None else moves_from(scenario, opts, current),
     )
+
+
+def moves_from(scenario: Any, options: tuple[OptionResult, ...], current: str) -> dict[str, Any]:
+    """The move from ``current`` to each other option as a business case of the engine.
+
+    Baseline = the current option's cost flows, proposal = the other option's, each cost
+    component a line (components of one name in both are one line before and after:
+    :func:`ccecon.engine.change_overlap`, the TEI rule of every business case). The cost of
+    the change is new or risen spending, the cost savings the fallen or dropped spending
+    (a benefit); NPV, ROI, IRR and payback are the engine's (``engine._metrics``) at the
+    comparison's discount rate with the scenario's convention.
+    """
+    from types import SimpleNamespace
+
+    from ccecon.engine import _metrics, change_overlap
+
+    rate = _discount_rate(scenario)
+    sc = (
+        scenario
+        if rate is scenario.discount_rate
+        else scenario.model_copy(update={"discount_rate": rate})
+    )
+    base = next(o for o in options if o.name == current)
+    n = base.flows.shape[0]
+
+    def lines(o: OptionResult) -> Any:
+        totals = tuple((k, v.sum(axis=1), v.sum(axis=1)) for k, v in o.components.items())
+        return SimpleNamespace(cost_line_totals=totals)
+
+    def parts(o: OptionResult) -> tuple[Array, Array, Array, Array]:
+        z = np.zeros((1, o.flows.shape[1]))
+        return (z, z, o.flows, z)
+
+    out: dict[str, Any] = {}
+    for o in options:
+        if o.name == current:
+            continue
+        keep, _ = change_overlap(lines(o), lines(base))
+        out[o.name], _ = _metrics(sc, parts(o), parts(base), n, keep)
+    return out
+
+
+def sourcing_document(scenario: Any, source: str, *, break_even: bool = True) -> Comparison:
+    """The comparison of a scenario file's base case: what ``ccecon compare`` and the web
+    service show (``.to_dict()`` is the JSON document). Input errors name ``source``."""
+    from ccecon.uncertainty.sampling import realize
+
+    if scenario.sourcing is None:
+        raise InputError(
+            "no `sourcing` section: nothing to compare (give the options to compare)",
+            file=source,
+            field="sourcing",
+        )
+    try:
+        return compare(realize(scenario, {}), break_even=break_even)
+    except InputError as exc:
+        if exc.file is None:
+            raise InputError(
+                exc.message, file=source, field=exc.field, row=exc.row, value=exc.value
+            ) from None
+        raise
+
+
+def sourcing_only(scenario: Any) -> bool:
+    """True when a scenario has a ``sourcing`` section and an empty business case (no
+    baseline, no cost or benefit line): its results lead with the sourcing decision."""
+    if scenario.sourcing is None or scenario.baseline is not None:
+        return False
+    p = scenario.proposal
+    return not p.cost_lines and not p.benefit_lines

@@ -1,19 +1,11 @@
-"""Read a scenario file holding a ``sourcing`` section.
-
-When the scenario schema has a ``sourcing`` field, the scenario loader does all the work.
-Until then the ``sourcing`` key is taken out of the document, validated as a
-:class:`SourcingSpec` (errors name ``sourcing.<path>``), and the rest is validated as a
-scenario. Distributions are replaced by their base-case values (``.point``): the
-comparison of one file is deterministic; Monte Carlo runs call :func:`compare` with
-sampled arrays.
-"""
+"""Read a scenario file holding a ``sourcing`` section (the scenario loader does the work;
+errors name ``sourcing.<path>``). The comparison of one file is of its base case; Monte
+Carlo runs evaluate the scenario on draws (:func:`ccecon.engine.evaluate`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from ccecon.errors import InputError
 from ccecon.sourcing.spec import SourcingSpec
@@ -32,8 +24,7 @@ def _read_text(path: Path) -> str:
 
 def parse_sourcing(text: str, source: str = "<scenario>") -> tuple[Any, SourcingSpec]:
     """(scenario, sourcing spec) from YAML/JSON text; :class:`InputError` when invalid."""
-    from ccecon.scenario.load import check_scenario, read_document, validation_error
-    from ccecon.scenario.schema import Scenario
+    from ccecon.scenario.load import read_document
 
     doc = read_document(text, source)
     if not isinstance(doc, dict):
@@ -45,24 +36,11 @@ def parse_sourcing(text: str, source: str = "<scenario>") -> tuple[Any, Sourcing
             file=source,
             field="sourcing",
         )
-    if "sourcing" in Scenario.model_fields:
-        from ccecon.scenario.load import parse_scenario
+    from ccecon.scenario.load import parse_scenario
 
-        scenario = parse_scenario(text, source)
-        spec = scenario.__dict__["sourcing"]
-    else:
-        raw = doc.pop("sourcing")
-        try:
-            spec = SourcingSpec.model_validate(raw)
-        except ValidationError as exc:
-            raise validation_error(exc, source, prefix="sourcing") from None
-        try:
-            scenario = Scenario.model_validate(doc)
-        except ValidationError as exc:
-            raise validation_error(exc, source) from None
-        check_scenario(scenario, source)
-    if not isinstance(spec, SourcingSpec):
-        spec = SourcingSpec.model_validate(spec.model_dump(by_alias=True))
+    scenario = parse_scenario(text, source)
+    spec = scenario.sourcing
+    assert spec is not None
     return scenario, spec
 
 

@@ -7,22 +7,35 @@ every plan month 1..M, one-off amounts in their ``month`` (0 = at signing).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccecon.defaults import (
-    DEFAULT_MAX_OCCUPANCY,
-    DEFAULT_PAID_HOURS_PER_FTE_MONTH,
-    DEFAULT_SHRINKAGE,
-    DEFAULT_SL_TARGET,
-    DEFAULT_SL_THRESHOLD_S,
-)
-from ccecon.scenario.types import GoalShare, NonNegNum, Share, ShareBelowOne, YearlyRate
+from ccecon.scenario.types import NonNegNum, Share, YearlyRate
 from ccecon.sourcing.pricing import PriceModel
 
-OPTION_NAMES: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
-"""Names of the options in results, in this order."""
+OPTION_KINDS: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
+"""The model kinds of an option: which costs the company keeps."""
+
+FORMER_KEYS: dict[str, str] = {
+    "in-house": "in-house",
+    "in_house": "in-house",
+    "outsourced": "outsourced",
+    "hosted": "hosted",
+    "hybrid": "hybrid",
+}
+"""Keys of the former format (one option of each kind, named by its kind)."""
+
+WORKLOAD_MOVED = (
+    "`sourcing.workload` is no longer read: the options are staffed by the scenario's"
+    " `staffing` section, the same staffing as the business case. Move interval_minutes,"
+    " open_hour, close_hour, intraday_profile, sl_target, sl_threshold_s, max_occupancy,"
+    " shrinkage and paid_hours_per_fte_month to a top-level `staffing:`; drop"
+    " days_per_month (staffing counts calendar days, with `weekly_profile` for closed"
+    " days); list in `staffing.channels` every channel the agents answer (default: the"
+    " voice_inbound ones)"
+)
+"""What to change in a file written for the former sourcing staffing."""
 
 
 class _M(BaseModel):
@@ -45,85 +58,37 @@ class QuoteLine(_M):
     source: str | None = Field(None, description="Where the number comes from.")
 
 
-class Workload(_M):
-    """How contacts arrive within a month, to staff voice with Erlang C per interval.
-
-    A month's calls are spread evenly over ``days_per_month`` open days and, within a day,
-    over the intervals from ``open_hour`` to ``close_hour`` by ``intraday_profile`` (flat by
-    default). Each interval is staffed with :func:`ccecon.queueing.required_agents`.
-    """
-
-    interval_minutes: Literal[15, 30, 60] = 30
-    open_hour: float = Field(8, ge=0, lt=24)
-    close_hour: float = Field(20, gt=0, le=24)
-    days_per_month: NonNegNum = Field(30.0, gt=0, description="Open days per month.")
-    intraday_profile: list[float] | None = Field(
-        None, description="Relative volume per interval of the open hours; default flat."
+class _Option(_M):
+    name: str = Field(
+        min_length=1, description="The option's name in results, e.g. `onshore` or `BPO bid A`."
     )
-    sl_target: GoalShare = Field(
-        DEFAULT_SL_TARGET, description='Service level goal (0.8 or "80%").'
-    )
-    sl_threshold_s: NonNegNum = Field(
-        DEFAULT_SL_THRESHOLD_S, description="Service level threshold, seconds."
-    )
-    max_occupancy: GoalShare = Field(
-        DEFAULT_MAX_OCCUPANCY,
-        description='Occupancy for non-voice work, 0.85 or "85%" (hours = handle hours /'
-        " occupancy).",
-    )
-    shrinkage: ShareBelowOne = Field(
-        DEFAULT_SHRINKAGE,
-        description='Breaks, training, absence: paid -> on phones, below 100 % (0.3 or "30%").',
-    )
-    paid_hours_per_fte_month: NonNegNum = Field(
-        DEFAULT_PAID_HOURS_PER_FTE_MONTH,
-        gt=0,
-        description="Paid hours per full-time agent per month (40 h x 52 / 12 = 173.3).",
-    )
-
-    @model_validator(mode="after")
-    def _hours(self) -> Workload:
-        if self.close_hour <= self.open_hour:
-            raise ValueError(
-                f"close_hour ({self.close_hour}) must be after open_hour ({self.open_hour})"
-            )
-        n = self.n_intervals
-        if self.intraday_profile is not None:
-            if len(self.intraday_profile) != n:
-                raise ValueError(
-                    f"intraday_profile has {len(self.intraday_profile)} values; the open hours"
-                    f" hold {n} intervals of {self.interval_minutes} min"
-                )
-            if any(w < 0 for w in self.intraday_profile) or sum(self.intraday_profile) <= 0:
-                raise ValueError("intraday_profile weights must be >= 0 with a positive sum")
-        return self
-
-    @property
-    def n_intervals(self) -> int:
-        """Intervals in the open hours of one day."""
-        return round((self.close_hour - self.open_hour) * 60 / self.interval_minutes)
+    note: str | None = Field(None, description="Free text: who quoted it, when.")
 
 
-class InHouse(_M):
+class InHouse(_Option):
     """Own platform, own agents.
 
-    Agents: paid FTE from the workload (Erlang) when the spec has ``workload``; else
-    ``agents`` (a fixed head count of paid agents).
+    Agents: the paid FTE the scenario's ``staffing`` gives for the demand (the engine's
+    staffing, as in every business case), or ``agents`` (a fixed head count) when given.
     """
 
+    kind: Literal["in-house"] = Field(description="in-house: own platform, own agents.")
     build: list[QuoteLine] = Field(
         default_factory=list, description="Quote lines: build, equipment, maintenance..."
     )
-    agents: NonNegNum | None = Field(None, description="Paid agents when no workload is given.")
+    agents: NonNegNum | None = Field(
+        None, description="A fixed head count of paid agents instead of the staffing's FTE."
+    )
     agent_salary: NonNegNum = Field(description="Fully loaded cost per paid agent per month.")
     telecom_per_minute: NonNegNum = Field(0.0, description="Telecom per handle minute.")
     platform_per_month: NonNegNum = Field(0.0, description="Platform / licences per month.")
     management_per_month: NonNegNum = Field(0.0, description="Staff management per month.")
 
 
-class Hosted(_M):
+class Hosted(_Option):
     """Provider runs the platform (usually per seat per month); the company's own agents."""
 
+    kind: Literal["hosted"] = Field(description="hosted: rented platform, own agents.")
     price: PriceModel = Field(description="The platform contract (e.g. per_seat).")
     agent_salary: NonNegNum = Field(description="Fully loaded cost per paid agent per month.")
     telecom_per_minute: NonNegNum = Field(0.0, description="Telecom per handle minute.")
@@ -131,9 +96,10 @@ class Hosted(_M):
     other: list[QuoteLine] = Field(default_factory=list, description="Other own costs.")
 
 
-class Outsourced(_M):
+class Outsourced(_Option):
     """A provider (BPO) supplies platform and agents."""
 
+    kind: Literal["outsourced"] = Field(description="outsourced: the provider's everything.")
     price: PriceModel = Field(description="The provider's price model.")
     vendor_management_per_month: NonNegNum = Field(
         0.0, description="Own staff managing the vendor, per month."
@@ -156,27 +122,59 @@ class Route(_M):
     overflow: bool = Field(
         False,
         description=(
-            "In-house rule: calls above the in-house team's capacity per interval (Erlang C"
-            " at the workload's service goal) go to the provider. Voice channels only."
+            "In-house rule: calls above the in-house team's capacity per interval (the"
+            " scenario's staffing goals and interval profile) go to the provider. Voice"
+            " channels only."
         ),
     )
 
 
-class Hybrid(_M):
-    """Mix: a fixed in-house team keeps some work; the rest goes to the provider.
+class Hybrid(_Option):
+    """Mix: some work stays in-house, the rest goes to the provider.
 
-    In-house costs: the in-house option's build, platform and management, plus
-    ``in_house_agents`` on the phones during open hours (paid FTE via shrinkage) and their
-    telecom. Provider costs: ``price`` (default: the outsourced option's) on the work sent
-    out, plus vendor management.
+    In-house costs: the build, platform, management, salary and telecom of the in-house
+    option named by ``in_house``, for the paid FTE the scenario's ``staffing`` gives for
+    the kept channels, plus, for the channels routed with ``overflow``, a fixed team of
+    ``in_house_agents`` on the phones in every open interval. Provider costs: ``price``
+    (default: the price of the outsourced option named by ``provider``) on the work sent
+    out, plus vendor management and that option's transition cost.
     """
 
-    in_house_agents: NonNegNum = Field(description="Agents on the phones per open interval.")
-    routing: list[Route] = Field(min_length=1, description="One rule per channel, no overlap.")
-    price: PriceModel | None = Field(None, description="Provider price; default outsourced's.")
-    vendor_management_per_month: NonNegNum | None = Field(
-        None, description="Default: the outsourced option's."
+    kind: Literal["hybrid"] = Field(description="hybrid: routing rules split the work.")
+    in_house: str | None = Field(
+        None, description="Name of the in-house option whose costs it keeps; default: the only one."
     )
+    provider: str | None = Field(
+        None,
+        description="Name of the outsourced option it sends work to; default: the only one.",
+    )
+    in_house_agents: NonNegNum = Field(
+        0.0, description="Team on the phones in every open interval for the overflow channels."
+    )
+    routing: list[Route] = Field(min_length=1, description="One rule per channel, no overlap.")
+    price: PriceModel | None = Field(None, description="Provider price; default the provider's.")
+    vendor_management_per_month: NonNegNum | None = Field(
+        None, description="Default: the provider option's."
+    )
+
+    @model_validator(mode="after")
+    def _team_needs_overflow(self) -> Hybrid:
+        team = self.in_house_agents
+        if (
+            isinstance(team, (int, float))
+            and team > 0
+            and not any(r.overflow for r in self.routing)
+        ):
+            raise ValueError(
+                "in_house_agents is the team answering the channels routed with"
+                " `overflow: true`; without such a rule the kept channels are staffed from"
+                " the scenario's `staffing`: remove in_house_agents or add `overflow: true`"
+            )
+        return self
+
+
+Option = Annotated[InHouse | Hosted | Outsourced | Hybrid, Field(discriminator="kind")]
+"""Any option, told apart by its ``kind``."""
 
 
 class Criterion(_M):
@@ -202,10 +200,6 @@ class Scorecard(_M):
     def _known(self) -> Scorecard:
         names = {c.name for c in self.criteria}
         for opt, row in self.scores.items():
-            if opt not in OPTION_NAMES:
-                raise ValueError(
-                    f"unknown option {opt!r} in scores; expected one of {OPTION_NAMES}"
-                )
             missing = names - set(row)
             extra = set(row) - names
             if missing or extra:
@@ -232,13 +226,23 @@ class BreakEven(_M):
 
 
 class SourcingSpec(_M):
-    """The sourcing decision: which options to compare and their contracts."""
+    """The sourcing decision: the options to compare (any number, each named) and their
+    contracts.
 
-    in_house: InHouse | None = Field(None, alias="in-house")
-    hosted: Hosted | None = None
-    outsourced: Outsourced | None = None
-    hybrid: Hybrid | None = None
-    workload: Workload | None = Field(None, description="Staff voice with Erlang C.")
+    The former format (one option of each kind under the keys ``in-house``, ``hosted``,
+    ``outsourced`` and ``hybrid``) still loads: each becomes an option named by its key.
+    """
+
+    options: list[Option] = Field(
+        min_length=1, description="The options, each with a `name` and a `kind`."
+    )
+    current: str | None = Field(
+        None,
+        description=(
+            "Name of the option the company runs today: each other option is then also a"
+            " business case, the move from it (NPV, ROI, IRR, payback)."
+        ),
+    )
     revenue_per_sale: NonNegNum = Field(0.0, description="Revenue per sale, for commissions.")
     scorecard: Scorecard | None = None
     break_even: BreakEven = Field(default_factory=BreakEven)
@@ -246,19 +250,105 @@ class SourcingSpec(_M):
         None, description='Annual (0.08 or "8%"); default: the scenario\'s.'
     )
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    @model_validator(mode="before")
+    @classmethod
+    def _former_format(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "workload" in data:
+            raise ValueError(WORKLOAD_MOVED)
+        old = [k for k in data if k in FORMER_KEYS]
+        if not old:
+            if "options" not in data:
+                raise ValueError(
+                    "no options: give `options`, a list of options each with a `name` and a"
+                    " `kind` (in-house, outsourced, hosted or hybrid)"
+                )
+            return data
+        if "options" in data:
+            raise ValueError(
+                f"give the options either as a list under `options` or, in the former"
+                f" format, under the keys {sorted(set(FORMER_KEYS.values()))}; not both"
+                f" (found {old} beside `options`)"
+            )
+        rest = {k: v for k, v in data.items() if k not in FORMER_KEYS}
+        options = []
+        for key in ("in-house", "in_house", "hosted", "outsourced", "hybrid"):
+            body = data.get(key)
+            if body is None:
+                continue
+            if not isinstance(body, dict):
+                raise ValueError(f"`{key}` must be a mapping of the option's fields")
+            kind = FORMER_KEYS[key]
+            opt = {"name": kind, "kind": kind, **body}
+            if kind == "hybrid":
+                opt.setdefault("in_house", "in-house")
+                if data.get("outsourced") is not None:
+                    opt.setdefault("provider", "outsourced")
+            options.append(opt)
+        if not options:
+            raise ValueError(
+                "no options: give `options`, a list of options each with a `name` and a"
+                " `kind` (in-house, outsourced, hosted or hybrid)"
+            )
+        return {**rest, "options": options}
 
     @model_validator(mode="after")
-    def _some_option(self) -> SourcingSpec:
-        if not any((self.in_house, self.hosted, self.outsourced, self.hybrid)):
-            raise ValueError(
-                "no options: give at least one of in-house, outsourced, hosted, hybrid"
-            )
-        if self.hybrid is not None:
-            if self.in_house is None:
-                raise ValueError("hybrid needs the in-house option (its own costs)")
-            if self.hybrid.price is None and self.outsourced is None:
-                raise ValueError("hybrid needs a price, or the outsourced option's price")
-            if any(r.overflow for r in self.hybrid.routing) and self.workload is None:
-                raise ValueError("hybrid overflow needs the workload section (Erlang)")
+    def _names(self) -> SourcingSpec:
+        names = [o.name for o in self.options]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"option names must be unique; repeated: {dup}")
+        for o in self.options:
+            if isinstance(o, Hybrid):
+                self.in_house_of(o)
+                if o.price is None:
+                    self.provider_of(o, required=True)
+        if self.current is not None and self.current not in names:
+            raise ValueError(f"current names {self.current!r}; the options are {names}")
+        if self.scorecard is not None:
+            unknown = sorted(set(self.scorecard.scores) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"scorecard scores for unknown options {unknown}; the options are {names}"
+                )
         return self
+
+    def option(self, name: str) -> InHouse | Hosted | Outsourced | Hybrid:
+        """The option called ``name``."""
+        for o in self.options:
+            if o.name == name:
+                return o
+        raise KeyError(name)
+
+    def _named(self, name: str | None, kind: type[_Option], what: str, field: str) -> Any:
+        of_kind = [o for o in self.options if isinstance(o, kind)]
+        if name is not None:
+            found = [o for o in of_kind if o.name == name]
+            if not found:
+                names = [o.name for o in of_kind]
+                raise ValueError(f"`{field}` names {name!r}; the {what} options are {names}")
+            return found[0]
+        if len(of_kind) != 1:
+            raise ValueError(
+                f"a hybrid option needs `{field}`: the name of the {what} option it uses"
+                f" ({len(of_kind)} {what} options are given)"
+            )
+        return of_kind[0]
+
+    def in_house_of(self, hybrid: Hybrid) -> InHouse:
+        """The in-house option whose costs a hybrid keeps."""
+        return cast(InHouse, self._named(hybrid.in_house, InHouse, "in-house", "in_house"))
+
+    def provider_of(self, hybrid: Hybrid, *, required: bool = False) -> Outsourced | None:
+        """The outsourced option a hybrid sends work to; None when the file has none and
+        the hybrid has its own ``price`` (with ``required``, a :class:`ValueError`)."""
+        some = any(isinstance(o, Outsourced) for o in self.options)
+        if hybrid.provider is None and not some:
+            if required:
+                raise ValueError(
+                    "a hybrid option needs a `price`, or `provider`: the name of an"
+                    " outsourced option whose price it pays"
+                )
+            return None
+        return cast(Outsourced, self._named(hybrid.provider, Outsourced, "outsourced", "provider"))

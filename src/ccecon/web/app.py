@@ -687,6 +687,7 @@ def create_app(
     ) -> HTMLResponse:
         from ccecon.engine import evaluate
         from ccecon.reports.charts import business_case_figures
+        from ccecon.sourcing.compare import sourcing_only
 
         v = st.version(user, sid, version)
         sc = service.parse(v.text)
@@ -708,6 +709,7 @@ def create_app(
             plotly_style_ids=_plotly_style_ids(),
             unit_costs=_unit_cost_rows(doc["unit_costs"]["horizon"]),
             has_sourcing=sc.sourcing is not None,
+            sourcing_only=sourcing_only(sc),
         )
 
     @app.post("/ui/scenarios/{sid}/simulate", response_class=HTMLResponse, include_in_schema=False)

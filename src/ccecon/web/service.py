@@ -208,20 +208,9 @@ def simulate_doc(text: str, draws: int, seed: int) -> dict[str, Any]:
 
 def compare_doc(text: str) -> dict[str, Any]:
     """``ccecon compare --format json`` of a scenario with a ``sourcing`` section."""
-    from ccecon.sourcing.compare import compare
-    from ccecon.sourcing.demand import demand_from_scenario
-    from ccecon.sourcing.load import point_values
+    from ccecon.sourcing.compare import sourcing_document
 
-    sc = parse(text)
-    if sc.sourcing is None:
-        raise InputError("no `sourcing` section: nothing to compare", file=SOURCE, field="sourcing")
-    point = point_values(sc)
-    rate = point.sourcing.discount_rate
-    rate = point.discount_rate if rate is None else rate
-    res = compare(
-        point.sourcing, demand_from_scenario(point), discount_rate=rate, currency=sc.currency
-    )
-    return res.to_dict()
+    return sourcing_document(parse(text), SOURCE).to_dict()
 
 
 def staff_doc(
