@@ -166,7 +166,12 @@ def test_a_killed_server_loses_no_acknowledged_save(tmp_path: Path) -> None:
         threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
         for t in threads:
             t.start()
-        time.sleep(2.0)
+        # kill in the middle of real traffic: after at least 2 s and 12 saves this round
+        before, began = len(acked), time.monotonic()
+        while time.monotonic() - began < 2.0 or (
+            len(acked) - before < 12 and time.monotonic() - began < 60
+        ):
+            time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         stop.set()
