@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.fuzz.hostile import _leaves
+
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 
 BOM = b"\xef\xbb\xbf"
@@ -211,17 +213,6 @@ def _json_bytes(doc: Any) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _leaves(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if path:
-        yield path
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            yield from _leaves(v, (*path, k))
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            yield from _leaves(v, (*path, i))
-
-
 def _set(doc: Any, path: tuple[Any, ...], value: Any) -> None:
     for p in path[:-1]:
         doc = doc[p]
@@ -325,7 +316,7 @@ BYTE_DAMAGE: list[Callable[[random.Random, bytes], bytes]] = [
 
 def _json_value_case(rng: random.Random, doc: Any) -> Any:
     doc = json.loads(json.dumps(doc))
-    paths = list(_leaves(doc))
+    paths = [p for p in _leaves(doc) if p]  # every value below the root
     for _ in range(rng.randrange(1, 3)):
         _set(doc, rng.choice(paths), rng.choice(HOSTILE_JSON))
     return doc
