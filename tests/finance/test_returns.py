@@ -331,21 +331,26 @@ def test_blocked_transpose_equals_numpy_transpose(rows: int, cols: int, block: i
 def test_horner_in_python_floats_has_the_bits_of_the_array_version(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Up to _FEW_ROWS rows, _g_dg runs Horner's rule in Python floats: the same value and
-    derivative, bit for bit, as the array version, on both branches (u >= 0 and u < 0)."""
+    """Up to _FEW_ROWS columns, _horner runs Horner's rule in Python floats: the same value
+    and derivative, bit for bit, as the array version, and so do the values of flows on
+    both sides of rate 0 (u >= 0 and u < 0, the row reversed)."""
     rng = np.random.default_rng(11)
     for _ in range(100):
         v = rng.normal(size=(returns._FEW_ROWS, 61)) * rng.uniform(1, 1e6)
         v[:, 0] -= 5 * np.abs(v).max()
         u = np.asarray(rng.uniform(-3, 3, size=v.shape[0]), dtype=float)
         u[:2] = [0.0, -0.0]
-        vt = np.ascontiguousarray(v.T)
-        few = returns._g_dg(vt, u)
+        ct = returns._side_coefs(v, np.arange(v.shape[0]), u < 0)
+        f = np.exp(-np.abs(u))
+        few = returns._horner(ct, f)
+        few_values = returns._values(v, np.arange(v.shape[0]), u)
         with monkeypatch.context() as m:
             m.setattr(returns, "_FEW_ROWS", 0)
-            arrays = returns._g_dg(vt, u)
+            arrays = returns._horner(ct, f)
+            array_values = returns._values(v, np.arange(v.shape[0]), u)
         np.testing.assert_array_equal(few[0], arrays[0])
         np.testing.assert_array_equal(few[1], arrays[1])
+        np.testing.assert_array_equal(few_values, array_values)
 
 
 def test_irr_of_a_few_rows_is_the_array_versions_bit_for_bit(

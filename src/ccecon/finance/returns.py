@@ -20,6 +20,7 @@ Formulas and sources: ``docs/formulas.md``; speed: ``benchmarks/bench_irr.py``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -174,165 +175,190 @@ class IRRBatch:
         return pd.DataFrame({"rate": self.rates, "n_roots": self.n_roots, "status": self.status})
 
 
-def _g_dg(vt: Array, u: Array, derivative: bool = True) -> tuple[Array, Array]:
-    """``_g`` and its derivative in ``u``, by Horner's rule on both branches.
+# ------------------------------------------------------------------ Horner's rule
+def _horner(ct: Array, f: Array, derivative: bool = True) -> tuple[Array, Array]:
+    """``P = sum_s ct[s] f^s`` and ``S = sum_s s ct[s] f^s`` per column (``ct`` is periods x
+    columns, ascending powers), by Horner's rule; ``S`` is zeros unless ``derivative``.
 
-    ``_g(u)`` is a continuous function with the sign of NPV at rate ``exp(u) - 1``, row by
-    row (``vt`` is the flows transposed, periods x rows): ``sum_t v_t e^(-u t)`` for
-    ``u >= 0`` and ``e^(u T)`` times that for ``u < 0``, both polynomials in a factor
-    ``<= 1``, equal at ``u = 0``, so no power overflows whatever the horizon.
-
-    For ``u >= 0``: ``P(d) = sum v_t d^t`` with ``d = e^-u``, ``dG/du = -d P'(d)``; for
-    ``u < 0``: ``Q(x) = sum v_t x^(T-t)`` with ``x = e^u``, ``dH/du = x Q'(x)``. Each branch
-    runs over every row with its factor clipped to 1 on the other side (no gathering of
-    columns, no overflow), and is skipped when no row needs it.
+    Every evaluation of the IRR goes through here with a factor ``f = e^(-|u|) <= 1`` (see
+    :func:`_side_coefs`), so no power overflows whatever the horizon. Up to ``_FEW_ROWS``
+    columns run in Python floats: the same IEEE operations in the same order (a product,
+    then a sum, each rounded; no fused multiply-add), so the same bits, and a row's IRR
+    does not depend on how many rows share its batch.
     """
-    T = vt.shape[0] - 1
-    pos = u >= 0
-    n = vt.shape[1]
-    if n <= _FEW_ROWS:
-        return _g_dg_few(vt, u, pos, derivative)
-    g = np.zeros(n)
-    dg = np.zeros(n)
-    if pos.any():
-        d = np.exp(-np.maximum(u, 0.0))
-        p = np.zeros(n)
-        q = np.zeros(n)
-        for t in range(T, -1, -1):
-            if derivative:
-                q *= d
-                q += p
-            p *= d
-            p += vt[t]
-        np.copyto(g, p, where=pos)
-        np.copyto(dg, -d * q, where=pos)
-    if not pos.all():
-        x = np.exp(np.minimum(u, 0.0))
-        p = np.zeros(n)
-        q = np.zeros(n)
-        for t in range(T + 1):
-            if derivative:
-                q *= x
-                q += p
-            p *= x
-            p += vt[t]
-        neg = ~pos
-        np.copyto(g, p, where=neg)
-        np.copyto(dg, x * q, where=neg)
-    return g, dg
+    if ct.shape[1] <= _FEW_ROWS:
+        return _horner_few(ct, f, derivative)
+    p = ct[-1].copy()
+    q = np.zeros_like(p)
+    for s in range(ct.shape[0] - 2, -1, -1):
+        if derivative:
+            q *= f
+            q += p
+        p *= f
+        p += ct[s]
+    return p, f * q
 
 
 _FEW_ROWS = 8
-"""Up to this many rows :func:`_g_dg` runs Horner's rule in Python floats: four array
-operations per period cost far more than the arithmetic for one row (a one-draw IRR of
-37 months: ~0.02 ms a step instead of ~0.15 ms)."""
+"""Up to this many rows (columns) Horner's rule and the safeguarded Newton steps run in
+Python floats: some twenty array operations per step cost far more than the arithmetic
+for one row (a one-draw IRR of 37 months: a few Python loops per step)."""
 
 
-def _g_dg_few(
-    vt: Array, u: Array, pos: npt.NDArray[np.bool_], derivative: bool
-) -> tuple[Array, Array]:
-    """:func:`_g_dg` row by row in Python floats: the same IEEE operations in the same
-    order (a product, then a sum, each rounded; no fused multiply-add), so the same bits,
-    and a row's IRR does not depend on how many rows share its batch."""
-    d = np.exp(-np.maximum(u, 0.0)).tolist()
-    x = np.exp(np.minimum(u, 0.0)).tolist()
-    g = np.zeros(vt.shape[1])
-    dg = np.zeros(vt.shape[1])
-    for i, (up, flows) in enumerate(zip(pos.tolist(), vt.T.tolist(), strict=True)):
-        f = d[i] if up else x[i]
-        p = q = 0.0
-        for v in reversed(flows) if up else flows:
+def _horner_few(ct: Array, f: Array, derivative: bool) -> tuple[Array, Array]:
+    """:func:`_horner` column by column in Python floats (same operations, same order)."""
+    n = ct.shape[1]
+    p_out = np.empty(n)
+    s_out = np.empty(n)
+    for i, (c, fi) in enumerate(zip(ct.T.tolist(), f.tolist(), strict=True)):
+        p = c[-1]
+        q = 0.0
+        for s in range(len(c) - 2, -1, -1):
             if derivative:
-                q = q * f + p
-            p = p * f + v
-        g[i] = p
-        dg[i] = -f * q if up else f * q
-    return g, dg
+                q = q * fi + p
+            p = p * fi + c[s]
+        p_out[i] = p
+        s_out[i] = fi * q
+    return p_out, s_out
 
 
-def _newton_bracketed(
-    vt: Array, a: Array, b: Array, fa: Array, x0: Array, iterations: int = 100
-) -> Array:
-    """Safeguarded Newton on ``_g`` within sign-changing brackets ``[a, b]``, vectorized.
+def _side_coefs(coef: Array, rows: npt.NDArray[np.intp], neg: npt.NDArray[np.bool_]) -> Array:
+    """Rows ``coef[rows]`` as columns (periods x len(rows)) in ascending powers of
+    ``f = e^(-|u|)`` for a point ``u`` on their side of rate 0.
 
-    Starts at ``x0`` (inside the bracket). A Newton step that leaves the bracket is replaced
-    by bisection, so each row converges; a row leaves the loop after a Newton step below
-    1e-9 in ``ln(1 + rate)`` (quadratic convergence: the result is then good to ~1e-15),
-    when its bracket is below 1e-14 (relative above 1), or when ``g`` is exactly zero.
+    For ``u >= 0`` the function is ``sum_t c_t e^(-t u)`` (the row as it is); for ``u < 0``
+    it is ``e^(T u)`` times that, ``sum_t c_t e^((T - t) u)`` (the row reversed): a positive
+    multiple, so the same signs and roots, and both sides are one Horner pass in a factor
+    ``<= 1`` (``neg`` marks the points below 0).
     """
-    if a.size <= _FEW_ROWS:
-        return _newton_few(vt, a, b, fa, x0, iterations)
-    x = x0.copy()
-    # Working set: rows still iterating plus, until it pays to compact them away, rows that
-    # are done (evaluating them is cheaper than gathering the flows of the others).
-    cur = np.arange(a.size)
-    wv, wa, wb, wfa, wx = vt, a.copy(), b.copy(), fa.copy(), x0.copy()
-    live = np.ones(a.size, dtype=bool)
-    for _ in range(iterations):
+    sel = coef[rows]
+    if neg.any():
+        sel[neg] = sel[neg][:, ::-1]
+    return _transposed(sel)
+
+
+def _values(coef: Array, rows: npt.NDArray[np.intp], u: Array) -> Array:
+    """The function of :func:`_side_coefs` of each row ``coef[rows[i]]`` at its point ``u[i]``."""
+    ct = _side_coefs(coef, rows, u < 0)
+    return _horner(ct, np.exp(-np.abs(u)), derivative=False)[0]
+
+
+# ------------------------------------------------------------------ safeguarded Newton
+_Fn = Callable[[list[Array], list[Array], Array], tuple[Array, Array]]
+
+
+def _bracketed_newton(
+    fn: _Fn,
+    cols: list[Array],
+    rows: list[Array],
+    lo: Array,
+    hi: Array,
+    u: Array,
+    m_lo: Array,
+    m_hi: Array,
+) -> Array:
+    """One root per row of ``F(u) = 0`` by safeguarded Newton, vectorized: the one solver of
+    both root-isolation paths (one sign change, and between separators).
+
+    ``fn(cols, rows, u)`` returns ``F`` and ``F'`` at ``u`` for the rows, from per-row data:
+    ``cols`` (arrays with a column per row, e.g. coefficients) and ``rows`` (an entry per
+    row); the solver compacts them as rows finish. ``F`` is negative below the root and
+    positive above it, inside ``[lo, hi]`` (bounds may be infinite); ``m_lo <= F' <= m_hi``
+    there (``0`` and ``inf`` when nothing is known), so one value also bounds the root to
+    ``[u - F/m_lo, u - F/m_hi]``. A Newton step that leaves the bracket is replaced by
+    bisection, so each row converges. A row stops after a Newton step below 1e-9 (its error
+    is then of order 1e-18: quadratic convergence), a bracket below 1e-14 (relative above
+    1), ``F`` exactly 0, or a bracket wholly outside the search domain (the value returned
+    is then outside it too).
+    """
+    if u.size <= _FEW_ROWS:
+        return _bracketed_newton_few(fn, cols, rows, lo, hi, u, m_lo, m_hi)
+    out = u.copy()
+    cur = np.arange(u.size)
+    live = np.ones(u.size, dtype=bool)
+    for _ in range(_ITERATIONS):
         n_live = int(np.count_nonzero(live))
         if n_live == 0:
             break
-        if n_live < 0.5 * cur.size:
-            x[cur] = wx
-            cur, wv = cur[live], wv[:, live]
-            wa, wb, wfa, wx = wa[live], wb[live], wfa[live], wx[live]
+        if n_live < 0.5 * cur.size:  # compact the working set
+            out[cur] = u
+            cur = cur[live]
+            cols = [c[:, live] for c in cols]
+            rows = [r[live] for r in rows]
+            lo, hi, u, m_lo, m_hi = lo[live], hi[live], u[live], m_lo[live], m_hi[live]
             live = np.ones(cur.size, dtype=bool)
-        X = wx
-        G, DG = _g_dg(wv, X)
-        same = np.sign(G) == np.sign(wfa)
-        A = np.where(same, X, wa)
-        FA = np.where(same, G, wfa)
-        B = np.where(same, wb, X)
+        f, df = fn(cols, rows, u)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(DG != 0, G / DG, np.inf)
-        newton = X - step
-        inside = (newton > np.minimum(A, B)) & (newton < np.maximum(A, B))
-        nxt = np.where(inside, newton, 0.5 * (A + B))
-        exact = G == 0
-        size = np.maximum(1.0, np.abs(X))
-        # A Newton step below 1e-9 leaves an error of order step^2 x g''/g' (< 1e-15): its
-        # result is accepted without another evaluation.
-        converged = inside & (np.abs(nxt - X) <= 1e-9 * size)
-        done = converged | (np.abs(B - A) <= 1e-14 * size) | exact
-        upd = live  # rows already done keep their answer
-        wa = np.where(upd, A, wa)
-        wb = np.where(upd, B, wb)
-        wfa = np.where(upd, FA, wfa)
-        wx = np.where(upd, np.where(exact, X, nxt), wx)
-        live = live & ~done
-    x[cur] = wx
-    return x
+            b1 = u - f / m_lo
+            b2 = u - f / m_hi
+            newton = u - f / df
+        nlo = np.maximum(lo, np.minimum(b1, b2))
+        nhi = np.minimum(hi, np.maximum(b1, b2))
+        inside = (newton >= nlo) & (newton <= nhi)
+        nxt = np.where(inside, newton, 0.5 * (nlo + nhi))
+        size = np.maximum(1.0, np.abs(u))
+        exact = f == 0
+        outside = (nlo > _U_HIGH) | (nhi < _U_LOW)
+        nxt = np.where(outside, np.where(nlo > _U_HIGH, nlo, nhi), nxt)
+        done = (inside & (np.abs(nxt - u) <= 1e-9 * size)) | (nhi - nlo <= 1e-14 * size)
+        done |= exact | outside
+        lo = np.where(live, nlo, lo)
+        hi = np.where(live, nhi, hi)
+        u = np.where(live, np.where(exact, u, nxt), u)
+        live &= ~done
+    out[cur] = u
+    return out
 
 
-def _sign(v: float) -> float:
-    """``np.sign`` of a float (NaN for NaN)."""
-    return 1.0 if v > 0 else (-1.0 if v < 0 else (0.0 if v == 0 else math.nan))
+_ITERATIONS = 100
 
 
-def _newton_few(vt: Array, a: Array, b: Array, fa: Array, x0: Array, iterations: int) -> Array:
-    """:func:`_newton_bracketed` row by row in Python floats: the same steps and tests in
-    the same IEEE operations, so the same bits (a one-draw run's IRR: a few Python loops
-    instead of some twenty array operations per step)."""
-    out = np.empty(a.size)
-    for i in range(a.size):
-        row = vt[:, i : i + 1]
-        ai, bi, fai, x = float(a[i]), float(b[i]), float(fa[i]), float(x0[i])
-        for _ in range(iterations):
-            g_arr, dg_arr = _g_dg(row, np.array([x]))
-            g, dg = float(g_arr[0]), float(dg_arr[0])
-            same = _sign(g) == _sign(fai)
-            lo_a, lo_fa, lo_b = (x, g, bi) if same else (ai, fai, x)
-            step = g / dg if dg != 0 else math.inf
-            newton = x - step
-            inside = min(lo_a, lo_b) < newton < max(lo_a, lo_b)
-            nxt = newton if inside else 0.5 * (lo_a + lo_b)
-            exact = g == 0
+def _div(a: float, b: float) -> float:
+    """``a / b`` as numpy divides floats: ``+-inf`` for a non-zero over zero, NaN for 0/0."""
+    if b != 0:
+        return a / b
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _bracketed_newton_few(
+    fn: _Fn,
+    cols: list[Array],
+    rows: list[Array],
+    lo: Array,
+    hi: Array,
+    u: Array,
+    m_lo: Array,
+    m_hi: Array,
+) -> Array:
+    """:func:`_bracketed_newton` row by row in Python floats: the same steps and tests in
+    the same IEEE operations (``fn`` on one row), so the same bits."""
+    out = np.empty(u.size)
+    for i in range(u.size):
+        c_i = [c[:, i : i + 1] for c in cols]
+        r_i = [r[i : i + 1] for r in rows]
+        a, b, x = float(lo[i]), float(hi[i]), float(u[i])
+        mlo, mhi = float(m_lo[i]), float(m_hi[i])
+        for _ in range(_ITERATIONS):
+            f_arr, df_arr = fn(c_i, r_i, np.array([x]))
+            f, df = float(f_arr[0]), float(df_arr[0])
+            b1 = x - _div(f, mlo)
+            b2 = x - _div(f, mhi)
+            newton = x - _div(f, df)
+            nlo = max(a, min(b1, b2))
+            nhi = min(b, max(b1, b2))
+            inside = nlo <= newton <= nhi
+            nxt = newton if inside else 0.5 * (nlo + nhi)
             size = max(1.0, abs(x))
-            converged = inside and abs(nxt - x) <= 1e-9 * size
-            done = converged or abs(lo_b - lo_a) <= 1e-14 * size or exact
-            ai, bi, fai = lo_a, lo_b, lo_fa
+            exact = f == 0
+            outside = nlo > _U_HIGH or nhi < _U_LOW
+            if outside:
+                nxt = nlo if nlo > _U_HIGH else nhi
+            done = (inside and abs(nxt - x) <= 1e-9 * size) or nhi - nlo <= 1e-14 * size
+            a, b = nlo, nhi
             x = x if exact else nxt
-            if done:
+            if done or exact or outside:
                 break
         out[i] = x
     return out
@@ -460,18 +486,6 @@ def _one_change_setup(w: Array) -> dict[str, Any]:
     }
 
 
-def _horner_sd(c: Array, f: Array) -> tuple[Array, Array]:
-    """``H = sum_s c[s] f^s`` and ``S = sum_s s c[s] f^s`` per column, by Horner's rule."""
-    p = c[-1].copy()
-    q = np.zeros_like(p)
-    for s in range(c.shape[0] - 2, -1, -1):
-        q *= f
-        q += p
-        p *= f
-        p += c[s]
-    return p, f * q
-
-
 def _one_change(w: Array) -> Array:
     """The one root in ``u = ln(1 + rate)``, on the whole real line, of rows of ``w`` that
     have exactly one sign change (Descartes: exactly one root), vectorized.
@@ -480,116 +494,41 @@ def _one_change(w: Array) -> Array:
     the second block, the root solves ``D(u) = ln E(u) - ln L(u) = 0``. ``D`` is increasing
     with ``j - i <= D'(u) <= l - e0`` (``D'`` is the difference of the blocks' mean times),
     so one value of ``D`` bounds the root to ``[u - D/m, u - D/M]``: safeguarded Newton on
-    ``D`` within the bracket so built, from ``u = 0`` (rate 0), on the side of 0 that the
-    sign of the flow's sum gives. Each block is summed by Horner's rule in a factor
-    ``e^(-|u|) <= 1`` from the block's end nearest in weight, so nothing overflows or
-    underflows to 0 at any rate. A row stops after a Newton step below 1e-9 in ``u`` (its
-    error is then below 1e-15), a bracket below 1e-14, or a bracket wholly outside the
-    search domain (the value returned is then outside it too).
+    ``D`` (:func:`_bracketed_newton`) within the bracket so built, from ``u = 0`` (rate 0),
+    on the side of 0 that the sign of the flow's sum gives. Each block is summed by
+    Horner's rule in a factor ``e^(-|u|) <= 1`` from the block's end nearest in weight, so
+    nothing overflows or underflows to 0 at any rate.
     """
     st = _one_change_setup(w)
-    if w.shape[0] <= _FEW_ROWS:
-        return _one_change_few(st)
-    n = w.shape[0]
-    dirn = st["dir"]
-    lo = np.where(dirn > 0, 0.0, -np.inf)
-    hi = np.where(dirn > 0, np.inf, 0.0)
-    u = np.zeros(n)
-    cur = np.arange(n)
-    live = ~st["zero"]
-    out = np.zeros(n)
-    ce, cl, ae, al, m_lo, m_hi = st["e"], st["l"], st["ae"], st["al"], st["m_lo"], st["m_hi"]
-    for _ in range(_ITERATIONS):
-        n_live = int(np.count_nonzero(live))
-        if n_live == 0:
-            break
-        if n_live < 0.5 * cur.size:  # compact the working set
-            out[cur] = u
-            cur = cur[live]
-            ce, cl = ce[:, live], cl[:, live]
-            ae, al, dirn, m_lo, m_hi = ae[live], al[live], dirn[live], m_lo[live], m_hi[live]
-            u, lo, hi = u[live], lo[live], hi[live]
-            live = np.ones(cur.size, dtype=bool)
-        f = np.exp(-(dirn * u))
-        he, se = _horner_sd(ce, f)
-        hl, sl = _horner_sd(cl, f)
-        d = (al - ae) * u + np.log(he / hl)
-        dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
-        b1 = u - d / m_lo
-        b2 = u - d / m_hi
-        nlo = np.maximum(lo, np.minimum(b1, b2))
-        nhi = np.minimum(hi, np.maximum(b1, b2))
-        newton = u - d / dp
-        inside = (newton >= nlo) & (newton <= nhi)
-        nxt = np.where(inside, newton, 0.5 * (nlo + nhi))
-        size = np.maximum(1.0, np.abs(u))
-        exact = d == 0
-        outside = (nlo > _U_HIGH) | (nhi < _U_LOW)
-        nxt = np.where(outside, np.where(nlo > _U_HIGH, nlo, nhi), nxt)
-        done = (inside & (np.abs(nxt - u) <= 1e-9 * size)) | (nhi - nlo <= 1e-14 * size)
-        done |= exact | outside
-        lo = np.where(live, nlo, lo)
-        hi = np.where(live, nhi, hi)
-        u = np.where(live, np.where(exact, u, nxt), u)
-        live = live & ~done
-    out[cur] = u
+    out = np.zeros(w.shape[0])
+    go = np.nonzero(~st["zero"])[0]  # a zero sum: the root is rate 0 exactly
+    if go.size == 0:
+        return out
+    up = st["dir"][go] > 0
+    out[go] = _bracketed_newton(
+        _d_value,
+        [st["e"][:, go], st["l"][:, go]],
+        [st["ae"][go], st["al"][go], st["dir"][go]],
+        np.where(up, 0.0, -np.inf),
+        np.where(up, np.inf, 0.0),
+        np.zeros(go.size),
+        st["m_lo"][go],
+        st["m_hi"][go],
+    )
     return out
 
 
-_ITERATIONS = 100
-
-
-def _one_change_few(st: dict[str, Any]) -> Array:
-    """:func:`_one_change` row by row in Python floats: the same IEEE operations in the same
-    order (``exp`` and ``log`` by numpy's own loops), so the same bits as the array version
-    (a one-draw IRR: a few Python loops instead of some forty array operations a step)."""
-    n = st["ae"].size
-    out = np.zeros(n)
-    ce, cl = st["e"].T.tolist(), st["l"].T.tolist()
-    for r in range(n):
-        if st["zero"][r]:
-            continue
-        e, lb = ce[r], cl[r]
-        ae, al, dirn = float(st["ae"][r]), float(st["al"][r]), float(st["dir"][r])
-        m_lo, m_hi = float(st["m_lo"][r]), float(st["m_hi"][r])
-        lo, hi = (0.0, math.inf) if dirn > 0 else (-math.inf, 0.0)
-        u = 0.0
-        for _ in range(_ITERATIONS):
-            f = float(np.exp(np.array([-(dirn * u)]))[0])
-            he, se = _horner_sd_few(e, f)
-            hl, sl = _horner_sd_few(lb, f)
-            d = (al - ae) * u + float(np.log(np.array([he / hl]))[0])
-            dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
-            b1 = u - d / m_lo
-            b2 = u - d / m_hi
-            nlo = max(lo, min(b1, b2))
-            nhi = min(hi, max(b1, b2))
-            newton = u - d / dp
-            inside = nlo <= newton <= nhi
-            nxt = newton if inside else 0.5 * (nlo + nhi)
-            size = max(1.0, abs(u))
-            exact = d == 0
-            outside = nlo > _U_HIGH or nhi < _U_LOW
-            if outside:
-                nxt = nlo if nlo > _U_HIGH else nhi
-            done = (inside and abs(nxt - u) <= 1e-9 * size) or nhi - nlo <= 1e-14 * size
-            done = done or exact or outside
-            lo, hi = nlo, nhi
-            u = u if exact else nxt
-            if done:
-                break
-        out[r] = u
-    return out
-
-
-def _horner_sd_few(c: list[float], f: float) -> tuple[float, float]:
-    """:func:`_horner_sd` of one column in Python floats (same operations, same order)."""
-    p = c[-1]
-    q = 0.0
-    for s in range(len(c) - 2, -1, -1):
-        q = q * f + p
-        p = p * f + c[s]
-    return p, f * q
+def _d_value(cols: list[Array], rows: list[Array], u: Array) -> tuple[Array, Array]:
+    """``D = ln E - ln L`` of :func:`_one_change` and ``D'`` at ``u``, each block by Horner's
+    rule from its anchor ``ae`` / ``al`` in the factor ``e^(-dir u) <= 1``."""
+    ce, cl = cols
+    ae, al, dirn = rows
+    f = np.exp(-(dirn * u))
+    he, se = _horner(ce, f)
+    hl, sl = _horner(cl, f)
+    d = (al - ae) * u + np.log(he / hl)
+    dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
+    return d, dp
 
 
 # ------------------------------------------------------------------ several sign changes
@@ -614,117 +553,84 @@ def _derived(w: Array) -> Array:
     return _normalized((i[:, None] + 0.5 - t[None, :]) * w)
 
 
-def _values_at(coef: Array, u: Array) -> Array:
-    """``_g`` of each row of ``coef`` at its own point ``u`` (NaN points give NaN)."""
-    ok = ~np.isnan(u)
-    out = np.full(u.shape, np.nan)
-    if ok.any():
-        vt = _transposed(coef[ok])
-        out[ok] = _g_dg(vt, u[ok], derivative=False)[0]
-    return out
+def _g_value(cols: list[Array], rows: list[Array], u: Array) -> tuple[Array, Array]:
+    """``F = sigma g`` and ``F'`` at ``u`` for :func:`_roots_between`: ``g`` the function of
+    :func:`_side_coefs` (columns already side-ordered), ``sigma`` the sign making ``F``
+    negative below the root, ``slope`` = ``sigma`` times ``-1`` above rate 0 (``g = P(f)``
+    with ``f = e^-u``) or ``+1`` below it (``f = e^u``)."""
+    (ct,) = cols
+    sigma, slope = rows
+    p, s = _horner(ct, np.exp(-np.abs(u)))
+    return sigma * p, slope * s
 
 
 def _roots_between(coef: Array, points: Array) -> Array:
-    """Every root of each row's ``_g`` between its ``points`` (ascending, NaN last), given
-    that ``e^(c u) _g`` is monotone between consecutive points: a point where the value is
-    exactly 0, and one root in each interval whose ends have opposite signs (safeguarded
-    Newton from the linear interpolate). Returns the roots ascending, NaN-padded, one
-    column fewer than ``points``."""
+    """Every root of each row's function (:func:`_side_coefs`) between its ``points``
+    (ascending, NaN last; rate 0 among them, so that no interval straddles it), given
+    that a positive multiple of the function is monotone between consecutive points: a
+    point where the value is exactly 0, and one root in each interval whose ends have
+    opposite signs (:func:`_bracketed_newton` from the linear interpolate). Returns the
+    roots ascending, NaN-padded, one column fewer than ``points``."""
     r, k = points.shape
-    vals = _values_at(np.repeat(coef, k, axis=0), points.reshape(-1)).reshape(r, k)
-    zero = vals == 0
-    change = vals[:, :-1] * vals[:, 1:] < 0  # NaN compares False
+    flat = points.reshape(-1)
+    ok = np.nonzero(~np.isnan(flat))[0]
+    vals = np.full(r * k, np.nan)
+    if ok.size:
+        vals[ok] = _values(coef, ok // k, flat[ok])
+    vals = vals.reshape(r, k)
+    sign = np.sign(vals)  # NaN for a missing point: compares False below
+    change = sign[:, :-1] * sign[:, 1:] < 0
     roots = np.full((r, 2 * k - 1), np.nan)
-    roots[:, 0::2] = np.where(zero, points, np.nan)
+    roots[:, 0::2] = np.where(vals == 0, points, np.nan)
     rr, q = np.nonzero(change)
     if rr.size:
         a, b = points[rr, q], points[rr, q + 1]
-        ga = vals[rr, q]
-        vt = _transposed(coef[rr])
-        a, b, ga, gb = _narrowed(vt, a, b, ga, vals[rr, q + 1])
-        with np.errstate(invalid="ignore", divide="ignore"):  # ga == gb == 0: root at a
-            x0 = np.where(ga == gb, a, np.clip(a + (b - a) * ga / (ga - gb), a, b))
-        roots[rr, 2 * q + 1] = _newton_bracketed(vt, a, b, ga, x0, _ITERATIONS)
+        ga, gb = vals[rr, q], vals[rr, q + 1]
+        neg = a < 0  # the whole interval: 0 is one of the points
+        sigma = -sign[rr, q]
+        x0 = np.clip(a + (b - a) * ga / (ga - gb), a, b)
+        roots[rr, 2 * q + 1] = _bracketed_newton(
+            _g_value,
+            [_side_coefs(coef, rr, neg)],
+            [sigma, np.where(neg, sigma, -sigma)],
+            a,
+            b,
+            x0,
+            np.zeros(rr.size),
+            np.full(rr.size, np.inf),
+        )
     roots.sort(axis=1)
     roots[:, 1:][roots[:, 1:] == roots[:, :-1]] = np.nan  # a point met twice: one root
     roots.sort(axis=1)
     return roots[:, : k - 1]
 
 
-def _narrowed(
-    vt: Array, a: Array, b: Array, ga: Array, gb: Array, parts: int = 8, rounds: int = 2
-) -> tuple[Array, Array, Array, Array]:
-    """Brackets ``[a, b]`` (one root each, ``ga``/``gb`` the values at the ends) cut to the
-    part of ``parts`` equal ones where the sign changes, ``rounds`` times: the brackets
-    between separators are wide (several units of u), and Newton from a narrow one needs
-    a few steps instead of tens. A value exactly 0 gives a bracket of width 0 there."""
-    for _ in range(rounds):
-        h = (b - a) / parts
-        na, nb, nga, ngb = a.copy(), b.copy(), ga.copy(), gb.copy()
-        found = np.zeros(a.size, dtype=bool)
-        prev, gprev = a, ga
-        for q in range(1, parts + 1):
-            x = b if q == parts else a + h * q
-            gx = gb if q == parts else _g_dg(vt, x, derivative=False)[0]
-            hit = ~found & ((gx == 0) | (np.sign(gx) != np.sign(gprev)))
-            na = np.where(hit, np.where(gx == 0, x, prev), na)
-            nga = np.where(hit, np.where(gx == 0, gx, gprev), nga)
-            nb = np.where(hit, x, nb)
-            ngb = np.where(hit, gx, ngb)
-            found |= hit
-            prev, gprev = x, gx
-        a, b, ga, gb = na, nb, nga, ngb
-    return a, b, ga, gb
+def _several(v: Array, w: Array, s: int) -> Array:
+    """Every root in the search domain of rows whose ``w`` has ``s >= 2`` sign changes.
 
-
-def _several(v: Array, w: Array, k: npt.NDArray[np.int64]) -> Array:
-    """Every root in the search domain of rows with ``k >= 2`` sign changes, exactly.
-
-    ``w`` is ``v`` times a positive factor (same roots) with ``k`` sign changes. The chain
-    ``w -> _derived(w) -> ...`` ends, after ``k - 1`` steps, with one sign change (one
-    root: :func:`_one_change`); going back up, the roots of each level inside the domain
-    cut it into pieces on which the level above is monotone (Rolle), so each piece holds
-    at most one of its roots, and exactly one where its ends differ in sign. The top
-    level is evaluated on ``v`` itself. Returns ``(rows, max k)`` roots in u, NaN-padded.
+    ``w`` is ``v`` times a positive factor (same roots). The chain ``w -> _derived(w) ->
+    ...`` ends, after ``s - 1`` steps, with one sign change (one root: :func:`_one_change`);
+    going back up, the roots of each level inside the domain, with rate 0, cut it into
+    pieces on which the level above is monotone (Rolle), so each piece holds at most one
+    of its roots, and exactly one where its ends differ in sign. The top level is
+    evaluated on ``v`` itself. Returns ``(rows, s)`` roots in u, ascending, NaN-padded.
     """
-    top = int(k.max())
+    chain = [w]
+    for _ in range(s - 1):
+        chain.append(_derived(chain[-1]))
+    crit = _one_change(chain[-1])
+    found = np.where((crit >= _U_LOW) & (crit <= _U_HIGH), crit, np.nan)[:, None]
     r = v.shape[0]
-    levels = np.zeros((top, r, w.shape[1]))
-    cur = w
-    for depth in range(top - 1):
-        level = k - depth  # the level ``cur`` is, per row
-        go = level >= 2
-        if not go.any():
-            break
-        nxt = cur.copy()
-        nxt[go] = _derived(cur[go])
-        rows = np.nonzero(go)[0]
-        levels[level[go] - 2, rows] = nxt[go]
-        cur = nxt
-    crit = _one_change(levels[0])  # level 1 of every row
-    inside = (crit >= _U_LOW) & (crit <= _U_HIGH)
-    found = np.where(inside, crit, np.nan)[:, None]
-    out = np.full((r, top), np.nan)
-    for s in range(2, top + 1):
-        act = np.nonzero(k >= s)[0]
-        pts = np.full((act.size, s + 1), np.nan)
+    for level in range(2, s + 1):
+        pts = np.empty((r, level + 2))
         pts[:, 0] = _U_LOW
-        pts[:, 1:s] = found[act]  # level s - 1's roots (NaN where it has fewer)
-        pts[:, s] = _U_HIGH
+        pts[:, 1:level] = found  # the level below's roots (NaN where it has fewer)
+        pts[:, level] = 0.0
+        pts[:, level + 1] = _U_HIGH
         pts.sort(axis=1)
-        is_top = k[act] == s
-        roots = np.full((act.size, s), np.nan)
-        if is_top.any():  # rate 0 as one more cut: the sum of the flow, exactly
-            cut = np.concatenate([pts[is_top], np.zeros((int(is_top.sum()), 1))], axis=1)
-            cut.sort(axis=1)
-            roots[is_top] = _roots_between(v[act[is_top]], cut)[:, :s]
-        if (~is_top).any():
-            roots[~is_top] = _roots_between(levels[s - 1, act[~is_top]], pts[~is_top])
-        out[act[is_top], :s] = roots[is_top]
-        nf = np.full((r, s), np.nan)
-        nf[act] = roots
-        found = nf
-    return out
+        coef = v if level == s else chain[s - level]
+        found = _roots_between(coef, pts)[:, :level]
+    return found
 
 
 def _roots_rows(v: Array) -> Array:
@@ -763,17 +669,19 @@ def _roots_rows(v: Array) -> Array:
             at += r.size
         u = _one_change(flows)
         out[rows, 0] = np.where((u >= _U_LOW) & (u <= _U_HIGH), u, np.nan)
-    if rest.size:
-        for i in range(0, rest.size, _SEVERAL_ROWS):
-            part = rest[i : i + _SEVERAL_ROWS]
-            roots = _several(vn[part], w[i : i + _SEVERAL_ROWS], kr[i : i + _SEVERAL_ROWS])
-            out[part, : roots.shape[1]] = roots
+    # several sign changes: rows with the same count share one chain of the same length
+    for s in np.unique(kr).tolist():
+        group = np.nonzero(kr == s)[0]
+        for i in range(0, group.size, _SEVERAL_ROWS):
+            part = group[i : i + _SEVERAL_ROWS]
+            roots = _several(vn[rest[part]], w[part], s)
+            out[rest[part], : roots.shape[1]] = roots
     out.sort(axis=1)
     used = int(np.max(np.count_nonzero(~np.isnan(out), axis=1)))
     return out[:, : max(1, used)]
 
 
-_SEVERAL_ROWS = 4096
+_SEVERAL_ROWS = 16_384
 """Rows isolated at once by :func:`_several` (it holds one copy of the flows per level)."""
 
 
