@@ -564,20 +564,41 @@ def _g_value(cols: list[Array], rows: list[Array], u: Array) -> tuple[Array, Arr
     return sigma * p, slope * s
 
 
-def _roots_between(coef: Array, points: Array) -> Array:
-    """Every root of each row's function (:func:`_side_coefs`) between its ``points``
-    (ascending, NaN last; rate 0 among them, so that no interval straddles it), given
-    that a positive multiple of the function is monotone between consecutive points: a
-    point where the value is exactly 0, and one root in each interval whose ends have
-    opposite signs (:func:`_bracketed_newton` from the linear interpolate). Returns the
-    roots ascending, NaN-padded, one column fewer than ``points``."""
-    r, k = points.shape
-    flat = points.reshape(-1)
+_F_LOW = float(np.exp(_U_LOW))
+_F_HIGH = float(np.exp(-_U_HIGH))
+
+
+def _roots_between(coef: Array, seps: Array) -> Array:
+    """Every root in the search domain of each row's function (:func:`_side_coefs`), given
+    separators ``seps`` (ascending, NaN last) such that a positive multiple of the function
+    is monotone between consecutive ones.
+
+    The points are the domain's ends, rate 0 (so that no interval straddles it) and the
+    separators; the values at the three fixed points are one Horner pass each over all
+    rows (no copy of a row per point). A point where the value is exactly 0 is a root,
+    and each interval whose ends have opposite signs holds one (:func:`_bracketed_newton`
+    from the linear interpolate). Returns the roots ascending, NaN-padded, ``seps.shape[1]
+    + 2`` columns.
+    """
+    r, m = seps.shape
+    ct = _transposed(coef)
+    points = np.empty((r, m + 3))
+    vals = np.empty((r, m + 3))
+    points[:, 0], points[:, 1], points[:, 2] = _U_LOW, 0.0, _U_HIGH
+    vals[:, 0] = _horner(ct[::-1], np.full(r, _F_LOW), derivative=False)[0]
+    vals[:, 1] = _horner(ct, np.ones(r), derivative=False)[0]
+    vals[:, 2] = _horner(ct, np.full(r, _F_HIGH), derivative=False)[0]
+    points[:, 3:] = seps
+    flat = seps.reshape(-1)
     ok = np.nonzero(~np.isnan(flat))[0]
-    vals = np.full(r * k, np.nan)
+    sep_vals = np.full(r * m, np.nan)
     if ok.size:
-        vals[ok] = _values(coef, ok // k, flat[ok])
-    vals = vals.reshape(r, k)
+        sep_vals[ok] = _values(coef, ok // m, flat[ok])
+    vals[:, 3:] = sep_vals.reshape(r, m)
+    order = np.argsort(points, axis=1, kind="stable")  # NaN last
+    points = np.take_along_axis(points, order, axis=1)
+    vals = np.take_along_axis(vals, order, axis=1)
+    k = m + 3
     sign = np.sign(vals)  # NaN for a missing point: compares False below
     change = sign[:, :-1] * sign[:, 1:] < 0
     roots = np.full((r, 2 * k - 1), np.nan)
@@ -620,16 +641,9 @@ def _several(v: Array, w: Array, s: int) -> Array:
         chain.append(_derived(chain[-1]))
     crit = _one_change(chain[-1])
     found = np.where((crit >= _U_LOW) & (crit <= _U_HIGH), crit, np.nan)[:, None]
-    r = v.shape[0]
     for level in range(2, s + 1):
-        pts = np.empty((r, level + 2))
-        pts[:, 0] = _U_LOW
-        pts[:, 1:level] = found  # the level below's roots (NaN where it has fewer)
-        pts[:, level] = 0.0
-        pts[:, level + 1] = _U_HIGH
-        pts.sort(axis=1)
         coef = v if level == s else chain[s - level]
-        found = _roots_between(coef, pts)[:, :level]
+        found = _roots_between(coef, found)[:, :level]
     return found
 
 
