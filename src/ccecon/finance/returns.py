@@ -423,28 +423,16 @@ the exact isolation of :func:`_several`."""
 def _blocks(
     w: Array, start: npt.NDArray[np.intp], step: npt.NDArray[np.intp], length: npt.NDArray[np.intp]
 ) -> Array:
-    """Per row ``|w[start + step * s]|`` for ``s = 0..length`` (0 beyond), transposed.
-
-    Rows are grouped by ``(start, step)`` and copied as slices (there are few distinct
-    anchors: the months where a flow's sign changes), which is much faster than a gather.
-    """
-    r = w.shape[0]
-    width = int(length.max()) + 1
-    out = np.zeros((r, width))
-    key = start * 2 + (step > 0)
-    order = np.argsort(key, kind="stable")
-    ks = key[order]
-    cuts = np.flatnonzero(np.diff(ks)) + 1
-    for grp in np.split(order, cuts):
-        s0, up = int(start[grp[0]]), bool(step[grp[0]] > 0)
-        if up:
-            seg = w[grp, s0 : s0 + width]
-        else:
-            seg = w[grp, s0 - width + 1 if s0 - width + 1 >= 0 else 0 : s0 + 1][:, ::-1]
-        out[grp, : seg.shape[1]] = seg
+    """Per row ``|w[start + step * s]|`` for ``s = 0..length`` (0 beyond), transposed
+    (one column per row), gathered at once from the flat array of ``w``."""
+    r, n = w.shape
+    s = np.arange(int(length.max()) + 1)[:, None]
+    valid = s <= length[None, :]
+    at = (np.arange(r) * n + start)[None, :] + np.where(valid, step[None, :] * s, 0)
+    out = np.take(np.ascontiguousarray(w).reshape(-1), at)
     np.abs(out, out=out)
-    out *= np.arange(width)[None, :] <= length[:, None]
-    return _transposed(out)
+    out *= valid
+    return out
 
 
 def _one_change_setup(w: Array) -> dict[str, Any]:
