@@ -278,12 +278,16 @@ def test_docstring_examples() -> None:
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=2, max_size=61))
 def test_every_reported_root_zeroes_npv(values: list[float]) -> None:
     """Any flow: NPV at each root IRR reports is zero, relative to the size of the
-    discounted flows (the only meaningful scale when (1 + r)^-t spans many decades)."""
-    try:
-        res = irr(values)
-    except NoSolutionError:
-        assert irr_batch(np.array([values])).n_roots[0] == 0  # one computation, two doors
-        return
+    discounted flows (the only meaningful scale when (1 + r)^-t spans many decades), and
+    no numpy warning on the way (subnormal values included)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            res = irr(values)
+        except NoSolutionError:
+            assert irr_batch(np.array([values])).n_roots[0] == 0  # one computation, two doors
+            return
+        irr_batch(np.array([values] * (returns._FEW_ROWS + 1)))  # the array path too
     t = np.arange(len(values))
     for r in res.roots:
         disc = (1.0 + r) ** -t.astype(float)

@@ -288,7 +288,7 @@ def _bracketed_newton(
             lo, hi, u, m_lo, m_hi = lo[live], hi[live], u[live], m_lo[live], m_hi[live]
             live = np.ones(cur.size, dtype=bool)
         f, df = fn(cols, rows, u)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             b1 = u - f / m_lo
             b2 = u - f / m_hi
             newton = u - f / df
@@ -541,7 +541,7 @@ def _d_value(cols: list[Array], rows: list[Array], u: Array) -> tuple[Array, Arr
     f = np.exp(-(dirn * u))
     he, se = _horner(ce, f)
     hl, sl = _horner(cl, f)
-    d = (al - ae) * u + np.log(he / hl)
+    d = (al - ae) * u + (np.log(he) - np.log(hl))  # no overflow of he / hl
     dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
     return d, dp
 
