@@ -672,8 +672,7 @@ def _roots_rows(v: Array) -> Array:
     width = max(1, int(k.max()))
     out = np.full((n, width), np.nan)
 
-    # rows with one sign change, as they are or after factors 1 + x: solved together, each
-    # padded with zeros to one width (zeros past the last value change no bit of its root)
+    # rows with one sign change, as they are or after factors 1 + x
     ones: list[tuple[npt.NDArray[np.intp], Array]] = []
     one = np.nonzero(k == 1)[0]
     ones.append((one, vn[one]))
@@ -689,15 +688,10 @@ def _roots_rows(v: Array) -> Array:
         one = kr == 1
         ones.append((rest[one], w[one]))
         rest, w, kr = rest[~done], w[~done], kr[~done]
-    rows = np.concatenate([r for r, _ in ones])
-    if rows.size:
-        flows = np.zeros((rows.size, max(f.shape[1] for _, f in ones)))
-        at = 0
-        for r, f in ones:
-            flows[at : at + r.size, : f.shape[1]] = f
-            at += r.size
-        u = _one_change(flows)
-        out[rows, 0] = np.where((u >= _U_LOW) & (u <= _U_HIGH), u, np.nan)
+    for rows, flows in ones:
+        if rows.size:
+            u = _one_change(flows)
+            out[rows, 0] = np.where((u >= _U_LOW) & (u <= _U_HIGH), u, np.nan)
     # several sign changes: rows with the same count share one chain of the same length
     for s in np.unique(kr).tolist():
         group = np.nonzero(kr == s)[0]
