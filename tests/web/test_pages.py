@@ -363,3 +363,36 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
     same_agents = re.search(r'id="agents">(\d+)<', same.text)
     assert same_agents is not None and plain_agents is not None
     assert same_agents.group(1) == plain_agents.group(1)
+
+
+NEVER_PAYS = """
+name: never pays back
+currency: USD
+start: 2027-01
+horizon_months: 6
+discount_rate: 0
+proposal:
+  cost_lines: [{name: invest, family: initial, amount: 1000, timing: once, month: 0}]
+  benefit_lines:
+    - {name: saving, kind: direct, amount: {dist: uniform, min: 50, max: 150}}
+"""
+
+
+def test_simulation_page_says_never_within_the_horizon(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """6 months of savings of at most 150 against 1,000 invested (by hand: 6 x 150 = 900):
+    no draw pays back, and the page says so in words, never "inf" or "None"."""
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    sid = save_new(ann, token, NEVER_PAYS)
+    sim = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "200", "seed": "3"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert sim.status_code == 200 and 'id="simulation"' in sim.text
+    # P10, P50, P90 and the base case of both paybacks
+    assert sim.text.count("never within the horizon") == 8
+    assert re.search(r'id="payback-within">[^<]*: 0\.0 %<', sim.text)
+    assert "inf" not in sim.text and "None" not in sim.text

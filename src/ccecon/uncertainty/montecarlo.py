@@ -11,7 +11,9 @@ Conventions
 -----------
 * Percentiles use linear interpolation between order statistics (Hyndman & Fan 1996,
   definition 7; numpy's default). A percentile whose interpolation touches ``+inf`` (a
-  payback never reached within the horizon) is ``+inf``.
+  payback never reached within the horizon) is ``+inf`` in the library's objects; the
+  documents (JSON, CSV, web) show it as ``null`` beside ``within_horizon``, the share of
+  draws that pay back within the horizon, and the terminal table in words.
 * Draws where a metric is not defined (ROI when nothing is invested, IRR without a sign
   change) are left out of that metric's statistics; ``n_defined`` says how many remain.
 * The standard error of the mean is ``sd / sqrt(n)`` (sample standard deviation, ddof=1);
@@ -70,6 +72,15 @@ LABELS = {
     "cost_per_inbound_call": "cost/inbound call",
 }
 """Short names for terminal tables."""
+
+PAYBACK_METRICS = frozenset({"payback_months", "discounted_payback_months"})
+"""Metrics whose ``+inf`` means "never within the horizon"
+(:func:`ccecon.finance.returns.payback`)."""
+
+
+def _finite_or_none(x: float) -> float | None:
+    """A payback statistic for a document: ``None`` where it is not reached (``+inf``)."""
+    return x if math.isfinite(x) else None
 
 
 def pct_key(p: float) -> str:
@@ -135,6 +146,9 @@ class Summary:
     minimum, maximum : float
     percentiles : Mapping[str, float]
         ``{"p10": ..., "p50": ..., "p90": ...}``.
+    within_horizon : float or None
+        For a payback: the share of the defined draws that pay back within the horizon
+        (finite); ``None`` for other metrics.
     """
 
     metric: str
@@ -147,9 +161,27 @@ class Summary:
     minimum: float
     maximum: float
     percentiles: Mapping[str, float]
+    within_horizon: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able mapping (non-finite values kept as floats; the CLI renders them)."""
+        """JSON-able mapping. For a payback, a statistic not reached within the horizon
+        (``+inf``) is ``None`` (JSON ``null``) and ``within_horizon`` gives the share of
+        draws that pay back; other non-finite values are kept as floats."""
+        if self.metric in PAYBACK_METRICS:
+            return {
+                "metric": self.metric,
+                "unit": self.unit,
+                "n": self.n,
+                "n_defined": self.n_defined,
+                "within_horizon": self.within_horizon,
+                "mean": _finite_or_none(self.mean),
+                # no spread of a mean that is not reached (every draw never pays back)
+                "sd": _finite_or_none(self.sd) if math.isfinite(self.mean) else None,
+                "se_mean": _finite_or_none(self.se_mean) if math.isfinite(self.mean) else None,
+                "min": _finite_or_none(self.minimum),
+                "max": _finite_or_none(self.maximum),
+                **{k: _finite_or_none(v) for k, v in self.percentiles.items()},
+            }
         return {
             "metric": self.metric,
             "unit": self.unit,
@@ -209,6 +241,9 @@ def summarize(
         minimum=float(ok.min()),
         maximum=float(ok.max()),
         percentiles={pct_key(p): float(v) for p, v in zip(percentiles, q, strict=True)},
+        within_horizon=float(np.count_nonzero(np.isfinite(ok))) / k
+        if metric in PAYBACK_METRICS
+        else None,
     )
 
 
@@ -333,8 +368,8 @@ class Simulation:
         """One row per metric and view: base case, mean, SE, percentiles."""
         rows = []
         for view, items, base in (
-            ("unadjusted", self.summaries, self.base_case),
-            ("risk_adjusted", self.risk_adjusted, self.base_case_risk_adjusted),
+            ("unadjusted", self.summaries, _base_document(self.base_case)),
+            ("risk_adjusted", self.risk_adjusted, _base_document(self.base_case_risk_adjusted)),
         ):
             for s in items:
                 rows.append({"view": view, "base_case": base.get(s.metric), **s.to_dict()})
@@ -349,17 +384,28 @@ class Simulation:
     def table_rows(self) -> list[dict[str, Any]]:
         """Rows for the terminal: metric (unit), base case, TEI risk-adjusted base case,
         mean, its standard error and the percentiles."""
+        from ccecon.engine import NEVER
+
         rows: list[dict[str, Any]] = []
         for s in self.summaries:
+            pay = s.metric in PAYBACK_METRICS
+
+            def shown(x: float | None, pay: bool = pay) -> Any:
+                # a payback not reached within the horizon, in words (never "inf")
+                return NEVER if pay and x is not None and x == math.inf else x
+
             row: dict[str, Any] = {
                 "metric": f"{LABELS.get(s.metric, s.metric)} ({self.unit_of(s)})",
-                "base case": self.base_case.get(s.metric),
-                "TEI risk-adj.": self.base_case_risk_adjusted.get(s.metric),
-                "mean": s.mean,
-                "± SE": s.se_mean,
+                "base case": shown(self.base_case.get(s.metric)),
+                "TEI risk-adj.": shown(self.base_case_risk_adjusted.get(s.metric)),
+                # a mean or spread over draws some of which never pay back has no value
+                "mean": _finite_or_none(s.mean) if pay else s.mean,
+                "± SE": (_finite_or_none(s.se_mean) if math.isfinite(s.mean) else None)
+                if pay
+                else s.se_mean,
             }
             for p in self.percentiles:
-                row[pct_key(p).upper()] = s.percentiles[pct_key(p)]
+                row[pct_key(p).upper()] = shown(s.percentiles[pct_key(p)])
             rows.append(row)
         for s in self.options:
             row = {
@@ -384,8 +430,8 @@ class Simulation:
             "input_ranges": [dict(r) for r in self.input_ranges],
             "metrics": {s.metric: s.to_dict() for s in self.summaries},
             "risk_adjusted": {s.metric: s.to_dict() for s in self.risk_adjusted},
-            "base_case": dict(self.base_case),
-            "base_case_risk_adjusted": dict(self.base_case_risk_adjusted),
+            "base_case": _base_document(self.base_case),
+            "base_case_risk_adjusted": _base_document(self.base_case_risk_adjusted),
             "probabilities": dict(self.probabilities),
             "probability_se": dict(self.probability_se),
             "options": {s.metric: s.to_dict() for s in self.options},
@@ -397,6 +443,18 @@ class Simulation:
                 "above": self.histogram.above,
             },
         }
+
+
+def _base_document(base: Mapping[str, float | None]) -> dict[str, Any]:
+    """A base case for a document: a payback not reached within the horizon is ``None``
+    with ``<metric>_reached`` false (as ``ccecon evaluate``'s JSON), never ``inf``."""
+    out: dict[str, Any] = dict(base)
+    for k in PAYBACK_METRICS:
+        if k in out:
+            x = out[k]
+            out[f"{k.removesuffix('_months')}_reached"] = x is not None and math.isfinite(x)
+            out[k] = None if x is None else _finite_or_none(x)
+    return out
 
 
 def _metric_arrays(metrics: Any) -> dict[str, Array]:

@@ -108,6 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_token": "New API token",
         "token_once": "Your new token (shown only now; send it as Authorization: Bearer TOKEN):",
         "never": "never within the horizon",
+        "payback_within": "Draws that pay back within the horizon",
     },
     "zh": {
         "app": "ccecon",
@@ -212,6 +213,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_token": "新建 API 令牌",
         "token_once": "新的令牌（只显示这一次；请求时用 Authorization: Bearer TOKEN）：",
         "never": "评估期内未回收",
+        "payback_within": "评估期内回收的抽样占比",
     },
 }
 
