@@ -541,7 +541,20 @@ def _d_value(cols: list[Array], rows: list[Array], u: Array) -> tuple[Array, Arr
     f = np.exp(-(dirn * u))
     he, se = _horner(ce, f)
     hl, sl = _horner(cl, f)
-    d = (al - ae) * u + (np.log(he) - np.log(hl))  # no overflow of he / hl
+    with np.errstate(over="ignore", under="ignore"):
+        ratio = he / hl
+    # ln(E / L), one logarithm: near the root its argument is near 1, where log rounds
+    # the same on every SIMD level numpy may run (a difference of two logarithms of O(1)
+    # would carry their last-bit differences into the root); a ratio beyond the range of
+    # floats (a subnormal block) as that difference
+    far = (ratio == np.inf) | (ratio == 0)
+    if far.any():
+        ratio[far] = 1.0
+        logs = np.log(ratio)
+        logs[far] = np.log(he[far]) - np.log(hl[far])
+    else:
+        logs = np.log(ratio)
+    d = (al - ae) * u + logs
     dp = (al + dirn * (sl / hl)) - (ae + dirn * (se / he))
     return d, dp
 
