@@ -147,7 +147,10 @@ def _sum_terms(terms: Sequence[Array], months: int) -> Array:
 
 
 def case_drivers(
-    scenario: Scenario, case: Case, shares: Mapping[str, Array] | None = None
+    scenario: Scenario,
+    case: Case,
+    shares: Mapping[str, Array] | None = None,
+    profiles: Mapping[str, Array] | None = None,
 ) -> tuple[dict[str, Array], dict[str, Array]]:
     """Volumes per channel and every driver of a case, shape (draws or 1, months + 1).
 
@@ -158,7 +161,9 @@ def case_drivers(
     ``shares`` (sourcing routing) maps a channel to the share of its volume this case
     handles, an array that broadcasts to (draws or 1, months + 1); a channel it does not
     name is handled whole. The share multiplies the volume after the levers, so every
-    driver, and the staffing, follows the routed volume.
+    driver, and the staffing, follows the routed volume. ``profiles`` (time-window
+    routing) gives a channel's interval-of-week profile for the staffing
+    (:func:`staffing_drivers`).
     """
     months = scenario.horizon_months
     in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
@@ -199,7 +204,7 @@ def case_drivers(
     for name, value in {**scenario.drivers, **case.drivers}.items():
         drivers[name] = col(value) * in_plan
     if scenario.staffing is not None:
-        drivers.update(staffing_drivers(scenario, drivers))
+        drivers.update(staffing_drivers(scenario, drivers, profiles))
     return volumes, drivers
 
 
@@ -222,11 +227,18 @@ def staffed_channels(scenario: Scenario) -> list[str]:
     return st.channels or [c.name for c in scenario.channels if c.kind in VOICE_IN]
 
 
-def staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[str, Array]:
+def staffing_drivers(
+    scenario: Scenario,
+    drivers: Mapping[str, Array],
+    profiles: Mapping[str, Array] | None = None,
+) -> dict[str, Array]:
     """agent_hours, fte and peak_agents per month from the staffed channels (Erlang).
 
     ``drivers`` holds each staffed channel's volume (``<channel>``) and handle time
-    (``<channel>.aht_s``) per month, as :func:`case_drivers` builds them.
+    (``<channel>.aht_s``) per month, as :func:`case_drivers` builds them. ``profiles``
+    (time-window routing) maps a channel to the share of its weekly volume in each open
+    interval of the week (see :func:`ccecon.queueing.workload.staff_months`); a channel it
+    does not name follows the staffing's weekly and intraday profiles.
     """
     from ccecon.queueing.workload import staff_months
 
@@ -253,6 +265,7 @@ def staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[s
             patience_s=st.patience_s,
             shrinkage=col(st.shrinkage),
             paid_hours_per_fte_month=col(st.paid_hours_per_fte_month),
+            shares=None if profiles is None else profiles.get(name),
         )
         out["agent_hours"] = out["agent_hours"] + res.agent_hours
         out["fte"] = out["fte"] + res.fte

@@ -39,6 +39,11 @@ def register(app: typer.Typer) -> None:
             )
 
 
+def _unit(value: float | None) -> str:
+    """A unit cost with two decimals, "-" when nothing of that kind is handled."""
+    return "-" if value is None else f"{value:,.2f}"
+
+
 def _table(result: Any, rows: list[dict[str, Any]]) -> None:
     from ccecon.cli.output import print_table
 
@@ -49,8 +54,8 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
             "option": r["option"],
             f"TCO {cur}": f"{r['tco']:,.0f}",
             f"PV cost {cur}": f"{r['pv_cost']:,.0f}",
-            "/contact": f"{r['cost_per_contact']:,.2f}",
-            "/call": f"{r['cost_per_call']:,.2f}",
+            "per contact": _unit(r["cost_per_contact"]),
+            "per inbound call": _unit(r["cost_per_inbound_call"]),
             "binding terms": r["binding_terms"],
         }
         for r in rows

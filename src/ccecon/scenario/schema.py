@@ -47,6 +47,7 @@ from ccecon.defaults import (
     DEFAULT_SL_TARGET,
     DEFAULT_SL_THRESHOLD_S,
 )
+from ccecon.scenario.lever import Lever
 from ccecon.scenario.types import GoalShareNumber, Num, RiskShare, Share, ShareBelowOne, YearlyRate
 from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
@@ -127,26 +128,6 @@ class Channel(_Model):
         if not _NAME.match(v):
             raise ValueError("must start with a letter or _ and hold only letters, digits, _ -")
         return v
-
-
-class Lever(_Model):
-    """A what-if on a channel in one case: self-service deflection, better FCR.
-
-    The case's volume of ``channel`` becomes ``per_month x volume_factor`` and its AHT
-    ``aht_s x aht_factor``, from ``start_month`` (ramp-up linear over ``ramp_months``) to
-    ``end_month``. Several levers on one channel multiply.
-    """
-
-    name: str = Field(description="What the lever is, e.g. `self-service deflection`.")
-    channel: str = Field(description="Name of the channel it acts on.")
-    volume_factor: Num = Field(1.0, ge=0, description="Multiplier on volume (0.9 = -10 %).")
-    aht_factor: Num = Field(1.0, ge=0, description="Multiplier on AHT.")
-    start_month: int = Field(1, ge=1, description="First month the lever acts.")
-    ramp_months: int = Field(0, ge=0, description="Months to reach the full effect linearly.")
-    end_month: int | None = Field(
-        None, ge=1, description="Last month the lever acts (inclusive); none = to the end."
-    )
-    note: str | None = None
 
 
 class _Line(_Model):

@@ -10,7 +10,9 @@ of ``evaluate`` on the same case (a test checks it on every example, exactly).
 
 Routing (hybrid) is a share of each channel's volume per month, applied after the levers
 (``case_drivers(..., shares=...)``), so each side's drivers and staffing follow the volume
-it handles. Arrays have shape (draws or 1, months + 1); column 0 (signing) is 0.
+it handles; a time-window rule also gives each side the interval-of-week profile of the
+contacts it handles (``profiles``), so each side is staffed for its own hours. Arrays have
+shape (draws or 1, months + 1); column 0 (signing) is 0.
 """
 
 from __future__ import annotations
@@ -74,16 +76,21 @@ def _col(x: Any) -> Array:
 
 
 def case_work(
-    scenario: Any, levers: Sequence[Any] = (), shares: Mapping[str, Array] | None = None
+    scenario: Any,
+    levers: Sequence[Any] = (),
+    shares: Mapping[str, Array] | None = None,
+    profiles: Mapping[str, Array] | None = None,
 ) -> Work:
-    """The engine's drivers of a case with ``levers``, each channel's volume x its share."""
+    """The engine's drivers of a case with ``levers``, each channel's volume x its share,
+    staffed with each channel's interval-of-week profile in ``profiles`` (time-window
+    routing; default the staffing's profiles)."""
     from ccecon.engine import case_drivers
     from ccecon.scenario.schema import Case
 
     case = Case.model_construct(
         label=None, cost_lines=[], benefit_lines=[], levers=list(levers), drivers={}
     )
-    volumes, drivers = case_drivers(scenario, case, shares)
+    volumes, drivers = case_drivers(scenario, case, shares, profiles)
     return Work(volumes, drivers, drivers.get("agent_hours"), drivers.get("fte"))
 
 
