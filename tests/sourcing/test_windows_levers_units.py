@@ -281,3 +281,33 @@ def test_option_unit_costs_are_evaluates(basis: str) -> None:
         assert got["cost_per_contact"] == pytest.approx(
             (running + 120000) / (12 * 40000), rel=1e-12
         )
+
+
+def test_after_hours_example_answers_the_move_in_one_file() -> None:
+    """examples/sourcing-after-hours-bpo.yaml: today's own team, the after-hours move with
+    and without the self-service lever. Hand split of its profile: the week weighs
+    1 + 3 x 0.95 + 0.9 + 0.5 + 0.35 = 5.6, weekdays 4.75; the 28 half-hour weights sum to
+    124, those from 18:00 to 14. Sent out: 4.75/5.6 x 14/124 + 0.85/5.6 of the calls;
+    month 1 (before the lever) the BPO bills 5.40 a call on 42,000 x that share (above
+    its 9,000 minimum). The NPV of each move is the present value of the current option's
+    cost minus the option's (the cost-of-change rule keeps the difference intact)."""
+    from pathlib import Path
+
+    from ccecon.scenario.load import load_scenario
+    from ccecon.sourcing.compare import sourcing_document
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "sourcing-after-hours-bpo.yaml"
+    cmp_ = sourcing_document(load_scenario(path), str(path), break_even=False)
+    sent = 4.75 / 5.6 * 14 / 124 + 0.85 / 5.6
+    bpo = cmp_.option("after-hours-bpo").components["provider charges"]
+    assert float(bpo[0, 1]) == pytest.approx(5.40 * 42000 * sent, rel=1e-12)
+    with_ivr = cmp_.option("after-hours-bpo+ivr").components["provider charges"]
+    assert float(with_ivr[0, 1]) == pytest.approx(5.40 * 42000 * sent, rel=1e-12)
+    # from month 10 the lever is at its full effect: 12 % fewer calls reach anyone
+    ratio = float(with_ivr[0, 10] / bpo[0, 10])
+    assert ratio == pytest.approx(0.88, rel=1e-12)
+    current = cmp_.option("own-team")
+    assert set(cmp_.moves) == {o.name for o in cmp_.options} - {"own-team"}
+    for name, metrics in cmp_.moves.items():
+        want = float(current.pv_cost[0] - cmp_.option(name).pv_cost[0])
+        assert float(np.mean(metrics.npv)) == pytest.approx(want, rel=1e-9)

@@ -72,8 +72,8 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
                     "IRR % a year": "-"
                     if r["irr_annual_pct"] is None
                     else f"{r['irr_annual_pct']:,.1f}",
-                    "payback (months)": "never"
-                    if r["payback_months"] == float("inf")
+                    "payback (months)": "not within the horizon"
+                    if r["payback_months"] is None or r["payback_months"] == float("inf")
                     else f"{r['payback_months']:,.1f}",
                 }
                 for r in moves
@@ -89,8 +89,8 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
         print_table(
             [
                 {
-                    "contacts / month": b.contacts_per_month,
-                    "volume x": b.factor,
+                    "contacts / month": f"{b.contacts_per_month:,.0f}",
+                    "volume x": f"{b.factor:,.2f}",
                     "cheapest below": b.cheaper_below,
                     "cheapest above": b.cheaper_above,
                 }

@@ -691,8 +691,10 @@ def _option_hybrid(ctx: _Ctx, hy: Hybrid) -> OptionResult:
     sent_total = split.provider.drivers["contacts"].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(contacts > 0, sent_total / contacts, 0.0)
+    if hy.other:
+        comps["other"] = quote_flows(hy.other, m)
     work = Work(split.kept, own.drivers, hours, fte)
-    one_off = _once_flows(ih.build, m) + comps.get("transition", 0.0)
+    one_off = _once_flows(ih.build, m) + _once_flows(hy.other, m) + comps.get("transition", 0.0)
     return _finish(
         ctx,
         hy,

@@ -223,6 +223,10 @@ class Hybrid(_Option):
     vendor_management_per_month: NonNegNum | None = Field(
         None, description="Default: the provider option's."
     )
+    other: list[QuoteLine] = Field(
+        default_factory=list,
+        description="Other own costs of this option (e.g. a self-service platform its levers need).",
+    )
 
     @model_validator(mode="after")
     def _team_needs_overflow(self) -> Hybrid:
