@@ -51,7 +51,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, expand, growth_profile, line_terms, risk_factor
+from ccecon.costing.lines import (
+    col,
+    contract_charge,
+    expand,
+    growth_profile,
+    line_terms,
+    risk_factor,
+)
 from ccecon.costing.unit_costs import (
     CaseSums,
     UnitCosts,
@@ -288,14 +295,29 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     volumes, drivers = case_drivers(scenario, case)
     groups: dict[tuple[str, str | None], list[tuple[Array, Array]]] = {}
     lines: list[tuple[str, str, str, bool, Array]] = []
+    # A contract line is a per-unit line whose driver is its own charge: the price model's
+    # bill on this case's usage (kept apart from the case's drivers, which users name).
+    charges: dict[str, Array] = {}
+    for i, line in enumerate(case.cost_lines):
+        if line.timing == Timing.contract:
+            charges[f"\x00contract {i}"] = contract_charge(
+                line, drivers, months, f"{name}.cost_lines[{i}]"
+            )
+    per_month = {**drivers, **charges} if charges else drivers
 
     def put(key: str, driver: str | None, coef: Array, pattern: Array) -> None:
         groups.setdefault((key, driver), []).append((coef, pattern))
 
     totals: list[tuple[str, Array, Array]] = []
-    for line in case.cost_lines:
+    for i, line in enumerate(case.cost_lines):
         coef, pattern = line_terms(line, months)
-        driver = line.driver if line.timing == Timing.per_unit else None
+        driver = (
+            line.driver
+            if line.timing == Timing.per_unit
+            else f"\x00contract {i}"
+            if line.timing == Timing.contract
+            else None
+        )
         included = line.included
         if line.family == Family.hidden:
             key = "hidden_in" if included else "hidden_out"
@@ -306,10 +328,10 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             factor = risk_factor(line, +1.0)
             put(f"adj_{key}", driver, coef * factor, pattern)
             if name == "proposal" or name == "baseline":
-                t = _line_total(coef, pattern, None if driver is None else drivers[driver])
+                t = _line_total(coef, pattern, None if driver is None else per_month[driver])
                 match = getattr(line, "replaces", None) or line.name
                 totals.append((match, t, t * factor[:, 0]))
-        mean = _line_mean(coef, pattern, None if driver is None else drivers[driver])
+        mean = _line_mean(coef, pattern, None if driver is None else per_month[driver])
         lines.append((line.name, "cost", line.family.value, included, mean))
     for bline in case.benefit_lines:
         coef, pattern = line_terms(bline, months)
@@ -338,7 +360,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             pattern = np.vstack([e for _, e in terms])
         part = expand(coef, pattern)
         if driver is not None:
-            d = drivers[driver]
+            d = per_month[driver]
             part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
         cur = acc.get(key)
         if cur is None:

@@ -149,6 +149,18 @@ def _money(v: Any) -> str:
     return f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:,.2f}"
 
 
+def _contract_words(line: Any) -> str:
+    """A contract line's price model in words: its terms (``per call``, ``setup``...) and,
+    when it bills part of the work, the share."""
+    c = line.contract
+    parts = getattr(c, "parts", None) or [c]
+    words = " + ".join(str(p.model).replace("_", " ") for p in parts)
+    share = line.contract_share
+    if isinstance(share, (int, float)) and share != 1:
+        words += f", {share * 100:.0f} % of the work"
+    return words
+
+
 def _plain(x: float) -> str:
     """A number for people: thousands separators, whole numbers as they are, others to four
     significant digits (at least the units), never scientific notation (250000 -> 250,000;
@@ -424,6 +436,7 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
                     + (f" x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else ""),
                     "timing": ln.timing.value.replace("_", " ")
                     + (f" ({ln.driver})" if ln.driver else "")
+                    + (f" ({_contract_words(ln)})" if ln.contract is not None else "")
                     + (f", {lab['month']} {ln.month}" if ln.month is not None else ""),
                     "risk": _pct(ln.risk, sc.locale),
                     "included": t["yes"] if ln.included else t["no"],

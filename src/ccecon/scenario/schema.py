@@ -14,7 +14,11 @@ Conventions
 * Amounts are in the scenario currency per unit of the timing rule: a ``monthly`` line
   costs ``amount x quantity`` each active month; a ``yearly`` line costs it in the first
   month of each plan year it is active in (months 1, 13, 25, ...); a ``once`` line in its
-  ``month``; a ``per_unit`` line costs ``amount x quantity x driver(month)`` each month.
+  ``month``; a ``per_unit`` line costs ``amount x quantity x driver(month)`` each month;
+  a ``contract`` cost line costs ``amount x quantity x charge(month)``, the charge of its
+  ``contract`` price model on the case's own usage (calls, minutes, contacts, sales,
+  seats, agent hours) times ``contract_share``, each active month, plus the contract's
+  setup terms at signing (month 0).
 * Every ratio (shares, rates, risk) is a fraction or an explicit percent string: ``0.35``
   or ``"35%"`` (``35%`` unquoted in YAML). A bare number outside the field's range is
   refused, never read as a percentage (:func:`ccecon.units.parse_ratio`).
@@ -48,7 +52,16 @@ from ccecon.defaults import (
     DEFAULT_SL_THRESHOLD_S,
 )
 from ccecon.scenario.lever import Lever
-from ccecon.scenario.types import GoalShareNumber, Num, RiskShare, Share, ShareBelowOne, YearlyRate
+from ccecon.scenario.types import (
+    GoalShareNumber,
+    NonNegNum,
+    Num,
+    RiskShare,
+    Share,
+    ShareBelowOne,
+    YearlyRate,
+)
+from ccecon.sourcing.pricing import PriceModel
 from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
@@ -75,6 +88,7 @@ class Timing(StrEnum):
     monthly = "monthly"
     yearly = "yearly"
     per_unit = "per_unit"
+    contract = "contract"
 
 
 class ChannelKind(StrEnum):
@@ -132,8 +146,16 @@ class Channel(_Model):
 
 class _Line(_Model):
     name: str = Field(description="Line name as shown in tables (any language).")
-    amount: Num = Field(description="Amount in the scenario currency per unit of timing.")
-    timing: Timing = Field(Timing.monthly, description="once, monthly, yearly or per_unit.")
+    amount: Num | None = Field(
+        None,
+        description=(
+            "Amount in the scenario currency per unit of timing (required), or for timing"
+            " `contract` a multiplier of the contract's charge (default 1)."
+        ),
+    )
+    timing: Timing = Field(
+        Timing.monthly, description="once, monthly, yearly, per_unit or contract (cost lines)."
+    )
     month: int | None = Field(
         None, ge=0, description="For timing `once`: the month it falls due (0 = at signing)."
     )
@@ -161,6 +183,10 @@ class _Line(_Model):
 
     @model_validator(mode="after")
     def _timing_fields(self) -> _Line:
+        if self.amount is None:
+            if self.timing != Timing.contract:
+                raise ValueError("a line needs `amount` (scenario currency per unit of timing)")
+            self.amount = 1.0
         if self.timing == Timing.once and self.month is None:
             raise ValueError("a line with timing `once` needs `month` (0 = at signing)")
         if self.timing != Timing.once and self.month is not None:
@@ -190,6 +216,34 @@ class CostLine(_Line):
         ),
     )
 
+    contract: PriceModel | None = Field(
+        None,
+        description=(
+            "For timing `contract`: a contract price model (per_seat, package, per_call,"
+            " per_minute, per_agent_hour, commission, outbound, tiers, setup, term, sum)"
+            " billed each month on the case's own volumes (after its levers), seats and"
+            " agent hours (from `staffing`)."
+        ),
+    )
+    contract_share: Share = Field(
+        1.0,
+        description=(
+            "For timing `contract`: the share of the case's work the contract bills (0.3"
+            ' or "30%"), e.g. the part a provider handles; default all of it.'
+        ),
+    )
+    revenue_per_sale: NonNegNum = Field(
+        0.0, description="For timing `contract`: revenue per sale, for commission terms."
+    )
+
+    @model_validator(mode="after")
+    def _contract_fields(self) -> CostLine:
+        if self.timing == Timing.contract and self.contract is None:
+            raise ValueError("a line with timing `contract` needs `contract` (a price model)")
+        if self.timing != Timing.contract and self.contract is not None:
+            raise ValueError("`contract` is only for timing `contract`")
+        return self
+
     @property
     def included(self) -> bool:
         """Hidden costs are shown separately and counted only when ``include: true``."""
@@ -202,6 +256,12 @@ class BenefitLine(_Line):
     kind: Literal["direct", "indirect"] = Field(description="direct or indirect.")
     category: str = Field("other", description="e.g. sales growth, retention, efficiency.")
     measured_by: str | None = Field(None, description="How the benefit is measured.")
+
+    @model_validator(mode="after")
+    def _no_contract(self) -> BenefitLine:
+        if self.timing == Timing.contract:
+            raise ValueError("timing `contract` is for cost lines (a contract's charge)")
+        return self
 
     @property
     def included(self) -> bool:

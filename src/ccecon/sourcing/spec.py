@@ -225,7 +225,7 @@ class Hybrid(_Option):
     )
     other: list[QuoteLine] = Field(
         default_factory=list,
-        description="Other own costs of this option (e.g. a self-service platform its levers need).",
+        description="Other own costs of this option (e.g. the self-service its levers need).",
     )
 
     @model_validator(mode="after")

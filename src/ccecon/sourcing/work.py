@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccecon.errors import InputError
-from ccecon.sourcing.pricing import Usage
+from ccecon.sourcing.pricing import Usage, usage_from_drivers
 
 Array = npt.NDArray[np.float64]
 
@@ -52,27 +52,12 @@ class Work:
 
     def usage(self, revenue_per_sale: Any) -> Usage:
         """What a contract bills, plan months 1..M (seats and hours NaN without staffing)."""
-        d = self.drivers
-        sales = d["sales"][:, 1:]
-        hours = self.agent_hours
-        fte = self.fte
-        nan = np.full((1, 1), np.nan)
-        return Usage(
-            calls=d["inbound_calls"][:, 1:],
-            outbound_calls=d["outbound_calls"][:, 1:],
-            contacts=d["contacts"][:, 1:],
-            minutes=d["minutes"][:, 1:],
-            sales=sales,
-            revenue=sales * _col(revenue_per_sale),
-            seats=nan if fte is None else np.ceil(fte[:, 1:] - 1e-9),
-            agent_hours=nan if hours is None else hours[:, 1:],
+        return usage_from_drivers(
+            {**self.drivers, "fte": self.fte, "agent_hours": self.agent_hours}
+            if self.fte is not None and self.agent_hours is not None
+            else {k: v for k, v in self.drivers.items() if k not in ("fte", "agent_hours")},
+            revenue_per_sale,
         )
-
-
-def _col(x: Any) -> Array:
-    """A number (float or draws) as a column that broadcasts over months."""
-    a = np.asarray(x, dtype=float)
-    return a[:, None] if a.ndim == 1 else a
 
 
 def case_work(
