@@ -704,6 +704,39 @@ class Result:
         columns = [v if isinstance(v, list) else v.tolist() for v in data.values()]
         return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
+    def staffing(self) -> dict[str, dict[str, Any]] | None:
+        """Per staffed case: what the staffing gives (means over draws), or None.
+
+        ``fte_mean`` and ``fte_max``: paid FTE, mean over plan months and highest month;
+        ``peak_agents``: agents on the phones at the busiest interval of the busiest month;
+        ``agent_hours``: agent hours on the phones over the horizon. With a ``seats``
+        driver, ``seats`` (its highest month) and ``months_peak_above_seats``: the months
+        whose peak interval needs more agents than there are seats.
+        """
+        if self.scenario.staffing is None:
+            return None
+        out: dict[str, dict[str, Any]] = {}
+        for case in self.cases.values():
+            d = case.drivers
+            if "fte" not in d:
+                continue
+            fte = _mean_rows(d["fte"])[0][1:]
+            peak = _mean_rows(d["peak_agents"])[0][1:]
+            entry: dict[str, Any] = {
+                "fte_mean": float(fte.mean()) if fte.size else 0.0,
+                "fte_max": float(fte.max()) if fte.size else 0.0,
+                "peak_agents": float(peak.max()) if peak.size else 0.0,
+                "agent_hours": float(_mean_rows(d["agent_hours"])[0][1:].sum()),
+            }
+            if "seats" in d:
+                seats = np.broadcast_to(_mean_rows(d["seats"])[0][1:], peak.shape)
+                entry["seats"] = float(seats.max()) if seats.size else 0.0
+                entry["months_peak_above_seats"] = [
+                    self.month_labels[i + 1] for i in np.nonzero(peak > seats + 1e-9)[0]
+                ]
+            out[case.name] = entry
+        return out
+
     def summary(self) -> dict[str, Any]:
         """Headline figures (means over draws) as plain Python values."""
         return _summary(self.metrics) | {
@@ -771,6 +804,7 @@ class Result:
                 "by_period": [dict(r) for r in self.unit_costs.records],
             },
             "benchmark": self.benchmark,
+            **({"staffing": st} if (st := self.staffing()) is not None else {}),
             "monthly": self.monthly_records(),
             **(
                 {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}
