@@ -737,6 +737,89 @@ class Result:
             out[case.name] = entry
         return out
 
+    def year_table(self) -> list[dict[str, Any]]:
+        """The Forrester TEI table by plan year: initial (month 0), year 1..n, total, PV.
+
+        Rows (each a dict with ``row`` and one value per column ``initial``, ``year 1``..,
+        ``total``, ``present value``): ``total_cost`` (the cost of the change),
+        ``total_benefit`` (benefits, cost savings included), ``cost_savings``, ``net``
+        and ``net_risk_adjusted``. Line by line as the headline figures: a cost line in
+        both cases whose horizon total rises counts its yearly difference as a cost, one
+        that falls as a saving; a new line is a cost, a dropped one a saving. So each row's
+        total is the headline figure of the same name (a test checks it), and the net's
+        present value is the NPV. Amounts are means over draws; with draws, a line that
+        rises in some draws and falls in others is classified by its mean, so the cost and
+        benefit rows can then differ from the means of the per-draw figures (the net rows
+        never do).
+        """
+        sc = self.scenario
+        months = len(self.month_labels) - 1
+        years = -(-np.arange(months + 1) // 12)  # month 0 -> 0, 1-12 -> 1, ...
+        n_years = int(years.max()) if months else 0
+        heads = ["initial"] + [f"year {y}" for y in range(1, n_years + 1)]
+
+        def by_year(a: Array) -> Array:
+            out = np.zeros(n_years + 1)
+            np.add.at(out, years, np.asarray(a, dtype=float))
+            return out
+
+        def cost_lines(case_name: str) -> dict[str, Array]:
+            """Included cost lines' mean monthly amounts by matching key."""
+            flows = self.cases.get(case_name)
+            case = sc.cases().get(case_name)
+            if flows is None or case is None:
+                return {}
+            out: dict[str, Array] = {}
+            for line, (_, typ, _, included, amounts) in zip(
+                case.cost_lines, flows.lines, strict=False
+            ):
+                if typ == "cost" and included:
+                    key = getattr(line, "replaces", None) or line.name
+                    out[key] = out.get(key, 0.0) + np.asarray(amounts, dtype=float)
+            return out
+
+        zero = np.zeros(months + 1)
+        prop, base = cost_lines("proposal"), cost_lines("baseline")
+        cost, savings = zero.copy(), zero.copy()
+        for key in sorted(prop.keys() | base.keys()):
+            p, b = prop.get(key), base.get(key)
+            if b is None:
+                assert p is not None
+                cost += p
+            elif p is None:
+                savings += b
+            elif p.sum() >= b.sum():
+                cost += p - b
+            else:
+                savings += b - p
+        benefits = _mean_rows(self.cases["proposal"].benefits)[0].astype(float)
+        if "baseline" in self.cases:
+            benefits = benefits - _mean_rows(self.cases["baseline"].benefits)[0]
+        benefits = benefits + savings
+        data = self._monthly_columns()
+        dr = sc.discount_rate
+        rate = float(dr.point) if hasattr(dr, "point") else float(np.mean(col(dr)))
+        if sc.discounting == "monthly":
+            r_m = (1.0 + rate) ** (1.0 / 12.0) - 1.0
+            disc = (1.0 + r_m) ** -np.arange(months + 1, dtype=float)
+        else:
+            disc = (1.0 + rate) ** -years.astype(float)
+        rows = []
+        for key, monthly in (
+            ("total_cost", cost),
+            ("total_benefit", benefits),
+            ("cost_savings", savings),
+            ("net", np.asarray(data["net"], dtype=float)),
+            ("net_risk_adjusted", np.asarray(data["net_risk_adjusted"], dtype=float)),
+        ):
+            yearly = by_year(monthly)
+            row: dict[str, Any] = {"row": key}
+            row.update(zip(heads, yearly.tolist(), strict=True))
+            row["total"] = float(yearly.sum())
+            row["present value"] = float((monthly * disc).sum())
+            rows.append(row)
+        return rows
+
     def summary(self) -> dict[str, Any]:
         """Headline figures (means over draws) as plain Python values."""
         return _summary(self.metrics) | {

@@ -39,6 +39,11 @@ LABELS: dict[str, dict[str, str]] = {
         "a_year": "a year",
         "never": "not within the horizon",
         "per_call": "per call",
+        "net_risk_adjusted": "Net, risk-adjusted",
+        "initial": "Initial",
+        "year_n": "Year {n}",
+        "total": "Total",
+        "present_value": "Present value",
     },
     "zh": {
         "total_benefit": "收益",
@@ -68,6 +73,11 @@ LABELS: dict[str, dict[str, str]] = {
         "a_year": "（年）",
         "never": "评估期内未回收",
         "per_call": "每通",
+        "net_risk_adjusted": "风险调整后净额",
+        "initial": "初始",
+        "year_n": "第 {n} 年",
+        "total": "合计",
+        "present_value": "现值",
     },
 }
 """Label of each result key, per locale (the same keys in every locale: tested)."""

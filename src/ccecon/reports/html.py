@@ -48,6 +48,11 @@ TEXT = {
         "risk": "risk %",
         "included": "counted",
         "formulas": "Formulas and sources",
+        "executive_summary": "Executive summary",
+        "year_table": "Costs and benefits by year",
+        "year_caption": (
+            "Line by line as Forrester TEI tables them; {cur}; year 0 is the month of signing."
+        ),
         "fingerprint_note": "This report was computed from the scenario with",
         "roi": "ROI",
         "npv": "NPV",
@@ -90,6 +95,9 @@ TEXT = {
         "risk": "风险 %",
         "included": "计入",
         "formulas": "公式与来源",
+        "executive_summary": "执行摘要",
+        "year_table": "逐年成本与收益",
+        "year_caption": "按 Forrester TEI 逐项列示；单位 {cur}；第 0 年为签约当月。",
         "fingerprint_note": "本报告由以下场景计算得出：",
         "roi": "投资回报率",
         "npv": "净现值",
@@ -305,7 +313,12 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     from plotly.offline import get_plotlyjs
 
     from ccecon import __version__
-    from ccecon.reports.charts import business_case_figures, uncertainty_figures
+    from ccecon.reports.charts import (
+        business_case_figures,
+        uncertainty_figures,
+        uncertainty_runs,
+    )
+    from ccecon.reports.summary import executive_summary, year_rows
 
     sc = result.scenario
     t = TEXT[sc.locale]
@@ -318,8 +331,11 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     def pct(v: Any) -> str:
         return t["undefined"] if v is None else f"{float(v):,.1f} %"
 
+    def _cur(v: Any) -> str:
+        return _money(v) if _money(v) == "-" else f"{_money(v)} {sc.currency}"
+
     kpis = [
-        {"label": t["npv"], "value": _money(s["npv"]), "adjusted": _money(r["npv"])},
+        {"label": t["npv"], "value": _cur(s["npv"]), "adjusted": _cur(r["npv"])},
         {"label": t["roi"], "value": pct(s["roi_pct"]), "adjusted": pct(r["roi_pct"])},
         {
             "label": t["irr"],
@@ -331,17 +347,17 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
             "value": pay(s["payback_months"]),
             "adjusted": pay(r["payback_months"]),
         },
-        {"label": t["net"], "value": _money(s["net"]), "adjusted": _money(r["net"])},
-        {"label": t["cost"], "value": _money(s["total_cost"]), "adjusted": _money(r["total_cost"])},
+        {"label": t["net"], "value": _cur(s["net"]), "adjusted": _cur(r["net"])},
+        {"label": t["cost"], "value": _cur(s["total_cost"]), "adjusted": _cur(r["total_cost"])},
         {
             "label": t["benefit"],
-            "value": _money(s["total_benefit"]),
-            "adjusted": _money(r["total_benefit"]),
+            "value": _cur(s["total_benefit"]),
+            "adjusted": _cur(r["total_benefit"]),
         },
         {
             "label": t["savings"],
-            "value": _money(s["cost_savings"]),
-            "adjusted": _money(r["cost_savings"]),
+            "value": _cur(s["cost_savings"]),
+            "adjusted": _cur(r["cost_savings"]),
         },
     ]
     from ccecon.sourcing.compare import sourcing_only
@@ -368,8 +384,12 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         )
     if comparison is None and s.get("irr_status") == "none":
         notes.append("IRR does not exist: no discount rate makes NPV zero.")
+    runs = uncertainty_runs(result)
+    summary = executive_summary(result, runs)
+    year_heads, years = ([], []) if comparison is not None else year_rows(result)
     charts = []
-    for i, (cid, fig) in enumerate(business_case_figures(result) + uncertainty_figures(result)):
+    figures = business_case_figures(result) + uncertainty_figures(result, runs)
+    for i, (cid, fig) in enumerate(figures):
         charts.append(
             (
                 cid,
@@ -470,6 +490,9 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         fingerprint=fingerprint(sc, source_path),
         kpis=kpis,
         notes=notes,
+        summary=summary,
+        year_heads=year_heads,
+        years=years,
         charts=charts,
         unit_costs=uc,
         benchmark=bench,
