@@ -888,6 +888,11 @@ class Result:
             },
             "benchmark": self.benchmark,
             **({"staffing": st} if (st := self.staffing()) is not None else {}),
+            **(
+                {"scorecard": sc.scorecard.model_dump(mode="json", exclude_none=True)}
+                if sc.scorecard is not None
+                else {}
+            ),
             "monthly": self.monthly_records(),
             **(
                 {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}

@@ -168,3 +168,32 @@ def test_chinese_summary_and_year_table(tmp_path: Path) -> None:
     for key in ("total_cost", "total_benefit", "cost_savings", "net", "net_risk_adjusted"):
         assert LABELS["zh"][key] in section
         assert LABELS["en"][key] not in section
+
+
+def test_scorecard_and_risk_register_are_shown(tmp_path: Path) -> None:
+    """The CNY example's scorecard (CSAT, scalability) and its two risks with likelihood,
+    impact, owner and mitigation reach the report, the evaluate table and its JSON."""
+    from typer.testing import CliRunner
+
+    from ccecon.cli.app import app
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "cny-inhouse-build.yaml"
+    sc = load_scenario(path)
+    assert sc.scorecard is not None and len(sc.scorecard.risks) == 2
+    html = write_report(sc, evaluate(sc), tmp_path).html
+    assert html is not None
+    section = html.read_text(encoding="utf-8").split('id="scorecard"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    for risk in sc.scorecard.risks:
+        assert risk.name in section and str(risk.owner) in section
+        assert str(risk.mitigation) in section
+    assert "风险登记表" in section and "高" in section  # zh labels; impact high
+    assert str(sc.scorecard.csat) in section
+    runner = CliRunner()
+    table = runner.invoke(app, ["evaluate", str(path)], env={"COLUMNS": "200"}).output
+    assert "风险登记表" in table and "pilot in month 1" in table
+    import json
+
+    doc = json.loads(runner.invoke(app, ["evaluate", str(path), "--format", "json"]).stdout)
+    assert [r["owner"] for r in doc["scorecard"]["risks"]] == ["IT", "compliance"]
+    assert doc["scorecard"]["risks"][0]["impact"] == "high"

@@ -74,10 +74,10 @@ def _render(result: Result, fmt: Format) -> None:
             f" {sc.discounting} discounting)"
         )
         loc = sc.locale if sc.locale in LOCALES else "en"
-        print_table(_summary_table(result, loc), title="Business case")
+        print_table(_summary_table(result, loc), title=label("business_case", loc))
         st = result.staffing()
         if st:
-            print_table(_staffing_table(st, loc), title="Staffing (Erlang, the scenario's goals)")
+            print_table(_staffing_table(st, loc), title=label("staffing_title", loc))
             for case, entry in st.items():
                 over = entry.get("months_peak_above_seats") or []
                 if over:
@@ -88,13 +88,27 @@ def _render(result: Result, fmt: Format) -> None:
                         f" gives at most {fmt_number(entry['seats'])}: add seats, or the"
                         " seat-driven costs are too low."
                     )
+        from ccecon.reports.summary import scorecard_rows
+
+        fields, risks = scorecard_rows(result)
+        if fields:
+            print_table(
+                [{label("metric", loc): k, "": v} for k, v in fields],
+                title=label("scorecard", loc),
+            )
+        if risks:
+            print_table(
+                [{label(k, loc): v for k, v in r.items()} for r in risks],
+                title=label("risk_register", loc),
+            )
         uc = result.unit_costs.horizon
         if uc:
             rows = [
                 {label("metric", loc): label(k, loc), sc.currency: f"{v:,.2f}"}
                 for k, v in uc.items()
             ]
-            print_table(rows, title=f"Unit costs ({sc.unit_cost_basis.replace('_', ' ')})")
+            basis = sc.unit_cost_basis.replace("_", " ")
+            print_table(rows, title=f"{label('unit_costs_title', loc)} ({basis})")
         b = result.benchmark
         if b is not None:
             val = fmt_number(b.get("value"))

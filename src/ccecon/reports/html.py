@@ -318,7 +318,8 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         uncertainty_figures,
         uncertainty_runs,
     )
-    from ccecon.reports.summary import executive_summary, year_rows
+    from ccecon.labels import label
+    from ccecon.reports.summary import executive_summary, scorecard_rows, year_rows
 
     sc = result.scenario
     t = TEXT[sc.locale]
@@ -493,6 +494,13 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         summary=summary,
         year_heads=year_heads,
         years=years,
+        scorecard=scorecard_rows(result)[0],
+        risks=scorecard_rows(result)[1],
+        L={
+            k: label(k, sc.locale)
+            for k in ("scorecard", "risk_register", "risk", "likelihood", "impact", "owner")
+            + ("mitigation",)
+        },
         charts=charts,
         unit_costs=uc,
         benchmark=bench,

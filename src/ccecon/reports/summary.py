@@ -210,3 +210,30 @@ def _floats(v: Any) -> list[float]:
     import numpy as np
 
     return [float(x) for x in np.atleast_1d(np.asarray(v, dtype=float))]
+
+
+SCORECARD_FIELDS = ("csat", "loyalty", "employee_morale", "scalability")
+
+
+def scorecard_rows(result: Result) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+    """The scenario's scorecard as (label, text) pairs and its risk register as rows with
+    labelled keys (risk, likelihood, impact, owner, mitigation); empty without one."""
+    sc = result.scenario
+    card = sc.scorecard
+    if card is None:
+        return [], []
+    loc = sc.locale
+    fields = [
+        (label(k, loc), str(getattr(card, k))) for k in SCORECARD_FIELDS if getattr(card, k)
+    ]
+    risks = [
+        {
+            "risk": r.name,
+            "likelihood": label(r.likelihood, loc) if r.likelihood else "-",
+            "impact": label(r.impact, loc) if r.impact else "-",
+            "owner": r.owner or "-",
+            "mitigation": r.mitigation or "-",
+        }
+        for r in card.risks
+    ]
+    return fields, risks

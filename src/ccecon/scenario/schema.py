@@ -361,22 +361,27 @@ class Staffing(_Model):
 
 
 class Scorecard(_Model):
-    """Non-financial scorecard: shown beside the money, never added to it."""
+    """Non-financial scorecard: shown beside the money (table, report), never added to it."""
 
-    csat: str | None = None
-    loyalty: str | None = None
-    employee_morale: str | None = None
-    scalability: str | None = None
-    risks: list[Risk] = Field(default_factory=list)
+    csat: str | None = Field(None, description="Expected effect on customer satisfaction.")
+    loyalty: str | None = Field(None, description="Expected effect on customer loyalty.")
+    employee_morale: str | None = Field(None, description="Expected effect on agents' morale.")
+    scalability: str | None = Field(None, description="How the change scales with volume.")
+    risks: list[Risk] = Field(default_factory=list, description="The risk register.")
 
 
 class Risk(_Model):
-    """A risk on the checklist with owner and mitigation."""
+    """A risk on the register with owner and mitigation."""
 
-    name: str
-    owner: str | None = None
-    mitigation: str | None = None
-    likelihood: Literal["low", "medium", "high"] | None = None
+    name: str = Field(description="What could go wrong.")
+    owner: str | None = Field(None, description="Who watches it.")
+    mitigation: str | None = Field(None, description="What is done about it.")
+    likelihood: Literal["low", "medium", "high"] | None = Field(
+        None, description="How likely: low, medium or high."
+    )
+    impact: Literal["low", "medium", "high"] | None = Field(
+        None, description="How much it would cost: low, medium or high."
+    )
 
 
 Scorecard.model_rebuild()
