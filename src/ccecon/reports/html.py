@@ -313,12 +313,12 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     from plotly.offline import get_plotlyjs
 
     from ccecon import __version__
+    from ccecon.labels import label
     from ccecon.reports.charts import (
         business_case_figures,
         uncertainty_figures,
         uncertainty_runs,
     )
-    from ccecon.labels import label
     from ccecon.reports.summary import executive_summary, scorecard_rows, year_rows
 
     sc = result.scenario
@@ -498,8 +498,15 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         risks=scorecard_rows(result)[1],
         L={
             k: label(k, sc.locale)
-            for k in ("scorecard", "risk_register", "risk", "likelihood", "impact", "owner")
-            + ("mitigation",)
+            for k in (
+                "scorecard",
+                "risk_register",
+                "risk",
+                "likelihood",
+                "impact",
+                "owner",
+                "mitigation",
+            )
         },
         charts=charts,
         unit_costs=uc,

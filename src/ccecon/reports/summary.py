@@ -223,9 +223,7 @@ def scorecard_rows(result: Result) -> tuple[list[tuple[str, str]], list[dict[str
     if card is None:
         return [], []
     loc = sc.locale
-    fields = [
-        (label(k, loc), str(getattr(card, k))) for k in SCORECARD_FIELDS if getattr(card, k)
-    ]
+    fields = [(label(k, loc), str(getattr(card, k))) for k in SCORECARD_FIELDS if getattr(card, k)]
     risks = [
         {
             "risk": r.name,
