@@ -243,6 +243,13 @@ def register(app: typer.Typer) -> None:
         pdf: Annotated[
             bool, typer.Option("--pdf", help="Also print report.pdf (needs chromium).")
         ] = False,
+        paper: Annotated[
+            str | None,
+            typer.Option(
+                "--paper",
+                help="Printed page: a4 or letter (default: letter for USD, CAD, MXN; else a4).",
+            ),
+        ] = None,
     ) -> None:
         """Write the report of a scenario: HTML (charts, assumptions, formulas), Excel, PDF."""
         with user_errors():
@@ -252,7 +259,14 @@ def register(app: typer.Typer) -> None:
 
             scenario = load_scenario(file)
             paths = write_report(
-                scenario, run(scenario), out, html=html, xlsx=xlsx, pdf=pdf, source_path=file
+                scenario,
+                run(scenario),
+                out,
+                html=html,
+                xlsx=xlsx,
+                pdf=pdf,
+                source_path=file,
+                paper=paper,
             )
             for p in (paths.html, paths.xlsx, paths.pdf):
                 if p is not None:

@@ -305,8 +305,22 @@ def _pct(v: Any, locale: str = "en") -> str:
     return _value(v, locale, 100.0, " %")
 
 
-def render_html(result: Result, *, source_path: str | Path | None = None) -> str:
-    """The report as one HTML string (plotly.js inline)."""
+LETTER_CURRENCIES = frozenset({"USD", "CAD", "MXN"})
+"""Currencies of the countries that print on US Letter; every other report prints on A4."""
+
+
+def default_paper(scenario: Scenario) -> str:
+    """``letter`` for a scenario in US, Canadian or Mexican currency, else ``a4``."""
+    return "letter" if scenario.currency in LETTER_CURRENCIES else "a4"
+
+
+def render_html(
+    result: Result, *, source_path: str | Path | None = None, paper: str | None = None
+) -> str:
+    """The report as one HTML string (plotly.js inline).
+
+    ``paper`` (``a4`` or ``letter``; default :func:`default_paper`) sets the printed page
+    (the PDF) through CSS ``@page``."""
     import jinja2
     import numpy as np
     import plotly.io as pio
@@ -482,7 +496,13 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         loader=jinja2.PackageLoader("ccecon.reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
+    paper = paper or default_paper(sc)
+    if paper not in ("a4", "letter"):
+        from ccecon.errors import InputError
+
+        raise InputError("expected a4 or letter", field="--paper", value=paper)
     return env.get_template("report.html.j2").render(
+        paper="A4" if paper == "a4" else "letter",
         locale=sc.locale,
         t=t,
         scenario=sc,
@@ -529,18 +549,21 @@ def write_report(
     xlsx: bool = False,
     pdf: bool = False,
     source_path: str | Path | None = None,
+    paper: str | None = None,
 ) -> ReportPaths:
     """Write the report into ``out_dir`` (created if needed); returns the paths written.
 
     ``html``: report.html; ``xlsx``: report.xlsx with live formulas; ``pdf``: report.pdf
-    printed from the HTML by headless Chromium (the HTML is written too).
+    printed from the HTML by headless Chromium (the HTML is written too) on ``paper``
+    (``a4`` or ``letter``; default by the scenario's currency, :func:`default_paper`).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     html_path = xlsx_path = pdf_path = None
     if html or pdf:
         html_path = out / "report.html"
-        html_path.write_text(render_html(result, source_path=source_path), encoding="utf-8")
+        text = render_html(result, source_path=source_path, paper=paper)
+        html_path.write_text(text, encoding="utf-8")
     if xlsx:
         from ccecon.reports.excel import write_workbook
 
