@@ -66,32 +66,9 @@ def test_window_split_by_hand() -> None:
     5 x (1/6) x 4/14 = 20/84 of the week; the weekend is 2 x 0.5/6 = 14/84. Sent out:
     34/84 = 17/42; kept 25/42, spread evenly over the 50 weekday daytime intervals."""
     sc = realize(Scenario.model_validate(doc({"options": [IN_HOUSE]})), {})
-    windows = (
-        Scenario.model_validate(
-            doc(
-                {
-                    "options": [
-                        IN_HOUSE,
-                        BPO,
-                        {
-                            "name": "mix",
-                            "kind": "hybrid",
-                            "routing": [
-                                {
-                                    "channels": ["voice"],
-                                    "to": "in-house",
-                                    "after_hours": EVENINGS_AND_WEEKENDS,
-                                }
-                            ],
-                        },
-                    ]
-                }
-            )
-        )
-        .sourcing.options[2]
-        .routing[0]
-        .after_hours
-    )  # type: ignore[union-attr]
+    from ccecon.sourcing.spec import Window
+
+    windows = [Window.model_validate(w) for w in EVENINGS_AND_WEEKENDS]
     split = window_split(sc, windows)
     assert split.sent_share == pytest.approx(17 / 42, abs=1e-15)
     assert split.kept_share == pytest.approx(25 / 42, abs=1e-15)
