@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ccecon.cli.app import app
+from ccecon.labels import label
 from ccecon.uncertainty.montecarlo import simulate
 from tests.uncertainty.helpers import uniform_saving
 
@@ -127,9 +128,11 @@ def test_cli_csv_leaves_the_cell_empty_and_gives_the_share(some_file: Path) -> N
 def test_cli_text_says_it_in_words(never_file: Path) -> None:
     r = runner.invoke(app, ["simulate", str(never_file), "--draws", "500"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    # base case, TEI base case, P10, P50 and P90 of both paybacks, in words (a cell may
-    # wrap after "within"); no mean or spread for draws that never pay back
-    assert r.stdout.count("never within") == 10
+    # base case, TEI base case, P10, P50 and P90 of both paybacks, in the words of
+    # `ccecon evaluate` (a cell may wrap after "within"); no mean or spread for draws
+    # that never pay back
+    assert r.stdout.count(f"{label('never').rsplit(' ', 2)[0]}") == 10
+    assert label("never") == "not within the horizon"
     pay = next(x for x in r.stdout.splitlines() if x.startswith("│ payback"))
     cells = [c.strip() for c in pay.split("│")[1:-1]]
     assert cells[3:5] == ["-", "-"]  # mean, ± SE

@@ -384,15 +384,16 @@ class Simulation:
     def table_rows(self) -> list[dict[str, Any]]:
         """Rows for the terminal: metric (unit), base case, TEI risk-adjusted base case,
         mean, its standard error and the percentiles."""
-        from ccecon.engine import NEVER
+        from ccecon.labels import label
 
+        never = label("never")  # the words of ``ccecon evaluate``'s table
         rows: list[dict[str, Any]] = []
         for s in self.summaries:
             pay = s.metric in PAYBACK_METRICS
 
             def shown(x: float | None, pay: bool = pay) -> Any:
                 # a payback not reached within the horizon, in words (never "inf")
-                return NEVER if pay and x is not None and x == math.inf else x
+                return never if pay and x is not None and x == math.inf else x
 
             row: dict[str, Any] = {
                 "metric": f"{LABELS.get(s.metric, s.metric)} ({self.unit_of(s)})",
