@@ -406,11 +406,13 @@ def _smoothed(w: Array, times: int = 1) -> Array:
     """
     r, n = w.shape
     out = np.empty((r, n + times))
-    out[:, :n] = w
-    out[:, n:] = 0.0
-    for j in range(1, times + 1):
-        c = math.comb(times, j)
-        out[:, j : j + n] += w if c == 1 else c * w
+    for a in range(0, r, 2048):  # blocks of rows that stay in cache through the sums
+        src, dst = w[a : a + 2048], out[a : a + 2048]
+        dst[:, :n] = src
+        dst[:, n:] = 0.0
+        for j in range(1, times + 1):
+            c = math.comb(times, j)
+            dst[:, j : j + n] += src if c == 1 else c * src
     return out
 
 
