@@ -355,6 +355,12 @@ def test_horner_in_python_floats_has_the_bits_of_the_array_version(
         np.testing.assert_array_equal(few[0], arrays[0])
         np.testing.assert_array_equal(few[1], arrays[1])
         np.testing.assert_array_equal(few_values, array_values)
+        # and they are the flows' values, by the definition: sum v_t e^(-t u) at u >= 0,
+        # e^(T u) times that (a positive multiple, the same sign) at u < 0
+        t = np.arange(v.shape[1])
+        T = v.shape[1] - 1
+        direct = np.sum(v * np.exp(-np.outer(u, t) + np.where(u < 0, T * u, 0.0)[:, None]), axis=1)
+        np.testing.assert_allclose(few_values, direct, rtol=1e-9, atol=1e-9 * np.abs(v).max())
 
 
 def test_irr_of_a_few_rows_is_the_array_versions_bit_for_bit(
