@@ -540,7 +540,10 @@ def _metrics(
     benefit = p_tot[0] - b_tot[0] + savings
     defined = cost > 0
     roi = np.full(n, np.nan)
-    np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
+    with np.errstate(over="ignore"):  # a cost too small to divide by: not defined, below
+        np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
+    defined &= np.isfinite(roi)
+    roi[~defined] = np.nan
 
     rate_col = col(scenario.discount_rate)  # (draws or 1, 1), annual
     rate = np.broadcast_to(rate_col[:, 0], (n,))
@@ -914,7 +917,9 @@ def _summary(m: Metrics) -> dict[str, Any]:
         "cost_savings": _mean(m.cost_savings),
         "net": _mean(m.net),
         "roi_pct": _mean(m.roi_pct) if roi_ok else None,
-        "roi_note": None if roi_ok else "not defined: the change invests nothing (cost <= 0)",
+        "roi_note": None
+        if roi_ok
+        else "not defined: the change invests nothing (or too little to divide by)",
         "npv": _mean(m.npv),
         "irr_annual_pct": float(np.mean(m.irr_annual[irr_ok]) * 100) if irr_ok.any() else None,
         "irr_status": irr_status,
