@@ -192,3 +192,48 @@ def test_missing_store_exit_2(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["forecast", "--from", str(tmp_path / "none.duckdb")])
     assert r.exit_code == 2 and "ccecon ingest" in r.output
     assert not math.isnan(0.0)
+
+
+def test_event_days_scale_the_forecast(store: Path, tmp_path: Path) -> None:
+    """A closed day (factor 0) inside the horizon is forecast at 0 and a campaign day
+    (1.5) at 1.5 x the same model's forecast without the event (the history has no event
+    days, so dividing it by the factors changes nothing)."""
+    from ccecon.forecast.series import read_events
+
+    hist = read_history(store, ("queue",), "day")
+    last = hist.frame["ds"].max()
+    import pandas as pd
+
+    closed = (pd.Timestamp(last) + pd.Timedelta(days=3)).date().isoformat()
+    campaign = (pd.Timestamp(last) + pd.Timedelta(days=5)).date().isoformat()
+    csv_path = tmp_path / "events.csv"
+    csv_path.write_text(f"date,factor\n{closed},0\n{campaign},1.5\n", encoding="utf-8")
+    events = read_events(csv_path)
+    plain = {f.unique_id: f for f in forecast_frame(hist.frame, "day", 7, "contacts", 80)}
+    with_ev = {
+        f.unique_id: f for f in forecast_frame(hist.frame, "day", 7, "contacts", 80, events=events)
+    }
+    for uid, fc in with_ev.items():
+        assert fc.model == plain[uid].model
+        i_closed, i_campaign = fc.ds.index(closed), fc.ds.index(campaign)
+        assert fc.mean[i_closed] == 0.0
+        assert fc.mean[i_campaign] == pytest.approx(1.5 * plain[uid].mean[i_campaign], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("day,factor\n2026-01-01,0\n", "columns date and factor"),
+        ("date,factor\n2026-13-01,0\n", "row 2"),
+        ("date,factor\n2026-01-01,-1\n", "at least 0"),
+        ("date,factor\n2026-01-01,35%\n", "factor"),
+    ],
+)
+def test_bad_events_files_exit_2(store: Path, tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "ev.csv"
+    path.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(
+        app, ["forecast", "--from", str(store), "--events", str(path)], env={"COLUMNS": "200"}
+    )
+    assert r.exit_code == 2, r.output
+    assert needle in r.output and "ev.csv" in r.output

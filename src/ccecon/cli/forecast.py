@@ -28,29 +28,44 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--out", help="Write a scenario fragment (channels, staffing) here."),
         ] = None,
+        events: Annotated[
+            Path | None,
+            typer.Option(
+                "--events", help="CSV of holidays and known events: date, factor (0 = closed)."
+            ),
+        ] = None,
         fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     ) -> None:
         """Forecast contacts and AHT per series; the model per series is chosen by a
         rolling-origin backtest against the seasonal naive (statsforecast)."""
         with user_errors():
-            doc = run_forecast(store, by, horizon, grain, level, out)
+            doc = run_forecast(store, by, horizon, grain, level, out, events)
             _show(doc, fmt)
 
 
 def run_forecast(
-    store: Path, by: str, horizon: int, grain: str, level: int, out: Path | None
+    store: Path,
+    by: str,
+    horizon: int,
+    grain: str,
+    level: int,
+    out: Path | None,
+    events_path: Path | None = None,
 ) -> dict[str, Any]:
     """The forecast document (what ``--format json`` prints); writes ``out`` if given."""
     import os
 
     from ccecon.forecast.fragment import scenario_fragment
     from ccecon.forecast.models import forecast_frame
-    from ccecon.forecast.series import interval_profile, read_history
+    from ccecon.forecast.series import interval_profile, read_events, read_history
 
     keys = tuple(k.strip() for k in by.split(",") if k.strip())
+    events = read_events(events_path) if events_path is not None else None
     hist = read_history(store, keys, grain)
     jobs = min(2, os.cpu_count() or 1)
-    contacts = forecast_frame(hist.frame, grain, horizon, "contacts", level, n_jobs=jobs)
+    contacts = forecast_frame(
+        hist.frame, grain, horizon, "contacts", level, n_jobs=jobs, events=events
+    )
     aht = forecast_frame(hist.frame, grain, horizon, "aht_s", level, n_jobs=jobs)
     channel_of = {}
     if "channel" in keys:

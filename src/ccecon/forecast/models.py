@@ -107,6 +107,7 @@ def forecast_frame(
     target: str = "contacts",
     level: int = 80,
     n_jobs: int = 1,
+    events: dict[str, float] | None = None,
 ) -> list[SeriesForecast]:
     """Backtest the candidates on every series of ``frame`` and forecast ``horizon``
     periods with the winner.
@@ -127,6 +128,11 @@ def forecast_frame(
         Prediction interval level, percent.
     n_jobs : int
         Processes statsforecast may use.
+    events : dict, optional
+        Day -> volume factor (holidays, campaigns; :func:`series.read_events`): the
+        history is divided by each period's factor before fitting and the forecast
+        multiplied by it (contacts only), so an event neither bends the model nor is
+        forgotten in the forecast.
     """
     import pandas as pd
     from statsforecast import StatsForecast
@@ -140,6 +146,12 @@ def forecast_frame(
     if target != "contacts":
         data["y"] = data.groupby("unique_id")["y"].transform(lambda s: s.ffill().bfill())
         data = data.dropna(subset=["y"])
+        events = None
+    if events:
+        from ccecon.forecast.series import period_factors
+
+        fac = period_factors(events, data["ds"], grain)
+        data["y"] = np.where(fac > 0, data["y"].to_numpy(float) / np.where(fac > 0, fac, 1), 0)
     lengths = data.groupby("unique_id").size()
     groups: dict[tuple[Any, ...], list[str]] = {}
     notes: dict[str, str | None] = {}
@@ -161,6 +173,13 @@ def forecast_frame(
             nan = {"wape": math.nan, "mase": math.nan}
             scores = {u: {k: dict(nan) for k in names} for u in uids}
         fc = sf.forecast(df=part, h=horizon, level=[level])
+        if events:
+            from ccecon.forecast.series import period_factors
+
+            fac = period_factors(events, fc["ds"], grain)
+            for column in fc.columns:
+                if column not in ("unique_id", "ds"):
+                    fc[column] = fc[column].to_numpy(float) * fac
         for uid in uids:
             s = scores[uid]
             best = min(names, key=lambda k: (s[k]["wape"], names.index(k)))

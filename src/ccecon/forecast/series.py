@@ -194,3 +194,64 @@ def interval_profile(store: str | Path, interval_minutes: int = 30) -> dict[str,
         "intraday_profile": [round(v / s * len(intraday), 4) for v in intraday],
         "outside_open_hours_share": round(1.0 - s, 6),
     }
+
+
+def read_events(path: str | Path) -> dict[str, float]:
+    """Holidays and known events: a CSV with ``date`` (YYYY-MM-DD) and ``factor`` (the
+    day's volume over a normal day's: 0 = closed, 1.5 = a campaign day), per row.
+
+    Errors name the file, row and value; a factor must be finite and at least 0.
+    """
+    import csv
+    import datetime as dt
+    import math
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the events file: {exc}", file=str(p)) from None
+    rows = list(csv.DictReader(text.splitlines()))
+    if not rows or not {"date", "factor"} <= set(rows[0]):
+        raise InputError("expected the columns date and factor", file=str(p))
+    out: dict[str, float] = {}
+    for i, row in enumerate(rows, start=2):
+        try:
+            day = dt.date.fromisoformat(str(row["date"]).strip())
+        except ValueError:
+            raise InputError(
+                "expected a date YYYY-MM-DD", file=str(p), row=i, field="date", value=row["date"]
+            ) from None
+        try:
+            factor = float(str(row["factor"]).strip())
+        except ValueError:
+            factor = math.nan
+        if not math.isfinite(factor) or factor < 0:
+            raise InputError(
+                "expected a factor of at least 0 (0 = closed, 1 = a normal day)",
+                file=str(p),
+                row=i,
+                field="factor",
+                value=row["factor"],
+            )
+        out[day.isoformat()] = factor
+    return out
+
+
+def period_factors(events: dict[str, float], periods: Any, grain: str) -> Any:
+    """Each period's volume factor from the day factors in it: for a day, the day's
+    factor; for a week or month, ``1 + sum(factor - 1) / days in the period`` (an event day
+    moves its period by its share of the days)."""
+    import pandas as pd
+
+    idx = pd.to_datetime(pd.Series(periods))
+    out = pd.Series(1.0, index=idx.index)
+    for day, f in events.items():
+        d = pd.Timestamp(day)
+        if grain == "day":
+            out[idx == d] *= f
+            continue
+        start = d - pd.Timedelta(days=d.weekday()) if grain == "week" else d.replace(day=1)
+        days = 7 if grain == "week" else d.days_in_month
+        out[idx == start] += (f - 1.0) / days
+    return out.to_numpy()
