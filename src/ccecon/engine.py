@@ -68,6 +68,7 @@ from ccecon.costing.unit_costs import (
     unit_costs_from_sums,
 )
 from ccecon.errors import InputError, NoSolutionError
+from ccecon.labels import LABELS
 from ccecon.scenario.schema import (
     STAFFING_DRIVERS,
     Case,
@@ -928,7 +929,7 @@ def _summary(m: Metrics) -> dict[str, Any]:
     }
 
 
-NEVER = "never within the horizon"
+NEVER = LABELS["en"]["never"]
 """What every renderer shows for a payback that does not happen within the horizon."""
 
 
