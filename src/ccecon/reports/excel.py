@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ccecon.engine import Result
-    from ccecon.scenario.schema import Case, Scenario
+    from ccecon.scenario.schema import BenefitLine, Case, CostLine, Scenario
 
 HEAD = 4
 """Header rows of the month sheets: label, month number, plan year (growth), in plan."""
@@ -520,76 +520,91 @@ def _staffed(sc: Scenario) -> list[str]:
     return staffed_channels(sc)
 
 
+def _lines_of(case: Case) -> list[tuple[str, int, CostLine | BenefitLine]]:
+    """(cost or benefit, 1-based index, line) of every line of a case, costs first."""
+    out: list[tuple[str, int, CostLine | BenefitLine]] = [
+        ("cost", j, ln) for j, ln in enumerate(case.cost_lines, start=1)
+    ]
+    out += [("benefit", j, ln) for j, ln in enumerate(case.benefit_lines, start=1)]
+    return out
+
+
+def _family_of(line: CostLine | BenefitLine) -> str:
+    """A cost line's family (initial, operating, hidden) or a benefit's kind."""
+    from ccecon.scenario.schema import CostLine
+
+    return line.family.value if isinstance(line, CostLine) else line.kind
+
+
 def _line_inputs(inp: _Inputs, sc: Scenario, case_name: str, case: Case, title: str) -> None:
     from ccecon.scenario.schema import Timing
 
     pre = CASE_PREFIX[case_name]
     money = _money(sc.currency, 2)
-    for kind, items in (("cost", case.cost_lines), ("benefit", case.benefit_lines)):
-        for j, line in enumerate(items, start=1):
-            if j == 1:
-                inp.section(f"{title}: {kind} lines")
-            p = f"{case_name}.{kind}_lines[{j - 1}]"
-            n = f"{pre}_{kind}{j}"
-            who = line.name
-            timing = line.timing
-            unit = {
-                Timing.once: "once",
-                Timing.monthly: "a month",
-                Timing.yearly: "a year (months 1, 13, 25 ...)",
-                Timing.per_unit: f"per unit of {line.driver}",
-                Timing.contract: "times the contract's monthly bill",
-            }[timing]
-            fam = line.family.value if kind == "cost" else line.kind  # type: ignore[union-attr]
+    for kind, j, line in _lines_of(case):
+        if j == 1:
+            inp.section(f"{title}: {kind} lines")
+        p = f"{case_name}.{kind}_lines[{j - 1}]"
+        n = f"{pre}_{kind}{j}"
+        who = line.name
+        timing = line.timing
+        unit = {
+            Timing.once: "once",
+            Timing.monthly: "a month",
+            Timing.yearly: "a year (months 1, 13, 25 ...)",
+            Timing.per_unit: f"per unit of {line.driver}",
+            Timing.contract: "times the contract's monthly bill",
+        }[timing]
+        fam = _family_of(line)
+        inp.add(
+            f"{who}: amount",
+            _value(line.amount),
+            f"{n}_amount",
+            FMT_NUM if timing in (Timing.per_unit, Timing.contract) else money,
+            f"{fam}, {unit}",
+            path=f"{p}.amount",
+        )
+        inp.add(
+            f"{who}: quantity",
+            _value(line.quantity),
+            f"{n}_quantity",
+            FMT_NUM,
+            path=f"{p}.quantity",
+        )
+        inp.add(
+            f"{who}: growth a year",
+            _value(line.growth),
+            f"{n}_growth",
+            FMT_PCT,
+            "by plan year",
+            path=f"{p}.growth",
+        )
+        inp.add(
+            f"{who}: risk",
+            _value(line.risk),
+            f"{n}_risk",
+            FMT_PCT,
+            "a cost raised, a benefit cut by it (risk-adjusted view)",
+            path=f"{p}.risk",
+        )
+        if timing == Timing.once:
+            inp.add(f"{who}: month", line.month, f"{n}_month", "0", "0 = at signing")
+        else:
+            inp.add(f"{who}: start month", line.start_month, f"{n}_start", "0")
             inp.add(
-                f"{who}: amount",
-                _value(line.amount),
-                f"{n}_amount",
-                FMT_NUM if timing in (Timing.per_unit, Timing.contract) else money,
-                f"{fam}, {unit}",
-                path=f"{p}.amount",
+                f"{who}: end month",
+                line.end_month,
+                f"{n}_end",
+                "0",
+                "empty = to the end of the horizon",
             )
-            inp.add(
-                f"{who}: quantity",
-                _value(line.quantity),
-                f"{n}_quantity",
-                FMT_NUM,
-                path=f"{p}.quantity",
-            )
-            inp.add(
-                f"{who}: growth a year",
-                _value(line.growth),
-                f"{n}_growth",
-                FMT_PCT,
-                "by plan year",
-                path=f"{p}.growth",
-            )
-            inp.add(
-                f"{who}: risk",
-                _value(line.risk),
-                f"{n}_risk",
-                FMT_PCT,
-                "a cost raised, a benefit cut by it (risk-adjusted view)",
-                path=f"{p}.risk",
-            )
-            if timing == Timing.once:
-                inp.add(f"{who}: month", line.month, f"{n}_month", "0", "0 = at signing")
-            else:
-                inp.add(f"{who}: start month", line.start_month, f"{n}_start", "0")
-                inp.add(
-                    f"{who}: end month",
-                    line.end_month,
-                    f"{n}_end",
-                    "0",
-                    "empty = to the end of the horizon",
-                )
-            inp.add(
-                f"{who}: counted",
-                bool(line.included),
-                f"{n}_include",
-                "General",
-                "TRUE: in the totals; FALSE: shown only",
-            )
+        inp.add(
+            f"{who}: counted",
+            bool(line.included),
+            f"{n}_include",
+            "General",
+            "TRUE: in the totals; FALSE: shown only",
+        )
 
 
 def _write_per_month_inputs(
@@ -660,189 +675,217 @@ def _write_per_month_inputs(
 
 
 # --------------------------------------------------------------------------- Drivers
+Template = str | int | tuple[str, str]
+"""A month row's formula: ``{col}`` is the month's column on its sheet, ``{prev}`` the
+previous month's, ``{d}``, ``{i}``, ``{l}`` the month's column on Drivers, Inputs, Lines;
+a pair gives month 0's formula and the other months'; a number is written as is."""
+
+
+def _fill(
+    ms: _MonthSheet,
+    r: int,
+    template: Template,
+    fmt: str,
+    others: Mapping[str, _MonthSheet],
+) -> None:
+    """Write one month row from its template."""
+    for m, col in ms.cols():
+        t = template
+        if isinstance(t, tuple):
+            t = t[0] if m == 0 else t[1]
+        value: Any = t
+        if isinstance(t, str):
+            cols = {k: s.c(m) for k, s in others.items()}
+            value = t.format(col=col, prev=ms.c(m - 1) if m else "", **cols)
+        cell = ms.ws[f"{col}{r}"]
+        cell.value = value
+        cell.number_format = fmt
+
+
+def _lever_product(pre: str, levers: list[int], attr: str) -> str:
+    """The product of a channel's lever factors in a month (a template)."""
+    parts = []
+    mm = f"{{col}}${MONTH_ROW}"
+    for j in levers:
+        n = f"{pre}_lever{j}"
+        ramp = (
+            f"IF({n}_ramp>0,MIN(MAX(({mm}-{n}_start+1)/{n}_ramp,0),1),"
+            f'IF({mm}>={n}_start,1,0))*IF({n}_end="",1,IF({mm}<={n}_end,1,0))'
+        )
+        parts.append(f"(1+({n}_{attr}-1)*{ramp})")
+    return "=" + "*".join(parts)
+
+
+def _sum_of(rows_of: list[int]) -> Template:
+    return "=" + "+".join(f"{{col}}{x}" for x in rows_of) if rows_of else 0
+
+
 def _write_drivers(
     ms: _MonthSheet, sc: Scenario, month_in: _MonthSheet, model: _Model, st: _Styles
 ) -> None:
     """Per case: lever factors, channel volumes, AHT, minutes, built-ins, user drivers."""
-    from ccecon.engine import VOICE_IN, VOICE_OUT
-
     ws = ms.ws
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 44
     r = HEAD
     for case_name, case in sc.cases().items():
-        pre = CASE_PREFIX[case_name]
-        rows: dict[str, int] = {}
-        model.drivers[case_name] = rows
+        r = _case_drivers(ms, sc, case_name, case, month_in, model, st, r)
 
-        def put(driver: str, what: str, formula: Any, fmt: str = FMT_INT) -> int:
-            nonlocal r
-            r += 1
-            ws.cell(r, 1, case_name)
-            ws.cell(r, 2, driver)
-            ws.cell(r, 3, what)
-            for m, col in ms.cols():
-                cell = ws[f"{col}{r}"]
-                cell.value = formula(m, col)
-                cell.number_format = fmt
-            return r
 
+def _case_drivers(
+    ms: _MonthSheet,
+    sc: Scenario,
+    case_name: str,
+    case: Case,
+    month_in: _MonthSheet,
+    model: _Model,
+    st: _Styles,
+    r: int,
+) -> int:
+    """One case's rows on Drivers from row ``r + 1``; returns the last row used."""
+    from ccecon.engine import VOICE_IN, VOICE_OUT
+
+    ws = ms.ws
+    others = {"i": month_in}
+    pre = CASE_PREFIX[case_name]
+    rows: dict[str, int] = {}
+    model.drivers[case_name] = rows
+    vol_rows: dict[str, int] = {}  # a channel's own volume (a built-in may share its name)
+
+    def put(driver: str, what: str, template: Template, fmt: str = FMT_INT) -> int:
+        nonlocal r
         r += 1
-        ws.cell(r, 1, CASE_TITLE[case_name]).font = st.bold
-        vol_rows: dict[str, int] = {}  # a channel's own volume (a built-in may share its name)
-        for i, ch in enumerate(sc.channels, start=1):
-            factors: dict[str, int | None] = {}
-            for attr, word in (("volume", "volume"), ("aht", "handle-time")):
-                terms = [
-                    (j, lv) for j, lv in enumerate(case.levers, start=1) if lv.channel == ch.name
-                ]
-                if not terms:
-                    factors[attr] = None
-                    continue
+        ws.cell(r, 1, case_name)
+        ws.cell(r, 2, driver)
+        ws.cell(r, 3, what)
+        _fill(ms, r, template, fmt, others)
+        return r
 
-                def lever_product(m: int, col: str, terms: Any = terms, attr: str = attr) -> str:
-                    parts = []
-                    for j, _ in terms:
-                        n = f"{pre}_lever{j}"
-                        mm = f"{col}${MONTH_ROW}"
-                        ramp = (
-                            f"IF({n}_ramp>0,MIN(MAX(({mm}-{n}_start+1)/{n}_ramp,0),1),"
-                            f'IF({mm}>={n}_start,1,0))*IF({n}_end="",1,IF({mm}<={n}_end,1,0))'
-                        )
-                        parts.append(f"(1+({n}_{attr}-1)*{ramp})")
-                    return "=" + "*".join(parts)
-
-                factors[attr] = put(
-                    f"{ch.name} {word} factor",
-                    f"levers on {ch.name}: product of ramps",
-                    lever_product,
+    r += 1
+    ws.cell(r, 1, CASE_TITLE[case_name]).font = st.bold
+    chans = list(enumerate(sc.channels, start=1))
+    for i, ch in chans:
+        on = [j for j, lv in enumerate(case.levers, start=1) if lv.channel == ch.name]
+        vf = af = ""
+        if on:
+            vf = "*{col}" + str(
+                put(
+                    f"{ch.name} volume factor",
+                    f"levers on {ch.name}: product of their ramps",
+                    _lever_product(pre, on, "volume"),
                     "0.0000",
                 )
-            vf = factors["volume"]
-            vol = put(
-                ch.name,
-                f"{ch.name}: contacts (volume x (1 + growth) ^ plan year x levers)",
-                lambda m, col, i=i, vf=vf: (
-                    f"=chan{i}_volume*(1+chan{i}_growth)^{col}${YEAR_ROW}*{col}${PLAN_ROW}"
-                    + (f"*{col}{vf}" if vf else "")
-                ),
             )
-            af = factors["aht"]
-            aht = put(
-                f"{ch.name} handle time",
-                f"{ch.name}: handle time (s) with levers",
-                lambda m, col, i=i, af=af: f"=chan{i}_aht" + (f"*{col}{af}" if af else ""),
-                FMT_NUM,
-            )
-            mins = put(
-                f"{ch.name}.minutes",
-                f"{ch.name}: handle minutes (contacts x handle time / 60)",
-                lambda m, col, vol=vol, aht=aht: f"={col}{vol}*{col}{aht}/60",
-            )
-            aht_d = put(
-                f"{ch.name}.aht_s",
-                f"{ch.name}: handle time in the plan's months",
-                lambda m, col, aht=aht: f"={col}{aht}*{col}${PLAN_ROW}",
-                FMT_NUM,
-            )
-            rows[ch.name] = vol
-            vol_rows[ch.name] = vol
-            rows[f"{ch.name}.minutes"] = mins
-            rows[f"{ch.name}.aht_s"] = aht_d
-            rows[f"\x00aht {ch.name}"] = aht
-
-        def total(rows_of: list[int]) -> Any:
-            if not rows_of:
-                return lambda m, col: 0
-            return lambda m, col: "=" + "+".join(f"{col}{x}" for x in rows_of)
-
-        chans = list(enumerate(sc.channels, start=1))
-        builtin = {
-            "calls": [rows[c.name] for _, c in chans if c.kind in VOICE_IN | VOICE_OUT],
-            "inbound_calls": [rows[c.name] for _, c in chans if c.kind in VOICE_IN],
-            "outbound_calls": [rows[c.name] for _, c in chans if c.kind in VOICE_OUT],
-            "contacts": [rows[c.name] for _, c in chans],
-            "minutes": [rows[f"{c.name}.minutes"] for _, c in chans],
-        }
-        for key, terms in builtin.items():
-            rows[key] = put(key, f"built-in: {key.replace('_', ' ')}", total(terms))
-        rows["sales"] = put(
-            "sales",
-            "built-in: sales (contacts x sales rate)",
-            (
-                (
-                    lambda m, col: (
-                        "="
-                        + "+".join(f"{col}{vol_rows[c.name]}*chan{i}_sales_rate" for i, c in chans)
-                    )
+            af = "*{col}" + str(
+                put(
+                    f"{ch.name} handle-time factor",
+                    f"levers on {ch.name}: product of their ramps",
+                    _lever_product(pre, on, "aht"),
+                    "0.0000",
                 )
-                if chans
-                else (lambda m, col: 0)
-            ),
+            )
+        vol = put(
+            ch.name,
+            f"{ch.name}: contacts (volume x (1 + growth) ^ plan year x levers)",
+            f"=chan{i}_volume*(1+chan{i}_growth)^{{col}}${YEAR_ROW}*{{col}}${PLAN_ROW}{vf}",
+        )
+        aht = put(
+            f"{ch.name} handle time",
+            f"{ch.name}: handle time (s) with levers",
+            f"=chan{i}_aht{af}",
             FMT_NUM,
         )
-        # minutes of inbound and outbound voice, for the unit costs' allocation
-        rows["\x00inbound minutes"] = put(
-            "inbound voice minutes",
-            "for the cost per inbound call",
-            total([rows[f"{c.name}.minutes"] for _, c in chans if c.kind in VOICE_IN]),
+        mins = put(
+            f"{ch.name}.minutes",
+            f"{ch.name}: handle minutes (contacts x handle time / 60)",
+            f"={{col}}{vol}*{{col}}{aht}/60",
         )
-        rows["\x00outbound minutes"] = put(
-            "outbound voice minutes",
-            "for the cost per sale",
-            total([rows[f"{c.name}.minutes"] for _, c in chans if c.kind in VOICE_OUT]),
-        )
-        rows["\x00outbound sales"] = put(
-            "outbound sales",
-            "sales of outbound voice channels",
-            (
-                (
-                    lambda m, col: (
-                        "="
-                        + "+".join(
-                            f"{col}{vol_rows[c.name]}*chan{i}_sales_rate"
-                            for i, c in chans
-                            if c.kind in VOICE_OUT
-                        )
-                    )
-                )
-                if any(c.kind in VOICE_OUT for _, c in chans)
-                else (lambda m, col: 0)
-            ),
+        aht_d = put(
+            f"{ch.name}.aht_s",
+            f"{ch.name}: handle time in the plan's months",
+            f"={{col}}{aht}*{{col}}${PLAN_ROW}",
             FMT_NUM,
         )
-        user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
-        user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
-        for dname, cell_name in user.items():
-            rows[dname] = put(
-                dname,
-                f"driver: Inputs {cell_name} in every plan month",
-                lambda m, col, n=cell_name: f"={n}*{col}${PLAN_ROW}",
-                FMT_NUM,
-            )
-        staffing = model.staffing_rows.get(case_name)
-        if staffing:
-            ah = put(
-                "agent_hours",
-                "staffing: agent hours (a value on Inputs, from Erlang)",
-                lambda m, col: f"=Inputs!{month_in.c(m)}{staffing['agent_hours']}",
-                FMT_NUM,
-            )
-            rows["agent_hours"] = ah
-            rows["fte"] = put(
-                "fte",
-                "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))",
-                lambda m, col: f"={col}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
-                "#,##0.0",
-            )
-            rows["peak_agents"] = put(
-                "peak_agents",
-                "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
-                lambda m, col: f"=Inputs!{month_in.c(m)}{staffing['peak_agents']}",
-                "#,##0.0",
-            )
-        r += 1
+        rows[ch.name] = vol_rows[ch.name] = vol
+        rows[f"{ch.name}.minutes"] = mins
+        rows[f"{ch.name}.aht_s"] = aht_d
+
+    def of(kinds: set[Any] | None, what: str = "") -> list[int]:
+        return [
+            vol_rows[c.name] if not what else rows[f"{c.name}.{what}"]
+            for _, c in chans
+            if kinds is None or c.kind in kinds
+        ]
+
+    def sales(kinds: set[Any] | None) -> Template:
+        terms = [
+            f"{{col}}{vol_rows[c.name]}*chan{i}_sales_rate"
+            for i, c in chans
+            if kinds is None or c.kind in kinds
+        ]
+        return "=" + "+".join(terms) if terms else 0
+
+    builtin = {
+        "calls": of(VOICE_IN | VOICE_OUT),
+        "inbound_calls": of(VOICE_IN),
+        "outbound_calls": of(VOICE_OUT),
+        "contacts": of(None),
+        "minutes": of(None, "minutes"),
+    }
+    for key, terms in builtin.items():
+        rows[key] = put(key, f"built-in: {key.replace('_', ' ')}", _sum_of(terms))
+    rows["sales"] = put("sales", "built-in: sales (contacts x sales rate)", sales(None), FMT_NUM)
+    # minutes of inbound and outbound voice and outbound sales, for the unit costs
+    rows[INBOUND_MINUTES] = put(
+        "inbound voice minutes",
+        "for the cost per inbound call",
+        _sum_of(of(VOICE_IN, "minutes")),
+    )
+    rows[OUTBOUND_MINUTES] = put(
+        "outbound voice minutes", "for the cost per sale", _sum_of(of(VOICE_OUT, "minutes"))
+    )
+    rows[OUTBOUND_SALES] = put(
+        "outbound sales", "sales of outbound voice channels", sales(VOICE_OUT), FMT_NUM
+    )
+    user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
+    user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
+    for dname, cell_name in user.items():
+        rows[dname] = put(
+            dname,
+            f"driver: Inputs {cell_name} in every plan month",
+            f"={cell_name}*{{col}}${PLAN_ROW}",
+            FMT_NUM,
+        )
+    staffing = model.staffing_rows.get(case_name)
+    if staffing:
+        ah = put(
+            "agent_hours",
+            "staffing: agent hours (a value on Inputs, from Erlang)",
+            f"=Inputs!{{i}}{staffing['agent_hours']}",
+            FMT_NUM,
+        )
+        rows["agent_hours"] = ah
+        rows["fte"] = put(
+            "fte",
+            "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))",
+            f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+            "#,##0.0",
+        )
+        rows["peak_agents"] = put(
+            "peak_agents",
+            "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
+            f"=Inputs!{{i}}{staffing['peak_agents']}",
+            "#,##0.0",
+        )
+    r += 1
+    return r
+
+
+INBOUND_MINUTES = "\x00inbound minutes"
+OUTBOUND_MINUTES = "\x00outbound minutes"
+OUTBOUND_SALES = "\x00outbound sales"
+"""Drivers rows of the unit costs' allocation (names no driver can have)."""
 
 
 # --------------------------------------------------------------------------- Lines
@@ -869,58 +912,84 @@ def _write_lines(
     for case_name, case in sc.cases().items():
         pre = CASE_PREFIX[case_name]
         rows = model.drivers[case_name]
-        for kind, items in (("cost", case.cost_lines), ("benefit", case.benefit_lines)):
-            for j, line in enumerate(items, start=1):
-                r += 1
-                model.line_rows.append(r)
-                n = f"{pre}_{kind}{j}"
-                fam = line.family.value if kind == "cost" else line.kind  # type: ignore[union-attr]
-                key = ""
-                if kind == "cost":
-                    name = getattr(line, "replaces", None) or line.name
-                    key = keys.setdefault(name, f"k{len(keys) + 1}")
-                timing = line.timing
-                driver = line.driver if timing == Timing.per_unit else None
-                ws.cell(r, 1, case_name)
-                ws.cell(r, 2, line.name)
-                ws.cell(r, 3, kind)
-                ws.cell(r, 4, fam)
-                ws.cell(r, 5, timing.value)
-                ws.cell(r, 6, driver or ("contract bill" if timing == Timing.contract else ""))
-                ws.cell(r, 7, f"={n}_include")
-                ws.cell(r, 8, key)
-                sign = "+" if kind == "cost" else "-"
-                ws.cell(r, 9, f"=1{sign}{n}_risk").number_format = "0.00"
-                ws.cell(r, 10, f"=SUM({ms.row(r)})").number_format = _money(currency)
-                ws.cell(r, 11, f"=J{r}*I{r}").number_format = _money(currency)
-                for m, col in ms.cols():
-                    mm = f"{col}${MONTH_ROW}"
-                    amount = f"{n}_amount*{n}_quantity*(1+{n}_growth)^{col}${YEAR_ROW}"
-                    active = f'AND({mm}>={n}_start,OR({n}_end="",{mm}<={n}_end))'
-                    if timing == Timing.once:
-                        cond = f"{mm}={n}_month"
-                    elif timing == Timing.yearly:
-                        cond = f"AND({active},{mm}>=1,MOD({mm}-1,12)=0)"
-                    elif timing == Timing.contract:
-                        cond = f"OR({mm}=0,{active})"
-                    else:
-                        cond = active
-                    if timing == Timing.per_unit:
-                        assert driver is not None
-                        amount += f"*Drivers!{drv.c(m)}{rows[driver]}"
-                    elif timing == Timing.contract:
-                        bill = model.contract_rows[(case_name, j - 1)]
-                        amount += f"*Inputs!{month_in.c(m)}{bill}"
-                    cell = ws[f"{col}{r}"]
-                    cell.value = f"=IF({cond},{amount},0)"
-                    cell.number_format = FMT_MONEY
-                if timing == Timing.contract:
-                    ws.cell(r, 6).comment = Comment(CONTRACT_NOTE, "ccecon", width=320, height=140)
+        for kind, j, line in _lines_of(case):
+            r += 1
+            model.line_rows.append(r)
+            n = f"{pre}_{kind}{j}"
+            fam = _family_of(line)
+            key = ""
+            if kind == "cost":
+                name = getattr(line, "replaces", None) or line.name
+                key = keys.setdefault(name, f"k{len(keys) + 1}")
+            timing = line.timing
+            driver = line.driver if timing == Timing.per_unit else None
+            ws.cell(r, 1, case_name)
+            ws.cell(r, 2, line.name)
+            ws.cell(r, 3, kind)
+            ws.cell(r, 4, fam)
+            ws.cell(r, 5, timing.value)
+            ws.cell(r, 6, driver or ("contract bill" if timing == Timing.contract else ""))
+            ws.cell(r, 7, f"={n}_include")
+            ws.cell(r, 8, key)
+            sign = "+" if kind == "cost" else "-"
+            ws.cell(r, 9, f"=1{sign}{n}_risk").number_format = "0.00"
+            ws.cell(r, 10, f"=SUM({ms.row(r)})").number_format = _money(currency)
+            ws.cell(r, 11, f"=J{r}*I{r}").number_format = _money(currency)
+            for m, col in ms.cols():
+                mm = f"{col}${MONTH_ROW}"
+                amount = f"{n}_amount*{n}_quantity*(1+{n}_growth)^{col}${YEAR_ROW}"
+                active = f'AND({mm}>={n}_start,OR({n}_end="",{mm}<={n}_end))'
+                if timing == Timing.once:
+                    cond = f"{mm}={n}_month"
+                elif timing == Timing.yearly:
+                    cond = f"AND({active},{mm}>=1,MOD({mm}-1,12)=0)"
+                elif timing == Timing.contract:
+                    cond = f"OR({mm}=0,{active})"
+                else:
+                    cond = active
+                if timing == Timing.per_unit:
+                    assert driver is not None
+                    amount += f"*Drivers!{drv.c(m)}{rows[driver]}"
+                elif timing == Timing.contract:
+                    bill = model.contract_rows[(case_name, j - 1)]
+                    amount += f"*Inputs!{month_in.c(m)}{bill}"
+                cell = ws[f"{col}{r}"]
+                cell.value = f"=IF({cond},{amount},0)"
+                cell.number_format = FMT_MONEY
+            if timing == Timing.contract:
+                ws.cell(r, 6).comment = Comment(CONTRACT_NOTE, "ccecon", width=320, height=140)
     return {v: k for k, v in keys.items()}
 
 
 # --------------------------------------------------------------------------- Cashflows
 FAMILY_ROWS = ("benefits", "initial", "operating", "hidden")
+FAMILY_WORDS = {
+    "benefits": "benefits (counted)",
+    "initial": "initial costs",
+    "operating": "operating costs",
+    "hidden": "hidden costs (counted)",
+}
+
+
+def _family_template(case: str, fam: str, adjusted: bool, first: int, last: int) -> Template:
+    """A case's family in a month: its counted lines summed (risk-adjusted: each line times
+    its risk factor)."""
+    if not first:
+        return 0
+
+    def lr(col: str) -> str:
+        return f"Lines!${col}${first}:${col}${last}"
+
+    month = f"Lines!${{l}}${first}:${{l}}${last}"
+    typ = "benefit" if fam == "benefits" else "cost"
+    if not adjusted:
+        fam_crit = "" if fam == "benefits" else f',{lr("D")},"{fam}"'
+        return f'=SUMIFS({month},{lr("A")},"{case}",{lr("C")},"{typ}",{lr("G")},TRUE{fam_crit})'
+    fam_term = "" if fam == "benefits" else f'*({lr("D")}="{fam}")'
+    return (
+        f'=SUMPRODUCT(({lr("A")}="{case}")*({lr("C")}="{typ}")*({lr("G")}=TRUE)'
+        f"{fam_term}*{lr('I')}*{month})"
+    )
 
 
 def _write_cashflows(
@@ -939,163 +1008,134 @@ def _write_cashflows(
     ws.column_dimensions["C"].width = 16
     money = _money(currency)
     rows: dict[str, int] = {}
+    others = {"l": lines, "d": drv}
     r = HEAD
     first, last = (model.line_rows[0], model.line_rows[-1]) if model.line_rows else (0, 0)
 
-    def lr(col: str) -> str:
-        return f"Lines!${col}${first}:${col}${last}"
-
-    def put(key: str, label: str, case: str, formula: Any, fmt: str = FMT_MONEY) -> int:
+    def put(
+        key: str,
+        label: str,
+        case: str,
+        template: Template,
+        fmt: str = FMT_MONEY,
+        total: bool = True,
+    ) -> int:
         nonlocal r
         r += 1
         rows[key] = r
         ws.cell(r, 1, label)
         ws.cell(r, 2, case)
-        ws.cell(r, 3, f"=SUM({ms.row(r)})").number_format = money
-        for m, col in ms.cols():
-            cell = ws[f"{col}{r}"]
-            cell.value = formula(m, col)
-            cell.number_format = fmt
+        if total:
+            ws.cell(r, 3, f"=SUM({ms.row(r)})").number_format = money
+        _fill(ms, r, template, fmt, others)
         return r
-
-    def family(case: str, fam: str, adjusted: bool) -> Any:
-        if not model.line_rows:
-            return lambda m, col: 0
-        typ = "benefit" if fam == "benefits" else "cost"
-        crit = f'{lr("A")},"{case}",{lr("C")},"{typ}",{lr("G")},TRUE'
-        fam_crit = "" if fam == "benefits" else f',{lr("D")},"{fam}"'
-        if not adjusted:
-            return lambda m, col: (
-                f"=SUMIFS(Lines!${lines.c(m)}${first}:${lines.c(m)}${last},{crit}{fam_crit})"
-            )
-        fam_term = "" if fam == "benefits" else f'*({lr("D")}="{fam}")'
-        return lambda m, col: (
-            f'=SUMPRODUCT(({lr("A")}="{case}")*({lr("C")}="{typ}")*({lr("G")}=TRUE)'
-            f"{fam_term}*{lr('I')}*Lines!${lines.c(m)}${first}:${lines.c(m)}${last})"
-        )
 
     cases = list(sc.cases())
     for adjusted in (False, True):
         tag = "adj_" if adjusted else ""
         for case in cases:
             for fam in FAMILY_ROWS:
-                what = {
-                    "benefits": "benefits (counted)",
-                    "initial": "initial costs",
-                    "operating": "operating costs",
-                    "hidden": "hidden costs (counted)",
-                }[fam]
-                label = f"{CASE_TITLE[case]}: {what}" + (", risk-adjusted" if adjusted else "")
-                put(f"{tag}{case}_{fam}", label, case, family(case, fam, adjusted))
-
-    def net(tag: str) -> Any:
-        def f(m: int, col: str) -> str:
-            p = {k: f"{col}{rows[f'{tag}proposal_{k}']}" for k in FAMILY_ROWS}
-            out = f"={p['benefits']}-{p['initial']}-{p['operating']}-{p['hidden']}"
-            if "baseline" in cases:
-                b = {k: f"{col}{rows[f'{tag}baseline_{k}']}" for k in FAMILY_ROWS}
-                out += f"-{b['benefits']}+{b['initial']}+{b['operating']}+{b['hidden']}"
-            return out
-
-        return f
+                label = f"{CASE_TITLE[case]}: {FAMILY_WORDS[fam]}"
+                put(
+                    f"{tag}{case}_{fam}",
+                    label + (", risk-adjusted" if adjusted else ""),
+                    case,
+                    _family_template(case, fam, adjusted, first, last),
+                )
 
     r += 1
-    put(
+    dy = put(
         "discount_year",
         "discount year (month 0 is year 0, months 1-12 year 1 ...)",
         "",
-        lambda m, col: f"=ROUNDUP({col}${MONTH_ROW}/12,0)",
+        f"=ROUNDUP({{col}}${MONTH_ROW}/12,0)",
         "0",
+        total=False,
     )
-    ws.cell(rows["discount_year"], 3).value = None
-    put(
+    df = put(
         "discount_factor",
         "discount factor (the convention on Inputs)",
         "",
-        lambda m, col: (
-            f'=IF(discounting="yearly_tei",(1+discount_rate)^-{col}{rows["discount_year"]},'
-            f"(1+monthly_rate)^-{col}${MONTH_ROW})"
-        ),
+        f'=IF(discounting="yearly_tei",(1+discount_rate)^-{{col}}{dy},'
+        f"(1+monthly_rate)^-{{col}}${MONTH_ROW})",
         "0.000000",
+        total=False,
     )
-    ws.cell(rows["discount_factor"], 3).value = None
     for tag, word in (("", ""), ("adj_", ", risk-adjusted")):
         r += 1
-        n = put(f"{tag}net", f"net cash flow{word}", "", net(tag))
+        p = {k: f"{{col}}{rows[f'{tag}proposal_{k}']}" for k in FAMILY_ROWS}
+        net = f"={p['benefits']}-{p['initial']}-{p['operating']}-{p['hidden']}"
+        if "baseline" in cases:
+            b = {k: f"{{col}}{rows[f'{tag}baseline_{k}']}" for k in FAMILY_ROWS}
+            net += f"-{b['benefits']}+{b['initial']}+{b['operating']}+{b['hidden']}"
+        n = put(f"{tag}net", f"net cash flow{word}", "", net)
         c = put(
             f"{tag}cumulative",
             f"cumulative net{word}",
             "",
-            lambda m, col, n=n: f"={col}{n}" if m == 0 else f"={ms.c(m - 1)}{r}+{col}{n}",
+            (f"={{col}}{n}", f"={{prev}}{r + 1}+{{col}}{n}"),
+            total=False,
         )
-        ws.cell(c, 3).value = None
-        d = put(
-            f"{tag}discounted",
-            f"discounted net{word}",
-            "",
-            lambda m, col, n=n: f"={col}{n}*{col}{rows['discount_factor']}",
-        )
+        d = put(f"{tag}discounted", f"discounted net{word}", "", f"={{col}}{n}*{{col}}{df}")
         dc = put(
             f"{tag}discounted_cumulative",
             f"cumulative discounted net{word}",
             "",
-            lambda m, col, d=d: f"={col}{d}" if m == 0 else f"={ms.c(m - 1)}{r}+{col}{d}",
+            (f"={{col}}{d}", f"={{prev}}{r + 1}+{{col}}{d}"),
+            total=False,
         )
-        ws.cell(dc, 3).value = None
         for key, cum in (("neg", c), ("dneg", dc)):
-            x = put(
+            put(
                 f"{tag}{key}",
                 f"payback helper: month while the {'discounted ' if key == 'dneg' else ''}"
                 f"cumulative{word} is negative, else -1",
                 "",
-                lambda m, col, cum=cum: f"=IF({col}{cum}<0,{col}${MONTH_ROW},-1)",
+                f"=IF({{col}}{cum}<0,{{col}}${MONTH_ROW},-1)",
                 "0",
+                total=False,
             )
-            ws.cell(x, 3).value = None
 
     # the sums behind the unit costs (months 1..T)
     r += 1
+    kinds = {c.kind.value for c in sc.channels}
     for case in cases:
-        d = model.drivers[case]
-        months = sc.horizon_months
-
-        def basis(m: int, col: str, case: str = case) -> str:
-            run = f"{col}{rows[f'{case}_operating']}+{col}{rows[f'{case}_hidden']}"
-            spread = f"$C${rows[f'{case}_initial']}/{months}*{col}${PLAN_ROW}"
-            return f'={run}+IF(unit_cost_basis="fully_loaded",{spread},0)'
-
-        cost = put(f"{case}_uc_cost", f"{CASE_TITLE[case]}: cost for unit costs", case, basis)
+        d_rows = model.drivers[case]
+        spread = f"$C${rows[f'{case}_initial']}/{sc.horizon_months}*{{col}}${PLAN_ROW}"
+        cost = put(
+            f"{case}_uc_cost",
+            f"{CASE_TITLE[case]}: cost for unit costs",
+            case,
+            f"={{col}}{rows[f'{case}_operating']}+{{col}}{rows[f'{case}_hidden']}"
+            f'+IF(unit_cost_basis="fully_loaded",{spread},0)',
+        )
         for key, src, fmt in (
-            ("contacts", d["contacts"], FMT_INT),
-            ("minutes", d["minutes"], FMT_INT),
-            ("inbound_calls", d["inbound_calls"], FMT_INT),
-            ("outbound_sales", d["\x00outbound sales"], FMT_NUM),
+            ("contacts", d_rows["contacts"], FMT_INT),
+            ("minutes", d_rows["minutes"], FMT_INT),
+            ("inbound_calls", d_rows["inbound_calls"], FMT_INT),
+            ("outbound_sales", d_rows[OUTBOUND_SALES], FMT_NUM),
         ):
             x = put(
                 f"{case}_uc_{key}",
                 f"{CASE_TITLE[case]}: {key.replace('_', ' ')}",
                 case,
-                lambda m, col, src=src: f"=Drivers!{drv.c(m)}{src}",
+                f"=Drivers!{{d}}{src}",
                 fmt,
             )
             ws.cell(x, 3).number_format = fmt
         mins = rows[f"{case}_uc_minutes"]
-        kinds = {c.kind.value for c in sc.channels}
-        for key, minutes_row, kind in (
-            ("inbound_cost", d["\x00inbound minutes"], "voice_inbound"),
-            ("outbound_cost", d["\x00outbound minutes"], "voice_outbound"),
+        for key, minutes_row, kind, word in (
+            ("inbound_cost", d_rows[INBOUND_MINUTES], "voice_inbound", "inbound"),
+            ("outbound_cost", d_rows[OUTBOUND_MINUTES], "voice_outbound", "outbound"),
         ):
-            every = bool(sc.channels) and kinds == {kind}
-
-            def share(m: int, col: str, every: bool = every, mr: int = minutes_row) -> str:
-                if every:  # every channel is of this kind: all of the cost
-                    return f"=IF({col}{mins}>0,{col}{cost},0)"
-                return f"=IF({col}{mins}>0,Drivers!{drv.c(m)}{mr}/{col}{mins}*{col}{cost},0)"
-
+            if sc.channels and kinds == {kind}:  # every channel is of this kind: all the cost
+                share = f"=IF({{col}}{mins}>0,{{col}}{cost},0)"
+            else:
+                share = (
+                    f"=IF({{col}}{mins}>0,Drivers!{{d}}{minutes_row}/{{col}}{mins}*{{col}}{cost},0)"
+                )
             put(
                 f"{case}_uc_{key}",
-                f"{CASE_TITLE[case]}: cost allocated to "
-                f"{'inbound' if kind == 'voice_inbound' else 'outbound'} voice (by minutes)",
+                f"{CASE_TITLE[case]}: cost allocated to {word} voice (by minutes)",
                 case,
                 share,
             )
