@@ -1260,6 +1260,10 @@ def _write_change(
 
 
 # --------------------------------------------------------------------------- Results
+HELPER_ROW = 22
+"""Results row of the IRR helper (below the figures and the unit costs)."""
+
+
 def _write_results(
     ws: Worksheet,
     sc: Scenario,
@@ -1321,15 +1325,34 @@ def _write_results(
             f'=IF({col}5>0,({col}6-{col}5)/{col}5,"not defined: the change invests nothing")'
         )
         out["npv"] = f"=SUM({cf.ref(rows[f'{tag}discounted'])})"
-        ycol = "D" if tag else "C"
         guess = "irr_guess_adj" if tag else "irr_guess"
         flow = cf.ref(rows[f"{tag}net"])
+        h = f"{col}{HELPER_ROW}"  # IRR() per period, checked in the row below
         out["irr_annual_pct"] = (
-            f'=IFERROR(IF(discounting="yearly_tei",IRR(Years!${ycol}${y0}:${ycol}${y1},{guess}),'
-            f"(1+IRR({flow},(1+{guess})^(1/12)-1))^12-1),"
+            # a root below -100 % a period (1 + rate < 0) is no rate of return
+            f"=IF(AND(ISNUMBER({h}),{col}{HELPER_ROW + 1}<1E-6,N({h})>-1),"
+            f'IF(discounting="yearly_tei",{h},(1+{h})^12-1),'
             f'IF(AND(COUNTIF({flow},">0")>0,COUNTIF({flow},"<0")>0),'
             '"not found from the guess: change the IRR guess on Inputs",'
             '"no IRR: the net flow does not change sign"))'
+        )
+        ycol = "D" if tag else "C"
+        years = f"Years!${ycol}${y0}:${ycol}${y1}"
+        t_years = f"Years!$B${y0}:$B${y1}"
+        t_months = cf.ref(MONTH_ROW)
+        out["irr_per_period"] = (
+            f'=IFERROR(IF(discounting="yearly_tei",IRR({years},{guess}),'
+            f'IRR({flow},(1+{guess})^(1/12)-1)),"none")'
+        )
+
+        def pv(flows: str, t: str, absolute: bool) -> str:
+            f = f"ABS({flows})" if absolute else flows
+            return f"SUMPRODUCT({f},(1+{h})^-{t})"
+
+        out["irr_check"] = (
+            f'=IFERROR(IF(ISNUMBER({h}),IF(discounting="yearly_tei",'
+            f"ABS({pv(years, t_years, False)})/{pv(years, t_years, True)},"
+            f"ABS({pv(flow, t_months, False)})/{pv(flow, t_months, True)}),1),1)"
         )
         for key, neg, cum, flow in (
             ("payback_months", "neg", "cumulative", "net"),
@@ -1354,6 +1377,7 @@ def _write_results(
         ("discounted_payback_months", "Discounted payback", FMT_MONTHS, "months from signing"),
     ]
     plain, adj = cells("", "B"), cells("adj_", "C")
+    assert 5 + len(order) + 8 == HELPER_ROW
     # rows 5.. in the order above; the formulas refer to rows 5 (cost), 6 (benefit), 7 (saving)
     assert [k for k, *_ in order][:3] == ["total_cost", "total_benefit", "cost_savings"]
     for i, (key, label, fmt, unit) in enumerate(order):
@@ -1389,6 +1413,21 @@ def _write_results(
             name = f"res_{key}" + ("" if case == "proposal" else "_baseline")
             wb.defined_names[name] = DefinedName(name, attr_text=f"Results!${col}${r}")
         ws.cell(r, 4, f"{cur}, {sc.unit_cost_basis.replace('_', ' ')} (Inputs)").font = st.info
+    r = HELPER_ROW - 1
+    ws.cell(r, 1, "Checks").font = st.bold
+    for row, key, label, fmt in (
+        (HELPER_ROW, "irr_per_period", "IRR() per period (month, or year with yearly_tei)",
+         "0.0000%"),
+        (HELPER_ROW + 1, "irr_check", "NPV at that rate / PV of the flows' sizes (0 at an IRR)",
+         "0.0E+00"),
+    ):  # fmt: skip
+        ws.cell(row, 1, label)
+        for col, formulas in (("B", plain), ("C", adj)):
+            ws[f"{col}{row}"] = formulas[key]
+            ws[f"{col}{row}"].number_format = fmt
+    ws.cell(
+        HELPER_ROW + 1, 4, "IRR is shown when below 1E-06 and the rate above -100 %"
+    ).font = st.info
     ws.freeze_panes = "A5"
     _cashflow_chart(ws, cf, rows, "F4", cur)
 
