@@ -372,7 +372,7 @@ def _write_inputs(
             FMT_PCT,
             "where IRR() starts its search",
             comment=(
-                "IRR() searches for a root from this rate (Excel's default, 10 % a period,"
+                "IRR() searches for a root from this rate (the default guess, 10 % a period,"
                 " finds none for some flows). Written as ccecon's IRR of the scenario,"
                 " rounded. When a flow has several IRRs, IRR() finds the one nearest the"
                 " guess; ccecon reports the one nearest 0."
