@@ -249,6 +249,7 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     month_in = _MonthSheet(ws_in, 5, months)
     model = _Model()
     _write_per_month_inputs(inputs, month_in, realized, drivers_by_case, labels, model)
+    ws_in.freeze_panes = "B2"  # the labels stay in view beside the per-month values
 
     ws_drv = wb.create_sheet("Drivers")
     drv = _MonthSheet(ws_drv, 4, months)
