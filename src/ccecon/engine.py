@@ -68,6 +68,7 @@ from ccecon.costing.unit_costs import (
     unit_costs_from_sums,
 )
 from ccecon.errors import InputError, NoSolutionError
+from ccecon.labels import LABELS
 from ccecon.scenario.schema import (
     STAFFING_DRIVERS,
     Case,
@@ -540,7 +541,10 @@ def _metrics(
     benefit = p_tot[0] - b_tot[0] + savings
     defined = cost > 0
     roi = np.full(n, np.nan)
-    np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
+    with np.errstate(over="ignore"):  # a cost too small to divide by: not defined, below
+        np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
+    defined &= np.isfinite(roi)
+    roi[~defined] = np.nan
 
     rate_col = col(scenario.discount_rate)  # (draws or 1, 1), annual
     rate = np.broadcast_to(rate_col[:, 0], (n,))
@@ -914,7 +918,9 @@ def _summary(m: Metrics) -> dict[str, Any]:
         "cost_savings": _mean(m.cost_savings),
         "net": _mean(m.net),
         "roi_pct": _mean(m.roi_pct) if roi_ok else None,
-        "roi_note": None if roi_ok else "not defined: the change invests nothing (cost <= 0)",
+        "roi_note": None
+        if roi_ok
+        else "not defined: the change invests nothing (or too little to divide by)",
         "npv": _mean(m.npv),
         "irr_annual_pct": float(np.mean(m.irr_annual[irr_ok]) * 100) if irr_ok.any() else None,
         "irr_status": irr_status,
@@ -923,7 +929,7 @@ def _summary(m: Metrics) -> dict[str, Any]:
     }
 
 
-NEVER = "never within the horizon"
+NEVER = LABELS["en"]["never"]
 """What every renderer shows for a payback that does not happen within the horizon."""
 
 

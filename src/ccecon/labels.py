@@ -37,7 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unit": "unit",
         "months": "months",
         "a_year": "a year",
-        "never": "not within the horizon",
+        "never": "never within the horizon",
         "per_call": "per call",
         "net_risk_adjusted": "Net, risk-adjusted",
         "initial": "Initial",

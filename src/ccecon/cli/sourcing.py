@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
+from ccecon.labels import label
 
 
 def register(app: typer.Typer) -> None:
@@ -72,7 +73,7 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
                     "IRR % a year": "-"
                     if r["irr_annual_pct"] is None
                     else f"{r['irr_annual_pct']:,.1f}",
-                    "payback (months)": "not within the horizon"
+                    "payback (months)": label("never")
                     if r["payback_months"] is None or r["payback_months"] == float("inf")
                     else f"{r['payback_months']:,.1f}",
                 }

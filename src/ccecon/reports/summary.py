@@ -40,7 +40,7 @@ WORDS = {
         "why_adjusted": "the risk-adjusted NPV is {npv_adj}",
         "why_probability": "NPV is positive in only {p} of the simulated outcomes",
         "payback_in": "in {m} months",
-        "never": "not within the horizon",
+        "never": "never within the horizon",
         "range": (
             "With the ranges given: NPV between {p10} and {p90} in 80 % of {draws} simulated"
             " outcomes (P10 to P90); NPV > 0 in {p} of them."
