@@ -392,14 +392,21 @@ def _infeasible(model: Model, shifts: ShiftsFile, time_limit: float, source: str
     sol = solve(model, relaxed, cover=Cover.soft, time_limit=time_limit, source=source)
     short = model.grid.required - model.coverage(sol.x, sol.y)
     where = np.flatnonzero(short > 0)
-    listed = ", ".join(f"{model.grid.label(i)} by {int(short[i]):,}" for i in where[:MAX_LISTED])
+    reached = np.zeros(model.grid.n, dtype=bool)
+    reached[model.on_rows] = True
+
+    def one(i: int) -> str:
+        why = "" if reached[i] else " (no shift works then)"
+        return f"{model.grid.label(i)} by {int(short[i]):,}{why}"
+
+    listed = ", ".join(one(int(i)) for i in where[:MAX_LISTED])
     more = f" and {where.size - MAX_LISTED:,} more" if where.size > MAX_LISTED else ""
     return InputError(
-        f"the hard cover is infeasible: {where.size:,} intervals cannot be covered even with"
-        f" every template at its max_headcount ({int(short[where].sum()):,} agent-intervals"
-        f" short in all): {listed}{more}; raise max_headcount, add start times or"
-        " templates, or use cover: soft",
+        f"the hard cover is infeasible: {where.size:,} intervals cannot be covered by the"
+        f" templates' start times and max_headcount ({int(short[where].sum()):,}"
+        f" agent-intervals short in all, at the least): {listed}{more}; raise max_headcount,"
+        " add start times or templates, or use cover: soft",
         file=source,
-        field="shifts[].max_headcount",
+        field="shifts",
         value={model.grid.label(i): int(short[i]) for i in where[:3]},
     )

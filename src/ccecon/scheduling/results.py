@@ -300,3 +300,59 @@ def coverage_arrays(doc: dict[str, Any]) -> dict[str, npt.NDArray[Any]]:
     """The coverage rows of :func:`summarize` as columns (for charts and tests)."""
     rows = doc["coverage"]
     return {k: np.array([r.get(k) for r in rows]) for k in ("interval", "required", "scheduled")}
+
+
+WEEK_OF = "2024-01-01"
+"""A Monday: the dates given to a scenario's representative week (only weekdays matter)."""
+
+
+def scenario_intervals(scenario: Any, month: int = 1, case: str = "proposal") -> pd.DataFrame:
+    """A representative week of one plan month as an interval table (``start``, ``calls``,
+    ``aht_s``; one row per open interval), spread exactly as the scenario's ``staffing``
+    spreads the month (``ccecon.queueing.workload``). Several staffed channels are summed
+    into one queue of calls with their call-weighted handle time."""
+    from ccecon.engine import case_drivers, month_days, realize_scenario, staffed_channels
+    from ccecon.queueing.workload import interval_shares
+
+    st = scenario.staffing
+    if st is None:
+        raise InputError(
+            "the scenario has no `staffing` section: nothing to schedule (give an interval"
+            " CSV, or add `staffing`)",
+            field="staffing",
+        )
+    if not 1 <= month <= scenario.horizon_months:
+        raise InputError(
+            f"expected a plan month from 1 to {scenario.horizon_months}",
+            field="--month",
+            value=month,
+        )
+    realized, _ = realize_scenario(scenario, None, None)
+    chosen = (
+        realized.proposal
+        if case == "proposal" or realized.baseline is None
+        else (realized.baseline)
+    )
+    _, drivers = case_drivers(realized, chosen)
+    weeks = float(month_days(realized)[month]) / 7.0
+    per_day = round((st.close_hour - st.open_hour) * 60 / st.interval_minutes)
+    shares = interval_shares(st.weekly_profile, st.intraday_profile, per_day)
+    calls = np.zeros(shares.size)
+    minutes = np.zeros(shares.size)
+    for name in staffed_channels(realized):
+        weekly = float(np.mean(drivers[name][:, month])) / weeks
+        aht = float(np.mean(drivers[f"{name}.aht_s"][:, month]))
+        calls += weekly * shares
+        minutes += weekly * shares * aht
+    aht_s = np.where(calls > 0, minutes / np.where(calls > 0, calls, 1.0), 1.0)
+    day0 = pd.Timestamp(WEEK_OF) + pd.Timedelta(minutes=round(st.open_hour * 60))
+    starts = [
+        day0 + pd.Timedelta(days=d, minutes=k * st.interval_minutes)
+        for d in range(7)
+        for k in range(per_day)
+    ]
+    frame = pd.DataFrame(
+        {"start": [s.strftime("%Y-%m-%d %H:%M") for s in starts], "calls": calls, "aht_s": aht_s}
+    )
+    open_day = np.repeat(np.asarray(st.weekly_profile, dtype=float) > 0, per_day)
+    return frame[open_day].reset_index(drop=True)
