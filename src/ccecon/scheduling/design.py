@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -88,6 +89,7 @@ class Model:
     brk_rows: IntArray  # coverage entries of y (subtracted): interval index ...
     brk_cols: IntArray  # ... and break-variable index
     upper: Array  # per placement: most agents (inf: no limit)
+    phone: Array  # per placement: intervals an agent is on the phones (shift less breaks)
 
     @property
     def placements(self) -> int:
@@ -134,6 +136,7 @@ def build_model(shifts: ShiftsFile, grid: Grid, source: str = "<shifts>") -> Mod
     paid: list[Array] = []
     weight: list[Array] = []
     upper: list[Array] = []
+    phone: list[Array] = []
     placements = 0
     nbreak = 0
     costed = shifts.costed
@@ -189,6 +192,7 @@ def build_model(shifts: ShiftsFile, grid: Grid, source: str = "<shifts>") -> Mod
         paid.append(np.full(k, tpl.paid_hours))
         weight.append(np.full(k, tpl.paid_hours * (shifts.rate(tpl) if costed else 1.0)))
         upper.append(np.full(k, np.inf if tpl.max_headcount is None else float(tpl.max_headcount)))
+        phone.append(np.full(k, float(on.size - sum(blen for _, blen, _ in flexible))))
         for b, blen, offsets in flexible:
             w = offsets.size
             vid = nbreak + np.arange(k * w, dtype=np.int64)
@@ -220,6 +224,7 @@ def build_model(shifts: ShiftsFile, grid: Grid, source: str = "<shifts>") -> Mod
         brk_rows=cat("br"),
         brk_cols=cat("bc"),
         upper=np.concatenate(upper),
+        phone=np.concatenate(phone),
     )
 
 
@@ -238,35 +243,37 @@ class Solution:
     cover: Cover
 
 
-def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[object, ...]:
-    """(c, integrality, bounds, constraints) of the program for ``scipy.optimize.milp``."""
+def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[Any, ...]:
+    """(c, integrality, bounds, constraints, offset) of the program for ``scipy.optimize.milp``.
+
+    The soft cover is solved in an equivalent form with one row per interval, like the hard
+    cover: with ``u_i >= r_i - s_i`` (missing agents) the excess is ``o_i = s_i - r_i + u_i``,
+    so ``under sum u + over sum o = (under + over) sum u + over sum_p n_p x_p - over sum r``
+    (``n_p`` = intervals an agent of ``p`` is on the phones); ``offset`` is the constant.
+    """
     from scipy.optimize import Bounds, LinearConstraint
     from scipy.sparse import coo_matrix, csr_matrix
 
     g = model.grid
-    P, Y, n = model.placements, model.break_vars, g.n
+    P, Y = model.placements, model.break_vars
     soft = cover == Cover.soft
-    nv = P + Y + (2 * n if soft else 0)
+    req = g.required.astype(float)
+    need = np.flatnonzero(req > 0)
+    nu = need.size if soft else 0
+    nv = P + Y + nu
     rows = [model.on_rows, model.brk_rows]
     cols = [model.on_cols, P + model.brk_cols]
     vals = [np.ones(model.on_rows.size), -np.ones(model.brk_rows.size)]
     if soft:
-        idx = np.arange(n, dtype=np.int64)
-        rows += [idx, idx]
-        cols += [P + Y + idx, P + Y + n + idx]
-        vals += [np.ones(n), -np.ones(n)]
+        rows.append(need)
+        cols.append(P + Y + np.arange(nu, dtype=np.int64))
+        vals.append(np.ones(nu))
     cover_m = csr_matrix(
         coo_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, nv)
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(g.n, nv)
         )
     )
-    req = g.required.astype(float)
-    constraints = []
-    if soft:
-        constraints.append(LinearConstraint(cover_m, req, req))
-    else:
-        need = np.flatnonzero(req > 0)
-        constraints.append(LinearConstraint(cover_m[need], req[need], np.inf))
+    constraints = [LinearConstraint(cover_m[need], req[need], np.inf)]
     if Y:
         # sum_w y_pbw - x_p = 0 for every flexible break of every placement
         key = model.brk_place * (int(model.brk_index.max()) + 1) + model.brk_index
@@ -309,9 +316,11 @@ def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[object
             )
         )
     c = np.zeros(nv)
+    offset = 0.0
     if soft:
-        c[P + Y : P + Y + n] = shifts.under_cost
-        c[P + Y + n :] = shifts.over_cost
+        c[:P] = shifts.over_cost * model.phone
+        c[P + Y :] = shifts.under_cost + shifts.over_cost
+        offset = -shifts.over_cost * float(req.sum())
     else:
         c[:P] = model.weight
     integrality = np.zeros(nv)
@@ -320,7 +329,7 @@ def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[object
     ub[:P] = model.upper
     if Y:
         ub[P : P + Y] = model.upper[model.brk_place]
-    return c, integrality, Bounds(np.zeros(nv), ub), constraints
+    return c, integrality, Bounds(np.zeros(nv), ub), constraints, offset
 
 
 def solve(
@@ -343,7 +352,7 @@ def solve(
     from ccecon.errors import NoSolutionError
 
     cover = shifts.cover if cover is None else cover
-    c, integrality, bounds, constraints = _constraints(model, shifts, cover)
+    c, integrality, bounds, constraints, offset = _constraints(model, shifts, cover)
     began = time.perf_counter()
     res = milp(
         c,
@@ -363,11 +372,13 @@ def solve(
     P, Y = model.placements, model.break_vars
     x = np.rint(res.x[:P]).astype(np.int64)
     y = np.rint(res.x[P : P + Y]).astype(np.int64)
-    objective = float(res.fun)
-    bound = getattr(res, "mip_dual_bound", None)
-    bound = objective if bound is None or not np.isfinite(bound) else float(bound)
-    gap = getattr(res, "mip_gap", None)
-    gap = 0.0 if gap is None or not np.isfinite(gap) else float(gap)
+    objective = float(res.fun) + offset
+    dual = getattr(res, "mip_dual_bound", None)
+    bound = objective if dual is None or not np.isfinite(dual) else float(dual) + offset
+    bound = min(bound, objective)
+    # HiGHS's relative gap, |objective - bound| / |objective|, on the objective with its
+    # constant (the soft cover's), 0 when both are 0
+    gap = (objective - bound) / abs(objective) if objective != 0 else 0.0
     return Solution(
         x=x,
         y=y,
@@ -402,7 +413,8 @@ def _infeasible(model: Model, shifts: ShiftsFile, time_limit: float, source: str
     listed = ", ".join(one(int(i)) for i in where[:MAX_LISTED])
     more = f" and {where.size - MAX_LISTED:,} more" if where.size > MAX_LISTED else ""
     return InputError(
-        f"the hard cover is infeasible: {where.size:,} intervals cannot be covered by the"
+        f"the hard cover is infeasible: {where.size:,}"
+        f" {'interval cannot' if where.size == 1 else 'intervals cannot'} be covered by the"
         f" templates' start times and max_headcount ({int(short[where].sum()):,}"
         f" agent-intervals short in all, at the least): {listed}{more}; raise max_headcount,"
         " add start times or templates, or use cover: soft",

@@ -17,9 +17,18 @@ import itertools
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ccecon.errors import InputError
 
@@ -48,7 +57,7 @@ def minutes_of(value: Any, *, what: str = "a time", most: int = 24 * 60) -> int:
     else:
         raise ValueError(f"expected {what} as HH:MM text, e.g. '07:30'")
     if not 0 <= minutes <= most:
-        raise ValueError(f"expected {what} from 00:00 to {most // 60:02d}:{most % 60:02d}")
+        raise ValueError(f"expected {what} as HH:MM from 00:00 to {most // 60:02d}:{most % 60:02d}")
     return minutes
 
 
@@ -126,6 +135,11 @@ class Break(_Model):
         return self.earliest if self.latest is None else self.latest
 
 
+def _starts_kind(value: Any) -> str:
+    """Which spelling of ``starts`` a value is (errors then come from that one only)."""
+    return "List" if isinstance(value, list) else "Range"
+
+
 class Template(_Model):
     """One kind of shift: when it may start, how long it is paid, its breaks, its head count."""
 
@@ -136,9 +150,10 @@ class Template(_Model):
         min_length=1,
         description="Days of the week the shift may start on (mon..sun); default every day.",
     )
-    starts: StartRange | list[int] = Field(
-        description='Allowed start times: a list ["07:00", "07:30"] or {from, to, every}.'
-    )
+    starts: Annotated[
+        Annotated[StartRange, Tag("Range")] | Annotated[list[int], Tag("List")],
+        Discriminator(_starts_kind),
+    ] = Field(description='Allowed start times: a list ["07:00", "07:30"] or {from, to, every}.')
     paid_hours: float = Field(gt=0, le=24, description="Paid length of the shift, hours.")
     breaks: list[Break] = Field(default_factory=list, description="Breaks, in the order taken.")
     min_headcount: int = Field(
