@@ -244,12 +244,13 @@ class Solution:
 
 
 def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[Any, ...]:
-    """(c, integrality, bounds, constraints, offset) of the program for ``scipy.optimize.milp``.
+    """(c, integrality, bounds, constraints, offset, substitution) for ``scipy.optimize.milp``.
 
     The soft cover is solved in an equivalent form with one row per interval, like the hard
     cover: with ``u_i >= r_i - s_i`` (missing agents) the excess is ``o_i = s_i - r_i + u_i``,
     so ``under sum u + over sum o = (under + over) sum u + over sum_p n_p x_p - over sum r``
     (``n_p`` = intervals an agent of ``p`` is on the phones); ``offset`` is the constant.
+    ``substitution`` maps the solver's variables back to ``(x, y, u)``.
     """
     from scipy.optimize import Bounds, LinearConstraint
     from scipy.sparse import coo_matrix, csr_matrix
@@ -329,7 +330,43 @@ def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[Any, .
     ub[:P] = model.upper
     if Y:
         ub[P : P + Y] = model.upper[model.brk_place]
-    return c, integrality, Bounds(np.zeros(nv), ub), constraints, offset
+    # Substitute x_p = sum_w y_pbw of the placement's first flexible break b: the columns
+    # of that break are then whole shift patterns (no x_p, no link row for b), which HiGHS
+    # solves far faster than the same program with x_p and its link rows kept.
+    first = np.full(P, np.iinfo(np.int64).max)
+    np.minimum.at(first, model.brk_place, model.brk_index)
+    last = np.full(P, -1)
+    np.maximum.at(last, model.brk_place, model.brk_index)
+    flex = (first < np.iinfo(np.int64).max) & bool(_SUBSTITUTE)
+    if _SUBSTITUTE == "one":
+        flex &= first == last
+    kept = np.flatnonzero(np.concatenate([~flex, np.ones(nv - P, dtype=bool)]))
+    col_of = np.full(nv, -1)
+    col_of[kept] = np.arange(kept.size)
+    lead = np.flatnonzero(model.brk_index == first[model.brk_place]) if Y else kept[:0]
+    e_rows = np.concatenate([kept, model.brk_place[lead]])
+    e_cols = np.concatenate([col_of[kept], col_of[P + lead]])
+    sub = csr_matrix(coo_matrix((np.ones(e_rows.size), (e_rows, e_cols)), shape=(nv, kept.size)))
+    reduced = []
+    for con in constraints:
+        a = csr_matrix(con.A @ sub)
+        a.eliminate_zeros()
+        lo = np.broadcast_to(con.lb, (a.shape[0],))
+        hi = np.broadcast_to(con.ub, (a.shape[0],))
+        # an empty row is dropped only when 0 satisfies it (an interval that no shift
+        # reaches but that needs agents keeps its row: the program is then infeasible)
+        live = np.flatnonzero((a.getnnz(axis=1) > 0) | (lo > 0) | (hi < 0))
+        lb, hb = lo[live], hi[live]
+        if live.size:
+            reduced.append(LinearConstraint(a[live], lb, hb))
+    return (
+        np.asarray(sub.T @ c),
+        integrality[kept],
+        Bounds(np.zeros(kept.size), ub[kept]),
+        reduced,
+        offset,
+        sub,
+    )
 
 
 def solve(
@@ -343,16 +380,79 @@ def solve(
 ) -> Solution:
     """Solve the design program with HiGHS within ``time_limit`` seconds.
 
+    The soft cover starts from the hard cover's schedule (solved first with a quarter of
+    the time, when the hard cover is feasible): HiGHS's own first schedules of a soft cover
+    can be far worse, so the better of the two is returned, with HiGHS's bound of the soft
+    program and the gap between them.
+
     Raises :class:`InputError` when the hard cover is infeasible (naming the intervals that
     cannot be covered and by how much) and :class:`ccecon.errors.NoSolutionError` when no
     schedule was found within the time limit.
     """
-    from scipy.optimize import milp
-
     from ccecon.errors import NoSolutionError
 
     cover = shifts.cover if cover is None else cover
-    c, integrality, bounds, constraints, offset = _constraints(model, shifts, cover)
+    began = time.perf_counter()
+    fallback: Solution | None = None
+    if cover == Cover.soft:
+        first = _run(model, shifts, Cover.hard, time_limit / 4, mip_rel_gap)
+        if first is not None and first.x.size:
+            fallback = _rescore(model, shifts, first)
+    left = max(time_limit - (time.perf_counter() - began), 0.01)
+    sol = _run(model, shifts, cover, left, mip_rel_gap)
+    if sol is None and cover == Cover.hard:
+        raise _infeasible(model, shifts, time_limit, source)
+    if fallback is not None and (
+        sol is None or not sol.x.size or fallback.objective < sol.objective
+    ):
+        bound = fallback.bound if sol is None else min(sol.bound, fallback.objective)
+        gap = (fallback.objective - bound) / abs(fallback.objective) if fallback.objective else 0.0
+        sol = Solution(
+            x=fallback.x,
+            y=fallback.y,
+            objective=fallback.objective,
+            bound=bound,
+            gap=max(gap, 0.0),
+            optimal=gap <= mip_rel_gap,
+            status="optimal" if gap <= mip_rel_gap else "time limit reached",
+            seconds=0.0,
+            cover=cover,
+        )
+    if sol is None or (not sol.x.size and model.placements):
+        raise NoSolutionError(
+            f"no schedule found within the time limit of {time_limit:g} s; give more time"
+            " (--time-limit) or fewer start times"
+        )
+    return Solution(**{**sol.__dict__, "seconds": time.perf_counter() - began})
+
+
+def _rescore(model: Model, shifts: ShiftsFile, sol: Solution) -> Solution:
+    """A hard cover's schedule with its soft-cover objective (bound: none known, -inf)."""
+    diff = model.coverage(sol.x, sol.y) - model.grid.required
+    value = float(
+        shifts.under_cost * -diff[diff < 0].sum() + shifts.over_cost * diff[diff > 0].sum()
+    )
+    return Solution(
+        x=sol.x,
+        y=sol.y,
+        objective=value,
+        bound=-np.inf,
+        gap=np.inf,
+        optimal=False,
+        status="",
+        seconds=0.0,
+        cover=Cover.soft,
+    )
+
+
+def _run(
+    model: Model, shifts: ShiftsFile, cover: Cover, time_limit: float, mip_rel_gap: float
+) -> Solution | None:
+    """One HiGHS run; None when the program is infeasible, empty counts when no schedule
+    was found in time."""
+    from scipy.optimize import milp
+
+    c, integrality, bounds, constraints, offset, sub = _constraints(model, shifts, cover)
     began = time.perf_counter()
     res = milp(
         c,
@@ -362,16 +462,15 @@ def solve(
         options={"time_limit": float(time_limit), "mip_rel_gap": mip_rel_gap, "disp": False},
     )
     seconds = time.perf_counter() - began
-    if res.status == 2 and cover == Cover.hard:
-        raise _infeasible(model, shifts, time_limit, source)
-    if res.x is None:
-        raise NoSolutionError(
-            f"no schedule found within the time limit of {time_limit:g} s ({res.message});"
-            " give more time (--time-limit) or fewer start times"
-        )
+    if res.status == 2:
+        return None
     P, Y = model.placements, model.break_vars
-    x = np.rint(res.x[:P]).astype(np.int64)
-    y = np.rint(res.x[P : P + Y]).astype(np.int64)
+    if res.x is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return Solution(empty, empty, np.inf, -np.inf, np.inf, False, res.message, seconds, cover)
+    full = sub @ res.x
+    x = np.rint(full[:P]).astype(np.int64)
+    y = np.rint(full[P : P + Y]).astype(np.int64)
     objective = float(res.fun) + offset
     dual = getattr(res, "mip_dual_bound", None)
     bound = objective if dual is None or not np.isfinite(dual) else float(dual) + offset
@@ -391,6 +490,8 @@ def solve(
         cover=cover,
     )
 
+
+_SUBSTITUTE: bool | str = "one"
 
 MAX_LISTED = 12
 """Intervals named in the message of an infeasible hard cover (the rest are counted)."""
