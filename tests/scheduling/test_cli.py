@@ -24,9 +24,21 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+README_COMMAND = (
+    "ccecon schedule examples/schedule-week-15min.csv --shifts examples/schedule-shifts.yaml"
+)
+
+
+def test_the_readme_runs_the_example() -> None:
+    assert f"`{README_COMMAND}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def example_json() -> dict:
-    code, out, err = invoke(str(EXAMPLE_CSV), "--shifts", str(EXAMPLE_SHIFTS), "-f", "json")
+    # the README's command, with JSON output
+    args = [str(ROOT / a) if a.startswith("examples/") else a for a in README_COMMAND.split()]
+    assert args[:2] == ["ccecon", "schedule"]
+    code, out, err = invoke(*args[2:], "-f", "json")
     assert code == 0, err
     return json.loads(out)
 
