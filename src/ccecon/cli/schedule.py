@@ -181,7 +181,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         sl: Annotated[
             str | None,
-            typer.Option(help="Service level goal SHARE/SECONDS, for calls without agents."),
+            typer.Option(
+                help="Service level goal SHARE/SECONDS (80%/20): staffs a file of calls"
+                " without agents; its seconds are the threshold of the service level shown."
+            ),
         ] = SL_DEFAULT,
         patience: Annotated[
             float | None, typer.Option(help="Mean patience, seconds: Erlang A.")

@@ -110,14 +110,18 @@ class Model:
         return out
 
 
-def _steps(minutes: int, interval: int, field: str, source: str, what: str) -> int:
+def _steps(
+    minutes: int, interval: int, field: str, source: str, what: str, shown: object = ...
+) -> int:
     if minutes % interval:
         raise InputError(
             f"{what} must be a whole number of {interval}-minute intervals (the"
             " requirements' interval length)",
             file=source,
             field=field,
-            value=clock(minutes) if "time" in what or "start" in what else minutes,
+            value=(clock(minutes) if "time" in what or "start" in what else minutes)
+            if shown is ...
+            else shown,
         )
     return minutes // interval
 
@@ -142,7 +146,14 @@ def build_model(shifts: ShiftsFile, grid: Grid, source: str = "<shifts>") -> Mod
     costed = shifts.costed
     for t, tpl in enumerate(shifts.shifts):
         here = f"shifts[{t}]"
-        length = _steps(tpl.length_minutes, iv, f"{here}.paid_hours", source, "the shift length")
+        length = _steps(
+            tpl.length_minutes,
+            iv,
+            f"{here}.paid_hours",
+            source,
+            f"the shift length ({clock(tpl.length_minutes)} with its unpaid breaks)",
+            tpl.paid_hours,
+        )
         starts = sorted(
             {_steps(m, iv, f"{here}.starts", source, "a start time") for m in tpl.start_minutes()}
         )
