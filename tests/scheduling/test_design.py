@@ -296,3 +296,14 @@ def _brute(shifts: dict[str, Any], required: list[int]) -> float | None:
             )
         best = value if best is None else min(best, value)
     return best
+
+
+def test_a_program_too_large_to_build_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ccecon.scheduling.design as design
+
+    # two placements of 2 intervals each = 4 coverage entries; the limit set to 3
+    monkeypatch.setattr(design, "MAX_ENTRIES", 3)
+    shifts = {"shifts": [{"name": "two", "starts": ["08:00", "09:00"], "paid_hours": 2}]}
+    with pytest.raises(InputError, match="more than 3 agent-interval entries") as err:
+        run(shifts, hourly([1, 1, 1]))
+    assert err.value.field == "shifts[0].starts"

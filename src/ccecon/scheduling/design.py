@@ -71,6 +71,11 @@ class Grid:
         return f"{name} {clock(k * self.interval_minutes)}"
 
 
+MAX_ENTRIES = 5_000_000
+"""Most coverage entries (placements x intervals, break positions x break lengths) a shifts
+file may give: about 80 MB of indices, and a program HiGHS can still work on."""
+
+
 @dataclass(frozen=True)
 class Model:
     """The placements and break choices of a shifts file on a grid, as sparse columns."""
@@ -143,6 +148,7 @@ def build_model(shifts: ShiftsFile, grid: Grid, source: str = "<shifts>") -> Mod
     phone: list[Array] = []
     placements = 0
     nbreak = 0
+    entries = 0
     costed = shifts.costed
     for t, tpl in enumerate(shifts.shifts):
         here = f"shifts[{t}]"
@@ -194,6 +200,16 @@ def build_model(shifts: ShiftsFile, grid: Grid, source: str = "<shifts>") -> Mod
             )
         st = st[useful]
         k = st.size
+        entries += k * (on.size + sum(o.size * blen for _, blen, o in flexible))
+        if entries > MAX_ENTRIES:
+            raise InputError(
+                f"the templates give more than {MAX_ENTRIES:,} agent-interval entries (from"
+                f" shifts[{t}] on): too large a program to build; use fewer start times,"
+                " narrower break windows or a shorter horizon",
+                file=source,
+                field=f"{here}.starts",
+                value=tpl.name,
+            )
         ids = placements + np.arange(k, dtype=np.int64)
         cols["template"].append(np.full(k, t, dtype=np.int64))
         cols["day"].append(st // per_day)
