@@ -295,3 +295,18 @@ def test_bad_input_exits_2_with_file_field_value(
     assert named in err
     for fragment in fragments:
         assert fragment in err, (fragment, err)
+
+
+def test_a_short_time_limit_is_honoured() -> None:
+    # 0.3 s is too short to prove the example optimal on this machine: either a schedule
+    # with its gap (no more than the time limit spent, with some slack for the machine) or
+    # exit 2 saying that none was found in time; never a traceback.
+    code, out, err = invoke(
+        str(EXAMPLE_CSV), "--shifts", str(EXAMPLE_SHIFTS), "-f", "json", "--time-limit", "0.3"
+    )
+    if code == 0:
+        s = json.loads(out)["summary"]
+        assert s["solve_seconds"] <= 0.3 + 1.5
+        assert s["objective"] - s["bound"] <= s["gap"] * s["objective"] + 1e-6
+    else:
+        assert code == 2 and "no schedule found within the time limit of 0.3 s" in err
