@@ -360,13 +360,15 @@ def _constraints(model: Model, shifts: ShiftsFile, cover: Cover) -> tuple[Any, .
     # A placement with one flexible break: substitute x_p = sum_w y_pw, so its break
     # columns are whole shift patterns (no x_p, no link row). HiGHS solves that form far
     # faster (945 placements with a lunch window: 0.6 s against 10 s). With two or more
-    # flexible breaks x_p and the link rows stay: substituting the first break's columns
-    # there made the soft cover of the bundled example slower, not faster.
+    # flexible breaks x_p and the link rows stay, and so they do in the soft cover: on
+    # the bundled example week neither form closes the soft gap reliably within a minute,
+    # and the form with x_p reached the optimum in one of two runs, the substituted form
+    # in none of three.
     first = np.full(P, np.iinfo(np.int64).max)
     np.minimum.at(first, model.brk_place, model.brk_index)
     last = np.full(P, -1)
     np.maximum.at(last, model.brk_place, model.brk_index)
-    flex = first == last
+    flex = (first == last) & (not soft)
     kept = np.flatnonzero(np.concatenate([~flex, np.ones(nv - P, dtype=bool)]))
     col_of = np.full(nv, -1)
     col_of[kept] = np.arange(kept.size)
@@ -428,7 +430,8 @@ def solve(
     left = max(time_limit - (time.perf_counter() - began), 0.01)
     sol = _run(model, shifts, cover, left, mip_rel_gap)
     if sol is None and cover == Cover.hard:
-        raise _infeasible(model, shifts, time_limit, source)
+        left = max(time_limit - (time.perf_counter() - began), 0.5)
+        raise _infeasible(model, shifts, left, source)
     if fallback is not None and (
         sol is None or not sol.x.size or fallback.objective < sol.objective
     ):
@@ -525,8 +528,19 @@ MAX_LISTED = 12
 def _infeasible(model: Model, shifts: ShiftsFile, time_limit: float, source: str) -> InputError:
     """The hard cover's shortfall: the least total shortfall, per interval (a soft cover
     with a cost of 1 per missing agent and none for excess)."""
+    from ccecon.errors import NoSolutionError
+
     relaxed = shifts.model_copy(update={"under_cost": 1.0, "over_cost": 0.0})
-    sol = solve(model, relaxed, cover=Cover.soft, time_limit=time_limit, source=source)
+    try:
+        sol = solve(model, relaxed, cover=Cover.soft, time_limit=time_limit, source=source)
+    except NoSolutionError:
+        return InputError(
+            "the hard cover is infeasible: no schedule covers every interval (the shortfall"
+            " per interval was not found within the time limit); raise max_headcount, add"
+            " start times or templates, or use cover: soft",
+            file=source,
+            field="shifts",
+        )
     short = model.grid.required - model.coverage(sol.x, sol.y)
     where = np.flatnonzero(short > 0)
     reached = np.zeros(model.grid.n, dtype=bool)
