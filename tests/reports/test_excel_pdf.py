@@ -139,3 +139,45 @@ def test_workbook_with_a_thousand_lines_sharing_a_name(tmp_path: Path) -> None:
     assert ws.max_column == 7 + 13  # case..total, then months 0..12
     assert sum(rows[0][7:]) == pytest.approx(120_000)
     assert _recalculate(tmp_path / "report.xlsx")["total_cost"] == pytest.approx(120_000)
+
+
+FILL = 0.6
+"""Every PDF page but the last has content down to at least this share of its height."""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("name", "paper", "size"),
+    [
+        ("usd-onprem-to-cloud.yaml", None, "(letter)"),  # USD: US Letter by default
+        ("cny-inhouse-build.yaml", None, "(A4)"),  # CNY: A4 (pdfinfo names the size)
+        ("cny-inhouse-build.yaml", "letter", "(letter)"),  # the option wins
+    ],
+)
+def test_pdf_paper_and_no_half_empty_pages(
+    name: str, paper: str | None, size: str, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    path = EXAMPLES / name
+    scenario = load_scenario(path)
+    paths = write_report(
+        scenario, evaluate(scenario), tmp_path, pdf=True, source_path=path, paper=paper
+    )
+    assert paths.pdf is not None
+    info = subprocess.run(
+        ["pdfinfo", str(paths.pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    page_size = next(line for line in info.splitlines() if line.startswith("Page size"))
+    assert size in page_size, page_size
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(paths.pdf), str(tmp_path / "p")],
+        check=True,
+        timeout=120,
+    )
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) >= 2
+    for page in pages[:-1]:
+        pixels = np.asarray(Image.open(page).convert("L"))
+        inked = np.nonzero((pixels < 245).any(axis=1))[0]
+        assert inked.size and inked.max() / pixels.shape[0] >= FILL, page.name
