@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from ccecon.errors import InputError
@@ -294,12 +293,6 @@ def summarize(
         total = float(req.calls.sum())
         summary["service_level"] = float((sl * req.calls).sum() / total) if total > 0 else 1.0
     return {"summary": summary, "schedule": schedule, "coverage": coverage}
-
-
-def coverage_arrays(doc: dict[str, Any]) -> dict[str, npt.NDArray[Any]]:
-    """The coverage rows of :func:`summarize` as columns (for charts and tests)."""
-    rows = doc["coverage"]
-    return {k: np.array([r.get(k) for r in rows]) for k in ("interval", "required", "scheduled")}
 
 
 WEEK_OF = "2024-01-01"
