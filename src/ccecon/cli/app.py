@@ -50,6 +50,9 @@ def _register() -> None:
     from ccecon.cli import staff
 
     staff.register(app)
+    from ccecon.cli import schedule
+
+    schedule.register(app)
     from ccecon.cli import targets
 
     targets.register(app)

@@ -226,6 +226,31 @@ def staffing_figure(result: Result) -> go.Figure | None:
     return fig
 
 
+def schedule_figure(
+    intervals: list[str], required: list[int], scheduled: list[int], title: str
+) -> go.Figure:
+    """Agents required and scheduled per interval (``ccecon schedule --chart``)."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=intervals,
+        y=required,
+        name="required",
+        line={"shape": "hv", "color": PALETTE["operating"], "width": 0},
+        fill="tozeroy",
+        fillcolor="rgba(209,73,91,0.25)",
+    )
+    fig.add_scatter(
+        x=intervals,
+        y=scheduled,
+        name="scheduled",
+        line={"shape": "hv", "color": PALETTE["net"], "width": 1.5},
+    )
+    fig = _style(fig, title, "agents on the phones")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(type="category", nticks=15)
+    return fig
+
+
 OPTION_COLOURS = {
     "in-house": "#30638e",
     "hosted": "#00798c",

@@ -1,0 +1,301 @@
+"""``ccecon schedule``: shifts that cover an interval requirement, and what they cost."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ccecon.cli.output import Format, emit, user_errors
+from ccecon.cli.staff import SL_DEFAULT
+
+
+class Rows(StrEnum):
+    """Which table ``--format csv`` writes."""
+
+    coverage = "coverage"
+    schedule = "schedule"
+
+
+class CoverOption(StrEnum):
+    """``--cover``: override the shifts file's cover."""
+
+    hard = "hard"
+    soft = "soft"
+
+
+SUMMARY_LABELS = {
+    "cover": "Cover",
+    "status": "Solver status",
+    "objective": "Objective",
+    "bound": "Best bound",
+    "gap": "Optimality gap",
+    "solve_seconds": "Solve time, s",
+    "days": "Days",
+    "intervals": "Open intervals",
+    "shifts": "Shifts scheduled",
+    "required_agent_hours": "Required agent-hours",
+    "scheduled_agent_hours": "Scheduled agent-hours on the phones",
+    "paid_hours": "Paid hours",
+    "efficiency": "Schedule efficiency (required / paid hours)",
+    "paid_fte": "Paid FTE",
+    "cost": "Cost",
+    "understaffed_intervals": "Understaffed intervals",
+    "understaffed_agent_intervals": "Agents missing (agent-intervals)",
+    "overstaffed_agent_intervals": "Agents in excess (agent-intervals)",
+    "service_level": "Service level reached (call-weighted)",
+}
+
+COVER_TEXT = {
+    "hard": "hard: never fewer agents than required",
+    "soft": "soft: least cost of missing and excess agents",
+}
+
+
+def summary_rows(summary: dict[str, Any]) -> list[dict[str, str]]:
+    """The summary as label / value rows, every number written for people."""
+    from ccecon.cli.output import fmt_number, fmt_percent
+
+    out = []
+    for key, label in SUMMARY_LABELS.items():
+        if key not in summary or summary[key] is None:
+            continue
+        v = summary[key]
+        if key == "cover":
+            text = COVER_TEXT[v]
+        elif key in ("objective", "bound"):
+            label = f"{label} ({summary['objective_is']})"
+            cur = summary.get("currency") if summary["objective_is"] == "paid cost" else None
+            text = f"{cur} {v:,.2f}" if cur else fmt_number(float(v), 2)
+        elif key in ("gap", "efficiency", "service_level"):
+            text = fmt_percent(float(v), 2 if key == "gap" else 1)
+        elif key == "cost":
+            cur = summary.get("currency")
+            text = f"{cur} {v:,.2f}" if cur else fmt_number(float(v), 2)
+        elif isinstance(v, float):
+            text = fmt_number(v, 2)
+        else:
+            text = fmt_number(v)
+        out.append({"metric": label, "value": text})
+    return out
+
+
+def day_rows(coverage: list[dict[str, Any]], interval_minutes: int) -> list[dict[str, Any]]:
+    """Coverage rolled up by day: agent-hours required and scheduled, short intervals."""
+    h = interval_minutes / 60.0
+    days: dict[str, dict[str, Any]] = {}
+    for r in coverage:
+        day = r["interval"].rsplit(" ", 1)[0]
+        d = days.setdefault(
+            day,
+            {"day": day, "required": 0.0, "scheduled": 0.0, "short": 0, "_in": 0.0, "_calls": 0.0},
+        )
+        d["required"] += r["required"] * h
+        d["scheduled"] += r["scheduled"] * h
+        d["short"] += int(r["difference"] < 0)
+        if "calls" in r:
+            d["_calls"] += r["calls"]
+            d["_in"] += r["calls"] * r["service_level"]
+    out = []
+    for d in days.values():
+        row = {
+            "day": d["day"],
+            "required agent-hours": d["required"],
+            "scheduled agent-hours": d["scheduled"],
+            "understaffed intervals": d["short"],
+        }
+        if d["_calls"] > 0:
+            row["service level"] = d["_in"] / d["_calls"]
+        out.append(row)
+    return out
+
+
+def chart(doc: dict[str, Any], path: Path, title: str) -> None:
+    """Required vs scheduled agents per interval: an offline HTML page (plotly) or a PNG/SVG
+    image (matplotlib, installed with SALib) by the file's suffix."""
+    from ccecon.errors import InputError
+
+    cov = doc["coverage"]
+    labels = [r["interval"] for r in cov]
+    req = [r["required"] for r in cov]
+    sch = [r["scheduled"] for r in cov]
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        from ccecon.reports.charts import schedule_figure
+
+        schedule_figure(labels, req, sch, title).write_html(path, include_plotlyjs=True)
+    elif suffix in (".png", ".svg", ".pdf"):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import FuncFormatter
+
+        fig, ax = plt.subplots(figsize=(14, 4.5), dpi=110)
+        x = range(len(labels))
+        ax.fill_between(x, req, step="mid", color="#d1495b", alpha=0.25, label="required")
+        ax.step(x, sch, where="mid", color="#30638e", linewidth=1.2, label="scheduled")
+        step = max(1, len(labels) // 14)
+        ax.set_xticks(list(x)[::step], labels[::step], rotation=30, ha="right", fontsize=8)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_ylabel("agents on the phones")
+        ax.set_title(title)
+        ax.legend(loc="upper right")
+        ax.grid(axis="y", alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+    else:
+        raise InputError(
+            "the chart is written as .html, .png, .svg or .pdf", field="--chart", value=str(path)
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``schedule`` to ``app``."""
+
+    @app.command()
+    def schedule(
+        requirements: Annotated[
+            Path,
+            typer.Argument(
+                help="Interval CSV (as `ccecon staff FILE --format csv` writes: start,"
+                " agents, calls, aht_s) or a scenario with a `staffing` section."
+            ),
+        ],
+        shifts: Annotated[Path, typer.Option("--shifts", help="Shift templates file (YAML).")],
+        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
+            Format.table
+        ),
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", help="Solver time limit, seconds.", min=0.01)
+        ] = 60.0,
+        cover: Annotated[
+            CoverOption | None, typer.Option(help="hard or soft; default the shifts file's.")
+        ] = None,
+        per: Annotated[
+            str | None,
+            typer.Option(help="Interval length (15min, 30min); default: read from the starts."),
+        ] = None,
+        sl: Annotated[
+            str | None,
+            typer.Option(
+                help="Service level goal SHARE/SECONDS (80%/20): staffs a file of calls"
+                " without agents; its seconds are the threshold of the service level shown."
+            ),
+        ] = SL_DEFAULT,
+        patience: Annotated[
+            float | None, typer.Option(help="Mean patience, seconds: Erlang A.")
+        ] = None,
+        shrinkage: Annotated[
+            str,
+            typer.Option(
+                help="Time off the phones beyond the scheduled breaks (absence, training),"
+                " 0.1 or 10%: required = agents / (1 - shrinkage)."
+            ),
+        ] = "0",
+        month: Annotated[int, typer.Option(help="Scenario input: the plan month.")] = 1,
+        rows: Annotated[
+            Rows, typer.Option(help="Which table --format csv writes.")
+        ] = Rows.coverage,
+        chart_file: Annotated[
+            Path | None,
+            typer.Option("--chart", help="Write required vs scheduled: .html, .png or .svg."),
+        ] = None,
+    ) -> None:
+        """Shifts covering an interval requirement at the least paid hours (or gap cost).
+
+        Example: ``ccecon schedule week.csv --shifts shifts.yaml``. Prints the schedule
+        (template, day, start, head count), the coverage and the service level each
+        interval reaches, schedule efficiency, paid FTE, cost and the solver's gap.
+        """
+        with user_errors():
+            import pandas as pd
+
+            from ccecon.cli.staff import parse_sl
+            from ccecon.errors import InputError
+            from ccecon.scheduling import build_model, load_shifts, read_requirements, solve
+            from ccecon.scheduling.results import scenario_intervals, summarize
+            from ccecon.scheduling.spec import Cover
+            from ccecon.units import SHARE_BELOW_ONE, interval_seconds, parse_ratio
+
+            spec = load_shifts(shifts)
+            shrink = parse_ratio(shrinkage, SHARE_BELOW_ONE, field="--shrinkage")
+            target, threshold = parse_sl(sl)
+            goals: dict[str, Any] = {"sl_target": target, "sl_threshold_s": threshold}
+            interval_min = None if per is None else interval_seconds(per) / 60.0
+            source = str(requirements)
+            if requirements.suffix.lower() in (".yaml", ".yml", ".json"):
+                from ccecon.scenario.load import load_scenario
+
+                scenario = load_scenario(requirements)
+                try:
+                    frame = scenario_intervals(scenario, month)
+                except InputError as exc:
+                    raise InputError(
+                        exc.message, file=source, field=exc.field, value=exc.value
+                    ) from None
+                st = scenario.staffing
+                assert st is not None
+                goals = {
+                    "sl_target": st.sl_target,
+                    "sl_threshold_s": st.sl_threshold_s if st.sl_target is not None else None,
+                    "max_asa_s": st.max_asa_s,
+                    "max_abandon": st.max_abandon,
+                    "max_occupancy": st.max_occupancy,
+                }
+                threshold = st.sl_threshold_s
+                patience = st.patience_s if patience is None else patience
+                interval_min = float(st.interval_minutes)
+            else:
+                from ccecon.scenario.load import read_limited
+
+                read_limited(requirements)  # a missing file, a folder, a pipe: exit 2
+                try:
+                    frame = pd.read_csv(requirements)
+                except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+                    raise InputError(f"cannot read as CSV: {e}", file=source) from None
+            if interval_min is not None and not float(interval_min).is_integer():
+                raise InputError("expected whole minutes, e.g. 15min", field="--per", value=per)
+            req = read_requirements(
+                frame,
+                source=source,
+                interval_minutes=None if interval_min is None else int(interval_min),
+                shrinkage=shrink,
+                goals=goals,
+                patience_s=patience,
+            )
+            model = build_model(spec, req.grid, source=str(shifts))
+            sol = solve(
+                model,
+                spec,
+                cover=None if cover is None else Cover(cover.value),
+                time_limit=time_limit,
+                source=str(shifts),
+            )
+            doc = summarize(
+                model, sol, spec, req, sl_threshold_s=threshold or 0.0, patience_s=patience
+            )
+            title = spec.name or f"Schedule: {requirements.name}"
+            if chart_file is not None:
+                chart(doc, chart_file, title)
+                typer.echo(f"wrote {chart_file}", err=True)
+
+            def table() -> None:
+                from ccecon.cli.output import print_table
+
+                print_table(summary_rows(doc["summary"]), title=title)
+                print_table(
+                    [{k: v for k, v in r.items() if k != "kind"} for r in doc["schedule"]],
+                    title="Shifts (head count by template, day and start)",
+                    labels={"headcount": "head count", "paid_hours": "paid hours"},
+                )
+                print_table(
+                    day_rows(doc["coverage"], req.grid.interval_minutes),
+                    title="Coverage by day (every interval: --format csv)",
+                    percent=("service level",),
+                )
+
+            emit(fmt, rows=doc[rows.value], data=doc, table=table)
