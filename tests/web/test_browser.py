@@ -4,6 +4,7 @@ server on loopback: the path a new user takes, and no request to any other host.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,3 +128,68 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
     assert log.console_errors == []
     others = [u for u in log.requests if not u.startswith(srv.url + "/")]
     assert others == [], others
+
+
+EUR_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "uncertain-chatbot.yaml"
+
+
+def _sign_in(page: Any, url: str) -> None:
+    page.goto(url + "/login")
+    page.fill("#name", "ann")
+    page.fill("#password", "password-a")
+    page.click("#login")
+    page.wait_for_url(url + "/")
+
+
+@pytest.mark.browser
+def test_a_pasted_example_is_saved_as_pasted(sqlite_store: Store) -> None:
+    """Paste the EUR chatbot example over the CNY demo in New scenario and save: the stored
+    text is the pasted text (LF), the fields followed the text, the results are in EUR."""
+    sqlite_store.add_user("ann", "password-a", "alpha")
+    pasted = EUR_EXAMPLE.read_text(encoding="utf-8")
+    with (
+        Server(sqlite_store) as srv,
+        browser() as b,
+        open_page(b, srv.url + "/login") as (
+            page,
+            log,
+        ),
+    ):
+        _sign_in(page, srv.url)
+        page.goto(srv.url + "/scenarios/new")
+        assert page.input_value("#f-currency") == "CNY"
+        page.fill("#yaml", pasted)
+        # the fields follow the text (HTMX, after the typing pause)
+        wait_until(page, "document.querySelector('#f-currency').value === 'EUR'")
+        assert page.input_value("#f-name") == "Virtual agent in front of web chat"
+        page.wait_for_selector("#validation.ok")
+        page.click("#save")
+        page.wait_for_selector("#metrics")
+        assert "(EUR)" in page.inner_text("#metrics-title")
+        user = sqlite_store.authenticate("ann", "password-a")
+        assert user is not None
+        (head,) = sqlite_store.list_scenarios(user)
+        assert sqlite_store.version(user, head.id).text == pasted
+
+        # pasted and saved at once, before the fields caught up: still the pasted text
+        page.goto(srv.url + "/scenarios/new")
+        page.fill("#yaml", pasted.replace("horizon_months: 36", "horizon_months: 24"))
+        page.click("#save")
+        page.wait_for_selector("#metrics")
+        assert "(EUR)" in page.inner_text("#metrics-title")
+        newest = sqlite_store.list_scenarios(user)[0]
+        assert sqlite_store.version(user, newest.id).text == pasted.replace(
+            "horizon_months: 36", "horizon_months: 24"
+        )
+
+        # a name with a colon typed in the form: written into the text, quoted by YAML
+        page.goto(srv.url + f"/scenarios/{head.id}")
+        page.fill("#f-name", "Chatbot: pilot")
+        wait_until(
+            page, "document.querySelector('#yaml').value.includes(\"name: 'Chatbot: pilot'\")"
+        )
+        assert page.input_value("#yaml").startswith("# Example: a European center")
+        page.click("#save")
+        page.wait_for_selector("#metrics")
+        assert "Chatbot: pilot" in page.inner_text("h1")
+    assert log.console_errors == []

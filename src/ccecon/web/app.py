@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-import yaml
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as FPath
 from fastapi.exceptions import RequestValidationError
@@ -41,7 +40,7 @@ from ccecon.defaults import DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, DEFAULT_SL_THR
 from ccecon.errors import CCEconError, InputError
 from ccecon.scenario.types import GoalShareNumber, ShareBelowOneNumber
 from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, RatioDomain, parse_ratio
-from ccecon.web import service
+from ccecon.web import service, yamledit
 from ccecon.web.engines import EngineDied, EnginePool
 from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
 from ccecon.web.security import (
@@ -522,8 +521,9 @@ def create_app(
     @app.post("/api/scenarios", tags=["scenarios"], status_code=201)
     def api_create(body: NewScenario, user: ApiUser) -> SavedVersion:
         """Store a valid scenario as version 1."""
-        sc = service.parse_checked(body.text)
-        return _version_model(st.create(user, body.name or sc.name, body.text, body.workspace))
+        text = yamledit.normalize(body.text)
+        sc = service.parse_checked(text)
+        return _version_model(st.create(user, body.name or sc.name, text, body.workspace))
 
     @app.get("/api/scenarios/{scenario_id}", tags=["scenarios"])
     def api_get(scenario_id: Id, user: ApiUser, version: Ver = None) -> SavedVersion:
@@ -534,8 +534,9 @@ def create_app(
     def api_save(scenario_id: Id, body: ScenarioText, user: ApiUser) -> SavedVersion:
         """Save a new version (every save is a new version; none is overwritten)."""
         st.info(user, scenario_id)
-        sc = service.parse_checked(body.text)
-        return _version_model(st.save(user, scenario_id, body.text, sc.name))
+        text = yamledit.normalize(body.text)
+        sc = service.parse_checked(text)
+        return _version_model(st.save(user, scenario_id, text, sc.name))
 
     @app.delete("/api/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
     def api_delete(scenario_id: Id, user: ApiUser) -> Response:
@@ -622,20 +623,31 @@ def create_app(
         from ccecon.cli.business import demo_scenario_path
 
         text = Path(demo_scenario_path()).read_text(encoding="utf-8")
-        return render(
-            request, "editor.html.j2", user, sid=None, text=text, fields=_fields(text), error=None
-        )
+        return editor(request, user, sid=None, text=text, error=None)
 
-    @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
-    def edit_page(request: Request, sid: Id, user: PageUser) -> HTMLResponse:
-        v = st.version(user, sid)
+    def editor(
+        request: Request, user: User, *, sid: int | None, text: str, error: Any, **ctx: Any
+    ) -> HTMLResponse:
+        fields = yamledit.read_fields(text)
         return render(
             request,
             "editor.html.j2",
             user,
             sid=sid,
+            text=text,
+            fields=fields,
+            error=error,
+            **ctx,
+        )
+
+    @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
+    def edit_page(request: Request, sid: Id, user: PageUser) -> HTMLResponse:
+        v = st.version(user, sid)
+        return editor(
+            request,
+            user,
+            sid=sid,
             text=v.text,
-            fields=_fields(v.text),
             error=None,
             info=st.info(user, sid),
             versions=st.versions(user, sid),
@@ -643,29 +655,39 @@ def create_app(
 
     @app.post("/ui/validate", response_class=HTMLResponse, include_in_schema=False)
     async def ui_validate(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        """The editor's sync: a field typed into is written into the text, the text is read
+        into the fields, and the result is validated. The element that sent the request
+        (``HX-Trigger``) is never replaced under the user's cursor."""
         form = await request.form()
-        text = _merge(form)
-        return render(request, "_messages.html.j2", user, error=_check(text))
+        posted = yamledit.normalize(str(form.get("text", "")))
+        text, written, field_error = _merge(form)
+        err = _field_error(field_error) if field_error else _check(text)
+        fields = yamledit.read_fields(text)
+        bases = {k: written.get(k, fields[k]) for k in yamledit.FORM_FIELDS}
+        trigger = request.headers.get("hx-trigger") or ""
+        return render(
+            request,
+            "_messages.html.j2",
+            user,
+            error=err,
+            fields=fields,
+            bases=bases,
+            sync=bool(request.headers.get("hx-request")),
+            trigger=trigger,
+            text=text if text != posted and trigger != "yaml" else None,
+        )
 
     @app.post("/ui/save", include_in_schema=False)
     async def ui_save(request: Request, user: PageUser, _: None = Csrf) -> Response:
         form = await request.form()
-        text = _merge(form)
-        err = _check(text)
+        text, _written, field_error = _merge(form)
+        err = _field_error(field_error) if field_error else _check(text)
         raw_sid = form.get("sid")
         sid = _small_int(raw_sid)
         if sid is None and raw_sid not in (None, ""):
             raise NotFound("scenario not found")  # a malformed id is no one's scenario
         if err is not None:
-            resp = render(
-                request,
-                "editor.html.j2",
-                user,
-                sid=sid,
-                text=text,
-                fields=_fields(text),
-                error=err,
-            )
+            resp = editor(request, user, sid=sid, text=text, error=err)
             resp.status_code = 422
             return resp
         sc = service.parse(text)
@@ -869,51 +891,35 @@ def create_app(
 
 
 # ---------------------------------------------------------------------------- helpers
-FORM_FIELDS = ("name", "currency", "horizon_months", "discount_rate")
-"""Top-level scenario fields the editor shows as form inputs beside the YAML."""
+def _merge(form: Any) -> tuple[str, dict[str, str], str | None]:
+    """The scenario text of an editor post, with the fields the user changed since the page
+    last synced them written into it in place (:mod:`ccecon.web.yamledit`).
 
-
-def _fields(text: str) -> dict[str, str]:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {k: "" for k in FORM_FIELDS}
-    if not isinstance(doc, dict):
-        return {k: "" for k in FORM_FIELDS}
-    return {k: "" if doc.get(k) is None else str(doc.get(k)) for k in FORM_FIELDS}
-
-
-def _merge(form: Any) -> str:
-    """The YAML text with the form inputs written over its top-level fields.
-
-    Numbers typed in the form are parsed as YAML scalars (``36`` -> 36, ``0.1`` -> 0.1), so
-    a wrong value reaches the validator as the user typed it.
+    Each field input travels with ``base_FIELD``, its value when the text was last read
+    into it. A field that differs from its base was typed into and not yet written to the
+    text: it is written now (a save clicked before the debounced sync ran keeps it). A
+    field equal to its base says nothing: the text wins (a pasted scenario is saved as
+    pasted). A post without bases (a plain form) writes every field that differs from
+    the text's value. Returns (text, the fields as typed that were written, an error
+    message when a field could not be written).
     """
-    text = form.get("text")
-    text = text if isinstance(text, str) else ""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    if not isinstance(doc, dict):
-        return text
-    changed = False
-    for key in FORM_FIELDS:
-        raw = form.get(key)
-        if not isinstance(raw, str):
+    raw = form.get("text")
+    text = yamledit.normalize(raw if isinstance(raw, str) else "")
+    written: dict[str, str] = {}
+    for key in yamledit.FORM_FIELDS:
+        typed, base = form.get(key), form.get(f"base_{key}")
+        if not isinstance(typed, str) or (isinstance(base, str) and typed == base):
+            continue
+        current = yamledit.read_value(text, key)
+        if yamledit.typed_value(key, typed) == current:
+            written[key] = typed
             continue
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
-        if value is None:
-            continue
-        if doc.get(key) != value:
-            doc[key] = value
-            changed = True
-    if not changed:
-        return text
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+            text = yamledit.set_field(text, key, typed)
+        except InputError as exc:
+            return text, written, exc.message
+        written[key] = typed
+    return text, written, None
 
 
 def _check(text: str) -> dict[str, Any] | None:
@@ -931,6 +937,10 @@ def _check(text: str) -> dict[str, Any] | None:
     except CCEconError as exc:
         return {"message": str(exc), "field": None, "value": None, "text": str(exc), "top": ""}
     return None
+
+
+def _field_error(message: str) -> dict[str, Any]:
+    return {"message": message, "field": None, "value": None, "text": message, "top": ""}
 
 
 def _small_int(raw: object) -> int | None:

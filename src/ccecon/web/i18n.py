@@ -36,6 +36,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "form_hint": (
+            "These fields edit the text below and the text fills them: "
+            "what is saved is the text as shown."
+        ),
         "yaml": "YAML",
         "save": "Save (new version)",
         "valid": "Valid.",
@@ -140,6 +144,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "form_hint": "这些字段直接修改下方文本，文本也会填入这些字段：保存的就是所显示的文本。",
         "yaml": "YAML",
         "save": "保存（新版本）",
         "valid": "有效。",
