@@ -288,8 +288,8 @@ def create_app(
     Parameters
     ----------
     db_url : str, optional
-        SQLAlchemy URL of the store; default the SQLite file ``ccecon-web.sqlite3`` in the
-        working directory.
+        SQLAlchemy URL or SQLite file path of the store; default ``$CCECON_WEB_DB``, else the
+        per-user SQLite file (:func:`ccecon.web.store.default_path`).
     store : Store, optional
         An open store (tests); wins over ``db_url``.
     engine_processes : int
@@ -300,9 +300,9 @@ def create_app(
         Mark the session cookie ``Secure`` (sent over HTTPS only): for a server behind a
         TLS proxy.
     """
-    from ccecon.web.store import default_url
+    from ccecon.web.store import store_url
 
-    st = store if store is not None else Store(db_url or default_url())
+    st = store if store is not None else Store(store_url(db_url)[0])
     engines = EnginePool(engine_processes) if engine_processes > 0 else None
 
     @asynccontextmanager

@@ -162,9 +162,57 @@ class TokenInfo:
         return self.expires_at is None or dt.datetime.fromisoformat(self.expires_at) > _now()
 
 
-def default_url(directory: str | Path = ".") -> str:
-    """The embedded store: ``sqlite:///<directory>/ccecon-web.sqlite3``."""
-    return f"sqlite:///{Path(directory).resolve() / 'ccecon-web.sqlite3'}"
+DB_ENV = "CCECON_WEB_DB"
+"""Environment variable naming the store (a URL or a SQLite file path) when ``--db`` is
+not given."""
+STORE_FILE = "web.sqlite3"
+"""File name of the embedded store in the per-user data directory."""
+
+
+def default_path() -> Path:
+    """The per-user SQLite store, the same whatever the working directory:
+    ``$XDG_DATA_HOME/ccecon/web.sqlite3`` (``~/.local/share/ccecon/web.sqlite3`` when
+    ``XDG_DATA_HOME`` is unset; ``%LOCALAPPDATA%\\ccecon\\web.sqlite3`` on Windows)."""
+    import os
+    import sys
+
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):  # pragma: no cover
+        return Path(os.environ["LOCALAPPDATA"]) / "ccecon" / STORE_FILE
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ccecon" / STORE_FILE
+
+
+def default_url(directory: str | Path | None = None) -> str:
+    """The embedded store's URL: ``sqlite:///`` and :func:`default_path` (or the file
+    ``ccecon-web.sqlite3`` in ``directory`` when one is given)."""
+    path = default_path() if directory is None else Path(directory) / "ccecon-web.sqlite3"
+    return f"sqlite:///{path.resolve()}"
+
+
+def store_url(given: str | None = None) -> tuple[str, str]:
+    """The store to use and why: ``given`` (``--db``), else ``$CCECON_WEB_DB``, else the
+    per-user default. A value without ``://`` is a SQLite file path (made absolute, so
+    every command run from anywhere names the same file). Returns (URL, where it came
+    from: "--db", the variable's name or "default")."""
+    import os
+
+    if given:
+        raw, source = given, "--db"
+    elif os.environ.get(DB_ENV):
+        raw, source = os.environ[DB_ENV], DB_ENV
+    else:
+        return default_url(), "default"
+    if "://" not in raw:
+        raw = f"sqlite:///{Path(raw).expanduser().resolve()}"
+    return raw, source
+
+
+def shown_url(url: str) -> str:
+    """``url`` without its password, to print."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
 
 
 def _new_id(result: Any) -> int:
