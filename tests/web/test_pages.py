@@ -236,6 +236,23 @@ def test_results_show_unit_costs_uncertainty_and_versions(
     assert cmp_.status_code == 200 and " v1<" in cmp_.text and " v2<" in cmp_.text
 
 
+def test_simulate_without_ranges_says_nothing_is_uncertain(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    sid = save_new(ann, token, USD)  # every input a single number
+    sim = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "10000", "seed": "1"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert sim.status_code == 200 and 'id="no-ranges"' in sim.text
+    assert "Nothing in this scenario is uncertain" in sim.text
+    assert 'id="p-npv-positive"' not in sim.text  # no 0.0 % from identical draws
+    assert f'href="/scenarios/{sid}"' in sim.text and "min: 300, mode: 360" in sim.text
+
+
 def test_sourcing_options_on_the_results_page(
     app_store: tuple[Store, TestClient, TestClient],
 ) -> None:

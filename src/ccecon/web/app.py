@@ -748,7 +748,18 @@ def create_app(
             error = None
         except (ValueError, OverflowError, CCEconError) as exc:
             sim, error = None, _short_error(exc)
-        return render(request, "_simulation.html.j2", user, sim=sim, error=error)
+        from ccecon.uncertainty.montecarlo import NOTHING_UNCERTAIN, RANGE_EXAMPLE
+
+        return render(
+            request,
+            "_simulation.html.j2",
+            user,
+            sim=sim,
+            error=None if error == NOTHING_UNCERTAIN else error,
+            no_ranges=error == NOTHING_UNCERTAIN,
+            range_example=RANGE_EXAMPLE,
+            sid=sid,
+        )
 
     @app.get("/ui/scenarios/{sid}/sourcing", response_class=HTMLResponse, include_in_schema=False)
     def ui_sourcing(request: Request, sid: Id, user: PageUser, version: Ver = None) -> HTMLResponse:

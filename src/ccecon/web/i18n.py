@@ -36,6 +36,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "no_ranges": (
+            "Nothing in this scenario is uncertain: every input is a single number, so every "
+            "draw would give the base case again. There is nothing to simulate."
+        ),
+        "no_ranges_how": (
+            "Make the inputs you are unsure of ranges (minimum, most likely, maximum), for example:"
+        ),
+        "make_range": "Open the editor to make a number a range",
         "form_hint": (
             "These fields edit the text below and the text fills them: "
             "what is saved is the text as shown."
@@ -144,6 +152,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "no_ranges": (
+            "此方案中没有任何不确定的输入：每个输入都是单一数值，"
+            "每次抽样都得到同一个基准结果，无需模拟。"
+        ),
+        "no_ranges_how": "把没有把握的输入改为区间（最小值、最可能值、最大值），例如：",
+        "make_range": "打开编辑器，把数字改为区间",
         "form_hint": "这些字段直接修改下方文本，文本也会填入这些字段：保存的就是所显示的文本。",
         "yaml": "YAML",
         "save": "保存（新版本）",

@@ -195,14 +195,17 @@ def warm_up() -> None:
 
 
 def simulate_doc(text: str, draws: int, seed: int) -> dict[str, Any]:
-    """``ccecon simulate --format json``: percentiles, probabilities, options."""
+    """``ccecon simulate --format json``: percentiles, probabilities, options; an
+    :class:`InputError` saying so when nothing in the scenario is a range."""
     import numpy as np
 
-    from ccecon.uncertainty.montecarlo import simulate
+    from ccecon.uncertainty.montecarlo import check_uncertain, simulate
 
     if not 1 <= draws <= MAX_DRAWS:
         raise InputError(f"draws must be 1..{MAX_DRAWS}", field="draws", value=draws)
-    sim = simulate(parse(text), draws, np.random.default_rng(seed))
+    sc = parse(text)
+    check_uncertain(sc)
+    sim = simulate(sc, draws, np.random.default_rng(seed))
     return {"seed": seed, **sim.to_dict()}
 
 
