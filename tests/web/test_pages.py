@@ -380,3 +380,20 @@ def test_staffing_page_takes_every_goal_of_ccecon_staff(
     same_agents = re.search(r'id="agents">(\d+)<', same.text)
     assert same_agents is not None and plain_agents is not None
     assert same_agents.group(1) == plain_agents.group(1)
+
+
+def test_compare_refuses_scenarios_in_two_currencies(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    usd = save_new(ann, token, USD)
+    usd2 = save_new(ann, token, USD.replace("discount_rate: 0.10", "discount_rate: 0.12"))
+    eur = save_new(ann, token, UNCERTAIN)
+    r = ann.get(f"/compare?ids={usd}&ids={eur}")
+    assert r.status_code == 422 and 'id="mixed-currencies"' in r.text
+    assert "different currencies (USD, EUR)" in r.text
+    assert 'id="comparison"' not in r.text and 'id="fig-compare"' not in r.text
+    same = ann.get(f"/compare?ids={usd}&ids={usd2}")
+    assert same.status_code == 200 and 'id="comparison"' in same.text
+    assert "Currency: USD" in same.text and "Cumulative net cash flow (USD)" in same.text

@@ -814,22 +814,42 @@ def create_app(
                 columns=[],
                 chart=None,
                 plotly_style_ids=_plotly_style_ids(),
-                error=True,
+                error="pick",
             )
         columns = []
         import plotly.graph_objects as go
 
-        fig = go.Figure()
         for sid, ver in picked:
             v = st.version(user, sid, ver)
             info = st.info(user, sid)
             doc = json.loads(service.evaluate_bytes(v.text))
-            label = f"{info.name} v{v.version}"
-            columns.append({"label": label, "doc": doc})
+            columns.append({"label": f"{info.name} v{v.version}", "doc": doc})
+        currencies = list(dict.fromkeys(c["doc"]["currency"] for c in columns))
+        if len(currencies) > 1:  # one axis, one table: amounts in one currency only
+            resp = render(
+                request,
+                "compare.html.j2",
+                user,
+                columns=columns,
+                chart=None,
+                plotly_style_ids=_plotly_style_ids(),
+                error="currencies",
+                currencies=currencies,
+            )
+            resp.status_code = 422
+            return resp
+        fig = go.Figure()
+        for col in columns:
+            doc, label = col["doc"], col["label"]
             xs = [r["label"] for r in doc["monthly"]]
             ys = [r["cumulative"] for r in doc["monthly"]]
             fig.add_scatter(x=xs, y=ys, mode="lines", name=label)
-        fig.update_layout(title="Cumulative net cash flow", template="plotly_white", height=420)
+        fig.update_layout(
+            title=f"Cumulative net cash flow ({currencies[0]})",
+            yaxis_title=currencies[0],
+            template="plotly_white",
+            height=420,
+        )
         return render(
             request,
             "compare.html.j2",
@@ -837,7 +857,8 @@ def create_app(
             columns=columns,
             chart=_script_json(fig.to_json()),
             plotly_style_ids=_plotly_style_ids(),
-            error=False,
+            error=None,
+            currencies=currencies,
         )
 
     @app.get("/account", response_class=HTMLResponse, include_in_schema=False)

@@ -36,6 +36,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "mixed_currencies": (
+            "These scenarios are in different currencies ({currencies}): their amounts cannot "
+            "share one table and one axis. Compare scenarios of one currency, or convert one "
+            "scenario's amounts (a copy with its currency changed) first."
+        ),
         "no_ranges": (
             "Nothing in this scenario is uncertain: every input is a single number, so every "
             "draw would give the base case again. There is nothing to simulate."
@@ -152,6 +157,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "mixed_currencies": (
+            "这些方案的币种不同（{currencies}）：金额不能放在同一张表和同一坐标轴上。"
+            "请比较同一币种的方案，或先换算其中一个方案的金额（复制后改币种）。"
+        ),
         "no_ranges": (
             "此方案中没有任何不确定的输入：每个输入都是单一数值，"
             "每次抽样都得到同一个基准结果，无需模拟。"
