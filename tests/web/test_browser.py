@@ -194,3 +194,68 @@ def test_a_pasted_example_is_saved_as_pasted(sqlite_store: Store) -> None:
         page.wait_for_selector("#metrics")
         assert "Chatbot: pilot" in page.inner_text("h1")
     assert log.console_errors == []
+
+
+@pytest.mark.browser
+def test_one_number_edited_is_one_changed_line_and_two_currencies_are_refused(
+    sqlite_store: Store,
+) -> None:
+    sqlite_store.add_user("ann", "password-a", "alpha")
+    text = EUR_EXAMPLE.read_text(encoding="utf-8")
+    user = sqlite_store.authenticate("ann", "password-a")
+    assert user is not None
+    eur = sqlite_store.create(user, "Chatbot", text)
+    usd_text = (EUR_EXAMPLE.parent / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8")
+    usd = sqlite_store.create(user, "Cloud move", usd_text)
+    with (
+        Server(sqlite_store) as srv,
+        browser() as b,
+        open_page(b, srv.url + "/login") as (
+            page,
+            log,
+        ),
+    ):
+        _sign_in(page, srv.url)
+        page.goto(srv.url + f"/scenarios/{eur.scenario_id}")
+        # one number edited in the text (the browser sends the textarea with CRLF)
+        page.fill("#yaml", text.replace("aht_s: 480", "aht_s: 540"))
+        page.wait_for_selector("#validation.ok")
+        page.click("#save")
+        page.wait_for_selector("#metrics")
+        page.goto(srv.url + f"/scenarios/{eur.scenario_id}")
+        page.click("#versions >> text=Diff")
+        page.wait_for_selector("#diff")
+        assert page.locator("#diff tr.del").count() == 1
+        assert page.locator("#diff tr.add").count() == 1
+        assert page.inner_text("#diff tr.del").split() == ["19", "-", "aht_s:", "480"]
+        assert page.inner_text("#diff tr.add").split() == ["19", "+", "aht_s:", "540"]
+        assert page.locator("#diff tr.hunk").count() == 1  # only the changed hunk
+        # coloured: removed and added lines have different backgrounds
+        bg = "getComputedStyle(document.querySelector('#diff tr.{} td.code')).backgroundColor"
+        assert page.evaluate(bg.format("del")) != page.evaluate(bg.format("add"))
+        rows = page.locator("#changes tr")
+        assert rows.count() == 2  # header + one input
+        assert rows.nth(1).inner_text().split("\t") == ["chats: AHT (s)", "480", "540"]
+        # the effect on NPV is the engine's NPV of v2 less that of v1
+        from ccecon.engine import evaluate
+        from ccecon.scenario.load import parse_scenario
+
+        npv = [
+            float(evaluate(parse_scenario(t)).metrics.npv[0])
+            for t in (text, text.replace("aht_s: 480", "aht_s: 540"))
+        ]
+        assert page.inner_text("#effect-npv") == f"{npv[1] - npv[0]:+,.2f}"
+        screenshot(page, "web-diff")
+
+        # compare a EUR and a USD scenario: refused, with each one's currency
+        page.goto(srv.url + "/")
+        page.locator(f"#scenarios input[value='{eur.scenario_id}']").check()
+        page.locator(f"#scenarios input[value='{usd.scenario_id}']").check()
+        page.click("#compare")
+        page.wait_for_selector("#mixed-currencies")
+        msg = page.inner_text("#mixed-currencies")
+        assert "different currencies" in msg and "EUR" in msg and "USD" in msg
+        assert page.locator("#comparison").count() == 0
+    assert log.console_errors == [
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    ]

@@ -397,3 +397,32 @@ def test_compare_refuses_scenarios_in_two_currencies(
     same = ann.get(f"/compare?ids={usd}&ids={usd2}")
     assert same.status_code == 200 and 'id="comparison"' in same.text
     assert "Currency: USD" in same.text and "Cumulative net cash flow (USD)" in same.text
+
+
+def test_diff_lists_the_changed_inputs_and_ignores_line_endings(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """v1 stored with LF and v2 with CRLF (as an older release stored a browser's text):
+    only the changed number shows, as one line and one input."""
+    store, ann, _ = app_store
+    log_in(ann, "ann", "password-a")
+    owner = store.authenticate("ann", "password-a")
+    assert owner is not None
+    v1 = store.create(owner, "Cloud", USD)
+    crlf = USD.replace("discount_rate: 0.10", "discount_rate: 0.12").replace("\n", "\r\n")
+    store.save(owner, v1.scenario_id, crlf)
+    page = ann.get(f"/scenarios/{v1.scenario_id}/diff?a=1&b=2").text
+    assert page.count('<tr class="del">') == page.count('<tr class="add">') == 1
+    assert re.search(r'<td title="discount_rate">Discount rate</td><td class="num old">0.1<', page)
+    assert 'id="effect-npv"' in page
+    # the unified diff of the API too
+    token = store.new_token(owner.id)
+    api = ann.get(
+        f"/api/scenarios/{v1.scenario_id}/diff?a=1&b=2",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    changed = [ln for ln in api["diff"].splitlines() if ln[:1] in "+-" and ln[:3] not in "+++---"]
+    assert len(changed) == 2 and changed[1].startswith("+discount_rate: 0.12")
+    assert api["changes"] == [
+        {"path": "discount_rate", "label": "Discount rate", "old": "0.1", "new": "0.12"}
+    ]

@@ -556,8 +556,17 @@ def create_app(
         a: VerReq,
         b: VerReq,
     ) -> dict[str, Any]:
-        """Unified diff of two versions' text."""
-        return {"a": a, "b": b, "diff": st.diff(user, scenario_id, a, b)}
+        """Unified diff of two versions' text (line endings ignored) and the inputs that
+        changed (path, label, old and new value as shown)."""
+        from ccecon.web.versions import changes
+
+        va, vb = st.version(user, scenario_id, a), st.version(user, scenario_id, b)
+        return {
+            "a": a,
+            "b": b,
+            "diff": st.diff(user, scenario_id, a, b),
+            "changes": changes(va.text, vb.text),
+        }
 
     @app.get("/api/scenarios/{scenario_id}/evaluate", tags=["scenarios"])
     async def api_evaluate_saved(scenario_id: Id, user: ApiUser, version: Ver = None) -> Response:
@@ -785,14 +794,20 @@ def create_app(
 
     @app.get("/scenarios/{sid}/diff", response_class=HTMLResponse, include_in_schema=False)
     def diff_page(request: Request, sid: Id, a: VerReq, b: VerReq, user: PageUser) -> HTMLResponse:
+        from ccecon.web import versions as vs
+
+        info = st.info(user, sid)
+        va, vb = st.version(user, sid, a), st.version(user, sid, b)
         return render(
             request,
             "diff.html.j2",
             user,
-            info=st.info(user, sid),
+            info=info,
             a=a,
             b=b,
-            diff=st.diff(user, sid, a, b),
+            hunks=vs.hunks(va.text, vb.text),
+            changes=vs.changes(va.text, vb.text),
+            effect=vs.effect(va.text, vb.text),
         )
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)

@@ -36,6 +36,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "what_changed": "What changed",
+        "input": "Input",
+        "no_input_changed": "No input changed (only comments or layout).",
+        "effect": "Effect on the results",
+        "change": "Change",
+        "text_changes": "Changed lines of the text",
+        "same_text": "The two texts are the same.",
         "mixed_currencies": (
             "These scenarios are in different currencies ({currencies}): their amounts cannot "
             "share one table and one axis. Compare scenarios of one currency, or convert one "
@@ -157,6 +164,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "what_changed": "改动了什么",
+        "input": "输入",
+        "no_input_changed": "没有输入改动（只改了注释或排版）。",
+        "effect": "对结果的影响",
+        "change": "变化",
+        "text_changes": "文本中改动的行",
+        "same_text": "两个版本的文本相同。",
         "mixed_currencies": (
             "这些方案的币种不同（{currencies}）：金额不能放在同一张表和同一坐标轴上。"
             "请比较同一币种的方案，或先换算其中一个方案的金额（复制后改币种）。"

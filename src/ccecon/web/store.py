@@ -12,7 +12,6 @@ answer reveals whether an id exists.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import math
 import secrets
@@ -770,16 +769,11 @@ class Store:
         return [Version(scenario_id, int(r[0]), str(r[1]), str(r[2]), _iso(r[3])) for r in rows]
 
     def diff(self, user: User, scenario_id: int, a: int, b: int) -> str:
-        """Unified diff of the text of versions ``a`` and ``b``."""
+        """Unified diff of the text of versions ``a`` and ``b`` (line endings ignored)."""
+        from ccecon.web.versions import unified
+
         va, vb = self.version(user, scenario_id, a), self.version(user, scenario_id, b)
-        return "".join(
-            difflib.unified_diff(
-                va.text.splitlines(keepends=True),
-                vb.text.splitlines(keepends=True),
-                fromfile=f"v{a}",
-                tofile=f"v{b}",
-            )
-        )
+        return unified(va.text, vb.text, f"v{a}", f"v{b}")
 
 
 def summary_rows(infos: Sequence[ScenarioInfo]) -> list[dict[str, Any]]:
