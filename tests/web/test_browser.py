@@ -34,7 +34,8 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         page.wait_for_url(srv.url + "/")
 
         # create a scenario; a bad value shows its message inline, fixing it clears it
-        page.click("#new")
+        page.click("#new")  # a choice of starts: the quick form or an example
+        page.click("#template-inhouse-cny")
         page.wait_for_selector("#yaml")
         page.fill("#f-horizon_months", "0")
         wait_until(page, "document.querySelector('#msg-horizon_months').textContent.length > 0")
@@ -72,7 +73,7 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
             assert saved.read_bytes()[: len(magic)].lower() == magic.lower(), fmt
 
         # a second scenario, then both side by side
-        page.goto(srv.url + "/scenarios/new")
+        page.goto(srv.url + "/scenarios/new?template=inhouse-cny")
         page.fill("#f-name", "Second plan")
         page.fill("#f-discount_rate", "0.2")
         page.wait_for_selector("#validation.ok")
@@ -157,7 +158,7 @@ def test_a_pasted_example_is_saved_as_pasted(sqlite_store: Store) -> None:
         ),
     ):
         _sign_in(page, srv.url)
-        page.goto(srv.url + "/scenarios/new")
+        page.goto(srv.url + "/scenarios/new?template=inhouse-cny")
         assert page.input_value("#f-currency") == "CNY"
         page.fill("#yaml", pasted)
         # the fields follow the text (HTMX, after the typing pause)
@@ -173,7 +174,7 @@ def test_a_pasted_example_is_saved_as_pasted(sqlite_store: Store) -> None:
         assert sqlite_store.version(user, head.id).text == pasted
 
         # pasted and saved at once, before the fields caught up: still the pasted text
-        page.goto(srv.url + "/scenarios/new")
+        page.goto(srv.url + "/scenarios/new?template=inhouse-cny")
         page.fill("#yaml", pasted.replace("horizon_months: 36", "horizon_months: 24"))
         page.click("#save")
         page.wait_for_selector("#metrics")
@@ -259,3 +260,51 @@ def test_one_number_edited_is_one_changed_line_and_two_currencies_are_refused(
     assert log.console_errors == [
         "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
     ]
+
+
+@pytest.mark.browser
+def test_the_quick_form_builds_a_case_without_yaml(sqlite_store: Store) -> None:
+    """New scenario -> Quick business case: a few numbers typed into the form (no YAML)
+    give an NPV as they are typed, and *Create* stores the scenario the form made.
+    NPV by hand: discount rate 0, 12 months of a 250 saving less 1,000 at signing =
+    12 x 250 - 1,000 = 2,000; ROI 2,000 / 1,000 = 200 %."""
+    sqlite_store.add_user("ann", "password-a", "alpha")
+    with (
+        Server(sqlite_store) as srv,
+        browser() as b,
+        open_page(b, srv.url + "/login") as (
+            page,
+            log,
+        ),
+    ):
+        _sign_in(page, srv.url)
+        page.click("#new")
+        assert page.locator("#templates .card").count() == 8  # one card per example
+        page.click("#quick")
+        page.wait_for_selector("#quick-form")
+        page.fill("#q-name", "Pilot: self-service")
+        page.fill("#q-horizon_months", "12")
+        page.fill("#q-discount_rate", "0")
+        page.fill("#q-ln0_name", "Set-up")
+        page.select_option("#q-ln0_family", "initial")
+        page.select_option("#q-ln0_timing", "once")
+        page.fill("#q-ln0_month", "0")
+        page.fill("#q-ln0_amount", "1000")
+        page.fill("#q-ln1_name", "Fewer calls")
+        page.select_option("#q-ln1_family", "direct")
+        page.fill("#q-ln1_amount", "250")
+        wait_until(page, "(document.querySelector('#quick-npv') || {}).textContent === '2,000.00'")
+        assert page.inner_text("#quick-roi_pct") == "200.00"
+        screenshot(page, "web-quick-form")
+        page.click("#create")
+        page.wait_for_selector("#metrics")
+        assert "Pilot: self-service" in page.inner_text("h1")
+        npv_row = page.locator("#metrics tr", has_text="NPV").first.inner_text()
+        assert "2,000.00" in npv_row
+        user = sqlite_store.authenticate("ann", "password-a")
+        assert user is not None
+        (head,) = sqlite_store.list_scenarios(user)
+        text = sqlite_store.version(user, head.id).text
+        assert "name: 'Pilot: self-service'" in text  # quoted by the YAML library
+        screenshot(page, "web-quick-results")
+    assert log.console_errors == []

@@ -108,7 +108,7 @@ def test_pasted_example_is_saved_as_pasted_and_shows_its_currency(
     show the CNY demo) saved the CNY demo with EUR amounts. Now the text wins."""
     store, ann, _ = app_store
     token = log_in(ann, "ann", "password-a")
-    form = editor_form(ann.get("/scenarios/new").text)
+    form = editor_form(ann.get("/scenarios/new?template=inhouse-cny").text)
     assert form["currency"] == form["base_currency"] == "CNY"  # the demo, before pasting
     pasted = EUR.replace("\n", "\r\n")  # a browser sends a textarea with CRLF
     r = ann.post("/ui/save", data={**form, "text": pasted, "csrf": token}, follow_redirects=False)
@@ -131,7 +131,7 @@ def test_a_field_typed_then_saved_at_once_edits_the_text_in_place(
     value) is written into the text in place: one line changes, comments stay."""
     store, ann, _ = app_store
     token = log_in(ann, "ann", "password-a")
-    form = {**editor_form(ann.get("/scenarios/new").text), "text": EUR}
+    form = {**editor_form(ann.get("/scenarios/new?template=inhouse-cny").text), "text": EUR}
     form.update({f"base_{k}": v for k, v in yamledit.read_fields(EUR).items()})
     form.update(yamledit.read_fields(EUR))
     form["name"] = "Chatbot: pilot"  # a colon: quoted by the YAML library
@@ -154,7 +154,7 @@ def test_sync_fills_the_fields_from_the_text_and_the_text_from_a_field(
 ) -> None:
     _, ann, _ = app_store
     token = log_in(ann, "ann", "password-a")
-    form = editor_form(ann.get("/scenarios/new").text)
+    form = editor_form(ann.get("/scenarios/new?template=inhouse-cny").text)
     hx = {"X-CSRF-Token": token, "HX-Request": "true"}
     # the text was edited (pasted): the fields follow it, the textarea is left alone
     r = ann.post("/ui/validate", data={**form, "text": EUR}, headers={**hx, "HX-Trigger": "yaml"})

@@ -15,6 +15,7 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import html
 import json
@@ -339,6 +340,7 @@ def create_app(
         )
     )
 
+    templates.env.globals["shown"] = shown
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(NotFound)
@@ -628,11 +630,79 @@ def create_app(
         return render(request, "list.html.j2", user, scenarios=st.list_scenarios(user))
 
     @app.get("/scenarios/new", response_class=HTMLResponse, include_in_schema=False)
-    def new_page(request: Request, user: PageUser) -> HTMLResponse:
-        from ccecon.cli.business import demo_scenario_path
+    def new_page(request: Request, user: PageUser, template: str | None = None) -> HTMLResponse:
+        """The choice of a start (the quick form, or a bundled example as a template);
+        with ``?template=KEY`` the editor on that example's text."""
+        from ccecon.web import quick
 
-        text = Path(demo_scenario_path()).read_text(encoding="utf-8")
+        if template is None:
+            cards = quick.templates(lang_of(request))
+            return render(request, "new.html.j2", user, cards=cards)
+        text = quick.template_text(template)
+        if text is None:
+            raise NotFound("no such template")
         return editor(request, user, sid=None, text=text, error=None)
+
+    def quick_page(
+        request: Request, user: User, values: dict[str, str], errors: list[str]
+    ) -> HTMLResponse:
+        from ccecon.web import quick
+
+        return render(
+            request,
+            "quick.html.j2",
+            user,
+            v=values,
+            errors=errors,
+            doc=None,
+            text=None,
+            channel_rows=quick.CHANNEL_ROWS,
+            line_rows=quick.LINE_ROWS,
+            kinds=quick.CHANNEL_KINDS,
+            families=quick.LINE_FAMILIES,
+            timings=quick.TIMINGS,
+            cases=quick.CASES,
+        )
+
+    @app.get("/scenarios/quick", response_class=HTMLResponse, include_in_schema=False)
+    def quick_form(request: Request, user: PageUser) -> HTMLResponse:
+        from ccecon.web import quick
+
+        return quick_page(request, user, collections.defaultdict(str, quick.defaults()), [])
+
+    def quick_built(request: Request, form: Any) -> tuple[str | None, list[str]]:
+        """The text the quick form makes and every mistake, in the page's language."""
+        from ccecon.web import quick
+
+        built = quick.build(form, TEXTS[lang_of(request)])
+        if built.text is None:
+            return None, built.errors
+        err = _check(built.text)
+        return built.text, [] if err is None else _error_lines(err)
+
+    @app.post("/ui/quick", response_class=HTMLResponse, include_in_schema=False)
+    async def ui_quick(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        """The result of the quick form as typed so far (HTMX, debounced)."""
+        form = await request.form()
+        text, errors = await run_in_threadpool(quick_built, request, form)
+        doc = None
+        if text is not None and not errors:
+            doc = json.loads(await run_in_threadpool(service.evaluate_bytes, text))
+        return render(request, "_quick_result.html.j2", user, errors=errors, doc=doc, text=text)
+
+    @app.post("/ui/quick/save", include_in_schema=False)
+    async def ui_quick_save(request: Request, user: PageUser, _: None = Csrf) -> Response:
+        """Store the scenario the quick form makes as version 1 and show its results."""
+        form = await request.form()
+        text, errors = await run_in_threadpool(quick_built, request, form)
+        if text is None or errors:
+            values = collections.defaultdict(str, {k: str(v) for k, v in form.items()})
+            resp = quick_page(request, user, values, errors)
+            resp.status_code = 422
+            return resp
+        sc = service.parse(text)
+        v = await run_in_threadpool(st.create, user, sc.name, text, None)
+        return RedirectResponse(f"/scenarios/{v.scenario_id}/results", status_code=303)
 
     def editor(
         request: Request, user: User, *, sid: int | None, text: str, error: Any, **ctx: Any
@@ -984,6 +1054,27 @@ def _check(text: str) -> dict[str, Any] | None:
     except CCEconError as exc:
         return {"message": str(exc), "field": None, "value": None, "text": str(exc), "top": ""}
     return None
+
+
+def shown(value: Any, key: str = "", part: Any = None, never: str = "never") -> str:
+    """A number as pages show it: thousands separators and two decimals; a payback that is
+    never reached as ``never``; a missing, infinite or undefined value as a dash, never
+    ``inf`` or ``nan``."""
+    reached = part.get(key.replace("_months", "_reached")) if isinstance(part, dict) else None
+    if key.endswith("payback_months") and reached is False:
+        return never
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else str(value)
+    if isinstance(value, int | float):
+        return f"{value:,.2f}" if math.isfinite(value) else "-"
+    if isinstance(value, str) and value.lower() in ("inf", "-inf", "nan", "infinity"):
+        return "-"
+    return str(value)
+
+
+def _error_lines(err: dict[str, Any]) -> list[str]:
+    """The messages of an editor error, one per line."""
+    return [line for line in str(err["text"]).splitlines() if line.strip()]
 
 
 def _field_error(message: str) -> dict[str, Any]:
