@@ -426,3 +426,45 @@ def test_diff_lists_the_changed_inputs_and_ignores_line_endings(
     assert api["changes"] == [
         {"path": "discount_rate", "label": "Discount rate", "old": "0.1", "new": "0.12"}
     ]
+
+
+def test_errors_use_labels_and_list_every_problem(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    hx = {"X-CSRF-Token": token, "HX-Request": "true"}
+    # two mistakes at once in the editor: both listed, each by its label (and its path)
+    bad = UNCERTAIN.replace("horizon_months: 36", "horizon_months: 0").replace(
+        "aht_s: 480", "aht_s: abc"
+    )
+    r = ann.post("/ui/validate", data={"text": bad}, headers=hx)
+    items = re.findall(r"<li>(.*?)</li>", r.text, re.S)
+    assert len(items) == 2, r.text
+    assert items[0].startswith("<b>Horizon (months)</b>: Input should be greater than or equal")
+    assert items[1].startswith("<b>chats: AHT (s)</b>: Input should be a valid number")
+    assert "channels[1].aht_s" in items[1]  # the path too, for whoever edits the YAML
+    msg = re.search(r'id="msg-horizon_months"[^>]*>([^<]*)<', r.text)
+    assert msg is not None and msg.group(1) == "Input should be greater than or equal to 1 (0)"
+    # a whole section is never echoed as a Python dict
+    r = ann.post(
+        "/ui/validate", data={"text": UNCERTAIN.replace("name: chats", "name: calls")}, headers=hx
+    )
+    assert "built-in driver" in r.text and "{&#39;" not in r.text
+    # the staffing page: labels, not ids, and every mistake at once
+    r = ann.post(
+        "/ui/staff",
+        data={
+            "calls": "many",
+            "aht_s": "x",
+            "interval_min": "30",
+            "sl_target": "80%",
+            "sl_threshold_s": "20",
+            "shrinkage": "30%",
+        },
+        headers=hx,
+    )
+    assert 'role="alert"' in r.text
+    assert "Calls per interval: expected a number" in r.text
+    assert "Average handle time (s): expected a number" in r.text
+    assert "aht_s" not in r.text

@@ -985,23 +985,41 @@ def create_app(
     @app.post("/ui/staff", response_class=HTMLResponse, include_in_schema=False)
     async def ui_staff(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
         form = await request.form()
-        try:
-            req = StaffRequest(
-                calls=_num(form, "calls"),
-                aht_s=_num(form, "aht_s"),
-                interval_s=_num(form, "interval_min") * 60,
-                sl_target=_ratio(form, "sl_target", GOAL_SHARE),
-                sl_threshold_s=_num(form, "sl_threshold_s"),
-                shrinkage=_ratio(form, "shrinkage", SHARE_BELOW_ONE),
-                max_asa_s=_opt_num(form, "max_asa_s"),
-                max_occupancy=_opt_ratio(form, "max_occupancy", GOAL_SHARE),
-                patience_s=_opt_num(form, "patience_s"),
-                max_abandon=_opt_ratio(form, "max_abandon", GOAL_SHARE),
-            )
-            result = service.staff_doc(**req.model_dump())
-            error = None
-        except (ValueError, CCEconError) as exc:
-            result, error = None, _short_error(exc)
+        t = TEXTS[lang_of(request)]
+        errors: list[str] = []
+
+        def read(reader: Any, key: str, *args: Any) -> Any:
+            """One field read; a mistake is kept under the field's label, not its id."""
+            try:
+                return reader(form, key, *args)
+            except (ValueError, CCEconError) as exc:
+                message = exc.message if isinstance(exc, InputError) else str(exc)
+                message = message.split(": ", 1)[1] if message.startswith(key + ":") else message
+                errors.append(f"{t[STAFF_LABELS[key]]}: {message}")
+                return None
+
+        values = {
+            "calls": read(_num, "calls"),
+            "aht_s": read(_num, "aht_s"),
+            "interval_s": read(_num, "interval_min"),
+            "sl_target": read(_ratio, "sl_target", GOAL_SHARE),
+            "sl_threshold_s": read(_num, "sl_threshold_s"),
+            "shrinkage": read(_ratio, "shrinkage", SHARE_BELOW_ONE),
+            "max_asa_s": read(_opt_num, "max_asa_s"),
+            "max_occupancy": read(_opt_ratio, "max_occupancy", GOAL_SHARE),
+            "patience_s": read(_opt_num, "patience_s"),
+            "max_abandon": read(_opt_ratio, "max_abandon", GOAL_SHARE),
+        }
+        result, error = None, None
+        if errors:
+            error = "; ".join(errors)
+        else:
+            values["interval_s"] *= 60
+            try:
+                req = StaffRequest(**values)
+                result = service.staff_doc(**req.model_dump())
+            except (ValueError, CCEconError) as exc:
+                error = _short_error(exc, t)
         return render(request, "_staff_result.html.j2", user, result=result, error=error)
 
     return app
@@ -1040,20 +1058,56 @@ def _merge(form: Any) -> tuple[str, dict[str, str], str | None]:
 
 
 def _check(text: str) -> dict[str, Any] | None:
-    """None when the text is a valid scenario; else the error as a dict for templates."""
+    """None when the text is a valid scenario; else the error for templates: every problem
+    with its field's label (``chats: AHT (s)``), path, message and value."""
     try:
         service.parse_checked(text)
     except InputError as exc:
-        return {
-            "message": exc.message,
-            "field": exc.field,
-            "value": exc.value,
-            "text": str(exc),
-            "top": (exc.field or "").split(".")[0].split("[")[0],
-        }
+        return _error_doc(exc, text)
     except CCEconError as exc:
-        return {"message": str(exc), "field": None, "value": None, "text": str(exc), "top": ""}
+        return {
+            "message": str(exc),
+            "field": None,
+            "value": None,
+            "text": str(exc),
+            "top": "",
+            "problems": [{"label": "", "path": "", "message": str(exc), "value": None}],
+        }
     return None
+
+
+def _error_doc(exc: InputError, text: str) -> dict[str, Any]:
+    from ccecon.web import labels
+
+    doc = labels.load(text)
+    items = exc.problems or [(exc.field or "", exc.message, exc.value)]
+    problems = []
+    for path, message, value in items:
+        problems.append(
+            {
+                "label": labels.label(doc, path) if path else "",
+                "path": "" if path == labels.TOP_LEVEL else path,
+                "message": message,
+                # a whole mapping or list says nothing a person can use: no value then
+                "value": None if value is ... or isinstance(value, dict | list) else value,
+            }
+        )
+    first = problems[0]
+    by_top: dict[str, str] = {}  # the message beside each main field of the form
+    for p in problems:
+        if p["path"] in yamledit.FORM_FIELDS and p["path"] not in by_top:
+            by_top[str(p["path"])] = str(p["message"]) + (
+                f" ({p['value']})" if p["value"] is not None else ""
+            )
+    return {
+        "message": first["message"],
+        "field": first["path"] or None,
+        "value": first["value"],
+        "text": str(exc),
+        "top": str(first["path"]).split(".")[0].split("[")[0],
+        "by_top": by_top,
+        "problems": problems,
+    }
 
 
 def shown(value: Any, key: str = "", part: Any = None, never: str = "never") -> str:
@@ -1073,12 +1127,24 @@ def shown(value: Any, key: str = "", part: Any = None, never: str = "never") -> 
 
 
 def _error_lines(err: dict[str, Any]) -> list[str]:
-    """The messages of an editor error, one per line."""
-    return [line for line in str(err["text"]).splitlines() if line.strip()]
+    """Each problem of an editor error as one line: label, message, value."""
+    out = []
+    for p in err["problems"]:
+        head = f"{p['label']}: " if p["label"] else ""
+        tail = f" ({p['value']})" if p["value"] is not None else ""
+        out.append(f"{head}{p['message']}{tail}")
+    return out
 
 
 def _field_error(message: str) -> dict[str, Any]:
-    return {"message": message, "field": None, "value": None, "text": message, "top": ""}
+    return {
+        "message": message,
+        "field": None,
+        "value": None,
+        "text": message,
+        "top": "",
+        "problems": [{"label": "", "path": "", "message": message, "value": None}],
+    }
 
 
 def _small_int(raw: object) -> int | None:
@@ -1175,11 +1241,37 @@ def _opt_num(form: Any, key: str) -> float | None:
     return _num(form, key)
 
 
-def _short_error(exc: Exception) -> str:
+STAFF_LABELS = {
+    "calls": "calls",
+    "aht_s": "aht",
+    "interval_min": "interval",
+    "interval_s": "interval",
+    "sl_target": "sl_target",
+    "sl_threshold_s": "sl_threshold",
+    "shrinkage": "shrinkage",
+    "max_asa_s": "max_asa",
+    "max_occupancy": "max_occupancy",
+    "patience_s": "patience",
+    "max_abandon": "max_abandon",
+}
+"""Form fields of the staffing page -> the text key of their label."""
+
+
+def _short_error(exc: Exception, t: dict[str, str] | None = None) -> str:
+    """Every problem of ``exc`` in one line; fields by their label when ``t`` (the page's
+    texts) knows them (``Average handle time (s): ...``, not ``aht_s: ...``)."""
     from pydantic import ValidationError
 
+    def name(field: str) -> str:
+        key = STAFF_LABELS.get(field)
+        return t[key] if t is not None and key in t else field
+
     if isinstance(exc, ValidationError):
-        e = exc.errors()[0]
-        msg = str(e["msg"]).removeprefix("Value error, ")
-        return f"{'.'.join(str(p) for p in e['loc'])}: {msg}"
+        parts = []
+        for e in exc.errors():
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            parts.append(f"{name('.'.join(str(p) for p in e['loc']))}: {msg}")
+        return "; ".join(parts)
+    if isinstance(exc, InputError) and exc.field and t is not None:
+        return f"{name(exc.field)}: {exc.message}"
     return str(exc)
