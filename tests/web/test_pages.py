@@ -468,3 +468,38 @@ def test_errors_use_labels_and_list_every_problem(
     assert "Calls per interval: expected a number" in r.text
     assert "Average handle time (s): expected a number" in r.text
     assert "aht_s" not in r.text
+
+
+def test_not_found_is_a_page_with_a_way_home_and_downloads_are_named(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    for url in ("/scenarios/999", "/no/such/page", "/scenarios/new?template=nope"):
+        r = ann.get(url)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+        assert '<link rel="stylesheet" href="/static/app.css">' in r.text, url
+        assert "Page not found" in r.text and 'id="home" href="/"' in r.text, url
+    assert ann.get("/api/nothing").json() == {"detail": "Not Found"}  # the API stays JSON
+    sid = save_new(ann, token, UNCERTAIN)
+    r = ann.get(f"/scenarios/{sid}/report.html")
+    cd = r.headers["content-disposition"]
+    assert 'filename="Virtual-agent-in-front-of-web-chat-v1.html"' in cd
+    zh = save_new(ann, token, (EXAMPLES / "cny-inhouse-build.yaml").read_text(encoding="utf-8"))
+    cd = ann.get(f"/scenarios/{zh}/report.html").headers["content-disposition"]
+    from urllib.parse import unquote
+
+    assert 'filename="50-In-house-build-50-agents-v1.html"' in cd
+    assert unquote(cd.split("filename*=UTF-8''")[1]) == (
+        "自建呼叫中心 (50 座席) - In-house build, 50 agents-v1.html"
+    )
+
+
+def test_pages_never_show_raw_inf_or_nan() -> None:
+    """The number formatter of every page: infinite and undefined values are a dash."""
+    from ccecon.web.app import shown
+
+    assert shown(float("inf")) == shown(float("nan")) == shown("inf") == shown("nan") == "-"
+    assert shown(None) == "-" and shown(1234567.891) == "1,234,567.89"
+    part = {"payback_months": None, "payback_reached": False}
+    assert shown(None, "payback_months", part, "never") == "never"

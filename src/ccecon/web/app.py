@@ -30,11 +30,13 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as FPath
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ccecon.defaults import DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, DEFAULT_SL_THRESHOLD_S
@@ -347,16 +349,39 @@ def create_app(
     async def _not_found(request: Request, exc: NotFound) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "not found"}, status_code=404)
-        return HTMLResponse("<h1>404</h1><p>not found</p>", status_code=404)
+        return error_page(request, 404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            return error_page(request, 404)  # no such route: the same page as no such id
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(CCEconError)
     async def _user_error(request: Request, exc: CCEconError) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse(service.error_doc(exc), status_code=422)
-        return HTMLResponse(
-            f'<h1>422</h1><p class="error" role="alert">{html.escape(str(exc))}</p>',
-            status_code=422,
+        return error_page(request, 422, str(exc))
+
+    def error_page(request: Request, status: int, message: str | None = None) -> HTMLResponse:
+        """A page in the app's style saying what went wrong, with a way back home."""
+        t = TEXTS[lang_of(request)]
+        title, hint = (
+            ("not_found", "not_found_hint")
+            if status == 404
+            else ("cannot_show", "cannot_show_hint")
         )
+        resp = render(
+            request,
+            "error.html.j2",
+            None,
+            status=status,
+            title=t[title],
+            hint=t[hint],
+            message=message,
+        )
+        resp.status_code = status
+        return resp
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -503,7 +528,11 @@ def create_app(
         return Response(
             data,
             media_type=service.REPORT_TYPES[body.format],
-            headers={"Content-Disposition": f'attachment; filename="report.{body.format}"'},
+            headers={
+                "Content-Disposition": download_disposition(
+                    service.parse(body.text).name, "report", body.format
+                )
+            },
         )
 
     def _version_model(v: Any) -> SavedVersion:
@@ -858,7 +887,9 @@ def create_app(
             service.report_bytes(v.text, fmt),
             media_type=service.REPORT_TYPES[fmt],
             headers={
-                "Content-Disposition": f'attachment; filename="scenario-{sid}-v{v.version}.{fmt}"'
+                "Content-Disposition": download_disposition(
+                    st.info(user, sid).name, f"v{v.version}", fmt
+                )
             },
         )
 
@@ -1108,6 +1139,20 @@ def _error_doc(exc: InputError, text: str) -> dict[str, Any]:
         "by_top": by_top,
         "problems": problems,
     }
+
+
+def download_disposition(name: str, suffix: str, ext: str) -> str:
+    """``Content-Disposition`` of a download named after the scenario and its version:
+    ``Virtual-agent-in-front-of-web-chat-v3.pdf``, with the name as written (any language)
+    in ``filename*`` (RFC 6266) for browsers that read it."""
+    from urllib.parse import quote
+
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:80] or "scenario"
+    full = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "-", name).strip(" .-")[:120] or "scenario"
+    return (
+        f'attachment; filename="{ascii_name}-{suffix}.{ext}"; '
+        f"filename*=UTF-8''{quote(f'{full}-{suffix}.{ext}')}"
+    )
 
 
 def shown(value: Any, key: str = "", part: Any = None, never: str = "never") -> str:
