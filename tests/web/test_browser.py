@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ccecon.web.store import Store
-from tests.browser import browser, open_page, screenshot, wait_until
+from tests.browser import browser, doc_screenshot, open_page, screenshot, wait_until
 from tests.web.conftest import Server
 
 CHARTS_DRAWN = (
@@ -246,7 +246,7 @@ def test_one_number_edited_is_one_changed_line_and_two_currencies_are_refused(
             for t in (text, text.replace("aht_s: 480", "aht_s: 540"))
         ]
         assert page.inner_text("#effect-npv") == f"{npv[1] - npv[0]:+,.2f}"
-        screenshot(page, "web-diff")
+        doc_screenshot(page, "web-diff")
 
         # compare a EUR and a USD scenario: refused, with each one's currency
         page.goto(srv.url + "/")
@@ -280,6 +280,7 @@ def test_the_quick_form_builds_a_case_without_yaml(sqlite_store: Store) -> None:
         _sign_in(page, srv.url)
         page.click("#new")
         assert page.locator("#templates .card").count() == 8  # one card per example
+        doc_screenshot(page, "web-new-scenario")
         page.click("#quick")
         page.wait_for_selector("#quick-form")
         page.fill("#q-name", "Pilot: self-service")
@@ -295,7 +296,7 @@ def test_the_quick_form_builds_a_case_without_yaml(sqlite_store: Store) -> None:
         page.fill("#q-ln1_amount", "250")
         wait_until(page, "(document.querySelector('#quick-npv') || {}).textContent === '2,000.00'")
         assert page.inner_text("#quick-roi_pct") == "200.00"
-        screenshot(page, "web-quick-form")
+        doc_screenshot(page, "web-quick-form")
         page.click("#create")
         page.wait_for_selector("#metrics")
         assert "Pilot: self-service" in page.inner_text("h1")
@@ -306,5 +307,67 @@ def test_the_quick_form_builds_a_case_without_yaml(sqlite_store: Store) -> None:
         (head,) = sqlite_store.list_scenarios(user)
         text = sqlite_store.version(user, head.id).text
         assert "name: 'Pilot: self-service'" in text  # quoted by the YAML library
-        screenshot(page, "web-quick-results")
+        doc_screenshot(page, "web-quick-results")
     assert log.console_errors == []
+
+
+@pytest.mark.browser
+def test_main_pages_label_every_control_and_fit_a_phone(sqlite_store: Store) -> None:
+    """Accessibility pass: on every main page each visible input, select, text area and
+    button has an accessible name and is reachable by the keyboard; Tab moves focus from
+    control to control; at phone width (375 px) the header does not overflow."""
+    from tests.browser import unlabelled_controls
+
+    sqlite_store.add_user("ann", "password-a", "alpha")
+    user = sqlite_store.authenticate("ann", "password-a")
+    assert user is not None
+    text = EUR_EXAMPLE.read_text(encoding="utf-8")
+    v = sqlite_store.create(user, "Chatbot", text)
+    sqlite_store.save(user, v.scenario_id, text.replace("aht_s: 480", "aht_s: 500"))
+    sid = v.scenario_id
+    pages = [
+        "/login",
+        "/",
+        "/scenarios/new",
+        "/scenarios/quick",
+        f"/scenarios/{sid}",
+        f"/scenarios/{sid}/results",
+        f"/scenarios/{sid}/diff?a=1&b=2",
+        "/staff",
+        "/targets",
+        "/account",
+        "/nothing-here",
+    ]
+    with (
+        Server(sqlite_store) as srv,
+        browser() as b,
+        open_page(b, srv.url + "/login") as (
+            page,
+            log,
+        ),
+    ):
+        assert unlabelled_controls(page) == []
+        _sign_in(page, srv.url)
+        for url in pages[1:]:
+            page.goto(srv.url + url)
+            page.wait_for_load_state("networkidle")
+            assert unlabelled_controls(page) == [], url
+        # the keyboard reaches the quick form's fields in order
+        page.goto(srv.url + "/scenarios/quick")
+        page.focus("#q-name")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "q-currency"
+        # phone width: nothing sticks out of the header
+        phone = b.new_page(viewport={"width": 375, "height": 740})
+        try:
+            phone.context.add_cookies(page.context.cookies())
+            for url in ("/", f"/scenarios/{sid}/results"):
+                phone.goto(srv.url + url)
+                over = phone.evaluate(
+                    "document.querySelector('header').scrollWidth"
+                    " - document.querySelector('header').clientWidth"
+                )
+                assert over <= 0, url
+        finally:
+            phone.close()
+    assert [e for e in log.console_errors if "404" not in e] == []
