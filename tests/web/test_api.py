@@ -151,6 +151,20 @@ def test_openapi_schema_and_no_cdn_docs(
     for path in ("/api/evaluate", "/api/simulate", "/api/compare", "/api/staff", "/api/report"):
         assert path in schema["paths"]
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+    # real response models, not `{}`: the compute answers name their documents
+    for path, model in (
+        ("/api/validate", "ValidateDoc"),
+        ("/api/evaluate", "EvaluateDoc"),
+        ("/api/simulate", "SimulateDoc"),
+        ("/api/compare", "CompareDoc"),
+        ("/api/staff", "StaffDoc"),
+        ("/api/targets/plan", "TargetsDoc"),
+    ):
+        ok = schema["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"] == {"$ref": f"#/components/schemas/{model}"}, path
+        bad = schema["paths"][path]["post"]["responses"]["422"]["content"]["application/json"]
+        assert bad["schema"] == {"$ref": "#/components/schemas/ErrorDoc"}, path
+    assert "npv" in schema["components"]["schemas"]["MetricsDoc"]["required"]
 
 
 def test_twenty_parallel_puts_over_http_give_twenty_versions(store: Store) -> None:

@@ -43,7 +43,7 @@ from ccecon.defaults import DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, DEFAULT_SL_THR
 from ccecon.errors import CCEconError, InputError
 from ccecon.scenario.types import GoalShareNumber, ShareBelowOneNumber
 from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, RatioDomain, parse_ratio
-from ccecon.web import service, yamledit
+from ccecon.web import api_models, service, yamledit
 from ccecon.web.engines import EngineDied, EnginePool
 from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
 from ccecon.web.security import (
@@ -322,6 +322,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        responses=api_models.ERRORS,
     )
     app.state.store = st
     app.state.engines = engines
@@ -456,7 +457,12 @@ def create_app(
         return Response(svg, media_type="image/svg+xml")
 
     # ------------------------------------------------------------------ JSON API
-    @app.post("/api/validate", tags=["compute"])
+    @app.post(
+        "/api/validate",
+        tags=["compute"],
+        response_model=None,
+        responses=api_models.ok(api_models.ValidateDoc, "The scenario is valid: a summary."),
+    )
     def api_validate(body: ScenarioText, user: ApiUser) -> dict[str, Any]:
         """Validate a scenario: 200 with a summary, or 422 with field path and value."""
         return {"ok": True, **service.summary(service.parse_checked(body.text))}
@@ -482,13 +488,17 @@ def create_app(
     @app.post(
         "/api/evaluate",
         tags=["compute"],
-        responses={422: {"description": "The scenario is not valid (field, value)."}},
+        responses=api_models.ok(api_models.EvaluateDoc, "The evaluate document."),
     )
     async def api_evaluate(body: ScenarioText, user: ApiUser) -> Response:
         """ROI, NPV, IRR, payback, unit costs, monthly flows (``ccecon evaluate``)."""
         return await evaluate_response(body.text)
 
-    @app.post("/api/simulate", tags=["compute"])
+    @app.post(
+        "/api/simulate",
+        tags=["compute"],
+        responses=api_models.ok(api_models.SimulateDoc, "The simulate document."),
+    )
     def api_simulate(body: SimulateRequest, user: ApiUser) -> Response:
         """Monte Carlo percentiles and probabilities (``ccecon simulate``)."""
         return Response(
@@ -496,19 +506,32 @@ def create_app(
             media_type="application/json",
         )
 
-    @app.post("/api/compare", tags=["compute"])
+    @app.post(
+        "/api/compare",
+        tags=["compute"],
+        responses=api_models.ok(api_models.CompareDoc, "The sourcing comparison."),
+    )
     def api_compare(body: ScenarioText, user: ApiUser) -> Response:
         """Sourcing options ranked, with break-even volumes (``ccecon compare``)."""
         return Response(
             service.encode(service.compare_doc(body.text)), media_type="application/json"
         )
 
-    @app.post("/api/staff", tags=["compute"])
+    @app.post(
+        "/api/staff",
+        tags=["compute"],
+        response_model=None,
+        responses=api_models.ok(api_models.StaffDoc, "Agents and what they give."),
+    )
     def api_staff(body: StaffRequest, user: ApiUser) -> dict[str, Any]:
         """Agents needed for one interval and the metrics they give (``ccecon staff``)."""
         return service.staff_doc(**body.model_dump())
 
-    @app.post("/api/targets/plan", tags=["compute"])
+    @app.post(
+        "/api/targets/plan",
+        tags=["compute"],
+        responses=api_models.ok(api_models.TargetsDoc, "The plan."),
+    )
     def api_targets(body: TargetsRequest, user: ApiUser) -> Response:
         """A yearly goal split over the fiscal calendar; re-planned with actuals
         (``ccecon targets plan``)."""
@@ -520,7 +543,10 @@ def create_app(
     @app.post(
         "/api/report",
         tags=["compute"],
-        responses={200: {"content": {t: {} for t in service.REPORT_TYPES.values()}}},
+        responses={
+            200: {"content": {t: {} for t in service.REPORT_TYPES.values()}},
+            **api_models.ERRORS,
+        },
     )
     def api_report(body: ReportRequest, user: ApiUser) -> Response:
         """The report as HTML, Excel (live formulas) or PDF."""
@@ -580,7 +606,16 @@ def create_app(
         """Every version, oldest first."""
         return [_version_model(v) for v in st.versions(user, scenario_id)]
 
-    @app.get("/api/scenarios/{scenario_id}/diff", tags=["scenarios"])
+    @app.get(
+        "/api/scenarios/{scenario_id}/diff",
+        tags=["scenarios"],
+        response_model=None,
+        responses={
+            200: {"model": api_models.DiffDoc, "description": "Diff and changes."},
+            404: {"model": api_models.ErrorDoc, "description": "No such scenario or version."},
+            401: api_models.ERRORS[401],
+        },
+    )
     def api_diff(
         scenario_id: Id,
         user: ApiUser,
@@ -599,7 +634,14 @@ def create_app(
             "changes": changes(va.text, vb.text),
         }
 
-    @app.get("/api/scenarios/{scenario_id}/evaluate", tags=["scenarios"])
+    @app.get(
+        "/api/scenarios/{scenario_id}/evaluate",
+        tags=["scenarios"],
+        responses={
+            **api_models.ok(api_models.EvaluateDoc, "The evaluate document."),
+            404: {"model": api_models.ErrorDoc, "description": "No such scenario or version."},
+        },
+    )
     async def api_evaluate_saved(scenario_id: Id, user: ApiUser, version: Ver = None) -> Response:
         """Evaluate a stored version."""
         v = await run_in_threadpool(st.version, user, scenario_id, version)
