@@ -503,3 +503,39 @@ def test_pages_never_show_raw_inf_or_nan() -> None:
     assert shown(None) == "-" and shown(1234567.891) == "1,234,567.89"
     part = {"payback_months": None, "payback_reached": False}
     assert shown(None, "payback_months", part, "never") == "never"
+
+
+def test_staffing_lists_fewer_and_more_agents_around_the_answer(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """N-3 .. N+3 agents with their service level. Reference: Erlang C by hand (the
+    Erlang B recursion B(n) = A B(n-1) / (n + A B(n-1)), C = n B / (n - A (1 - B)),
+    SL = 1 - C exp(-(n - A) T / AHT)), for 100 calls of 180 s in 30 min (A = 10)."""
+    import math
+
+    def sl(n: int, a: float = 10.0, t: float = 20.0, aht: float = 180.0) -> float:
+        b = 1.0
+        for k in range(1, n + 1):
+            b = a * b / (k + a * b)
+        c = n * b / (n - a * (1 - b))
+        return 1 - c * math.exp(-(n - a) * t / aht)
+
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    base = {
+        "calls": "100",
+        "interval_min": "30",
+        "aht_s": "180",
+        "sl_target": "80%",
+        "sl_threshold_s": "20",
+        "shrinkage": "30%",
+    }
+    r = ann.post("/ui/staff", data=base, headers={"X-CSRF-Token": token})
+    rows = re.findall(
+        r'<tr( class="answer")?><td class="num">(\d+)</td>\s*<td class="num">([^<]*)</td>', r.text
+    )
+    assert [int(n) for _, n, _ in rows] == [11, 12, 13, 14, 15, 16, 17]
+    assert [n for mark, n, _ in rows if mark] == ["14"]  # the answer, marked
+    for _, n, shown_sl in rows:
+        assert shown_sl == f"{sl(int(n)) * 100:.1f} %", n
+    assert sl(13) < 0.8 <= sl(14)  # 14 is the fewest agents meeting 80/20

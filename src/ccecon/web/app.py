@@ -1091,6 +1091,7 @@ def create_app(
             try:
                 req = StaffRequest(**values)
                 result = service.staff_doc(**req.model_dump())
+                result["around"] = service.staff_around(result, req.sl_threshold_s, req.patience_s)
             except (ValueError, CCEconError) as exc:
                 error = _short_error(exc, t)
         return render(request, "_staff_result.html.j2", user, result=result, error=error)

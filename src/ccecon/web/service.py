@@ -249,6 +249,39 @@ def staff_doc(
     return out
 
 
+AROUND = 3
+"""Agents shown on each side of the staffing answer (N-3 .. N+3)."""
+
+
+def staff_around(
+    doc: dict[str, Any], sl_threshold_s: float | None, patience_s: float | None
+) -> list[dict[str, Any]]:
+    """Service level, ASA, occupancy (and abandonment) for N-3 .. N+3 agents around the
+    answer ``doc`` of :func:`staff_doc`, as online Erlang calculators list them; rows with
+    fewer agents than the traffic never reach a steady state (values null)."""
+    import numpy as np
+
+    from ccecon.queueing.staffing import metrics
+
+    n = int(doc["agents"])
+    agents = np.arange(max(1, n - AROUND), n + AROUND + 1, dtype=float)
+    m = metrics(
+        doc["traffic_erlangs"],
+        agents,
+        doc["aht_s"],
+        sl_threshold_s=20.0 if sl_threshold_s is None else sl_threshold_s,
+        patience_s=patience_s,
+    )
+    rows = []
+    for i, k in enumerate(agents):
+        row: dict[str, Any] = {"agents": int(k), "answer": int(k) == n}
+        for key in ("service_level", "asa_s", "occupancy", "p_abandon"):
+            v = float(np.asarray(m[key])[i]) if key in m else float("nan")
+            row[key] = v if np.isfinite(v) else None
+        rows.append(row)
+    return rows
+
+
 def example_text(name: str) -> str:
     """The text of a bundled example (``ccecon/examples`` in an installed package, the
     checkout's ``examples/`` otherwise), found as the demo scenario is."""
