@@ -36,6 +36,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "a_range": "expected a range as minimum / most likely / maximum, in that order",
+        "range_hint": (
+            "Any amount, volume or handle time can be a range: type minimum / most likely "
+            "/ maximum (800 / 1000 / 1500), and Monte Carlo on the results page draws it."
+        ),
         "around": "Around the answer: fewer and more agents",
         "simulating": "Simulating the draws; a large run takes a few seconds…",
         "not_found": "Page not found",
@@ -225,6 +230,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "a_range": "区间应写成 最小值 / 最可能值 / 最大值，并按此顺序",
+        "range_hint": (
+            "任何金额、联络量或处理时长都可以是区间：输入 最小值 / 最可能值 / 最大值"
+            "（800 / 1000 / 1500），结果页的蒙特卡洛模拟会对其抽样。"
+        ),
         "around": "答案附近：更少和更多的座席",
         "simulating": "正在模拟抽样；大量抽样需要几秒钟……",
         "not_found": "找不到页面",

@@ -167,6 +167,27 @@ class _Form:
             return None
         return int(value) if integer or value.is_integer() else value
 
+    def number_or_range(self, key: str, label: str) -> float | int | dict[str, Any] | None:
+        """A number, or a range typed as ``min / most likely / max`` (``800 / 1000 /
+        1500``), written as a triangular distribution: what Monte Carlo then draws."""
+        raw = self.text(key)
+        if "/" not in raw:
+            return self.number(key, label)
+        parts = [p.strip().replace(",", "").replace("_", "") for p in raw.split("/")]
+        try:
+            low, mode, high = (float(p) for p in parts)
+        except ValueError:
+            self.errors.append(f"{label}: {self.labels['a_range']} ({raw})")
+            return None
+        if not all(math.isfinite(v) for v in (low, mode, high)) or not low <= mode <= high:
+            self.errors.append(f"{label}: {self.labels['a_range']} ({raw})")
+            return None
+
+        def clean(v: float) -> float | int:
+            return int(v) if v.is_integer() else v
+
+        return {"dist": "triangular", "min": clean(low), "mode": clean(mode), "max": clean(high)}
+
     def share(self, key: str, label: str) -> float | str | None:
         """A share as typed: ``30%`` stays ``30%`` (the scenario reads it), a number as is."""
         raw = self.text(key)
@@ -199,8 +220,8 @@ def build(form: Any, labels: dict[str, str]) -> Built:
             continue
         label = f"{labels['channel']} {i + 1} ({name})"
         kind = f.text(p + "kind") or "voice_inbound"
-        per_month = f.number(p + "per_month", f"{label}: {labels['per_month']}")
-        aht = f.number(p + "aht_s", f"{label}: {labels['aht']}")
+        per_month = f.number_or_range(p + "per_month", f"{label}: {labels['per_month']}")
+        aht = f.number_or_range(p + "aht_s", f"{label}: {labels['aht']}")
         if per_month is None or aht is None:
             if not any(label in e for e in f.errors):
                 f.errors.append(f"{label}: {labels['needs_volume_aht']}")
@@ -209,7 +230,7 @@ def build(form: Any, labels: dict[str, str]) -> Built:
     if channels:
         doc["channels"] = channels
     cases: dict[str, dict[str, list[dict[str, Any]]]] = {c: {} for c in CASES}
-    cost_per_fte = f.number("cost_per_fte", labels["cost_per_fte"])
+    cost_per_fte = f.number_or_range("cost_per_fte", labels["cost_per_fte"])
     if cost_per_fte is not None:
         staffing: dict[str, Any] = {}
         for key, label in (
@@ -231,7 +252,7 @@ def build(form: Any, labels: dict[str, str]) -> Built:
         label = f"{labels['line']} {i + 1} ({name})"
         family = f.text(p + "family") or "operating"
         timing = f.text(p + "timing") or "monthly"
-        amount = f.number(p + "amount", f"{label}: {labels['amount']}")
+        amount = f.number_or_range(p + "amount", f"{label}: {labels['amount']}")
         if amount is None:
             if not any(e.startswith(label) for e in f.errors):
                 f.errors.append(f"{label}: {labels['needs_amount']}")
