@@ -248,6 +248,17 @@ def test_one_number_edited_is_one_changed_line_and_two_currencies_are_refused(
         assert page.inner_text("#effect-npv") == f"{npv[1] - npv[0]:+,.2f}"
         doc_screenshot(page, "web-diff")
 
+        # the charts speak the page's language, whatever the scenario's locale (en here)
+        chart_titles = "[...document.querySelectorAll('.chart .gtitle')].map(e => e.textContent)"
+        page.goto(srv.url + f"/scenarios/{eur.scenario_id}/results?lang=zh")
+        wait_until(page, CHARTS_DRAWN)
+        assert "方案每月现金流" in page.evaluate(chart_titles)
+        assert "结果" in page.inner_text("#metrics-title")
+        screenshot(page, "web-results-zh")
+        page.goto(srv.url + f"/scenarios/{eur.scenario_id}/results?lang=en")
+        wait_until(page, CHARTS_DRAWN)
+        assert "Monthly cash flow of the change" in page.evaluate(chart_titles)
+
         # compare a EUR and a USD scenario: refused, with each one's currency
         page.goto(srv.url + "/")
         page.locator(f"#scenarios input[value='{eur.scenario_id}']").check()

@@ -869,7 +869,14 @@ def create_app(
             body = service.encode(result.to_dict())
             service.remember_evaluation(v.text, body)
         doc = json.loads(body)
-        charts = [(cid, _script_json(fig.to_json())) for cid, fig in business_case_figures(result)]
+        lang = lang_of(request)
+        # the charts speak the page's language (the scenario's locale names its reports)
+        shown_result = (
+            result if sc.locale == lang else evaluate(sc.model_copy(update={"locale": lang}))
+        )
+        charts = [
+            (cid, _script_json(fig.to_json())) for cid, fig in business_case_figures(shown_result)
+        ]
         return render(
             request,
             "results.html.j2",
@@ -1003,7 +1010,7 @@ def create_app(
             ys = [r["cumulative"] for r in doc["monthly"]]
             fig.add_scatter(x=xs, y=ys, mode="lines", name=label)
         fig.update_layout(
-            title=f"Cumulative net cash flow ({currencies[0]})",
+            title=f"{TEXTS[lang_of(request)]['cumulative_chart']} ({currencies[0]})",
             yaxis_title=currencies[0],
             template="plotly_white",
             height=420,

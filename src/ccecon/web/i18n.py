@@ -36,6 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "cumulative_chart": "Cumulative net cash flow",
         "a_range": "expected a range as minimum / most likely / maximum, in that order",
         "range_hint": (
             "Any amount, volume or handle time can be a range: type minimum / most likely "
@@ -230,6 +231,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "cumulative_chart": "累计净现金流",
         "a_range": "区间应写成 最小值 / 最可能值 / 最大值，并按此顺序",
         "range_hint": (
             "任何金额、联络量或处理时长都可以是区间：输入 最小值 / 最可能值 / 最大值"
