@@ -539,3 +539,82 @@ def test_staffing_lists_fewer_and_more_agents_around_the_answer(
     for _, n, shown_sl in rows:
         assert shown_sl == f"{sl(int(n)) * 100:.1f} %", n
     assert sl(13) < 0.8 <= sl(14)  # 14 is the fewest agents meeting 80/20
+
+
+def test_quick_form_builds_channels_staffing_lines_and_levers(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """The quick form's text is an ordinary scenario: what it says is what the engine
+    evaluates (the same NPV as the library on that text), and every mistake is listed
+    under its label at once."""
+    from ccecon.engine import evaluate
+    from ccecon.scenario.load import parse_scenario
+
+    store, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    form = {
+        "csrf": token,
+        "name": "Deflection: pilot",
+        "currency": "EUR",
+        "start": "2027-01",
+        "horizon_months": "24",
+        "discount_rate": "8%",
+        "ch0_name": "phone",
+        "ch0_kind": "voice_inbound",
+        "ch0_per_month": "20,000",
+        "ch0_aht_s": "300",
+        "cost_per_fte": "3500",
+        "sl_target": "80%",
+        "sl_threshold_s": "20",
+        "shrinkage": "30%",
+        "lv0_name": "Self-service",
+        "lv0_channel": "phone",
+        "lv0_volume_factor": "0.85 / 0.9 / 0.95",
+        "lv0_start_month": "3",
+        "lv0_ramp_months": "3",
+        "ln0_case": "proposal",
+        "ln0_family": "initial",
+        "ln0_name": "Voice bot set-up",
+        "ln0_amount": "40000",
+        "ln0_timing": "once",
+        "ln0_month": "0",
+        "ln1_case": "proposal",
+        "ln1_family": "operating",
+        "ln1_name": "Bot fee",
+        "ln1_amount": "0.2",
+        "ln1_timing": "per_unit",
+        "ln1_driver": "phone",
+        "ln1_risk": "10%",
+    }
+    r = ann.post("/ui/quick/save", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    owner = store.authenticate("ann", "password-a")
+    assert owner is not None
+    (head,) = store.list_scenarios(owner)
+    text = store.version(owner, head.id).text
+    sc = parse_scenario(text)
+    assert sc.name == "Deflection: pilot" and sc.currency == "EUR"
+    assert sc.staffing is not None and sc.proposal.levers[0].channel == "phone"
+    assert [ln.name for ln in sc.proposal.cost_lines] == [
+        "Agents (per FTE)",
+        "Voice bot set-up",
+        "Bot fee",
+    ]
+    npv = float(evaluate(sc).metrics.npv[0])
+    page = ann.get(f"/scenarios/{head.id}/results").text
+    assert f"{npv:,.2f}" in page
+    # every mistake at once, by label
+    bad = {
+        **form,
+        "horizon_months": "2.5",
+        "ln0_amount": "lots",
+        "lv0_volume_factor": "1 / 0.5 / 2",
+    }
+    r = ann.post("/ui/quick", data=bad, headers={"X-CSRF-Token": token})
+    items = re.findall(r"<li>(.*?)</li>", r.text)
+    assert items == [
+        "Horizon (months): expected a whole number (2.5)",
+        "Line 1 (Voice bot set-up): Amount: expected a number (lots)",
+        "Lever 1 (Self-service): Volume factor: expected a range as minimum / most likely"
+        " / maximum, in that order (1 / 0.5 / 2)",
+    ]

@@ -729,6 +729,7 @@ def create_app(
             text=None,
             channel_rows=quick.CHANNEL_ROWS,
             line_rows=quick.LINE_ROWS,
+            lever_rows=quick.LEVER_ROWS,
             kinds=quick.CHANNEL_KINDS,
             families=quick.LINE_FAMILIES,
             timings=quick.TIMINGS,

@@ -36,6 +36,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "levers_title": "Levers (what the proposal changes)",
+        "levers_about": (
+            "A lever multiplies a channel's volume or handle time in the proposal: 0.9 is "
+            "10 % fewer; from a start month, reached over the ramp months."
+        ),
+        "lever": "Lever",
+        "volume_factor": "Volume factor",
+        "aht_factor": "Handle time factor",
+        "lever_start": "From month",
+        "ramp": "Ramp (months)",
         "cumulative_chart": "Cumulative net cash flow",
         "a_range": "expected a range as minimum / most likely / maximum, in that order",
         "range_hint": (
@@ -231,6 +241,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "levers_title": "杠杆（新方案改变什么）",
+        "levers_about": (
+            "杠杆在新方案中乘以某渠道的联络量或处理时长：0.9 表示减少 10 %；"
+            "从起始月开始，在爬坡月数内逐步达到。"
+        ),
+        "lever": "杠杆",
+        "volume_factor": "联络量系数",
+        "aht_factor": "处理时长系数",
+        "lever_start": "起始月",
+        "ramp": "爬坡（月）",
         "cumulative_chart": "累计净现金流",
         "a_range": "区间应写成 最小值 / 最可能值 / 最大值，并按此顺序",
         "range_hint": (

@@ -108,6 +108,7 @@ def template_text(key: str) -> str | None:
 # ------------------------------------------------------------------ the quick form
 CHANNEL_ROWS = 3
 LINE_ROWS = 6
+LEVER_ROWS = 2
 CHANNEL_KINDS = ("voice_inbound", "voice_outbound", "chat", "email", "messaging", "other")
 LINE_FAMILIES = ("initial", "operating", "hidden", "direct", "indirect")
 """Cost families and benefit kinds in one list: the first three make cost lines."""
@@ -275,6 +276,25 @@ def build(form: Any, labels: dict[str, str]) -> Built:
             line["risk"] = risk
         case = f.text(p + "case") if f.text(p + "case") in CASES else "proposal"
         cases[case].setdefault(group, []).append(line)
+    levers = []
+    for i in range(LEVER_ROWS):  # what the proposal changes in a channel's work
+        p = f"lv{i}_"
+        name = f.text(p + "name")
+        if not name:
+            continue
+        label = f"{labels['lever']} {i + 1} ({name})"
+        lever: dict[str, Any] = {"name": name, "channel": f.text(p + "channel")}
+        for key, words in (("volume_factor", "volume_factor"), ("aht_factor", "aht_factor")):
+            factor = f.number_or_range(p + key, f"{label}: {labels[words]}")
+            if factor is not None:
+                lever[key] = factor
+        for key, words in (("start_month", "lever_start"), ("ramp_months", "ramp")):
+            months = f.number(p + key, f"{label}: {labels[words]}", integer=True)
+            if months is not None:
+                lever[key] = months
+        levers.append(lever)
+    if levers:
+        cases["proposal"]["levers"] = levers
     if cost_per_fte is not None:  # agents paid by the FTE the staffing gives, in each case
         fte_line = {
             "name": labels["agent_cost"],
