@@ -618,3 +618,42 @@ def test_quick_form_builds_channels_staffing_lines_and_levers(
         "Lever 1 (Self-service): Volume factor: expected a range as minimum / most likely"
         " / maximum, in that order (1 / 0.5 / 2)",
     ]
+
+
+def test_a_long_simulation_shows_the_draws_done_then_the_same_result(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """More than 20,000 draws run in the background: the page shows a progress bar of
+    the draws done and asks again until the result, which is the one a direct run of the
+    same seed gives (the chunk size does not change the draws). Another user cannot
+    read the run."""
+    import time
+
+    from ccecon.web import service
+
+    _, ann, bob = app_store
+    token = log_in(ann, "ann", "password-a")
+    log_in(bob, "bob", "password-b")
+    sid = save_new(ann, token, UNCERTAIN)
+    r = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "30000", "seed": "5"},
+        headers={"X-CSRF-Token": token},
+    )
+    m = re.search(rf'hx-get="(/ui/scenarios/{sid}/simulations/[\w-]+)"', r.text)
+    assert m is not None and '<progress id="sim-bar" max="30000"' in r.text, r.text
+    assert "0 of 30,000 draws done" in r.text
+    assert bob.get(m.group(1)).status_code == 404  # not bob's run
+    deadline = time.monotonic() + 120
+    while True:
+        frag = ann.get(m.group(1))
+        assert frag.status_code == 200
+        if 'id="simulation"' in frag.text:
+            break
+        assert "draws done" in frag.text
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    p = re.search(r'id="p-npv-positive">([\d.]+) %<', frag.text)
+    direct = service.simulate_doc(UNCERTAIN, 30000, 5)["probabilities"]["npv_positive"]
+    assert p is not None and p.group(1) == f"{direct * 100:.1f}"
+    assert ann.get(m.group(1)).status_code == 404  # a finished run is handed out once

@@ -898,14 +898,34 @@ def create_app(
     ) -> HTMLResponse:
         form = await request.form()
         v = await run_in_threadpool(st.version, user, sid, version)
+        t = TEXTS[lang_of(request)]
         try:
             req = SimulateRequest(
                 text=v.text, draws=int(_num(form, "draws")), seed=int(_num(form, "seed"))
             )
+            if req.draws > service.BACKGROUND_DRAWS:  # seconds: show the draws done
+                from ccecon.uncertainty.montecarlo import check_uncertain
+
+                check_uncertain(service.parse(req.text))
+                job = jobs.start(user.id, req.text, req.draws, req.seed)
+                return render(
+                    request,
+                    "_sim_progress.html.j2",
+                    user,
+                    job=job,
+                    done=0,
+                    total=req.draws,
+                    sid=sid,
+                )
             sim = await run_in_threadpool(service.simulate_doc, req.text, req.draws, req.seed)
             error = None
         except (ValueError, OverflowError, CCEconError) as exc:
-            sim, error = None, _short_error(exc)
+            sim, error = None, _short_error(exc, t)
+        return simulation_fragment(request, user, sim, error, sid)
+
+    def simulation_fragment(
+        request: Request, user: User, sim: Any, error: str | None, sid: int
+    ) -> HTMLResponse:
         from ccecon.uncertainty.montecarlo import NOTHING_UNCERTAIN, RANGE_EXAMPLE
 
         return render(
@@ -918,6 +938,31 @@ def create_app(
             range_example=RANGE_EXAMPLE,
             sid=sid,
         )
+
+    jobs = service.SimulationJobs()
+
+    @app.get(
+        "/ui/scenarios/{sid}/simulations/{job}",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    def ui_simulation_job(request: Request, sid: Id, job: str, user: PageUser) -> HTMLResponse:
+        """A background run's draws done so far (the fragment asks again), or its result."""
+        run = jobs.get(user.id, job)
+        if run is None:
+            raise NotFound("no such simulation")
+        if not run["finished"]:
+            return render(
+                request,
+                "_sim_progress.html.j2",
+                user,
+                job=job,
+                done=run["done"],
+                total=run["total"],
+                sid=sid,
+            )
+        error = None if run["error"] is None else _short_error(run["error"])
+        return simulation_fragment(request, user, run["result"], error, sid)
 
     @app.get("/ui/scenarios/{sid}/sourcing", response_class=HTMLResponse, include_in_schema=False)
     def ui_sourcing(request: Request, sid: Id, user: PageUser, version: Ver = None) -> HTMLResponse:

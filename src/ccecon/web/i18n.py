@@ -36,6 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "Pick 2 to 4 scenarios to compare.",
         "editor": "Scenario editor",
         "form": "Main fields",
+        "draws_done": "Simulating: {done} of {total} draws done",
         "levers_title": "Levers (what the proposal changes)",
         "levers_about": (
             "A lever multiplies a channel's volume or handle time in the proposal: 0.9 is "
@@ -241,6 +242,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_2_4": "请选择 2 到 4 个方案进行对比。",
         "editor": "方案编辑",
         "form": "主要字段",
+        "draws_done": "模拟中：已完成 {done} / {total} 次抽样",
         "levers_title": "杠杆（新方案改变什么）",
         "levers_about": (
             "杠杆在新方案中乘以某渠道的联络量或处理时长：0.9 表示减少 10 %；"

@@ -209,6 +209,88 @@ def simulate_doc(text: str, draws: int, seed: int) -> dict[str, Any]:
     return {"seed": seed, **sim.to_dict()}
 
 
+def simulate_doc_progress(text: str, draws: int, seed: int, progress: Any) -> dict[str, Any]:
+    """:func:`simulate_doc` in chunks of about a twentieth of the draws, calling
+    ``progress(done)`` after each (the result does not depend on the chunk size)."""
+    import numpy as np
+
+    from ccecon.uncertainty.montecarlo import check_uncertain, simulate
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InputError(f"draws must be 1..{MAX_DRAWS}", field="draws", value=draws)
+    sc = parse(text)
+    check_uncertain(sc)
+    chunk = max(1000, -(-draws // 20))
+    sim = simulate(sc, draws, np.random.default_rng(seed), chunk=chunk, progress=progress)
+    return {"seed": seed, **sim.to_dict()}
+
+
+BACKGROUND_DRAWS = 20_000
+"""A page's Monte Carlo run of more draws than this runs in the background, and the page
+shows the draws done until it ends."""
+
+
+class SimulationJobs:
+    """Monte Carlo runs of the pages that take seconds: each in a thread, its draws done
+    readable meanwhile, its result or error kept until its owner reads it once. Ids are
+    random (256 bits) and tied to the user who started the run."""
+
+    MAX = 16
+    """Most runs kept at once in a server process (the oldest finished are dropped)."""
+
+    def __init__(self) -> None:
+        self._jobs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def start(self, user_id: int, text: str, draws: int, seed: int) -> str:
+        import secrets
+
+        job_id = secrets.token_urlsafe(32)
+        job: dict[str, Any] = {
+            "user": user_id,
+            "done": 0,
+            "total": draws,
+            "result": None,
+            "error": None,
+            "finished": False,
+        }
+
+        def progress(done: int) -> None:
+            job["done"] = done
+
+        def run() -> None:
+            try:
+                job["result"] = simulate_doc_progress(text, draws, seed, progress)
+            except CCEconError as exc:
+                job["error"] = exc
+            except Exception:  # a bug: logged, the page says so
+                LOG.exception("a background simulation failed")
+                job["error"] = CCEconError(INTERNAL_ERROR["detail"])
+            finally:
+                job["finished"] = True
+
+        with self._lock:
+            while len(self._jobs) >= self.MAX:
+                finished = [k for k, j in self._jobs.items() if j["finished"]]
+                if not finished:
+                    raise CCEconError("too many simulations are running; try again shortly")
+                self._jobs.pop(finished[0])
+            self._jobs[job_id] = job
+        threading.Thread(target=run, name="ccecon-simulation", daemon=True).start()
+        return job_id
+
+    def get(self, user_id: int, job_id: str) -> dict[str, Any] | None:
+        """The run (done, total, finished, result, error), or None when it is not this
+        user's; a finished run is handed out once and forgotten."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job["user"] != user_id:
+                return None
+            if job["finished"]:
+                self._jobs.pop(job_id)
+            return dict(job)
+
+
 def compare_doc(text: str) -> dict[str, Any]:
     """``ccecon compare --format json`` of a scenario with a ``sourcing`` section."""
     from ccecon.sourcing.compare import sourcing_document
