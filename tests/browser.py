@@ -88,6 +88,7 @@ def doc_screenshot(page: Any, name: str) -> Path:
 
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, not where typing left it
     page.screenshot(path=str(path))
     if os.environ.get("CCECON_DOC_SCREENSHOTS") == "1":
         DOC_IMAGES.mkdir(exist_ok=True)
