@@ -77,6 +77,49 @@ def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
         page.wait_for_timeout(50)
 
 
+DOC_IMAGES = Path(__file__).resolve().parents[1] / "docs" / "img"
+
+
+def doc_screenshot(page: Any, name: str) -> Path:
+    """A screenshot of what the window shows, under test-artifacts/, and also in docs/img/
+    (the pictures docs/web.md shows) when ``CCECON_DOC_SCREENSHOTS=1``: the docs' pictures
+    are taken by the tests, so they show the app as it is."""
+    import os
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, not where typing left it
+    page.screenshot(path=str(path))
+    if os.environ.get("CCECON_DOC_SCREENSHOTS") == "1":
+        DOC_IMAGES.mkdir(exist_ok=True)
+        (DOC_IMAGES / f"{name}.png").write_bytes(path.read_bytes())
+    return path
+
+
+UNLABELLED = """
+[...document.querySelectorAll('input, select, textarea, button')]
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => {
+    const named = (el.labels && el.labels.length > 0) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby') || el.getAttribute('title')
+      || (el.tagName === 'BUTTON' && el.textContent.trim());
+    const reachable = !(el.tabIndex < 0 || el.disabled);
+    return !named || !reachable;
+  })
+  .map(el => el.outerHTML.slice(0, 120))
+"""
+"""A JavaScript expression: the visible form controls that have no accessible name (a
+<label for>, aria-label, aria-labelledby or title; a button's text) or that the keyboard
+cannot reach (negative tabindex, disabled), as HTML excerpts. WCAG 2.1 success criteria
+1.3.1, 2.1.1 and 4.1.2."""
+
+
+def unlabelled_controls(page: Any) -> list[str]:
+    """The controls of the page :data:`UNLABELLED` finds (empty when all is well)."""
+    found: list[str] = page.evaluate(UNLABELLED)
+    return found
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

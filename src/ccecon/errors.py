@@ -66,6 +66,9 @@ class InputError(CCEconError, ValueError):
         self.field = field
         self.row = row
         self.value = value
+        self.problems: list[tuple[str, str, Any]] = []
+        """Every problem (field path, message, value or ``...``) when a validation found
+        several; the message then lists them one per line."""
         super().__init__(self.__str__())
 
     def __str__(self) -> str:

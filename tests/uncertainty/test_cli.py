@@ -235,3 +235,17 @@ def test_cli_chunk_default_is_the_library_default() -> None:
     command = typer.main.get_command(app).commands["simulate"]  # type: ignore[attr-defined]
     (chunk,) = [p for p in command.params if p.name == "chunk"]
     assert chunk.default == DEFAULT_CHUNK
+
+
+def test_simulate_without_ranges_says_nothing_is_uncertain(tmp_path: Path) -> None:
+    """A scenario of single numbers: no 10,000 identical draws with P(NPV > 0) 0.0 %, but
+    exit 2 saying nothing is uncertain and how to write a range."""
+    p = tmp_path / "fixed.yaml"
+    fixed = SMALL.replace("{dist: uniform, min: 50, max: 150}", "100")
+    p.write_text(fixed.replace("{dist: triangular, min: 0, mode: 10, max: 40}", "10"), "utf-8")
+    assert "dist:" not in p.read_text(encoding="utf-8")
+    r = runner.invoke(app, ["simulate", str(p)])
+    assert r.exit_code == 2, r.output
+    assert f"{p}: nothing in this scenario is uncertain" in r.output
+    assert "{dist: triangular, min: 300, mode: 360, max: 450}" in r.output
+    assert "P(NPV" not in r.output and "Traceback" not in r.output

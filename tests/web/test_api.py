@@ -14,6 +14,7 @@ from tests.fuzz.hostile import API_ENDPOINTS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 USD = (EXAMPLES / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8")
+UNCERTAIN = (EXAMPLES / "uncertain-chatbot.yaml").read_text(encoding="utf-8")
 SOURCING = (EXAMPLES / "sourcing-cny-seed004.yaml").read_text(encoding="utf-8")
 
 
@@ -118,8 +119,12 @@ def test_compute_endpoints_match_the_library(
     assert doc["metrics"]["npv"] == pytest.approx(float(lib.metrics.npv[0]), rel=1e-12)
     again = client.post("/api/evaluate", json={"text": USD}, headers=a)
     assert again.json() == doc  # the cached answer is the same document
-    sim = client.post("/api/simulate", json={"text": USD, "draws": 50, "seed": 3}, headers=a)
+    sim = client.post("/api/simulate", json={"text": UNCERTAIN, "draws": 50, "seed": 3}, headers=a)
     assert sim.status_code == 200 and sim.json()["draws"] == 50
+    # a scenario without ranges: nothing to simulate, said plainly (not 50 identical draws)
+    fixed = client.post("/api/simulate", json={"text": USD, "draws": 50, "seed": 3}, headers=a)
+    assert fixed.status_code == 422
+    assert fixed.json()["detail"].startswith("nothing in this scenario is uncertain")
     cmp_ = client.post("/api/compare", json={"text": SOURCING}, headers=a).json()
     assert set(cmp_["options"]) == {"in-house", "outsourced", "hosted", "hybrid"}
     staff = client.post(
@@ -146,6 +151,20 @@ def test_openapi_schema_and_no_cdn_docs(
     for path in ("/api/evaluate", "/api/simulate", "/api/compare", "/api/staff", "/api/report"):
         assert path in schema["paths"]
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+    # real response models, not `{}`: the compute answers name their documents
+    for path, model in (
+        ("/api/validate", "ValidateDoc"),
+        ("/api/evaluate", "EvaluateDoc"),
+        ("/api/simulate", "SimulateDoc"),
+        ("/api/compare", "CompareDoc"),
+        ("/api/staff", "StaffDoc"),
+        ("/api/targets/plan", "TargetsDoc"),
+    ):
+        ok = schema["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"] == {"$ref": f"#/components/schemas/{model}"}, path
+        bad = schema["paths"][path]["post"]["responses"]["422"]["content"]["application/json"]
+        assert bad["schema"] == {"$ref": "#/components/schemas/ErrorDoc"}, path
+    assert "npv" in schema["components"]["schemas"]["MetricsDoc"]["required"]
 
 
 def test_twenty_parallel_puts_over_http_give_twenty_versions(store: Store) -> None:

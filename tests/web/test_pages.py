@@ -236,6 +236,23 @@ def test_results_show_unit_costs_uncertainty_and_versions(
     assert cmp_.status_code == 200 and " v1<" in cmp_.text and " v2<" in cmp_.text
 
 
+def test_simulate_without_ranges_says_nothing_is_uncertain(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    sid = save_new(ann, token, USD)  # every input a single number
+    sim = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "10000", "seed": "1"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert sim.status_code == 200 and 'id="no-ranges"' in sim.text
+    assert "Nothing in this scenario is uncertain" in sim.text
+    assert 'id="p-npv-positive"' not in sim.text  # no 0.0 % from identical draws
+    assert f'href="/scenarios/{sid}"' in sim.text and "min: 300, mode: 360" in sim.text
+
+
 def test_sourcing_options_on_the_results_page(
     app_store: tuple[Store, TestClient, TestClient],
 ) -> None:
@@ -396,3 +413,280 @@ def test_simulation_page_says_never_within_the_horizon(
     assert sim.text.count("never within the horizon") == 8
     assert re.search(r'id="payback-within">[^<]*: 0\.0 %<', sim.text)
     assert "inf" not in sim.text and "None" not in sim.text
+
+
+def test_compare_refuses_scenarios_in_two_currencies(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    usd = save_new(ann, token, USD)
+    usd2 = save_new(ann, token, USD.replace("discount_rate: 0.10", "discount_rate: 0.12"))
+    eur = save_new(ann, token, UNCERTAIN)
+    r = ann.get(f"/compare?ids={usd}&ids={eur}")
+    assert r.status_code == 422 and 'id="mixed-currencies"' in r.text
+    assert "different currencies (USD, EUR)" in r.text
+    assert 'id="comparison"' not in r.text and 'id="fig-compare"' not in r.text
+    same = ann.get(f"/compare?ids={usd}&ids={usd2}")
+    assert same.status_code == 200 and 'id="comparison"' in same.text
+    assert "Currency: USD" in same.text and "Cumulative net cash flow (USD)" in same.text
+
+
+def test_diff_lists_the_changed_inputs_and_ignores_line_endings(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """v1 stored with LF and v2 with CRLF (as an older release stored a browser's text):
+    only the changed number shows, as one line and one input."""
+    store, ann, _ = app_store
+    log_in(ann, "ann", "password-a")
+    owner = store.authenticate("ann", "password-a")
+    assert owner is not None
+    v1 = store.create(owner, "Cloud", USD)
+    crlf = USD.replace("discount_rate: 0.10", "discount_rate: 0.12").replace("\n", "\r\n")
+    store.save(owner, v1.scenario_id, crlf)
+    page = ann.get(f"/scenarios/{v1.scenario_id}/diff?a=1&b=2").text
+    assert page.count('<tr class="del">') == page.count('<tr class="add">') == 1
+    assert re.search(r'<td title="discount_rate">Discount rate</td><td class="num old">0.1<', page)
+    assert 'id="effect-npv"' in page
+    # the unified diff of the API too
+    token = store.new_token(owner.id)
+    api = ann.get(
+        f"/api/scenarios/{v1.scenario_id}/diff?a=1&b=2",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    changed = [ln for ln in api["diff"].splitlines() if ln[:1] in "+-" and ln[:3] not in "+++---"]
+    assert len(changed) == 2 and changed[1].startswith("+discount_rate: 0.12")
+    assert api["changes"] == [
+        {"path": "discount_rate", "label": "Discount rate", "old": "0.1", "new": "0.12"}
+    ]
+
+
+def test_errors_use_labels_and_list_every_problem(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    hx = {"X-CSRF-Token": token, "HX-Request": "true"}
+    # two mistakes at once in the editor: both listed, each by its label (and its path)
+    bad = UNCERTAIN.replace("horizon_months: 36", "horizon_months: 0").replace(
+        "aht_s: 480", "aht_s: abc"
+    )
+    r = ann.post("/ui/validate", data={"text": bad}, headers=hx)
+    items = re.findall(r"<li>(.*?)</li>", r.text, re.S)
+    assert len(items) == 2, r.text
+    assert items[0].startswith("<b>Horizon (months)</b>: Input should be greater than or equal")
+    assert items[1].startswith("<b>chats: AHT (s)</b>: Input should be a valid number")
+    assert "channels[1].aht_s" in items[1]  # the path too, for whoever edits the YAML
+    msg = re.search(r'id="msg-horizon_months"[^>]*>([^<]*)<', r.text)
+    assert msg is not None and msg.group(1) == "Input should be greater than or equal to 1 (0)"
+    # a whole section is never echoed as a Python dict
+    r = ann.post(
+        "/ui/validate", data={"text": UNCERTAIN.replace("name: chats", "name: calls")}, headers=hx
+    )
+    assert "built-in driver" in r.text and "{&#39;" not in r.text
+    # the staffing page: labels, not ids, and every mistake at once
+    r = ann.post(
+        "/ui/staff",
+        data={
+            "calls": "many",
+            "aht_s": "x",
+            "interval_min": "30",
+            "sl_target": "80%",
+            "sl_threshold_s": "20",
+            "shrinkage": "30%",
+        },
+        headers=hx,
+    )
+    assert 'role="alert"' in r.text
+    assert "Calls per interval: expected a number" in r.text
+    assert "Average handle time (s): expected a number" in r.text
+    assert "aht_s" not in r.text
+
+
+def test_not_found_is_a_page_with_a_way_home_and_downloads_are_named(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    for url in ("/scenarios/999", "/no/such/page", "/scenarios/new?template=nope"):
+        r = ann.get(url)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+        assert '<link rel="stylesheet" href="/static/app.css">' in r.text, url
+        assert "Page not found" in r.text and 'id="home" href="/"' in r.text, url
+    assert ann.get("/api/nothing").json() == {"detail": "Not Found"}  # the API stays JSON
+    sid = save_new(ann, token, UNCERTAIN)
+    r = ann.get(f"/scenarios/{sid}/report.html")
+    cd = r.headers["content-disposition"]
+    assert 'filename="Virtual-agent-in-front-of-web-chat-v1.html"' in cd
+    zh = save_new(ann, token, (EXAMPLES / "cny-inhouse-build.yaml").read_text(encoding="utf-8"))
+    cd = ann.get(f"/scenarios/{zh}/report.html").headers["content-disposition"]
+    from urllib.parse import unquote
+
+    assert 'filename="50-In-house-build-50-agents-v1.html"' in cd
+    assert unquote(cd.split("filename*=UTF-8''")[1]) == (
+        "自建呼叫中心 (50 座席) - In-house build, 50 agents-v1.html"
+    )
+
+
+def test_pages_never_show_raw_inf_or_nan() -> None:
+    """The number formatter of every page: infinite and undefined values are a dash."""
+    from ccecon.web.app import shown
+
+    assert shown(float("inf")) == shown(float("nan")) == shown("inf") == shown("nan") == "-"
+    assert shown(None) == "-" and shown(1234567.891) == "1,234,567.89"
+    part = {"payback_months": None, "payback_reached": False}
+    assert shown(None, "payback_months", part, "never") == "never"
+
+
+def test_staffing_lists_fewer_and_more_agents_around_the_answer(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """N-3 .. N+3 agents with their service level. Reference: Erlang C by hand (the
+    Erlang B recursion B(n) = A B(n-1) / (n + A B(n-1)), C = n B / (n - A (1 - B)),
+    SL = 1 - C exp(-(n - A) T / AHT)), for 100 calls of 180 s in 30 min (A = 10)."""
+    import math
+
+    def sl(n: int, a: float = 10.0, t: float = 20.0, aht: float = 180.0) -> float:
+        b = 1.0
+        for k in range(1, n + 1):
+            b = a * b / (k + a * b)
+        c = n * b / (n - a * (1 - b))
+        return 1 - c * math.exp(-(n - a) * t / aht)
+
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    base = {
+        "calls": "100",
+        "interval_min": "30",
+        "aht_s": "180",
+        "sl_target": "80%",
+        "sl_threshold_s": "20",
+        "shrinkage": "30%",
+    }
+    r = ann.post("/ui/staff", data=base, headers={"X-CSRF-Token": token})
+    rows = re.findall(
+        r'<tr( class="answer")?><td class="num">(\d+)</td>\s*<td class="num">([^<]*)</td>', r.text
+    )
+    assert [int(n) for _, n, _ in rows] == [11, 12, 13, 14, 15, 16, 17]
+    assert [n for mark, n, _ in rows if mark] == ["14"]  # the answer, marked
+    for _, n, shown_sl in rows:
+        assert shown_sl == f"{sl(int(n)) * 100:.1f} %", n
+    assert sl(13) < 0.8 <= sl(14)  # 14 is the fewest agents meeting 80/20
+
+
+def test_quick_form_builds_channels_staffing_lines_and_levers(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """The quick form's text is an ordinary scenario: what it says is what the engine
+    evaluates (the same NPV as the library on that text), and every mistake is listed
+    under its label at once."""
+    from ccecon.engine import evaluate
+    from ccecon.scenario.load import parse_scenario
+
+    store, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    form = {
+        "csrf": token,
+        "name": "Deflection: pilot",
+        "currency": "EUR",
+        "start": "2027-01",
+        "horizon_months": "24",
+        "discount_rate": "8%",
+        "ch0_name": "phone",
+        "ch0_kind": "voice_inbound",
+        "ch0_per_month": "20,000",
+        "ch0_aht_s": "300",
+        "cost_per_fte": "3500",
+        "sl_target": "80%",
+        "sl_threshold_s": "20",
+        "shrinkage": "30%",
+        "lv0_name": "Self-service",
+        "lv0_channel": "phone",
+        "lv0_volume_factor": "0.85 / 0.9 / 0.95",
+        "lv0_start_month": "3",
+        "lv0_ramp_months": "3",
+        "ln0_case": "proposal",
+        "ln0_family": "initial",
+        "ln0_name": "Voice bot set-up",
+        "ln0_amount": "40000",
+        "ln0_timing": "once",
+        "ln0_month": "0",
+        "ln1_case": "proposal",
+        "ln1_family": "operating",
+        "ln1_name": "Bot fee",
+        "ln1_amount": "0.2",
+        "ln1_timing": "per_unit",
+        "ln1_driver": "phone",
+        "ln1_risk": "10%",
+    }
+    r = ann.post("/ui/quick/save", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    owner = store.authenticate("ann", "password-a")
+    assert owner is not None
+    (head,) = store.list_scenarios(owner)
+    text = store.version(owner, head.id).text
+    sc = parse_scenario(text)
+    assert sc.name == "Deflection: pilot" and sc.currency == "EUR"
+    assert sc.staffing is not None and sc.proposal.levers[0].channel == "phone"
+    assert [ln.name for ln in sc.proposal.cost_lines] == [
+        "Agents (per FTE)",
+        "Voice bot set-up",
+        "Bot fee",
+    ]
+    npv = float(evaluate(sc).metrics.npv[0])
+    page = ann.get(f"/scenarios/{head.id}/results").text
+    assert f"{npv:,.2f}" in page
+    # every mistake at once, by label
+    bad = {
+        **form,
+        "horizon_months": "2.5",
+        "ln0_amount": "lots",
+        "lv0_volume_factor": "1 / 0.5 / 2",
+    }
+    r = ann.post("/ui/quick", data=bad, headers={"X-CSRF-Token": token})
+    items = re.findall(r"<li>(.*?)</li>", r.text)
+    assert items == [
+        "Horizon (months): expected a whole number (2.5)",
+        "Line 1 (Voice bot set-up): Amount: expected a number (lots)",
+        "Lever 1 (Self-service): Volume factor: expected a range as minimum / most likely"
+        " / maximum, in that order (1 / 0.5 / 2)",
+    ]
+
+
+def test_a_long_simulation_shows_the_draws_done_then_the_same_result(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """More than 20,000 draws run in the background: the page shows a progress bar of
+    the draws done and asks again until the result, which is the one a direct run of the
+    same seed gives (the chunk size does not change the draws). Another user cannot
+    read the run."""
+    import time
+
+    from ccecon.web import service
+
+    _, ann, bob = app_store
+    token = log_in(ann, "ann", "password-a")
+    log_in(bob, "bob", "password-b")
+    sid = save_new(ann, token, UNCERTAIN)
+    r = ann.post(
+        f"/ui/scenarios/{sid}/simulate",
+        data={"draws": "30000", "seed": "5"},
+        headers={"X-CSRF-Token": token},
+    )
+    m = re.search(rf'hx-get="(/ui/scenarios/{sid}/simulations/[\w-]+)"', r.text)
+    assert m is not None and '<progress id="sim-bar" max="30000"' in r.text, r.text
+    assert "0 of 30,000 draws done" in r.text
+    assert bob.get(m.group(1)).status_code == 404  # not bob's run
+    deadline = time.monotonic() + 120
+    while True:
+        frag = ann.get(m.group(1))
+        assert frag.status_code == 200
+        if 'id="simulation"' in frag.text:
+            break
+        assert "draws done" in frag.text
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    p = re.search(r'id="p-npv-positive">([\d.]+) %<', frag.text)
+    direct = service.simulate_doc(UNCERTAIN, 30000, 5)["probabilities"]["npv_positive"]
+    assert p is not None and p.group(1) == f"{direct * 100:.1f}"
+    assert ann.get(m.group(1)).status_code == 404  # a finished run is handed out once

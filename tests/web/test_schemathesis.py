@@ -1,5 +1,6 @@
 """Property-based API testing from the OpenAPI schema (schemathesis): whatever a client
-sends, the server never answers 5xx."""
+sends, the server never answers 5xx, and every answer (status, content type, body)
+conforms to the schema's response models."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from ccecon.web.app import create_app
 from ccecon.web.store import Store
@@ -32,4 +38,11 @@ def test_no_server_error(case: schemathesis.Case) -> None:
     headers: dict[str, Any] = dict(case.headers or {})
     headers["Authorization"] = f"Bearer {TOKEN}"
     case.headers = headers  # type: ignore[assignment]
-    case.call_and_validate(checks=[not_a_server_error])
+    case.call_and_validate(
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ]
+    )

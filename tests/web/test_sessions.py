@@ -191,7 +191,7 @@ def test_token_lifetime_from_the_cli(sqlite_store: Store) -> None:
     sqlite_store.add_user("ann", "password-a", "alpha")
     run = CliRunner()
     made = run.invoke(cli, ["users", "token", "ann", "--days", "7", "--db", sqlite_store.url])
-    assert made.exit_code == 0 and made.output.strip().startswith("cce_")
+    assert made.exit_code == 0 and made.stdout.strip().startswith("cce_")  # store on stderr
     listed = run.invoke(cli, ["users", "tokens", "ann", "--db", sqlite_store.url])
     (k,) = sqlite_store.list_tokens(sqlite_store.user_id("ann"))
     assert k.expires_at is not None

@@ -312,8 +312,11 @@ def register(app: typer.Typer) -> None:
                 raise InputError("expected at least 1 draw", field="--draws", value=draws)
             if chunk < 1:
                 raise InputError("expected a chunk of at least 1", field="--chunk", value=chunk)
+            from ccecon.uncertainty.montecarlo import check_uncertain
+
             pcts = _parse_percentiles(percentiles)
             scenario = _load(file)
+            check_uncertain(scenario, str(file))
             rng = np.random.default_rng(seed)
             if fmt == Format.table:
                 from rich.progress import (

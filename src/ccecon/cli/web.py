@@ -6,23 +6,49 @@ from typing import Annotated
 
 import typer
 
-DB_HELP = "Store URL: sqlite:///FILE.sqlite3 (default ./ccecon-web.sqlite3) or postgresql://..."
+DB_HELP = (
+    "Store: a SQLite file path, sqlite:///FILE or postgresql://... "
+    "[env CCECON_WEB_DB; default: the per-user file ~/.local/share/ccecon/web.sqlite3]"
+)
 
 
-def _url(db: str | None) -> str:
-    from ccecon.web.store import default_url
+def _url(db: str | None) -> tuple[str, str]:
+    from ccecon.web.store import store_url
 
-    return db or default_url()
+    return store_url(db)
 
 
-def _store(db: str | None):  # type: ignore[no-untyped-def]
+def _where(url: str, source: str) -> str:
+    """One line saying which store a command uses and how it was chosen."""
+    from pathlib import Path
+
+    from ccecon.web.store import DB_ENV, shown_url
+
+    why = {
+        "default": f"the per-user default; --db or {DB_ENV} chooses another",
+        "--db": "from --db",
+    }.get(source, f"from {source}")
+    line = f"store: {shown_url(url)} ({why})"
+    old = Path("ccecon-web.sqlite3")
+    if source == "default" and old.exists():  # where earlier releases kept it
+        line += (
+            f"\nnote: ./{old} here is not used; to use it, pass --db {old.resolve()}"
+            f" or set {DB_ENV}"
+        )
+    return line
+
+
+def _store(db: str | None, *, say: bool = True):  # type: ignore[no-untyped-def]
     try:
         from ccecon.web.store import Store
     except ImportError as exc:  # the web extra is not installed
         from ccecon.cli.output import fail
 
         fail(f"the web app needs its extra: pip install 'ccecon[web]' ({exc.name} missing)")
-    return Store(_url(db))
+    url, source = _url(db)
+    if say:  # on stderr: a token printed on stdout stays alone there
+        typer.echo(_where(url, source), err=True)
+    return Store(url)
 
 
 def register(app: typer.Typer) -> None:
@@ -69,15 +95,16 @@ def register(app: typer.Typer) -> None:
                 raise InputError(
                     "expected 0 or more", field="--engine-processes", value=engine_processes
                 )
-            url = _url(db)
-            store = _store(url)
+            url, source = _url(db)
+            store = _store(url, say=False)
             n = store.user_count()
             store.close()
-            typer.echo(f"ccecon web: store {url}")
+            typer.echo(f"ccecon web: {_where(url, source)}")
             if n == 0:
                 typer.echo(
                     "No user yet. Add the first one (in another terminal):\n"
-                    "  ccecon users add NAME --workspace TEAM" + (f" --db {url}" if db else "")
+                    "  ccecon users add NAME --workspace TEAM"
+                    + (f" --db {url}" if source != "default" else "")
                 )
             typer.echo(f"Open http://{host}:{port}/ (JSON API under /api, schema /openapi.json)")
             os.environ["CCECON_WEB_DB"] = url

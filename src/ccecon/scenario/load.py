@@ -444,15 +444,20 @@ def validation_error(exc: ValidationError, source: str, prefix: str = "") -> Inp
         if not (isinstance(it[2], dict) and it[1].startswith("Input should be a valid string"))
     ]
     items = keyed or items
+    items = [(p, m, ... if m == "required field is missing" else v) for p, m, v in items]
     if len(items) == 1:
         path, msg, value = items[0]
-        return InputError(
-            msg, file=source, field=path, value=... if msg == "required field is missing" else value
-        )
-    lines = [f"{p}: {m} (got {_short(v)})" for p, m, v in items[:MAX_LISTED]]
-    if len(items) > MAX_LISTED:
-        lines.append(f"... and {len(items) - MAX_LISTED} more")
-    return InputError(f"{len(items)} problems:\n  " + "\n  ".join(lines), file=source)
+        error = InputError(msg, file=source, field=path, value=value)
+    else:
+        lines = [
+            f"{p}: {m}" + ("" if v is ... else f" (got {_short(v)})")
+            for p, m, v in items[:MAX_LISTED]
+        ]
+        if len(items) > MAX_LISTED:
+            lines.append(f"... and {len(items) - MAX_LISTED} more")
+        error = InputError(f"{len(items)} problems:\n  " + "\n  ".join(lines), file=source)
+    error.problems = items  # every (field path, message, value): the web app labels each
+    return error
 
 
 def _short(value: Any) -> str:

@@ -569,6 +569,28 @@ def run_chunks(
     return cat(parts), cat(adj_parts), cat(extra_parts), cat(input_parts)
 
 
+RANGE_EXAMPLE = "aht_s: {dist: triangular, min: 300, mode: 360, max: 450}"
+"""How a number becomes a range in a scenario (shown when nothing is uncertain)."""
+
+NOTHING_UNCERTAIN = (
+    "nothing in this scenario is uncertain: every input is a single number, so every draw "
+    "would give the same result as the base case. Make the inputs you are unsure of ranges "
+    "(minimum, most likely, maximum), e.g. `" + RANGE_EXAMPLE + "`; "
+    "examples/uncertain-chatbot.yaml has nine"
+)
+"""What a Monte Carlo run of a scenario without ranges says instead of running."""
+
+
+def check_uncertain(scenario: Any, file: str | None = None) -> None:
+    """:class:`InputError` saying so when no input of ``scenario`` is a range (a Monte
+    Carlo run would repeat the base case draw after draw and report, say, P(NPV > 0) as
+    0 % without saying that nothing varied)."""
+    from ccecon.uncertainty.sampling import uncertain_inputs
+
+    if not uncertain_inputs(scenario):
+        raise InputError(NOTHING_UNCERTAIN, file=file)
+
+
 def simulate(
     scenario: Any,
     draws: int,

@@ -15,6 +15,7 @@ are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy 
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import html
 import json
@@ -27,21 +28,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-import yaml
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as FPath
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ccecon.defaults import DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, DEFAULT_SL_THRESHOLD_S
 from ccecon.errors import CCEconError, InputError
 from ccecon.scenario.types import GoalShareNumber, ShareBelowOneNumber
 from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, RatioDomain, parse_ratio
-from ccecon.web import service
+from ccecon.web import api_models, service, yamledit
 from ccecon.web.engines import EngineDied, EnginePool
 from ccecon.web.i18n import METRIC_LABELS, TEXTS, pick
 from ccecon.web.security import (
@@ -289,8 +291,8 @@ def create_app(
     Parameters
     ----------
     db_url : str, optional
-        SQLAlchemy URL of the store; default the SQLite file ``ccecon-web.sqlite3`` in the
-        working directory.
+        SQLAlchemy URL or SQLite file path of the store; default ``$CCECON_WEB_DB``, else the
+        per-user SQLite file (:func:`ccecon.web.store.default_path`).
     store : Store, optional
         An open store (tests); wins over ``db_url``.
     engine_processes : int
@@ -301,9 +303,9 @@ def create_app(
         Mark the session cookie ``Secure`` (sent over HTTPS only): for a server behind a
         TLS proxy.
     """
-    from ccecon.web.store import default_url
+    from ccecon.web.store import store_url
 
-    st = store if store is not None else Store(db_url or default_url())
+    st = store if store is not None else Store(store_url(db_url)[0])
     engines = EnginePool(engine_processes) if engine_processes > 0 else None
 
     @asynccontextmanager
@@ -320,6 +322,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        responses=api_models.ERRORS,
     )
     app.state.store = st
     app.state.engines = engines
@@ -340,22 +343,46 @@ def create_app(
         )
     )
 
+    templates.env.globals["shown"] = shown
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "not found"}, status_code=404)
-        return HTMLResponse("<h1>404</h1><p>not found</p>", status_code=404)
+        return error_page(request, 404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            return error_page(request, 404)  # no such route: the same page as no such id
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(CCEconError)
     async def _user_error(request: Request, exc: CCEconError) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse(service.error_doc(exc), status_code=422)
-        return HTMLResponse(
-            f'<h1>422</h1><p class="error" role="alert">{html.escape(str(exc))}</p>',
-            status_code=422,
+        return error_page(request, 422, str(exc))
+
+    def error_page(request: Request, status: int, message: str | None = None) -> HTMLResponse:
+        """A page in the app's style saying what went wrong, with a way back home."""
+        t = TEXTS[lang_of(request)]
+        title, hint = (
+            ("not_found", "not_found_hint")
+            if status == 404
+            else ("cannot_show", "cannot_show_hint")
         )
+        resp = render(
+            request,
+            "error.html.j2",
+            None,
+            status=status,
+            title=t[title],
+            hint=t[hint],
+            message=message,
+        )
+        resp.status_code = status
+        return resp
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -430,7 +457,12 @@ def create_app(
         return Response(svg, media_type="image/svg+xml")
 
     # ------------------------------------------------------------------ JSON API
-    @app.post("/api/validate", tags=["compute"])
+    @app.post(
+        "/api/validate",
+        tags=["compute"],
+        response_model=None,
+        responses=api_models.ok(api_models.ValidateDoc, "The scenario is valid: a summary."),
+    )
     def api_validate(body: ScenarioText, user: ApiUser) -> dict[str, Any]:
         """Validate a scenario: 200 with a summary, or 422 with field path and value."""
         return {"ok": True, **service.summary(service.parse_checked(body.text))}
@@ -456,13 +488,17 @@ def create_app(
     @app.post(
         "/api/evaluate",
         tags=["compute"],
-        responses={422: {"description": "The scenario is not valid (field, value)."}},
+        responses=api_models.ok(api_models.EvaluateDoc, "The evaluate document."),
     )
     async def api_evaluate(body: ScenarioText, user: ApiUser) -> Response:
         """ROI, NPV, IRR, payback, unit costs, monthly flows (``ccecon evaluate``)."""
         return await evaluate_response(body.text)
 
-    @app.post("/api/simulate", tags=["compute"])
+    @app.post(
+        "/api/simulate",
+        tags=["compute"],
+        responses=api_models.ok(api_models.SimulateDoc, "The simulate document."),
+    )
     def api_simulate(body: SimulateRequest, user: ApiUser) -> Response:
         """Monte Carlo percentiles and probabilities (``ccecon simulate``)."""
         return Response(
@@ -470,19 +506,32 @@ def create_app(
             media_type="application/json",
         )
 
-    @app.post("/api/compare", tags=["compute"])
+    @app.post(
+        "/api/compare",
+        tags=["compute"],
+        responses=api_models.ok(api_models.CompareDoc, "The sourcing comparison."),
+    )
     def api_compare(body: ScenarioText, user: ApiUser) -> Response:
         """Sourcing options ranked, with break-even volumes (``ccecon compare``)."""
         return Response(
             service.encode(service.compare_doc(body.text)), media_type="application/json"
         )
 
-    @app.post("/api/staff", tags=["compute"])
+    @app.post(
+        "/api/staff",
+        tags=["compute"],
+        response_model=None,
+        responses=api_models.ok(api_models.StaffDoc, "Agents and what they give."),
+    )
     def api_staff(body: StaffRequest, user: ApiUser) -> dict[str, Any]:
         """Agents needed for one interval and the metrics they give (``ccecon staff``)."""
         return service.staff_doc(**body.model_dump())
 
-    @app.post("/api/targets/plan", tags=["compute"])
+    @app.post(
+        "/api/targets/plan",
+        tags=["compute"],
+        responses=api_models.ok(api_models.TargetsDoc, "The plan."),
+    )
     def api_targets(body: TargetsRequest, user: ApiUser) -> Response:
         """A yearly goal split over the fiscal calendar; re-planned with actuals
         (``ccecon targets plan``)."""
@@ -494,7 +543,10 @@ def create_app(
     @app.post(
         "/api/report",
         tags=["compute"],
-        responses={200: {"content": {t: {} for t in service.REPORT_TYPES.values()}}},
+        responses={
+            200: {"content": {t: {} for t in service.REPORT_TYPES.values()}},
+            **api_models.ERRORS,
+        },
     )
     def api_report(body: ReportRequest, user: ApiUser) -> Response:
         """The report as HTML, Excel (live formulas) or PDF."""
@@ -502,7 +554,11 @@ def create_app(
         return Response(
             data,
             media_type=service.REPORT_TYPES[body.format],
-            headers={"Content-Disposition": f'attachment; filename="report.{body.format}"'},
+            headers={
+                "Content-Disposition": download_disposition(
+                    service.parse(body.text).name, "report", body.format
+                )
+            },
         )
 
     def _version_model(v: Any) -> SavedVersion:
@@ -522,8 +578,9 @@ def create_app(
     @app.post("/api/scenarios", tags=["scenarios"], status_code=201)
     def api_create(body: NewScenario, user: ApiUser) -> SavedVersion:
         """Store a valid scenario as version 1."""
-        sc = service.parse_checked(body.text)
-        return _version_model(st.create(user, body.name or sc.name, body.text, body.workspace))
+        text = yamledit.normalize(body.text)
+        sc = service.parse_checked(text)
+        return _version_model(st.create(user, body.name or sc.name, text, body.workspace))
 
     @app.get("/api/scenarios/{scenario_id}", tags=["scenarios"])
     def api_get(scenario_id: Id, user: ApiUser, version: Ver = None) -> SavedVersion:
@@ -534,8 +591,9 @@ def create_app(
     def api_save(scenario_id: Id, body: ScenarioText, user: ApiUser) -> SavedVersion:
         """Save a new version (every save is a new version; none is overwritten)."""
         st.info(user, scenario_id)
-        sc = service.parse_checked(body.text)
-        return _version_model(st.save(user, scenario_id, body.text, sc.name))
+        text = yamledit.normalize(body.text)
+        sc = service.parse_checked(text)
+        return _version_model(st.save(user, scenario_id, text, sc.name))
 
     @app.delete("/api/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
     def api_delete(scenario_id: Id, user: ApiUser) -> Response:
@@ -548,17 +606,42 @@ def create_app(
         """Every version, oldest first."""
         return [_version_model(v) for v in st.versions(user, scenario_id)]
 
-    @app.get("/api/scenarios/{scenario_id}/diff", tags=["scenarios"])
+    @app.get(
+        "/api/scenarios/{scenario_id}/diff",
+        tags=["scenarios"],
+        response_model=None,
+        responses={
+            200: {"model": api_models.DiffDoc, "description": "Diff and changes."},
+            404: {"model": api_models.ErrorDoc, "description": "No such scenario or version."},
+            401: api_models.ERRORS[401],
+        },
+    )
     def api_diff(
         scenario_id: Id,
         user: ApiUser,
         a: VerReq,
         b: VerReq,
     ) -> dict[str, Any]:
-        """Unified diff of two versions' text."""
-        return {"a": a, "b": b, "diff": st.diff(user, scenario_id, a, b)}
+        """Unified diff of two versions' text (line endings ignored) and the inputs that
+        changed (path, label, old and new value as shown)."""
+        from ccecon.web.versions import changes
 
-    @app.get("/api/scenarios/{scenario_id}/evaluate", tags=["scenarios"])
+        va, vb = st.version(user, scenario_id, a), st.version(user, scenario_id, b)
+        return {
+            "a": a,
+            "b": b,
+            "diff": st.diff(user, scenario_id, a, b),
+            "changes": changes(va.text, vb.text),
+        }
+
+    @app.get(
+        "/api/scenarios/{scenario_id}/evaluate",
+        tags=["scenarios"],
+        responses={
+            **api_models.ok(api_models.EvaluateDoc, "The evaluate document."),
+            404: {"model": api_models.ErrorDoc, "description": "No such scenario or version."},
+        },
+    )
     async def api_evaluate_saved(scenario_id: Id, user: ApiUser, version: Ver = None) -> Response:
         """Evaluate a stored version."""
         v = await run_in_threadpool(st.version, user, scenario_id, version)
@@ -618,24 +701,104 @@ def create_app(
         return render(request, "list.html.j2", user, scenarios=st.list_scenarios(user))
 
     @app.get("/scenarios/new", response_class=HTMLResponse, include_in_schema=False)
-    def new_page(request: Request, user: PageUser) -> HTMLResponse:
-        from ccecon.cli.business import demo_scenario_path
+    def new_page(request: Request, user: PageUser, template: str | None = None) -> HTMLResponse:
+        """The choice of a start (the quick form, or a bundled example as a template);
+        with ``?template=KEY`` the editor on that example's text."""
+        from ccecon.web import quick
 
-        text = Path(demo_scenario_path()).read_text(encoding="utf-8")
+        if template is None:
+            cards = quick.templates(lang_of(request))
+            return render(request, "new.html.j2", user, cards=cards)
+        text = quick.template_text(template)
+        if text is None:
+            raise NotFound("no such template")
+        return editor(request, user, sid=None, text=text, error=None)
+
+    def quick_page(
+        request: Request, user: User, values: dict[str, str], errors: list[str]
+    ) -> HTMLResponse:
+        from ccecon.web import quick
+
         return render(
-            request, "editor.html.j2", user, sid=None, text=text, fields=_fields(text), error=None
+            request,
+            "quick.html.j2",
+            user,
+            v=values,
+            errors=errors,
+            doc=None,
+            text=None,
+            channel_rows=quick.CHANNEL_ROWS,
+            line_rows=quick.LINE_ROWS,
+            lever_rows=quick.LEVER_ROWS,
+            kinds=quick.CHANNEL_KINDS,
+            families=quick.LINE_FAMILIES,
+            timings=quick.TIMINGS,
+            cases=quick.CASES,
         )
 
-    @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
-    def edit_page(request: Request, sid: Id, user: PageUser) -> HTMLResponse:
-        v = st.version(user, sid)
+    @app.get("/scenarios/quick", response_class=HTMLResponse, include_in_schema=False)
+    def quick_form(request: Request, user: PageUser) -> HTMLResponse:
+        from ccecon.web import quick
+
+        return quick_page(request, user, collections.defaultdict(str, quick.defaults()), [])
+
+    def quick_built(request: Request, form: Any) -> tuple[str | None, list[str]]:
+        """The text the quick form makes and every mistake, in the page's language."""
+        from ccecon.web import quick
+
+        built = quick.build(form, TEXTS[lang_of(request)])
+        if built.text is None:
+            return None, built.errors
+        err = _check(built.text)
+        return built.text, [] if err is None else _error_lines(err)
+
+    @app.post("/ui/quick", response_class=HTMLResponse, include_in_schema=False)
+    async def ui_quick(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        """The result of the quick form as typed so far (HTMX, debounced)."""
+        form = await request.form()
+        text, errors = await run_in_threadpool(quick_built, request, form)
+        doc = None
+        if text is not None and not errors:
+            doc = json.loads(await run_in_threadpool(service.evaluate_bytes, text))
+        return render(request, "_quick_result.html.j2", user, errors=errors, doc=doc, text=text)
+
+    @app.post("/ui/quick/save", include_in_schema=False)
+    async def ui_quick_save(request: Request, user: PageUser, _: None = Csrf) -> Response:
+        """Store the scenario the quick form makes as version 1 and show its results."""
+        form = await request.form()
+        text, errors = await run_in_threadpool(quick_built, request, form)
+        if text is None or errors:
+            values = collections.defaultdict(str, {k: str(v) for k, v in form.items()})
+            resp = quick_page(request, user, values, errors)
+            resp.status_code = 422
+            return resp
+        sc = service.parse(text)
+        v = await run_in_threadpool(st.create, user, sc.name, text, None)
+        return RedirectResponse(f"/scenarios/{v.scenario_id}/results", status_code=303)
+
+    def editor(
+        request: Request, user: User, *, sid: int | None, text: str, error: Any, **ctx: Any
+    ) -> HTMLResponse:
+        fields = yamledit.read_fields(text)
         return render(
             request,
             "editor.html.j2",
             user,
             sid=sid,
+            text=text,
+            fields=fields,
+            error=error,
+            **ctx,
+        )
+
+    @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
+    def edit_page(request: Request, sid: Id, user: PageUser) -> HTMLResponse:
+        v = st.version(user, sid)
+        return editor(
+            request,
+            user,
+            sid=sid,
             text=v.text,
-            fields=_fields(v.text),
             error=None,
             info=st.info(user, sid),
             versions=st.versions(user, sid),
@@ -643,29 +806,39 @@ def create_app(
 
     @app.post("/ui/validate", response_class=HTMLResponse, include_in_schema=False)
     async def ui_validate(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
+        """The editor's sync: a field typed into is written into the text, the text is read
+        into the fields, and the result is validated. The element that sent the request
+        (``HX-Trigger``) is never replaced under the user's cursor."""
         form = await request.form()
-        text = _merge(form)
-        return render(request, "_messages.html.j2", user, error=_check(text))
+        posted = yamledit.normalize(str(form.get("text", "")))
+        text, written, field_error = _merge(form)
+        err = _field_error(field_error) if field_error else _check(text)
+        fields = yamledit.read_fields(text)
+        bases = {k: written.get(k, fields[k]) for k in yamledit.FORM_FIELDS}
+        trigger = request.headers.get("hx-trigger") or ""
+        return render(
+            request,
+            "_messages.html.j2",
+            user,
+            error=err,
+            fields=fields,
+            bases=bases,
+            sync=bool(request.headers.get("hx-request")),
+            trigger=trigger,
+            text=text if text != posted and trigger != "yaml" else None,
+        )
 
     @app.post("/ui/save", include_in_schema=False)
     async def ui_save(request: Request, user: PageUser, _: None = Csrf) -> Response:
         form = await request.form()
-        text = _merge(form)
-        err = _check(text)
+        text, _written, field_error = _merge(form)
+        err = _field_error(field_error) if field_error else _check(text)
         raw_sid = form.get("sid")
         sid = _small_int(raw_sid)
         if sid is None and raw_sid not in (None, ""):
             raise NotFound("scenario not found")  # a malformed id is no one's scenario
         if err is not None:
-            resp = render(
-                request,
-                "editor.html.j2",
-                user,
-                sid=sid,
-                text=text,
-                fields=_fields(text),
-                error=err,
-            )
+            resp = editor(request, user, sid=sid, text=text, error=err)
             resp.status_code = 422
             return resp
         sc = service.parse(text)
@@ -697,7 +870,14 @@ def create_app(
             body = service.encode(result.to_dict())
             service.remember_evaluation(v.text, body)
         doc = json.loads(body)
-        charts = [(cid, _script_json(fig.to_json())) for cid, fig in business_case_figures(result)]
+        lang = lang_of(request)
+        # the charts speak the page's language (the scenario's locale names its reports)
+        shown_result = (
+            result if sc.locale == lang else evaluate(sc.model_copy(update={"locale": lang}))
+        )
+        charts = [
+            (cid, _script_json(fig.to_json())) for cid, fig in business_case_figures(shown_result)
+        ]
         return render(
             request,
             "results.html.j2",
@@ -718,15 +898,71 @@ def create_app(
     ) -> HTMLResponse:
         form = await request.form()
         v = await run_in_threadpool(st.version, user, sid, version)
+        t = TEXTS[lang_of(request)]
         try:
             req = SimulateRequest(
                 text=v.text, draws=int(_num(form, "draws")), seed=int(_num(form, "seed"))
             )
+            if req.draws > service.BACKGROUND_DRAWS:  # seconds: show the draws done
+                from ccecon.uncertainty.montecarlo import check_uncertain
+
+                check_uncertain(service.parse(req.text))
+                job = jobs.start(user.id, req.text, req.draws, req.seed)
+                return render(
+                    request,
+                    "_sim_progress.html.j2",
+                    user,
+                    job=job,
+                    done=0,
+                    total=req.draws,
+                    sid=sid,
+                )
             sim = await run_in_threadpool(service.simulate_doc, req.text, req.draws, req.seed)
             error = None
         except (ValueError, OverflowError, CCEconError) as exc:
-            sim, error = None, _short_error(exc)
-        return render(request, "_simulation.html.j2", user, sim=sim, error=error)
+            sim, error = None, _short_error(exc, t)
+        return simulation_fragment(request, user, sim, error, sid)
+
+    def simulation_fragment(
+        request: Request, user: User, sim: Any, error: str | None, sid: int
+    ) -> HTMLResponse:
+        from ccecon.uncertainty.montecarlo import NOTHING_UNCERTAIN, RANGE_EXAMPLE
+
+        return render(
+            request,
+            "_simulation.html.j2",
+            user,
+            sim=sim,
+            error=None if error == NOTHING_UNCERTAIN else error,
+            no_ranges=error == NOTHING_UNCERTAIN,
+            range_example=RANGE_EXAMPLE,
+            sid=sid,
+        )
+
+    jobs = service.SimulationJobs()
+
+    @app.get(
+        "/ui/scenarios/{sid}/simulations/{job}",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    def ui_simulation_job(request: Request, sid: Id, job: str, user: PageUser) -> HTMLResponse:
+        """A background run's draws done so far (the fragment asks again), or its result."""
+        run = jobs.get(user.id, job)
+        if run is None:
+            raise NotFound("no such simulation")
+        if not run["finished"]:
+            return render(
+                request,
+                "_sim_progress.html.j2",
+                user,
+                job=job,
+                done=run["done"],
+                total=run["total"],
+                sid=sid,
+            )
+        error = None if run["error"] is None else _short_error(run["error"])
+        return simulation_fragment(request, user, run["result"], error, sid)
 
     @app.get("/ui/scenarios/{sid}/sourcing", response_class=HTMLResponse, include_in_schema=False)
     def ui_sourcing(request: Request, sid: Id, user: PageUser, version: Ver = None) -> HTMLResponse:
@@ -746,20 +982,28 @@ def create_app(
             service.report_bytes(v.text, fmt),
             media_type=service.REPORT_TYPES[fmt],
             headers={
-                "Content-Disposition": f'attachment; filename="scenario-{sid}-v{v.version}.{fmt}"'
+                "Content-Disposition": download_disposition(
+                    st.info(user, sid).name, f"v{v.version}", fmt
+                )
             },
         )
 
     @app.get("/scenarios/{sid}/diff", response_class=HTMLResponse, include_in_schema=False)
     def diff_page(request: Request, sid: Id, a: VerReq, b: VerReq, user: PageUser) -> HTMLResponse:
+        from ccecon.web import versions as vs
+
+        info = st.info(user, sid)
+        va, vb = st.version(user, sid, a), st.version(user, sid, b)
         return render(
             request,
             "diff.html.j2",
             user,
-            info=st.info(user, sid),
+            info=info,
             a=a,
             b=b,
-            diff=st.diff(user, sid, a, b),
+            hunks=vs.hunks(va.text, vb.text),
+            changes=vs.changes(va.text, vb.text),
+            effect=vs.effect(va.text, vb.text),
         )
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
@@ -781,22 +1025,42 @@ def create_app(
                 columns=[],
                 chart=None,
                 plotly_style_ids=_plotly_style_ids(),
-                error=True,
+                error="pick",
             )
         columns = []
         import plotly.graph_objects as go
 
-        fig = go.Figure()
         for sid, ver in picked:
             v = st.version(user, sid, ver)
             info = st.info(user, sid)
             doc = json.loads(service.evaluate_bytes(v.text))
-            label = f"{info.name} v{v.version}"
-            columns.append({"label": label, "doc": doc})
+            columns.append({"label": f"{info.name} v{v.version}", "doc": doc})
+        currencies = list(dict.fromkeys(c["doc"]["currency"] for c in columns))
+        if len(currencies) > 1:  # one axis, one table: amounts in one currency only
+            resp = render(
+                request,
+                "compare.html.j2",
+                user,
+                columns=columns,
+                chart=None,
+                plotly_style_ids=_plotly_style_ids(),
+                error="currencies",
+                currencies=currencies,
+            )
+            resp.status_code = 422
+            return resp
+        fig = go.Figure()
+        for col in columns:
+            doc, label = col["doc"], col["label"]
             xs = [r["label"] for r in doc["monthly"]]
             ys = [r["cumulative"] for r in doc["monthly"]]
             fig.add_scatter(x=xs, y=ys, mode="lines", name=label)
-        fig.update_layout(title="Cumulative net cash flow", template="plotly_white", height=420)
+        fig.update_layout(
+            title=f"{TEXTS[lang_of(request)]['cumulative_chart']} ({currencies[0]})",
+            yaxis_title=currencies[0],
+            template="plotly_white",
+            height=420,
+        )
         return render(
             request,
             "compare.html.j2",
@@ -804,7 +1068,8 @@ def create_app(
             columns=columns,
             chart=_script_json(fig.to_json()),
             plotly_style_ids=_plotly_style_ids(),
-            error=False,
+            error=None,
+            currencies=currencies,
         )
 
     @app.get("/account", response_class=HTMLResponse, include_in_schema=False)
@@ -846,91 +1111,181 @@ def create_app(
     @app.post("/ui/staff", response_class=HTMLResponse, include_in_schema=False)
     async def ui_staff(request: Request, user: PageUser, _: None = Csrf) -> HTMLResponse:
         form = await request.form()
-        try:
-            req = StaffRequest(
-                calls=_num(form, "calls"),
-                aht_s=_num(form, "aht_s"),
-                interval_s=_num(form, "interval_min") * 60,
-                sl_target=_ratio(form, "sl_target", GOAL_SHARE),
-                sl_threshold_s=_num(form, "sl_threshold_s"),
-                shrinkage=_ratio(form, "shrinkage", SHARE_BELOW_ONE),
-                max_asa_s=_opt_num(form, "max_asa_s"),
-                max_occupancy=_opt_ratio(form, "max_occupancy", GOAL_SHARE),
-                patience_s=_opt_num(form, "patience_s"),
-                max_abandon=_opt_ratio(form, "max_abandon", GOAL_SHARE),
-            )
-            result = service.staff_doc(**req.model_dump())
-            error = None
-        except (ValueError, CCEconError) as exc:
-            result, error = None, _short_error(exc)
+        t = TEXTS[lang_of(request)]
+        errors: list[str] = []
+
+        def read(reader: Any, key: str, *args: Any) -> Any:
+            """One field read; a mistake is kept under the field's label, not its id."""
+            try:
+                return reader(form, key, *args)
+            except (ValueError, CCEconError) as exc:
+                message = exc.message if isinstance(exc, InputError) else str(exc)
+                message = message.split(": ", 1)[1] if message.startswith(key + ":") else message
+                errors.append(f"{t[STAFF_LABELS[key]]}: {message}")
+                return None
+
+        values = {
+            "calls": read(_num, "calls"),
+            "aht_s": read(_num, "aht_s"),
+            "interval_s": read(_num, "interval_min"),
+            "sl_target": read(_ratio, "sl_target", GOAL_SHARE),
+            "sl_threshold_s": read(_num, "sl_threshold_s"),
+            "shrinkage": read(_ratio, "shrinkage", SHARE_BELOW_ONE),
+            "max_asa_s": read(_opt_num, "max_asa_s"),
+            "max_occupancy": read(_opt_ratio, "max_occupancy", GOAL_SHARE),
+            "patience_s": read(_opt_num, "patience_s"),
+            "max_abandon": read(_opt_ratio, "max_abandon", GOAL_SHARE),
+        }
+        result, error = None, None
+        if errors:
+            error = "; ".join(errors)
+        else:
+            values["interval_s"] *= 60
+            try:
+                req = StaffRequest(**values)
+                result = service.staff_doc(**req.model_dump())
+                result["around"] = service.staff_around(result, req.sl_threshold_s, req.patience_s)
+            except (ValueError, CCEconError) as exc:
+                error = _short_error(exc, t)
         return render(request, "_staff_result.html.j2", user, result=result, error=error)
 
     return app
 
 
 # ---------------------------------------------------------------------------- helpers
-FORM_FIELDS = ("name", "currency", "horizon_months", "discount_rate")
-"""Top-level scenario fields the editor shows as form inputs beside the YAML."""
+def _merge(form: Any) -> tuple[str, dict[str, str], str | None]:
+    """The scenario text of an editor post, with the fields the user changed since the page
+    last synced them written into it in place (:mod:`ccecon.web.yamledit`).
 
-
-def _fields(text: str) -> dict[str, str]:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {k: "" for k in FORM_FIELDS}
-    if not isinstance(doc, dict):
-        return {k: "" for k in FORM_FIELDS}
-    return {k: "" if doc.get(k) is None else str(doc.get(k)) for k in FORM_FIELDS}
-
-
-def _merge(form: Any) -> str:
-    """The YAML text with the form inputs written over its top-level fields.
-
-    Numbers typed in the form are parsed as YAML scalars (``36`` -> 36, ``0.1`` -> 0.1), so
-    a wrong value reaches the validator as the user typed it.
+    Each field input travels with ``base_FIELD``, its value when the text was last read
+    into it. A field that differs from its base was typed into and not yet written to the
+    text: it is written now (a save clicked before the debounced sync ran keeps it). A
+    field equal to its base says nothing: the text wins (a pasted scenario is saved as
+    pasted). A post without bases (a plain form) writes every field that differs from
+    the text's value. Returns (text, the fields as typed that were written, an error
+    message when a field could not be written).
     """
-    text = form.get("text")
-    text = text if isinstance(text, str) else ""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    if not isinstance(doc, dict):
-        return text
-    changed = False
-    for key in FORM_FIELDS:
-        raw = form.get(key)
-        if not isinstance(raw, str):
+    raw = form.get("text")
+    text = yamledit.normalize(raw if isinstance(raw, str) else "")
+    written: dict[str, str] = {}
+    for key in yamledit.FORM_FIELDS:
+        typed, base = form.get(key), form.get(f"base_{key}")
+        if not isinstance(typed, str) or (isinstance(base, str) and typed == base):
+            continue
+        current = yamledit.read_value(text, key)
+        if yamledit.typed_value(key, typed) == current:
+            written[key] = typed
             continue
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
-        if value is None:
-            continue
-        if doc.get(key) != value:
-            doc[key] = value
-            changed = True
-    if not changed:
-        return text
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+            text = yamledit.set_field(text, key, typed)
+        except InputError as exc:
+            return text, written, exc.message
+        written[key] = typed
+    return text, written, None
 
 
 def _check(text: str) -> dict[str, Any] | None:
-    """None when the text is a valid scenario; else the error as a dict for templates."""
+    """None when the text is a valid scenario; else the error for templates: every problem
+    with its field's label (``chats: AHT (s)``), path, message and value."""
     try:
         service.parse_checked(text)
     except InputError as exc:
-        return {
-            "message": exc.message,
-            "field": exc.field,
-            "value": exc.value,
-            "text": str(exc),
-            "top": (exc.field or "").split(".")[0].split("[")[0],
-        }
+        return _error_doc(exc, text)
     except CCEconError as exc:
-        return {"message": str(exc), "field": None, "value": None, "text": str(exc), "top": ""}
+        return {
+            "message": str(exc),
+            "field": None,
+            "value": None,
+            "text": str(exc),
+            "top": "",
+            "problems": [{"label": "", "path": "", "message": str(exc), "value": None}],
+        }
     return None
+
+
+def _error_doc(exc: InputError, text: str) -> dict[str, Any]:
+    from ccecon.web import labels
+
+    doc = labels.load(text)
+    items = exc.problems or [(exc.field or "", exc.message, exc.value)]
+    problems = []
+    for path, message, value in items:
+        problems.append(
+            {
+                "label": labels.label(doc, path) if path else "",
+                "path": "" if path == labels.TOP_LEVEL else path,
+                "message": message,
+                # a whole mapping or list says nothing a person can use: no value then
+                "value": None if value is ... or isinstance(value, dict | list) else value,
+            }
+        )
+    first = problems[0]
+    by_top: dict[str, str] = {}  # the message beside each main field of the form
+    for p in problems:
+        if p["path"] in yamledit.FORM_FIELDS and p["path"] not in by_top:
+            by_top[str(p["path"])] = str(p["message"]) + (
+                f" ({p['value']})" if p["value"] is not None else ""
+            )
+    return {
+        "message": first["message"],
+        "field": first["path"] or None,
+        "value": first["value"],
+        "text": str(exc),
+        "top": str(first["path"]).split(".")[0].split("[")[0],
+        "by_top": by_top,
+        "problems": problems,
+    }
+
+
+def download_disposition(name: str, suffix: str, ext: str) -> str:
+    """``Content-Disposition`` of a download named after the scenario and its version:
+    ``Virtual-agent-in-front-of-web-chat-v3.pdf``, with the name as written (any language)
+    in ``filename*`` (RFC 6266) for browsers that read it."""
+    from urllib.parse import quote
+
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:80] or "scenario"
+    full = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "-", name).strip(" .-")[:120] or "scenario"
+    return (
+        f'attachment; filename="{ascii_name}-{suffix}.{ext}"; '
+        f"filename*=UTF-8''{quote(f'{full}-{suffix}.{ext}')}"
+    )
+
+
+def shown(value: Any, key: str = "", part: Any = None, never: str = "never") -> str:
+    """A number as pages show it: thousands separators and two decimals; a payback that is
+    never reached as ``never``; a missing, infinite or undefined value as a dash, never
+    ``inf`` or ``nan``."""
+    reached = part.get(key.replace("_months", "_reached")) if isinstance(part, dict) else None
+    if key.endswith("payback_months") and reached is False:
+        return never
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else str(value)
+    if isinstance(value, int | float):
+        return f"{value:,.2f}" if math.isfinite(value) else "-"
+    if isinstance(value, str) and value.lower() in ("inf", "-inf", "nan", "infinity"):
+        return "-"
+    return str(value)
+
+
+def _error_lines(err: dict[str, Any]) -> list[str]:
+    """Each problem of an editor error as one line: label, message, value."""
+    out = []
+    for p in err["problems"]:
+        head = f"{p['label']}: " if p["label"] else ""
+        tail = f" ({p['value']})" if p["value"] is not None else ""
+        out.append(f"{head}{p['message']}{tail}")
+    return out
+
+
+def _field_error(message: str) -> dict[str, Any]:
+    return {
+        "message": message,
+        "field": None,
+        "value": None,
+        "text": message,
+        "top": "",
+        "problems": [{"label": "", "path": "", "message": message, "value": None}],
+    }
 
 
 def _small_int(raw: object) -> int | None:
@@ -1027,11 +1382,37 @@ def _opt_num(form: Any, key: str) -> float | None:
     return _num(form, key)
 
 
-def _short_error(exc: Exception) -> str:
+STAFF_LABELS = {
+    "calls": "calls",
+    "aht_s": "aht",
+    "interval_min": "interval",
+    "interval_s": "interval",
+    "sl_target": "sl_target",
+    "sl_threshold_s": "sl_threshold",
+    "shrinkage": "shrinkage",
+    "max_asa_s": "max_asa",
+    "max_occupancy": "max_occupancy",
+    "patience_s": "patience",
+    "max_abandon": "max_abandon",
+}
+"""Form fields of the staffing page -> the text key of their label."""
+
+
+def _short_error(exc: Exception, t: dict[str, str] | None = None) -> str:
+    """Every problem of ``exc`` in one line; fields by their label when ``t`` (the page's
+    texts) knows them (``Average handle time (s): ...``, not ``aht_s: ...``)."""
     from pydantic import ValidationError
 
+    def name(field: str) -> str:
+        key = STAFF_LABELS.get(field)
+        return t[key] if t is not None and key in t else field
+
     if isinstance(exc, ValidationError):
-        e = exc.errors()[0]
-        msg = str(e["msg"]).removeprefix("Value error, ")
-        return f"{'.'.join(str(p) for p in e['loc'])}: {msg}"
+        parts = []
+        for e in exc.errors():
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            parts.append(f"{name('.'.join(str(p) for p in e['loc']))}: {msg}")
+        return "; ".join(parts)
+    if isinstance(exc, InputError) and exc.field and t is not None:
+        return f"{name(exc.field)}: {exc.message}"
     return str(exc)

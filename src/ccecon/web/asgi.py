@@ -1,7 +1,7 @@
 """The ASGI application for uvicorn workers: ``ccecon.web.asgi:app``.
 
-The store URL comes from ``CCECON_WEB_DB`` (set by ``ccecon serve``), else the default
-SQLite file in the working directory; the number of engine processes from
+The store URL comes from ``CCECON_WEB_DB`` (set by ``ccecon serve``), else the per-user
+SQLite file (:func:`ccecon.web.store.default_path`); the number of engine processes from
 ``CCECON_WEB_ENGINE_PROCESSES`` (default 0: evaluate in the server's threads); a
 ``Secure`` session cookie when ``CCECON_WEB_SECURE_COOKIE`` is ``1``.
 """

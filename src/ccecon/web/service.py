@@ -195,15 +195,100 @@ def warm_up() -> None:
 
 
 def simulate_doc(text: str, draws: int, seed: int) -> dict[str, Any]:
-    """``ccecon simulate --format json``: percentiles, probabilities, options."""
+    """``ccecon simulate --format json``: percentiles, probabilities, options; an
+    :class:`InputError` saying so when nothing in the scenario is a range."""
     import numpy as np
 
-    from ccecon.uncertainty.montecarlo import simulate
+    from ccecon.uncertainty.montecarlo import check_uncertain, simulate
 
     if not 1 <= draws <= MAX_DRAWS:
         raise InputError(f"draws must be 1..{MAX_DRAWS}", field="draws", value=draws)
-    sim = simulate(parse(text), draws, np.random.default_rng(seed))
+    sc = parse(text)
+    check_uncertain(sc)
+    sim = simulate(sc, draws, np.random.default_rng(seed))
     return {"seed": seed, **sim.to_dict()}
+
+
+def simulate_doc_progress(text: str, draws: int, seed: int, progress: Any) -> dict[str, Any]:
+    """:func:`simulate_doc` in chunks of about a twentieth of the draws, calling
+    ``progress(done)`` after each (the result does not depend on the chunk size)."""
+    import numpy as np
+
+    from ccecon.uncertainty.montecarlo import check_uncertain, simulate
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InputError(f"draws must be 1..{MAX_DRAWS}", field="draws", value=draws)
+    sc = parse(text)
+    check_uncertain(sc)
+    chunk = max(1000, -(-draws // 20))
+    sim = simulate(sc, draws, np.random.default_rng(seed), chunk=chunk, progress=progress)
+    return {"seed": seed, **sim.to_dict()}
+
+
+BACKGROUND_DRAWS = 20_000
+"""A page's Monte Carlo run of more draws than this runs in the background, and the page
+shows the draws done until it ends."""
+
+
+class SimulationJobs:
+    """Monte Carlo runs of the pages that take seconds: each in a thread, its draws done
+    readable meanwhile, its result or error kept until its owner reads it once. Ids are
+    random (256 bits) and tied to the user who started the run."""
+
+    MAX = 16
+    """Most runs kept at once in a server process (the oldest finished are dropped)."""
+
+    def __init__(self) -> None:
+        self._jobs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def start(self, user_id: int, text: str, draws: int, seed: int) -> str:
+        import secrets
+
+        job_id = secrets.token_urlsafe(32)
+        job: dict[str, Any] = {
+            "user": user_id,
+            "done": 0,
+            "total": draws,
+            "result": None,
+            "error": None,
+            "finished": False,
+        }
+
+        def progress(done: int) -> None:
+            job["done"] = done
+
+        def run() -> None:
+            try:
+                job["result"] = simulate_doc_progress(text, draws, seed, progress)
+            except CCEconError as exc:
+                job["error"] = exc
+            except Exception:  # a bug: logged, the page says so
+                LOG.exception("a background simulation failed")
+                job["error"] = CCEconError(INTERNAL_ERROR["detail"])
+            finally:
+                job["finished"] = True
+
+        with self._lock:
+            while len(self._jobs) >= self.MAX:
+                finished = [k for k, j in self._jobs.items() if j["finished"]]
+                if not finished:
+                    raise CCEconError("too many simulations are running; try again shortly")
+                self._jobs.pop(finished[0])
+            self._jobs[job_id] = job
+        threading.Thread(target=run, name="ccecon-simulation", daemon=True).start()
+        return job_id
+
+    def get(self, user_id: int, job_id: str) -> dict[str, Any] | None:
+        """The run (done, total, finished, result, error), or None when it is not this
+        user's; a finished run is handed out once and forgotten."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job["user"] != user_id:
+                return None
+            if job["finished"]:
+                self._jobs.pop(job_id)
+            return dict(job)
 
 
 def compare_doc(text: str) -> dict[str, Any]:
@@ -244,6 +329,39 @@ def staff_doc(
     )
     out: dict[str, Any] = _jsonable(doc)
     return out
+
+
+AROUND = 3
+"""Agents shown on each side of the staffing answer (N-3 .. N+3)."""
+
+
+def staff_around(
+    doc: dict[str, Any], sl_threshold_s: float | None, patience_s: float | None
+) -> list[dict[str, Any]]:
+    """Service level, ASA, occupancy (and abandonment) for N-3 .. N+3 agents around the
+    answer ``doc`` of :func:`staff_doc`, as online Erlang calculators list them; rows with
+    fewer agents than the traffic never reach a steady state (values null)."""
+    import numpy as np
+
+    from ccecon.queueing.staffing import metrics
+
+    n = int(doc["agents"])
+    agents = np.arange(max(1, n - AROUND), n + AROUND + 1, dtype=float)
+    m = metrics(
+        doc["traffic_erlangs"],
+        agents,
+        doc["aht_s"],
+        sl_threshold_s=20.0 if sl_threshold_s is None else sl_threshold_s,
+        patience_s=patience_s,
+    )
+    rows = []
+    for i, k in enumerate(agents):
+        row: dict[str, Any] = {"agents": int(k), "answer": int(k) == n}
+        for key in ("service_level", "asa_s", "occupancy", "p_abandon"):
+            v = float(np.asarray(m[key])[i]) if key in m else float("nan")
+            row[key] = v if np.isfinite(v) else None
+        rows.append(row)
+    return rows
 
 
 def example_text(name: str) -> str:

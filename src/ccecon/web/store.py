@@ -12,7 +12,6 @@ answer reveals whether an id exists.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import math
 import secrets
@@ -162,9 +161,57 @@ class TokenInfo:
         return self.expires_at is None or dt.datetime.fromisoformat(self.expires_at) > _now()
 
 
-def default_url(directory: str | Path = ".") -> str:
-    """The embedded store: ``sqlite:///<directory>/ccecon-web.sqlite3``."""
-    return f"sqlite:///{Path(directory).resolve() / 'ccecon-web.sqlite3'}"
+DB_ENV = "CCECON_WEB_DB"
+"""Environment variable naming the store (a URL or a SQLite file path) when ``--db`` is
+not given."""
+STORE_FILE = "web.sqlite3"
+"""File name of the embedded store in the per-user data directory."""
+
+
+def default_path() -> Path:
+    """The per-user SQLite store, the same whatever the working directory:
+    ``$XDG_DATA_HOME/ccecon/web.sqlite3`` (``~/.local/share/ccecon/web.sqlite3`` when
+    ``XDG_DATA_HOME`` is unset; ``%LOCALAPPDATA%\\ccecon\\web.sqlite3`` on Windows)."""
+    import os
+    import sys
+
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):  # pragma: no cover
+        return Path(os.environ["LOCALAPPDATA"]) / "ccecon" / STORE_FILE
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ccecon" / STORE_FILE
+
+
+def default_url(directory: str | Path | None = None) -> str:
+    """The embedded store's URL: ``sqlite:///`` and :func:`default_path` (or the file
+    ``ccecon-web.sqlite3`` in ``directory`` when one is given)."""
+    path = default_path() if directory is None else Path(directory) / "ccecon-web.sqlite3"
+    return f"sqlite:///{path.resolve()}"
+
+
+def store_url(given: str | None = None) -> tuple[str, str]:
+    """The store to use and why: ``given`` (``--db``), else ``$CCECON_WEB_DB``, else the
+    per-user default. A value without ``://`` is a SQLite file path (made absolute, so
+    every command run from anywhere names the same file). Returns (URL, where it came
+    from: "--db", the variable's name or "default")."""
+    import os
+
+    if given:
+        raw, source = given, "--db"
+    elif os.environ.get(DB_ENV):
+        raw, source = os.environ[DB_ENV], DB_ENV
+    else:
+        return default_url(), "default"
+    if "://" not in raw:
+        raw = f"sqlite:///{Path(raw).expanduser().resolve()}"
+    return raw, source
+
+
+def shown_url(url: str) -> str:
+    """``url`` without its password, to print."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
 
 
 def _new_id(result: Any) -> int:
@@ -722,16 +769,11 @@ class Store:
         return [Version(scenario_id, int(r[0]), str(r[1]), str(r[2]), _iso(r[3])) for r in rows]
 
     def diff(self, user: User, scenario_id: int, a: int, b: int) -> str:
-        """Unified diff of the text of versions ``a`` and ``b``."""
+        """Unified diff of the text of versions ``a`` and ``b`` (line endings ignored)."""
+        from ccecon.web.versions import unified
+
         va, vb = self.version(user, scenario_id, a), self.version(user, scenario_id, b)
-        return "".join(
-            difflib.unified_diff(
-                va.text.splitlines(keepends=True),
-                vb.text.splitlines(keepends=True),
-                fromfile=f"v{a}",
-                tofile=f"v{b}",
-            )
-        )
+        return unified(va.text, vb.text, f"v{a}", f"v{b}")
 
 
 def summary_rows(infos: Sequence[ScenarioInfo]) -> list[dict[str, Any]]:
