@@ -68,6 +68,9 @@ def _register() -> None:
     from ccecon.cli import forecast
 
     forecast.register(app)
+    from ccecon.cli import budget
+
+    budget.register(app)
 
 
 _register()

@@ -207,6 +207,15 @@ class CostLine(_Line):
     category: str = Field(
         "other", description="Category, e.g. licences, hardware, salaries, telecom."
     )
+    element: (
+        Literal["personnel", "technology", "telecom", "outsourcing", "training", "other"] | None
+    ) = Field(
+        None,
+        description=(
+            "Budget element (ccecon budget); default from `category` (salaries -> personnel,"
+            " licences -> technology, telecom, training...) or outsourcing for a contract."
+        ),
+    )
     replaces: str | None = Field(
         None,
         description=(

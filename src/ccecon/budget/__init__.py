@@ -1,0 +1,1 @@
+"""Budgets and where actual cost departs from them (variance by volume, efficiency, rate)."""

@@ -1,0 +1,227 @@
+"""Next year's cost budget from a scenario: per month and cost element, with a reserve.
+
+The amounts are the engine's own (``ccecon.engine.evaluate``): the chosen case's included
+cost lines, month by month (personnel follows the staffing's FTE where a line is driven
+by it, telecom the handle minutes, contracts their price models on the case's volumes).
+Each cost line belongs to a budget element:
+
+* its ``element`` field when given (``personnel``, ``technology``, ``telecom``,
+  ``outsourcing``, ``training``, ``other``);
+* else ``outsourcing`` for a ``contract`` line, and otherwise by words of its
+  ``category`` (:data:`ELEMENT_WORDS`), ``other`` when none matches.
+
+The fiscal year ``FY`` runs 12 calendar months from month ``fy_start`` of year ``FY``
+(``fy_start`` 1: the calendar year). Month 0 (at signing) falls in the plan's first
+month. The reserve for the unforeseen is a stated share of the year's budget, or, when the
+scenario has ranges, sized from the simulated cost of that year: its P90 minus its P50
+(the cost that one year in ten would exceed the median by), shown as its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ccecon.errors import InputError
+
+ELEMENTS = ("personnel", "technology", "telecom", "outsourcing", "training", "other")
+"""Budget elements, in the order tables show them."""
+
+ELEMENT_WORDS: dict[str, tuple[str, ...]] = {
+    "training": ("training", "coaching", "onboarding"),
+    "personnel": (
+        "salar",
+        "wage",
+        "supervis",
+        "staff",
+        "agent",
+        "benefit",
+        "recruit",
+        "payroll",
+        "management",
+        "hr",
+    ),
+    "telecom": ("telecom", "telephon", "call", "trunk", "minute", "sip"),
+    "outsourcing": ("outsourc", "bpo", "vendor", "provider"),
+    "technology": (
+        "licen",
+        "platform",
+        "hardware",
+        "software",
+        "maintenance",
+        "storage",
+        "it ",
+        "development",
+        "bandwidth",
+        "server",
+        "cloud",
+        "seat",
+    ),
+}
+"""Words of a line's category (lower case, matched as prefixes of words) per element,
+tried in this order."""
+
+
+def element_of(line: Any) -> str:
+    """The budget element of a cost line (see the module)."""
+    explicit = getattr(line, "element", None)
+    if explicit:
+        return str(explicit)
+    if str(getattr(line.timing, "value", line.timing)) == "contract":
+        return "outsourcing"
+    text = f" {str(line.category).lower()} "
+    words = text.replace("/", " ").replace("-", " ").split()
+    for element, stems in ELEMENT_WORDS.items():
+        for stem in stems:
+            if stem.endswith(" "):
+                if f" {stem}" in text:
+                    return element
+            elif any(w.startswith(stem) for w in words):
+                return element
+    return "other"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A fiscal year's budget: ``months`` (labels YYYY-MM), ``by_element`` (element ->
+    12 monthly amounts), ``lines`` (line name -> element and 12 amounts), ``reserve`` and
+    how it was sized, ``currency``, ``case``."""
+
+    fiscal_year: int
+    fy_start: int
+    months: list[str]
+    by_element: dict[str, list[float]]
+    lines: list[dict[str, Any]]
+    reserve: float
+    reserve_basis: str
+    currency: str
+    case: str
+
+    @property
+    def total(self) -> float:
+        """The year's budget before the reserve."""
+        return float(sum(sum(v) for v in self.by_element.values()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able document (what ``--format json`` prints)."""
+        return {
+            "fiscal_year": self.fiscal_year,
+            "fy_start_month": self.fy_start,
+            "case": self.case,
+            "currency": self.currency,
+            "months": self.months,
+            "by_element": self.by_element,
+            "lines": self.lines,
+            "total": self.total,
+            "reserve": self.reserve,
+            "reserve_basis": self.reserve_basis,
+            "total_with_reserve": self.total + self.reserve,
+        }
+
+
+def fiscal_months(fiscal_year: int, fy_start: int) -> list[str]:
+    """The 12 calendar months of a fiscal year, ``YYYY-MM``."""
+    out = []
+    y, m = fiscal_year, fy_start
+    for _ in range(12):
+        out.append(f"{y:04d}-{m:02d}")
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return out
+
+
+def plan_budget(
+    scenario: Any,
+    fiscal_year: int,
+    *,
+    fy_start: int = 1,
+    case: str = "proposal",
+    reserve_share: float | None = None,
+    draws: int = 2000,
+    seed: int = 0,
+) -> Budget:
+    """The budget of ``case`` for ``fiscal_year`` (see the module)."""
+    from ccecon.engine import evaluate
+
+    if not 1 <= fy_start <= 12:
+        raise InputError("expected a month 1..12", field="--fy-start", value=fy_start)
+    cases = scenario.cases()
+    if case not in cases:
+        raise InputError(
+            f"the scenario has no {case!r} case; it has {sorted(cases)}", field="--case"
+        )
+    months = fiscal_months(fiscal_year, fy_start)
+    res = evaluate(scenario)
+    labels = list(res.month_labels)
+    start = f"{scenario.start:%Y-%m}"
+    plan = [start if i == 0 else lab for i, lab in enumerate(labels)]
+    inside = [i for i, lab in enumerate(plan) if lab in months]
+    if not inside:
+        raise InputError(
+            f"fiscal year {fiscal_year} ({months[0]} .. {months[-1]}) lies outside the plan"
+            f" ({labels[1]} .. {labels[-1]})",
+            field="--year",
+            value=fiscal_year,
+        )
+    flows = res.cases[case]
+    by_element = {e: [0.0] * 12 for e in ELEMENTS}
+    lines = []
+    for line, (name, typ, _, included, amounts) in zip(
+        cases[case].cost_lines, flows.lines, strict=False
+    ):
+        if typ != "cost" or not included:
+            continue
+        element = element_of(line)
+        per_month = [0.0] * 12
+        for i in inside:
+            per_month[months.index(plan[i])] += float(np.asarray(amounts)[i])
+        for k in range(12):
+            by_element[element][k] += per_month[k]
+        lines.append({"line": name, "element": element, "months": per_month})
+    by_element = {e: v for e, v in by_element.items() if any(v)}
+    total = float(sum(sum(v) for v in by_element.values()))
+    from ccecon.uncertainty.sampling import uncertain_inputs
+
+    if reserve_share is not None:
+        reserve, basis = total * reserve_share, f"{reserve_share * 100:g} % of the budget"
+    elif uncertain_inputs(scenario):
+        reserve = _simulated_reserve(scenario, case, inside, draws, seed)
+        basis = f"P90 - P50 of the year's cost over {draws:,} simulated outcomes"
+    else:
+        reserve, basis = 0.0, "none: the scenario has no ranges and no share was given"
+    return Budget(
+        fiscal_year, fy_start, months, by_element, lines, reserve, basis, scenario.currency, case
+    )
+
+
+def _simulated_reserve(scenario: Any, case: str, inside: list[int], draws: int, seed: int) -> float:
+    """P90 - P50 of the case's included cost in the fiscal year's months, per draw.
+
+    The engine keeps per-draw monthly *net* flows; the case's costs per draw are the net of
+    a copy of the scenario holding that case alone without its benefits (net = -costs),
+    evaluated with the same draws: the one engine, no second cost model.
+    """
+    from ccecon.engine import evaluate
+
+    only = scenario.model_copy(deep=True)
+    chosen = only.cases()[case].model_copy(update={"benefit_lines": []})
+    only = only.model_copy(update={"proposal": chosen, "baseline": None, "sourcing": None})
+    res = evaluate(only, draws=draws, rng=np.random.default_rng(seed))
+    cost = -np.asarray(res.net)[:, inside].sum(axis=1)
+    p50, p90 = np.percentile(cost, [50, 90])
+    return float(max(0.0, p90 - p50))
+
+
+def year_of(value: str) -> int:
+    """A fiscal year from the command line (``2028``)."""
+    try:
+        y = int(value)
+    except ValueError:
+        raise InputError("expected a year, e.g. 2028", field="--year", value=value) from None
+    if not dt.MINYEAR <= y <= dt.MAXYEAR:
+        raise InputError("expected a year, e.g. 2028", field="--year", value=value)
+    return y
