@@ -251,7 +251,7 @@ def test_metrics_by_hand(tmp_path: Path) -> None:
     assert r.service_level == pytest.approx(1 / 3)
     assert r.asa_s == pytest.approx(20.0) and r.aht_s == pytest.approx(165.0)
     assert r.abandon_rate == pytest.approx(1 / 3)
-    assert r.cost == pytest.approx(3.6) and r.cost_per_call == pytest.approx(1.8)
+    assert r.cost == pytest.approx(3.6) and r.handle_cost_per_call == pytest.approx(1.8)
     # additive: by interval then summed gives the same counts as by day
     by_iv = metric_expr(con.table("interactions"), ["interval"]).to_pandas()
     assert by_iv.offered.sum() == 4 and by_iv.answered_in_sl.sum() == 1
@@ -279,7 +279,7 @@ def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
     assert sum(x["offered"] for x in rows) == 5000
     assert all(0 <= x["service_level"] <= 1 for x in rows)
     # no cost rate given and none stored: the cost is unknown (null), not 0
-    assert all(x["cost"] is None and x["cost_per_call"] is None for x in rows)
+    assert all(x["cost"] is None and x["handle_cost_per_call"] is None for x in rows)
     priced = runner.invoke(
         app,
         [
@@ -294,7 +294,7 @@ def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
             "json",
         ],
     )
-    assert all(x["cost_per_call"] > 0 for x in json.loads(priced.stdout))
+    assert all(x["handle_cost_per_call"] > 0 for x in json.loads(priced.stdout))
     # the terminal table at 80 columns: every week and every offered count shown whole
     t = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,week"])
     assert t.exit_code == 0

@@ -36,7 +36,14 @@ def _cell_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
 
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "contacts": ("offered", "service_level", "abandon_rate", "asa_s", "aht_s", "cost_per_call"),
+    "contacts": (
+        "offered",
+        "service_level",
+        "abandon_rate",
+        "asa_s",
+        "aht_s",
+        "handle_cost_per_call",
+    ),
     "agents": ("logged_in_s", "on_contact_s", "occupancy", "utilization"),
     "labour": ("currency", "payroll", "avg_agents", "hires", "leavers", "attrition"),
     "loyalty": ("respondents", "loyal", "disloyal", "mean_index", "loyal_share"),
@@ -79,7 +86,7 @@ LABELS: dict[str, str] = {
     "handle_s": "Handle (s)",
     "talk_s": "Talk (s)",
     "cost": "Cost",
-    "cost_per_call": "Cost per call",
+    "handle_cost_per_call": "Handle cost per call",
     "cost_per_minute": "Cost per minute",
     "fcr_proxy": "FCR (proxy)",
     "identified": "Identified callers",
@@ -255,7 +262,7 @@ def register(app: typer.Typer) -> None:
         agent_hour_cost: Annotated[
             float | None,
             typer.Option(
-                help="Loaded cost of an agent hour (for cost per call); overrides the"
+                help="Loaded cost of an agent hour (for the handle cost per call); overrides the"
                 " store's cost_rates (default: those rates, else the cost is unknown)."
             ),
         ] = None,
