@@ -365,3 +365,59 @@ def test_unordered_result_has_the_same_rows(tmp_path: Path) -> None:
     assert len(a) == len(b) > 100 and int(a.offered.sum()) == 3000
     b = b.sort_values(keys, na_position="last").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+def test_normalized_csv_with_the_documented_header_needs_no_mapping(tmp_path: Path) -> None:
+    """A CSV whose header is exactly the documented interaction columns (schema.py, less
+    source_file and source_row, which ingest writes) is detected and loaded as is."""
+    from ccecon.data.ingest import detect_format
+    from ccecon.data.schema import INTERACTION_COLUMNS
+
+    cols = [c for c in INTERACTION_COLUMNS if c not in ("source_file", "source_row")]
+    values = {
+        "interaction_id": ["n1", "n2", "n3"],
+        "initial_id": ["n1", "n2", "n3"],
+        "channel": ["voice", "voice", "chat"],
+        "direction": ["inbound"] * 3,
+        "queue": ["sales", "sales", "service"],
+        "agent": ["a1", "", "a2"],
+        "customer_id": ["c1", "c2", "c1"],
+        "arrival_ts": ["2027-01-04 09:00:00", "2027-01-04 09:01:00", "2027-01-04 09:02:00"],
+        "answer_ts": ["2027-01-04 09:00:12", "", "2027-01-04 09:02:30"],
+        "end_ts": ["2027-01-04 09:05:12", "2027-01-04 09:01:40", "2027-01-04 09:06:30"],
+        "queue_wait_s": ["12", "40", "30"],
+        "talk_s": ["300", "0", "240"],
+        "hold_s": ["0", "0", "0"],
+        "acw_s": ["20", "0", "10"],
+        "disposition": ["ANSWERED", "ABANDONED", "ANSWERED"],
+        "abandoned": ["false", "true", "false"],
+        "transferred": ["false", "false", "true"],
+        "wrap_code": ["general"] * 3,
+        "sale": ["true", "false", "false"],
+        "revenue": ["80.5", "0", "0"],
+        "outcome": ["queued", "queued", ""],
+    }
+    assert set(values) == set(cols)  # the test covers every documented column
+    f = tmp_path / "calls.csv"
+    f.write_text(
+        ",".join(cols)
+        + "\n"
+        + "".join(",".join(values[c][i] for c in cols) + "\n" for i in range(3)),
+        encoding="utf-8",
+    )
+    assert detect_format(f) == "normalized"
+    db = tmp_path / "a.duckdb"
+    r = runner.invoke(app, ["ingest", str(f), "--into", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "read 3 = loaded 3 + quarantined 0" in r.output
+    # by hand: handle = talk + hold + ACW of the answered: (300 + 20) and (240 + 10)
+    got = _rows(
+        db,
+        "SELECT interaction_id, queue, answer_ts IS NULL, abandoned, talk_s + hold_s + acw_s,"
+        " sale, revenue, source_row FROM interactions ORDER BY 1",
+    )
+    assert got == [
+        ("n1", "sales", False, False, 320.0, True, 80.5, 1),
+        ("n2", "sales", True, True, 0.0, False, 0.0, 2),
+        ("n3", "service", False, False, 250.0, False, 0.0, 3),
+    ]

@@ -167,7 +167,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
-                " hr-events, surveys, cost-rates or parquet (detected if omitted).",
+                " hr-events, surveys, cost-rates, parquet or normalized (a CSV with the"
+                " documented interaction columns) (detected if omitted).",
             ),
         ] = None,
         mapping: Annotated[

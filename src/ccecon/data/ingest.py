@@ -65,8 +65,12 @@ FORMATS = (
     "surveys",
     "cost-rates",
     "parquet",
+    "normalized",
     "mapped",
 )
+NORMALIZED_REQUIRED = ("interaction_id", "arrival_ts")
+"""A CSV whose header has these documented column names (``ccecon.data.schema``) is read
+as normalized interactions without a mapping."""
 STATE_KEY_COLUMNS = ("agent", "state", "start_ts", "end_ts")
 STATE_INPUT_COLUMNS = ("agent", "state", "reason", "start_ts", "end_ts")
 
@@ -315,9 +319,12 @@ def detect_format(path: Path) -> str:
         row = []
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
-    table_kind = _table_format({c.strip() for c in row})
+    names = {c.strip() for c in row}
+    table_kind = _table_format(names)
     if table_kind:
         return table_kind
+    if all(c in names for c in NORMALIZED_REQUIRED):
+        return "normalized"
     if _looks_like_queue_log(first):
         return "queue_log"
     raise DataError(
@@ -1187,7 +1194,7 @@ def ingest(
                 continue
             con.execute("BEGIN TRANSACTION")
             try:
-                if kind in ("parquet", "mapped"):
+                if kind in ("parquet", "normalized", "mapped"):
                     _ingest_sql(con, path, mapping, rep)
                 elif kind in _table_specs():
                     _ingest_table_sql(con, path, _table_specs()[kind], rep)
