@@ -372,18 +372,60 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option(help="Write the calibrated scenario here (else stdout).")
         ] = None,
+        warn_ratio: Annotated[
+            float,
+            typer.Option(
+                help="Warn when a value moves by more than this factor either way, and when"
+                " drivers the records do not give stay put while the FTE or workload does."
+            ),
+        ] = 1.5,
     ) -> None:
-        """Write a scenario whose channel volumes, AHT and profiles come from the actuals."""
-        with user_errors():
-            from ccecon.data.calibrate import calibrate as run
-            from ccecon.scenario.load import dump_scenario, load_scenario
+        """Write a scenario whose channel volumes, AHT and profiles come from the actuals.
 
-            text = dump_scenario(run(load_scenario(scenario), store))
+        Prints every field it changed (old -> new, from which records) and warnings; the
+        file keeps its comments and layout.
+        """
+        with user_errors():
+            from ccecon.data.calibrate import apply_changes, calibrate_explained, show
+            from ccecon.scenario.load import load_scenario, read_limited
+
+            result = calibrate_explained(load_scenario(scenario), store, warn_ratio=warn_ratio)
+            source = read_limited(scenario).decode("utf-8-sig")
+            text = apply_changes(
+                source, result.changes, json_file=scenario.suffix.lower() == ".json"
+            )
+            # the text written must read back as the calibrated scenario
+            from ccecon.scenario.load import parse_scenario
+
+            parse_scenario(text, source=str(out or scenario))
             if out is None:
-                typer.echo(text)
+                typer.echo(text, nl=False)
             else:
                 out.write_text(text, encoding="utf-8")
-                typer.echo(f"wrote {out}", err=True)
+            rows = [
+                {"field": c.label, "old": show(c.old), "new": show(c.new), "from": c.source}
+                for c in result.changes
+                if c.path[-1] != "note"
+            ]
+            import sys
+
+            from rich.console import Console
+            from rich.table import Table
+
+            console = Console(file=sys.stdout if out is not None else sys.stderr)
+            table = Table(title=f"Calibrated from {store}: {len(rows)} field(s) changed")
+            for col in ("Field", "Old", "New", "From the records"):
+                table.add_column(col, overflow="fold")
+            for r in rows:
+                table.add_row(r["field"], r["old"], r["new"], r["from"])
+            console.print(table)
+            notes = [c for c in result.changes if c.path[-1] == "note"]
+            if notes:
+                console.print(f"{len(notes)} channel note(s) now say where the figures came from.")
+            for w in result.warnings:
+                typer.echo(f"warning: {w}", err=out is None)
+            if out is not None:
+                typer.echo(f"wrote {out}")
 
     @app.command()
     def synth(
