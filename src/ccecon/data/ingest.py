@@ -447,7 +447,7 @@ def _validate(rec: dict[str, Any]) -> str | None:
         or (rec["end_ts"] is not None and rec["answer_ts"] > rec["end_ts"])
     ):
         return "answer_ts is outside arrival_ts..end_ts"
-    for col in (*DURATION_COLUMNS, "revenue"):
+    for col in (*DURATION_COLUMNS, "revenue", "profit"):
         v = rec.get(col)
         if v is None:
             continue
@@ -459,9 +459,9 @@ def _validate(rec: dict[str, Any]) -> str | None:
             return f"{col} is not a number: {short_repr(v)}"
         if not math.isfinite(x):
             return f"{col} is not finite: {short_repr(v)}"
-        if col != "revenue" and x < 0:
+        if col in DURATION_COLUMNS and x < 0:
             return f"{col} is negative: {short_repr(v)}"
-        if col != "revenue" and x > MAX_DURATION_S:
+        if col in DURATION_COLUMNS and x > MAX_DURATION_S:
             return f"{col} is more than {MAX_DURATION_S:.0e} seconds: {short_repr(v)}"
         rec[col] = x
     if rec.get("channel") not in CHANNELS:
@@ -1084,6 +1084,7 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             f"a duration is more than {MAX_DURATION_S:.0e} seconds",
         ),
         ("NOT isfinite(c.revenue)", "revenue is not finite (NaN or infinity)"),
+        ("NOT isfinite(c.profit)", "profit is not finite (NaN or infinity)"),
         *_value_rules({c: t for c, t in INTERACTION_COLUMNS.items() if t == "TIMESTAMP"}),
         (f"c.channel IS NULL OR c.channel NOT IN ({chan})", "unknown channel"),
         (
