@@ -269,11 +269,13 @@ def test_metrics_by_hand(tmp_path: Path) -> None:
 
 
 def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["synth", "--rows", "5000", "--out", str(tmp_path), "--seed", "3"])
+    r = runner.invoke(
+        app, ["synth", "--rows", "5000", "--days", "28", "--out", str(tmp_path), "--seed", "3"]
+    )
     assert r.exit_code == 0, r.output
     db = tmp_path / "a.duckdb"
     r = runner.invoke(app, ["ingest", str(tmp_path / "interactions.parquet"), "--into", str(db)])
-    assert "read 5000 = loaded 5000 + quarantined 0" in r.output
+    assert "read 5,000 = loaded 5,000 + quarantined 0" in r.output
     r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,week", "-f", "json"])
     rows = json.loads(r.stdout)
     assert sum(x["offered"] for x in rows) == 5000
@@ -396,6 +398,7 @@ def test_normalized_csv_with_the_documented_header_needs_no_mapping(tmp_path: Pa
         "sale": ["true", "false", "false"],
         "revenue": ["80.5", "0", "0"],
         "outcome": ["queued", "queued", ""],
+        "profit": ["24.15", "", ""],
     }
     assert set(values) == set(cols)  # the test covers every documented column
     f = tmp_path / "calls.csv"
@@ -414,10 +417,10 @@ def test_normalized_csv_with_the_documented_header_needs_no_mapping(tmp_path: Pa
     got = _rows(
         db,
         "SELECT interaction_id, queue, answer_ts IS NULL, abandoned, talk_s + hold_s + acw_s,"
-        " sale, revenue, source_row FROM interactions ORDER BY 1",
+        " sale, revenue, profit, source_row FROM interactions ORDER BY 1",
     )
     assert got == [
-        ("n1", "sales", False, False, 320.0, True, 80.5, 1),
-        ("n2", "sales", True, True, 0.0, False, 0.0, 2),
-        ("n3", "service", False, False, 250.0, False, 0.0, 3),
+        ("n1", "sales", False, False, 320.0, True, 80.5, 24.15, 1),
+        ("n2", "sales", True, True, 0.0, False, 0.0, None, 2),
+        ("n3", "service", False, False, 250.0, False, 0.0, None, 3),
     ]

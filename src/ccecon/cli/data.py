@@ -155,6 +155,33 @@ def _select_columns(
     return [{c: r.get(c) for c in keep} for r in rows]
 
 
+def _derived(f: Any) -> str:
+    """What a file's loaded records became, when that is not one row each: agent-state
+    stretches split at quarter hours, queue_log lines turned into contacts and states."""
+    rows = {t: n for t, n in f.rows.items() if n}
+    if not rows or rows == {"interactions": f.loaded}:
+        return ""
+    if f.format == "queue_log":
+        parts = [f"{rows.get('interactions', 0):,} contacts"]
+        if "agent_states" in rows:
+            parts.append(f"{rows['agent_states']:,} agent-state rows")
+        return (
+            " -> " + " and ".join(parts) + " (the lines of a call make one contact; member"
+            " and pause lines make agent-state stretches, split at each quarter hour)"
+        )
+    if set(rows) == {"agent_states"}:
+        n = rows["agent_states"]
+        if n == f.loaded:
+            return ""
+        return (
+            f" -> {n:,} agent_states rows: {f.loaded:,} stretches split at each quarter"
+            f" hour (+{n - f.loaded:,} pieces) so every interval's time is exact"
+        )
+    if len(rows) == 1 and next(iter(rows.values())) == f.loaded:
+        return ""
+    return " -> " + ", ".join(f"{n:,} {t} rows" for t, n in rows.items())
+
+
 def register(app: typer.Typer) -> None:
     """Add the actuals commands to ``app``."""
 
@@ -196,21 +223,16 @@ def register(app: typer.Typer) -> None:
                 elif f.skipped:
                     typer.echo(f"{f.file}: already ingested, nothing added")
                 else:
-                    detail = "; ".join(f"{n} {r}" for r, n in sorted(f.reasons.items()))
-                    tables = ", ".join(f"{n} {t} rows" for t, n in f.rows.items())
+                    detail = "; ".join(f"{n:,} {r}" for r, n in sorted(f.reasons.items()))
                     typer.echo(
-                        f"{f.file} [{f.format}]: read {f.read} = loaded {f.loaded}"
-                        f" + quarantined {f.quarantined}"
+                        f"{f.file} [{f.format}]: read {f.read:,} = loaded {f.loaded:,}"
+                        f" + quarantined {f.quarantined:,}"
                         + (f" ({detail})" if detail else "")
-                        + (
-                            f" -> {tables}"
-                            if tables and f.rows != {"interactions": f.loaded}
-                            else ""
-                        )
+                        + _derived(f)
                     )
             typer.echo(
-                f"total: read {report.read} = loaded {report.loaded} + quarantined"
-                f" {report.quarantined} -> {into}"
+                f"total: read {report.read:,} = loaded {report.loaded:,} + quarantined"
+                f" {report.quarantined:,} -> {into}"
             )
 
     @app.command()
@@ -434,13 +456,50 @@ def register(app: typer.Typer) -> None:
             Path, typer.Option(help="Folder for interactions.parquet and the other tables.")
         ] = Path("synthetic"),
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+        start: Annotated[str, typer.Option(help="First day (YYYY-MM-DD).")] = "2025-01-06",
+        days: Annotated[int, typer.Option(help="Days of history (default 2 1/2 years).")] = 912,
     ) -> None:
-        """Write a synthetic interaction log and agent states (Parquet), with seasonality."""
+        """Write a synthetic contact center (Parquet): contacts staffed by its own Erlang
+        model, agent states, payroll, HR events, surveys, its teams and a profit goal."""
         with user_errors():
-            from ccecon.data.synth import synth as run
+            import datetime as _dt
 
-            path = run(rows, out, seed=seed)
-            typer.echo(f"wrote {rows:,} interactions to {path}")
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            from ccecon.data.synth import synth as run
+            from ccecon.errors import InputError
+
+            try:
+                _dt.date.fromisoformat(start)
+            except ValueError:
+                raise InputError(
+                    "expected a date YYYY-MM-DD", field="--start", value=start
+                ) from None
+            with Progress(
+                TextColumn("synth"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("contacts"),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("synth", total=rows)
+                path = run(
+                    rows,
+                    out,
+                    seed=seed,
+                    start=start,
+                    days=days,
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
+            typer.echo(f"wrote {rows:,} interactions ({days:,} days from {start}) to {path}")
             typer.echo(
-                f"wrote agent_states, payroll, hr_events and surveys (.parquet) to {path.parent}"
+                f"wrote agent_states, payroll, hr_events and surveys (.parquet), teams.csv and"
+                f" targets.yaml to {path.parent}"
             )

@@ -1180,7 +1180,10 @@ def ingest(
                     raise
                 # a file of another kind in a folder: reported, not read
                 rep = FileReport(
-                    str(path), "unknown", skipped=True, reasons={f"not ingested: {exc.message}": 1}
+                    str(path),
+                    "unknown",
+                    skipped=True,
+                    reasons={f"not ingested: {_not_records(path) or exc.message}": 1},
                 )
                 reports.append(rep)
                 if progress:
@@ -1230,6 +1233,20 @@ def ingest(
     finally:
         con.close()
     return IngestReport(reports)
+
+
+def _not_records(path: Path) -> str | None:
+    """Why a file found in a folder is not records, when it is a known other kind (the
+    targets file and team list ``ccecon synth`` writes beside its tables)."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return "a YAML file (a scenario, targets or mapping file), not records"
+    if path.suffix.lower() == ".csv":
+        with path.open("rb") as fh:
+            head = fh.readline(4096).decode("utf-8", "replace").lstrip("\ufeff").strip()
+        cols = [c.strip() for c in head.split(",")]
+        if cols[:2] == ["agent", "team"]:
+            return "a team list (agent, team): give it to `ccecon metrics --teams`"
+    return None
 
 
 def load_mapping(path: str | Path) -> dict[str, str]:
