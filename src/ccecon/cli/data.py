@@ -201,20 +201,70 @@ def register(app: typer.Typer) -> None:
         mapping: Annotated[
             Path | None, typer.Option(help="YAML column mapping for other CSV/Parquet files.")
         ] = None,
+        memory_limit: Annotated[
+            str | None,
+            typer.Option(
+                help="Memory DuckDB may use (e.g. 512MB, 4GB); it spills to --temp-dir"
+                " beyond. Default: a quarter of the RAM, at most 1 GiB."
+            ),
+        ] = None,
+        threads: Annotated[
+            int | None, typer.Option(help="DuckDB threads. Default: the CPUs available.")
+        ] = None,
+        temp_dir: Annotated[
+            Path | None,
+            typer.Option(help="Where DuckDB spills when memory runs out. Default: STORE.tmp."),
+        ] = None,
     ) -> None:
         """Load contact records; bad rows go to quarantine with a reason; prints the counts."""
         with user_errors():
-            from rich.progress import Progress
+            import time
 
-            from ccecon.data.ingest import expand, load_mapping
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from ccecon.data.ingest import Resources, expand, load_mapping
             from ccecon.data.ingest import ingest as run
 
             cols = load_mapping(mapping) if mapping is not None else None
             files = expand(paths)
-            with Progress(transient=True) as bar:
-                task = bar.add_task("ingesting", total=len(files))
+            sizes = {str(p): max(1, p.stat().st_size) for p, _ in files}
+            state = {"bytes": 0, "rows": 0, "file_rows": 0, "t0": time.monotonic()}
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f} %"),
+                TextColumn("{task.fields[rows]}"),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("ingesting", total=sum(sizes.values()), rows="")
+
+                def show(name: str, within: float, rows_now: int) -> None:
+                    dt_s = max(time.monotonic() - state["t0"], 1e-6)
+                    rows_all = state["rows"] + rows_now
+                    bar.update(
+                        task,
+                        completed=state["bytes"] + within * sizes.get(name, 1),
+                        description=Path(name).name,
+                        rows=f"{rows_all:,} rows ({rows_all / dt_s:,.0f}/s)",
+                    )
+
+                def file_done(r: Any) -> None:
+                    state["bytes"] += sizes.get(r.file, 0)
+                    state["rows"] += r.read
+                    show(r.file, 0.0, 0)
+
+                def rows_done(name: str, done: int, total: int) -> None:
+                    show(name, done / total if total else 0.0, done)
+
                 report = run(
-                    paths, into, fmt=fmt, mapping=cols, progress=lambda _r: bar.advance(task)
+                    paths,
+                    into,
+                    fmt=fmt,
+                    mapping=cols,
+                    progress=file_done,
+                    progress_rows=rows_done,
+                    resources=Resources(memory_limit, threads, str(temp_dir) if temp_dir else None),
                 )
             for f in report.files:
                 if f.skipped and f.reasons:
