@@ -1000,10 +1000,9 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     flags = [f"{cond} AS _bad_{col}" for cond, col, _ in bad]
     with _reading(path):
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _t0 AS SELECT "
+            "CREATE OR REPLACE TEMP VIEW _t0 AS SELECT "
             + ", ".join(sel + flags)
-            + f", {name} AS source_file, s._row AS source_row, CAST(to_json(s) AS VARCHAR)"
-            " AS _raw FROM _src s"
+            + f", {name} AS source_file, s._row AS source_row FROM _src s"
         )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _t AS SELECT *, row_number() OVER (PARTITION BY "
@@ -1029,8 +1028,11 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _tf AS SELECT c.*, CASE {case} END AS _reason FROM _t c"
     )
-    rep.read = int(con.execute("SELECT count(*) FROM _tf").fetchone()[0])
-    rep.loaded = int(con.execute("SELECT count(*) FROM _tf WHERE _reason IS NULL").fetchone()[0])
+    con.execute("DROP TABLE _t")  # one working copy at a time
+    read, loaded = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE _reason IS NULL) FROM _tf"
+    ).fetchone()
+    rep.read, rep.loaded = int(read), int(loaded)
     if spec.split:
         con.execute("CREATE OR REPLACE TEMP VIEW _tok AS SELECT * FROM _tf WHERE _reason IS NULL")
         rep.rows = {spec.table: _split_insert(con, "_tok")}
@@ -1041,17 +1043,20 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
             f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM _tf WHERE _reason IS NULL"
         )
         rep.rows = {spec.table: rep.loaded}
-    con.execute(
-        "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _tf"
-        " WHERE _reason IS NOT NULL"
-    )
+    if rep.read > rep.loaded:  # the source record as JSON, for the refused rows only
+        with _reading(path):
+            con.execute(
+                "INSERT INTO quarantine SELECT f.source_file, f.source_row, f._reason,"
+                " CAST(to_json(s) AS VARCHAR) FROM _tf f JOIN _src s ON s._row = f.source_row"
+                " WHERE f._reason IS NOT NULL"
+            )
     rep.quarantined = rep.read - rep.loaded
     for why, n in con.execute(
         "SELECT _reason, count(*) FROM _tf WHERE _reason IS NOT NULL GROUP BY 1"
     ).fetchall():
         rep.reasons[why] = int(n)
-    for t in ("_tf", "_t", "_t0"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute("DROP TABLE IF EXISTS _tf")
+    con.execute("DROP VIEW IF EXISTS _t0")
 
 
 def _sql_str(s: str) -> str:
