@@ -1159,13 +1159,6 @@ def _ingest_sql(
             "the mapping names column(s) missing from the file: " + ", ".join(missing),
             file=str(path),
         )
-    if "interaction_id" not in cols:
-        raise DataError(
-            "interaction records need the column interaction_id",
-            file=str(path),
-            value=sorted(src_cols),
-        )
-
     def expr(col: str, typ: str) -> str:
         if col == "source_file":
             return name
