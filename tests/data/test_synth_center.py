@@ -135,8 +135,8 @@ def test_walkthrough_calibrate_evaluate_and_targets(
     )
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)["attribution"]["rows"]
-    # every sale's agent is in the bundled hierarchy: nothing unassigned
-    assert all(x["profit"] == 0 for x in rows if x["team"] == "(unassigned)")
+    # every sale's agent is in the hierarchy synth wrote: nothing unassigned
+    assert "(unassigned)" not in {x["team"] for x in rows}
     assert {x["team"].split()[0] for x in rows if x["profit"] > 0} == {
         "sales",
         "service",
