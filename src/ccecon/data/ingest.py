@@ -1159,6 +1159,7 @@ def _ingest_sql(
             "the mapping names column(s) missing from the file: " + ", ".join(missing),
             file=str(path),
         )
+
     def expr(col: str, typ: str) -> str:
         if col == "source_file":
             return name
