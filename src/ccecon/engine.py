@@ -51,7 +51,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccecon.costing.lines import col, expand, growth_profile, line_terms, risk_factor
+from ccecon.costing.lines import (
+    col,
+    contract_charge,
+    expand,
+    growth_profile,
+    line_terms,
+    risk_factor,
+)
 from ccecon.costing.unit_costs import (
     CaseSums,
     UnitCosts,
@@ -61,6 +68,7 @@ from ccecon.costing.unit_costs import (
     unit_costs_from_sums,
 )
 from ccecon.errors import InputError, NoSolutionError
+from ccecon.labels import LABELS
 from ccecon.scenario.schema import (
     STAFFING_DRIVERS,
     Case,
@@ -147,7 +155,10 @@ def _sum_terms(terms: Sequence[Array], months: int) -> Array:
 
 
 def case_drivers(
-    scenario: Scenario, case: Case, shares: Mapping[str, Array] | None = None
+    scenario: Scenario,
+    case: Case,
+    shares: Mapping[str, Array] | None = None,
+    profiles: Mapping[str, Array] | None = None,
 ) -> tuple[dict[str, Array], dict[str, Array]]:
     """Volumes per channel and every driver of a case, shape (draws or 1, months + 1).
 
@@ -158,7 +169,9 @@ def case_drivers(
     ``shares`` (sourcing routing) maps a channel to the share of its volume this case
     handles, an array that broadcasts to (draws or 1, months + 1); a channel it does not
     name is handled whole. The share multiplies the volume after the levers, so every
-    driver, and the staffing, follows the routed volume.
+    driver, and the staffing, follows the routed volume. ``profiles`` (time-window
+    routing) gives a channel's interval-of-week profile for the staffing
+    (:func:`staffing_drivers`).
     """
     months = scenario.horizon_months
     in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
@@ -199,7 +212,7 @@ def case_drivers(
     for name, value in {**scenario.drivers, **case.drivers}.items():
         drivers[name] = col(value) * in_plan
     if scenario.staffing is not None:
-        drivers.update(staffing_drivers(scenario, drivers))
+        drivers.update(staffing_drivers(scenario, drivers, profiles))
     return volumes, drivers
 
 
@@ -222,11 +235,18 @@ def staffed_channels(scenario: Scenario) -> list[str]:
     return st.channels or [c.name for c in scenario.channels if c.kind in VOICE_IN]
 
 
-def staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[str, Array]:
+def staffing_drivers(
+    scenario: Scenario,
+    drivers: Mapping[str, Array],
+    profiles: Mapping[str, Array] | None = None,
+) -> dict[str, Array]:
     """agent_hours, fte and peak_agents per month from the staffed channels (Erlang).
 
     ``drivers`` holds each staffed channel's volume (``<channel>``) and handle time
-    (``<channel>.aht_s``) per month, as :func:`case_drivers` builds them.
+    (``<channel>.aht_s``) per month, as :func:`case_drivers` builds them. ``profiles``
+    (time-window routing) maps a channel to the share of its weekly volume in each open
+    interval of the week (see :func:`ccecon.queueing.workload.staff_months`); a channel it
+    does not name follows the staffing's weekly and intraday profiles.
     """
     from ccecon.queueing.workload import staff_months
 
@@ -253,6 +273,7 @@ def staffing_drivers(scenario: Scenario, drivers: Mapping[str, Array]) -> dict[s
             patience_s=st.patience_s,
             shrinkage=col(st.shrinkage),
             paid_hours_per_fte_month=col(st.paid_hours_per_fte_month),
+            shares=None if profiles is None else profiles.get(name),
         )
         out["agent_hours"] = out["agent_hours"] + res.agent_hours
         out["fte"] = out["fte"] + res.fte
@@ -275,14 +296,29 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     volumes, drivers = case_drivers(scenario, case)
     groups: dict[tuple[str, str | None], list[tuple[Array, Array]]] = {}
     lines: list[tuple[str, str, str, bool, Array]] = []
+    # A contract line is a per-unit line whose driver is its own charge: the price model's
+    # bill on this case's usage (kept apart from the case's drivers, which users name).
+    charges: dict[str, Array] = {}
+    for i, line in enumerate(case.cost_lines):
+        if line.timing == Timing.contract:
+            charges[f"\x00contract {i}"] = contract_charge(
+                line, drivers, months, f"{name}.cost_lines[{i}]"
+            )
+    per_month = {**drivers, **charges} if charges else drivers
 
     def put(key: str, driver: str | None, coef: Array, pattern: Array) -> None:
         groups.setdefault((key, driver), []).append((coef, pattern))
 
     totals: list[tuple[str, Array, Array]] = []
-    for line in case.cost_lines:
+    for i, line in enumerate(case.cost_lines):
         coef, pattern = line_terms(line, months)
-        driver = line.driver if line.timing == Timing.per_unit else None
+        driver = (
+            line.driver
+            if line.timing == Timing.per_unit
+            else f"\x00contract {i}"
+            if line.timing == Timing.contract
+            else None
+        )
         included = line.included
         if line.family == Family.hidden:
             key = "hidden_in" if included else "hidden_out"
@@ -293,10 +329,10 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             factor = risk_factor(line, +1.0)
             put(f"adj_{key}", driver, coef * factor, pattern)
             if name == "proposal" or name == "baseline":
-                t = _line_total(coef, pattern, None if driver is None else drivers[driver])
+                t = _line_total(coef, pattern, None if driver is None else per_month[driver])
                 match = getattr(line, "replaces", None) or line.name
                 totals.append((match, t, t * factor[:, 0]))
-        mean = _line_mean(coef, pattern, None if driver is None else drivers[driver])
+        mean = _line_mean(coef, pattern, None if driver is None else per_month[driver])
         lines.append((line.name, "cost", line.family.value, included, mean))
     for bline in case.benefit_lines:
         coef, pattern = line_terms(bline, months)
@@ -325,7 +361,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
             pattern = np.vstack([e for _, e in terms])
         part = expand(coef, pattern)
         if driver is not None:
-            d = drivers[driver]
+            d = per_month[driver]
             part = part * d if part.shape[0] < d.shape[0] else np.multiply(part, d, out=part)
         cur = acc.get(key)
         if cur is None:
@@ -505,7 +541,10 @@ def _metrics(
     benefit = p_tot[0] - b_tot[0] + savings
     defined = cost > 0
     roi = np.full(n, np.nan)
-    np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
+    with np.errstate(over="ignore"):  # a cost too small to divide by: not defined, below
+        np.divide((benefit - cost) * 100.0, cost, out=roi, where=defined)
+    defined &= np.isfinite(roi)
+    roi[~defined] = np.nan
 
     rate_col = col(scenario.discount_rate)  # (draws or 1, 1), annual
     rate = np.broadcast_to(rate_col[:, 0], (n,))
@@ -669,6 +708,122 @@ class Result:
         columns = [v if isinstance(v, list) else v.tolist() for v in data.values()]
         return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
+    def staffing(self) -> dict[str, dict[str, Any]] | None:
+        """Per staffed case: what the staffing gives (means over draws), or None.
+
+        ``fte_mean`` and ``fte_max``: paid FTE, mean over plan months and highest month;
+        ``peak_agents``: agents on the phones at the busiest interval of the busiest month;
+        ``agent_hours``: agent hours on the phones over the horizon. With a ``seats``
+        driver, ``seats`` (its highest month) and ``months_peak_above_seats``: the months
+        whose peak interval needs more agents than there are seats.
+        """
+        if self.scenario.staffing is None:
+            return None
+        out: dict[str, dict[str, Any]] = {}
+        for case in self.cases.values():
+            d = case.drivers
+            if "fte" not in d:
+                continue
+            fte = _mean_rows(d["fte"])[0][1:]
+            peak = _mean_rows(d["peak_agents"])[0][1:]
+            entry: dict[str, Any] = {
+                "fte_mean": float(fte.mean()) if fte.size else 0.0,
+                "fte_max": float(fte.max()) if fte.size else 0.0,
+                "peak_agents": float(peak.max()) if peak.size else 0.0,
+                "agent_hours": float(_mean_rows(d["agent_hours"])[0][1:].sum()),
+            }
+            if "seats" in d:
+                seats = np.broadcast_to(_mean_rows(d["seats"])[0][1:], peak.shape)
+                entry["seats"] = float(seats.max()) if seats.size else 0.0
+                entry["months_peak_above_seats"] = [
+                    self.month_labels[i + 1] for i in np.nonzero(peak > seats + 1e-9)[0]
+                ]
+            out[case.name] = entry
+        return out
+
+    def year_table(self) -> list[dict[str, Any]]:
+        """The Forrester TEI table by plan year: initial (month 0), year 1..n, total, PV.
+
+        Rows (each a dict with ``row`` and one value per column ``initial``, ``year 1``..,
+        ``total``, ``present value``): ``total_cost`` (the cost of the change),
+        ``total_benefit`` (benefits, cost savings included), ``cost_savings``, ``net``
+        and ``net_risk_adjusted``. Line by line as the headline figures: a cost line in
+        both cases whose horizon total rises counts its yearly difference as a cost, one
+        that falls as a saving; a new line is a cost, a dropped one a saving. So each row's
+        total is the headline figure of the same name (a test checks it), and the net's
+        present value is the NPV. Amounts are means over draws; with draws, a line that
+        rises in some draws and falls in others is classified by its mean, so the cost and
+        benefit rows can then differ from the means of the per-draw figures (the net rows
+        never do).
+        """
+        sc = self.scenario
+        months = len(self.month_labels) - 1
+        years = -(-np.arange(months + 1) // 12)  # month 0 -> 0, 1-12 -> 1, ...
+        n_years = int(years.max()) if months else 0
+        heads = ["initial"] + [f"year {y}" for y in range(1, n_years + 1)]
+
+        def by_year(a: Array) -> Array:
+            out = np.zeros(n_years + 1)
+            np.add.at(out, years, np.asarray(a, dtype=float))
+            return out
+
+        def cost_lines(case_name: str) -> dict[str, Array]:
+            """Included cost lines' mean monthly amounts by matching key."""
+            flows = self.cases.get(case_name)
+            case = sc.cases().get(case_name)
+            if flows is None or case is None:
+                return {}
+            out: dict[str, Array] = {}
+            for line, (_, typ, _, included, amounts) in zip(
+                case.cost_lines, flows.lines, strict=False
+            ):
+                if typ == "cost" and included:
+                    key = getattr(line, "replaces", None) or line.name
+                    out[key] = out.get(key, 0.0) + np.asarray(amounts, dtype=float)
+            return out
+
+        zero = np.zeros(months + 1)
+        prop, base = cost_lines("proposal"), cost_lines("baseline")
+        cost, savings = zero.copy(), zero.copy()
+        for key in sorted(prop.keys() | base.keys()):
+            p, b = prop.get(key), base.get(key)
+            if b is None:
+                assert p is not None
+                cost += p
+            elif p is None:
+                savings += b
+            elif p.sum() >= b.sum():
+                cost += p - b
+            else:
+                savings += b - p
+        benefits = _mean_rows(self.cases["proposal"].benefits)[0].astype(float)
+        if "baseline" in self.cases:
+            benefits = benefits - _mean_rows(self.cases["baseline"].benefits)[0]
+        benefits = benefits + savings
+        data = self._monthly_columns()
+        dr = sc.discount_rate
+        rate = float(dr.point) if hasattr(dr, "point") else float(np.mean(col(dr)))
+        if sc.discounting == "monthly":
+            r_m = (1.0 + rate) ** (1.0 / 12.0) - 1.0
+            disc = (1.0 + r_m) ** -np.arange(months + 1, dtype=float)
+        else:
+            disc = (1.0 + rate) ** -years.astype(float)
+        rows = []
+        for key, monthly in (
+            ("total_cost", cost),
+            ("total_benefit", benefits),
+            ("cost_savings", savings),
+            ("net", np.asarray(data["net"], dtype=float)),
+            ("net_risk_adjusted", np.asarray(data["net_risk_adjusted"], dtype=float)),
+        ):
+            yearly = by_year(monthly)
+            row: dict[str, Any] = {"row": key}
+            row.update(zip(heads, yearly.tolist(), strict=True))
+            row["total"] = float(yearly.sum())
+            row["present value"] = float((monthly * disc).sum())
+            rows.append(row)
+        return rows
+
     def summary(self) -> dict[str, Any]:
         """Headline figures (means over draws) as plain Python values."""
         return _summary(self.metrics) | {
@@ -736,6 +891,12 @@ class Result:
                 "by_period": [dict(r) for r in self.unit_costs.records],
             },
             "benchmark": self.benchmark,
+            **({"staffing": st} if (st := self.staffing()) is not None else {}),
+            **(
+                {"scorecard": sc.scorecard.model_dump(mode="json", exclude_none=True)}
+                if sc.scorecard is not None
+                else {}
+            ),
             "monthly": self.monthly_records(),
             **(
                 {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}
@@ -757,7 +918,9 @@ def _summary(m: Metrics) -> dict[str, Any]:
         "cost_savings": _mean(m.cost_savings),
         "net": _mean(m.net),
         "roi_pct": _mean(m.roi_pct) if roi_ok else None,
-        "roi_note": None if roi_ok else "not defined: the change invests nothing (cost <= 0)",
+        "roi_note": None
+        if roi_ok
+        else "not defined: the change invests nothing (or too little to divide by)",
         "npv": _mean(m.npv),
         "irr_annual_pct": float(np.mean(m.irr_annual[irr_ok]) * 100) if irr_ok.any() else None,
         "irr_status": irr_status,
@@ -766,7 +929,7 @@ def _summary(m: Metrics) -> dict[str, Any]:
     }
 
 
-NEVER = "never within the horizon"
+NEVER = LABELS["en"]["never"]
 """What every renderer shows for a payback that does not happen within the horizon."""
 
 

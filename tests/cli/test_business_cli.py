@@ -21,10 +21,57 @@ runner = CliRunner()
 
 
 def test_evaluate_table_shows_metrics_and_benchmark() -> None:
-    r = runner.invoke(app, ["evaluate", str(EXAMPLE)])
+    r = runner.invoke(app, ["evaluate", str(EXAMPLE)], env={"COLUMNS": "120"})
     assert r.exit_code == 0, r.output
-    for word in ("roi_pct", "npv", "payback_months", "cost_per_inbound_call", "band"):
-        assert word in r.output
+    for words in ("ROI", "NPV", "Payback", "Cost per inbound call", "band", "risk-adjusted"):
+        assert words in r.output
+    # keys are for JSON and CSV; a person reads words, each value with its unit
+    for key in ("roi_pct", "total_benefit", "payback_months", "risk_adjusted", "cost_per_"):
+        assert key not in r.output, key
+    assert " USD" in r.output and " % a year" in r.output and " months" in r.output
+
+
+def test_evaluate_shows_the_staffing_it_costs() -> None:
+    """The example staffs both cases: the table and the JSON give paid FTE and the peak
+    interval's agents; the JSON's mean FTE is the mean of the engine's monthly FTE driver
+    over plan months (computed here from the monthly drivers)."""
+    from ccecon.engine import evaluate
+    from ccecon.scenario.load import load_scenario
+
+    r = runner.invoke(app, ["evaluate", str(EXAMPLE)], env={"COLUMNS": "120"})
+    assert "Paid FTE" in r.output and "Agents at the peak interval" in r.output
+    doc = json.loads(runner.invoke(app, ["evaluate", str(EXAMPLE), "--format", "json"]).stdout)
+    fte = evaluate(load_scenario(EXAMPLE)).cases["proposal"].drivers["fte"][0, 1:]
+    assert doc["staffing"]["proposal"]["fte_mean"] == pytest.approx(sum(fte) / len(fte))
+    assert doc["staffing"]["proposal"]["fte_max"] == pytest.approx(max(fte))
+    assert doc["staffing"]["proposal"]["months_peak_above_seats"] == []  # 110 seats
+
+
+def test_evaluate_warns_when_the_peak_needs_more_agents_than_seats(tmp_path: Path) -> None:
+    """6,000 calls a month at 300 s over 8-20 h every day need more than 3 agents at the
+    peak (about 6,000 / 30 days / 24 half hours = 8.3 calls a half hour, 1.4 Erlangs: 80/20
+    needs 3 or more agents with occupancy at most 85 %); a `seats: 2` driver is too few."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    small = tmp_path / "small.yaml"
+    small.write_text(
+        "name: seats check\ncurrency: USD\nstart: 2027-04\nhorizon_months: 3\n"
+        "channels:\n  - {name: voice, kind: voice_inbound, per_month: 6000, aht_s: 300}\n"
+        "drivers: {seats: 2}\nstaffing: {}\n"
+        "proposal:\n  cost_lines:\n    - {name: seat rent, family: operating, amount: 50,"
+        " timing: per_unit, driver: seats}\n",
+        encoding="utf-8",
+    )
+    assert "seats" in text  # the example's own seats driver is the one this guards
+    r = runner.invoke(app, ["evaluate", str(small)], env={"COLUMNS": "150"})
+    assert r.exit_code == 0, r.output
+    assert "Warning" in r.output and "`seats` driver" in r.output
+    doc = json.loads(runner.invoke(app, ["evaluate", str(small), "--format", "json"]).stdout)
+    assert doc["staffing"]["proposal"]["peak_agents"] > 2
+    assert doc["staffing"]["proposal"]["months_peak_above_seats"] == [
+        "2027-04",
+        "2027-05",
+        "2027-06",
+    ]
 
 
 def test_evaluate_json_is_deterministic_and_complete() -> None:

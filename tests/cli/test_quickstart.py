@@ -48,7 +48,12 @@ def test_make_demo_from_a_fresh_clone(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (clone / ".venv" / "bin" / "ccecon").exists()
-    assert "Business case" in proc.stdout and "npv" in proc.stdout
+    # the demo is a Chinese case (locale zh): its tables are headed in its language
+    from ccecon.labels import label
+    from ccecon.scenario.load import load_scenario
+
+    loc = load_scenario(ROOT / "examples" / "cny-inhouse-build.yaml").locale
+    assert label("business_case", loc) in proc.stdout and label("npv", loc) in proc.stdout
     assert "Outputs written to" in proc.stdout
     report = clone / "ccecon-demo" / "report.html"
     assert report.is_file() and report.stat().st_size > 10_000

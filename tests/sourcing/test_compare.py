@@ -89,8 +89,10 @@ def test_seed004_quote_50_agents_year_1() -> None:
     assert ih.flows[0, 1] == pytest.approx(347_000 + 30_000)
     assert ih.flows[0, 2] == pytest.approx(347_000)
     assert ih.tco[0] == pytest.approx(5_224_000)
-    # cost per call: 5,224,000 / (12 x 40,000) = 10.883...
-    assert ih.cost_per_call[0] == pytest.approx(5_224_000 / 480_000)
+    # cost per inbound call, fully loaded (the business case's default basis): every cost
+    # of the horizon over the calls of a voice-only center, 5,224,000 / (12 x 40,000)
+    assert ih.cost_per_inbound_call[0] == pytest.approx(5_224_000 / 480_000)
+    assert ih.unit_costs()["cost_per_contact"] == pytest.approx(5_224_000 / 480_000)
 
 
 def test_in_house_agents_come_from_the_scenario_staffing() -> None:

@@ -62,6 +62,9 @@ def _register() -> None:
     from ccecon.cli import web
 
     web.register(app)
+    from ccecon.cli import forecast
+
+    forecast.register(app)
 
 
 _register()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ccecon.cli.output import Format, user_errors
+from ccecon.labels import LOCALES, label
 
 if TYPE_CHECKING:
     from ccecon.engine import Result
@@ -72,13 +73,42 @@ def _render(result: Result, fmt: Format) -> None:
             f" {sc.start:%Y-%m}, {kind}, discount {_pct(sc.discount_rate)} a year,"
             f" {sc.discounting} discounting)"
         )
-        print_table(result.summary_rows(), title="Business case")
+        loc = sc.locale if sc.locale in LOCALES else "en"
+        print_table(_summary_table(result, loc), title=label("business_case", loc))
+        st = result.staffing()
+        if st:
+            print_table(_staffing_table(st, loc), title=label("staffing_title", loc))
+            for case, entry in st.items():
+                over = entry.get("months_peak_above_seats") or []
+                if over:
+                    console.print(
+                        f"Warning: in {len(over)} month(s) of the {case} case (first"
+                        f" {over[0]}) the peak interval needs"
+                        f" {fmt_number(entry['peak_agents'])} agents but the `seats` driver"
+                        f" gives at most {fmt_number(entry['seats'])}: add seats, or the"
+                        " seat-driven costs are too low."
+                    )
+        from ccecon.reports.summary import scorecard_rows
+
+        fields, risks = scorecard_rows(result)
+        if fields:
+            print_table(
+                [{label("metric", loc): k, "": v} for k, v in fields],
+                title=label("scorecard", loc),
+            )
+        if risks:
+            print_table(
+                [{label(k, loc): v for k, v in r.items()} for r in risks],
+                title=label("risk_register", loc),
+            )
         uc = result.unit_costs.horizon
         if uc:
             rows = [
-                {"unit cost (horizon)": k, "value": v, "unit": sc.currency} for k, v in uc.items()
+                {label("metric", loc): label(k, loc), sc.currency: f"{v:,.2f}"}
+                for k, v in uc.items()
             ]
-            print_table(rows, title=f"Unit costs ({sc.unit_cost_basis.replace('_', ' ')})")
+            basis = sc.unit_cost_basis.replace("_", " ")
+            print_table(rows, title=f"{label('unit_costs_title', loc)} ({basis})")
         b = result.benchmark
         if b is not None:
             val = fmt_number(b.get("value"))
@@ -89,19 +119,64 @@ def _render(result: Result, fmt: Format) -> None:
             )
             if b.get("note"):
                 console.print(f"Note: {escape(str(b['note']))}.")
-        for label, m in (("", result.metrics), ("risk-adjusted ", result.risk_adjusted)):
+        for which, m in (("", result.metrics), ("risk-adjusted ", result.risk_adjusted)):
             if not bool(m.roi_defined.all()):
-                console.print(f"Note: {label}ROI is not defined: the change invests nothing.")
+                console.print(f"Note: {which}ROI is not defined: the change invests nothing.")
             status = set(m.irr_status.tolist())
             if "none" in status:
-                console.print(f"Note: {label}IRR does not exist: no discount rate makes NPV zero.")
+                console.print(f"Note: {which}IRR does not exist: no discount rate makes NPV zero.")
             if "several" in status:
                 console.print(
-                    f"Note: {label}IRR is not unique (several discount rates make NPV zero);"
+                    f"Note: {which}IRR is not unique (several discount rates make NPV zero);"
                     " the one nearest 0 is shown: judge by NPV."
                 )
 
     emit(fmt, rows=result.summary_rows(), table=table)
+
+
+def _summary_table(result: Result, loc: str) -> list[dict[str, str]]:
+    """The headline figures in words, each value with its unit (machine outputs keep
+    :meth:`Result.summary_rows`' keys)."""
+    cur = result.scenario.currency
+
+    def shown(key: str, value: Any) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, str):  # a payback never reached
+            return label("never", loc)
+        if key in ("roi_pct",):
+            return f"{value:,.1f} %"
+        if key == "irr_annual_pct":
+            return f"{value:,.1f} % {label('a_year', loc)}"
+        if key.endswith("payback_months"):
+            return f"{value:,.1f} {label('months', loc)}"
+        if key.startswith("cost_per"):
+            return f"{value:,.2f} {cur}"
+        return f"{value:,.0f} {cur}"
+
+    return [
+        {
+            label("metric", loc): label(r["metric"], loc),
+            label("value", loc): shown(r["metric"], r["value"]),
+            label("risk_adjusted", loc): shown(r["metric"], r["risk_adjusted"]),
+        }
+        for r in result.summary_rows()
+    ]
+
+
+def _staffing_table(st: dict[str, dict[str, Any]], loc: str) -> list[dict[str, str]]:
+    """One row per staffing figure, one column per case (as is, proposal)."""
+    cases = list(st)
+    rows = []
+    for key in ("fte", "fte_max", "peak_agents", "agent_hours"):
+        field = {"fte": "fte_mean"}.get(key, key)
+        row = {label("metric", loc): label(key, loc)}
+        for c in cases:
+            head = label("as_is", loc) if c == "baseline" else label(c, loc)
+            v = st[c][field]
+            row[head] = f"{v:,.1f}" if key.startswith("fte") else f"{v:,.0f}"
+        rows.append(row)
+    return rows
 
 
 def _pct(value: Any) -> str:
@@ -168,6 +243,13 @@ def register(app: typer.Typer) -> None:
         pdf: Annotated[
             bool, typer.Option("--pdf", help="Also print report.pdf (needs chromium).")
         ] = False,
+        paper: Annotated[
+            str | None,
+            typer.Option(
+                "--paper",
+                help="Printed page: a4 or letter (default: letter for USD, CAD, MXN; else a4).",
+            ),
+        ] = None,
     ) -> None:
         """Write the report of a scenario: HTML (charts, assumptions, formulas), Excel, PDF."""
         with user_errors():
@@ -177,7 +259,14 @@ def register(app: typer.Typer) -> None:
 
             scenario = load_scenario(file)
             paths = write_report(
-                scenario, run(scenario), out, html=html, xlsx=xlsx, pdf=pdf, source_path=file
+                scenario,
+                run(scenario),
+                out,
+                html=html,
+                xlsx=xlsx,
+                pdf=pdf,
+                source_path=file,
+                paper=paper,
             )
             for p in (paths.html, paths.xlsx, paths.pdf):
                 if p is not None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
+from ccecon.labels import label
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +40,11 @@ def register(app: typer.Typer) -> None:
             )
 
 
+def _unit(value: float | None) -> str:
+    """A unit cost with two decimals, "-" when nothing of that kind is handled."""
+    return "-" if value is None else f"{value:,.2f}"
+
+
 def _table(result: Any, rows: list[dict[str, Any]]) -> None:
     from ccecon.cli.output import print_table
 
@@ -49,8 +55,8 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
             "option": r["option"],
             f"TCO {cur}": f"{r['tco']:,.0f}",
             f"PV cost {cur}": f"{r['pv_cost']:,.0f}",
-            "/contact": f"{r['cost_per_contact']:,.2f}",
-            "/call": f"{r['cost_per_call']:,.2f}",
+            "per contact": _unit(r["cost_per_contact"]),
+            "per inbound call": _unit(r["cost_per_inbound_call"]),
             "binding terms": r["binding_terms"],
         }
         for r in rows
@@ -67,8 +73,8 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
                     "IRR % a year": "-"
                     if r["irr_annual_pct"] is None
                     else f"{r['irr_annual_pct']:,.1f}",
-                    "payback (months)": "never"
-                    if r["payback_months"] == float("inf")
+                    "payback (months)": label("never")
+                    if r["payback_months"] is None or r["payback_months"] == float("inf")
                     else f"{r['payback_months']:,.1f}",
                 }
                 for r in moves
@@ -84,8 +90,8 @@ def _table(result: Any, rows: list[dict[str, Any]]) -> None:
         print_table(
             [
                 {
-                    "contacts / month": b.contacts_per_month,
-                    "volume x": b.factor,
+                    "contacts / month": f"{b.contacts_per_month:,.0f}",
+                    "volume x": f"{b.factor:,.2f}",
                     "cheapest below": b.cheaper_below,
                     "cheapest above": b.cheaper_above,
                 }

@@ -8,7 +8,10 @@ Timing rules (see :mod:`ccecon.scenario.schema`):
 * ``once``: ``amount x quantity`` in ``month``;
 * ``monthly``: each month from ``start_month`` to ``end_month`` (inclusive);
 * ``yearly``: in the first month of each plan year (1, 13, 25, ...) that is active;
-* ``per_unit``: ``amount x quantity x driver[m]`` each active month.
+* ``per_unit``: ``amount x quantity x driver[m]`` each active month;
+* ``contract``: ``amount x quantity x charge[m]`` each active month and month 0 (the
+  contract's setup terms), ``charge`` the price model's bill on the case's usage
+  (:func:`contract_charge`).
 
 Growth is yearly and compounds by plan year: month ``m >= 1`` lies in plan year
 ``(m - 1) // 12``; month 0 lies in year 0.
@@ -85,6 +88,8 @@ def active_mask(
         mask = (m >= start_month) & (m <= last)
         if timing == Timing.yearly:
             mask &= (m >= 1) & ((m - 1) % 12 == 0)
+        elif timing == Timing.contract:
+            mask |= m == 0  # the contract's setup terms fall at signing
     return mask.astype(float)[None, :]
 
 
@@ -121,6 +126,42 @@ def line_amounts(
     if line.timing == Timing.per_unit:
         amounts = _times(amounts, drivers[line.driver])
     return amounts
+
+
+def contract_charge(line: Any, drivers: Mapping[str, Array], months: int, field: str) -> Array:
+    """The monthly bill of a ``contract`` cost line's price model on a case's usage.
+
+    Parameters
+    ----------
+    line : CostLine
+        With ``contract`` (a :mod:`ccecon.sourcing.pricing` price model),
+        ``contract_share`` and ``revenue_per_sale``.
+    drivers : mapping
+        The case's drivers (volumes after its levers; fte and agent_hours with staffing).
+    months : int
+        Horizon in months.
+    field : str
+        The line's path, named by the error when the price needs staffing.
+
+    Returns
+    -------
+    ndarray
+        Shape (draws or 1, months + 1): index 0 the setup terms at signing, index m the
+        charge for plan month m, scenario currency.
+    """
+    from ccecon.errors import InputError
+    from ccecon.sourcing.pricing import usage_from_drivers
+
+    usage = usage_from_drivers(drivers, line.revenue_per_sale, line.contract_share)
+    with np.errstate(invalid="ignore"):
+        amount = line.contract.charge(usage).amount
+    if not np.isfinite(amount).all():
+        raise InputError(
+            "a price on seats or agent hours needs agents, sized by the scenario's"
+            " `staffing` section: add `staffing:` at the top level of the file",
+            field=f"{field}.contract",
+        )
+    return np.asarray(amount, dtype=float)
 
 
 def expand(coef: Array, pattern: Array) -> Array:

@@ -76,10 +76,21 @@ class UnitCosts:
 
 
 def _cost_basis(scenario: Scenario, flows: CaseFlows) -> Array:
+    return cost_basis(scenario, flows.operating + flows.hidden_included, flows.initial)
+
+
+def cost_basis(scenario: Scenario, recurring: Array, initial: Array) -> Array:
+    """The cost a unit cost divides, per month (draws or 1, months + 1).
+
+    ``recurring`` are the running costs (operating and included hidden costs), ``initial``
+    the one-off (capital) costs. Basis ``operating``: the running costs alone;
+    ``fully_loaded`` (default): plus the initial costs spread evenly over months 1..horizon
+    (straight-line), what published "fully loaded" bands include.
+    """
     months = scenario.horizon_months
-    cost = flows.operating + flows.hidden_included
+    cost = recurring
     if scenario.unit_cost_basis == "fully_loaded":
-        spread = flows.initial.sum(axis=1, keepdims=True) / months
+        spread = initial.sum(axis=1, keepdims=True) / months
         in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
         cost = cost + spread * in_plan
     return np.asarray(cost, dtype=float)
@@ -100,8 +111,29 @@ def _share(num: Array, den: Array) -> Array:
 
 
 def _case_sums(scenario: Scenario, flows: CaseFlows) -> dict[str, Array]:
-    d = flows.drivers
-    cost = _cost_basis(scenario, flows)
+    return unit_cost_sums(scenario, _cost_basis(scenario, flows), flows.drivers)
+
+
+def unit_cost_sums(scenario: Scenario, cost: Array, d: Mapping[str, Array]) -> dict[str, Array]:
+    """The monthly sums every unit cost divides, shape (draws or 1, months + 1).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        For its channels (kinds, sales rates).
+    cost : ndarray
+        Cost per month on the scenario's basis (:func:`cost_basis`), scenario currency.
+    d : mapping
+        The case's drivers (:func:`ccecon.engine.case_drivers`): contacts, inbound_calls,
+        minutes and each channel's volume and minutes.
+
+    Returns
+    -------
+    dict
+        ``cost``, ``contacts``, ``inbound_calls``, ``minutes``, ``outbound_sales`` and the
+        cost allocated by handle-minute share to inbound voice (``inbound_cost``) and to
+        outbound voice (``outbound_cost``).
+    """
     minutes = d["minutes"]
     from ccecon.scenario.schema import ChannelKind
 
@@ -148,6 +180,28 @@ _RATIO_OF = (
     ("cost_per_sale", "outbound_cost", "outbound_sales"),
 )
 """Each unit cost: its name, numerator and denominator (sums of the same period)."""
+
+
+def horizon_totals(sums: Mapping[str, Array]) -> dict[str, Array]:
+    """The numerators and denominators of the unit costs summed over months 1..T, per draw."""
+    return {k: np.asarray(v, dtype=float)[:, 1:].sum(axis=1) for k, v in sums.items()}
+
+
+def draw_unit_costs(totals: Mapping[str, Array]) -> dict[str, Array]:
+    """Each unit cost per draw from :func:`horizon_totals`: arrays (draws,), NaN where the
+    denominator is 0 (``cost_per_contact``, ``cost_per_inbound_call``, ``cost_per_minute``,
+    ``cost_per_sale``)."""
+    return {key: _ratio(totals[n], totals[d]) for key, n, d in _RATIO_OF}
+
+
+def ratio_of_means(totals: Mapping[str, Array]) -> dict[str, float | None]:
+    """Each unit cost as the ratio of the mean totals over draws (the convention of every
+    horizon unit cost ccecon shows), None where the denominator is 0."""
+    out: dict[str, float | None] = {}
+    for key, n, d in _RATIO_OF:
+        num, den = float(np.mean(totals[n])), float(np.mean(totals[d]))
+        out[key] = num / den if den > 0 and math.isfinite(num / den) else None
+    return out
 
 
 def _by_period(a: Array, size: int) -> Array:

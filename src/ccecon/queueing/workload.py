@@ -48,6 +48,42 @@ def interval_shares(
     return np.asarray(shares, dtype=float)
 
 
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Days of the week as a routing window names them, Monday first (the weekly profile's order)."""
+
+
+def window_mask(
+    windows: list[tuple[list[str], float, float]],
+    *,
+    interval_minutes: int,
+    open_hour: float,
+    close_hour: float,
+) -> Array:
+    """1.0 for each open interval of the week that starts inside one of ``windows``, else 0.
+
+    Parameters
+    ----------
+    windows : list of (days, from_hour, to_hour)
+        Days by name (``mon`` .. ``sun``) and a half-open span of local hours
+        ``[from_hour, to_hour)``; an interval belongs to the window when its start lies in
+        the span.
+    interval_minutes, open_hour, close_hour : the staffing's interval grid.
+
+    Returns
+    -------
+    ndarray
+        Shape (7 x intervals per day,), Monday's intervals first.
+    """
+    per_day = round((close_hour - open_hour) * 60 / interval_minutes)
+    starts = open_hour + np.arange(per_day) * interval_minutes / 60.0
+    mask = np.zeros((7, per_day))
+    for days, lo, hi in windows:
+        inside = (starts >= lo - 1e-9) & (starts < hi - 1e-9)
+        for d in days:
+            mask[DAYS.index(d)] = np.maximum(mask[DAYS.index(d)], inside)
+    return np.asarray(mask.ravel(), dtype=float)
+
+
 def staff_months(
     volume: Array,
     aht_s: Array,
@@ -66,6 +102,7 @@ def staff_months(
     patience_s: float | None,
     shrinkage: npt.ArrayLike,
     paid_hours_per_fte_month: npt.ArrayLike,
+    shares: Array | None = None,
 ) -> MonthlyStaffing:
     """Agent-hours, paid FTE and peak agents per month for one channel.
 
@@ -75,9 +112,17 @@ def staff_months(
         Contacts per month and AHT (s), shape (draws or 1, months + 1).
     days_in_month : array_like
         Calendar days of each month, length months + 1 (index 0 unused).
+    shares : ndarray, optional
+        Share of the week's volume in each open interval of the week (Monday's intervals
+        first, length 7 x intervals per day, summing to 1), instead of the product of
+        ``weekly_profile`` and ``intraday_profile``: the profile of the contacts one side
+        of a time-window routing handles (see :func:`window_mask`).
     """
     intervals = round((close_hour - open_hour) * 60 / interval_minutes)
-    shares = interval_shares(weekly_profile, intraday_profile, intervals)
+    if shares is None:
+        shares = interval_shares(weekly_profile, intraday_profile, intervals)
+    elif shares.shape != (7 * intervals,):
+        raise ValueError(f"shares needs {7 * intervals} values, got shape {shares.shape}")
     interval_s = interval_minutes * 60.0
     rows = max(volume.shape[0], aht_s.shape[0])
     months = volume.shape[1] - 1

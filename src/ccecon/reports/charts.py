@@ -6,7 +6,7 @@ Every function takes a :class:`ccecon.engine.Result` and returns a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -176,17 +176,30 @@ UNCERTAINTY_DRAWS = 2000
 """Draws used for the report's uncertainty charts (seed 0, so a report is reproducible)."""
 
 
-def uncertainty_figures(result: Result) -> list[tuple[str, go.Figure]]:
-    """NPV distribution and tornado, when the scenario has uncertain inputs."""
+def uncertainty_runs(result: Result) -> tuple[Any, Any] | None:
+    """The report's Monte Carlo run (``UNCERTAINTY_DRAWS`` draws, seed 0) and NPV tornado,
+    when the scenario has uncertain inputs (else None): computed once, shown in the
+    summary and in the charts."""
     from ccecon.uncertainty.montecarlo import simulate
     from ccecon.uncertainty.sampling import uncertain_inputs
     from ccecon.uncertainty.sensitivity import tornado
 
     sc = result.scenario
     if not uncertain_inputs(sc):
+        return None
+    return simulate(sc, UNCERTAINTY_DRAWS, np.random.default_rng(0)), tornado(sc, "npv")
+
+
+def uncertainty_figures(
+    result: Result, runs: tuple[Any, Any] | None = None
+) -> list[tuple[str, go.Figure]]:
+    """NPV distribution and tornado, when the scenario has uncertain inputs."""
+    sc = result.scenario
+    if runs is None:
+        runs = uncertainty_runs(result)
+    if runs is None:
         return []
-    sim = simulate(sc, UNCERTAINTY_DRAWS, np.random.default_rng(0))
-    tor = tornado(sc, "npv")
+    sim, tor = runs
     return [
         ("distribution", distribution_figure(sim, sc.currency, sc.locale)),
         ("tornado", tornado_figure(tor, sc.currency, sc.locale)),

@@ -1,217 +1,1565 @@
-"""An Excel workbook whose results are live formulas over the inputs.
+"""The Excel workbook: the business case as a live model of its inputs.
 
 Sheets:
 
-* ``Inputs``: the discount rate, the discounting convention and the months; change them
-  and every result follows.
-* ``Cashflows``: one row per month (0 = at signing): the monthly amounts of each cost
-  family and the benefits, per case (the engine's numbers, editable), and as formulas the
-  net flow, its cumulative sum, the discount exponent and the discounted net flow.
-* ``Results``: totals, ROI, NPV, IRR and payback as formulas over ``Cashflows``;
-  ``Lines``: every line's monthly amounts, for audit.
+* ``Results``: cost of the change, benefits, cost savings, net, ROI, NPV, IRR, payback and
+  discounted payback, plain and risk-adjusted, and the unit costs, all formulas; a chart
+  of the monthly net cash flow and its cumulative sum.
+* ``Inputs``: every driver as a named cell (a defined name, shown beside it): the
+  settings (discount rate and convention, unit-cost basis, IRR guess), the channels
+  (volume, handle time, growth, sales rate), the user drivers, each lever (factors,
+  months) and each line (amount, quantity, growth, risk, months, counted or not). Below
+  them, per month, what cannot be a formula: the agent hours and peak agents that ccecon's
+  Erlang staffing computes, and the bill of each contract-priced line; values the user may
+  overwrite, each with a comment saying where it comes from.
+* ``Drivers``: per case and month, as formulas of the inputs: each channel's volume
+  (growth by plan year, lever ramps), handle time and minutes, the built-in totals
+  (calls, contacts, minutes, sales ...), the user drivers and the staffing.
+* ``Lines``: every line's monthly amounts as formulas (its timing, growth by plan year,
+  driver), its horizon total and risk-adjusted total.
+* ``Cashflows``: per month, each case's families (plain and risk-adjusted), the net flow,
+  its discounting (monthly or Forrester TEI's yearly), cumulative sums, the payback
+  helpers and the sums behind the unit costs.
+* ``Years``: the net flow by plan year (the flows of the yearly IRR).
+* ``Change``: the cost of the change line by line: each cost line's total before and
+  after; the smaller is spending the change keeps, the rest a cost or a saving.
+* ``Simulation`` (when the scenario has ranges): the Monte Carlo percentiles and the NPV
+  tornado, as values, labelled as such.
 
-The formulas reproduce :func:`ccecon.engine.evaluate` (tests recalculate the workbook with
-the independent ``formulas`` engine and compare to 1e-9 relative).
+The formulas reproduce :func:`ccecon.engine.evaluate` of the base case (tests recalculate
+every example's workbook with LibreOffice and compare to 1e-9 relative).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ccecon.engine import Result
+    from ccecon.scenario.schema import BenefitLine, Case, CostLine, Scenario
 
-FAMILIES = ("benefits", "initial", "operating", "hidden")
+HEAD = 4
+"""Header rows of the month sheets: label, month number, plan year (growth), in plan."""
+MONTH_ROW, YEAR_ROW, PLAN_ROW = 2, 3, 4
+
+ERLANG_NOTE = (
+    "From ccecon's Erlang staffing of this case's volumes and handle times (per interval,"
+    " to the scenario's service goals). Erlang staffing is a search over agent counts, not a"
+    " spreadsheet formula, so this is a value: it does not follow a change of volume or"
+    " handle time here. Overwrite it with your own figures, or change the scenario and"
+    " write the workbook again."
+)
+CONTRACT_NOTE = (
+    "The bill of this line's price model on the case's usage (calls, minutes, seats, agent"
+    " hours; tiers, minimums and packages), computed by ccecon: a value, not a formula. The"
+    " line's amount, growth and risk on Inputs still apply to it."
+)
+
+FMT_MONEY = '#,##0;-#,##0;"-"'
+FMT_MONEY2 = "#,##0.00"
+FMT_NUM = "#,##0.####"
+FMT_INT = "#,##0"
+FMT_PCT = "0.0%"
+FMT_PCT2 = "0.00%"
+FMT_MONTHS = '0.0 "months"'
 
 
-def _match_keys(result: Result) -> dict[tuple[str, str], str]:
-    """(case, line name) -> the key that pairs a cost line before and after the change:
-    its name, or for a proposal line its ``replaces``."""
-    out: dict[tuple[str, str], str] = {}
-    for case_name, case in result.scenario.cases().items():
-        for ln in case.cost_lines:
-            out[(case_name, ln.name)] = ln.replaces or ln.name
-    return out
+def _money(currency: str, decimals: int = 0) -> str:
+    d = "." + "0" * decimals if decimals else ""
+    return f'#,##0{d} "{currency}";-#,##0{d} "{currency}"'
+
+
+def _value(v: Any) -> float:
+    """A realized numeric input as one float (the mean of draws, if it holds draws)."""
+    return float(np.mean(np.asarray(v, dtype=float)))
+
+
+@dataclass
+class _Styles:
+    bold: Any
+    title: Any
+    input_fill: Any
+    value_fill: Any
+    info: Any
+
+
+class _MonthSheet:
+    """A sheet with one column per month 0..T from column ``first`` (1-based)."""
+
+    def __init__(self, ws: Worksheet, first: int, months: int) -> None:
+        self.ws, self.first, self.months = ws, first, months
+        from openpyxl.utils import get_column_letter
+
+        self._letters = [get_column_letter(first + m) for m in range(months + 1)]
+
+    def c(self, m: int) -> str:
+        return self._letters[m]
+
+    def cols(self) -> list[tuple[int, str]]:
+        return list(enumerate(self._letters))
+
+    def row(self, r: int, first_month: int = 0, absolute: bool = False) -> str:
+        """``D5:AN5`` (months first_month..T of row r)."""
+        a, b = self._letters[first_month], self._letters[-1]
+        if absolute:
+            return f"${a}${r}:${b}${r}"
+        return f"{a}{r}:{b}{r}"
+
+    def ref(self, r: int, first_month: int = 0) -> str:
+        return f"'{self.ws.title}'!{self.row(r, first_month, absolute=True)}"
+
+    def header(self, labels: list[str], month_labels: tuple[str, ...], st: _Styles) -> None:
+        ws = self.ws
+        for i, text in enumerate(labels, start=1):
+            ws.cell(1, i, text).font = st.bold
+        ws.cell(MONTH_ROW, self.first - 1, "month").font = st.info
+        ws.cell(YEAR_ROW, self.first - 1, "plan year (growth)").font = st.info
+        ws.cell(PLAN_ROW, self.first - 1, "in plan (months 1..)").font = st.info
+        for m, col in self.cols():
+            ws[f"{col}1"] = month_labels[m]
+            ws[f"{col}1"].font = st.bold
+            ws[f"{col}{MONTH_ROW}"] = m
+            ws[f"{col}{YEAR_ROW}"] = f"=IF({col}{MONTH_ROW}=0,0,INT(({col}{MONTH_ROW}-1)/12))"
+            ws[f"{col}{PLAN_ROW}"] = f"=IF({col}{MONTH_ROW}>=1,1,0)"
+            for r in (MONTH_ROW, YEAR_ROW, PLAN_ROW):
+                ws[f"{col}{r}"].font = st.info
+            ws.column_dimensions[col].width = 12
+        ws.freeze_panes = f"{self.c(0)}{HEAD + 1}"
+
+
+@dataclass
+class _Inputs:
+    """The Inputs sheet: one named cell per driver, written top to bottom."""
+
+    wb: Workbook
+    ws: Worksheet
+    st: _Styles
+    uncertain: Mapping[str, Any]
+    row: int = 0
+    names: set[str] = field(default_factory=set)
+
+    def section(self, title: str, note: str | None = None) -> None:
+        self.row += 2 if self.row else 1
+        self.ws.cell(self.row, 1, title).font = self.st.title
+        if note:
+            self.ws.cell(self.row, 3, note).font = self.st.info
+
+    def add(
+        self,
+        label: str,
+        value: Any,
+        name: str,
+        fmt: str,
+        note: str = "",
+        path: str | None = None,
+        comment: str | None = None,
+    ) -> str:
+        """One input row (label, value, note, name); returns the defined name."""
+        from openpyxl.comments import Comment
+        from openpyxl.workbook.defined_name import DefinedName
+
+        assert name not in self.names, name
+        self.names.add(name)
+        self.row += 1
+        r, ws = self.row, self.ws
+        ws.cell(r, 1, label)
+        cell = ws.cell(r, 2, value)
+        cell.number_format = fmt
+        cell.fill = self.st.input_fill
+        ws.cell(r, 3, note).font = self.st.info
+        ws.cell(r, 4, name).font = self.st.info
+        dist = self.uncertain.get(path) if path else None
+        if dist is not None:
+            from ccecon.reports.html import _value as shown
+
+            comment = (
+                f"Uncertain in the scenario ({shown(dist)}). The workbook holds the base case;"
+                " the Simulation sheet shows the spread. " + (comment or "")
+            ).strip()
+        if comment:
+            cell.comment = Comment(comment, "ccecon", width=320, height=140)
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"Inputs!$B${r}")
+        return name
+
+    def info(self, label: str, value: Any, note: str = "", fmt: str = "General") -> None:
+        """A row shown for reference: not an input of any formula."""
+        self.row += 1
+        self.ws.cell(self.row, 1, label)
+        cell = self.ws.cell(self.row, 2, value)
+        cell.number_format = fmt
+        self.ws.cell(self.row, 3, note).font = self.st.info
+
+
+CASE_PREFIX = {"proposal": "prop", "baseline": "base"}
+CASE_TITLE = {"proposal": "Proposal (to be)", "baseline": "Baseline (as is)"}
+
+
+@dataclass
+class _Model:
+    """Where each quantity sits: Drivers rows per case and driver, Lines rows."""
+
+    drivers: dict[str, dict[str, int]] = field(default_factory=dict)
+    staffing_rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    contract_rows: dict[tuple[str, int], int] = field(default_factory=dict)
+    line_rows: list[int] = field(default_factory=list)
 
 
 def write_workbook(result: Result, path: str | Path) -> Path:
-    """Write the workbook; returns its path. Uses the deterministic (mean) flows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """Write the workbook; returns its path.
 
-    from ccecon.engine import NEVER
+    The workbook models the base case (each uncertain input at its base-case value, as
+    ``ccecon evaluate``); with ranges, a Simulation sheet adds the Monte Carlo percentiles
+    and the tornado as values.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from ccecon.engine import case_drivers, realize_scenario
+    from ccecon.uncertainty.sampling import uncertain_inputs
 
     sc = result.scenario
+    realized, _ = realize_scenario(sc, None, None)
+    months = sc.horizon_months
+    labels = result.month_labels
+    st = _Styles(
+        bold=Font(bold=True),
+        title=Font(bold=True, size=12),
+        input_fill=PatternFill("solid", fgColor="FFF2CC"),
+        value_fill=PatternFill("solid", fgColor="E2EFDA"),
+        info=Font(italic=True, color="666666"),
+    )
     wb = Workbook()
-    ws_in = wb.active
-    assert ws_in is not None
-    ws_in.title = "Inputs"
-    bold = Font(bold=True)
-    ws_in["A1"], ws_in["B1"] = "Scenario", sc.name
-    ws_in["A2"], ws_in["B2"] = "Currency", sc.currency
-    ws_in["A3"], ws_in["B3"] = (
-        "Annual discount rate",
-        float(
-            np.mean(np.asarray(getattr(sc.discount_rate, "point", sc.discount_rate), dtype=float))
-        ),
-    )
-    ws_in["A4"], ws_in["B4"] = "Discounting (monthly or yearly_tei)", sc.discounting
-    ws_in["A5"], ws_in["B5"] = "Monthly rate", "=(1+B3)^(1/12)-1"
-    ws_in["A6"], ws_in["B6"] = "Months in the horizon", sc.horizon_months
-    for c in ("A1", "A2", "A3", "A4", "A5", "A6"):
-        ws_in[c].font = bold
-    ws_in.column_dimensions["A"].width = 38
-    ws_in.column_dimensions["B"].width = 40
-
-    ws = wb.create_sheet("Cashflows")
-    m = result.monthly_frame()
-    cases = ["proposal", "baseline"]
-    headers = ["month", "label"]
-    for case in cases:
-        headers += [f"{case}_{f}" for f in FAMILIES]
-    headers += ["net", "cumulative", "discount_exponent", "discounted_net", "neg_flag"]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = bold
-    col = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
-    n_rows = len(m)
-    for i in range(n_rows):
-        r = i + 2
-        row: list[object] = [int(m["month"][i]), str(m["label"][i])]
-        for case in cases:
-            for f in FAMILIES:
-                key = f"{case}_{f}"
-                row.append(float(m[key][i]) if key in m.columns else 0.0)
-        p = {f: f"{col['proposal_' + f]}{r}" for f in FAMILIES}
-        b = {f: f"{col['baseline_' + f]}{r}" for f in FAMILIES}
-        row.append(
-            f"=({p['benefits']}-{b['benefits']})-({p['initial']}-{b['initial']})"
-            f"-({p['operating']}-{b['operating']})-({p['hidden']}-{b['hidden']})"
-        )
-        row.append(
-            f"={col['net']}{r}" if r == 2 else f"={col['cumulative']}{r - 1}+{col['net']}{r}"
-        )
-        row.append(
-            f'=IF(Inputs!$B$4="yearly_tei",IF({col["month"]}{r}=0,0,'
-            f"ROUNDUP({col['month']}{r}/12,0)),{col['month']}{r})"
-        )
-        row.append(
-            f'={col["net"]}{r}/(1+IF(Inputs!$B$4="yearly_tei",Inputs!$B$3,Inputs!$B$5))'
-            f"^{col['discount_exponent']}{r}"
-        )
-        row.append(f"=IF({col['cumulative']}{r}<0,{col['month']}{r},-1)")
-        ws.append(row)
-    last = n_rows + 1
-
-    def rng(name: str) -> str:
-        return f"Cashflows!{col[name]}2:{col[name]}{last}"
-
-    def col_ref(name: str, row: int) -> str:
-        return f"Cashflows!{col[name]}{row}"
-
-    def total(name: str) -> str:
-        return f"SUM({rng(name)})"
-
-    years = wb.create_sheet("Years")
-    years.append(["plan_year", "net"])
-    for cell in years[1]:
-        cell.font = bold
-    n_years = -(-sc.horizon_months // 12) + 1  # year 0 is month 0 alone
-    for k in range(n_years):
-        months = f"Cashflows!{col['month']}2:{col['month']}{last}"
-        if k == 0:
-            years.append([0, f"={col_ref('net', 2)}"])
-        else:
-            years.append(
-                [k, f'=SUMIFS({rng("net")},{months},">={12 * k - 11}",{months},"<={12 * k}")']
-            )
-    res = wb.create_sheet("Results")
-    res.column_dimensions["A"].width = 34
-    res.column_dimensions["B"].width = 22
-    spend = {
-        case: "+".join(total(f"{case}_{fam}") for fam in ("initial", "operating", "hidden"))
-        for case in ("proposal", "baseline")
+    ws_res = wb.active
+    assert ws_res is not None
+    ws_res.title = "Results"
+    ws_in = wb.create_sheet("Inputs")
+    inputs = _Inputs(wb, ws_in, st, uncertain_inputs(sc))
+    drivers_by_case = {
+        name: case_drivers(realized, case)[1] for name, case in realized.cases().items()
     }
-    # Line by line (TEI): B11 is the spending both cases keep, the smaller total of each
-    # cost line present before and after the change (Lines!F holds each line's match key).
-    rows: list[tuple[str, str]] = [
-        ("total_cost", f"={spend['proposal']}-B11"),
-        (
-            "total_benefit",
-            f"={total('proposal_benefits')}-{total('baseline_benefits')}+B12",
-        ),
-        ("net", f"={total('net')}"),
-        ("roi_pct", '=IF(B2>0,(B3-B2)/B2*100,"not defined")'),
-        ("npv", f"={total('discounted_net')}"),
-        # IRR under the NPV's convention: of the monthly flow (annualized) or, with
-        # yearly_tei, of the flows summed by plan year (the Years sheet)
-        (
-            "irr_per_period",
-            f'=IF(Inputs!$B$4="yearly_tei",IRR(Years!$B$2:$B${n_years + 1}),IRR({rng("net")}))',
-        ),
-        ("irr_annual_pct", '=IF(Inputs!$B$4="yearly_tei",B7*100,((1+B7)^12-1)*100)'),
-        ("last_negative_month", f"=MAX({rng('neg_flag')})"),
-        (
-            "payback_months",
-            f'=IF(B9<0,0,IF(B9>=Inputs!$B$6,"{NEVER}",B9+(-INDEX({rng("cumulative")},B9+1))'
-            f"/INDEX({rng('net')},B9+2)))",
-        ),
-    ]
-    frame = result.cashflow_frame()
-    groups = list(frame.groupby(["case", "line", "type", "family", "included"], sort=False))
-    keys = _match_keys(result)
-    counted = {
-        (str(c), keys[(str(c), str(n))]) for (c, n, t, _, inc), _ in groups if t == "cost" and inc
-    }
-    matched = sorted(
-        {k for c, k in counted if c == "proposal"} & {k for c, k in counted if c == "baseline"}
-    )
-    first_month = get_column_letter(8)
-    last_col = get_column_letter(7 + len(result.month_labels))
-    n_lines = len(groups) + 1
-    key_rng, tot_rng = f"Lines!$F$2:$F${n_lines}", f"Lines!$G$2:$G${n_lines}"
-    ids = {k: f"k{i}" for i, k in enumerate(matched, 1)}
-    kept = "+".join(
-        f'MIN(SUMIF({key_rng},"proposal|{ids[k]}",{tot_rng}),'
-        f'SUMIF({key_rng},"baseline|{ids[k]}",{tot_rng}))'
-        for k in matched
-    )
-    rows += [
-        ("kept_spending", f"={kept}" if kept else "=0"),
-        ("cost_savings", f"={spend['baseline']}-B11"),
-    ]
-    res.append(["metric", "value"])
-    for name, formula in rows:
-        res.append([name, formula])
-    for cell in res[1]:
-        cell.font = bold
+    _write_inputs(inputs, realized, result, drivers_by_case)
+    month_in = _MonthSheet(ws_in, 5, months)
+    model = _Model()
+    _write_per_month_inputs(inputs, month_in, realized, drivers_by_case, labels, model)
+    ws_in.freeze_panes = "B2"  # the labels stay in view beside the per-month values
 
-    lines = wb.create_sheet("Lines")
-    lines.append(
-        ["case", "line", "type", "family", "included", "match", "total", *result.month_labels]
+    ws_drv = wb.create_sheet("Drivers")
+    drv = _MonthSheet(ws_drv, 4, months)
+    drv.header(["case", "driver", "what"], labels, st)
+    _write_drivers(drv, realized, month_in, model, st)
+
+    ws_lines = wb.create_sheet("Lines")
+    lines = _MonthSheet(ws_lines, 12, months)
+    lines.header(
+        [
+            "case",
+            "line",
+            "type",
+            "family or kind",
+            "timing",
+            "driver",
+            "counted",
+            "key",
+            "risk factor",
+            "total",
+            "risk-adjusted total",
+        ],
+        labels,
+        st,
     )
-    for r, (gk, grp) in enumerate(groups, start=2):
-        case, line, typ, fam = (str(v) for v in gk[:4])
-        inc = bool(gk[4])
-        match = keys.get((case, line)) if typ == "cost" and inc else None
-        lines.append(
-            [
-                case,
-                line,
-                typ,
-                fam,
-                inc,
-                f"{case}|{ids[match]}" if match in ids else "",
-                f"=SUM({first_month}{r}:{last_col}{r})",
-                # lines sharing a name are one row: their amounts summed month by month
-                *[float(v) for v in grp.groupby("month", sort=True)["amount"].sum()],
-            ]
-        )
+    keys = _write_lines(lines, realized, drv, month_in, model, sc.currency)
+
+    ws_cf = wb.create_sheet("Cashflows")
+    cf = _MonthSheet(ws_cf, 4, months)
+    cf.header(["row", "case", "horizon total"], labels, st)
+    rows = _write_cashflows(cf, realized, lines, drv, model, st, sc.currency)
+
+    ws_years = wb.create_sheet("Years")
+    year_rows = _write_years(ws_years, cf, rows, months, st, sc.currency)
+
+    ws_change = wb.create_sheet("Change")
+    kept = _write_change(ws_change, lines, model, keys, st, sc.currency)
+
+    _write_results(ws_res, realized, result, cf, rows, year_rows, kept, st, wb)
+    _write_simulation(wb, result, st)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+# --------------------------------------------------------------------------- Inputs
+def _write_inputs(
+    inp: _Inputs, sc: Scenario, result: Result, drivers_by_case: Mapping[str, Mapping[str, Any]]
+) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = inp.ws
+    ws.column_dimensions["A"].width = 52
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["C"].width = 46
+    ws.column_dimensions["D"].width = 24
+    ws.cell(1, 1, "Inputs").font = inp.st.title
+    ws.cell(
+        1, 3, "Yellow cells are inputs: change them and every sheet follows."
+    ).font = inp.st.info
+    inp.row = 1
+    inp.info("Scenario", sc.name)
+    inp.info("Currency", sc.currency, "every amount of the workbook")
+    inp.info("First month", f"{sc.start.year:04d}-{sc.start.month:02d}")
+    inp.info(
+        "Months in the horizon",
+        sc.horizon_months,
+        "fixed: one column per month on the month sheets",
+    )
+
+    inp.section("Settings")
+    inp.add(
+        "Annual discount rate",
+        _value(sc.discount_rate),
+        "discount_rate",
+        FMT_PCT2,
+        path="discount_rate",
+    )
+    inp.add(
+        "Discounting (monthly or yearly_tei)",
+        sc.discounting,
+        "discounting",
+        "@",
+        "monthly: each month at the monthly rate; yearly_tei: by plan year (Forrester TEI)",
+    )
+    dv = DataValidation(type="list", formula1='"monthly,yearly_tei"', allow_blank=False)
+    ws.add_data_validation(dv)
+    dv.add(f"B{inp.row}")
+    inp.row += 1
+    ws.cell(inp.row, 1, "Monthly rate (a formula)")
+    ws.cell(inp.row, 2, "=(1+discount_rate)^(1/12)-1").number_format = "0.0000%"
+    ws.cell(inp.row, 3, "(1 + annual rate) ^ (1/12) - 1").font = inp.st.info
+    ws.cell(inp.row, 4, "monthly_rate").font = inp.st.info
+    from openpyxl.workbook.defined_name import DefinedName
+
+    inp.wb.defined_names["monthly_rate"] = DefinedName(
+        "monthly_rate", attr_text=f"Inputs!$B${inp.row}"
+    )
+    inp.add(
+        "Unit-cost basis (fully_loaded or operating)",
+        sc.unit_cost_basis,
+        "unit_cost_basis",
+        "@",
+        "fully_loaded: initial costs spread evenly over the months",
+    )
+    dv2 = DataValidation(type="list", formula1='"fully_loaded,operating"', allow_blank=False)
+    ws.add_data_validation(dv2)
+    dv2.add(f"B{inp.row}")
+    summary = result.summary()
+    for key, name, what in (
+        ("irr_annual_pct", "irr_guess", ""),
+        ("risk_adjusted_irr_annual_pct", "irr_guess_adj", ", risk-adjusted"),
+    ):
+        irr = summary.get(key)
+        guess = float(f"{irr / 100:.2g}") if irr is not None and np.isfinite(irr) else 0.1
+        inp.add(
+            f"IRR starting guess{what}, a year",
+            guess,
+            name,
+            FMT_PCT,
+            "where IRR() starts its search",
+            comment=(
+                "IRR() searches for a root from this rate (the default guess, 10 % a period,"
+                " finds none for some flows). Written as ccecon's IRR of the scenario,"
+                " rounded. When a flow has several IRRs, IRR() finds the one nearest the"
+                " guess; ccecon reports the one nearest 0."
+            ),
+        )
+
+    if sc.channels:
+        inp.section("Channels", "volume in plan year 1; growth compounds by plan year")
+    for i, ch in enumerate(sc.channels, start=1):
+        p = f"channels[{i - 1}]"
+        inp.add(
+            f"{ch.name}: contacts per month",
+            _value(ch.per_month),
+            f"chan{i}_volume",
+            FMT_INT,
+            ch.kind.value,
+            path=f"{p}.per_month",
+        )
+        inp.add(
+            f"{ch.name}: handle time (s)",
+            _value(ch.aht_s),
+            f"chan{i}_aht",
+            FMT_NUM,
+            "talk + hold + after-call work",
+            path=f"{p}.aht_s",
+        )
+        inp.add(
+            f"{ch.name}: growth a year",
+            _value(ch.growth),
+            f"chan{i}_growth",
+            FMT_PCT,
+            path=f"{p}.growth",
+        )
+        inp.add(
+            f"{ch.name}: sales rate",
+            _value(ch.sales_rate),
+            f"chan{i}_sales_rate",
+            FMT_PCT2,
+            "share of handled contacts that end in a sale",
+            path=f"{p}.sales_rate",
+        )
+
+    if sc.drivers:
+        inp.section("Drivers (per month, every month of the plan)")
+    for j, (dname, value) in enumerate(sc.drivers.items(), start=1):
+        inp.add(dname, _value(value), f"drv{j}", FMT_NUM, path=f"drivers.{dname}")
+
+    if sc.staffing is not None:
+        stf = sc.staffing
+        inp.section(
+            "Staffing",
+            "paid FTE = agent hours / (paid hours per FTE-month x (1 - shrinkage))",
+        )
+        inp.add(
+            "Shrinkage",
+            _value(stf.shrinkage),
+            "staff_shrinkage",
+            FMT_PCT,
+            "share of paid time not on the phones",
+            path="staffing.shrinkage",
+        )
+        inp.add(
+            "Paid hours per FTE-month",
+            _value(stf.paid_hours_per_fte_month),
+            "staff_paid_hours",
+            FMT_NUM,
+            path="staffing.paid_hours_per_fte_month",
+        )
+        erlang = "used by the Erlang staffing in ccecon; not a formula input here"
+        inp.info("Channels staffed", ", ".join(_staffed(sc)), erlang)
+        inp.info("Open hours", f"{stf.open_hour:g} to {stf.close_hour:g}", erlang)
+        if stf.sl_target is not None:
+            inp.info(
+                "Service level goal",
+                f"{stf.sl_target:.0%} in {stf.sl_threshold_s:g} s",
+                erlang,
+            )
+        if stf.max_occupancy is not None:
+            inp.info("Occupancy cap", stf.max_occupancy, erlang, FMT_PCT)
+        if stf.max_asa_s is not None:
+            inp.info("Maximum average speed of answer (s)", stf.max_asa_s, erlang)
+        if stf.max_abandon is not None:
+            inp.info("Maximum abandonment", stf.max_abandon, erlang, FMT_PCT)
+
+    for case_name, case in sc.cases().items():
+        pre = CASE_PREFIX[case_name]
+        title = (
+            CASE_TITLE[case_name] if not case.label else f"{CASE_TITLE[case_name]}: {case.label}"
+        )
+        for j, (dname, value) in enumerate(case.drivers.items(), start=1):
+            if j == 1:
+                inp.section(f"{title}: drivers", "override the scenario's drivers in this case")
+            inp.add(
+                f"{dname}",
+                _value(value),
+                f"{pre}_drv{j}",
+                FMT_NUM,
+                path=f"{case_name}.drivers.{dname}",
+            )
+        for j, lever in enumerate(case.levers, start=1):
+            if j == 1:
+                inp.section(
+                    f"{title}: levers",
+                    "factor ramps linearly from the start month over the ramp months",
+                )
+            p = f"{case_name}.levers[{j - 1}]"
+            who = f"{lever.name} ({lever.channel})"
+            n = f"{pre}_lever{j}"
+            inp.add(
+                f"{who}: volume factor",
+                _value(lever.volume_factor),
+                f"{n}_volume",
+                FMT_NUM,
+                "0.9 = 10 % fewer contacts",
+                path=f"{p}.volume_factor",
+            )
+            inp.add(
+                f"{who}: handle-time factor",
+                _value(lever.aht_factor),
+                f"{n}_aht",
+                FMT_NUM,
+                path=f"{p}.aht_factor",
+            )
+            inp.add(f"{who}: start month", lever.start_month, f"{n}_start", "0")
+            inp.add(
+                f"{who}: ramp months",
+                lever.ramp_months,
+                f"{n}_ramp",
+                "0",
+                "0 = full effect from the start month",
+            )
+            inp.add(
+                f"{who}: end month",
+                lever.end_month,
+                f"{n}_end",
+                "0",
+                "empty = to the end of the horizon",
+            )
+        _line_inputs(inp, sc, case_name, case, title)
+
+
+def _staffed(sc: Scenario) -> list[str]:
+    from ccecon.engine import staffed_channels
+
+    return staffed_channels(sc)
+
+
+def _lines_of(case: Case) -> list[tuple[str, int, CostLine | BenefitLine]]:
+    """(cost or benefit, 1-based index, line) of every line of a case, costs first."""
+    out: list[tuple[str, int, CostLine | BenefitLine]] = [
+        ("cost", j, ln) for j, ln in enumerate(case.cost_lines, start=1)
+    ]
+    out += [("benefit", j, ln) for j, ln in enumerate(case.benefit_lines, start=1)]
+    return out
+
+
+def _family_of(line: CostLine | BenefitLine) -> str:
+    """A cost line's family (initial, operating, hidden) or a benefit's kind."""
+    from ccecon.scenario.schema import CostLine
+
+    return line.family.value if isinstance(line, CostLine) else line.kind
+
+
+def _line_inputs(inp: _Inputs, sc: Scenario, case_name: str, case: Case, title: str) -> None:
+    from ccecon.scenario.schema import Timing
+
+    pre = CASE_PREFIX[case_name]
+    money = _money(sc.currency, 2)
+    for kind, j, line in _lines_of(case):
+        if j == 1:
+            inp.section(f"{title}: {kind} lines")
+        p = f"{case_name}.{kind}_lines[{j - 1}]"
+        n = f"{pre}_{kind}{j}"
+        who = line.name
+        timing = line.timing
+        unit = {
+            Timing.once: "once",
+            Timing.monthly: "a month",
+            Timing.yearly: "a year (months 1, 13, 25 ...)",
+            Timing.per_unit: f"per unit of {line.driver}",
+            Timing.contract: "times the contract's monthly bill",
+        }[timing]
+        fam = _family_of(line)
+        inp.add(
+            f"{who}: amount",
+            _value(line.amount),
+            f"{n}_amount",
+            FMT_NUM if timing in (Timing.per_unit, Timing.contract) else money,
+            f"{fam}, {unit}",
+            path=f"{p}.amount",
+        )
+        inp.add(
+            f"{who}: quantity",
+            _value(line.quantity),
+            f"{n}_quantity",
+            FMT_NUM,
+            path=f"{p}.quantity",
+        )
+        inp.add(
+            f"{who}: growth a year",
+            _value(line.growth),
+            f"{n}_growth",
+            FMT_PCT,
+            "by plan year",
+            path=f"{p}.growth",
+        )
+        inp.add(
+            f"{who}: risk",
+            _value(line.risk),
+            f"{n}_risk",
+            FMT_PCT,
+            "a cost raised, a benefit cut by it (risk-adjusted view)",
+            path=f"{p}.risk",
+        )
+        if timing == Timing.once:
+            inp.add(f"{who}: month", line.month, f"{n}_month", "0", "0 = at signing")
+        else:
+            inp.add(f"{who}: start month", line.start_month, f"{n}_start", "0")
+            inp.add(
+                f"{who}: end month",
+                line.end_month,
+                f"{n}_end",
+                "0",
+                "empty = to the end of the horizon",
+            )
+        inp.add(
+            f"{who}: counted",
+            bool(line.included),
+            f"{n}_include",
+            "General",
+            "TRUE: in the totals; FALSE: shown only",
+        )
+
+
+def _write_per_month_inputs(
+    inp: _Inputs,
+    ms: _MonthSheet,
+    sc: Scenario,
+    drivers_by_case: Mapping[str, Mapping[str, Any]],
+    labels: tuple[str, ...],
+    model: _Model,
+) -> None:
+    """Agent hours and peak agents (Erlang) and contract bills: per-month values."""
+    from openpyxl.comments import Comment
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from ccecon.costing.lines import contract_charge
+    from ccecon.scenario.schema import Timing
+
+    blocks: list[tuple[str, str, str, Any, str]] = []
+    for case_name, case in sc.cases().items():
+        pre = CASE_PREFIX[case_name]
+        d = drivers_by_case[case_name]
+        if sc.staffing is not None:
+            for key, what in (("agent_hours", "agent hours"), ("peak_agents", "peak agents")):
+                blocks.append((case_name, f"{pre}_{key}", what, d[key], ERLANG_NOTE))
+        for i, line in enumerate(case.cost_lines):
+            if line.timing == Timing.contract:
+                bill = contract_charge(line, d, sc.horizon_months, f"{case_name}.cost_lines[{i}]")
+                blocks.append(
+                    (
+                        case_name,
+                        f"{pre}_contract{i + 1}",
+                        f"{line.name}: contract bill",
+                        bill,
+                        CONTRACT_NOTE,
+                    )
+                )
+    if not blocks:
+        return
+    inp.section(
+        "Per month: values, not formulas",
+        "from ccecon; overwrite them with your own figures if you have them",
+    )
+    inp.row += 1
+    ws = inp.ws
+    for m, col in ms.cols():
+        ws[f"{col}{inp.row}"] = labels[m]
+        ws[f"{col}{inp.row}"].font = inp.st.bold
+    for case_name, name, what, values, note in blocks:
+        inp.row += 1
+        r = inp.row
+        ws.cell(r, 1, f"{CASE_TITLE[case_name]}: {what}")
+        ws.cell(r, 3, "per month").font = inp.st.info
+        ws.cell(r, 4, name).font = inp.st.info
+        row = np.asarray(values, dtype=float).reshape(-1, sc.horizon_months + 1).mean(axis=0)
+        for m, col in ms.cols():
+            cell = ws[f"{col}{r}"]
+            cell.value = float(row[m])
+            cell.number_format = "#,##0.00"
+            cell.fill = inp.st.value_fill
+        ws.cell(r, 1).comment = Comment(note, "ccecon", width=360, height=160)
+        ws[f"{ms.c(0)}{r}"].comment = Comment(note, "ccecon", width=360, height=160)
+        inp.wb.defined_names[name] = DefinedName(name, attr_text=f"Inputs!{ms.row(r, 0, True)}")
+        kind = name.split("_", 1)[1]
+        if kind.startswith("contract"):
+            model.contract_rows[(case_name, int(kind.removeprefix("contract")) - 1)] = r
+        else:
+            model.staffing_rows.setdefault(case_name, {})[kind] = r
+
+
+# --------------------------------------------------------------------------- Drivers
+Template = str | int | tuple[str, str]
+"""A month row's formula: ``{col}`` is the month's column on its sheet, ``{prev}`` the
+previous month's, ``{d}``, ``{i}``, ``{l}`` the month's column on Drivers, Inputs, Lines;
+a pair gives month 0's formula and the other months'; a number is written as is."""
+
+
+def _fill(
+    ms: _MonthSheet,
+    r: int,
+    template: Template,
+    fmt: str,
+    others: Mapping[str, _MonthSheet],
+) -> None:
+    """Write one month row from its template."""
+    for m, col in ms.cols():
+        t = template
+        if isinstance(t, tuple):
+            t = t[0] if m == 0 else t[1]
+        value: Any = t
+        if isinstance(t, str):
+            cols = {k: s.c(m) for k, s in others.items()}
+            value = t.format(col=col, prev=ms.c(m - 1) if m else "", **cols)
+        cell = ms.ws[f"{col}{r}"]
+        cell.value = value
+        cell.number_format = fmt
+
+
+def _lever_product(pre: str, levers: list[int], attr: str) -> str:
+    """The product of a channel's lever factors in a month (a template)."""
+    parts = []
+    mm = f"{{col}}${MONTH_ROW}"
+    for j in levers:
+        n = f"{pre}_lever{j}"
+        ramp = (
+            f"IF({n}_ramp>0,MIN(MAX(({mm}-{n}_start+1)/{n}_ramp,0),1),"
+            f'IF({mm}>={n}_start,1,0))*IF({n}_end="",1,IF({mm}<={n}_end,1,0))'
+        )
+        parts.append(f"(1+({n}_{attr}-1)*{ramp})")
+    return "=" + "*".join(parts)
+
+
+def _sum_of(rows_of: list[int]) -> Template:
+    return "=" + "+".join(f"{{col}}{x}" for x in rows_of) if rows_of else 0
+
+
+def _write_drivers(
+    ms: _MonthSheet, sc: Scenario, month_in: _MonthSheet, model: _Model, st: _Styles
+) -> None:
+    """Per case: lever factors, channel volumes, AHT, minutes, built-ins, user drivers."""
+    ws = ms.ws
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["C"].width = 44
+    r = HEAD
+    for case_name, case in sc.cases().items():
+        r = _case_drivers(ms, sc, case_name, case, month_in, model, st, r)
+
+
+def _case_drivers(
+    ms: _MonthSheet,
+    sc: Scenario,
+    case_name: str,
+    case: Case,
+    month_in: _MonthSheet,
+    model: _Model,
+    st: _Styles,
+    r: int,
+) -> int:
+    """One case's rows on Drivers from row ``r + 1``; returns the last row used."""
+    from ccecon.engine import VOICE_IN, VOICE_OUT
+
+    ws = ms.ws
+    others = {"i": month_in}
+    pre = CASE_PREFIX[case_name]
+    rows: dict[str, int] = {}
+    model.drivers[case_name] = rows
+    vol_rows: dict[str, int] = {}  # a channel's own volume (a built-in may share its name)
+
+    def put(driver: str, what: str, template: Template, fmt: str = FMT_INT) -> int:
+        nonlocal r
+        r += 1
+        ws.cell(r, 1, case_name)
+        ws.cell(r, 2, driver)
+        ws.cell(r, 3, what)
+        _fill(ms, r, template, fmt, others)
+        return r
+
+    r += 1
+    ws.cell(r, 1, CASE_TITLE[case_name]).font = st.bold
+    chans = list(enumerate(sc.channels, start=1))
+    for i, ch in chans:
+        on = [j for j, lv in enumerate(case.levers, start=1) if lv.channel == ch.name]
+        vf = af = ""
+        if on:
+            vf = "*{col}" + str(
+                put(
+                    f"{ch.name} volume factor",
+                    f"levers on {ch.name}: product of their ramps",
+                    _lever_product(pre, on, "volume"),
+                    "0.0000",
+                )
+            )
+            af = "*{col}" + str(
+                put(
+                    f"{ch.name} handle-time factor",
+                    f"levers on {ch.name}: product of their ramps",
+                    _lever_product(pre, on, "aht"),
+                    "0.0000",
+                )
+            )
+        vol = put(
+            ch.name,
+            f"{ch.name}: contacts (volume x (1 + growth) ^ plan year x levers)",
+            f"=chan{i}_volume*(1+chan{i}_growth)^{{col}}${YEAR_ROW}*{{col}}${PLAN_ROW}{vf}",
+        )
+        aht = put(
+            f"{ch.name} handle time",
+            f"{ch.name}: handle time (s) with levers",
+            f"=chan{i}_aht{af}",
+            FMT_NUM,
+        )
+        mins = put(
+            f"{ch.name}.minutes",
+            f"{ch.name}: handle minutes (contacts x handle time / 60)",
+            f"={{col}}{vol}*{{col}}{aht}/60",
+        )
+        aht_d = put(
+            f"{ch.name}.aht_s",
+            f"{ch.name}: handle time in the plan's months",
+            f"={{col}}{aht}*{{col}}${PLAN_ROW}",
+            FMT_NUM,
+        )
+        rows[ch.name] = vol_rows[ch.name] = vol
+        rows[f"{ch.name}.minutes"] = mins
+        rows[f"{ch.name}.aht_s"] = aht_d
+
+    def of(kinds: set[Any] | None, what: str = "") -> list[int]:
+        return [
+            vol_rows[c.name] if not what else rows[f"{c.name}.{what}"]
+            for _, c in chans
+            if kinds is None or c.kind in kinds
+        ]
+
+    def sales(kinds: set[Any] | None) -> Template:
+        terms = [
+            f"{{col}}{vol_rows[c.name]}*chan{i}_sales_rate"
+            for i, c in chans
+            if kinds is None or c.kind in kinds
+        ]
+        return "=" + "+".join(terms) if terms else 0
+
+    builtin = {
+        "calls": of(VOICE_IN | VOICE_OUT),
+        "inbound_calls": of(VOICE_IN),
+        "outbound_calls": of(VOICE_OUT),
+        "contacts": of(None),
+        "minutes": of(None, "minutes"),
+    }
+    for key, terms in builtin.items():
+        rows[key] = put(key, f"built-in: {key.replace('_', ' ')}", _sum_of(terms))
+    rows["sales"] = put("sales", "built-in: sales (contacts x sales rate)", sales(None), FMT_NUM)
+    # minutes of inbound and outbound voice and outbound sales, for the unit costs
+    rows[INBOUND_MINUTES] = put(
+        "inbound voice minutes",
+        "for the cost per inbound call",
+        _sum_of(of(VOICE_IN, "minutes")),
+    )
+    rows[OUTBOUND_MINUTES] = put(
+        "outbound voice minutes", "for the cost per sale", _sum_of(of(VOICE_OUT, "minutes"))
+    )
+    rows[OUTBOUND_SALES] = put(
+        "outbound sales", "sales of outbound voice channels", sales(VOICE_OUT), FMT_NUM
+    )
+    user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
+    user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
+    for dname, cell_name in user.items():
+        rows[dname] = put(
+            dname,
+            f"driver: Inputs {cell_name} in every plan month",
+            f"={cell_name}*{{col}}${PLAN_ROW}",
+            FMT_NUM,
+        )
+    staffing = model.staffing_rows.get(case_name)
+    if staffing:
+        ah = put(
+            "agent_hours",
+            "staffing: agent hours (a value on Inputs, from Erlang)",
+            f"=Inputs!{{i}}{staffing['agent_hours']}",
+            FMT_NUM,
+        )
+        rows["agent_hours"] = ah
+        rows["fte"] = put(
+            "fte",
+            "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))",
+            f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+            "#,##0.0",
+        )
+        rows["peak_agents"] = put(
+            "peak_agents",
+            "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
+            f"=Inputs!{{i}}{staffing['peak_agents']}",
+            "#,##0.0",
+        )
+    r += 1
+    return r
+
+
+INBOUND_MINUTES = "\x00inbound minutes"
+OUTBOUND_MINUTES = "\x00outbound minutes"
+OUTBOUND_SALES = "\x00outbound sales"
+"""Drivers rows of the unit costs' allocation (names no driver can have)."""
+
+
+# --------------------------------------------------------------------------- Lines
+def _write_lines(
+    ms: _MonthSheet,
+    sc: Scenario,
+    drv: _MonthSheet,
+    month_in: _MonthSheet,
+    model: _Model,
+    currency: str,
+) -> dict[str, str]:
+    """One row per line, its monthly amounts as formulas; returns key id -> key name."""
+    from openpyxl.comments import Comment
+
+    from ccecon.scenario.schema import Timing
+
+    ws = ms.ws
+    ws.column_dimensions["B"].width = 34
+    for c in "ACDEFGHIJK":
+        ws.column_dimensions[c].width = 12
+    ws.column_dimensions["J"].width = ws.column_dimensions["K"].width = 16
+    keys: dict[str, str] = {}  # key name -> id
+    r = HEAD
+    for case_name, case in sc.cases().items():
+        pre = CASE_PREFIX[case_name]
+        rows = model.drivers[case_name]
+        for kind, j, line in _lines_of(case):
+            r += 1
+            model.line_rows.append(r)
+            n = f"{pre}_{kind}{j}"
+            fam = _family_of(line)
+            key = ""
+            if kind == "cost":
+                name = getattr(line, "replaces", None) or line.name
+                key = keys.setdefault(name, f"k{len(keys) + 1}")
+            timing = line.timing
+            driver = line.driver if timing == Timing.per_unit else None
+            ws.cell(r, 1, case_name)
+            ws.cell(r, 2, line.name)
+            ws.cell(r, 3, kind)
+            ws.cell(r, 4, fam)
+            ws.cell(r, 5, timing.value)
+            ws.cell(r, 6, driver or ("contract bill" if timing == Timing.contract else ""))
+            ws.cell(r, 7, f"={n}_include")
+            ws.cell(r, 8, key)
+            sign = "+" if kind == "cost" else "-"
+            ws.cell(r, 9, f"=1{sign}{n}_risk").number_format = "0.00"
+            ws.cell(r, 10, f"=SUM({ms.row(r)})").number_format = _money(currency)
+            ws.cell(r, 11, f"=J{r}*I{r}").number_format = _money(currency)
+            for m, col in ms.cols():
+                mm = f"{col}${MONTH_ROW}"
+                amount = f"{n}_amount*{n}_quantity*(1+{n}_growth)^{col}${YEAR_ROW}"
+                active = f'AND({mm}>={n}_start,OR({n}_end="",{mm}<={n}_end))'
+                if timing == Timing.once:
+                    cond = f"{mm}={n}_month"
+                elif timing == Timing.yearly:
+                    cond = f"AND({active},{mm}>=1,MOD({mm}-1,12)=0)"
+                elif timing == Timing.contract:
+                    cond = f"OR({mm}=0,{active})"
+                else:
+                    cond = active
+                if timing == Timing.per_unit:
+                    assert driver is not None
+                    amount += f"*Drivers!{drv.c(m)}{rows[driver]}"
+                elif timing == Timing.contract:
+                    bill = model.contract_rows[(case_name, j - 1)]
+                    amount += f"*Inputs!{month_in.c(m)}{bill}"
+                cell = ws[f"{col}{r}"]
+                cell.value = f"=IF({cond},{amount},0)"
+                cell.number_format = FMT_MONEY
+            if timing == Timing.contract:
+                ws.cell(r, 6).comment = Comment(CONTRACT_NOTE, "ccecon", width=320, height=140)
+    return {v: k for k, v in keys.items()}
+
+
+# --------------------------------------------------------------------------- Cashflows
+FAMILY_ROWS = ("benefits", "initial", "operating", "hidden")
+FAMILY_WORDS = {
+    "benefits": "benefits (counted)",
+    "initial": "initial costs",
+    "operating": "operating costs",
+    "hidden": "hidden costs (counted)",
+}
+
+
+def _family_template(case: str, fam: str, adjusted: bool, first: int, last: int) -> Template:
+    """A case's family in a month: its counted lines summed (risk-adjusted: each line times
+    its risk factor)."""
+    if not first:
+        return 0
+
+    def lr(col: str) -> str:
+        return f"Lines!${col}${first}:${col}${last}"
+
+    month = f"Lines!${{l}}${first}:${{l}}${last}"
+    typ = "benefit" if fam == "benefits" else "cost"
+    if not adjusted:
+        fam_crit = "" if fam == "benefits" else f',{lr("D")},"{fam}"'
+        return f'=SUMIFS({month},{lr("A")},"{case}",{lr("C")},"{typ}",{lr("G")},TRUE{fam_crit})'
+    fam_term = "" if fam == "benefits" else f'*({lr("D")}="{fam}")'
+    return (
+        f'=SUMPRODUCT(({lr("A")}="{case}")*({lr("C")}="{typ}")*({lr("G")}=TRUE)'
+        f"{fam_term}*{lr('I')}*{month})"
+    )
+
+
+def _write_cashflows(
+    ms: _MonthSheet,
+    sc: Scenario,
+    lines: _MonthSheet,
+    drv: _MonthSheet,
+    model: _Model,
+    st: _Styles,
+    currency: str,
+) -> dict[str, int]:
+    """Family sums per case, net flows, discounting, payback helpers, unit-cost sums."""
+    ws = ms.ws
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 10
+    ws.column_dimensions["C"].width = 16
+    money = _money(currency)
+    rows: dict[str, int] = {}
+    others = {"l": lines, "d": drv}
+    r = HEAD
+    first, last = (model.line_rows[0], model.line_rows[-1]) if model.line_rows else (0, 0)
+
+    def put(
+        key: str,
+        label: str,
+        case: str,
+        template: Template,
+        fmt: str = FMT_MONEY,
+        total: bool = True,
+    ) -> int:
+        nonlocal r
+        r += 1
+        rows[key] = r
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, case)
+        if total:
+            ws.cell(r, 3, f"=SUM({ms.row(r)})").number_format = money
+        _fill(ms, r, template, fmt, others)
+        return r
+
+    cases = list(sc.cases())
+    for adjusted in (False, True):
+        tag = "adj_" if adjusted else ""
+        for case in cases:
+            for fam in FAMILY_ROWS:
+                label = f"{CASE_TITLE[case]}: {FAMILY_WORDS[fam]}"
+                put(
+                    f"{tag}{case}_{fam}",
+                    label + (", risk-adjusted" if adjusted else ""),
+                    case,
+                    _family_template(case, fam, adjusted, first, last),
+                )
+
+    r += 1
+    dy = put(
+        "discount_year",
+        "discount year (month 0 is year 0, months 1-12 year 1 ...)",
+        "",
+        f"=ROUNDUP({{col}}${MONTH_ROW}/12,0)",
+        "0",
+        total=False,
+    )
+    df = put(
+        "discount_factor",
+        "discount factor (the convention on Inputs)",
+        "",
+        f'=IF(discounting="yearly_tei",(1+discount_rate)^-{{col}}{dy},'
+        f"(1+monthly_rate)^-{{col}}${MONTH_ROW})",
+        "0.000000",
+        total=False,
+    )
+    for tag, word in (("", ""), ("adj_", ", risk-adjusted")):
+        r += 1
+        p = {k: f"{{col}}{rows[f'{tag}proposal_{k}']}" for k in FAMILY_ROWS}
+        net = f"={p['benefits']}-{p['initial']}-{p['operating']}-{p['hidden']}"
+        if "baseline" in cases:
+            b = {k: f"{{col}}{rows[f'{tag}baseline_{k}']}" for k in FAMILY_ROWS}
+            net += f"-{b['benefits']}+{b['initial']}+{b['operating']}+{b['hidden']}"
+        n = put(f"{tag}net", f"net cash flow{word}", "", net)
+        c = put(
+            f"{tag}cumulative",
+            f"cumulative net{word}",
+            "",
+            (f"={{col}}{n}", f"={{prev}}{r + 1}+{{col}}{n}"),
+            total=False,
+        )
+        d = put(f"{tag}discounted", f"discounted net{word}", "", f"={{col}}{n}*{{col}}{df}")
+        dc = put(
+            f"{tag}discounted_cumulative",
+            f"cumulative discounted net{word}",
+            "",
+            (f"={{col}}{d}", f"={{prev}}{r + 1}+{{col}}{d}"),
+            total=False,
+        )
+        for key, cum in (("neg", c), ("dneg", dc)):
+            put(
+                f"{tag}{key}",
+                f"payback helper: month while the {'discounted ' if key == 'dneg' else ''}"
+                f"cumulative{word} is negative, else -1",
+                "",
+                f"=IF({{col}}{cum}<0,{{col}}${MONTH_ROW},-1)",
+                "0",
+                total=False,
+            )
+
+    # the sums behind the unit costs (months 1..T)
+    r += 1
+    kinds = {c.kind.value for c in sc.channels}
+    for case in cases:
+        d_rows = model.drivers[case]
+        spread = f"$C${rows[f'{case}_initial']}/{sc.horizon_months}*{{col}}${PLAN_ROW}"
+        cost = put(
+            f"{case}_uc_cost",
+            f"{CASE_TITLE[case]}: cost for unit costs",
+            case,
+            f"={{col}}{rows[f'{case}_operating']}+{{col}}{rows[f'{case}_hidden']}"
+            f'+IF(unit_cost_basis="fully_loaded",{spread},0)',
+        )
+        for key, src, fmt in (
+            ("contacts", d_rows["contacts"], FMT_INT),
+            ("minutes", d_rows["minutes"], FMT_INT),
+            ("inbound_calls", d_rows["inbound_calls"], FMT_INT),
+            ("outbound_sales", d_rows[OUTBOUND_SALES], FMT_NUM),
+        ):
+            x = put(
+                f"{case}_uc_{key}",
+                f"{CASE_TITLE[case]}: {key.replace('_', ' ')}",
+                case,
+                f"=Drivers!{{d}}{src}",
+                fmt,
+            )
+            ws.cell(x, 3).number_format = fmt
+        mins = rows[f"{case}_uc_minutes"]
+        for key, minutes_row, kind, word in (
+            ("inbound_cost", d_rows[INBOUND_MINUTES], "voice_inbound", "inbound"),
+            ("outbound_cost", d_rows[OUTBOUND_MINUTES], "voice_outbound", "outbound"),
+        ):
+            if sc.channels and kinds == {kind}:  # every channel is of this kind: all the cost
+                share = f"=IF({{col}}{mins}>0,{{col}}{cost},0)"
+            else:
+                share = (
+                    f"=IF({{col}}{mins}>0,Drivers!{{d}}{minutes_row}/{{col}}{mins}*{{col}}{cost},0)"
+                )
+            put(
+                f"{case}_uc_{key}",
+                f"{CASE_TITLE[case]}: cost allocated to {word} voice (by minutes)",
+                case,
+                share,
+            )
+    return rows
+
+
+def _write_years(
+    ws: Worksheet, cf: _MonthSheet, rows: Mapping[str, int], months: int, st: _Styles, cur: str
+) -> tuple[int, int, int]:
+    """Net flow by plan year (year 0 = month 0); returns (first row, last row, adj col)."""
+    heads = ["plan year", "year", "net", "risk-adjusted net", "discount factor", "present value"]
+    for i, h in enumerate(heads, start=1):
+        ws.cell(1, i, h).font = st.bold
+    ws.column_dimensions["A"].width = 14
+    for c in "CDEF":
+        ws.column_dimensions[c].width = 18
+    n_years = -(-months // 12)
+    yr = cf.ref(rows["discount_year"])
+    for k in range(n_years + 1):
+        r = k + 2
+        ws.cell(r, 1, "initial" if k == 0 else f"year {k}")
+        ws.cell(r, 2, k)
+        ws.cell(r, 3, f"=SUMIFS({cf.ref(rows['net'])},{yr},B{r})").number_format = _money(cur)
+        ws.cell(r, 4, f"=SUMIFS({cf.ref(rows['adj_net'])},{yr},B{r})").number_format = _money(cur)
+        ws.cell(r, 5, f"=(1+discount_rate)^-B{r}").number_format = "0.000000"
+        ws.cell(r, 6, f"=C{r}*E{r}").number_format = _money(cur)
+    last = n_years + 2
+    ws.cell(last + 1, 1, "total").font = st.bold
+    for c in "CDF":
+        ws[f"{c}{last + 1}"] = f"=SUM({c}2:{c}{last})"
+        ws[f"{c}{last + 1}"].number_format = _money(cur)
+    ws.cell(
+        last + 2, 1, "Present value at the annual rate, year by year (Forrester TEI)."
+    ).font = st.info
+    ws.freeze_panes = "A2"
+    return 2, last, 4
+
+
+def _write_change(
+    ws: Worksheet,
+    lines: _MonthSheet,
+    model: _Model,
+    keys: Mapping[str, str],
+    st: _Styles,
+    cur: str,
+) -> tuple[str, str]:
+    """The cost of the change line by line; returns the cells of the kept spending."""
+    heads = [
+        "key",
+        "cost line",
+        "proposal total",
+        "baseline total",
+        "in both cases",
+        "kept (smaller total)",
+        "cost of the change",
+        "cost saving",
+        "proposal, risk-adjusted",
+        "baseline, risk-adjusted",
+        "kept, risk-adjusted",
+        "cost, risk-adjusted",
+        "saving, risk-adjusted",
+    ]
+    for i, h in enumerate(heads, start=1):
+        ws.cell(1, i, h).font = st.bold
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
+    ws.column_dimensions["B"].width = 34
+    ws.freeze_panes = "C2"
+    money = _money(cur)
+    if not model.line_rows or not keys:
+        ws.cell(2, 1, "no cost lines")
+        return "0", "0"
+    a, b = model.line_rows[0], model.line_rows[-1]
+
+    def rng(col: str) -> str:
+        return f"Lines!${col}${a}:${col}${b}"
+
+    counted = f'{rng("C")},"cost",{rng("G")},TRUE'
+    r = 1
+    for kid, kname in keys.items():
+        r += 1
+        ws.cell(r, 1, kid)
+        ws.cell(r, 2, kname)
+        for col, case, total in (
+            ("C", "proposal", "J"),
+            ("D", "baseline", "J"),
+            ("I", "proposal", "K"),
+            ("J", "baseline", "K"),
+        ):
+            ws[f"{col}{r}"] = (
+                f'=SUMIFS({rng(total)},{rng("H")},$A{r},{rng("A")},"{case}",{counted})'
+            )
+        ws[f"E{r}"] = (
+            f'=AND(COUNTIFS({rng("H")},$A{r},{rng("A")},"proposal",{counted})>0,'
+            f'COUNTIFS({rng("H")},$A{r},{rng("A")},"baseline",{counted})>0)'
+        )
+        ws[f"F{r}"] = f"=IF(E{r},MIN(C{r},D{r}),0)"
+        ws[f"G{r}"] = f"=C{r}-F{r}"
+        ws[f"H{r}"] = f"=D{r}-F{r}"
+        ws[f"K{r}"] = f"=IF(E{r},MIN(I{r},J{r}),0)"
+        ws[f"L{r}"] = f"=I{r}-K{r}"
+        ws[f"M{r}"] = f"=J{r}-K{r}"
+        for col in "CDFGHIJKLM":
+            ws[f"{col}{r}"].number_format = money
+    t = r + 1
+    ws.cell(t, 2, "total").font = st.bold
+    for col in "CDFGHIJKLM":
+        ws[f"{col}{t}"] = f"=SUM({col}2:{col}{r})"
+        ws[f"{col}{t}"].number_format = money
+        ws[f"{col}{t}"].font = st.bold
+    ws.cell(
+        t + 2,
+        1,
+        (
+            "A cost line in both cases (same name, or a proposal line that replaces a baseline"
+            " line) is one line before and after the change: the smaller of its two totals is"
+            " spending the change keeps; its rise is a cost of the change, its fall a cost"
+            " saving. A line only in the proposal is a cost, one only in the baseline a saving"
+            " (Forrester TEI). The key groups the lines that are one line."
+        ),
+    ).font = st.info
+    return f"Change!$F${t}", f"Change!$K${t}"
+
+
+# --------------------------------------------------------------------------- Results
+HELPER_ROW = 22
+"""Results row of the IRR helper (below the figures and the unit costs)."""
+
+
+def _write_results(
+    ws: Worksheet,
+    sc: Scenario,
+    result: Result,
+    cf: _MonthSheet,
+    rows: Mapping[str, int],
+    year_rows: tuple[int, int, int],
+    kept: tuple[str, str],
+    st: _Styles,
+    wb: Workbook,
+) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from ccecon.engine import NEVER
+
+    cur = sc.currency
+    money = _money(cur)
+    months = sc.horizon_months
+    cases = list(sc.cases())
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 20
+    ws.column_dimensions["D"].width = 16
+    ws.cell(1, 1, f"{sc.name}: business case").font = st.title
+    ws.cell(
+        2,
+        1,
+        (
+            "Every figure is a formula of the Inputs sheet (the base case). Costs and savings"
+            " line by line (Forrester TEI): see the Change sheet."
+        ),
+    ).font = st.info
+    for i, h in enumerate(["figure", "as estimated", "risk-adjusted", "unit"], start=1):
+        ws.cell(4, i, h).font = st.bold
+    y0, y1, _ = year_rows
+
+    def tot(key: str) -> str:
+        return f"Cashflows!$C${rows[key]}"
+
+    def cells(tag: str, col: str) -> dict[str, str]:
+        k = kept[0] if not tag else kept[1]
+        p_spend = "+".join(tot(f"{tag}proposal_{f}") for f in ("initial", "operating", "hidden"))
+        out = {
+            "total_cost": f"={p_spend}-{k}",
+            "cost_savings": (
+                "="
+                + "+".join(tot(f"{tag}baseline_{f}") for f in ("initial", "operating", "hidden"))
+                + f"-{k}"
+                if "baseline" in cases
+                else "=0"
+            ),
+        }
+        ben = f"={tot(f'{tag}proposal_benefits')}"
+        if "baseline" in cases:
+            ben += f"-{tot(f'{tag}baseline_benefits')}"
+        out["total_benefit"] = ben + f"+{col}7"
+        out["net"] = f"=SUM({cf.ref(rows[f'{tag}net'])})"
+        out["roi_pct"] = (
+            f'=IF({col}5>0,({col}6-{col}5)/{col}5,"not defined: the change invests nothing")'
+        )
+        out["npv"] = f"=SUM({cf.ref(rows[f'{tag}discounted'])})"
+        guess = "irr_guess_adj" if tag else "irr_guess"
+        flow = cf.ref(rows[f"{tag}net"])
+        h = f"{col}{HELPER_ROW}"  # IRR() per period, checked in the row below
+        out["irr_annual_pct"] = (
+            # a root below -100 % a period (1 + rate < 0) is no rate of return
+            f"=IF(AND(ISNUMBER({h}),{col}{HELPER_ROW + 1}<1E-6,N({h})>-1),"
+            f'IF(discounting="yearly_tei",{h},(1+{h})^12-1),'
+            f'IF(AND(COUNTIF({flow},">0")>0,COUNTIF({flow},"<0")>0),'
+            '"not found from the guess: change the IRR guess on Inputs",'
+            '"no IRR: the net flow does not change sign"))'
+        )
+        ycol = "D" if tag else "C"
+        years = f"Years!${ycol}${y0}:${ycol}${y1}"
+        t_years = f"Years!$B${y0}:$B${y1}"
+        t_months = cf.ref(MONTH_ROW)
+        out["irr_per_period"] = (
+            f'=IFERROR(IF(discounting="yearly_tei",IRR({years},{guess}),'
+            f'IRR({flow},(1+{guess})^(1/12)-1)),"none")'
+        )
+
+        def pv(flows: str, t: str, absolute: bool) -> str:
+            f = f"ABS({flows})" if absolute else flows
+            return f"SUMPRODUCT({f},(1+{h})^-{t})"
+
+        out["irr_check"] = (
+            f'=IFERROR(IF(ISNUMBER({h}),IF(discounting="yearly_tei",'
+            f"ABS({pv(years, t_years, False)})/{pv(years, t_years, True)},"
+            f"ABS({pv(flow, t_months, False)})/{pv(flow, t_months, True)}),1),1)"
+        )
+        for key, neg, cum, flow in (
+            ("payback_months", "neg", "cumulative", "net"),
+            ("discounted_payback_months", "dneg", "discounted_cumulative", "discounted"),
+        ):
+            k_ = f"MAX({cf.ref(rows[f'{tag}{neg}'])})"
+            out[key] = (
+                f'=IF({k_}<0,0,IF({k_}>={months},"{NEVER}",{k_}+(-INDEX({cf.ref(rows[f"{tag}{cum}"])},'
+                f"1,{k_}+1))/INDEX({cf.ref(rows[f'{tag}{flow}'])},1,{k_}+2)))"
+            )
+        return out
+
+    order = [
+        ("total_cost", "Cost of the change", money, cur),
+        ("total_benefit", "Benefits (cost savings included)", money, cur),
+        ("cost_savings", "of which cost savings", money, cur),
+        ("net", "Net (benefits - cost)", money, cur),
+        ("roi_pct", "ROI", FMT_PCT, "(B - C) / C"),
+        ("npv", "NPV", money, cur),
+        ("irr_annual_pct", "IRR", FMT_PCT, "a year"),
+        ("payback_months", "Payback", FMT_MONTHS, "months from signing"),
+        ("discounted_payback_months", "Discounted payback", FMT_MONTHS, "months from signing"),
+    ]
+    plain, adj = cells("", "B"), cells("adj_", "C")
+    assert 5 + len(order) + 8 == HELPER_ROW
+    # rows 5.. in the order above; the formulas refer to rows 5 (cost), 6 (benefit), 7 (saving)
+    assert [k for k, *_ in order][:3] == ["total_cost", "total_benefit", "cost_savings"]
+    for i, (key, label, fmt, unit) in enumerate(order):
+        r = 5 + i
+        ws.cell(r, 1, label)
+        for col, formulas, suffix in (("B", plain, ""), ("C", adj, "_adj")):
+            cell = ws[f"{col}{r}"]
+            cell.value = formulas[key]
+            cell.number_format = fmt
+            name = f"res_{key.removesuffix('_pct')}{suffix}"
+            wb.defined_names[name] = DefinedName(name, attr_text=f"Results!${col}${r}")
+        ws.cell(r, 4, unit).font = st.info
+    r = 5 + len(order) + 1
+    ws.cell(r, 1, "Unit costs over the horizon").font = st.bold
+    ws.cell(r, 2, "proposal").font = st.bold
+    if "baseline" in cases:
+        ws.cell(r, 3, "baseline").font = st.bold
+    for key, label, num, den in (
+        ("cost_per_contact", "Cost per contact", "uc_cost", "uc_contacts"),
+        ("cost_per_inbound_call", "Cost per inbound call", "uc_inbound_cost", "uc_inbound_calls"),
+        ("cost_per_minute", "Cost per handled minute", "uc_cost", "uc_minutes"),
+        ("cost_per_sale", "Cost per sale (outbound)", "uc_outbound_cost", "uc_outbound_sales"),
+    ):
+        r += 1
+        ws.cell(r, 1, label)
+        for col, case in (("B", "proposal"), ("C", "baseline")):
+            if case not in cases:
+                continue
+            n_ = f"SUM({cf.ref(rows[f'{case}_{num}'], 1)})"
+            d_ = f"SUM({cf.ref(rows[f'{case}_{den}'], 1)})"
+            ws[f"{col}{r}"] = f'=IF({d_}>0,{n_}/{d_},"n/a")'
+            ws[f"{col}{r}"].number_format = _money(cur, 2)
+            name = f"res_{key}" + ("" if case == "proposal" else "_baseline")
+            wb.defined_names[name] = DefinedName(name, attr_text=f"Results!${col}${r}")
+        ws.cell(r, 4, f"{cur}, {sc.unit_cost_basis.replace('_', ' ')} (Inputs)").font = st.info
+    r = HELPER_ROW - 1
+    ws.cell(r, 1, "Checks").font = st.bold
+    for row, key, label, fmt in (
+        (HELPER_ROW, "irr_per_period", "IRR() per period (month, or year with yearly_tei)",
+         "0.0000%"),
+        (HELPER_ROW + 1, "irr_check", "NPV at that rate / PV of the flows' sizes (0 at an IRR)",
+         "0.0E+00"),
+    ):  # fmt: skip
+        ws.cell(row, 1, label)
+        for col, formulas in (("B", plain), ("C", adj)):
+            ws[f"{col}{row}"] = formulas[key]
+            ws[f"{col}{row}"].number_format = fmt
+    ws.cell(
+        HELPER_ROW + 1, 4, "IRR is shown when below 1E-06 and the rate above -100 %"
+    ).font = st.info
+    ws.freeze_panes = "A5"
+    _cashflow_chart(ws, cf, rows, "F4", cur)
+
+
+def _cashflow_chart(
+    ws: Worksheet, cf: _MonthSheet, rows: Mapping[str, int], anchor: str, cur: str
+) -> None:
+    """Bars: the monthly net cash flow; line: its cumulative sum (a second axis)."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.chart.series import SeriesLabel
+
+    src = cf.ws
+    cats = Reference(src, min_col=cf.first, max_col=cf.first + cf.months, min_row=1, max_row=1)
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = "Net cash flow by month, and cumulative"
+    bar.y_axis.title = cur
+    bar.y_axis.numFmt = "#,##0"
+    bar.y_axis.majorGridlines = None
+    bar.add_data(
+        Reference(src, min_col=cf.first, max_col=cf.first + cf.months, min_row=rows["net"]),
+        from_rows=True,
+        titles_from_data=False,
+    )
+    bar.series[0].tx = SeriesLabel(v="net cash flow")
+    bar.set_categories(cats)
+    line = LineChart()
+    line.add_data(
+        Reference(src, min_col=cf.first, max_col=cf.first + cf.months, min_row=rows["cumulative"]),
+        from_rows=True,
+        titles_from_data=False,
+    )
+    line.series[0].tx = SeriesLabel(v="cumulative")
+    line.y_axis.axId = 200
+    line.y_axis.title = f"cumulative, {cur}"
+    line.y_axis.numFmt = "#,##0"
+    line.y_axis.crosses = "max"
+    bar.height, bar.width = 9, 22
+    bar += line
+    ws.add_chart(bar, anchor)
+
+
+# --------------------------------------------------------------------------- Simulation
+def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
+    """Monte Carlo percentiles and the NPV tornado as values, when the scenario has ranges."""
+    from ccecon.labels import label
+    from ccecon.reports.charts import UNCERTAINTY_DRAWS, uncertainty_runs
+    from ccecon.uncertainty.sensitivity import describe_path
+
+    runs = uncertainty_runs(result)
+    if runs is None:
+        return
+    sim, tor = runs
+    sc = result.scenario
+    cur = sc.currency
+    ws = wb.create_sheet("Simulation")
+    ws.column_dimensions["A"].width = 44
+    for c in "BCDEFGHIJ":
+        ws.column_dimensions[c].width = 16
+    ws.cell(1, 1, "Simulation: values, not formulas").font = st.title
+    ws.cell(
+        2,
+        1,
+        (
+            f"ccecon's Monte Carlo run of the scenario's ranges ({UNCERTAINTY_DRAWS:,} draws,"
+            " seed 0) and its NPV tornado, written when the workbook was made. They do not"
+            " follow the Inputs sheet: run ccecon simulate again after changing the scenario."
+        ),
+    ).font = st.info
+    r = 4
+    pcts = list(sim.summaries[0].percentiles) if sim.summaries else []
+    heads = ["figure", "mean", *[p.upper() for p in pcts]]
+    for i, h in enumerate(heads, start=1):
+        ws.cell(r, i, h).font = st.bold
+
+    def fmt_of(metric: str) -> tuple[str, float]:
+        if metric in ("roi_pct", "irr_annual_pct"):
+            return FMT_PCT, 0.01
+        if metric.endswith("payback_months"):
+            return FMT_MONTHS, 1.0
+        if metric.startswith("cost_per"):
+            return _money(cur, 2), 1.0
+        return _money(cur), 1.0
+
+    for title, summaries in (("", sim.summaries), (", risk-adjusted", sim.risk_adjusted)):
+        for s in summaries:
+            r += 1
+            fmt, scale = fmt_of(s.metric)
+            ws.cell(r, 1, label(s.metric) + title)
+            for i, v in enumerate([s.mean, *[s.percentiles[p] for p in pcts]], start=2):
+                cell = ws.cell(r, i)
+                if v is None or not np.isfinite(v):
+                    cell.value = "never within the horizon" if np.isinf(v or 0) else "n/a"
+                else:
+                    cell.value = float(v) * scale
+                    cell.number_format = fmt
+    r += 2
+    ws.cell(r, 1, "Probabilities").font = st.bold
+    for key, p in sim.probabilities.items():
+        r += 1
+        words = {
+            "npv_positive": "P(NPV > 0)",
+            "npv_positive_risk_adjusted": "P(risk-adjusted NPV > 0)",
+            "payback_within_horizon": "P(payback within the horizon)",
+            "roi_positive": "P(ROI > 0)",
+        }
+        ws.cell(r, 1, words.get(key, key.replace("_", " ")))
+        ws.cell(r, 2, float(p)).number_format = FMT_PCT
+    r += 2
+    ws.cell(
+        r, 1, f"NPV tornado (base {float(tor.base):,.0f} {cur}), inputs at their P10 and P90"
+    ).font = st.bold
+    r += 1
+    for i, h in enumerate(
+        [
+            "input",
+            "NPV, input at P10",
+            "NPV, input at P90",
+            "swing",
+            "input P10",
+            "base",
+            "input P90",
+        ],
+        start=1,
+    ):
+        ws.cell(r, i, h).font = st.bold
+    for bar in tor.bars:
+        r += 1
+        ws.cell(r, 1, bar.label or describe_path(sc, bar.path))
+        for i, v in enumerate((bar.output_low, bar.output_high, bar.swing), start=2):
+            ws.cell(r, i, float(v)).number_format = _money(cur)
+        for i, v in enumerate((bar.input_low, bar.input_base, bar.input_high), start=5):
+            ws.cell(r, i, float(v)).number_format = FMT_NUM
+    ws.freeze_panes = "B5"

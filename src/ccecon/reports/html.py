@@ -48,6 +48,11 @@ TEXT = {
         "risk": "risk %",
         "included": "counted",
         "formulas": "Formulas and sources",
+        "executive_summary": "Executive summary",
+        "year_table": "Costs and benefits by year",
+        "year_caption": (
+            "Line by line as Forrester TEI tables them; {cur}; year 0 is the month of signing."
+        ),
         "fingerprint_note": "This report was computed from the scenario with",
         "roi": "ROI",
         "npv": "NPV",
@@ -90,6 +95,9 @@ TEXT = {
         "risk": "风险 %",
         "included": "计入",
         "formulas": "公式与来源",
+        "executive_summary": "执行摘要",
+        "year_table": "逐年成本与收益",
+        "year_caption": "按 Forrester TEI 逐项列示；单位 {cur}；第 0 年为签约当月。",
         "fingerprint_note": "本报告由以下场景计算得出：",
         "roi": "投资回报率",
         "npv": "净现值",
@@ -147,6 +155,18 @@ def _money(v: Any) -> str:
     if math.isinf(v):
         return "∞"
     return f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:,.2f}"
+
+
+def _contract_words(line: Any) -> str:
+    """A contract line's price model in words: its terms (``per call``, ``setup``...) and,
+    when it bills part of the work, the share."""
+    c = line.contract
+    parts = getattr(c, "parts", None) or [c]
+    words = " + ".join(str(p.model).replace("_", " ") for p in parts)
+    share = line.contract_share
+    if isinstance(share, (int, float)) and share != 1:
+        words += f", {share * 100:.0f} % of the work"
+    return words
 
 
 def _plain(x: float) -> str:
@@ -285,15 +305,35 @@ def _pct(v: Any, locale: str = "en") -> str:
     return _value(v, locale, 100.0, " %")
 
 
-def render_html(result: Result, *, source_path: str | Path | None = None) -> str:
-    """The report as one HTML string (plotly.js inline)."""
+LETTER_CURRENCIES = frozenset({"USD", "CAD", "MXN"})
+"""Currencies of the countries that print on US Letter; every other report prints on A4."""
+
+
+def default_paper(scenario: Scenario) -> str:
+    """``letter`` for a scenario in US, Canadian or Mexican currency, else ``a4``."""
+    return "letter" if scenario.currency in LETTER_CURRENCIES else "a4"
+
+
+def render_html(
+    result: Result, *, source_path: str | Path | None = None, paper: str | None = None
+) -> str:
+    """The report as one HTML string (plotly.js inline).
+
+    ``paper`` (``a4`` or ``letter``; default :func:`default_paper`) sets the printed page
+    (the PDF) through CSS ``@page``."""
     import jinja2
     import numpy as np
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
     from ccecon import __version__
-    from ccecon.reports.charts import business_case_figures, uncertainty_figures
+    from ccecon.labels import label
+    from ccecon.reports.charts import (
+        business_case_figures,
+        uncertainty_figures,
+        uncertainty_runs,
+    )
+    from ccecon.reports.summary import executive_summary, scorecard_rows, year_rows
 
     sc = result.scenario
     t = TEXT[sc.locale]
@@ -306,8 +346,11 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
     def pct(v: Any) -> str:
         return t["undefined"] if v is None else f"{float(v):,.1f} %"
 
+    def _cur(v: Any) -> str:
+        return _money(v) if _money(v) == "-" else f"{_money(v)} {sc.currency}"
+
     kpis = [
-        {"label": t["npv"], "value": _money(s["npv"]), "adjusted": _money(r["npv"])},
+        {"label": t["npv"], "value": _cur(s["npv"]), "adjusted": _cur(r["npv"])},
         {"label": t["roi"], "value": pct(s["roi_pct"]), "adjusted": pct(r["roi_pct"])},
         {
             "label": t["irr"],
@@ -319,17 +362,17 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
             "value": pay(s["payback_months"]),
             "adjusted": pay(r["payback_months"]),
         },
-        {"label": t["net"], "value": _money(s["net"]), "adjusted": _money(r["net"])},
-        {"label": t["cost"], "value": _money(s["total_cost"]), "adjusted": _money(r["total_cost"])},
+        {"label": t["net"], "value": _cur(s["net"]), "adjusted": _cur(r["net"])},
+        {"label": t["cost"], "value": _cur(s["total_cost"]), "adjusted": _cur(r["total_cost"])},
         {
             "label": t["benefit"],
-            "value": _money(s["total_benefit"]),
-            "adjusted": _money(r["total_benefit"]),
+            "value": _cur(s["total_benefit"]),
+            "adjusted": _cur(r["total_benefit"]),
         },
         {
             "label": t["savings"],
-            "value": _money(s["cost_savings"]),
-            "adjusted": _money(r["cost_savings"]),
+            "value": _cur(s["cost_savings"]),
+            "adjusted": _cur(r["cost_savings"]),
         },
     ]
     from ccecon.sourcing.compare import sourcing_only
@@ -356,8 +399,12 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         )
     if comparison is None and s.get("irr_status") == "none":
         notes.append("IRR does not exist: no discount rate makes NPV zero.")
+    runs = uncertainty_runs(result)
+    summary = executive_summary(result, runs)
+    year_heads, years = ([], []) if comparison is not None else year_rows(result)
     charts = []
-    for i, (cid, fig) in enumerate(business_case_figures(result) + uncertainty_figures(result)):
+    figures = business_case_figures(result) + uncertainty_figures(result, runs)
+    for i, (cid, fig) in enumerate(figures):
         charts.append(
             (
                 cid,
@@ -424,6 +471,7 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
                     + (f" x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else ""),
                     "timing": ln.timing.value.replace("_", " ")
                     + (f" ({ln.driver})" if ln.driver else "")
+                    + (f" ({_contract_words(ln)})" if ln.contract is not None else "")
                     + (f", {lab['month']} {ln.month}" if ln.month is not None else ""),
                     "risk": _pct(ln.risk, sc.locale),
                     "included": t["yes"] if ln.included else t["no"],
@@ -448,7 +496,13 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         loader=jinja2.PackageLoader("ccecon.reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
+    paper = paper or default_paper(sc)
+    if paper not in ("a4", "letter"):
+        from ccecon.errors import InputError
+
+        raise InputError("expected a4 or letter", field="--paper", value=paper)
     return env.get_template("report.html.j2").render(
+        paper="A4" if paper == "a4" else "letter",
         locale=sc.locale,
         t=t,
         scenario=sc,
@@ -457,6 +511,23 @@ def render_html(result: Result, *, source_path: str | Path | None = None) -> str
         fingerprint=fingerprint(sc, source_path),
         kpis=kpis,
         notes=notes,
+        summary=summary,
+        year_heads=year_heads,
+        years=years,
+        scorecard=scorecard_rows(result)[0],
+        risks=scorecard_rows(result)[1],
+        L={
+            k: label(k, sc.locale)
+            for k in (
+                "scorecard",
+                "risk_register",
+                "risk",
+                "likelihood",
+                "impact",
+                "owner",
+                "mitigation",
+            )
+        },
         charts=charts,
         unit_costs=uc,
         benchmark=bench,
@@ -478,18 +549,21 @@ def write_report(
     xlsx: bool = False,
     pdf: bool = False,
     source_path: str | Path | None = None,
+    paper: str | None = None,
 ) -> ReportPaths:
     """Write the report into ``out_dir`` (created if needed); returns the paths written.
 
     ``html``: report.html; ``xlsx``: report.xlsx with live formulas; ``pdf``: report.pdf
-    printed from the HTML by headless Chromium (the HTML is written too).
+    printed from the HTML by headless Chromium (the HTML is written too) on ``paper``
+    (``a4`` or ``letter``; default by the scenario's currency, :func:`default_paper`).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     html_path = xlsx_path = pdf_path = None
     if html or pdf:
         html_path = out / "report.html"
-        html_path.write_text(render_html(result, source_path=source_path), encoding="utf-8")
+        text = render_html(result, source_path=source_path, paper=paper)
+        html_path.write_text(text, encoding="utf-8")
     if xlsx:
         from ccecon.reports.excel import write_workbook
 

@@ -14,7 +14,11 @@ Conventions
 * Amounts are in the scenario currency per unit of the timing rule: a ``monthly`` line
   costs ``amount x quantity`` each active month; a ``yearly`` line costs it in the first
   month of each plan year it is active in (months 1, 13, 25, ...); a ``once`` line in its
-  ``month``; a ``per_unit`` line costs ``amount x quantity x driver(month)`` each month.
+  ``month``; a ``per_unit`` line costs ``amount x quantity x driver(month)`` each month;
+  a ``contract`` cost line costs ``amount x quantity x charge(month)``, the charge of its
+  ``contract`` price model on the case's own usage (calls, minutes, contacts, sales,
+  seats, agent hours) times ``contract_share``, each active month, plus the contract's
+  setup terms at signing (month 0).
 * Every ratio (shares, rates, risk) is a fraction or an explicit percent string: ``0.35``
   or ``"35%"`` (``35%`` unquoted in YAML). A bare number outside the field's range is
   refused, never read as a percentage (:func:`ccecon.units.parse_ratio`).
@@ -47,7 +51,17 @@ from ccecon.defaults import (
     DEFAULT_SL_TARGET,
     DEFAULT_SL_THRESHOLD_S,
 )
-from ccecon.scenario.types import GoalShareNumber, Num, RiskShare, Share, ShareBelowOne, YearlyRate
+from ccecon.scenario.lever import Lever
+from ccecon.scenario.types import (
+    GoalShareNumber,
+    NonNegNum,
+    Num,
+    RiskShare,
+    Share,
+    ShareBelowOne,
+    YearlyRate,
+)
+from ccecon.sourcing.pricing import PriceModel
 from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
@@ -74,6 +88,7 @@ class Timing(StrEnum):
     monthly = "monthly"
     yearly = "yearly"
     per_unit = "per_unit"
+    contract = "contract"
 
 
 class ChannelKind(StrEnum):
@@ -129,30 +144,18 @@ class Channel(_Model):
         return v
 
 
-class Lever(_Model):
-    """A what-if on a channel in one case: self-service deflection, better FCR.
-
-    The case's volume of ``channel`` becomes ``per_month x volume_factor`` and its AHT
-    ``aht_s x aht_factor``, from ``start_month`` (ramp-up linear over ``ramp_months``) to
-    ``end_month``. Several levers on one channel multiply.
-    """
-
-    name: str = Field(description="What the lever is, e.g. `self-service deflection`.")
-    channel: str = Field(description="Name of the channel it acts on.")
-    volume_factor: Num = Field(1.0, ge=0, description="Multiplier on volume (0.9 = -10 %).")
-    aht_factor: Num = Field(1.0, ge=0, description="Multiplier on AHT.")
-    start_month: int = Field(1, ge=1, description="First month the lever acts.")
-    ramp_months: int = Field(0, ge=0, description="Months to reach the full effect linearly.")
-    end_month: int | None = Field(
-        None, ge=1, description="Last month the lever acts (inclusive); none = to the end."
-    )
-    note: str | None = None
-
-
 class _Line(_Model):
     name: str = Field(description="Line name as shown in tables (any language).")
-    amount: Num = Field(description="Amount in the scenario currency per unit of timing.")
-    timing: Timing = Field(Timing.monthly, description="once, monthly, yearly or per_unit.")
+    amount: Num | None = Field(
+        None,
+        description=(
+            "Amount in the scenario currency per unit of timing (required), or for timing"
+            " `contract` a multiplier of the contract's charge (default 1)."
+        ),
+    )
+    timing: Timing = Field(
+        Timing.monthly, description="once, monthly, yearly, per_unit or contract (cost lines)."
+    )
     month: int | None = Field(
         None, ge=0, description="For timing `once`: the month it falls due (0 = at signing)."
     )
@@ -180,6 +183,10 @@ class _Line(_Model):
 
     @model_validator(mode="after")
     def _timing_fields(self) -> _Line:
+        if self.amount is None:
+            if self.timing != Timing.contract:
+                raise ValueError("a line needs `amount` (scenario currency per unit of timing)")
+            self.amount = 1.0
         if self.timing == Timing.once and self.month is None:
             raise ValueError("a line with timing `once` needs `month` (0 = at signing)")
         if self.timing != Timing.once and self.month is not None:
@@ -209,6 +216,34 @@ class CostLine(_Line):
         ),
     )
 
+    contract: PriceModel | None = Field(
+        None,
+        description=(
+            "For timing `contract`: a contract price model (per_seat, package, per_call,"
+            " per_minute, per_agent_hour, commission, outbound, tiers, setup, term, sum)"
+            " billed each month on the case's own volumes (after its levers), seats and"
+            " agent hours (from `staffing`)."
+        ),
+    )
+    contract_share: Share = Field(
+        1.0,
+        description=(
+            "For timing `contract`: the share of the case's work the contract bills (0.3"
+            ' or "30%"), e.g. the part a provider handles; default all of it.'
+        ),
+    )
+    revenue_per_sale: NonNegNum = Field(
+        0.0, description="For timing `contract`: revenue per sale, for commission terms."
+    )
+
+    @model_validator(mode="after")
+    def _contract_fields(self) -> CostLine:
+        if self.timing == Timing.contract and self.contract is None:
+            raise ValueError("a line with timing `contract` needs `contract` (a price model)")
+        if self.timing != Timing.contract and self.contract is not None:
+            raise ValueError("`contract` is only for timing `contract`")
+        return self
+
     @property
     def included(self) -> bool:
         """Hidden costs are shown separately and counted only when ``include: true``."""
@@ -221,6 +256,12 @@ class BenefitLine(_Line):
     kind: Literal["direct", "indirect"] = Field(description="direct or indirect.")
     category: str = Field("other", description="e.g. sales growth, retention, efficiency.")
     measured_by: str | None = Field(None, description="How the benefit is measured.")
+
+    @model_validator(mode="after")
+    def _no_contract(self) -> BenefitLine:
+        if self.timing == Timing.contract:
+            raise ValueError("timing `contract` is for cost lines (a contract's charge)")
+        return self
 
     @property
     def included(self) -> bool:
@@ -320,22 +361,27 @@ class Staffing(_Model):
 
 
 class Scorecard(_Model):
-    """Non-financial scorecard: shown beside the money, never added to it."""
+    """Non-financial scorecard: shown beside the money (table, report), never added to it."""
 
-    csat: str | None = None
-    loyalty: str | None = None
-    employee_morale: str | None = None
-    scalability: str | None = None
-    risks: list[Risk] = Field(default_factory=list)
+    csat: str | None = Field(None, description="Expected effect on customer satisfaction.")
+    loyalty: str | None = Field(None, description="Expected effect on customer loyalty.")
+    employee_morale: str | None = Field(None, description="Expected effect on agents' morale.")
+    scalability: str | None = Field(None, description="How the change scales with volume.")
+    risks: list[Risk] = Field(default_factory=list, description="The risk register.")
 
 
 class Risk(_Model):
-    """A risk on the checklist with owner and mitigation."""
+    """A risk on the register with owner and mitigation."""
 
-    name: str
-    owner: str | None = None
-    mitigation: str | None = None
-    likelihood: Literal["low", "medium", "high"] | None = None
+    name: str = Field(description="What could go wrong.")
+    owner: str | None = Field(None, description="Who watches it.")
+    mitigation: str | None = Field(None, description="What is done about it.")
+    likelihood: Literal["low", "medium", "high"] | None = Field(
+        None, description="How likely: low, medium or high."
+    )
+    impact: Literal["low", "medium", "high"] | None = Field(
+        None, description="How much it would cost: low, medium or high."
+    )
 
 
 Scorecard.model_rebuild()

@@ -19,6 +19,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ccecon.costing.unit_costs import (
+    cost_basis,
+    draw_unit_costs,
+    horizon_totals,
+    ratio_of_means,
+    unit_cost_sums,
+)
 from ccecon.errors import InputError
 from ccecon.finance.returns import npv
 from ccecon.sourcing.pricing import Charge, PriceModel
@@ -88,7 +95,16 @@ class OptionResult:
     kind : its model kind (in-house, outsourced, hosted, hybrid).
     flows : ndarray (draws, M + 1), cost per month (positive), month 0 at signing.
     components : dict of str to ndarray (draws or 1, M + 1), the flows by cost component.
-    tco, pv_cost, cost_per_contact, cost_per_call : ndarray (draws,).
+    tco, pv_cost : ndarray (draws,), total and present value of cost.
+    cost_per_contact, cost_per_inbound_call : ndarray (draws,)
+        Unit costs with the business case's definitions
+        (:mod:`ccecon.costing.unit_costs`): the scenario's cost basis (fully loaded:
+        one-off costs spread over the months; operating: running costs only), per contact
+        of every channel, and the cost allocated to inbound voice by handle-minute share
+        per inbound call. NaN where nothing is handled.
+    unit_totals : dict of str to ndarray (draws,)
+        The horizon sums those unit costs divide (cost, contacts, inbound_cost,
+        inbound_calls, minutes, ...), for ratios of means over draws.
     paid_fte : ndarray (draws or 1, M + 1), the company's own paid FTE (0 for outsourced).
     binding : dict of str to float, share of months each contract term binds.
     sent_out_share : ndarray (draws,), hybrid: share of contacts sent to the provider.
@@ -104,12 +120,17 @@ class OptionResult:
     tco: Array
     pv_cost: Array
     cost_per_contact: Array
-    cost_per_call: Array
+    cost_per_inbound_call: Array
     paid_fte: Array
     binding: dict[str, float]
     sent_out_share: Array | None = None
     own: Work | None = None
     provider: Work | None = None
+    unit_totals: dict[str, Array] = field(default_factory=dict)
+
+    def unit_costs(self) -> dict[str, float | None]:
+        """Horizon unit costs as ratios of the mean sums over draws (as ``evaluate``)."""
+        return ratio_of_means(self.unit_totals)
 
 
 @dataclass(frozen=True)
@@ -194,8 +215,8 @@ class Comparison:
                     "option": o.name,
                     "tco": float(np.mean(o.tco)),
                     "pv_cost": float(np.mean(o.pv_cost)),
-                    "cost_per_contact": float(np.mean(o.cost_per_contact)),
-                    "cost_per_call": float(np.mean(o.cost_per_call)),
+                    "cost_per_contact": o.unit_costs()["cost_per_contact"],
+                    "cost_per_inbound_call": o.unit_costs()["cost_per_inbound_call"],
                     "paid_fte_month_1": _month1(o.paid_fte) or 0.0,
                     "p_cheapest": pc[o.name],
                     "score": self.scorecard.get(o.name),
@@ -229,8 +250,8 @@ class Comparison:
                 "kind": o.kind,
                 "tco": float(np.mean(o.tco)),
                 "pv_cost": float(np.mean(o.pv_cost)),
-                "cost_per_contact": float(np.mean(o.cost_per_contact)),
-                "cost_per_call": float(np.mean(o.cost_per_call)),
+                "cost_per_contact": o.unit_costs()["cost_per_contact"],
+                "cost_per_inbound_call": o.unit_costs()["cost_per_inbound_call"],
                 "monthly_cost": [float(x) for x in o.flows.mean(axis=0)],
                 "components_tco": {k: float(v.sum(axis=1).mean()) for k, v in o.components.items()},
                 "paid_fte_month_1": _month1(o.paid_fte) or 0.0,
@@ -276,7 +297,7 @@ class _Ctx:
     spec: SourcingSpec
     rate_m: Array
     scale: float = 1.0
-    _full: Work | None = None
+    _works: dict[tuple[int, ...], Work] = field(default_factory=dict)
 
     @property
     def months(self) -> int:
@@ -290,11 +311,14 @@ class _Ctx:
         base = by_channel or {}
         return {n: np.asarray(base.get(n, 1.0), dtype=float) * self.scale for n in names}
 
-    def full(self) -> Work:
-        """The whole demand handled by one side (shared by the options that take it all)."""
-        if self._full is None:
-            self._full = case_work(self.scenario, (), self.shares())
-        return self._full
+    def full(self, option: Any = None) -> Work:
+        """The whole demand with ``option``'s levers, handled by one side (computed once
+        for the options with the same levers; the demand without levers when None)."""
+        levers = [] if option is None else list(option.levers)
+        key = tuple(id(lv) for lv in levers)
+        if key not in self._works:
+            self._works[key] = case_work(self.scenario, levers, self.shares())
+        return self._works[key]
 
 
 def _finish(
@@ -307,19 +331,30 @@ def _finish(
     own: Work | None,
     provider: Work | None,
     sent: Array | None = None,
+    one_off: Array | None = None,
 ) -> OptionResult:
+    """An option's result from its cost components.
+
+    ``one_off`` are the one-off costs outside month 0 (quote lines paid once, a
+    transition): with every component's month 0 (signing) they are the option's initial
+    costs, which the unit costs treat as a business case treats its initial costs.
+    """
     rows = max(c.shape[0] for c in comps.values())
     flows = np.zeros((rows, ctx.months + 1))
     for c in comps.values():
         flows = flows + c
     tco = flows.sum(axis=1)
     pv = -npv(ctx.rate_m, -flows)
-    full = ctx.full().drivers
-    contacts = full["contacts"].sum(axis=1)
-    calls = full["calls"].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cpc = np.where(contacts > 0, tco / contacts, np.nan)
-        cpcall = np.where(calls > 0, tco / calls, np.nan)
+    initial = np.zeros_like(flows)
+    initial[:, 0] = flows[:, 0]
+    if one_off is not None:
+        initial = initial + one_off
+        initial[:, 0] = flows[:, 0]
+    sums = unit_cost_sums(
+        ctx.scenario, cost_basis(ctx.scenario, flows - initial, initial), ctx.full(option).drivers
+    )
+    totals = horizon_totals(sums)
+    unit = draw_unit_costs(totals)
     return OptionResult(
         option.name,
         option.kind,
@@ -327,14 +362,20 @@ def _finish(
         comps,
         tco,
         np.asarray(pv),
-        cpc,
-        cpcall,
+        unit["cost_per_contact"],
+        unit["cost_per_inbound_call"],
         fte,
         binds,
         sent,
         own,
         provider,
+        totals,
     )
+
+
+def _once_flows(lines: list[QuoteLine], months: int) -> Array:
+    """The quote lines paid once, as flows (their one-off part)."""
+    return quote_flows([ln for ln in lines if ln.timing == "once"], months)
 
 
 def _charge(ctx: _Ctx, price: PriceModel, work: Work, field: str) -> Charge:
@@ -366,7 +407,7 @@ def _in_house_fixed(ctx: _Ctx, ih: InHouse) -> dict[str, Array]:
 
 
 def _option_in_house(ctx: _Ctx, ih: InHouse) -> OptionResult:
-    work = ctx.full()
+    work = ctx.full(ih)
     if ih.agents is not None:
         fte = _monthly(ih.agents, ctx.months)
     else:
@@ -375,11 +416,12 @@ def _option_in_house(ctx: _Ctx, ih: InHouse) -> OptionResult:
     comps = _in_house_fixed(ctx, ih)
     comps["agent salaries"] = fte * _v(ih.agent_salary)
     comps["telecom"] = work.drivers["minutes"] * _v(ih.telecom_per_minute)
-    return _finish(ctx, ih, comps, fte, {}, own=work, provider=None)
+    one_off = _once_flows(ih.build, ctx.months)
+    return _finish(ctx, ih, comps, fte, {}, own=work, provider=None, one_off=one_off)
 
 
 def _option_hosted(ctx: _Ctx, h: Hosted) -> OptionResult:
-    work = ctx.full()
+    work = ctx.full(h)
     fte = _own_fte(ctx, work, f"the hosted option {h.name!r} (own agents)", _field(ctx, h))
     ch = _charge(ctx, h.price, work, f"{_field(ctx, h)}.price")
     m = ctx.months
@@ -390,11 +432,12 @@ def _option_hosted(ctx: _Ctx, h: Hosted) -> OptionResult:
         "management": _monthly(h.management_per_month, m),
         "other": quote_flows(h.other, m),
     }
-    return _finish(ctx, h, comps, fte, ch.binding_share(), own=work, provider=None)
+    one_off = _once_flows(h.other, m)
+    return _finish(ctx, h, comps, fte, ch.binding_share(), own=work, provider=None, one_off=one_off)
 
 
 def _option_outsourced(ctx: _Ctx, o: Outsourced) -> OptionResult:
-    work = ctx.full()
+    work = ctx.full(o)
     ch = _charge(ctx, o.price, work, f"{_field(ctx, o)}.price")
     m = ctx.months
     comps = {
@@ -404,15 +447,33 @@ def _option_outsourced(ctx: _Ctx, o: Outsourced) -> OptionResult:
         "other": quote_flows(o.other, m),
     }
     zero = np.zeros((1, m + 1))
-    return _finish(ctx, o, comps, zero, ch.binding_share(), own=None, provider=work)
+    one_off = comps["transition"] + _once_flows(o.other, m)
+    return _finish(
+        ctx, o, comps, zero, ch.binding_share(), own=None, provider=work, one_off=one_off
+    )
 
 
 def check_routing(spec: SourcingSpec, scenario: Any) -> None:
-    """Every channel in exactly one routing rule of each hybrid option; else
-    :class:`InputError`."""
-    for k, hy in enumerate(spec.options):
-        if isinstance(hy, Hybrid):
-            _check_routing(hy, scenario, f"sourcing.options[{k}].routing")
+    """Every channel in exactly one routing rule of each hybrid option, and every option's
+    levers on a channel of the demand within the horizon; else :class:`InputError`."""
+    channels = sorted(c.name for c in scenario.channels)
+    for k, opt in enumerate(spec.options):
+        for j, lever in enumerate(opt.levers):
+            where = f"sourcing.options[{k}].levers[{j}]"
+            if lever.channel not in channels:
+                raise InputError(
+                    "lever names a channel that does not exist; channels: " + ", ".join(channels),
+                    field=f"{where}.channel",
+                    value=lever.channel,
+                )
+            if lever.start_month > scenario.horizon_months:
+                raise InputError(
+                    f"start_month is outside the horizon (1..{scenario.horizon_months})",
+                    field=f"{where}.start_month",
+                    value=lever.start_month,
+                )
+        if isinstance(opt, Hybrid):
+            _check_routing(opt, scenario, f"sourcing.options[{k}].routing")
 
 
 def _check_routing(hy: Hybrid, scenario: Any, where: str) -> None:
@@ -434,12 +495,26 @@ def _check_routing(hy: Hybrid, scenario: Any, where: str) -> None:
                     value=name,
                 )
             seen[name] = i
-        if r.to == "outsourced" and (r.overflow or float(np.max(_v(r.after_hours_share))) > 0):
+        if r.to == "outsourced" and (
+            r.overflow or r.after_hours or float(np.max(_v(r.after_hours_share))) > 0
+        ):
             raise InputError(
-                "after_hours_share and overflow apply to in-house rules only",
+                "after_hours, after_hours_share and overflow apply to in-house rules only",
                 field=f"{where}[{i}]",
                 value=r.to,
             )
+        if r.after_hours:
+            needs_staffing(scenario, "routing by hours of the week", f"{where}[{i}].after_hours")
+            for j, w in enumerate(r.after_hours):
+                if window_split(scenario, [w]).sent_share == 0:
+                    st = scenario.staffing
+                    raise InputError(
+                        f"this window holds no contacts: the lines are open"
+                        f" {st.open_hour:g}-{st.close_hour:g} h (staffing open_hour,"
+                        " close_hour) on the days the weekly profile does not set to 0",
+                        field=f"{where}[{i}].after_hours[{j}]",
+                        value=w.model_dump(),
+                    )
         if r.overflow:
             ks = {kinds[n] for n in r.channels}
             if ks != {"voice_inbound"}:
@@ -456,6 +531,48 @@ def _check_routing(hy: Hybrid, scenario: Any, where: str) -> None:
             field=where,
             value=sorted(missing),
         )
+
+
+@dataclass(frozen=True)
+class WindowSplit:
+    """A channel split by hours of the week (time-window routing).
+
+    ``sent_share`` is the share of a week's contacts arriving in the windows (the
+    staffing's interval grid, weekly and intraday profiles), ``kept_share = 1 -
+    sent_share``; ``kept_profile`` and ``sent_profile`` are each side's share of its own
+    weekly contacts per open interval of the week (Monday's intervals first, each summing
+    to 1; zeros for a side that handles nothing).
+    """
+
+    kept_share: float
+    sent_share: float
+    kept_profile: Array
+    sent_profile: Array
+
+
+def window_split(scenario: Any, windows: Any) -> WindowSplit:
+    """Split the staffing's interval-of-week profile by the routing windows."""
+    from ccecon.queueing.workload import interval_shares, window_mask
+
+    st = scenario.staffing
+    per_day = round((st.close_hour - st.open_hour) * 60 / st.interval_minutes)
+    shares = interval_shares(st.weekly_profile, st.intraday_profile, per_day)
+    mask = window_mask(
+        [(list(w.days), w.from_hour, w.to_hour) for w in windows],
+        interval_minutes=st.interval_minutes,
+        open_hour=st.open_hour,
+        close_hour=st.close_hour,
+    )
+    sent = shares * mask
+    kept = shares - sent
+    sent_share = float(sent.sum())
+    kept_share = float(kept.sum())
+    return WindowSplit(
+        kept_share,
+        sent_share,
+        kept / kept_share if kept_share > 0 else kept,
+        sent / sent_share if sent_share > 0 else sent,
+    )
 
 
 @dataclass(frozen=True)
@@ -482,14 +599,23 @@ def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
 
     sc = ctx.scenario
     _check_routing(hy, sc, f"{_field(ctx, hy)}.routing")
-    full = ctx.full()
+    full = ctx.full(hy)
     keep_share: dict[str, Any] = {}
     out_share: dict[str, Any] = {}
+    own_profile: dict[str, Array] = {}
+    out_profile: dict[str, Array] = {}
     pooled: list[str] = []
     for r in hy.routing:
         for n in r.channels:
             if r.to == "outsourced":
                 keep_share[n], out_share[n] = 0.0, 1.0
+            elif r.after_hours:
+                split = window_split(sc, r.after_hours)
+                keep_share[n], out_share[n] = split.kept_share, split.sent_share
+                if split.kept_share > 0:
+                    own_profile[n] = split.kept_profile
+                if split.sent_share > 0:
+                    out_profile[n] = split.sent_profile
             else:
                 ah = _v(r.after_hours_share)
                 keep_share[n], out_share[n] = 1.0 - ah, ah
@@ -520,11 +646,12 @@ def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
                 vol = full.volumes[n]
                 out_share[n] = np.where(vol > 0, sent[n] / vol, 0.0)
     own_shares = {**keep_share, **dict.fromkeys(pooled, 0.0)}
+    levers = list(hy.levers)
     if all(np.all(np.asarray(v) == 0) for v in own_shares.values()):
         own = zero_work(sc)  # nothing kept but the overflow pool: no staffing run
     else:
-        own = case_work(sc, (), ctx.shares(own_shares))
-    provider = case_work(sc, (), ctx.shares(out_share))
+        own = case_work(sc, levers, ctx.shares(own_shares), own_profile or None)
+    provider = case_work(sc, levers, ctx.shares(out_share), out_profile or None)
     for n in full.volumes:
         if n not in pooled:
             kept[n] = own.volumes[n]
@@ -560,13 +687,24 @@ def _option_hybrid(ctx: _Ctx, hy: Hybrid) -> OptionResult:
     comps["vendor management"] = _monthly(vm, m)
     if provider is not None:
         comps["transition"] = _once(provider.transition_cost, provider.transition_month, m)
-    contacts = ctx.full().drivers["contacts"].sum(axis=1)
+    contacts = ctx.full(hy).drivers["contacts"].sum(axis=1)
     sent_total = split.provider.drivers["contacts"].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(contacts > 0, sent_total / contacts, 0.0)
+    if hy.other:
+        comps["other"] = quote_flows(hy.other, m)
     work = Work(split.kept, own.drivers, hours, fte)
+    one_off = _once_flows(ih.build, m) + _once_flows(hy.other, m) + comps.get("transition", 0.0)
     return _finish(
-        ctx, hy, comps, fte, ch.binding_share(), own=work, provider=split.provider, sent=share
+        ctx,
+        hy,
+        comps,
+        fte,
+        ch.binding_share(),
+        own=work,
+        provider=split.provider,
+        sent=share,
+        one_off=one_off,
     )
 
 
@@ -625,7 +763,8 @@ def _rows(o: OptionResult, n: int) -> OptionResult:
         tco=b(o.tco),
         pv_cost=b(np.atleast_1d(o.pv_cost)),
         cost_per_contact=b(o.cost_per_contact),
-        cost_per_call=b(o.cost_per_call),
+        cost_per_inbound_call=b(o.cost_per_inbound_call),
+        unit_totals={k: b(np.atleast_1d(v)) for k, v in o.unit_totals.items()},
         sent_out_share=None if o.sent_out_share is None else b(o.sent_out_share),
     )
 

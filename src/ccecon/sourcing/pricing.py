@@ -20,8 +20,9 @@ Conventions
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -83,6 +84,51 @@ class Usage:
         if unknown:
             raise TypeError(f"unknown usage fields {sorted(unknown)}")
         return cls(**kw)
+
+
+def usage_from_drivers(
+    drivers: Mapping[str, Array], revenue_per_sale: Any = 0.0, share: Any = 1.0
+) -> Usage:
+    """What a contract bills, plan months 1..M, from a case's drivers times ``share``.
+
+    Parameters
+    ----------
+    drivers : mapping
+        The engine's drivers of a case (:func:`ccecon.engine.case_drivers`), arrays
+        (draws or 1, months + 1): inbound_calls, outbound_calls, contacts, minutes, sales
+        and, with a ``staffing`` section, fte and agent_hours.
+    revenue_per_sale : float or ndarray (draws,)
+        Revenue per sale, scenario currency (commission terms).
+    share : float or ndarray (draws,)
+        Share of the work billed (a fraction).
+
+    Returns
+    -------
+    Usage
+        Seats are the paid FTE rounded up (``ceil(fte x share)``); seats and agent hours
+        are NaN without staffing, so a price on them is refused by the caller.
+    """
+    k = _column(share)
+    nan = np.full((1, 1), np.nan)
+    sales = drivers["sales"][:, 1:] * k
+    fte = drivers.get("fte")
+    hours = drivers.get("agent_hours")
+    return Usage(
+        calls=drivers["inbound_calls"][:, 1:] * k,
+        outbound_calls=drivers["outbound_calls"][:, 1:] * k,
+        contacts=drivers["contacts"][:, 1:] * k,
+        minutes=drivers["minutes"][:, 1:] * k,
+        sales=sales,
+        revenue=sales * _column(revenue_per_sale),
+        seats=nan if fte is None else np.ceil(fte[:, 1:] * k - 1e-9),
+        agent_hours=nan if hours is None else hours[:, 1:] * k,
+    )
+
+
+def _column(x: Any) -> Array:
+    """A number (float or draws) as a column that broadcasts over months."""
+    a = np.asarray(x, dtype=float)
+    return a[:, None] if a.ndim == 1 else a
 
 
 _USAGE_FIELDS = (

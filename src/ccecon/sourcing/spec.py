@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ccecon.scenario.lever import Lever
 from ccecon.scenario.types import NonNegNum, Share, YearlyRate
 from ccecon.sourcing.pricing import PriceModel
 
@@ -52,7 +53,11 @@ class QuoteLine(_M):
     amount: NonNegNum = Field(description="Price per unit.")
     quantity: NonNegNum = Field(1.0, description="Units (person-days, items, seats...).")
     timing: Literal["once", "monthly", "yearly"] = Field(
-        "once", description="once (in `month`), monthly (months 1..M), yearly (months 12, 24...)."
+        "once",
+        description=(
+            "once (in `month`), monthly (months 1..M), yearly (months 1, 13, 25...: the"
+            " first month of each plan year, as a cost line's `yearly`)."
+        ),
     )
     month: int = Field(0, ge=0, description="Month of a one-off amount (0 = at signing).")
     source: str | None = Field(None, description="Where the number comes from.")
@@ -63,6 +68,13 @@ class _Option(_M):
         min_length=1, description="The option's name in results, e.g. `onshore` or `BPO bid A`."
     )
     note: str | None = Field(None, description="Free text: who quoted it, when.")
+    levers: list[Lever] = Field(
+        default_factory=list,
+        description=(
+            "Levers of this option (self-service deflection, shorter handle time...), acting"
+            " on the scenario's channels before any routing, as a business case's levers do."
+        ),
+    )
 
 
 class InHouse(_Option):
@@ -111,6 +123,38 @@ class Outsourced(_Option):
     other: list[QuoteLine] = Field(default_factory=list, description="Other own costs.")
 
 
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+"""A day of the week, as routing windows name them."""
+
+ALL_DAYS: list[Day] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Window(_M):
+    """Hours of the week: ``days``, from ``from_hour`` (inclusive) to ``to_hour`` (exclusive).
+
+    An interval of the staffing's grid belongs to the window when it starts inside it, so
+    ``{days: [mon, tue, wed, thu, fri], from_hour: 18}`` is every weekday evening from
+    18:00 to the close, and ``{days: [sat, sun]}`` both whole weekend days.
+    """
+
+    days: list[Day] = Field(
+        default_factory=lambda: list(ALL_DAYS),
+        min_length=1,
+        description="Days of the week (mon .. sun); default every day.",
+    )
+    from_hour: float = Field(0.0, ge=0, lt=24, description="First hour of the window (local).")
+    to_hour: float = Field(24.0, gt=0, le=24, description="Hour the window ends (exclusive).")
+
+    @model_validator(mode="after")
+    def _span(self) -> Window:
+        if self.to_hour <= self.from_hour:
+            raise ValueError(
+                f"to_hour ({self.to_hour:g}) must be after from_hour ({self.from_hour:g});"
+                " a window across midnight is two windows (evening, then early morning)"
+            )
+        return self
+
+
 class Route(_M):
     """Where the contacts of some channels go in the hybrid option."""
 
@@ -118,6 +162,14 @@ class Route(_M):
     to: Literal["in-house", "outsourced"] = Field(description="Who handles them.")
     after_hours_share: Share = Field(
         0.0, description="In-house rule: share arriving after hours, sent to the provider."
+    )
+    after_hours: list[Window] = Field(
+        default_factory=list,
+        description=(
+            "In-house rule: the contacts arriving in these hours of the week (the"
+            " scenario's staffing grid and profiles) go to the provider; the in-house team"
+            " is staffed for the other intervals only, the provider for these."
+        ),
     )
     overflow: bool = Field(
         False,
@@ -127,6 +179,21 @@ class Route(_M):
             " channels only."
         ),
     )
+
+    @model_validator(mode="after")
+    def _one_split(self) -> Route:
+        share = self.after_hours_share
+        if self.after_hours and (not isinstance(share, (int, float)) or share > 0):
+            raise ValueError(
+                "give either after_hours (hours of the week sent to the provider) or"
+                " after_hours_share (a share of the contacts), not both"
+            )
+        if self.after_hours and self.overflow:
+            raise ValueError(
+                "after_hours and overflow cannot be combined in one rule: the overflow team"
+                " answers every open interval"
+            )
+        return self
 
 
 class Hybrid(_Option):
@@ -155,6 +222,10 @@ class Hybrid(_Option):
     price: PriceModel | None = Field(None, description="Provider price; default the provider's.")
     vendor_management_per_month: NonNegNum | None = Field(
         None, description="Default: the provider option's."
+    )
+    other: list[QuoteLine] = Field(
+        default_factory=list,
+        description="Other own costs of this option (e.g. the self-service its levers need).",
     )
 
     @model_validator(mode="after")

@@ -10,7 +10,9 @@ of ``evaluate`` on the same case (a test checks it on every example, exactly).
 
 Routing (hybrid) is a share of each channel's volume per month, applied after the levers
 (``case_drivers(..., shares=...)``), so each side's drivers and staffing follow the volume
-it handles. Arrays have shape (draws or 1, months + 1); column 0 (signing) is 0.
+it handles; a time-window rule also gives each side the interval-of-week profile of the
+contacts it handles (``profiles``), so each side is staffed for its own hours. Arrays have
+shape (draws or 1, months + 1); column 0 (signing) is 0.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccecon.errors import InputError
-from ccecon.sourcing.pricing import Usage
+from ccecon.sourcing.pricing import Usage, usage_from_drivers
 
 Array = npt.NDArray[np.float64]
 
@@ -50,40 +52,30 @@ class Work:
 
     def usage(self, revenue_per_sale: Any) -> Usage:
         """What a contract bills, plan months 1..M (seats and hours NaN without staffing)."""
-        d = self.drivers
-        sales = d["sales"][:, 1:]
-        hours = self.agent_hours
-        fte = self.fte
-        nan = np.full((1, 1), np.nan)
-        return Usage(
-            calls=d["inbound_calls"][:, 1:],
-            outbound_calls=d["outbound_calls"][:, 1:],
-            contacts=d["contacts"][:, 1:],
-            minutes=d["minutes"][:, 1:],
-            sales=sales,
-            revenue=sales * _col(revenue_per_sale),
-            seats=nan if fte is None else np.ceil(fte[:, 1:] - 1e-9),
-            agent_hours=nan if hours is None else hours[:, 1:],
+        return usage_from_drivers(
+            {**self.drivers, "fte": self.fte, "agent_hours": self.agent_hours}
+            if self.fte is not None and self.agent_hours is not None
+            else {k: v for k, v in self.drivers.items() if k not in ("fte", "agent_hours")},
+            revenue_per_sale,
         )
 
 
-def _col(x: Any) -> Array:
-    """A number (float or draws) as a column that broadcasts over months."""
-    a = np.asarray(x, dtype=float)
-    return a[:, None] if a.ndim == 1 else a
-
-
 def case_work(
-    scenario: Any, levers: Sequence[Any] = (), shares: Mapping[str, Array] | None = None
+    scenario: Any,
+    levers: Sequence[Any] = (),
+    shares: Mapping[str, Array] | None = None,
+    profiles: Mapping[str, Array] | None = None,
 ) -> Work:
-    """The engine's drivers of a case with ``levers``, each channel's volume x its share."""
+    """The engine's drivers of a case with ``levers``, each channel's volume x its share,
+    staffed with each channel's interval-of-week profile in ``profiles`` (time-window
+    routing; default the staffing's profiles)."""
     from ccecon.engine import case_drivers
     from ccecon.scenario.schema import Case
 
     case = Case.model_construct(
         label=None, cost_lines=[], benefit_lines=[], levers=list(levers), drivers={}
     )
-    volumes, drivers = case_drivers(scenario, case, shares)
+    volumes, drivers = case_drivers(scenario, case, shares, profiles)
     return Work(volumes, drivers, drivers.get("agent_hours"), drivers.get("fte"))
 
 
