@@ -8,7 +8,7 @@ threads and memory limit for both):
 
 1. per queue per day with a cost join: ccecon's :func:`ccecon.data.metrics.metric_expr`
    (built, compiled by Ibis and executed each time, result to Arrow), joined to a per-queue
-   agent-hour rate table for cost and cost per call, against a hand-written DuckDB SQL query
+   agent-hour rate table for cost and handle cost per call, against a hand-written DuckDB SQL query
    computing the same columns (one ``GROUP BY`` with ``count(*) FILTER`` and sums, the rate
    join and the ratios, ordered the same way) over the same Parquet file. The two results
    are checked equal (keys and counts exactly, sums and ratios to 1e-9 relative: a parallel
@@ -68,7 +68,7 @@ SELECT a.*,
        a.wait_s / nullif(a.answered, 0) AS asa_s,
        a.handle_s / nullif(a.answered, 0) AS aht_s,
        a.handle_s / 3600.0 * r.rate AS cost,
-       a.handle_s / 3600.0 * r.rate / nullif(a.answered, 0) AS cost_per_call
+       a.handle_s / 3600.0 * r.rate / nullif(a.answered, 0) AS handle_cost_per_call
 FROM a JOIN bench_rates AS r USING (queue)
 ORDER BY a.queue, a.day
 """
@@ -89,7 +89,7 @@ COLUMNS = [
     "asa_s",
     "aht_s",
     "cost",
-    "cost_per_call",
+    "handle_cost_per_call",
 ]
 
 
@@ -108,7 +108,8 @@ def ccecon_expr(t: Any, rates: Any) -> Any:
     j = m.join(rates, "queue")
     cost = j.handle_s / 3600.0 * j.rate
     j = j.mutate(
-        cost=cost, cost_per_call=(j.answered > 0).ifelse(cost / j.answered, ibis.null("float64"))
+        cost=cost,
+        handle_cost_per_call=(j.answered > 0).ifelse(cost / j.answered, ibis.null("float64")),
     )
     return j.select(COLUMNS).order_by(["queue", "day"])
 

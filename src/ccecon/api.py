@@ -189,7 +189,9 @@ def metrics(
     -------
     pandas.DataFrame
         One row per group: offered, self_service, blocked, failed, answered, abandoned,
-        service_level (a fraction), asa_s, aht_s, cost, cost_per_call...
+        service_level (a fraction), asa_s, aht_s, cost, handle_cost_per_call (handle
+        hours x agent-hour rate + talk minutes x telecom rate; not a scenario's fully
+        loaded cost per inbound call)...
     """
     from ccecon.data.metrics import connect, load_cost_rates, metric_expr
     from ccecon.errors import InputError

@@ -55,6 +55,7 @@ def test_calibrate_from_complete_months(tmp_path: Path) -> None:
             "--out",
             str(out),
         ],
+        env={"COLUMNS": "250"},
     )
     assert r.exit_code == 0, r.output
     sc = load_scenario(out)
@@ -62,7 +63,65 @@ def test_calibrate_from_complete_months(tmp_path: Path) -> None:
     assert ch.per_month == pytest.approx(280.0)
     assert ch.aht_s == pytest.approx(300.0)
     assert "1 complete month" in (ch.note or "")
-    assert sc.staffing is not None and len(sc.staffing.intraday_profile or []) == 30
+    assert sc.staffing is not None
+    # profiles are shares of February's 300 offered calls. 300 = 28 x 10 + 20: days 1-20
+    # have 11 calls, days 21-28 have 10. 2027-02-01 is a Monday, so Monday..Saturday each
+    # get 11 + 11 + 11 + 10 = 43 calls (days 1, 8, 15, 22 for Monday) and Sunday 11 + 11 +
+    # 10 + 10 = 42 (days 7, 14, 21, 28): 43 / 300 = 0.1433, 42 / 300 = 0.14.
+    assert sc.staffing.weekly_profile == [0.1433] * 6 + [0.14]
+    # every call arrives at 10:00: the 30-minute slot 6 from 07:00 holds all of them
+    assert sc.staffing.intraday_profile == [0.0] * 6 + [1.0] + [0.0] * 23
+    # the change table: each field, old -> new, and which records
+    assert "channels.inbound_calls.per_month" in r.output and "100,000" in r.output
+    assert "280 answered voice inbound contacts / 1 complete month (2027-02)" in r.output
+    assert "staffing.weekly_profile" in r.output and "share of 300 offered" in r.output
+    # warnings: 100,000 -> 280 calls is 0.0028x; seats stay at 110 while the FTE falls
+    assert "warning: channels.inbound_calls.per_month: 100,000.0 -> 280.0 is 0.00x" in r.output
+    assert "warning: drivers.seats = 110 is not calibrated" in r.output
+    assert "channels.inbound_calls.aht_s: 330" not in r.output  # 330 -> 300 is within 1.5x
+    # comments and layout kept: only the changed values' lines differ
+    before = (EXAMPLES / "usd-onprem-to-cloud.yaml").read_text(encoding="utf-8").splitlines()
+    after = out.read_text(encoding="utf-8").splitlines()
+    assert [x for x in before if x.lstrip().startswith("#")] == [
+        x for x in after if x.lstrip().startswith("#")
+    ]
+    changed = ("per_month:", "aht_s:", "note:", "weekly_profile:", "intraday_profile:")
+    kept = [x for x in before if not x.strip().startswith(changed) and not x.startswith(" " * 20)]
+    assert [x for x in after if x in kept] == kept
+    assert after[before.index("  - name: inbound_calls") + 1 :][:2] == [
+        "    kind: voice_inbound",
+        "    per_month: 280.0",
+    ]
+
+
+def test_apply_changes_keeps_everything_else() -> None:
+    """Only the changed values' characters change; a missing field is added after its
+    mapping's last field, in a block or a flow mapping."""
+    from ccecon.data.calibrate import Change, apply_changes
+
+    text = (
+        "# head\n"
+        "channels:\n"
+        "  - name: a   # the one\n"
+        "    per_month: 100   # from the ACD\n"
+        "staffing: {open_hour: 8, close_hour: 10}\n"
+    )
+    out = apply_changes(
+        text,
+        [
+            Change(("channels", 0, "per_month"), "x", 100, 280.5, ""),
+            Change(("channels", 0, "aht_s"), "x", None, 300.0, ""),
+            Change(("staffing", "weekly_profile"), "x", None, [0.5, 0.5], ""),
+        ],
+    )
+    assert out == (
+        "# head\n"
+        "channels:\n"
+        "  - name: a   # the one\n"
+        "    per_month: 280.5   # from the ACD\n"
+        "    aht_s: 300.0\n"
+        "staffing: {open_hour: 8, close_hour: 10, weekly_profile: [0.5, 0.5]}\n"
+    )
 
 
 def test_calibrate_refuses_ambiguous_channels(tmp_path: Path) -> None:

@@ -103,9 +103,9 @@ def test_cost_per_call_from_dated_rates(store: Path) -> None:
     rows = {x["day"]: x for x in json.loads(r.stdout)}
     assert rows["2027-01-04"]["cost"] == pytest.approx(1.4)
     assert rows["2027-01-05"]["cost"] == pytest.approx(4.2)
-    assert rows["2027-01-05"]["cost_per_call"] == pytest.approx(4.2)
+    assert rows["2027-01-05"]["handle_cost_per_call"] == pytest.approx(4.2)
     assert [rows[d]["uncosted"] for d in sorted(rows)] == [1, 0, 0]
-    assert rows["2026-12-31"]["cost"] is None and rows["2026-12-31"]["cost_per_call"] is None
+    assert rows["2026-12-31"]["cost"] is None and rows["2026-12-31"]["handle_cost_per_call"] is None
     con = connect(str(store))
     m = metric_expr(
         con.table("interactions"),
@@ -116,7 +116,7 @@ def test_cost_per_call_from_dated_rates(store: Path) -> None:
     ).to_pandas()
     con.disconnect()
     jan = m[m.month.astype(str) == "2027-01-01"].iloc[0]
-    assert jan.cost == pytest.approx(5.6) and jan.cost_per_call == pytest.approx(2.8)
+    assert jan.cost == pytest.approx(5.6) and jan.handle_cost_per_call == pytest.approx(2.8)
 
 
 def test_flags_override_the_table(store: Path) -> None:

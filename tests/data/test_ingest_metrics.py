@@ -251,7 +251,7 @@ def test_metrics_by_hand(tmp_path: Path) -> None:
     assert r.service_level == pytest.approx(1 / 3)
     assert r.asa_s == pytest.approx(20.0) and r.aht_s == pytest.approx(165.0)
     assert r.abandon_rate == pytest.approx(1 / 3)
-    assert r.cost == pytest.approx(3.6) and r.cost_per_call == pytest.approx(1.8)
+    assert r.cost == pytest.approx(3.6) and r.handle_cost_per_call == pytest.approx(1.8)
     # additive: by interval then summed gives the same counts as by day
     by_iv = metric_expr(con.table("interactions"), ["interval"]).to_pandas()
     assert by_iv.offered.sum() == 4 and by_iv.answered_in_sl.sum() == 1
@@ -269,17 +269,19 @@ def test_metrics_by_hand(tmp_path: Path) -> None:
 
 
 def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["synth", "--rows", "5000", "--out", str(tmp_path), "--seed", "3"])
+    r = runner.invoke(
+        app, ["synth", "--rows", "5000", "--days", "28", "--out", str(tmp_path), "--seed", "3"]
+    )
     assert r.exit_code == 0, r.output
     db = tmp_path / "a.duckdb"
     r = runner.invoke(app, ["ingest", str(tmp_path / "interactions.parquet"), "--into", str(db)])
-    assert "read 5000 = loaded 5000 + quarantined 0" in r.output
+    assert "read 5,000 = loaded 5,000 + quarantined 0" in r.output
     r = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,week", "-f", "json"])
     rows = json.loads(r.stdout)
     assert sum(x["offered"] for x in rows) == 5000
     assert all(0 <= x["service_level"] <= 1 for x in rows)
     # no cost rate given and none stored: the cost is unknown (null), not 0
-    assert all(x["cost"] is None and x["cost_per_call"] is None for x in rows)
+    assert all(x["cost"] is None and x["handle_cost_per_call"] is None for x in rows)
     priced = runner.invoke(
         app,
         [
@@ -294,7 +296,7 @@ def test_synth_ingest_metrics_end_to_end(tmp_path: Path) -> None:
             "json",
         ],
     )
-    assert all(x["cost_per_call"] > 0 for x in json.loads(priced.stdout))
+    assert all(x["handle_cost_per_call"] > 0 for x in json.loads(priced.stdout))
     # the terminal table at 80 columns: every week and every offered count shown whole
     t = runner.invoke(app, ["metrics", "--from", str(db), "--by", "queue,week"])
     assert t.exit_code == 0
@@ -365,3 +367,60 @@ def test_unordered_result_has_the_same_rows(tmp_path: Path) -> None:
     assert len(a) == len(b) > 100 and int(a.offered.sum()) == 3000
     b = b.sort_values(keys, na_position="last").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+def test_normalized_csv_with_the_documented_header_needs_no_mapping(tmp_path: Path) -> None:
+    """A CSV whose header is exactly the documented interaction columns (schema.py, less
+    source_file and source_row, which ingest writes) is detected and loaded as is."""
+    from ccecon.data.ingest import detect_format
+    from ccecon.data.schema import INTERACTION_COLUMNS
+
+    cols = [c for c in INTERACTION_COLUMNS if c not in ("source_file", "source_row")]
+    values = {
+        "interaction_id": ["n1", "n2", "n3"],
+        "initial_id": ["n1", "n2", "n3"],
+        "channel": ["voice", "voice", "chat"],
+        "direction": ["inbound"] * 3,
+        "queue": ["sales", "sales", "service"],
+        "agent": ["a1", "", "a2"],
+        "customer_id": ["c1", "c2", "c1"],
+        "arrival_ts": ["2027-01-04 09:00:00", "2027-01-04 09:01:00", "2027-01-04 09:02:00"],
+        "answer_ts": ["2027-01-04 09:00:12", "", "2027-01-04 09:02:30"],
+        "end_ts": ["2027-01-04 09:05:12", "2027-01-04 09:01:40", "2027-01-04 09:06:30"],
+        "queue_wait_s": ["12", "40", "30"],
+        "talk_s": ["300", "0", "240"],
+        "hold_s": ["0", "0", "0"],
+        "acw_s": ["20", "0", "10"],
+        "disposition": ["ANSWERED", "ABANDONED", "ANSWERED"],
+        "abandoned": ["false", "true", "false"],
+        "transferred": ["false", "false", "true"],
+        "wrap_code": ["general"] * 3,
+        "sale": ["true", "false", "false"],
+        "revenue": ["80.5", "0", "0"],
+        "outcome": ["queued", "queued", ""],
+        "profit": ["24.15", "", ""],
+    }
+    assert set(values) == set(cols)  # the test covers every documented column
+    f = tmp_path / "calls.csv"
+    f.write_text(
+        ",".join(cols)
+        + "\n"
+        + "".join(",".join(values[c][i] for c in cols) + "\n" for i in range(3)),
+        encoding="utf-8",
+    )
+    assert detect_format(f) == "normalized"
+    db = tmp_path / "a.duckdb"
+    r = runner.invoke(app, ["ingest", str(f), "--into", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "read 3 = loaded 3 + quarantined 0" in r.output
+    # by hand: handle = talk + hold + ACW of the answered: (300 + 20) and (240 + 10)
+    got = _rows(
+        db,
+        "SELECT interaction_id, queue, answer_ts IS NULL, abandoned, talk_s + hold_s + acw_s,"
+        " sale, revenue, profit, source_row FROM interactions ORDER BY 1",
+    )
+    assert got == [
+        ("n1", "sales", False, False, 320.0, True, 80.5, 24.15, 1),
+        ("n2", "sales", True, True, 0.0, False, 0.0, None, 2),
+        ("n3", "service", False, False, 250.0, False, 0.0, None, 3),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -254,24 +255,37 @@ def test_surveys_read_equals_loaded_plus_quarantined(
 
 def test_synth_people_tables_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "syn"
-    r = runner.invoke(app, ["synth", "--rows", "2000", "--out", str(out), "--seed", "4"])
+    r = runner.invoke(
+        app, ["synth", "--rows", "20000", "--days", "120", "--out", str(out), "--seed", "4"]
+    )
     assert r.exit_code == 0, r.output
     db = tmp_path / "a.duckdb"
     r = runner.invoke(app, ["ingest", str(out), "--into", str(db)])
     assert r.exit_code == 0, r.output
     for kind in ("[payroll]", "[hr-events]", "[surveys]"):
         assert kind in r.output
-    total = re.search(r"total: read (\d+) = loaded (\d+) \+ quarantined (\d+)", r.output)
+    total = re.search(r"total: read ([\d,]+) = loaded ([\d,]+) \+ quarantined ([\d,]+)", r.output)
     assert total is not None and total[1] == total[2] and total[3] == "0"
     r = runner.invoke(
         app, ["metrics", "--from", str(db), "--kind", "labour", "--by", "month", "-f", "json"]
     )
-    jan = json.loads(r.stdout)[0]
-    # 60 agents: wages about 3,200 each; social insurance 30 % of wages, paid leave 3 %
-    assert jan["avg_agents"] == 60 and jan["social_insurance"] == pytest.approx(
+    months = json.loads(r.stdout)
+    jan = months[0]
+    # the agents on the books in January 2025 (teams.csv: valid from 2025-01-06, the first
+    # day, and not gone before February) each have wages; social insurance is 30 % of
+    # wages, paid leave 3 %
+    teams = list(csv.DictReader((out / "teams.csv").open(encoding="utf-8")))
+    on_books = [
+        t
+        for t in teams
+        if t["valid_from"] <= "2025-01-31" and (t["valid_to"] or "9") >= "2025-01-01"
+    ]
+    assert jan["avg_agents"] == len(on_books) and jan["social_insurance"] == pytest.approx(
         0.30 * jan["wages"], rel=1e-4
     )
-    assert jan["leavers"] >= 1
+    assert jan["paid_leave"] == pytest.approx(0.03 * jan["wages"], rel=1e-4)
+    # every agent who left (a valid_to in teams.csv) is one leaver, in the month they left
+    assert sum(m["leavers"] for m in months) == sum(1 for t in teams if t["valid_to"])
     r = runner.invoke(
         app, ["metrics", "--from", str(db), "--kind", "loyalty", "--by", "segment", "-f", "json"]
     )

@@ -27,7 +27,13 @@ from tests.fuzz.test_fuzz import TIME_LIMIT_S, _limit, _Timeout
 RECORD_CASES = 300
 """Corrupted exports a run checks."""
 REGRESSIONS = Path(__file__).parent / "regressions" / "records"
-TOTAL = re.compile(r"total: read (\d+) = loaded (\d+) \+ quarantined (\d+)")
+TOTAL = re.compile(r"total: read ([\d,]+) = loaded ([\d,]+) \+ quarantined ([\d,]+)")
+
+
+def _n(text: str) -> int:
+    """A count as the CLI prints it (thousands separators)."""
+    return int(text.replace(",", ""))
+
 
 LO, HI = "TIMESTAMP '1970-01-01'", "TIMESTAMP '2201-01-01'"
 
@@ -142,9 +148,9 @@ def check_case(case: Case, folder: Path) -> tuple[str | None, bool]:
                 return "; ".join(problems), False
             if code == 0:
                 m = TOTAL.search(output)
-                if m is None or int(m[1]) != int(m[2]) + int(m[3]):
+                if m is None or _n(m[1]) != _n(m[2]) + _n(m[3]):
                     return f"counts do not add up: {output[-300:]}", False
-            if case.must_load and (code != 0 or m is None or int(m[1]) == 0):
+            if case.must_load and (code != 0 or m is None or _n(m[1]) == 0):
                 return f"a readable file was not read: exit {code}: {output[-300:]}", False
             code2, output2, exc2 = _invoke(args)
             if exc2 is not None or code2 != code:

@@ -238,6 +238,22 @@ def _store(path: Path) -> None:
     con.close()
 
 
+def test_track_refuses_a_profit_goal_without_profits(tmp_path: Path) -> None:
+    """A profit column that holds nothing (a store ingested from exports without profit)
+    is refused with exit 2, not tracked as 0."""
+    import duckdb
+
+    store = tmp_path / "a.duckdb"
+    _store(store)
+    con = duckdb.connect(str(store))
+    con.execute("update interactions set profit = null")
+    con.close()
+    r = runner.invoke(
+        app, ["targets", "track", str(EXAMPLES / "targets-445.yaml"), "--from", str(store)]
+    )
+    assert r.exit_code == 2 and "no contact in the store has a profit" in r.stderr
+
+
 def test_track_from_duckdb_store(tmp_path: Path) -> None:
     store = tmp_path / "actuals.duckdb"
     _store(store)
@@ -260,6 +276,10 @@ def test_track_from_duckdb_store(tmp_path: Path) -> None:
     months = json.loads(r.stdout)["months"]
     # profit by fiscal month: M01 (3-30 Jan) 300; M02 (31 Jan-27 Feb) 500; M03 900 + 100
     assert [m["actual"] for m in months[:3]] == [300, 500, 1000]
+    # the records end on 2027-03-21, in M03: M04..M12 have not happened, so their actual,
+    # cumulative actual and gap are empty (null), not 0
+    assert all(m["actual"] is None and m["cum_actual"] is None for m in months[3:])
+    assert all(m["gap"] is None for m in months[3:]) and months[2]["cum_actual"] == 1800
     assert chart.stat().st_size > 1000
     r = runner.invoke(
         app,

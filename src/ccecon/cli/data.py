@@ -36,7 +36,14 @@ def _cell_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
 
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "contacts": ("offered", "service_level", "abandon_rate", "asa_s", "aht_s", "cost_per_call"),
+    "contacts": (
+        "offered",
+        "service_level",
+        "abandon_rate",
+        "asa_s",
+        "aht_s",
+        "handle_cost_per_call",
+    ),
     "agents": ("logged_in_s", "on_contact_s", "occupancy", "utilization"),
     "labour": ("currency", "payroll", "avg_agents", "hires", "leavers", "attrition"),
     "loyalty": ("respondents", "loyal", "disloyal", "mean_index", "loyal_share"),
@@ -79,7 +86,7 @@ LABELS: dict[str, str] = {
     "handle_s": "Handle (s)",
     "talk_s": "Talk (s)",
     "cost": "Cost",
-    "cost_per_call": "Cost per call",
+    "handle_cost_per_call": "Handle cost per call",
     "cost_per_minute": "Cost per minute",
     "fcr_proxy": "FCR (proxy)",
     "identified": "Identified callers",
@@ -148,6 +155,33 @@ def _select_columns(
     return [{c: r.get(c) for c in keep} for r in rows]
 
 
+def _derived(f: Any) -> str:
+    """What a file's loaded records became, when that is not one row each: agent-state
+    stretches split at quarter hours, queue_log lines turned into contacts and states."""
+    rows = {t: n for t, n in f.rows.items() if n}
+    if not rows or rows == {"interactions": f.loaded}:
+        return ""
+    if f.format == "queue_log":
+        parts = [f"{rows.get('interactions', 0):,} contacts"]
+        if "agent_states" in rows:
+            parts.append(f"{rows['agent_states']:,} agent-state rows")
+        return (
+            " -> " + " and ".join(parts) + " (the lines of a call make one contact; member"
+            " and pause lines make agent-state stretches, split at each quarter hour)"
+        )
+    if set(rows) == {"agent_states"}:
+        n = rows["agent_states"]
+        if n == f.loaded:
+            return ""
+        return (
+            f" -> {n:,} agent_states rows: {f.loaded:,} stretches split at each quarter"
+            f" hour (+{n - f.loaded:,} pieces) so every interval's time is exact"
+        )
+    if len(rows) == 1 and next(iter(rows.values())) == f.loaded:
+        return ""
+    return " -> " + ", ".join(f"{n:,} {t} rows" for t, n in rows.items())
+
+
 def register(app: typer.Typer) -> None:
     """Add the actuals commands to ``app``."""
 
@@ -160,26 +194,77 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
-                " hr-events, surveys, cost-rates or parquet (detected if omitted).",
+                " hr-events, surveys, cost-rates, parquet or normalized (a CSV with the"
+                " documented interaction columns) (detected if omitted).",
             ),
         ] = None,
         mapping: Annotated[
             Path | None, typer.Option(help="YAML column mapping for other CSV/Parquet files.")
         ] = None,
+        memory_limit: Annotated[
+            str | None,
+            typer.Option(
+                help="Memory DuckDB may use (e.g. 512MB, 4GB); it spills to --temp-dir"
+                " beyond. Default: a quarter of the RAM, at most 1 GiB."
+            ),
+        ] = None,
+        threads: Annotated[
+            int | None, typer.Option(help="DuckDB threads. Default: the CPUs available.")
+        ] = None,
+        temp_dir: Annotated[
+            Path | None,
+            typer.Option(help="Where DuckDB spills when memory runs out. Default: STORE.tmp."),
+        ] = None,
     ) -> None:
         """Load contact records; bad rows go to quarantine with a reason; prints the counts."""
         with user_errors():
-            from rich.progress import Progress
+            import time
 
-            from ccecon.data.ingest import expand, load_mapping
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from ccecon.data.ingest import Resources, expand, load_mapping
             from ccecon.data.ingest import ingest as run
 
             cols = load_mapping(mapping) if mapping is not None else None
             files = expand(paths)
-            with Progress(transient=True) as bar:
-                task = bar.add_task("ingesting", total=len(files))
+            sizes = {str(p): max(1, p.stat().st_size) for p, _ in files}
+            state = {"bytes": 0, "rows": 0, "file_rows": 0, "t0": time.monotonic()}
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f} %"),
+                TextColumn("{task.fields[rows]}"),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("ingesting", total=sum(sizes.values()), rows="")
+
+                def show(name: str, within: float, rows_now: int) -> None:
+                    dt_s = max(time.monotonic() - state["t0"], 1e-6)
+                    rows_all = state["rows"] + rows_now
+                    bar.update(
+                        task,
+                        completed=state["bytes"] + within * sizes.get(name, 1),
+                        description=Path(name).name,
+                        rows=f"{rows_all:,} rows ({rows_all / dt_s:,.0f}/s)",
+                    )
+
+                def file_done(r: Any) -> None:
+                    state["bytes"] += sizes.get(r.file, 0)
+                    state["rows"] += r.read
+                    show(r.file, 0.0, 0)
+
+                def rows_done(name: str, done: int, total: int) -> None:
+                    show(name, done / total if total else 0.0, done)
+
                 report = run(
-                    paths, into, fmt=fmt, mapping=cols, progress=lambda _r: bar.advance(task)
+                    paths,
+                    into,
+                    fmt=fmt,
+                    mapping=cols,
+                    progress=file_done,
+                    progress_rows=rows_done,
+                    resources=Resources(memory_limit, threads, str(temp_dir) if temp_dir else None),
                 )
             for f in report.files:
                 if f.skipped and f.reasons:
@@ -188,21 +273,16 @@ def register(app: typer.Typer) -> None:
                 elif f.skipped:
                     typer.echo(f"{f.file}: already ingested, nothing added")
                 else:
-                    detail = "; ".join(f"{n} {r}" for r, n in sorted(f.reasons.items()))
-                    tables = ", ".join(f"{n} {t} rows" for t, n in f.rows.items())
+                    detail = "; ".join(f"{n:,} {r}" for r, n in sorted(f.reasons.items()))
                     typer.echo(
-                        f"{f.file} [{f.format}]: read {f.read} = loaded {f.loaded}"
-                        f" + quarantined {f.quarantined}"
+                        f"{f.file} [{f.format}]: read {f.read:,} = loaded {f.loaded:,}"
+                        f" + quarantined {f.quarantined:,}"
                         + (f" ({detail})" if detail else "")
-                        + (
-                            f" -> {tables}"
-                            if tables and f.rows != {"interactions": f.loaded}
-                            else ""
-                        )
+                        + _derived(f)
                     )
             typer.echo(
-                f"total: read {report.read} = loaded {report.loaded} + quarantined"
-                f" {report.quarantined} -> {into}"
+                f"total: read {report.read:,} = loaded {report.loaded:,} + quarantined"
+                f" {report.quarantined:,} -> {into}"
             )
 
     @app.command()
@@ -255,7 +335,7 @@ def register(app: typer.Typer) -> None:
         agent_hour_cost: Annotated[
             float | None,
             typer.Option(
-                help="Loaded cost of an agent hour (for cost per call); overrides the"
+                help="Loaded cost of an agent hour (for the handle cost per call); overrides the"
                 " store's cost_rates (default: those rates, else the cost is unknown)."
             ),
         ] = None,
@@ -364,18 +444,60 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option(help="Write the calibrated scenario here (else stdout).")
         ] = None,
+        warn_ratio: Annotated[
+            float,
+            typer.Option(
+                help="Warn when a value moves by more than this factor either way, and when"
+                " drivers the records do not give stay put while the FTE or workload does."
+            ),
+        ] = 1.5,
     ) -> None:
-        """Write a scenario whose channel volumes, AHT and profiles come from the actuals."""
-        with user_errors():
-            from ccecon.data.calibrate import calibrate as run
-            from ccecon.scenario.load import dump_scenario, load_scenario
+        """Write a scenario whose channel volumes, AHT and profiles come from the actuals.
 
-            text = dump_scenario(run(load_scenario(scenario), store))
+        Prints every field it changed (old -> new, from which records) and warnings; the
+        file keeps its comments and layout.
+        """
+        with user_errors():
+            from ccecon.data.calibrate import apply_changes, calibrate_explained, show
+            from ccecon.scenario.load import load_scenario, read_limited
+
+            result = calibrate_explained(load_scenario(scenario), store, warn_ratio=warn_ratio)
+            source = read_limited(scenario).decode("utf-8-sig")
+            text = apply_changes(
+                source, result.changes, json_file=scenario.suffix.lower() == ".json"
+            )
+            # the text written must read back as the calibrated scenario
+            from ccecon.scenario.load import parse_scenario
+
+            parse_scenario(text, source=str(out or scenario))
             if out is None:
-                typer.echo(text)
+                typer.echo(text, nl=False)
             else:
                 out.write_text(text, encoding="utf-8")
-                typer.echo(f"wrote {out}", err=True)
+            rows = [
+                {"field": c.label, "old": show(c.old), "new": show(c.new), "from": c.source}
+                for c in result.changes
+                if c.path[-1] != "note"
+            ]
+            import sys
+
+            from rich.console import Console
+            from rich.table import Table
+
+            console = Console(file=sys.stdout if out is not None else sys.stderr)
+            table = Table(title=f"Calibrated from {store}: {len(rows)} field(s) changed")
+            for col in ("Field", "Old", "New", "From the records"):
+                table.add_column(col, overflow="fold")
+            for r in rows:
+                table.add_row(r["field"], r["old"], r["new"], r["from"])
+            console.print(table)
+            notes = [c for c in result.changes if c.path[-1] == "note"]
+            if notes:
+                console.print(f"{len(notes)} channel note(s) now say where the figures came from.")
+            for w in result.warnings:
+                typer.echo(f"warning: {w}", err=out is None)
+            if out is not None:
+                typer.echo(f"wrote {out}")
 
     @app.command()
     def synth(
@@ -384,13 +506,50 @@ def register(app: typer.Typer) -> None:
             Path, typer.Option(help="Folder for interactions.parquet and the other tables.")
         ] = Path("synthetic"),
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+        start: Annotated[str, typer.Option(help="First day (YYYY-MM-DD).")] = "2025-01-06",
+        days: Annotated[int, typer.Option(help="Days of history (default 2 1/2 years).")] = 912,
     ) -> None:
-        """Write a synthetic interaction log and agent states (Parquet), with seasonality."""
+        """Write a synthetic contact center (Parquet): contacts staffed by its own Erlang
+        model, agent states, payroll, HR events, surveys, its teams and a profit goal."""
         with user_errors():
-            from ccecon.data.synth import synth as run
+            import datetime as _dt
 
-            path = run(rows, out, seed=seed)
-            typer.echo(f"wrote {rows:,} interactions to {path}")
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            from ccecon.data.synth import synth as run
+            from ccecon.errors import InputError
+
+            try:
+                _dt.date.fromisoformat(start)
+            except ValueError:
+                raise InputError(
+                    "expected a date YYYY-MM-DD", field="--start", value=start
+                ) from None
+            with Progress(
+                TextColumn("synth"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("contacts"),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("synth", total=rows)
+                path = run(
+                    rows,
+                    out,
+                    seed=seed,
+                    start=start,
+                    days=days,
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
+            typer.echo(f"wrote {rows:,} interactions ({days:,} days from {start}) to {path}")
             typer.echo(
-                f"wrote agent_states, payroll, hr_events and surveys (.parquet) to {path.parent}"
+                f"wrote agent_states, payroll, hr_events and surveys (.parquet), teams.csv and"
+                f" targets.yaml to {path.parent}"
             )

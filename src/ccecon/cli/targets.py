@@ -157,7 +157,10 @@ def track_cmd(
                     field="hierarchy",
                 )
             h = pd.DataFrame([r.model_dump() for r in spec.hierarchy])
-            att = attribute(daily, h)
+            # agent-days with nothing to attribute (calls without a sale, abandoned calls
+            # that reached no agent) would only add empty rows
+            worth = (daily["revenue"] != 0) | (daily["profit"] != 0) | (daily["sales"] != 0)
+            att = attribute(daily[worth], h)
             lvl = att.by_level[by]
             rows = [{str(k): v for k, v in r.items()} for r in lvl.to_dict(orient="records")]
             data["attribution"] = {"level": by, "rows": rows, "unassigned_days": att.unassigned}

@@ -65,8 +65,12 @@ FORMATS = (
     "surveys",
     "cost-rates",
     "parquet",
+    "normalized",
     "mapped",
 )
+NORMALIZED_REQUIRED = ("interaction_id", "arrival_ts")
+"""A CSV whose header has these documented column names (``ccecon.data.schema``) is read
+as normalized interactions without a mapping."""
 STATE_KEY_COLUMNS = ("agent", "state", "start_ts", "end_ts")
 STATE_INPUT_COLUMNS = ("agent", "state", "reason", "start_ts", "end_ts")
 
@@ -315,9 +319,12 @@ def detect_format(path: Path) -> str:
         row = []
     if len(row) == 18 and first.startswith('"'):
         return "asterisk"
-    table_kind = _table_format({c.strip() for c in row})
+    names = {c.strip() for c in row}
+    table_kind = _table_format(names)
     if table_kind:
         return table_kind
+    if all(c in names for c in NORMALIZED_REQUIRED):
+        return "normalized"
     if _looks_like_queue_log(first):
         return "queue_log"
     raise DataError(
@@ -440,7 +447,7 @@ def _validate(rec: dict[str, Any]) -> str | None:
         or (rec["end_ts"] is not None and rec["answer_ts"] > rec["end_ts"])
     ):
         return "answer_ts is outside arrival_ts..end_ts"
-    for col in (*DURATION_COLUMNS, "revenue"):
+    for col in (*DURATION_COLUMNS, "revenue", "profit"):
         v = rec.get(col)
         if v is None:
             continue
@@ -452,9 +459,9 @@ def _validate(rec: dict[str, Any]) -> str | None:
             return f"{col} is not a number: {short_repr(v)}"
         if not math.isfinite(x):
             return f"{col} is not finite: {short_repr(v)}"
-        if col != "revenue" and x < 0:
+        if col in DURATION_COLUMNS and x < 0:
             return f"{col} is negative: {short_repr(v)}"
-        if col != "revenue" and x > MAX_DURATION_S:
+        if col in DURATION_COLUMNS and x > MAX_DURATION_S:
             return f"{col} is more than {MAX_DURATION_S:.0e} seconds: {short_repr(v)}"
         rec[col] = x
     if rec.get("channel") not in CHANNELS:
@@ -466,13 +473,100 @@ def _validate(rec: dict[str, Any]) -> str | None:
     return None
 
 
-def _connect_db(into: Path) -> Any:
+@dataclass(frozen=True)
+class Resources:
+    """What DuckDB may use while ingesting: ``memory_limit`` (DuckDB's own syntax,
+    ``1GB``), ``threads`` and a ``temp_directory`` it spills to when memory runs out.
+    ``None`` = the default: memory a quarter of the machine's RAM, at most 1 GiB; threads
+    the CPUs this process may use; the temp directory ``<store>.tmp`` beside the store."""
+
+    memory_limit: str | None = None
+    threads: int | None = None
+    temp_directory: str | None = None
+
+
+def default_memory_limit() -> str:
+    """A quarter of physical memory, at most 1 GiB, at least 256 MiB (``NNNMiB``)."""
+    import os
+
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 4 << 30
+    return f"{max(256, min(1024, total // 4 >> 20))}MiB"
+
+
+def default_threads() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _connect_db(into: Path, res: Resources | None = None) -> Any:
     import duckdb
 
+    res = res or Resources()
+    threads = res.threads if res.threads is not None else default_threads()
+    if threads < 1:
+        raise DataError("threads must be at least 1", field="--threads", value=threads)
+    memory = res.memory_limit or default_memory_limit()
+    temp = res.temp_directory or str(into) + ".tmp"
     con = duckdb.connect(str(into))
+    try:
+        con.execute(f"SET memory_limit = {_sql_str(memory)}")
+    except duckdb.Error:
+        con.close()
+        raise DataError(
+            "not a memory size; expected e.g. 512MB or 2GiB", field="--memory-limit", value=memory
+        ) from None
+    con.execute(f"SET threads = {int(threads)}")
+    con.execute(f"SET temp_directory = {_sql_str(temp)}")
+    # rows need not keep the file's order (source_row says where each came from): DuckDB
+    # can then insert in parallel without buffering to restore the order
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     for stmt in DDL:
         con.execute(stmt)
     return con
+
+
+RowProgress = Callable[[str, int, int], None]
+"""``progress_rows(file, rows_done, rows_total)`` while a file is read."""
+
+
+def _run(con: Any, sql: str, tick: Callable[[float], None] | None = None) -> Any:
+    """Execute ``sql``; with ``tick``, report DuckDB's query progress (0..1) meanwhile."""
+    if tick is None:
+        return con.execute(sql).fetchall()
+    import threading
+
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            out["rows"] = con.execute(sql).fetchall()
+        except BaseException as exc:  # handed to the caller's thread
+            out["error"] = exc
+
+    th = threading.Thread(target=work, daemon=True)
+    th.start()
+    while th.is_alive():
+        th.join(0.2)
+        try:
+            p = float(con.query_progress())
+        except Exception:  # progress is a nicety, never an error
+            p = -1.0
+        if p >= 0:
+            tick(min(p, 100.0) / 100.0)
+    if "error" in out:
+        raise out["error"]
+    tick(1.0)
+    return out["rows"]
 
 
 def _arrow(rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
@@ -906,10 +1000,9 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     flags = [f"{cond} AS _bad_{col}" for cond, col, _ in bad]
     with _reading(path):
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _t0 AS SELECT "
+            "CREATE OR REPLACE TEMP VIEW _t0 AS SELECT "
             + ", ".join(sel + flags)
-            + f", {name} AS source_file, s._row AS source_row, CAST(to_json(s) AS VARCHAR)"
-            " AS _raw FROM _src s"
+            + f", {name} AS source_file, s._row AS source_row FROM _src s"
         )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _t AS SELECT *, row_number() OVER (PARTITION BY "
@@ -935,8 +1028,11 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _tf AS SELECT c.*, CASE {case} END AS _reason FROM _t c"
     )
-    rep.read = int(con.execute("SELECT count(*) FROM _tf").fetchone()[0])
-    rep.loaded = int(con.execute("SELECT count(*) FROM _tf WHERE _reason IS NULL").fetchone()[0])
+    con.execute("DROP TABLE _t")  # one working copy at a time
+    read, loaded = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE _reason IS NULL) FROM _tf"
+    ).fetchone()
+    rep.read, rep.loaded = int(read), int(loaded)
     if spec.split:
         con.execute("CREATE OR REPLACE TEMP VIEW _tok AS SELECT * FROM _tf WHERE _reason IS NULL")
         rep.rows = {spec.table: _split_insert(con, "_tok")}
@@ -947,17 +1043,20 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
             f"INSERT INTO {spec.table} ({names}) SELECT {names} FROM _tf WHERE _reason IS NULL"
         )
         rep.rows = {spec.table: rep.loaded}
-    con.execute(
-        "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _tf"
-        " WHERE _reason IS NOT NULL"
-    )
+    if rep.read > rep.loaded:  # the source record as JSON, for the refused rows only
+        with _reading(path):
+            con.execute(
+                "INSERT INTO quarantine SELECT f.source_file, f.source_row, f._reason,"
+                " CAST(to_json(s) AS VARCHAR) FROM _tf f JOIN _src s ON s._row = f.source_row"
+                " WHERE f._reason IS NOT NULL"
+            )
     rep.quarantined = rep.read - rep.loaded
     for why, n in con.execute(
         "SELECT _reason, count(*) FROM _tf WHERE _reason IS NOT NULL GROUP BY 1"
     ).fetchall():
         rep.reasons[why] = int(n)
-    for t in ("_tf", "_t", "_t0"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute("DROP TABLE IF EXISTS _tf")
+    con.execute("DROP VIEW IF EXISTS _t0")
 
 
 def _sql_str(s: str) -> str:
@@ -1021,15 +1120,38 @@ class _reading:
         raise DataError(msg, file=str(self.path), row=line) from None
 
 
-def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileReport) -> None:
-    """Bulk path: normalized Parquet, or CSV/Parquet with a column mapping, all in DuckDB."""
-    reader = "read_parquet" if path.suffix.lower() == ".parquet" else "read_csv_auto"
-    with _reading(path):
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW _src AS SELECT *, row_number() OVER () AS _row"
-            f" FROM {reader}({_sql_str(str(path))})"
+def _ingest_sql(
+    con: Any,
+    path: Path,
+    mapping: dict[str, str] | None,
+    rep: FileReport,
+    tick: Callable[[float], None] | None = None,
+) -> None:
+    """Bulk path: normalized Parquet or CSV, or CSV/Parquet with a column mapping.
+
+    Streaming SQL in DuckDB, nothing read into Python: (1) the ids that occur twice in the
+    file (an aggregate over the ids' 64-bit hashes, then the text of the few hashes seen
+    twice) and those already in the store (a semi join) are collected, usually none; (2) one
+    ``INSERT ... SELECT`` casts and validates every row as DuckDB reads it and inserts the
+    good ones; (3) only when some rows were not inserted, a second pass writes those to
+    ``quarantine`` with the reason and the source row as JSON. No copy of the file is made;
+    memory stays within DuckDB's limit.
+    """
+    name = _sql_str(str(path))
+    parquet = path.suffix.lower() == ".parquet"
+    if parquet:
+        reader = (
+            "SELECT *, file_row_number + 1 AS _row FROM"
+            f" read_parquet({name}, file_row_number = true)"
         )
-        src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()}
+    else:
+        reader = f"SELECT *, row_number() OVER () AS _row FROM read_csv_auto({name})"
+    with _reading(path):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {reader}")
+        src_cols = {r[0] for r in con.execute("DESCRIBE _src").fetchall()} - {
+            "_row",
+            "file_row_number",
+        }
     cols = mapping or {c: c for c in INTERACTION_COLUMNS if c in src_cols}
     missing = [v for v in cols.values() if v not in src_cols]
     if missing:
@@ -1038,16 +1160,50 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             file=str(path),
         )
 
-    def expr(name: str, typ: str) -> str:
-        if name in ("source_file",):
-            return _sql_str(str(path))
-        if name == "source_row":
-            return "_row"
-        if name not in cols:
+    def expr(col: str, typ: str) -> str:
+        if col == "source_file":
+            return name
+        if col == "source_row":
+            return "s._row"
+        if col not in cols:
             return f"CAST(NULL AS {typ})"
-        return f"TRY_CAST({_ident(cols[name])} AS {typ})"
+        return f"TRY_CAST(s.{_ident(cols[col])} AS {typ})"
 
-    select = ", ".join(f"{expr(n, t)} AS {n}" for n, t in INTERACTION_COLUMNS.items())
+    id_expr = expr("interaction_id", "VARCHAR")
+    phase = [0.0, 0.15]  # share of the file's progress each step takes
+
+    def step(lo: float, hi: float) -> Callable[[float], None] | None:
+        if tick is None:
+            return None
+        return lambda f: tick(lo + (hi - lo) * f)
+
+    # (1) ids twice in the file, ids already loaded (small tables; usually empty)
+    with _reading(path):
+        _run(
+            con,
+            # grouped by the id's 64-bit hash (far cheaper than by the text); a hash seen
+            # twice is checked by the text below, so a collision quarantines nothing
+            f"CREATE OR REPLACE TEMP TABLE _dupids AS SELECT hash({id_expr}) AS h FROM _src s"
+            f" WHERE {id_expr} IS NOT NULL GROUP BY 1 HAVING count(*) > 1",
+            step(*phase),
+        )
+    dup_in_file = bool(con.execute("SELECT count(*) FROM _dupids").fetchone()[0])
+    store_has_rows = con.execute("SELECT 1 FROM interactions LIMIT 1").fetchone() is not None
+    con.execute("CREATE OR REPLACE TEMP TABLE _seen (id VARCHAR)")
+    if store_has_rows:
+        with _reading(path):
+            con.execute(
+                "INSERT INTO _seen SELECT DISTINCT i.interaction_id FROM interactions i"
+                f" WHERE i.interaction_id IN (SELECT {id_expr} FROM _src s)"
+            )
+    seen = bool(con.execute("SELECT count(*) FROM _seen").fetchone()[0])
+    if dup_in_file:
+        with _reading(path):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _duprows AS SELECT s._row AS _row,"
+                f" row_number() OVER (PARTITION BY {id_expr} ORDER BY s._row) AS _dup"
+                f" FROM _src s WHERE hash({id_expr}) IN (SELECT h FROM _dupids)"
+            )
     raw_checks = [
         (
             f"s.{_ident(cols[n])} IS NOT NULL AND TRY_CAST(s.{_ident(cols[n])} AS {t}) IS NULL",
@@ -1059,7 +1215,6 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
     chan = ", ".join(_sql_str(c) for c in sorted(CHANNELS))
     outc = ", ".join(_sql_str(c) for c in sorted(OUTCOMES))
     rules = [
-        *raw_checks,
         ("c.interaction_id IS NULL", "missing interaction_id"),
         ("c.arrival_ts IS NULL", "missing arrival_ts"),
         ("c.end_ts < c.arrival_ts", "end_ts is before arrival_ts"),
@@ -1077,6 +1232,7 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             f"a duration is more than {MAX_DURATION_S:.0e} seconds",
         ),
         ("NOT isfinite(c.revenue)", "revenue is not finite (NaN or infinity)"),
+        ("NOT isfinite(c.profit)", "profit is not finite (NaN or infinity)"),
         *_value_rules({c: t for c, t in INTERACTION_COLUMNS.items() if t == "TIMESTAMP"}),
         (f"c.channel IS NULL OR c.channel NOT IN ({chan})", "unknown channel"),
         (
@@ -1084,48 +1240,69 @@ def _ingest_sql(con: Any, path: Path, mapping: dict[str, str] | None, rep: FileR
             "unknown outcome; expected one of " + ", ".join(sorted(OUTCOMES)),
         ),
         ("c._dup > 1", "duplicate interaction_id in the file"),
-        (
-            "c.interaction_id IN (SELECT interaction_id FROM interactions)",
-            "duplicate interaction_id: already loaded",
-        ),
     ]
-    with _reading(path):
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _mapped AS SELECT {select}, CAST(to_json(s) AS"
-            " VARCHAR) AS _raw, s._row AS _r FROM _src AS s"
+    if seen:
+        rules.append(
+            (
+                "c.interaction_id IN (SELECT id FROM _seen)",
+                "duplicate interaction_id: already loaded",
+            )
         )
-    # raw checks need the source columns: join back by row number
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _checked AS SELECT m.*, row_number() OVER"
-        " (PARTITION BY m.interaction_id ORDER BY m._r) AS _dup FROM _mapped m"
+    flags = [f"({cond}) AS _bad{i}" for i, (cond, _) in enumerate(raw_checks)]
+    case = " ".join(
+        [f"WHEN c._bad{i} THEN {_sql_str(r)}" for i, (_, r) in enumerate(raw_checks)]
+        + [f"WHEN {c} THEN {_sql_str(r)}" for c, r in rules]
     )
-    raw_case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in raw_checks)
-    other_case = " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in rules[len(raw_checks) :])
-    with _reading(path):
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _final AS SELECT c.*, CASE "
-            + (raw_case + " " if raw_case else "")
-            + other_case
-            + " END AS _reason FROM _checked c JOIN _src s ON s._row = c._r"
+    join = " LEFT JOIN _duprows d ON d._row = s._row" if dup_in_file else ""
+    dup = "coalesce(d._dup, 1)" if dup_in_file else "1"
+
+    def checked(extra: str = "") -> str:
+        inner = ", ".join(
+            [f"{expr(n, t)} AS {n}" for n, t in INTERACTION_COLUMNS.items()]
+            + flags
+            + [f"{dup} AS _dup"]
+            + ([extra] if extra else [])
         )
-    rep.read = int(con.execute("SELECT count(*) FROM _final").fetchone()[0])
+        return f"SELECT c.*, CASE {case} END AS _reason FROM (SELECT {inner} FROM _src s{join}) c"
+
     names = ", ".join(INTERACTION_COLUMNS)
-    con.execute(
-        f"INSERT INTO interactions ({names}) SELECT {names} FROM _final WHERE _reason IS NULL"
-    )
-    con.execute(
-        "INSERT INTO quarantine SELECT source_file, source_row, _reason, _raw FROM _final"
-        " WHERE _reason IS NOT NULL"
-    )
-    rep.loaded = int(con.execute("SELECT count(*) FROM _final WHERE _reason IS NULL").fetchone()[0])
+    # (2) validate and insert in one streaming statement
+    with _reading(path):
+        res = _run(
+            con,
+            f"INSERT INTO interactions ({names}) SELECT {names} FROM ({checked()})"
+            " WHERE _reason IS NULL",
+            step(phase[1], 0.95),
+        )
+    rep.loaded = int(res[0][0]) if res else 0
+    if parquet:
+        import pyarrow.parquet as pq
+
+        rep.read = int(pq.ParquetFile(str(path)).metadata.num_rows)
+    else:
+        rep.read = int(con.execute("SELECT count(*) FROM _src").fetchone()[0])
+    # (3) the rows not inserted, with their reasons (a second pass only when there are any)
+    if rep.read > rep.loaded:
+        with _reading(path):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _q AS SELECT source_file, source_row, _reason,"
+                " _raw FROM ("
+                + checked("CAST(to_json(s) AS VARCHAR) AS _raw")
+                + ") WHERE _reason IS NOT NULL"
+            )
+        con.execute("INSERT INTO quarantine SELECT * FROM _q")
+        for reason, n in con.execute("SELECT _reason, count(*) FROM _q GROUP BY 1").fetchall():
+            rep.reasons[reason] = int(n)
+        con.execute("DROP TABLE _q")
     rep.quarantined = rep.read - rep.loaded
+    if rep.quarantined != sum(rep.reasons.values()):
+        raise DataError("the file changed while it was read; ingest it again", file=str(path))
     rep.rows = {"interactions": rep.loaded}
-    for reason, n in con.execute(
-        "SELECT _reason, count(*) FROM _final WHERE _reason IS NOT NULL GROUP BY 1"
-    ).fetchall():
-        rep.reasons[reason] = int(n)
-    for t in ("_final", "_checked", "_mapped"):
+    for t in ("_dupids", "_seen", "_duprows"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute("DROP VIEW IF EXISTS _src")
+    if tick is not None:
+        tick(1.0)
 
 
 def expand(paths: Sequence[str | Path]) -> list[tuple[Path, bool]]:
@@ -1152,15 +1329,22 @@ def ingest(
     fmt: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Callable[[FileReport], None] | None = None,
+    progress_rows: RowProgress | None = None,
+    resources: Resources | None = None,
 ) -> IngestReport:
-    """Ingest files into the DuckDB store ``into`` (created if missing)."""
+    """Ingest files into the DuckDB store ``into`` (created if missing).
+
+    ``progress(report)`` is called when a file is done, ``progress_rows(file, done,
+    total)`` while a bulk (Parquet or CSV) file is read (rows estimated from DuckDB's
+    query progress); ``resources`` bounds DuckDB's memory, threads and spill directory.
+    """
     from ccecon.data.adapters import asterisk, connect, genesys
 
     if fmt is not None and fmt not in FORMATS:
         raise DataError(
             "unknown format; expected " + ", ".join(FORMATS), field="--format", value=fmt
         )
-    con = _connect_db(Path(into))
+    con = _connect_db(Path(into), resources)
     reports: list[FileReport] = []
     try:
         for path, in_folder in expand(paths):
@@ -1172,7 +1356,10 @@ def ingest(
                     raise
                 # a file of another kind in a folder: reported, not read
                 rep = FileReport(
-                    str(path), "unknown", skipped=True, reasons={f"not ingested: {exc.message}": 1}
+                    str(path),
+                    "unknown",
+                    skipped=True,
+                    reasons={f"not ingested: {_not_records(path) or exc.message}": 1},
                 )
                 reports.append(rep)
                 if progress:
@@ -1187,8 +1374,16 @@ def ingest(
                 continue
             con.execute("BEGIN TRANSACTION")
             try:
-                if kind in ("parquet", "mapped"):
-                    _ingest_sql(con, path, mapping, rep)
+                if kind in ("parquet", "normalized", "mapped"):
+                    tick = None
+                    if progress_rows is not None:
+                        total = _row_estimate(path)
+                        f = str(path)
+
+                        def tick(x: float, f: str = f, total: int = total) -> None:
+                            progress_rows(f, round(x * total), total)
+
+                    _ingest_sql(con, path, mapping, rep, tick)
                 elif kind in _table_specs():
                     _ingest_table_sql(con, path, _table_specs()[kind], rep)
                 elif kind == "queue_log":
@@ -1222,6 +1417,37 @@ def ingest(
     finally:
         con.close()
     return IngestReport(reports)
+
+
+def _not_records(path: Path) -> str | None:
+    """Why a file found in a folder is not records, when it is a known other kind (the
+    targets file and team list ``ccecon synth`` writes beside its tables)."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return "a YAML file (a scenario, targets or mapping file), not records"
+    if path.suffix.lower() == ".csv":
+        with path.open("rb") as fh:
+            head = fh.readline(4096).decode("utf-8", "replace").lstrip("\ufeff").strip()
+        cols = [c.strip() for c in head.split(",")]
+        if cols[:2] == ["agent", "team"]:
+            return "a team list (agent, team): give it to `ccecon metrics --teams`"
+    return None
+
+
+def _row_estimate(path: Path) -> int:
+    """Rows of a Parquet file (its metadata), or of a CSV estimated from its size and
+    first lines (for the progress bar only)."""
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(str(path)).metadata.num_rows)
+        except Exception:  # a corrupt file is reported when it is read
+            return 0
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    lines = max(1, head.count(b"\n"))
+    return max(1, round(size / (len(head) / lines)) - 1) if head else 0
 
 
 def load_mapping(path: str | Path) -> dict[str, str]:

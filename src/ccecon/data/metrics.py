@@ -2,7 +2,7 @@
 
 Aggregate additively, divide last: each group carries counts and sums (offered, answered,
 abandoned, answered within the threshold, wait and handle seconds, cost), and the ratios
-(service level, ASA, AHT, abandonment rate, cost per call) are computed from those sums at
+(service level, ASA, AHT, abandonment rate, handle cost per call) are computed from those sums at
 the end, so partial results merge exactly (by day -> by month adds up).
 
 Definitions (per group):
@@ -17,7 +17,9 @@ Definitions (per group):
 * ASA = queue wait of answered contacts / answered; AHT = (talk + hold + ACW) / answered;
 * cost = handle hours x ``cost_per_agent_hour`` + talk minutes x ``cost_per_minute`` (or
   the ``cost_rates`` rates valid on each contact's date, summed per contact);
-  cost per call = cost / answered, cost per minute = cost / talk minutes.
+  ``handle_cost_per_call`` = cost / answered, cost per minute = cost / talk minutes. This is
+  the direct cost of handling a contact (agent time and telecom), not a scenario's fully
+  loaded ``cost_per_inbound_call`` (every cost line of the case over the calls).
 
 * repeat contacts (an FCR proxy, with ``repeat_days`` N): ``identified`` = answered
   contacts with a ``customer_id``; ``repeats`` = those followed by another contact (any
@@ -479,7 +481,7 @@ def metric_expr(
         "abandon_rate": _ratio(agg.abandoned, denom),
         "asa_s": _ratio(agg.wait_s, agg.answered),
         "aht_s": _ratio(agg.handle_s, agg.answered),
-        "cost_per_call": _ratio(cost, agg.answered),
+        "handle_cost_per_call": _ratio(cost, agg.answered),
         "cost_per_minute": _ratio(cost, agg.talk_s / ibis.literal(60.0)),
     }
     if extra:

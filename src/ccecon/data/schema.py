@@ -27,6 +27,7 @@
 | source_file | VARCHAR | file the row came from |
 | source_row | BIGINT | 1-based record number in that file |
 | outcome | VARCHAR | queued, self_service, blocked or failed (NULL = queued; docs/data.md) |
+| profit | DOUBLE | profit (margin) of the sale, in the revenue's money; NULL if unknown |
 
 ``agent_states`` (one row per stretch of time an agent spent in one state while logged in;
 rows never cross a quarter-hour boundary (a longer stretch is split at ingest), so grouping
@@ -114,6 +115,7 @@ INTERACTION_COLUMNS: dict[str, str] = {
     "source_file": "VARCHAR",
     "source_row": "BIGINT",
     "outcome": "VARCHAR",
+    "profit": "DOUBLE",
 }
 CHANNELS = frozenset({"voice", "chat", "email", "task", "messaging"})
 DIRECTIONS = frozenset({"inbound", "outbound", "transfer", "callback", "api", "other"})
@@ -178,6 +180,7 @@ DDL = [
     + ")",
     "ALTER TABLE interactions ADD COLUMN IF NOT EXISTS customer_id VARCHAR",
     "ALTER TABLE interactions ADD COLUMN IF NOT EXISTS outcome VARCHAR",
+    "ALTER TABLE interactions ADD COLUMN IF NOT EXISTS profit DOUBLE",
     "CREATE TABLE IF NOT EXISTS agent_states ("
     + ", ".join(f"{k} {v}" for k, v in AGENT_STATE_COLUMNS.items())
     + ")",

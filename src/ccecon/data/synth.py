@@ -1,193 +1,578 @@
-"""Synthetic interaction logs (Parquet) in the normalized schema, for demos and benchmarks.
+"""A synthetic contact center a planner recognises, written as the normalized tables.
 
-Vectorized numpy, seeded: arrivals with an intraday curve (open 8-20 h, peaks late morning
-and early afternoon) and a weekly curve (Monday busiest, Sunday quietest), lognormal handle
-times (median talk 240 s), exponential patience (mean 120 s) against an exponential queue
-wait, so some callers abandon; 4 queues, 3 channels, 60 agents; 6 % of answered calls end
-in a sale with lognormal revenue. Written in row groups so any size fits in memory, in
-arrival order (each row group a stretch of days, as a contact-center export is ordered by
-time; the other fields are drawn independently of the order).
-About 20 % of contacts reuse the ``customer_id`` of another contact (repeat callers).
+The center: four voice queues (sales, service, billing, tech) with their own handle times,
+open 08:00-20:00 every day, over :data:`DAYS` days (2 1/2 years) from ``start``.
 
-Agent states (``agent_states.parquet``): each of the 60 agents works every weekday and every
-other Saturday, an 8-hour shift starting between 07:00 and 11:00 (whole quarter hours);
-within it, cycles of available (exponential, mean 60 s), on contact (lognormal, median 240
-s) and after-contact work (exponential, mean 30 s), with two 15-minute breaks and a 30-minute
-lunch as not ready. These are drawn apart from the contacts (a demo of the table, not a
-replay of the contacts).
+* **Volume.** Each day's share of the ``rows`` contacts is trend (+8 % a year) x weekday
+  (Monday busiest, Sunday quietest) x season (a winter high, a December peak) x holidays
+  (closed on 1 January and 25 December; about half the calls on 4 July, Memorial Day, Labor
+  Day, Thanksgiving, 24 and 31 December; a busier day after each). The day's contacts are
+  spread over queues and 15-minute intervals (late-morning and early-afternoon peaks)
+  by a multinomial draw, so the counts add up to ``rows`` exactly.
+* **Staffing.** The center staffs itself with its own Erlang model
+  (:func:`ccecon.queueing.staffing.required_agents`): each queue and interval gets the
+  agents that meet 80 % answered in 20 s, at most 3 % abandoned (Erlang A) and at most 88 %
+  occupancy for the *forecast* (the
+  expected volume times a day-and-queue forecast error, lognormal, 6 %), plus one eighth
+  for not-ready time (each logged-in agent is not ready 112.5 s of every 15 minutes).
+* **Waits.** With ``N`` productive agents and the interval's actual traffic ``A``
+  (the contacts that came, not the forecast), Erlang A (M/M/N+M, patience exponential
+  with mean 300 s: :func:`ccecon.queueing.erlang.erlang_a`) gives the probabilities that a
+  caller waits and that it abandons, and the service level; each caller is drawn from
+  them (a waiting caller's wait exponential, its mean matching that service level). So
+  the service level sits near the goal (above it when the forecast was high, below when
+  low) and a few percent abandon.
+* **Handling.** Talk is lognormal by queue (median 260, 280, 200, 420 s; sigma 0.5), hold
+  on 20 % of calls (exponential, mean 40 s), ACW exponential by queue (40, 30, 25, 60 s).
+  Sales: 15 % of answered calls end in a sale (revenue lognormal, median 120 USD), other
+  queues 2 % (median 60); profit = revenue x a margin ~ Beta(6, 14) (mean 30 %).
+  About 20 % of contacts reuse the ``customer_id`` of another contact (repeat callers).
+* **People.** Each queue has a roster (its peak scheduled agents x 1.25), in teams of 12
+  (``sales 1``, ``sales 2``...) with a supervisor each and a manager per queue. An answered
+  call goes to one of the interval's scheduled agents. About 2 % of agents leave a month;
+  the replacement (``agent-sales-007-2``) starts the next day in the same team.
+  ``teams.csv`` (``metrics --teams``) and ``targets.yaml`` (a profit goal over a 4-4-5
+  fiscal year with this hierarchy, for ``ccecon targets track``) say who is where.
+* **Agent states** per agent and 15 minutes: on contact (the interval's talk and hold
+  shared by its agents), ACW, available, then 112.5 s not ready; not ready is one eighth
+  of logged-in time exactly.
+* Payroll (wages about 3,200 USD a month, social insurance 30 %, paid leave 3 %,
+  overtime; a center-level welfare amount), HR events (the leavers and their
+  replacements) and surveys (5 % of answered calls, one answer per customer and day).
 
-People (``payroll.parquet``, ``hr_events.parquet``, ``surveys.parquet``): per agent and
-calendar month wages (normal, mean 3,200 USD), social insurance (30 % of wages), paid leave
-(3 %) and overtime (exponential, mean 150), plus a center-level welfare amount; about 3 %
-of agents leave a month, each replaced a week later by a hire (``agent-N-new``); 5 % of
-answered contacts are surveyed (one answer per customer and day), segment VIP, standard
-or basic, satisfaction index 100 x Beta(5, 2).
+Written a stretch of days at a time (about ``chunk`` contacts), in arrival order: memory
+is bounded by the chunk, not by ``rows``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 QUEUES = np.array(["sales", "service", "billing", "tech"])
-CHANNELS = np.array(["voice", "chat", "email"])
+QUEUE_SHARE = np.array([0.25, 0.40, 0.20, 0.15])
+TALK_MEDIAN_S = np.array([260.0, 280.0, 200.0, 420.0])
+TALK_SIGMA = 0.5
+ACW_MEAN_S = np.array([40.0, 30.0, 25.0, 60.0])
+HOLD_SHARE, HOLD_MEAN_S = 0.2, 40.0
+AHT_S = TALK_MEDIAN_S * np.exp(TALK_SIGMA**2 / 2) + HOLD_SHARE * HOLD_MEAN_S + ACW_MEAN_S
+"""Expected handle time by queue (talk + hold + ACW), what the center staffs for."""
+SALE_RATE = np.array([0.15, 0.02, 0.02, 0.02])
+REVENUE_MEDIAN = np.array([120.0, 60.0, 60.0, 60.0])
+PATIENCE_MEAN_S = 300.0
+OPEN_HOUR, CLOSE_HOUR, INTERVAL_S = 8, 20, 900
+SL_TARGET, SL_THRESHOLD_S, MAX_OCCUPANCY, MAX_ABANDON = 0.8, 20.0, 0.88, 0.03
+NOT_READY_S = INTERVAL_S / 8
+FORECAST_ERROR = 0.06
+TREND = 0.08
+WEEKLY = np.array([1.25, 1.1, 1.0, 1.0, 0.95, 0.5, 0.3])
+DAYS = 2 * 365 + 182
+START = "2025-01-06"
+TEAM_SIZE = 12
+MONTHLY_LEAVE = 0.02
+
+
+def holidays(years: range) -> dict[dt.date, float]:
+    """Day factors of the center's holidays (0 = closed) in ``years``."""
+    out: dict[dt.date, float] = {}
+    for y in years:
+        out[dt.date(y, 1, 1)] = 0.0
+        out[dt.date(y, 12, 25)] = 0.0
+        for d in (dt.date(y, 7, 4), dt.date(y, 12, 24), dt.date(y, 12, 31)):
+            out[d] = 0.5
+        may31 = dt.date(y, 5, 31)
+        out[may31 - dt.timedelta(days=may31.weekday())] = 0.5  # Memorial Day
+        sep1 = dt.date(y, 9, 1)
+        out[sep1 + dt.timedelta(days=(7 - sep1.weekday()) % 7)] = 0.5  # Labor Day
+        nov1 = dt.date(y, 11, 1)
+        out[nov1 + dt.timedelta(days=(3 - nov1.weekday()) % 7 + 21)] = 0.5  # Thanksgiving
+    return out
+
+
+def day_weights(start: dt.date, days: int) -> np.ndarray:
+    """Relative volume of each day (see the module docstring)."""
+    d = np.arange(days)
+    dates = [start + dt.timedelta(days=int(k)) for k in d]
+    dow = np.array([x.weekday() for x in dates])
+    doy = np.array([x.timetuple().tm_yday for x in dates], dtype=float)
+    w = (1 + TREND) ** (d / 365.25) * WEEKLY[dow]
+    w *= (
+        1
+        + 0.12 * np.cos(2 * np.pi * (doy - 20) / 365.25)
+        + 0.15 * np.exp(-(((doy - 340) / 10) ** 2))
+    )
+    hol = holidays(range(start.year, dates[-1].year + 2))
+    factor = np.array([hol.get(x, 1.0) for x in dates])
+    after = np.array([hol.get(x - dt.timedelta(days=1), 1.0) < 1.0 for x in dates])
+    return np.asarray(w * factor * np.where(after & (factor > 0), 1.25, 1.0), dtype=float)
+
+
+def intraday() -> np.ndarray:
+    """Share of a day's contacts in each 15-minute interval of the open hours."""
+    h = OPEN_HOUR + (np.arange((CLOSE_HOUR - OPEN_HOUR) * 4) + 0.5) / 4
+    c = 0.6 + np.exp(-((h - 11) ** 2) / 3) + 0.7 * np.exp(-((h - 15) ** 2) / 4)
+    c *= np.where(h < 9, 0.6, 1.0) * np.where(h > 18.5, 0.6, 1.0)
+    return np.asarray(c / c.sum(), dtype=float)
+
+
+class _Roster:
+    """Each queue's agent slots, their occupants over time and their teams."""
+
+    def __init__(self, peak: np.ndarray, days: int, rng: np.random.Generator) -> None:
+        self.size = np.maximum(1, np.ceil(peak * 1.25)).astype(int)
+        self.days = days
+        # gen[q][slot, day]: how many times the slot was refilled by that day
+        self.gen: list[np.ndarray] = []
+        self.names: list[list[list[str]]] = []
+        p = 1 - (1 - MONTHLY_LEAVE) ** (1 / 30.44)
+        for q, n in enumerate(self.size):
+            changes = rng.random((n, days)) < p
+            changes[:, 0] = False
+            g = np.cumsum(changes, axis=1)
+            self.gen.append(g)
+            self.names.append(
+                [
+                    [
+                        f"agent-{QUEUES[q]}-{s + 1:03d}" + ("" if k == 0 else f"-{k + 1}")
+                        for k in range(int(g[s, -1]) + 1)
+                    ]
+                    for s in range(n)
+                ]
+            )
+        self.flat = [x for q in self.names for s in q for x in s]
+        index = {x: i for i, x in enumerate(self.flat)}
+        self.offset = [
+            [index[self.names[q][s][0]] for s in range(n)] for q, n in enumerate(self.size)
+        ]
+
+    def slot(self, q: int, day: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The slot of the ``j``-th scheduled agent of queue ``q`` on ``day`` (rotating,
+        so everyone works about as often)."""
+        return np.asarray((day * 5 + j) % self.size[q], dtype=np.int64)
+
+    def agent_index(self, q: int, slot: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Index into :attr:`flat` of the occupant of ``slot`` on ``day``."""
+        base = np.asarray(self.offset[q], dtype=np.int64)[slot]
+        return base + self.gen[q][slot, day]
+
+    def periods(self, start: dt.date) -> list[dict[str, Any]]:
+        """One row per occupant: agent, queue, team, supervisor, manager, from, to."""
+        rows = []
+        for q, n in enumerate(self.size):
+            for s in range(n):
+                g = self.gen[q][s]
+                team = f"{QUEUES[q]} {s // TEAM_SIZE + 1}"
+                for k, name in enumerate(self.names[q][s]):
+                    on = np.flatnonzero(g == k)
+                    rows.append(
+                        {
+                            "agent": name,
+                            "queue": str(QUEUES[q]),
+                            "team": team,
+                            "supervisor": f"Supervisor {team}",
+                            "manager": f"Manager {QUEUES[q]}",
+                            "valid_from": start + dt.timedelta(days=int(on[0])),
+                            "valid_to": (
+                                None
+                                if on[-1] == self.days - 1
+                                else start + dt.timedelta(days=int(on[-1]))
+                            ),
+                        }
+                    )
+        return rows
 
 
 def synth(
-    rows: int, out: str | Path, *, seed: int = 0, chunk: int = 2_000_000, start: str = "2027-01-04"
+    rows: int,
+    out: str | Path,
+    *,
+    seed: int = 0,
+    chunk: int = 1_000_000,
+    start: str = START,
+    days: int = DAYS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Write ``rows`` interactions to ``out/interactions.parquet``; returns the path."""
+    """Write the synthetic center to ``out``; returns the path of interactions.parquet.
+
+    ``progress(done, rows)`` is called after each chunk of contacts is written.
+    """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    if rows < 1:
-        from ccecon.errors import InputError
+    from ccecon.errors import InputError
+    from ccecon.queueing.erlang import erlang_a
+    from ccecon.queueing.staffing import required_agents
 
+    if rows < 1:
         raise InputError("rows must be >= 1", field="--rows", value=rows)
+    if days < 1:
+        raise InputError("days must be >= 1", field="--days", value=days)
     rng = np.random.default_rng(seed)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "interactions.parquet"
-    t0 = np.datetime64(start, "s")
-    days = max(7, rows // 20_000)
-    hours = np.arange(24)
-    intraday = np.where(
-        (hours >= 8) & (hours < 20),
-        1.0 + 0.6 * np.exp(-((hours - 11) ** 2) / 4) + 0.4 * np.exp(-((hours - 15) ** 2) / 4),
-        0.0,
+    d0 = dt.date.fromisoformat(start)
+    t0 = np.datetime64(d0.isoformat(), "s")
+    w = day_weights(d0, days)
+    per_day = rng.multinomial(rows, w / w.sum())
+    n_iv = (CLOSE_HOUR - OPEN_HOUR) * 3600 // INTERVAL_S
+    cell_p = np.outer(QUEUE_SHARE, intraday()).ravel()  # queue-major: q * n_iv + i
+    # the forecast the center staffs to: expected calls x a day-and-queue error
+    expected = rows * (w / w.sum())[:, None] * cell_p[None, :]
+    err = rng.lognormal(0.0, FORECAST_ERROR, (days, QUEUES.size)).repeat(n_iv, axis=1)
+    aht = np.repeat(AHT_S, n_iv)[None, :]
+    productive = required_agents(
+        expected * err,
+        np.broadcast_to(aht, expected.shape),
+        float(INTERVAL_S),
+        sl_target=SL_TARGET,
+        sl_threshold_s=SL_THRESHOLD_S,
+        max_occupancy=MAX_OCCUPANCY,
+        max_abandon=MAX_ABANDON,
+        patience_s=PATIENCE_MEAN_S,
     )
-    intraday /= intraday.sum()
-    weekly = np.array([1.25, 1.1, 1.0, 1.0, 0.95, 0.5, 0.3])
-    writer = None
-    done = 0
+    productive = np.where(expected > 0, np.maximum(productive, 1), 0).astype(np.int64)
+    scheduled = np.where(productive > 0, np.maximum(1, np.round(productive * 8 / 7)), 0)
+    scheduled = scheduled.astype(np.int64)
+    peak = scheduled.reshape(days, QUEUES.size, n_iv).max(axis=(0, 2))
+    roster = _Roster(peak, days, rng)
+    names = pa.array(roster.flat, type=pa.string())
+
+    writer: Any = None
+    states = _StateWriter(folder / "agent_states.parquet")
     surveys = _SurveyWriter(folder / "surveys.parquet", rng)
-    while done < rows:
-        n = min(chunk, rows - done)
-        # the log is in time order, as exports are: this chunk's share of the days
-        lo = done * days // rows
-        hi = max(lo + 1, (done + n) * days // rows)
-        day = rng.integers(lo, hi, n)
-        w = weekly[(day + 0) % 7] / weekly.max()
-        keep = rng.random(n) < w
-        day = np.where(keep, day, rng.integers(lo, hi, n))
-        hour = rng.choice(24, n, p=intraday)
-        sec = rng.integers(0, 3600, n)
-        arrival = np.sort(t0 + (day * 86400 + hour * 3600 + sec).astype("timedelta64[s]"))
-        wait = rng.exponential(35.0, n)
-        patience = rng.exponential(120.0, n)
-        abandoned = patience < wait
-        wait = np.where(abandoned, patience, wait)
-        talk = np.where(abandoned, 0.0, rng.lognormal(np.log(240.0), 0.5, n))
-        hold = np.where(abandoned | (rng.random(n) > 0.2), 0.0, rng.exponential(40.0, n))
-        acw = np.where(abandoned, 0.0, rng.exponential(30.0, n))
-        answer = arrival + np.round(wait).astype("timedelta64[s]")
-        end = answer + np.round(talk + hold).astype("timedelta64[s]")
-        sale = ~abandoned & (rng.random(n) < 0.06)
-        ids = np.char.add("syn-", (np.arange(done, done + n)).astype(str))
-        agents = np.char.add("agent-", rng.integers(1, 61, n).astype(str))
+    done = 0
+    profit_by_day = np.zeros(days)
+    d = 0
+    while d < days:
+        e = d + 1
+        while e < days and per_day[d:e].sum() + per_day[e] <= chunk:
+            e += 1
+        dd = np.arange(d, e)
+        counts = np.stack([rng.multinomial(int(per_day[k]), cell_p) for k in dd])  # days x cells
+        n = int(counts.sum())
+        cell = np.repeat(np.arange(dd.size * cell_p.size), counts.ravel())  # local cell id
+        day = dd[cell // cell_p.size]
+        c = cell % cell_p.size
+        q, iv = c // n_iv, c % n_iv
+        offset = (day * 86400 + OPEN_HOUR * 3600 + iv * INTERVAL_S).astype(np.int64)
+        arr_s = offset + rng.integers(0, INTERVAL_S, n)
+        order = np.argsort(arr_s, kind="stable")
+        cell, day, q, iv, arr_s = cell[order], day[order], q[order], iv[order], arr_s[order]
+        c = cell % cell_p.size
+        # Erlang A with the interval's productive agents and its actual traffic
+        aht_cell = np.repeat(AHT_S, n_iv)[np.tile(np.arange(cell_p.size), dd.size)]
+        traffic = counts.ravel() * aht_cell / INTERVAL_S
+        ea = erlang_a(traffic, productive[dd].ravel(), aht_cell, PATIENCE_MEAN_S, SL_THRESHOLD_S)
+        p_wait = np.nan_to_num(ea["p_wait"], nan=1.0)
+        p_ab = np.minimum(np.nan_to_num(ea["p_abandon"], nan=1.0), p_wait)
+        sl = np.nan_to_num(ea["service_level"], nan=0.0)
+        # a waiting caller's wait: exponential, its mean set so that the answered share
+        # within the threshold is Erlang A's
+        served = np.maximum(p_wait - p_ab, 1e-12)
+        within = np.clip((sl - (1 - p_wait)) / served, 1e-6, 1 - 1e-6)
+        mean_wait = SL_THRESHOLD_S / -np.log(1 - within)
+        u = rng.random(n)
+        abandoned = u < p_ab[cell]
+        waits = u < p_wait[cell]
+        wait = np.where(waits, rng.exponential(1.0, n) * mean_wait[cell], 0.0)
+        wait = np.round(np.minimum(wait, 3600.0), 1)
+        talk = np.where(
+            abandoned, 0.0, np.round(rng.lognormal(np.log(TALK_MEDIAN_S[q]), TALK_SIGMA), 1)
+        )
+        hold = np.where(
+            abandoned | (rng.random(n) > HOLD_SHARE),
+            0.0,
+            np.round(rng.exponential(HOLD_MEAN_S, n), 1),
+        )
+        acw = np.where(abandoned, 0.0, np.round(rng.exponential(ACW_MEAN_S[q]), 1))
+        arrival = t0 + arr_s.astype("timedelta64[s]")
+        answer = arrival + (wait * 1e6).astype("timedelta64[us]")
+        end = answer + ((talk + hold) * 1e6).astype("timedelta64[us]")
+        sale = ~abandoned & (rng.random(n) < SALE_RATE[q])
+        revenue = np.where(sale, np.round(rng.lognormal(np.log(REVENUE_MEDIAN[q]), 0.6), 2), 0.0)
+        profit = np.where(sale, np.round(revenue * rng.beta(6.0, 14.0, n), 2), 0.0)
+        np.add.at(profit_by_day, day, profit)
+        # the answering agent: one of the interval's scheduled agents
+        sched = scheduled[day, c]
+        j = (rng.random(n) * np.maximum(sched, 1)).astype(np.int64)
+        agent_ix = np.zeros(n, dtype=np.int64)
+        for k in range(QUEUES.size):
+            m = q == k
+            agent_ix[m] = roster.agent_index(k, roster.slot(k, day[m], j[m]), day[m])
+        agents = pc.take(names, pa.array(agent_ix))
+        agents = pc.if_else(pa.array(abandoned), pa.scalar(None, pa.string()), agents)
+        ids = pc.binary_join_element_wise(
+            "syn-", pa.array(np.arange(done, done + n)).cast(pa.string()), ""
+        )
         own = np.arange(done, done + n)
         repeat = rng.random(n) < 0.2
         cust = np.where(repeat, done + rng.integers(0, n, n), own)
-        customers = np.char.add("cust-", cust.astype(str))
+        customers = pc.binary_join_element_wise("cust-", pa.array(cust).cast(pa.string()), "")
         table = pa.table(
             {
                 "interaction_id": ids,
                 "initial_id": ids,
-                "channel": CHANNELS[rng.choice(3, n, p=[0.75, 0.2, 0.05])],
-                "direction": np.full(n, "inbound"),
-                "queue": QUEUES[rng.choice(4, n, p=[0.2, 0.45, 0.2, 0.15])],
-                "agent": pa.array(agents.astype(object), type=pa.string(), mask=abandoned),
+                "channel": pa.array(np.full(n, "voice")),
+                "direction": pa.array(np.full(n, "inbound")),
+                "queue": pa.array(QUEUES[q]),
+                "agent": agents,
                 "customer_id": customers,
                 "arrival_ts": pa.array(arrival.astype("datetime64[us]")),
-                "answer_ts": pa.array(
-                    np.where(abandoned, np.datetime64("NaT"), answer).astype("datetime64[us]")
-                ),
-                "end_ts": pa.array(
-                    np.where(
-                        abandoned, arrival + np.round(wait).astype("timedelta64[s]"), end
-                    ).astype("datetime64[us]")
-                ),
-                "queue_wait_s": np.round(wait, 1),
-                "talk_s": np.round(talk, 1),
-                "hold_s": np.round(hold, 1),
-                "acw_s": np.round(acw, 1),
-                "disposition": np.where(abandoned, "ABANDONED", "ANSWERED"),
+                "answer_ts": pa.array(answer.astype("datetime64[us]"), mask=abandoned),
+                "end_ts": pa.array(np.where(abandoned, answer, end).astype("datetime64[us]")),
+                "queue_wait_s": wait,
+                "talk_s": talk,
+                "hold_s": hold,
+                "acw_s": acw,
+                "disposition": pa.array(np.where(abandoned, "ABANDONED", "ANSWERED")),
                 "abandoned": abandoned,
                 "transferred": ~abandoned & (rng.random(n) < 0.07),
-                "wrap_code": np.full(n, "general"),
+                "wrap_code": pa.array(np.full(n, "general")),
                 "sale": sale,
-                "revenue": np.where(sale, np.round(rng.lognormal(np.log(80.0), 0.6, n), 2), 0.0),
+                "revenue": revenue,
+                "profit": profit,
+                "outcome": pa.array(np.full(n, "queued")),
             }
         )
         if writer is None:
             writer = pq.ParquetWriter(str(path), table.schema)
         writer.write_table(table)
+        # agent states of these days: the interval's handling shared by its agents
+        work = np.zeros(dd.size * cell_p.size)
+        after = np.zeros(dd.size * cell_p.size)
+        np.add.at(work, cell, np.where(abandoned, 0.0, talk + hold))
+        np.add.at(after, cell, acw)
+        states.write(roster, names, dd, scheduled[dd], work, after, n_iv, t0)
         pick = ~abandoned & (rng.random(n) < 0.05)  # 5 % of answered contacts are surveyed
-        surveys.write(customers[pick], arrival[pick].astype("datetime64[D]"))
+        surveys.write(
+            np.asarray(customers.to_numpy(zero_copy_only=False))[pick],
+            arrival[pick].astype("datetime64[D]"),
+        )
         done += n
+        d = e
+        if progress is not None:
+            progress(done, rows)
     assert writer is not None
     writer.close()
-    synth_agent_states(folder / "agent_states.parquet", days, t0, rng)
+    states.close()
     surveys.close()
-    _synth_people(folder, days, t0, rng)
+    periods = roster.periods(d0)
+    _synth_people(folder, periods, d0, days, rng)
+    _write_plan(folder, periods, d0, days, profit_by_day)
     return path
+
+
+class _StateWriter:
+    """agent_states.parquet: per scheduled agent and interval, on contact, ACW,
+    available, then not ready (:data:`NOT_READY_S`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: Any = None
+
+    def write(
+        self,
+        roster: _Roster,
+        names: Any,
+        dd: np.ndarray,
+        scheduled: np.ndarray,
+        work: np.ndarray,
+        after: np.ndarray,
+        n_iv: int,
+        t0: np.datetime64,
+    ) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        m = scheduled.ravel()
+        cells = np.repeat(np.arange(m.size), m)
+        if cells.size == 0:
+            return
+        j = np.arange(cells.size) - np.repeat(np.cumsum(m) - m, m)
+        n_cells = m.size // dd.size
+        day = dd[cells // n_cells]
+        c = cells % n_cells
+        q, iv = c // n_iv, c % n_iv
+        ix = np.zeros(cells.size, dtype=np.int64)
+        for k in range(QUEUES.size):
+            s = q == k
+            ix[s] = roster.agent_index(k, roster.slot(k, day[s], j[s]), day[s])
+        cap = INTERVAL_S - NOT_READY_S
+        on = np.minimum(np.round(work[cells] / m[cells]), cap)
+        acw = np.minimum(np.round(after[cells] / m[cells]), cap - on)
+        avail = cap - on - acw
+        base = (day * 86400 + OPEN_HOUR * 3600 + iv * INTERVAL_S) * 1_000_000
+        lengths = np.stack([on, acw, avail, np.full(on.size, NOT_READY_S)], axis=1)
+        ends = base[:, None] + np.cumsum(lengths * 1e6, axis=1).astype(np.int64)
+        starts = np.concatenate([base[:, None], ends[:, :-1]], axis=1)
+        keep = (lengths > 0).ravel()
+        who = np.repeat(ix, 4)[keep]
+        kind = np.tile(np.array(["on_contact", "acw", "available", "not_ready"]), on.size)[keep]
+        reason = np.tile(np.array([None, None, None, "break"], dtype=object), on.size)[keep]
+        a = starts.ravel()[keep]
+        b = ends.ravel()[keep]
+        us0 = t0.astype("datetime64[us]")
+        table = pa.table(
+            {
+                "agent": pc.take(names, pa.array(who)),
+                "state": pa.array(kind),
+                "reason": pa.array(reason, type=pa.string()),
+                "start_ts": pa.array(us0 + a.astype("timedelta64[us]")),
+                "end_ts": pa.array(us0 + b.astype("timedelta64[us]")),
+                "duration_s": (b - a) / 1e6,
+            }
+        )
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(str(self.path), table.schema)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
 def _synth_people(
     folder: Path,
+    periods: list[dict[str, Any]],
+    d0: dt.date,
     days: int,
-    t0: np.datetime64,
     rng: np.random.Generator,
 ) -> None:
-    """payroll.parquet and hr_events.parquet (see the module docstring)."""
+    """payroll.parquet (per agent on the books in a month) and hr_events.parquet."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    first = t0.astype("datetime64[M]")
-    last = (t0 + np.timedelta64(days - 1, "D")).astype("datetime64[M]")
-    months = np.arange(first, last + 1).astype(str)
-    agents = np.char.add("agent-", np.arange(1, 61).astype(str))
-    rows: dict[str, list[object]] = {"month": [], "agent": [], "element": [], "amount": []}
+    last = d0 + dt.timedelta(days=days - 1)
+    months = np.arange(np.datetime64(d0, "M"), np.datetime64(last, "M") + 1, dtype="datetime64[M]")
+    cols: dict[str, list[Any]] = {"month": [], "agent": [], "element": [], "amount": []}
     for month in months:
-        wages = np.round(rng.normal(3200.0, 250.0, agents.size), 2)
+        m0 = month.astype("datetime64[D]").astype(dt.date)
+        m1 = (month + 1).astype("datetime64[D]").astype(dt.date) - dt.timedelta(days=1)
+        on = [
+            p["agent"]
+            for p in periods
+            if p["valid_from"] <= m1 and (p["valid_to"] is None or p["valid_to"] >= m0)
+        ]
+        wages = np.round(rng.normal(3200.0, 250.0, len(on)), 2)
         for element, amount in (
             ("wages", wages),
             ("social_insurance", np.round(wages * 0.30, 2)),
             ("paid_leave", np.round(wages * 0.03, 2)),
-            ("overtime", np.round(rng.exponential(150.0, agents.size), 2)),
+            ("overtime", np.round(rng.exponential(150.0, len(on)), 2)),
         ):
-            rows["month"] += [month] * agents.size
-            rows["agent"] += list(agents)
-            rows["element"] += [element] * agents.size
-            rows["amount"] += list(amount)
-        rows["month"].append(month)  # one center-level amount a month
-        rows["agent"].append(None)
-        rows["element"].append("welfare")
-        rows["amount"].append(round(float(rng.normal(20000.0, 1000.0)), 2))
+            cols["month"] += [str(month)] * len(on)
+            cols["agent"] += on
+            cols["element"] += [element] * len(on)
+            cols["amount"] += list(amount)
+        cols["month"].append(str(month))  # one center-level amount a month
+        cols["agent"].append(None)
+        cols["element"].append("welfare")
+        cols["amount"].append(round(float(rng.normal(20000.0, 1000.0)), 2))
     payroll = pa.table(
         {
-            "month": pa.array(rows["month"], type=pa.string()),
-            "agent": pa.array(rows["agent"], type=pa.string()),
-            "element": pa.array(rows["element"], type=pa.string()),
-            "amount": pa.array(rows["amount"], type=pa.float64()),
-            "currency": pa.array(["USD"] * len(rows["month"]), type=pa.string()),
+            "month": pa.array(cols["month"], type=pa.string()),
+            "agent": pa.array(cols["agent"], type=pa.string()),
+            "element": pa.array(cols["element"], type=pa.string()),
+            "amount": pa.array(cols["amount"], type=pa.float64()),
+            "currency": pa.array(["USD"] * len(cols["month"]), type=pa.string()),
         }
     )
     pq.write_table(payroll, str(folder / "payroll.parquet"))
-    # about 3 % of agents leave a month, each replaced by a hire a week later
-    n = max(1, round(0.03 * agents.size * months.size))
-    leave = t0.astype("datetime64[D]") + rng.integers(0, max(1, days - 7), n)
-    who = rng.choice(agents, n, replace=False) if n <= agents.size else rng.choice(agents, n)
-    hr = pa.table(
-        {
-            "agent": np.concatenate([who, np.char.add(who, "-new")]),
-            "event": np.array(["leave"] * n + ["hire"] * n),
-            "date": pa.array(np.concatenate([leave, leave + np.timedelta64(7, "D")])),
-        }
+    hr: dict[str, list[Any]] = {"agent": [], "event": [], "date": []}
+    for p in periods:
+        if p["valid_to"] is not None:
+            hr["agent"].append(p["agent"])
+            hr["event"].append("leave")
+            hr["date"].append(p["valid_to"])
+        if p["valid_from"] > d0:
+            hr["agent"].append(p["agent"])
+            hr["event"].append("hire")
+            hr["date"].append(p["valid_from"])
+    pq.write_table(
+        pa.table(
+            {
+                "agent": pa.array(hr["agent"], type=pa.string()),
+                "event": pa.array(hr["event"], type=pa.string()),
+                "date": pa.array(hr["date"], type=pa.date32()),
+            }
+        ),
+        str(folder / "hr_events.parquet"),
     )
-    pq.write_table(hr, str(folder / "hr_events.parquet"))
+
+
+def _write_plan(
+    folder: Path,
+    periods: list[dict[str, Any]],
+    d0: dt.date,
+    days: int,
+    profit_by_day: np.ndarray,
+) -> None:
+    """teams.csv and targets.yaml: the center's hierarchy and a profit goal for the fiscal
+    year its records end in (4-4-5, year ending on the Saturday nearest 31 December)."""
+    import json
+
+    from ccecon.targets.calendar import fiscal_year
+
+    with (folder / "teams.csv").open("w", encoding="utf-8") as fh:
+        fh.write("agent,team,valid_from,valid_to\n")
+        for p in periods:
+            fh.write(f"{p['agent']},{p['team']},{p['valid_from']},{p['valid_to'] or ''}\n")
+    last = d0 + dt.timedelta(days=days - 1)
+    fy = last.year
+    year = fiscal_year(fy)
+    if last > year.end:
+        fy += 1
+        year = fiscal_year(fy)
+    elif last < year.start:
+        fy -= 1
+        year = fiscal_year(fy)
+    # the goal: the last 364 days' profit (scaled if the history is shorter) + the trend
+    window = profit_by_day[-364:]
+    goal = float(window.sum()) * 364 / max(window.size, 1) * (1 + TREND)
+    goal = max(1000.0, round(goal, -3))
+    closed = [k for k, v in holidays(range(fy - 1, fy + 1)).items() if v == 0.0]
+    closed = sorted(x for x in closed if year.start <= x <= year.end)
+    lines = [
+        "# Written by `ccecon synth`: the synthetic center's profit goal and hierarchy.",
+        "# `ccecon targets track targets.yaml --from actuals.duckdb [--by team]`",
+        f"name: Synthetic center profit goal FY{fy}",
+        "metric: profit",
+        "unit: USD",
+        f"goal: {goal:.0f}",
+        "calendar:",
+        "  pattern: 4-4-5",
+        f"  fiscal_year: {fy}",
+        "  year_end: {weekday: saturday, nearest: 12-31}",
+        "  workdays: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]",
+        "  holidays: [" + ", ".join(x.isoformat() for x in closed) + "]",
+        "weights:",
+        "  weekdays: {"
+        + ", ".join(
+            f"{n}: {v:g}"
+            for n, v in zip(
+                ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+                WEEKLY,
+                strict=True,
+            )
+        )
+        + "}",
+        "hierarchy:",
+    ]
+    for p in periods:
+        row = {k: p[k] for k in ("agent", "team", "supervisor", "manager")}
+        text = ", ".join(f"{k}: {json.dumps(v)}" for k, v in row.items())
+        text += f", valid_from: {p['valid_from']}"
+        if p["valid_to"] is not None:
+            text += f", valid_to: {p['valid_to']}"
+        lines.append("  - {" + text + "}")
+    (folder / "targets.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class _SurveyWriter:
@@ -223,80 +608,3 @@ class _SurveyWriter:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-
-
-def synth_agent_states(path: Path, days: int, t0: np.datetime64, rng: np.random.Generator) -> Path:
-    """Write agent states for ``days`` days from ``t0`` (see the module docstring)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("agent", "state", "reason", "a", "b")}
-    writer = None
-    for day in range(days):
-        weekday = int((t0.astype("datetime64[D]").astype(int) + day + 3) % 7)  # 0 = Monday
-        for agent in range(1, 61):
-            if weekday == 6 or (weekday == 5 and (day // 7 + agent) % 2 == 1):
-                continue
-            start = float(day * 86400 + 3600 * 7 + 900 * rng.integers(0, 17))
-            a_s: list[np.ndarray] = []
-            b_s: list[np.ndarray] = []
-            k_s: list[np.ndarray] = []
-            r_s: list[np.ndarray] = []
-            # (work from, work to, break reason, break length), offsets in seconds
-            plan = [
-                (0.0, 7200.0, "break", 900.0),
-                (8100.0, 14400.0, "lunch", 1800.0),
-                (16200.0, 21600.0, "break", 900.0),
-                (22500.0, 28800.0, None, 0.0),
-            ]
-            for lo, hi, why, length in plan:
-                n = 60
-                lengths = np.stack(
-                    [
-                        rng.exponential(60.0, n),
-                        rng.lognormal(np.log(240.0), 0.5, n),
-                        rng.exponential(30.0, n),
-                    ],
-                    axis=1,
-                ).ravel()
-                edges = start + lo + np.concatenate([[0.0], np.cumsum(lengths)])
-                sel = edges[:-1] < start + hi
-                a_s.append(edges[:-1][sel])
-                b_s.append(np.minimum(edges[1:][sel], start + hi))
-                k_s.append(np.tile(np.array(["available", "on_contact", "acw"]), n)[sel])
-                r_s.append(np.full(int(sel.sum()), None, dtype=object))
-                if why is not None:
-                    a_s.append(np.array([start + hi]))
-                    b_s.append(np.array([start + hi + length]))
-                    k_s.append(np.array(["not_ready"]))
-                    r_s.append(np.array([why], dtype=object))
-            a = np.round(np.concatenate(a_s))
-            b = np.round(np.concatenate(b_s))
-            keep = b > a
-            cols["a"].append(a[keep])
-            cols["b"].append(b[keep])
-            cols["state"].append(np.concatenate(k_s)[keep])
-            cols["reason"].append(np.concatenate(r_s)[keep])
-            cols["agent"].append(np.full(int(keep.sum()), f"agent-{agent}"))
-        if day % 7 == 6 or day == days - 1:  # write a week at a time: memory stays bounded
-            a = np.concatenate(cols["a"]).astype("int64")
-            b = np.concatenate(cols["b"]).astype("int64")
-            table = pa.table(
-                {
-                    "agent": np.concatenate(cols["agent"]),
-                    "state": np.concatenate(cols["state"]),
-                    "reason": pa.array(np.concatenate(cols["reason"]), type=pa.string()),
-                    "start_ts": pa.array(
-                        (t0 + a.astype("timedelta64[s]")).astype("datetime64[us]")
-                    ),
-                    "end_ts": pa.array((t0 + b.astype("timedelta64[s]")).astype("datetime64[us]")),
-                    "duration_s": (b - a).astype("float64"),
-                }
-            )
-            if writer is None:
-                writer = pq.ParquetWriter(str(path), table.schema)
-            writer.write_table(table)
-            cols = {k: [] for k in cols}
-    assert writer is not None
-    writer.close()
-    return path

@@ -33,10 +33,14 @@ def daily_actuals(path: str | Path, metric: str) -> pd.DataFrame:
     for c in ("agent", "arrival_ts"):
         if c not in cols:
             raise InputError(f"the interactions table has no column {c!r}", file=str(p))
-    if metric == "profit" and "profit" not in cols:
+    if metric == "profit" and (
+        "profit" not in cols or int(t.filter(t.profit.notnull()).count().execute()) == 0
+    ):
+        con.disconnect()
         raise InputError(
-            "the goal is profit but the store has no profit column; set metric:"
-            " revenue or ingest profit",
+            "the goal is profit but no contact in the store has a profit (the interactions'"
+            " profit column); set metric: revenue, or ingest records with profit (ccecon"
+            " synth writes it)",
             file=str(p),
             field="metric",
         )
@@ -69,24 +73,31 @@ class Tracking:
 
 
 def track(plan: Plan, daily: pd.DataFrame, metric: str) -> Tracking:
-    """Actuals summed into the plan's fiscal months, against the targets."""
+    """Actuals summed into the plan's fiscal months, against the targets.
+
+    A month that starts after the last day of the records has not happened (as far as the
+    store knows): its actual, cumulative actual and gap are empty (NaN), not 0; a month
+    the records end in is summed over the days they have.
+    """
     months = plan.level("month")
     value = daily[metric] if metric in daily.columns else daily["revenue"]
+    last = daily["date"].max() if len(daily) else None
     rows = []
     for _, m in months.iterrows():
         start, end = pd.Timestamp(m["start"]), pd.Timestamp(m["end"])
         mask = (daily["date"] >= start) & (daily["date"] <= end)
+        happened = last is not None and not pd.isna(last) and start <= last
         rows.append(
             {
                 "period": m["period"],
                 "start": m["start"],
                 "end": m["end"],
                 "target": float(m["amount"]),
-                "actual": float(value[mask].sum()),
+                "actual": float(value[mask].sum()) if happened else float("nan"),
             }
         )
     t = pd.DataFrame(rows)
     t["cum_target"] = t["target"].cumsum()
-    t["cum_actual"] = t["actual"].cumsum()
+    t["cum_actual"] = t["actual"].cumsum(skipna=False)
     t["gap"] = t["cum_target"] - t["cum_actual"]
     return Tracking(table=t)
