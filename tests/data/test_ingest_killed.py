@@ -48,10 +48,17 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[str] | None = None) -> int:
+    """The single number a count query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def _counts(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        return {t: _one(con, f"SELECT count(*) FROM {t}") for t in TABLES}
     finally:
         con.close()
 
@@ -68,12 +75,12 @@ def _consistent(db: Path, files: list[Path]) -> int:
         }
         for f in files:
             table = "agent_states" if "agent_states" in f.name else "interactions"
-            rows = con.execute(
-                f"SELECT count(DISTINCT source_row) FROM {table} WHERE source_file = ?", [str(f)]
-            ).fetchone()[0]
-            q = con.execute(
-                "SELECT count(*) FROM quarantine WHERE source_file = ?", [str(f)]
-            ).fetchone()[0]
+            rows = _one(
+                con,
+                f"SELECT count(DISTINCT source_row) FROM {table} WHERE source_file = ?",
+                [str(f)],
+            )
+            q = _one(con, "SELECT count(*) FROM quarantine WHERE source_file = ?", [str(f)])
             if str(f) in done:
                 assert (rows, q) == done[str(f)], f
             else:

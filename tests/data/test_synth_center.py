@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -36,7 +37,7 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return out, db
 
 
-def _q(db: Path, sql: str) -> list[tuple[object, ...]]:
+def _q(db: Path, sql: str) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(sql).fetchall()
