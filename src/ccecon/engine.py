@@ -824,11 +824,36 @@ class Result:
             rows.append(row)
         return rows
 
+    def irr_roots(self, risk_adjusted: bool = False) -> list[float] | None:
+        """Every IRR of a one-draw result whose IRR is not unique, in % a year, ascending;
+        None otherwise. The same root isolation as the headline IRR
+        (:func:`ccecon.finance.returns.irr_batch`), on the same flows under the same
+        convention (monthly flows annualized, or the yearly TEI flows)."""
+        from ccecon.finance import returns
+
+        m = self.risk_adjusted if risk_adjusted else self.metrics
+        if self.draws != 1 or str(m.irr_status[0]) != "several":
+            return None
+        net = self.net_risk_adjusted if risk_adjusted else self.net
+        if self.scenario.discounting == "monthly":
+            batch = returns.irr_batch(net)
+            roots = returns.annualize(batch.roots[0])
+        else:
+            batch = returns.irr_batch(yearly_flows(net))
+            roots = np.asarray(batch.roots[0], dtype=float)
+        return [float(r) * 100.0 for r in roots if np.isfinite(r)]
+
     def summary(self) -> dict[str, Any]:
-        """Headline figures (means over draws) as plain Python values."""
-        return _summary(self.metrics) | {
+        """Headline figures (means over draws) as plain Python values; with several IRRs
+        (one draw), ``irr_roots_annual_pct`` lists them all."""
+        out = _summary(self.metrics) | {
             f"risk_adjusted_{k}": v for k, v in _summary(self.risk_adjusted).items()
         }
+        for prefix, adjusted in (("", False), ("risk_adjusted_", True)):
+            roots = self.irr_roots(adjusted)
+            if roots is not None:
+                out[f"{prefix}irr_roots_annual_pct"] = roots
+        return out
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """Rows for the terminal table: metric, value, risk-adjusted value, unit."""
@@ -883,8 +908,8 @@ class Result:
             "horizon_months": sc.horizon_months,
             "draws": self.draws,
             "discounting": sc.discounting,
-            "metrics": _summary(self.metrics),
-            "risk_adjusted": _summary(self.risk_adjusted),
+            "metrics": _summary(self.metrics) | _roots(self.irr_roots(False)),
+            "risk_adjusted": _summary(self.risk_adjusted) | _roots(self.irr_roots(True)),
             "unit_costs": {
                 "basis": sc.unit_cost_basis,
                 "horizon": self.unit_costs.horizon,
@@ -902,6 +927,11 @@ class Result:
                 {"sourcing": self.extras["sourcing"].to_dict()} if "sourcing" in self.extras else {}
             ),
         }
+
+
+def _roots(roots: list[float] | None) -> dict[str, Any]:
+    """``irr_roots_annual_pct`` for a document when the IRR is not unique."""
+    return {} if roots is None else {"irr_roots_annual_pct": roots}
 
 
 def _mean(x: Array) -> float:

@@ -126,9 +126,15 @@ def _render(result: Result, fmt: Format) -> None:
             if "none" in status:
                 console.print(f"Note: {which}IRR does not exist: no discount rate makes NPV zero.")
             if "several" in status:
+                roots = result.irr_roots(risk_adjusted=bool(which))
+                listed = (
+                    " and ".join(f"{r:,.1f} %" for r in roots) + " a year"
+                    if roots
+                    else "several discount rates"
+                )
                 console.print(
-                    f"Note: {which}IRR is not unique (several discount rates make NPV zero);"
-                    " the one nearest 0 is shown: judge by NPV."
+                    f"Note: {which}IRR is not unique: NPV is zero at {listed}; the one nearest"
+                    " 0 is shown: judge by NPV."
                 )
 
     emit(fmt, rows=result.summary_rows(), table=table)

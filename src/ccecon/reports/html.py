@@ -393,9 +393,10 @@ def render_html(
     if comparison is None and s.get("roi_note"):
         notes.append(str(s["roi_note"]))
     if comparison is None and s.get("irr_status") == "several":
+        roots = s.get("irr_roots_annual_pct")
+        at = " and ".join(f"{r:,.1f} %" for r in roots) + " a year" if roots else "several rates"
         notes.append(
-            "IRR is not unique (several discount rates make NPV zero); the one nearest 0 is"
-            " shown: judge by NPV."
+            f"IRR is not unique: NPV is zero at {at}; the one nearest 0 is shown: judge by NPV."
         )
     if comparison is None and s.get("irr_status") == "none":
         notes.append("IRR does not exist: no discount rate makes NPV zero.")
