@@ -21,6 +21,7 @@ PALETTE = {
     "operating": "#d1495b",
     "hidden": "#edae49",
     "benefits": "#00798c",
+    "savings": "#7fc8c8",
     "net": "#30638e",
     "band": "rgba(0,121,140,0.15)",
 }
@@ -33,10 +34,11 @@ LABELS = {
         "month": "month",
         "unit": "Cost per inbound call against its benchmark band",
         "band": "benchmark band",
-        "initial": "initial (capital)",
-        "operating": "operating",
-        "hidden": "hidden (included)",
+        "initial": "initial (capital) costs",
+        "operating": "operating costs",
+        "hidden": "hidden costs (counted)",
         "benefits": "benefits",
+        "savings": "cost savings",
         "net": "net",
     },
     "zh": {
@@ -50,6 +52,7 @@ LABELS = {
         "operating": "运营",
         "hidden": "隐性（计入）",
         "benefits": "收益",
+        "savings": "成本节约",
         "net": "净额",
     },
 }
@@ -74,14 +77,22 @@ def cashflow_figure(result: Result) -> go.Figure:
     lab = LABELS[sc.locale]
     m = result.monthly_frame()
     fig = go.Figure()
+    # Each colour means one thing: a cost family's colour is spending that rises (below
+    # zero), teal is benefits and light teal the cost savings (spending that falls, above
+    # zero); a family with nothing to show gets no legend entry.
     base = "baseline_" if result.has_baseline else None
+    savings = 0.0 * m[f"proposal_{'initial'}"]
     for fam in ("initial", "operating", "hidden"):
-        y = -m[f"proposal_{fam}"]
-        if base:
-            y = y + m[f"baseline_{fam}"]
-        fig.add_bar(x=m["label"], y=y, name=lab[fam], marker_color=PALETTE[fam])
+        change = m[f"proposal_{fam}"] - (m[f"baseline_{fam}"] if base else 0)
+        rise = -change.clip(lower=0)
+        savings = savings + (-change).clip(lower=0)
+        if (rise != 0).any():
+            fig.add_bar(x=m["label"], y=rise, name=lab[fam], marker_color=PALETTE[fam])
     ben = m["proposal_benefits"] - (m["baseline_benefits"] if base else 0)
-    fig.add_bar(x=m["label"], y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
+    if (ben != 0).any():
+        fig.add_bar(x=m["label"], y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
+    if (savings != 0).any():
+        fig.add_bar(x=m["label"], y=savings, name=lab["savings"], marker_color=PALETTE["savings"])
     fig.add_scatter(
         x=m["label"],
         y=m["net"],
