@@ -275,46 +275,26 @@ def _ratio_text(r: float) -> str:
 
 
 def _fte(scenario: Scenario) -> float | None:
-    """Paid FTE of a mean month of the scenario's staffed channels (month-1 inputs)."""
+    """Paid FTE of the scenario's first plan month, as the business case staffs it (the
+    engine's own drivers: one staffing path), or None without staffing or when the
+    scenario cannot be evaluated as it stands."""
     import numpy as np
 
-    from ccecon.engine import staffed_channels
-    from ccecon.queueing.workload import staff_months
+    from ccecon.engine import case_drivers
+    from ccecon.errors import CCEconError
+    from ccecon.uncertainty.sampling import realize
 
-    st = scenario.staffing
-    if st is None:
+    if scenario.staffing is None:
         return None
-    by_name = {c.name: c for c in scenario.channels}
-    total = 0.0
-    for name in staffed_channels(scenario):
-        ch = by_name[name]
-        try:
-            res = staff_months(
-                np.array([[0.0, _point(ch.per_month)]]),
-                np.array([[0.0, _point(ch.aht_s)]]),
-                np.array([0.0, DAYS_PER_MONTH]),
-                interval_minutes=st.interval_minutes,
-                open_hour=st.open_hour,
-                close_hour=st.close_hour,
-                weekly_profile=st.weekly_profile,
-                intraday_profile=st.intraday_profile,
-                sl_target=st.sl_target,
-                sl_threshold_s=st.sl_threshold_s,
-                max_asa_s=st.max_asa_s,
-                max_abandon=st.max_abandon,
-                max_occupancy=st.max_occupancy,
-                patience_s=st.patience_s,
-                shrinkage=_point(st.shrinkage),
-                paid_hours_per_fte_month=_point(st.paid_hours_per_fte_month),
-            )
-        except (
-            TypeError,
-            ValueError,
-            AttributeError,
-        ):  # an uncertain input: no point estimate to show
-            return None
-        total += float(res.fte[0, 1])
-    return total
+    try:
+        point = realize(scenario, {})
+        _, drivers = case_drivers(point, point.proposal)
+    except (CCEconError, ValueError, TypeError):
+        return None
+    fte = drivers.get("fte")
+    if fte is None or fte.shape[1] < 2:
+        return None
+    return float(np.mean(fte[:, 1]))
 
 
 def _warnings(old: Scenario, new: Scenario, changes: list[Change], ratio: float) -> list[str]:
