@@ -122,6 +122,11 @@ def test_login_edit_evaluate_compare_download(sqlite_store: Store, tmp_path: Pat
         page.click("#calculate")
         page.wait_for_selector("#agents")
         assert int(page.inner_text("#agents")) == 14  # 100 calls/30 min, AHT 180 s, 80/20
+        # a day's profile: the required agents per interval, charted (the SVG is drawn)
+        page.fill("#profile", "20 50 100 150 120 60")
+        page.click("#calculate")
+        page.wait_for_selector("#fig-profile svg.main-svg", timeout=20_000)
+        assert page.locator("#staff-profile tr").count() == 7  # header + 6 intervals
 
         # Chinese pages
         page.goto(srv.url + "/?lang=zh")

@@ -690,3 +690,44 @@ def test_a_long_simulation_shows_the_draws_done_then_the_same_result(
     direct = service.simulate_doc(UNCERTAIN, 30000, 5)["probabilities"]["npv_positive"]
     assert p is not None and p.group(1) == f"{direct * 100:.1f}"
     assert ann.get(m.group(1)).status_code == 404  # a finished run is handed out once
+
+
+def test_staffing_page_charts_a_days_profile(
+    app_store: tuple[Store, TestClient, TestClient],
+) -> None:
+    """Calls per 30-minute interval from 8:00: 0, 50, 100, 150 at 180 s, 80/20. Each
+    interval's agents are the single-interval answer for its calls (100 calls: 14, the
+    hand-checked answer of the test above; 0 calls: 0 agents); the page draws the chart
+    from embedded JSON and lists the intervals from 08:00."""
+    from ccecon.queueing import required_agents
+
+    _, ann, _ = app_store
+    token = log_in(ann, "ann", "password-a")
+    data = {
+        "calls": "100",
+        "interval_min": "30",
+        "aht_s": "180",
+        "sl_target": "80%",
+        "sl_threshold_s": "20",
+        "shrinkage": "30%",
+        "profile": "0, 50 100\n150",
+        "open_hour": "8",
+    }
+    r = ann.post("/ui/staff", data=data, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and 'id="staff-profile"' in r.text
+    rows = re.findall(
+        r"<tr><td>(\d\d:\d\d)</td><td class=\"num\">([\d,]+)</td><td class=\"num\">(\d+)</td>",
+        r.text,
+    )
+    assert [t for t, _, _ in rows] == ["08:00", "08:30", "09:00", "09:30"]
+    want = [
+        int(required_agents(c, 180, 1800, sl_target=0.8, sl_threshold_s=20))
+        for c in (0, 50, 100, 150)
+    ]
+    assert [int(n) for _, _, n in rows] == want and want[0] == 0 and want[2] == 14
+    assert 'id="fig-profile" class="chart" data-figure="{' in r.text
+    bad = ann.post(
+        "/ui/staff", data={**data, "profile": "10, lots, 30"}, headers={"X-CSRF-Token": token}
+    )
+    assert "interval 2: &#39;lots&#39; is not a number of calls" in bad.text  # escaped
+    assert "Calls per interval over the day" in bad.text  # the field by its label

@@ -1105,7 +1105,13 @@ def create_app(
     @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
     def staff_page(request: Request, user: PageUser) -> HTMLResponse:
         return render(
-            request, "staff.html.j2", user, result=None, error=None, defaults=STAFF_FORM_DEFAULTS
+            request,
+            "staff.html.j2",
+            user,
+            result=None,
+            error=None,
+            defaults=STAFF_FORM_DEFAULTS,
+            plotly_style_ids=_plotly_style_ids(),
         )
 
     @app.post("/ui/staff", response_class=HTMLResponse, include_in_schema=False)
@@ -1145,9 +1151,24 @@ def create_app(
                 req = StaffRequest(**values)
                 result = service.staff_doc(**req.model_dump())
                 result["around"] = service.staff_around(result, req.sl_threshold_s, req.patience_s)
+                profile = _profile(form, t)
+                if profile is not None:
+                    calls, open_hour = profile
+                    goals = req.model_dump(exclude={"calls", "aht_s", "interval_s", "shrinkage"})
+                    rows = service.staff_profile(
+                        calls, req.aht_s, req.interval_s, open_hour, **goals
+                    )
+                    result["profile"] = rows
+                    result["profile_chart"] = _profile_figure(rows, t).to_json()
             except (ValueError, CCEconError) as exc:
                 error = _short_error(exc, t)
-        return render(request, "_staff_result.html.j2", user, result=result, error=error)
+        return render(
+            request,
+            "_staff_result.html.j2",
+            user,
+            result=result,
+            error=error,
+        )
 
     return app
 
@@ -1374,6 +1395,70 @@ STAFF_FORM_DEFAULTS = {
 """What the staffing page shows before anything is typed: the library's defaults."""
 
 
+def _profile(form: Any, t: dict[str, str]) -> tuple[list[float], float] | None:
+    """The staffing page's optional intraday profile: calls per interval (numbers split by
+    commas, spaces or new lines, at most ``service.MAX_PROFILE``) and the hour the first
+    interval starts; None when left empty. A mistake names the field, the position and the
+    value."""
+    import math
+
+    text = str(form.get("profile") or "").replace(";", ",").replace(",", " ").split()
+    if not text:
+        return None
+    if len(text) > service.MAX_PROFILE:
+        raise InputError(
+            f"at most {service.MAX_PROFILE} intervals (a day of 15 minutes)",
+            field="profile",
+            value=len(text),
+        )
+    calls = []
+    for i, raw in enumerate(text, start=1):
+        try:
+            v = float(raw)
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v) or v < 0:
+            raise InputError(
+                f"interval {i}: {raw!r} is not a number of calls (expected at least 0)",
+                field="profile",
+                value=raw,
+            )
+        calls.append(v)
+    hour = _opt_num(form, "open_hour")
+    if hour is None:
+        hour = 8.0
+    if not 0 <= hour < 24:
+        raise InputError("expected an hour 0..23", field="open_hour", value=hour)
+    return calls, hour
+
+
+def _profile_figure(rows: list[dict[str, Any]], t: dict[str, str]) -> Any:
+    """Required agents per interval (bars) with the calls on a second axis."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    xs = [r["start"] for r in rows]
+    fig.add_bar(x=xs, y=[r["agents"] for r in rows], name=t["agents"], marker_color="#30638e")
+    fig.add_scatter(
+        x=xs,
+        y=[r["calls"] for r in rows],
+        name=t["calls"],
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": "#edae49"},
+    )
+    fig.update_layout(
+        title=t["profile_chart"],
+        template="plotly_white",
+        height=380,
+        yaxis={"title": t["agents"], "tickformat": ",d"},
+        yaxis2={"title": t["calls"], "overlaying": "y", "side": "right", "tickformat": ",.0f"},
+        xaxis={"type": "category"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
 def _opt_num(form: Any, key: str) -> float | None:
     """A number from an optional form field; None when it is left empty."""
     raw = form.get(key)
@@ -1394,6 +1479,8 @@ STAFF_LABELS = {
     "max_occupancy": "max_occupancy",
     "patience_s": "patience",
     "max_abandon": "max_abandon",
+    "profile": "profile",
+    "open_hour": "open_hour",
 }
 """Form fields of the staffing page -> the text key of their label."""
 

@@ -54,6 +54,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "/ maximum (800 / 1000 / 1500), and Monte Carlo on the results page draws it."
         ),
         "around": "Around the answer: fewer and more agents",
+        "profile_title": "A day's profile (optional)",
+        "profile": "Calls per interval over the day (numbers separated by commas or spaces)",
+        "open_hour": "Hour the first interval starts",
+        "profile_chart": "Required agents per interval",
         "simulating": "Simulating the draws; a large run takes a few seconds…",
         "not_found": "Page not found",
         "not_found_hint": "There is nothing here, or it is in a workspace you are not in.",
@@ -261,6 +265,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "（800 / 1000 / 1500），结果页的蒙特卡洛模拟会对其抽样。"
         ),
         "around": "答案附近：更少和更多的座席",
+        "profile_title": "一天的话务分布（可选）",
+        "profile": "各时段来电量（数字以逗号或空格分隔）",
+        "open_hour": "第一个时段的开始时间（小时）",
+        "profile_chart": "各时段所需座席",
         "simulating": "正在模拟抽样；大量抽样需要几秒钟……",
         "not_found": "找不到页面",
         "not_found_hint": "这里没有内容，或者它属于你不在的工作区。",

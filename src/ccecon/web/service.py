@@ -331,6 +331,66 @@ def staff_doc(
     return out
 
 
+MAX_PROFILE = 96
+"""Intervals an intraday profile may hold (a day of 15-minute intervals)."""
+
+
+def staff_profile(
+    calls: list[float],
+    aht_s: float,
+    interval_s: float,
+    open_hour: float,
+    **goals: Any,
+) -> list[dict[str, Any]]:
+    """Required agents per interval of a day's profile (calls per interval), with the
+    same goals as the single interval: what online Erlang calculators chart.
+
+    Each row: ``start`` (HH:MM from ``open_hour``), ``calls``, ``agents`` (the minimum
+    meeting every goal, :func:`ccecon.queueing.required_agents`, all intervals in one
+    call) and the service level they give.
+    """
+    import numpy as np
+
+    from ccecon.queueing import metrics, required_agents
+
+    c = np.asarray(calls, dtype=float)
+    agents = np.asarray(
+        required_agents(
+            c,
+            aht_s,
+            interval_s,
+            sl_target=goals.get("sl_target"),
+            sl_threshold_s=goals.get("sl_threshold_s") if goals.get("sl_target") else None,
+            max_asa_s=goals.get("max_asa_s"),
+            max_abandon=goals.get("max_abandon"),
+            max_occupancy=goals.get("max_occupancy"),
+            patience_s=goals.get("patience_s"),
+        )
+    )
+    threshold = goals.get("sl_threshold_s") or 20.0
+    sl = metrics(
+        c * aht_s / interval_s,
+        agents,
+        aht_s,
+        sl_threshold_s=threshold,
+        patience_s=goals.get("patience_s"),
+    )["service_level"]
+    rows = []
+    for i, (k, n, level) in enumerate(
+        zip(c.tolist(), agents.tolist(), np.asarray(sl).tolist(), strict=True)
+    ):
+        minutes = round(open_hour * 60 + i * interval_s / 60)
+        rows.append(
+            {
+                "start": f"{minutes // 60 % 24:02d}:{minutes % 60:02d}",
+                "calls": k,
+                "agents": int(n),
+                "service_level": float(level) if k > 0 else None,
+            }
+        )
+    return rows
+
+
 AROUND = 3
 """Agents shown on each side of the staffing answer (N-3 .. N+3)."""
 
