@@ -237,3 +237,16 @@ def test_bad_events_files_exit_2(store: Path, tmp_path: Path, text: str, needle:
     )
     assert r.exit_code == 2, r.output
     assert needle in r.output and "ev.csv" in r.output
+
+
+def test_partial_first_and_last_months_are_left_out(tmp_path: Path) -> None:
+    """A history from Monday 2023-01-02 over 100 days ends on 2023-04-11: January (from the
+    2nd) and April (11 of 30 days) are partial and left out; February and March remain,
+    with their generator counts."""
+    path = tmp_path / "partial.duckdb"
+    counts = build_store(path, 100, {"q": 100.0})
+    hist = read_history(path, ("queue",), "month")
+    assert [f"{d:%Y-%m}" for d in hist.frame["ds"]] == ["2023-02", "2023-03"]
+    assert hist.partial_left_out == 2
+    # February = days 30..57 of the generator (2023-02-01 is day 30 from 2023-01-02)
+    assert hist.frame["y"].tolist()[0] == float(counts[0][30:58].sum())

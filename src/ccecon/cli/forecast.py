@@ -79,7 +79,11 @@ def run_forecast(
         "store": str(store),
         "grain": grain,
         "by": list(keys),
-        "history": {"first": hist.first, "last": hist.last},
+        "history": {
+            "first": hist.first,
+            "last": hist.last,
+            "partial_periods_left_out": hist.partial_left_out,
+        },
         "level": level,
         "series": [
             {
@@ -166,6 +170,12 @@ def _show(doc: dict[str, Any], fmt: Format) -> None:
                 f" history {doc['history']['first']} .. {doc['history']['last']})"
             ),
         )
+        left = doc["history"]["partial_periods_left_out"]
+        if left:
+            typer.echo(
+                f"Note: {left} first or last {doc['grain']}(s) the records do not cover whole"
+                " were left out of the history."
+            )
         for s in doc["series"]:
             if s["fallback"]:
                 typer.echo(f"Note: {s['series']}: {s['fallback']}.")

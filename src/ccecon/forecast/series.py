@@ -44,6 +44,7 @@ class History:
     by: tuple[str, ...]
     first: str
     last: str
+    partial_left_out: int = 0
 
 
 def read_history(store: str | Path, by: tuple[str, ...], grain: str) -> History:
@@ -62,8 +63,8 @@ def read_history(store: str | Path, by: tuple[str, ...], grain: str) -> History:
     -------
     History
         Every series with every period between its first and last contact (periods
-        without a contact are 0 contacts: a gap the store cannot tell from a quiet day is
-        filled, and :func:`gaps` names long ones).
+        without a contact are 0 contacts); a first or last week or month the records do
+        not cover whole is left out (counted in ``partial_left_out``).
     """
     import duckdb
 
@@ -100,11 +101,20 @@ def read_history(store: str | Path, by: tuple[str, ...], grain: str) -> History:
             ORDER BY unique_id, ds
         """
         frame = con.execute(sql).df()
+        span = con.execute(
+            f"""
+            SELECT {uid} AS unique_id, min(arrival_ts)::DATE, max(arrival_ts)::DATE
+            FROM interactions
+            WHERE (outcome IS NULL OR outcome = 'queued') AND arrival_ts IS NOT NULL
+            GROUP BY unique_id
+            """
+        ).fetchall()
     finally:
         con.close()
     if frame.empty:
         raise InputError("the store holds no offered contacts to forecast", file=str(store))
     frame = _fill_periods(frame, grain)
+    frame, dropped = _complete_periods(frame, grain, {str(u): (a, b) for u, a, b in span})
     import numpy as np
 
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -118,7 +128,37 @@ def read_history(store: str | Path, by: tuple[str, ...], grain: str) -> History:
         tuple(by),
         f"{first:%Y-%m-%d}",
         f"{last:%Y-%m-%d}",
+        dropped,
     )
+
+
+def _complete_periods(
+    frame: pd.DataFrame, grain: str, span: dict[str, tuple[Any, Any]]
+) -> tuple[pd.DataFrame, int]:
+    """Leave out each series' first and last week or month when the records do not cover
+    all of it (a history that starts on the 17th would read as a quiet month and bend
+    the forecast); days are always whole. Returns the frame and how many were left out."""
+    import pandas as pd
+
+    if grain == "day":
+        return frame, 0
+    keep = []
+    dropped = 0
+    for uid, g in frame.groupby("unique_id", sort=True):
+        first_day, last_day = (pd.Timestamp(x) for x in span[str(uid)])
+        g = g.sort_values("ds")
+        starts = pd.to_datetime(g["ds"])
+        step = pd.Timedelta(days=6) if grain == "week" else pd.offsets.MonthEnd(0)
+        ends = starts + step
+        whole = (starts >= first_day) & (ends <= last_day)
+        dropped += int((~whole).sum())
+        keep.append(g[whole.to_numpy()])
+    out = pd.concat(keep, ignore_index=True) if keep else frame.iloc[0:0]
+    if out.empty:
+        raise InputError(
+            f"the records cover no whole {grain}: forecast by day, or ingest more history"
+        )
+    return out, dropped
 
 
 def _fill_periods(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
