@@ -7,6 +7,7 @@ BIN=.venv/bin
 $BIN/ruff check src tests benchmarks || exit 1
 $BIN/ruff format --check src tests benchmarks || exit 1
 $BIN/mypy || exit 1
+$BIN/lint-imports || exit 1
 $BIN/python -m pytest "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then

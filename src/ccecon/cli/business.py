@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ccecon.cli.output import Format, user_errors
+from ccecon.documents import demo_scenario_path as demo_scenario_path
 from ccecon.labels import LOCALES, label
 
 if TYPE_CHECKING:
@@ -15,22 +16,6 @@ if TYPE_CHECKING:
 
 FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-
-
-def demo_scenario_path() -> Path:
-    """Path of the bundled demo scenario (examples/cny-inhouse-build.yaml).
-
-    Looked up in the installed package first (``ccecon/examples``), then in the source
-    checkout's ``examples/`` folder (editable installs).
-    """
-    name = "cny-inhouse-build.yaml"
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[1] / "examples" / name, here.parents[3] / "examples" / name):
-        if candidate.is_file():
-            return candidate
-    from ccecon.errors import InputError
-
-    raise InputError("the bundled example is missing from this installation", file=name)
 
 
 def _render(result: Result, fmt: Format) -> None:

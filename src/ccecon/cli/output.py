@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any, NoReturn
 
 import typer
+
+from ccecon.documents import dumps_json as dumps_json
+from ccecon.documents import jsonable as _jsonable
 
 
 class Format(StrEnum):
@@ -26,52 +28,6 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def _jsonable(value: Any) -> Any:
-    """Convert numpy scalars/arrays, dates and non-finite floats to JSON-safe values."""
-    # The plain types first, by exact type (a document is mostly these; isinstance against
-    # the Mapping ABC costs about ten times more).
-    t = type(value)
-    if t is float:
-        if math.isfinite(value):
-            return value
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if t is str or t is int or t is bool or value is None:
-        return value
-    if t is dict:
-        out = {}
-        for k, v in value.items():  # plain values inline: most of a document is leaves
-            tv = type(v)
-            if (tv is float and math.isfinite(v)) or tv is str or tv is int or v is None:
-                out[k if type(k) is str else str(k)] = v
-            else:
-                out[k if type(k) is str else str(k)] = _jsonable(v)
-        return out
-    if t is list:
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "tolist"):
-        return _jsonable(value.tolist())
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def dumps_json(data: Any) -> str:
-    """Deterministic JSON text (sorted keys, two-space indent, UTF-8 characters kept)."""
-    return json.dumps(_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def write_json(data: Any) -> None:

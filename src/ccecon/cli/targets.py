@@ -8,86 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
+from ccecon.targets.document import plan_document as plan_document
 
 if TYPE_CHECKING:
-    from ccecon.targets.spec import TargetsFile
+    pass
 
 targets_app = typer.Typer(
     help="Profit and sales targets over a fiscal calendar.", no_args_is_help=True
 )
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-
-
-def plan_document(
-    spec: TargetsFile, level: str
-) -> tuple[list[dict[str, object]], dict[str, object]]:
-    """The rows and the JSON document of ``ccecon targets plan`` (also the web API's).
-
-    Parameters
-    ----------
-    spec : TargetsFile
-        A validated targets file.
-    level : str
-        Rows to list: year, quarter, month, week, day or half_day.
-
-    Returns
-    -------
-    tuple
-        The rows of the level (period, start, end, target, locked; with actuals and
-        ``level="month"`` also actual and replanned) and the whole document.
-    """
-    from ccecon.errors import InputError
-    from ccecon.targets.decompose import replan
-
-    levels = ("year", "quarter", "month", "week", "day", "half_day")
-    if level not in levels:
-        raise InputError(
-            "unknown level; expected " + ", ".join(levels), field="--level", value=level
-        )
-    depth = level if level in ("quarter", "month", "week", "day", "half_day") else "month"
-    plan = spec.plan(depth=depth)
-    rows = plan.level(level)
-    out: list[dict[str, object]] = [
-        {
-            "period": str(p),
-            "start": str(a),
-            "end": str(b),
-            "target": float(v),
-            "locked": bool(lk),
-        }
-        for p, a, b, v, lk in zip(
-            rows["period"],
-            rows["start"],
-            rows["end"],
-            rows["amount"].astype(float).tolist(),
-            rows["locked"],
-            strict=True,
-        )
-    ]
-    data: dict[str, object] = {
-        "name": spec.name,
-        "metric": spec.metric,
-        "unit": spec.unit,
-        "goal": spec.goal,
-        "weeks": spec.fiscal_year().n_weeks,
-        "periods": out,
-    }
-    if spec.actuals:
-        rp = replan(spec.plan(depth="month"), spec.actuals)
-        data["replan"] = {
-            "actual_to_date": rp.actual_to_date,
-            "planned_to_date": rp.planned_to_date,
-            "gap": rp.gap,
-            "run_rate": rp.run_rate,
-            "months": rp.table.where(rp.table.notna(), None).to_dict(orient="records"),
-        }
-        if level == "month":
-            actual = rp.table["actual"].astype(float).tolist()
-            again = rp.table["replanned"].astype(float).tolist()
-            for row, a, rv in zip(out, actual, again, strict=True):
-                row["actual"] = None if a != a else a  # NaN: an open month
-                row["replanned"] = rv
-    return out, data
 
 
 @targets_app.command("plan")
@@ -103,7 +32,7 @@ def plan_cmd(
         from ccecon.targets.spec import load_targets
 
         spec = load_targets(file)
-        out, data = plan_document(spec, level)
+        out, data = plan_document(spec, level, field="--level")
         emit(
             fmt,
             rows=out,

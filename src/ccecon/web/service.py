@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from ccecon.cli.output import _jsonable
+from ccecon.documents import jsonable as _jsonable
 from ccecon.errors import CCEconError, InputError
 
 LOG = logging.getLogger("ccecon.web")
@@ -189,7 +189,7 @@ def evaluate_in_worker(text: str) -> tuple[int, bytes]:
 def warm_up() -> None:
     """Import the engine and evaluate the bundled example once (a new engine process's
     first request is then as fast as the others)."""
-    from ccecon.cli.business import demo_scenario_path
+    from ccecon.documents import demo_scenario_path
 
     _evaluate_uncached(Path(demo_scenario_path()).read_text(encoding="utf-8"))
 
@@ -427,7 +427,7 @@ def staff_around(
 def example_text(name: str) -> str:
     """The text of a bundled example (``ccecon/examples`` in an installed package, the
     checkout's ``examples/`` otherwise), found as the demo scenario is."""
-    from ccecon.cli.business import demo_scenario_path
+    from ccecon.documents import demo_scenario_path
 
     return (demo_scenario_path().parent / name).read_text(encoding="utf-8")
 
@@ -438,7 +438,7 @@ TARGET_LEVELS = ("year", "quarter", "month", "week", "day", "half_day")
 
 def targets_doc(text: str, level: str) -> dict[str, Any]:
     """``ccecon targets plan --format json`` of a targets file's text."""
-    from ccecon.cli.targets import plan_document
+    from ccecon.targets.document import plan_document
     from ccecon.targets.spec import parse_targets
 
     if not text.strip():
