@@ -538,6 +538,17 @@ def test_pages_never_show_raw_inf_or_nan() -> None:
     assert shown(None, "payback_months", part, "never") == "never"
 
 
+STAFF_100_CALLS = {
+    "calls": "100",
+    "interval_min": "30",
+    "aht_s": "180",
+    "sl_target": "80%",
+    "sl_threshold_s": "20",
+    "shrinkage": "30%",
+}
+"""The staffing form for 100 calls of 180 s in 30 minutes at 80/20 (14 agents)."""
+
+
 def test_staffing_lists_fewer_and_more_agents_around_the_answer(
     app_store: tuple[Store, TestClient, TestClient],
 ) -> None:
@@ -555,14 +566,7 @@ def test_staffing_lists_fewer_and_more_agents_around_the_answer(
 
     _, ann, _ = app_store
     token = log_in(ann, "ann", "password-a")
-    base = {
-        "calls": "100",
-        "interval_min": "30",
-        "aht_s": "180",
-        "sl_target": "80%",
-        "sl_threshold_s": "20",
-        "shrinkage": "30%",
-    }
+    base = dict(STAFF_100_CALLS)
     r = ann.post("/ui/staff", data=base, headers={"X-CSRF-Token": token})
     rows = re.findall(
         r'<tr( class="answer")?><td class="num">(\d+)</td>\s*<td class="num">([^<]*)</td>', r.text
@@ -704,12 +708,7 @@ def test_staffing_page_charts_a_days_profile(
     _, ann, _ = app_store
     token = log_in(ann, "ann", "password-a")
     data = {
-        "calls": "100",
-        "interval_min": "30",
-        "aht_s": "180",
-        "sl_target": "80%",
-        "sl_threshold_s": "20",
-        "shrinkage": "30%",
+        **STAFF_100_CALLS,
         "profile": "0, 50 100\n150",
         "open_hour": "8",
     }
