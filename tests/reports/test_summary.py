@@ -197,3 +197,35 @@ def test_scorecard_and_risk_register_are_shown(tmp_path: Path) -> None:
     doc = json.loads(runner.invoke(app, ["evaluate", str(path), "--format", "json"]).stdout)
     assert [r["owner"] for r in doc["scorecard"]["risks"]] == ["IT", "compliance"]
     assert doc["scorecard"]["risks"][0]["impact"] == "high"
+
+
+def test_zh_report_has_no_english_label_from_the_label_tables() -> None:
+    """The CNY example (locale zh): its visible text (scripts and styles left out) holds
+    none of the English labels of the report's label tables (texts, settings, charts,
+    ccecon.labels) of four letters or more, except inside the scenario's own words
+    (names, notes and sources the user wrote, which are shown as written)."""
+    import html as html_lib
+    import re
+
+    from ccecon.labels import LABELS
+    from ccecon.reports.charts import LABELS as CHART_LABELS
+    from ccecon.reports.html import LABELS as REPORT_LABELS
+    from ccecon.reports.html import TEXT, render_html
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "cny-inhouse-build.yaml"
+    sc = load_scenario(path)
+    text = render_html(evaluate(sc))
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", text, flags=re.S)
+    visible = html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
+    user_words = path.read_text(encoding="utf-8")
+    english = {
+        v
+        for table in (TEXT["en"], REPORT_LABELS["en"], CHART_LABELS["en"], LABELS["en"])
+        for v in table.values()
+        if len(v) >= 4 and "{" not in v
+    }
+    leaked = sorted(
+        v for v in english if re.search(rf"\b{re.escape(v)}\b", visible) and v not in user_words
+    )
+    assert leaked == []
+    assert "公式与来源" in visible and "内部收益率：使净现值为 0 的每一个利率" in visible

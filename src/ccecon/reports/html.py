@@ -114,13 +114,14 @@ TEXT = {
     },
 }
 
-FORMULAS = [
+FORMULAS_EN = [
     "ROI % = (B - C) / C x 100 over the horizon (invest 10,000, get 15,000: 50 %); line by"
     " line as in Forrester TEI: C = new lines and rises of kept lines; B = rise in benefits"
     " + cost savings (lines dropped and falls of kept lines).",
     "NPV: monthly flows, month 0 undiscounted, monthly rate (1 + r)^(1/12) - 1 "
     "(numpy-financial convention); or yearly, year 0 undiscounted (Forrester TEI).",
-    "IRR: root of NPV = 0 by bracketed search; several roots or none are reported as such.",
+    "IRR: every rate at which NPV = 0, by exact root isolation of the flows' polynomial;"
+    " several roots or none are reported as such.",
     "Payback: months until the cumulative net flow becomes and stays >= 0, linear in the month.",
     "Risk adjustment: each cost raised and each benefit cut by its risk % (Forrester TEI).",
     "Cost per inbound call = cost allocated to inbound voice by handle minutes / calls"
@@ -128,6 +129,46 @@ FORMULAS = [
     "Staffing (when present): Erlang C/A per interval; FTE = agent-hours / (paid hours x "
     "(1 - shrinkage)).",
 ]
+
+FORMULAS_ZH = [
+    "投资回报率 % = (B - C) / C x 100，按评估期计算（投入 10,000，收回 15,000：50 %）；按"
+    " Forrester TEI 逐项计：C = 新增项目及保留项目的增加额；B = 收益增加 + 成本节约（删除的项目"
+    "及保留项目的减少额）。",
+    "净现值：按月现金流，第 0 月不折现，月利率 (1 + r)^(1/12) - 1（numpy-financial 约定）；"
+    "或按年，第 0 年不折现（Forrester TEI）。",
+    "内部收益率：使净现值为 0 的每一个利率，对现金流多项式做精确求根；多个根或无根时如实说明。",
+    "回收期：累计净现金流变为并保持 >= 0 所需的月数，月内线性插值。",
+    "风险调整：每项成本按其风险 % 调高，每项收益按其风险 % 调低（Forrester TEI）。",
+    "每通呼入电话成本 = 按处理分钟分摊到呼入语音的成本 / 呼入电话量；全成本 = 运营成本 + 初始"
+    "成本在评估期内分摊。",
+    "人力配置（如有）：每个时段用 Erlang C/A；FTE = 坐席小时 / (带薪小时 x (1 - 缩减率))。",
+]
+
+FORMULAS = {"en": FORMULAS_EN, "zh": FORMULAS_ZH}
+"""The report's formulas and their sources, per locale."""
+
+KINDS = {
+    "zh": {
+        "voice_inbound": "语音呼入",
+        "voice_outbound": "语音呼出",
+        "chat": "在线聊天",
+        "email": "电子邮件",
+        "messaging": "消息",
+        "other": "其他",
+    }
+}
+"""Channel kinds in words, per locale (English: the kind with spaces)."""
+
+TIMINGS = {
+    "zh": {
+        "once": "一次性",
+        "monthly": "每月",
+        "yearly": "每年",
+        "per_unit": "按量",
+        "contract": "合同计价",
+    }
+}
+"""Line timings in words, per locale (English: the timing with spaces)."""
 
 
 @dataclass(frozen=True)
@@ -452,7 +493,7 @@ def render_html(
     channels = [
         {
             "name": c.name,
-            "kind": c.kind.value.replace("_", " "),
+            "kind": KINDS.get(sc.locale, {}).get(c.kind.value, c.kind.value.replace("_", " ")),
             "per_month": _num(c.per_month, sc.locale),
             "aht_s": _num(c.aht_s, sc.locale),
             "growth": _pct(c.growth, sc.locale),
@@ -470,7 +511,9 @@ def render_html(
                     "type": lab.get(f"family_{ln.family.value}", ln.family.value),
                     "amount": _num(ln.amount, sc.locale)
                     + (f" x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else ""),
-                    "timing": ln.timing.value.replace("_", " ")
+                    "timing": TIMINGS.get(sc.locale, {}).get(
+                        ln.timing.value, ln.timing.value.replace("_", " ")
+                    )
                     + (f" ({ln.driver})" if ln.driver else "")
                     + (f" ({_contract_words(ln)})" if ln.contract is not None else "")
                     + (f", {lab['month']} {ln.month}" if ln.month is not None else ""),
@@ -484,9 +527,15 @@ def render_html(
                 {
                     "case": lab.get(f"case_{case_name}", case_name),
                     "name": bl.name,
-                    "type": f"benefit ({bl.kind})",
+                    "type": (
+                        f"收益（{'直接' if bl.kind == 'direct' else '间接'}）"
+                        if sc.locale == "zh"
+                        else f"benefit ({bl.kind})"
+                    ),
                     "amount": _num(bl.amount, sc.locale),
-                    "timing": bl.timing.value.replace("_", " ")
+                    "timing": TIMINGS.get(sc.locale, {}).get(
+                        bl.timing.value, bl.timing.value.replace("_", " ")
+                    )
                     + (f" ({bl.driver})" if bl.driver else ""),
                     "risk": _pct(bl.risk, sc.locale),
                     "included": t["yes"] if bl.included else t["no"],
@@ -535,7 +584,7 @@ def render_html(
         settings=settings,
         channels=channels,
         lines=lines,
-        formulas=FORMULAS,
+        formulas=FORMULAS.get(sc.locale, FORMULAS_EN),
         plotly_js=get_plotlyjs(),
         np=np,
     )
