@@ -220,9 +220,12 @@ def _erlang_a_parts(
     """(A, N, x, y, P(wait), ln S(x, y)) of M/M/N+M."""
     a = np.asarray(traffic, dtype=float)
     n = np.asarray(agents, dtype=float)
-    ratio = np.asarray(aht_s, dtype=float) / np.asarray(patience_s, dtype=float)  # theta/mu
-    x = n / ratio
-    y = a / ratio
+    # extreme inputs (a patience of 1e-300 s) overflow to inf here; the callers' checks of
+    # finite results turn those into a clear error, not a numpy warning
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ratio = np.asarray(aht_s, dtype=float) / np.asarray(patience_s, dtype=float)  # theta/mu
+        x = n / ratio
+        y = a / ratio
     y_safe = np.where(y > 0, y, 1.0)
     x_safe = np.where(x > 0, x, 1.0)
     ln_s = _ln_s(x_safe, y_safe)
@@ -278,8 +281,9 @@ def erlang_a(
         p_ab_w = np.where(n > 0, inv_s / rho + 1.0 - 1.0 / rho, 1.0)
     p_ab_w = np.clip(p_ab_w, 0.0, 1.0)
     p_ab = p_wait * p_ab_w
-    theta_t = np.asarray(threshold_s, dtype=float) / patience
-    z = y * np.exp(-theta_t)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        theta_t = np.asarray(threshold_s, dtype=float) / patience
+        z = y * np.exp(-theta_t)
     ln_s_z = _ln_s(x, np.where(z > 0, z, 1e-300))
     # served with 0 < V <= T = P(wait) (x / y) [P(x+1, y) - P(x+1, z)] / P(x, y), written with
     # S only: P(x+1, y) / P(x, y) = 1 - 1/S(x, y); P(x+1, z) / P(x, y) = R (1 - 1/S(x, z)),
