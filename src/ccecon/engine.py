@@ -235,6 +235,28 @@ def staffed_channels(scenario: Scenario) -> list[str]:
     return st.channels or [c.name for c in scenario.channels if c.kind in VOICE_IN]
 
 
+def staffing_goals(scenario: Scenario) -> dict[str, Any]:
+    """The interval model and goals of the scenario's ``staffing`` section, as the keyword
+    arguments of :func:`ccecon.queueing.workload.staff_months` and ``team_overflow``: the
+    one mapping from the scenario to the queueing model (the business case and every
+    sourcing option use it)."""
+    st = scenario.staffing
+    assert st is not None
+    return {
+        "interval_minutes": st.interval_minutes,
+        "open_hour": st.open_hour,
+        "close_hour": st.close_hour,
+        "weekly_profile": st.weekly_profile,
+        "intraday_profile": st.intraday_profile,
+        "sl_target": st.sl_target,
+        "sl_threshold_s": st.sl_threshold_s,
+        "max_asa_s": st.max_asa_s,
+        "max_abandon": st.max_abandon,
+        "max_occupancy": st.max_occupancy,
+        "patience_s": st.patience_s,
+    }
+
+
 def staffing_drivers(
     scenario: Scenario,
     drivers: Mapping[str, Array],
@@ -255,22 +277,13 @@ def staffing_drivers(
     months = scenario.horizon_months
     days = month_days(scenario)
     out = {k: np.zeros((1, months + 1)) for k in ("agent_hours", "fte", "peak_agents")}
+    goals = staffing_goals(scenario)
     for name in staffed_channels(scenario):
         res = staff_months(
             drivers[name],
             drivers[f"{name}.aht_s"],
             days,
-            interval_minutes=st.interval_minutes,
-            open_hour=st.open_hour,
-            close_hour=st.close_hour,
-            weekly_profile=st.weekly_profile,
-            intraday_profile=st.intraday_profile,
-            sl_target=st.sl_target,
-            sl_threshold_s=st.sl_threshold_s,
-            max_asa_s=st.max_asa_s,
-            max_abandon=st.max_abandon,
-            max_occupancy=st.max_occupancy,
-            patience_s=st.patience_s,
+            **goals,
             shrinkage=col(st.shrinkage),
             paid_hours_per_fte_month=col(st.paid_hours_per_fte_month),
             shares=None if profiles is None else profiles.get(name),

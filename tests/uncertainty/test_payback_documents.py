@@ -21,23 +21,9 @@ from typer.testing import CliRunner
 from ccecon.cli.app import app
 from ccecon.labels import label
 from ccecon.uncertainty.montecarlo import simulate
-from tests.uncertainty.helpers import uniform_saving
+from tests.uncertainty.helpers import uniform_saving, uniform_saving_text
 
 runner = CliRunner()
-
-
-def _scenario_text(horizon: int) -> str:
-    return f"""
-name: uniform saving
-currency: USD
-start: 2027-01
-horizon_months: {horizon}
-discount_rate: 0
-proposal:
-  cost_lines: [{{name: invest, family: initial, amount: 1000, timing: once, month: 0}}]
-  benefit_lines:
-    - {{name: saving, kind: direct, amount: {{dist: uniform, min: 50, max: 150}}}}
-"""
 
 
 def test_some_draws_never_pay_back_null_percentiles_and_the_share() -> None:
@@ -95,14 +81,14 @@ def test_every_draw_pays_back_the_mean_is_the_closed_form() -> None:
 @pytest.fixture
 def never_file(tmp_path: Path) -> Path:
     p = tmp_path / "never.yaml"
-    p.write_text(_scenario_text(6), encoding="utf-8")
+    p.write_text(uniform_saving_text(6), encoding="utf-8")
     return p
 
 
 @pytest.fixture
 def some_file(tmp_path: Path) -> Path:
     p = tmp_path / "some.yaml"
-    p.write_text(_scenario_text(12), encoding="utf-8")
+    p.write_text(uniform_saving_text(12), encoding="utf-8")
     return p
 
 

@@ -97,22 +97,11 @@ def zero_work(scenario: Any) -> Work:
 
 
 def staffing_goals(scenario: Any) -> dict[str, Any]:
-    """The interval model and goals of the scenario's ``staffing`` section (keyword args of
-    :func:`ccecon.queueing.workload.team_overflow`)."""
-    st = scenario.staffing
-    return {
-        "interval_minutes": st.interval_minutes,
-        "open_hour": st.open_hour,
-        "close_hour": st.close_hour,
-        "weekly_profile": st.weekly_profile,
-        "intraday_profile": st.intraday_profile,
-        "sl_target": st.sl_target,
-        "sl_threshold_s": st.sl_threshold_s,
-        "max_asa_s": st.max_asa_s,
-        "max_abandon": st.max_abandon,
-        "max_occupancy": st.max_occupancy,
-        "patience_s": st.patience_s,
-    }
+    """The interval model and goals of the scenario's ``staffing`` section
+    (:func:`ccecon.engine.staffing_goals`, the one mapping, shared with the engine)."""
+    from ccecon.engine import staffing_goals as goals
+
+    return goals(scenario)
 
 
 def paid_fte(scenario: Any, hours: Array) -> Array:
