@@ -34,9 +34,9 @@ def _inside_samples(value: Any) -> bool:
 
 
 def _reads_samples(func: Any, seen: set[int], depth: int = 0) -> bool:
-    """True when ``func`` (or a function it refers to, three levels deep) names a module
-    global that is a path inside the samples folder."""
-    if id(func) in seen or depth > 3 or not inspect.isfunction(func):
+    """True when ``func`` (or a function it refers to, directly or in a list, tuple or
+    dict, four levels deep) names a module global that is a path inside the samples."""
+    if id(func) in seen or depth > 4 or not inspect.isfunction(func):
         return False
     seen.add(id(func))
     try:
@@ -44,11 +44,23 @@ def _reads_samples(func: Any, seen: set[int], depth: int = 0) -> bool:
     except (TypeError, ValueError):
         return False
     for value in {**names.globals, **names.nonlocals}.values():
-        if _inside_samples(value):
-            return True
-        if inspect.isfunction(value) and _reads_samples(value, seen, depth + 1):
-            return True
+        for item in _flat(value):
+            if _inside_samples(item):
+                return True
+            if inspect.isfunction(item) and _reads_samples(item, seen, depth + 1):
+                return True
     return False
+
+
+def _flat(value: Any, depth: int = 0) -> list[Any]:
+    """A value and, inside lists, tuples and dicts (a table of case makers), its items."""
+    if depth > 2 or not isinstance(value, (list, tuple, dict)):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    out: list[Any] = []
+    for item in items:
+        out.extend(_flat(item, depth + 1))
+    return out
 
 
 def samples_missing() -> bool:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.data.test_record_definitions import LAB
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = "tests/data/test_record_definitions.py"
 
@@ -40,6 +42,7 @@ def test_ci_requires_the_samples() -> None:
 
 
 def test_with_samples_the_set_runs() -> None:
+    assert LAB.is_file()  # reads the samples: itself in the conformance set
     run = _pytest()
     assert run.returncode == 0, run.stdout[-3000:]
     assert "conformance set not run" not in run.stdout
