@@ -274,7 +274,8 @@ def test_synth_people_tables_end_to_end(tmp_path: Path) -> None:
     # the agents on the books in January 2025 (teams.csv: valid from 2025-01-06, the first
     # day, and not gone before February) each have wages; social insurance is 30 % of
     # wages, paid leave 3 %
-    teams = list(csv.DictReader((out / "teams.csv").open(encoding="utf-8")))
+    with (out / "teams.csv").open(encoding="utf-8", newline="") as fh:
+        teams = list(csv.DictReader(fh))
     on_books = [
         t
         for t in teams

@@ -48,7 +48,8 @@ def test_asterisk_dispositions_by_hand(tmp_path: Path) -> None:
     """Asterisk 11 lab: 105 records (94 ANSWERED, 7 NO ANSWER, 2 BUSY, 2 FAILED, counted
     below from the file). Offered = ANSWERED + NO ANSWER; BUSY is blocked and FAILED failed,
     neither an abandon; talk = billsec of ANSWERED records only."""
-    rows = list(csv.reader(LAB.open(newline="")))
+    with LAB.open(newline="") as fh:
+        rows = list(csv.reader(fh))
     disp = Counter(r[DISPOSITION] for r in rows)
     assert disp == {"ANSWERED": 94, "NO ANSWER": 7, "BUSY": 2, "FAILED": 2}
     talk_answered = sum(float(r[BILLSEC]) for r in rows if r[DISPOSITION] == "ANSWERED")
@@ -74,7 +75,8 @@ def test_asterisk_testsuite_records_three_to_five() -> None:
     """The Asterisk test suite's cdrlib file: records 3, 4, 5 are FAILED, NO ANSWER, BUSY
     (read below). The adapter's records: one failed attempt, one abandon, one blocked call;
     none of the three has talk time."""
-    rows = list(csv.reader(CDRLIB.open(newline="")))
+    with CDRLIB.open(newline="") as fh:
+        rows = list(csv.reader(fh))
     assert [r[DISPOSITION] for r in rows[2:5]] == ["FAILED", "NO ANSWER", "BUSY"]
     recs = [rec for _, rec, _, _ in asterisk.parse(CDRLIB.read_text())]
     failed, no_answer, busy = recs[2], recs[3], recs[4]
@@ -89,7 +91,8 @@ def test_connect_self_service_contact_not_offered(tmp_path: Path) -> None:
     """ctr-sample.jsonl: two contacts after versions are merged; the one whose Queue is null
     (counted below) is self-service. The voice channel's service level is that of the one
     queued contact alone, not halved by the IVR-only contact."""
-    recs = [json.loads(line) for line in (SAMPLES / "amazon-connect" / "ctr-sample.jsonl").open()]
+    text = (SAMPLES / "amazon-connect" / "ctr-sample.jsonl").read_text(encoding="utf-8")
+    recs = [json.loads(line) for line in text.splitlines()]
     latest: dict[str, dict[str, Any]] = {}
     for r in recs:
         latest[r["ContactId"]] = r  # versions share the id; any version tells Queue null
