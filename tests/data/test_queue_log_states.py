@@ -526,7 +526,7 @@ def test_queue_log_streams_in_chunks_with_the_same_result(
     """The hand-built log and the Wazo rows (newest first) read 2 lines at a time give the
     same contacts, agent states and quarantine as read whole, and the file is never read
     into memory at once (Path.read_bytes / read_text fail)."""
-    import ccecon.data.ingest as ingest_mod
+    import ccecon.data.ingest.queue_log as ql_ingest
 
     for name, text in (("hand", FIXTURE), ("wazo", _wazo_lines())):
         f = tmp_path / f"{name}_queue_log"
@@ -534,7 +534,7 @@ def test_queue_log_streams_in_chunks_with_the_same_result(
         whole = tmp_path / f"{name}-whole.duckdb"
         rep_whole = ingest([f], whole)
         with monkeypatch.context() as m:
-            m.setattr(ingest_mod, "QUEUE_LOG_CHUNK", 2)
+            m.setattr(ql_ingest, "QUEUE_LOG_CHUNK", 2)
 
             def no_whole_read(self: Path, *a: object, **k: object) -> object:
                 raise AssertionError(f"read whole: {self}")
@@ -561,7 +561,7 @@ def test_queue_log_memory_does_not_grow_with_the_file(
     ~2.9 MB against ~32 MB). A small log is ingested first, so imports are not counted."""
     import tracemalloc
 
-    import ccecon.data.ingest as ingest_mod
+    import ccecon.data.ingest.queue_log as ql_ingest
     from ccecon.data.adapters import queue_log as ql
 
     lines = []
@@ -581,7 +581,7 @@ def test_queue_log_memory_does_not_grow_with_the_file(
     whole = tracemalloc.get_traced_memory()[0]
     del held
     tracemalloc.stop()
-    monkeypatch.setattr(ingest_mod, "QUEUE_LOG_CHUNK", 1_000)
+    monkeypatch.setattr(ql_ingest, "QUEUE_LOG_CHUNK", 1_000)
     warm = tmp_path / "warm_queue_log"
     warm.write_text("\n".join([lines[0], *lines[40:43]]) + "\n", encoding="utf-8")
     assert ingest([warm], tmp_path / "warm.duckdb").loaded == 4
