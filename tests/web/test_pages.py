@@ -530,7 +530,7 @@ def test_not_found_is_a_page_with_a_way_home_and_downloads_are_named(
 
 def test_pages_never_show_raw_inf_or_nan() -> None:
     """The number formatter of every page: infinite and undefined values are a dash."""
-    from ccecon.web.app import shown
+    from ccecon.web.site import shown
 
     assert shown(float("inf")) == shown(float("nan")) == shown("inf") == shown("nan") == "-"
     assert shown(None) == "-" and shown(1234567.891) == "1,234,567.89"
