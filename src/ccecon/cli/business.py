@@ -198,153 +198,156 @@ def write_outputs(result: Result, out: Path) -> list[Path]:
     return paths
 
 
+def evaluate(
+    file: FileArg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for result.json and CSV tables."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Evaluate a scenario: ROI, NPV, IRR, payback, unit costs (deterministic base case)."""
+    with user_errors():
+        from ccecon.engine import evaluate_checked
+        from ccecon.scenario.load import load_scenario
+
+        result = evaluate_checked(load_scenario(file), str(file))
+        _render(result, fmt)
+        if out is not None:
+            paths = write_outputs(result, out)
+            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+
+
+def report(
+    file: FileArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+        "ccecon-report"
+    ),
+    html: Annotated[bool, typer.Option("--html/--no-html", help="Write report.html.")] = True,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write report.xlsx (live formulas).")
+    ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print report.pdf (needs chromium).")
+    ] = False,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            help="Printed page: a4 or letter (default: letter for USD, CAD, MXN; else a4).",
+        ),
+    ] = None,
+) -> None:
+    """Write the report of a scenario: HTML (charts, assumptions, formulas), Excel, PDF."""
+    with user_errors():
+        from ccecon.engine import evaluate as run
+        from ccecon.reports import write_report
+        from ccecon.scenario.load import load_scenario
+
+        scenario = load_scenario(file)
+        paths = write_report(
+            scenario,
+            run(scenario),
+            out,
+            html=html,
+            xlsx=xlsx,
+            pdf=pdf,
+            source_path=file,
+            paper=paper,
+        )
+        for p in (paths.html, paths.xlsx, paths.pdf):
+            if p is not None:
+                typer.echo(f"wrote {p}")
+
+
+def validate(file: FileArg, fmt: FormatOpt = Format.table) -> None:
+    """Check a scenario file; exit 0 if valid, 2 with the field and value if not."""
+    with user_errors():
+        from ccecon.cli.output import write_json
+        from ccecon.engine import evaluate_checked
+        from ccecon.scenario.load import load_scenario
+
+        sc = load_scenario(file)
+        evaluate_checked(sc, str(file))  # every check evaluate runs: one validation
+        n_lines = sum(len(c.cost_lines) + len(c.benefit_lines) for c in sc.cases().values())
+        info = {
+            "valid": True,
+            "file": str(file),
+            "name": sc.name,
+            "currency": sc.currency,
+            "cases": list(sc.cases()),
+            "channels": len(sc.channels),
+            "lines": n_lines,
+        }
+        if fmt == Format.json:
+            write_json(info)
+        elif fmt == Format.csv:
+            from ccecon.cli.output import write_csv
+
+            write_csv([{**info, "cases": "+".join(sc.cases())}])
+        else:
+            typer.echo(
+                f"ok: {file}: '{sc.name}', {sc.currency}, cases {', '.join(sc.cases())},"
+                f" {len(sc.channels)} channels, {n_lines} lines"
+            )
+
+
+def schema(fmt: FormatOpt = Format.json) -> None:
+    """Print the scenario JSON Schema (point your editor's YAML plugin at it).
+
+    ``--format json`` (the default here: the schema is the product) prints the JSON
+    Schema; ``table`` and ``csv`` list every field with its type, default and meaning.
+    """
+    if fmt == Format.json:
+        import json
+
+        from ccecon.scenario.schema import Scenario
+
+        typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+        return
+    from ccecon.cli.output import print_table, write_csv
+    from ccecon.scenario.docs import field_rows
+
+    if fmt == Format.csv:
+        write_csv(field_rows())
+    else:
+        print_table(field_rows(), title="Scenario fields (ccecon schema --format json for editors)")
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")] = Path(
+        "ccecon-demo"
+    ),
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Evaluate the bundled example, print the summary and write its outputs."""
+    with user_errors():
+        from ccecon.engine import evaluate as run
+        from ccecon.scenario.load import load_scenario
+
+        path = demo_scenario_path()
+        scenario = load_scenario(path)
+        result = run(scenario)
+        _render(result, fmt)
+        paths = write_outputs(result, out)
+        from ccecon.reports import write_report
+
+        report = write_report(scenario, result, out, source_path=path)
+        assert report.html is not None
+        paths.append(report.html)
+        # JSON and CSV keep standard output for the data; where things went goes to stderr
+        err = fmt != Format.table
+        typer.echo(f"\nExample: {path}", err=err)
+        typer.echo(f"Outputs written to {out.resolve()}:", err=err)
+        for p in paths:
+            typer.echo(f"  {p}", err=err)
+        typer.echo(f"Open the report: {report.html.resolve()}", err=err)
+
+
 def register(app: typer.Typer) -> None:
     """Add the business-case commands to ``app``."""
-
-    @app.command()
-    def evaluate(
-        file: FileArg,
-        out: Annotated[
-            Path | None,
-            typer.Option("--out", "-o", help="Folder for result.json and CSV tables."),
-        ] = None,
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Evaluate a scenario: ROI, NPV, IRR, payback, unit costs (deterministic base case)."""
-        with user_errors():
-            from ccecon.engine import evaluate_checked
-            from ccecon.scenario.load import load_scenario
-
-            result = evaluate_checked(load_scenario(file), str(file))
-            _render(result, fmt)
-            if out is not None:
-                paths = write_outputs(result, out)
-                typer.echo(f"wrote {len(paths)} files to {out}", err=True)
-
-    @app.command()
-    def report(
-        file: FileArg,
-        out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
-            "ccecon-report"
-        ),
-        html: Annotated[bool, typer.Option("--html/--no-html", help="Write report.html.")] = True,
-        xlsx: Annotated[
-            bool, typer.Option("--xlsx", help="Also write report.xlsx (live formulas).")
-        ] = False,
-        pdf: Annotated[
-            bool, typer.Option("--pdf", help="Also print report.pdf (needs chromium).")
-        ] = False,
-        paper: Annotated[
-            str | None,
-            typer.Option(
-                "--paper",
-                help="Printed page: a4 or letter (default: letter for USD, CAD, MXN; else a4).",
-            ),
-        ] = None,
-    ) -> None:
-        """Write the report of a scenario: HTML (charts, assumptions, formulas), Excel, PDF."""
-        with user_errors():
-            from ccecon.engine import evaluate as run
-            from ccecon.reports import write_report
-            from ccecon.scenario.load import load_scenario
-
-            scenario = load_scenario(file)
-            paths = write_report(
-                scenario,
-                run(scenario),
-                out,
-                html=html,
-                xlsx=xlsx,
-                pdf=pdf,
-                source_path=file,
-                paper=paper,
-            )
-            for p in (paths.html, paths.xlsx, paths.pdf):
-                if p is not None:
-                    typer.echo(f"wrote {p}")
-
-    @app.command()
-    def validate(file: FileArg, fmt: FormatOpt = Format.table) -> None:
-        """Check a scenario file; exit 0 if valid, 2 with the field and value if not."""
-        with user_errors():
-            from ccecon.cli.output import write_json
-            from ccecon.engine import evaluate_checked
-            from ccecon.scenario.load import load_scenario
-
-            sc = load_scenario(file)
-            evaluate_checked(sc, str(file))  # every check evaluate runs: one validation
-            n_lines = sum(len(c.cost_lines) + len(c.benefit_lines) for c in sc.cases().values())
-            info = {
-                "valid": True,
-                "file": str(file),
-                "name": sc.name,
-                "currency": sc.currency,
-                "cases": list(sc.cases()),
-                "channels": len(sc.channels),
-                "lines": n_lines,
-            }
-            if fmt == Format.json:
-                write_json(info)
-            elif fmt == Format.csv:
-                from ccecon.cli.output import write_csv
-
-                write_csv([{**info, "cases": "+".join(sc.cases())}])
-            else:
-                typer.echo(
-                    f"ok: {file}: '{sc.name}', {sc.currency}, cases {', '.join(sc.cases())},"
-                    f" {len(sc.channels)} channels, {n_lines} lines"
-                )
-
-    @app.command()
-    def schema(fmt: FormatOpt = Format.json) -> None:
-        """Print the scenario JSON Schema (point your editor's YAML plugin at it).
-
-        ``--format json`` (the default here: the schema is the product) prints the JSON
-        Schema; ``table`` and ``csv`` list every field with its type, default and meaning.
-        """
-        if fmt == Format.json:
-            import json
-
-            from ccecon.scenario.schema import Scenario
-
-            typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
-            return
-        from ccecon.cli.output import print_table, write_csv
-        from ccecon.scenario.docs import field_rows
-
-        if fmt == Format.csv:
-            write_csv(field_rows())
-        else:
-            print_table(
-                field_rows(), title="Scenario fields (ccecon schema --format json for editors)"
-            )
-
-    @app.command()
-    def demo(
-        out: Annotated[
-            Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")
-        ] = Path("ccecon-demo"),
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Evaluate the bundled example, print the summary and write its outputs."""
-        with user_errors():
-            from ccecon.engine import evaluate as run
-            from ccecon.scenario.load import load_scenario
-
-            path = demo_scenario_path()
-            scenario = load_scenario(path)
-            result = run(scenario)
-            _render(result, fmt)
-            paths = write_outputs(result, out)
-            from ccecon.reports import write_report
-
-            report = write_report(scenario, result, out, source_path=path)
-            assert report.html is not None
-            paths.append(report.html)
-            # JSON and CSV keep standard output for the data; where things went goes to stderr
-            err = fmt != Format.table
-            typer.echo(f"\nExample: {path}", err=err)
-            typer.echo(f"Outputs written to {out.resolve()}:", err=err)
-            for p in paths:
-                typer.echo(f"  {p}", err=err)
-            typer.echo(f"Open the report: {report.html.resolve()}", err=err)
+    app.command()(evaluate)
+    app.command()(report)
+    app.command()(validate)
+    app.command()(schema)
+    app.command()(demo)

@@ -10,37 +10,40 @@ import typer
 from ccecon.cli.output import Format, user_errors
 
 
+def forecast(
+    store: Annotated[
+        Path, typer.Option("--from", help="The actuals store (DuckDB) from `ccecon ingest`.")
+    ],
+    by: Annotated[
+        str, typer.Option("--by", help="Series keys: queue, channel or queue,channel.")
+    ] = "queue",
+    horizon: Annotated[int, typer.Option("--horizon", help="Periods ahead.", min=1)] = 18,
+    grain: Annotated[str, typer.Option("--grain", help="month, week or day.")] = "month",
+    level: Annotated[
+        int, typer.Option("--level", help="Prediction interval, percent.", min=50, max=99)
+    ] = 80,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write a scenario fragment (channels, staffing) here."),
+    ] = None,
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events", help="CSV of holidays and known events: date, factor (0 = closed)."
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Forecast contacts and AHT per series; the model per series is chosen by a
+    rolling-origin backtest against the seasonal naive (statsforecast)."""
+    with user_errors():
+        doc = run_forecast(store, by, horizon, grain, level, out, events)
+        _show(doc, fmt)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def forecast(
-        store: Annotated[
-            Path, typer.Option("--from", help="The actuals store (DuckDB) from `ccecon ingest`.")
-        ],
-        by: Annotated[
-            str, typer.Option("--by", help="Series keys: queue, channel or queue,channel.")
-        ] = "queue",
-        horizon: Annotated[int, typer.Option("--horizon", help="Periods ahead.", min=1)] = 18,
-        grain: Annotated[str, typer.Option("--grain", help="month, week or day.")] = "month",
-        level: Annotated[
-            int, typer.Option("--level", help="Prediction interval, percent.", min=50, max=99)
-        ] = 80,
-        out: Annotated[
-            Path | None,
-            typer.Option("--out", help="Write a scenario fragment (channels, staffing) here."),
-        ] = None,
-        events: Annotated[
-            Path | None,
-            typer.Option(
-                "--events", help="CSV of holidays and known events: date, factor (0 = closed)."
-            ),
-        ] = None,
-        fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-    ) -> None:
-        """Forecast contacts and AHT per series; the model per series is chosen by a
-        rolling-origin backtest against the seasonal naive (statsforecast)."""
-        with user_errors():
-            doc = run_forecast(store, by, horizon, grain, level, out, events)
-            _show(doc, fmt)
+    """Add ``forecast`` to ``app``."""
+    app.command()(forecast)
 
 
 def run_forecast(

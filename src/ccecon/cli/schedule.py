@@ -153,149 +153,144 @@ def chart(doc: dict[str, Any], path: Path, title: str) -> None:
         )
 
 
+def schedule(
+    requirements: Annotated[
+        Path,
+        typer.Argument(
+            help="Interval CSV (as `ccecon staff FILE --format csv` writes: start,"
+            " agents, calls, aht_s) or a scenario with a `staffing` section."
+        ),
+    ],
+    shifts: Annotated[Path, typer.Option("--shifts", help="Shift templates file (YAML).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (Format.table),
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver time limit, seconds.", min=0.01)
+    ] = 60.0,
+    cover: Annotated[
+        CoverOption | None, typer.Option(help="hard or soft; default the shifts file's.")
+    ] = None,
+    per: Annotated[
+        str | None,
+        typer.Option(help="Interval length (15min, 30min); default: read from the starts."),
+    ] = None,
+    sl: Annotated[
+        str | None,
+        typer.Option(
+            help="Service level goal SHARE/SECONDS (80%/20): staffs a file of calls"
+            " without agents; its seconds are the threshold of the service level shown."
+        ),
+    ] = SL_DEFAULT,
+    patience: Annotated[
+        float | None, typer.Option(help="Mean patience, seconds: Erlang A.")
+    ] = None,
+    shrinkage: Annotated[
+        str,
+        typer.Option(
+            help="Time off the phones beyond the scheduled breaks (absence, training),"
+            " 0.1 or 10%: required = agents / (1 - shrinkage)."
+        ),
+    ] = "0",
+    month: Annotated[int, typer.Option(help="Scenario input: the plan month.")] = 1,
+    rows: Annotated[Rows, typer.Option(help="Which table --format csv writes.")] = Rows.coverage,
+    chart_file: Annotated[
+        Path | None,
+        typer.Option("--chart", help="Write required vs scheduled: .html, .png or .svg."),
+    ] = None,
+) -> None:
+    """Shifts covering an interval requirement at the least paid hours (or gap cost).
+
+    Example: ``ccecon schedule week.csv --shifts shifts.yaml``. Prints the schedule
+    (template, day, start, head count), the coverage and the service level each
+    interval reaches, schedule efficiency, paid FTE, cost and the solver's gap.
+    """
+    with user_errors():
+        import pandas as pd
+
+        from ccecon.cli.staff import parse_sl
+        from ccecon.errors import InputError
+        from ccecon.scheduling import build_model, load_shifts, read_requirements, solve
+        from ccecon.scheduling.results import scenario_intervals, summarize
+        from ccecon.scheduling.spec import Cover
+        from ccecon.units import SHARE_BELOW_ONE, interval_seconds, parse_ratio
+
+        spec = load_shifts(shifts)
+        shrink = parse_ratio(shrinkage, SHARE_BELOW_ONE, field="--shrinkage")
+        target, threshold = parse_sl(sl)
+        goals: dict[str, Any] = {"sl_target": target, "sl_threshold_s": threshold}
+        interval_min = None if per is None else interval_seconds(per) / 60.0
+        source = str(requirements)
+        if requirements.suffix.lower() in (".yaml", ".yml", ".json"):
+            from ccecon.scenario.load import load_scenario
+
+            scenario = load_scenario(requirements)
+            try:
+                frame = scenario_intervals(scenario, month)
+            except InputError as exc:
+                raise InputError(
+                    exc.message, file=source, field=exc.field, value=exc.value
+                ) from None
+            st = scenario.staffing
+            assert st is not None
+            goals = {
+                "sl_target": st.sl_target,
+                "sl_threshold_s": st.sl_threshold_s if st.sl_target is not None else None,
+                "max_asa_s": st.max_asa_s,
+                "max_abandon": st.max_abandon,
+                "max_occupancy": st.max_occupancy,
+            }
+            threshold = st.sl_threshold_s
+            patience = st.patience_s if patience is None else patience
+            interval_min = float(st.interval_minutes)
+        else:
+            from ccecon.scenario.load import read_limited
+
+            read_limited(requirements)  # a missing file, a folder, a pipe: exit 2
+            try:
+                frame = pd.read_csv(requirements)
+            except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+                raise InputError(f"cannot read as CSV: {e}", file=source) from None
+        if interval_min is not None and not float(interval_min).is_integer():
+            raise InputError("expected whole minutes, e.g. 15min", field="--per", value=per)
+        req = read_requirements(
+            frame,
+            source=source,
+            interval_minutes=None if interval_min is None else int(interval_min),
+            shrinkage=shrink,
+            goals=goals,
+            patience_s=patience,
+        )
+        model = build_model(spec, req.grid, source=str(shifts))
+        sol = solve(
+            model,
+            spec,
+            cover=None if cover is None else Cover(cover.value),
+            time_limit=time_limit,
+            source=str(shifts),
+        )
+        doc = summarize(model, sol, spec, req, sl_threshold_s=threshold or 0.0, patience_s=patience)
+        title = spec.name or f"Schedule: {requirements.name}"
+        if chart_file is not None:
+            chart(doc, chart_file, title)
+            typer.echo(f"wrote {chart_file}", err=True)
+
+        def table() -> None:
+            from ccecon.cli.output import print_table
+
+            print_table(summary_rows(doc["summary"]), title=title)
+            print_table(
+                [{k: v for k, v in r.items() if k != "kind"} for r in doc["schedule"]],
+                title="Shifts (head count by template, day and start)",
+                labels={"headcount": "head count", "paid_hours": "paid hours"},
+            )
+            print_table(
+                day_rows(doc["coverage"], req.grid.interval_minutes),
+                title="Coverage by day (every interval: --format csv)",
+                percent=("service level",),
+            )
+
+        emit(fmt, rows=doc[rows.value], data=doc, table=table)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``schedule`` to ``app``."""
-
-    @app.command()
-    def schedule(
-        requirements: Annotated[
-            Path,
-            typer.Argument(
-                help="Interval CSV (as `ccecon staff FILE --format csv` writes: start,"
-                " agents, calls, aht_s) or a scenario with a `staffing` section."
-            ),
-        ],
-        shifts: Annotated[Path, typer.Option("--shifts", help="Shift templates file (YAML).")],
-        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
-            Format.table
-        ),
-        time_limit: Annotated[
-            float, typer.Option("--time-limit", help="Solver time limit, seconds.", min=0.01)
-        ] = 60.0,
-        cover: Annotated[
-            CoverOption | None, typer.Option(help="hard or soft; default the shifts file's.")
-        ] = None,
-        per: Annotated[
-            str | None,
-            typer.Option(help="Interval length (15min, 30min); default: read from the starts."),
-        ] = None,
-        sl: Annotated[
-            str | None,
-            typer.Option(
-                help="Service level goal SHARE/SECONDS (80%/20): staffs a file of calls"
-                " without agents; its seconds are the threshold of the service level shown."
-            ),
-        ] = SL_DEFAULT,
-        patience: Annotated[
-            float | None, typer.Option(help="Mean patience, seconds: Erlang A.")
-        ] = None,
-        shrinkage: Annotated[
-            str,
-            typer.Option(
-                help="Time off the phones beyond the scheduled breaks (absence, training),"
-                " 0.1 or 10%: required = agents / (1 - shrinkage)."
-            ),
-        ] = "0",
-        month: Annotated[int, typer.Option(help="Scenario input: the plan month.")] = 1,
-        rows: Annotated[
-            Rows, typer.Option(help="Which table --format csv writes.")
-        ] = Rows.coverage,
-        chart_file: Annotated[
-            Path | None,
-            typer.Option("--chart", help="Write required vs scheduled: .html, .png or .svg."),
-        ] = None,
-    ) -> None:
-        """Shifts covering an interval requirement at the least paid hours (or gap cost).
-
-        Example: ``ccecon schedule week.csv --shifts shifts.yaml``. Prints the schedule
-        (template, day, start, head count), the coverage and the service level each
-        interval reaches, schedule efficiency, paid FTE, cost and the solver's gap.
-        """
-        with user_errors():
-            import pandas as pd
-
-            from ccecon.cli.staff import parse_sl
-            from ccecon.errors import InputError
-            from ccecon.scheduling import build_model, load_shifts, read_requirements, solve
-            from ccecon.scheduling.results import scenario_intervals, summarize
-            from ccecon.scheduling.spec import Cover
-            from ccecon.units import SHARE_BELOW_ONE, interval_seconds, parse_ratio
-
-            spec = load_shifts(shifts)
-            shrink = parse_ratio(shrinkage, SHARE_BELOW_ONE, field="--shrinkage")
-            target, threshold = parse_sl(sl)
-            goals: dict[str, Any] = {"sl_target": target, "sl_threshold_s": threshold}
-            interval_min = None if per is None else interval_seconds(per) / 60.0
-            source = str(requirements)
-            if requirements.suffix.lower() in (".yaml", ".yml", ".json"):
-                from ccecon.scenario.load import load_scenario
-
-                scenario = load_scenario(requirements)
-                try:
-                    frame = scenario_intervals(scenario, month)
-                except InputError as exc:
-                    raise InputError(
-                        exc.message, file=source, field=exc.field, value=exc.value
-                    ) from None
-                st = scenario.staffing
-                assert st is not None
-                goals = {
-                    "sl_target": st.sl_target,
-                    "sl_threshold_s": st.sl_threshold_s if st.sl_target is not None else None,
-                    "max_asa_s": st.max_asa_s,
-                    "max_abandon": st.max_abandon,
-                    "max_occupancy": st.max_occupancy,
-                }
-                threshold = st.sl_threshold_s
-                patience = st.patience_s if patience is None else patience
-                interval_min = float(st.interval_minutes)
-            else:
-                from ccecon.scenario.load import read_limited
-
-                read_limited(requirements)  # a missing file, a folder, a pipe: exit 2
-                try:
-                    frame = pd.read_csv(requirements)
-                except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
-                    raise InputError(f"cannot read as CSV: {e}", file=source) from None
-            if interval_min is not None and not float(interval_min).is_integer():
-                raise InputError("expected whole minutes, e.g. 15min", field="--per", value=per)
-            req = read_requirements(
-                frame,
-                source=source,
-                interval_minutes=None if interval_min is None else int(interval_min),
-                shrinkage=shrink,
-                goals=goals,
-                patience_s=patience,
-            )
-            model = build_model(spec, req.grid, source=str(shifts))
-            sol = solve(
-                model,
-                spec,
-                cover=None if cover is None else Cover(cover.value),
-                time_limit=time_limit,
-                source=str(shifts),
-            )
-            doc = summarize(
-                model, sol, spec, req, sl_threshold_s=threshold or 0.0, patience_s=patience
-            )
-            title = spec.name or f"Schedule: {requirements.name}"
-            if chart_file is not None:
-                chart(doc, chart_file, title)
-                typer.echo(f"wrote {chart_file}", err=True)
-
-            def table() -> None:
-                from ccecon.cli.output import print_table
-
-                print_table(summary_rows(doc["summary"]), title=title)
-                print_table(
-                    [{k: v for k, v in r.items() if k != "kind"} for r in doc["schedule"]],
-                    title="Shifts (head count by template, day and start)",
-                    labels={"headcount": "head count", "paid_hours": "paid hours"},
-                )
-                print_table(
-                    day_rows(doc["coverage"], req.grid.interval_minutes),
-                    title="Coverage by day (every interval: --format csv)",
-                    percent=("service level",),
-                )
-
-            emit(fmt, rows=doc[rows.value], data=doc, table=table)
+    app.command()(schedule)

@@ -60,238 +60,240 @@ def parse_segment_values(items: list[str], option: str) -> float | dict[str, flo
     return out
 
 
+def labour(
+    file: Annotated[Path, typer.Argument(help="Payroll file (YAML), format in docs/formulas.md.")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Labour cost from payroll: utilization, cost build-up, cost per equivalent call.
+
+    Example: ``ccecon labour examples/payroll-seed004.yaml``.
+    """
+    with user_errors():
+        from ccecon.costing.labour import labour_cost
+        from ccecon.costing.payroll_file import load_payroll
+
+        payroll = load_payroll(file)
+        res = labour_cost(payroll.to_inputs(str(file)))
+        cur = payroll.currency
+        units = {
+            **_LABOUR_UNITS,
+            "cost_per_equivalent_call": f"{cur}/call",
+            "cost_per_talk_minute": f"{cur}/minute",
+        }
+        rows = [
+            {
+                "item": str(r["item"]),
+                "value": float(r["value"]),
+                "unit": units.get(str(r["item"]), cur),
+            }
+            for r in res.to_frame().to_dict("records")
+        ]
+        data = {
+            "name": payroll.name,
+            "currency": payroll.currency,
+            "months": payroll.months or len(payroll.monthly) or 12,
+            **{k: v for k, v in res.__dict__.items() if k != "elements"},
+            "elements": dict(res.elements),
+        }
+        emit(fmt, rows=rows, data=data, title=f"{payroll.name} ({payroll.currency})")
+
+
+def clv(
+    yearly_profit: Annotated[
+        float | None, typer.Option(help="R: yearly profit of a loyal customer.")
+    ] = None,
+    monthly_profit: Annotated[
+        float | None, typer.Option(help="Average monthly profit (R = 12 x this).")
+    ] = None,
+    rate: Annotated[
+        str, typer.Option(help="Yearly discount rate i: 0.1 or 10%; above 100 % as 150%.")
+    ] = "0",
+    years: Annotated[float | None, typer.Option(help="Loyal years n.")] = None,
+    solve_years_for: Annotated[
+        float | None,
+        typer.Option("--solve-years-for", help="Given an average CLV, solve for n."),
+    ] = None,
+    purchase_value: Annotated[
+        float | None, typer.Option(help="Simple CLV: value of one purchase.")
+    ] = None,
+    purchases_per_year: Annotated[
+        float | None, typer.Option(help="Simple CLV: purchases a year.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Customer lifetime value: simple, annuity, or solve for loyal years.
+
+    Examples: ``ccecon clv --purchase-value 3000 --purchases-per-year 4 --years 10``;
+    ``ccecon clv --monthly-profit 100 --rate 0.1 --years 5``;
+    ``ccecon clv --monthly-profit 100 --rate 0.1 --solve-years-for 4000``.
+    """
+    with user_errors():
+        from ccecon.cli.output import fail
+        from ccecon.finance.clv import clv_annuity, clv_simple, loyal_years_from_clv
+        from ccecon.units import YEARLY_RATE, parse_ratio
+
+        i = parse_ratio(rate, YEARLY_RATE, field="--rate")
+
+        row: dict[str, Any]
+        if purchase_value is not None or purchases_per_year is not None:
+            if purchase_value is None or purchases_per_year is None or years is None:
+                fail("simple CLV needs --purchase-value, --purchases-per-year and --years")
+            if yearly_profit is not None or monthly_profit is not None or solve_years_for:
+                fail("simple CLV (--purchase-value) cannot be mixed with the annuity options")
+            row = {
+                "method": "simple",
+                "purchase_value": purchase_value,
+                "purchases_per_year": purchases_per_year,
+                "years": years,
+                "clv": float(clv_simple(purchase_value, purchases_per_year, years)),
+            }
+            emit(fmt, rows=[row], data=row, title="CLV, simple")
+            return
+        if (yearly_profit is None) == (monthly_profit is None):
+            fail("give exactly one of --yearly-profit or --monthly-profit")
+        r = yearly_profit if yearly_profit is not None else 12.0 * float(monthly_profit or 0)
+        if solve_years_for is not None:
+            if years is not None:
+                fail("give --years or --solve-years-for, not both")
+            row = {
+                "method": "solve_years",
+                "yearly_profit": r,
+                "rate": i,
+                "clv": solve_years_for,
+                "years": float(loyal_years_from_clv(solve_years_for, r, i)),
+            }
+        else:
+            if years is None:
+                fail("give --years, or --solve-years-for an average CLV")
+            row = {
+                "method": "annuity",
+                "yearly_profit": r,
+                "rate": i,
+                "years": years,
+                "clv": float(clv_annuity(r, i, years)),
+            }
+        emit(fmt, rows=[row], data=row, title="CLV, annuity")
+
+
+def satisfaction(
+    survey: Annotated[Path, typer.Argument(help="Survey CSV: customer,segment,index.")],
+    clv: Annotated[
+        list[str],
+        typer.Option(
+            help="CLV for all segments (a number) or per segment (SEG=VALUE); "
+            "repeat the option for several segments."
+        ),
+    ],
+    net_cost: Annotated[float, typer.Option(help="The center's net cost of the month.")],
+    loyal_above: Annotated[float, typer.Option(help="Index above which = loyal.")] = 85.0,
+    disloyal_below: Annotated[float, typer.Option(help="Index below which = disloyal.")] = 50.0,
+    customers: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Customers served in the month per segment (SEG=N, repeat), to scale a "
+            "sample survey up to the customer base."
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Satisfaction-driven ROI by segment from a month's survey.
+
+    Example: ``ccecon satisfaction examples/survey.csv --clv VIP=10000
+    --clv "普通 regular=3000" --clv "新客 new=2000" --net-cost 20000``.
+    """
+    with user_errors():
+        from ccecon.errors import InputError
+        from ccecon.finance.satisfaction import satisfaction_roi
+        from ccecon.finance.survey_file import read_survey
+
+        values = parse_segment_values(clv, "--clv")
+        base = None
+        if customers:
+            parsed = parse_segment_values(customers, "--customers")
+            if not isinstance(parsed, dict):
+                raise InputError(
+                    "expected --customers SEGMENT=NUMBER", field="--customers", value=parsed
+                )
+            base = parsed
+        res = satisfaction_roi(
+            read_survey(survey),
+            values,
+            net_cost,
+            loyal_above=loyal_above,
+            disloyal_below=disloyal_below,
+            customers=base,
+        )
+        frame = res.to_frame()
+        if base is None:
+            frame = frame.drop(columns=["customers", "loyal_customers", "disloyal_customers"])
+        rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+        data = {
+            "segments": rows[:-1],
+            "total": rows[-1],
+            "net_profit": res.net_profit,
+            "net_cost": res.net_cost,
+            "roi_pct": res.roi_pct,
+            "loyal_above": loyal_above,
+            "disloyal_below": disloyal_below,
+        }
+        title = (
+            f"Satisfaction ROI: {res.roi_pct:,.1f} % (net profit {res.net_profit:,.0f}"
+            f" vs net cost {res.net_cost:,.0f}; loyal > {loyal_above:g},"
+            f" disloyal < {disloyal_below:g})"
+        )
+
+        def table() -> None:
+            from ccecon.cli.output import print_table
+
+            scaled = base is not None
+            compact = [
+                {
+                    "segment": r["segment"],
+                    "surveyed": r["respondents"],
+                    **({"customers": r["customers"]} if scaled else {}),
+                    "loyal": r["loyal_customers"] if scaled else r["loyal"],
+                    "disloyal": r["disloyal_customers"] if scaled else r["disloyal"],
+                    "clv": r["clv"],
+                    "gain": r["gain"],
+                    "loss": r["loss"],
+                    "net": r["net"],
+                }
+                for r in rows
+            ]
+            print_table(compact, title=title, digits=0)
+
+        emit(fmt, rows=rows, data=data, title=title, table=table)
+
+
+def helpdesk(
+    cost: Annotated[float, typer.Option(help="The help desk's cost over the period.")],
+    tickets: Annotated[float, typer.Option(help="Tickets handled in the period.")],
+    minutes: Annotated[float, typer.Option(help="Handling minutes logged on them.")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Internal help desk: cost per ticket and time consumed per ticket.
+
+    Example: ``ccecon helpdesk --cost 12000 --tickets 800 --minutes 9600``.
+    """
+    with user_errors():
+        from ccecon.finance.satisfaction import helpdesk_costs
+
+        res = helpdesk_costs(cost, tickets, minutes)
+        rows = [
+            {"item": str(r["item"]), "value": float(r["value"])}
+            for r in res.to_frame().to_dict("records")
+        ]
+        emit(
+            fmt,
+            rows=rows,
+            data={r["item"]: r["value"] for r in rows},
+            title="Help desk unit costs",
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``labour``, ``clv``, ``satisfaction`` and ``helpdesk`` to ``app``."""
-
-    @app.command()
-    def labour(
-        file: Annotated[
-            Path, typer.Argument(help="Payroll file (YAML), format in docs/formulas.md.")
-        ],
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Labour cost from payroll: utilization, cost build-up, cost per equivalent call.
-
-        Example: ``ccecon labour examples/payroll-seed004.yaml``.
-        """
-        with user_errors():
-            from ccecon.costing.labour import labour_cost
-            from ccecon.costing.payroll_file import load_payroll
-
-            payroll = load_payroll(file)
-            res = labour_cost(payroll.to_inputs(str(file)))
-            cur = payroll.currency
-            units = {
-                **_LABOUR_UNITS,
-                "cost_per_equivalent_call": f"{cur}/call",
-                "cost_per_talk_minute": f"{cur}/minute",
-            }
-            rows = [
-                {
-                    "item": str(r["item"]),
-                    "value": float(r["value"]),
-                    "unit": units.get(str(r["item"]), cur),
-                }
-                for r in res.to_frame().to_dict("records")
-            ]
-            data = {
-                "name": payroll.name,
-                "currency": payroll.currency,
-                "months": payroll.months or len(payroll.monthly) or 12,
-                **{k: v for k, v in res.__dict__.items() if k != "elements"},
-                "elements": dict(res.elements),
-            }
-            emit(fmt, rows=rows, data=data, title=f"{payroll.name} ({payroll.currency})")
-
-    @app.command()
-    def clv(
-        yearly_profit: Annotated[
-            float | None, typer.Option(help="R: yearly profit of a loyal customer.")
-        ] = None,
-        monthly_profit: Annotated[
-            float | None, typer.Option(help="Average monthly profit (R = 12 x this).")
-        ] = None,
-        rate: Annotated[
-            str, typer.Option(help="Yearly discount rate i: 0.1 or 10%; above 100 % as 150%.")
-        ] = "0",
-        years: Annotated[float | None, typer.Option(help="Loyal years n.")] = None,
-        solve_years_for: Annotated[
-            float | None,
-            typer.Option("--solve-years-for", help="Given an average CLV, solve for n."),
-        ] = None,
-        purchase_value: Annotated[
-            float | None, typer.Option(help="Simple CLV: value of one purchase.")
-        ] = None,
-        purchases_per_year: Annotated[
-            float | None, typer.Option(help="Simple CLV: purchases a year.")
-        ] = None,
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Customer lifetime value: simple, annuity, or solve for loyal years.
-
-        Examples: ``ccecon clv --purchase-value 3000 --purchases-per-year 4 --years 10``;
-        ``ccecon clv --monthly-profit 100 --rate 0.1 --years 5``;
-        ``ccecon clv --monthly-profit 100 --rate 0.1 --solve-years-for 4000``.
-        """
-        with user_errors():
-            from ccecon.cli.output import fail
-            from ccecon.finance.clv import clv_annuity, clv_simple, loyal_years_from_clv
-            from ccecon.units import YEARLY_RATE, parse_ratio
-
-            i = parse_ratio(rate, YEARLY_RATE, field="--rate")
-
-            row: dict[str, Any]
-            if purchase_value is not None or purchases_per_year is not None:
-                if purchase_value is None or purchases_per_year is None or years is None:
-                    fail("simple CLV needs --purchase-value, --purchases-per-year and --years")
-                if yearly_profit is not None or monthly_profit is not None or solve_years_for:
-                    fail("simple CLV (--purchase-value) cannot be mixed with the annuity options")
-                row = {
-                    "method": "simple",
-                    "purchase_value": purchase_value,
-                    "purchases_per_year": purchases_per_year,
-                    "years": years,
-                    "clv": float(clv_simple(purchase_value, purchases_per_year, years)),
-                }
-                emit(fmt, rows=[row], data=row, title="CLV, simple")
-                return
-            if (yearly_profit is None) == (monthly_profit is None):
-                fail("give exactly one of --yearly-profit or --monthly-profit")
-            r = yearly_profit if yearly_profit is not None else 12.0 * float(monthly_profit or 0)
-            if solve_years_for is not None:
-                if years is not None:
-                    fail("give --years or --solve-years-for, not both")
-                row = {
-                    "method": "solve_years",
-                    "yearly_profit": r,
-                    "rate": i,
-                    "clv": solve_years_for,
-                    "years": float(loyal_years_from_clv(solve_years_for, r, i)),
-                }
-            else:
-                if years is None:
-                    fail("give --years, or --solve-years-for an average CLV")
-                row = {
-                    "method": "annuity",
-                    "yearly_profit": r,
-                    "rate": i,
-                    "years": years,
-                    "clv": float(clv_annuity(r, i, years)),
-                }
-            emit(fmt, rows=[row], data=row, title="CLV, annuity")
-
-    @app.command()
-    def satisfaction(
-        survey: Annotated[Path, typer.Argument(help="Survey CSV: customer,segment,index.")],
-        clv: Annotated[
-            list[str],
-            typer.Option(
-                help="CLV for all segments (a number) or per segment (SEG=VALUE); "
-                "repeat the option for several segments."
-            ),
-        ],
-        net_cost: Annotated[float, typer.Option(help="The center's net cost of the month.")],
-        loyal_above: Annotated[float, typer.Option(help="Index above which = loyal.")] = 85.0,
-        disloyal_below: Annotated[float, typer.Option(help="Index below which = disloyal.")] = 50.0,
-        customers: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="Customers served in the month per segment (SEG=N, repeat), to scale a "
-                "sample survey up to the customer base."
-            ),
-        ] = None,
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Satisfaction-driven ROI by segment from a month's survey.
-
-        Example: ``ccecon satisfaction examples/survey.csv --clv VIP=10000
-        --clv "普通 regular=3000" --clv "新客 new=2000" --net-cost 20000``.
-        """
-        with user_errors():
-            from ccecon.errors import InputError
-            from ccecon.finance.satisfaction import satisfaction_roi
-            from ccecon.finance.survey_file import read_survey
-
-            values = parse_segment_values(clv, "--clv")
-            base = None
-            if customers:
-                parsed = parse_segment_values(customers, "--customers")
-                if not isinstance(parsed, dict):
-                    raise InputError(
-                        "expected --customers SEGMENT=NUMBER", field="--customers", value=parsed
-                    )
-                base = parsed
-            res = satisfaction_roi(
-                read_survey(survey),
-                values,
-                net_cost,
-                loyal_above=loyal_above,
-                disloyal_below=disloyal_below,
-                customers=base,
-            )
-            frame = res.to_frame()
-            if base is None:
-                frame = frame.drop(columns=["customers", "loyal_customers", "disloyal_customers"])
-            rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
-            data = {
-                "segments": rows[:-1],
-                "total": rows[-1],
-                "net_profit": res.net_profit,
-                "net_cost": res.net_cost,
-                "roi_pct": res.roi_pct,
-                "loyal_above": loyal_above,
-                "disloyal_below": disloyal_below,
-            }
-            title = (
-                f"Satisfaction ROI: {res.roi_pct:,.1f} % (net profit {res.net_profit:,.0f}"
-                f" vs net cost {res.net_cost:,.0f}; loyal > {loyal_above:g},"
-                f" disloyal < {disloyal_below:g})"
-            )
-
-            def table() -> None:
-                from ccecon.cli.output import print_table
-
-                scaled = base is not None
-                compact = [
-                    {
-                        "segment": r["segment"],
-                        "surveyed": r["respondents"],
-                        **({"customers": r["customers"]} if scaled else {}),
-                        "loyal": r["loyal_customers"] if scaled else r["loyal"],
-                        "disloyal": r["disloyal_customers"] if scaled else r["disloyal"],
-                        "clv": r["clv"],
-                        "gain": r["gain"],
-                        "loss": r["loss"],
-                        "net": r["net"],
-                    }
-                    for r in rows
-                ]
-                print_table(compact, title=title, digits=0)
-
-            emit(fmt, rows=rows, data=data, title=title, table=table)
-
-    @app.command()
-    def helpdesk(
-        cost: Annotated[float, typer.Option(help="The help desk's cost over the period.")],
-        tickets: Annotated[float, typer.Option(help="Tickets handled in the period.")],
-        minutes: Annotated[float, typer.Option(help="Handling minutes logged on them.")],
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Internal help desk: cost per ticket and time consumed per ticket.
-
-        Example: ``ccecon helpdesk --cost 12000 --tickets 800 --minutes 9600``.
-        """
-        with user_errors():
-            from ccecon.finance.satisfaction import helpdesk_costs
-
-            res = helpdesk_costs(cost, tickets, minutes)
-            rows = [
-                {"item": str(r["item"]), "value": float(r["value"])}
-                for r in res.to_frame().to_dict("records")
-            ]
-            emit(
-                fmt,
-                rows=rows,
-                data={r["item"]: r["value"] for r in rows},
-                title="Help desk unit costs",
-            )
+    app.command()(labour)
+    app.command()(clv)
+    app.command()(satisfaction)
+    app.command()(helpdesk)

@@ -11,33 +11,32 @@ from ccecon.cli.output import Format, emit, user_errors
 from ccecon.labels import label
 
 
+def compare(
+    file: Annotated[Path, typer.Argument(help="Scenario file with a `sourcing` section.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (Format.table),
+    no_break_even: Annotated[
+        bool, typer.Option("--no-break-even", help="Skip the volume scan.")
+    ] = False,
+) -> None:
+    """Rank the sourcing options by present value of cost, with break-even volumes."""
+    with user_errors():
+        from ccecon.sourcing.compare import sourcing_document
+        from ccecon.sourcing.load import load_sourcing
+
+        scenario, _ = load_sourcing(file)
+        result = sourcing_document(scenario, str(file), break_even=not no_break_even)
+        rows = result.rows()
+        emit(
+            fmt,
+            rows=rows,
+            data=result.to_dict(),
+            table=lambda: _table(result, rows),
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``compare`` to ``app``."""
-
-    @app.command()
-    def compare(
-        file: Annotated[Path, typer.Argument(help="Scenario file with a `sourcing` section.")],
-        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
-            Format.table
-        ),
-        no_break_even: Annotated[
-            bool, typer.Option("--no-break-even", help="Skip the volume scan.")
-        ] = False,
-    ) -> None:
-        """Rank the sourcing options by present value of cost, with break-even volumes."""
-        with user_errors():
-            from ccecon.sourcing.compare import sourcing_document
-            from ccecon.sourcing.load import load_sourcing
-
-            scenario, _ = load_sourcing(file)
-            result = sourcing_document(scenario, str(file), break_even=not no_break_even)
-            rows = result.rows()
-            emit(
-                fmt,
-                rows=rows,
-                data=result.to_dict(),
-                table=lambda: _table(result, rows),
-            )
+    app.command()(compare)
 
 
 def _unit(value: float | None) -> str:

@@ -55,127 +55,124 @@ def _ratio(text: str | None, domain: object, option: str) -> float | None:
     return None if text is None else parse_ratio(text, domain, field=option)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``staff`` to ``app``."""
-
-    @app.command()
-    def staff(
-        file: Annotated[
-            Path | None,
-            typer.Argument(help="Interval CSV with columns calls, aht_s (and start)."),
-        ] = None,
-        calls: Annotated[float | None, typer.Option(help="Calls offered per interval.")] = None,
-        per: Annotated[str, typer.Option(help="Interval length: 15min, 30min, 1h.")] = "30min",
-        aht: Annotated[float | None, typer.Option(help="Average handle time, seconds.")] = None,
-        sl: Annotated[
-            str | None,
-            typer.Option(
-                help="Service level goal SHARE/SECONDS: 80%/20 or 0.8/20 (80 % within 20 s)."
-            ),
-        ] = SL_DEFAULT,
-        max_asa: Annotated[float | None, typer.Option(help="Maximum ASA, seconds.")] = None,
-        max_abandon: Annotated[
-            str | None,
-            typer.Option(help="Maximum abandonment, 0.05 or 5% (needs --patience)."),
-        ] = None,
-        max_occupancy: Annotated[
-            str | None, typer.Option(help="Maximum occupancy, 0.85 or 85%.")
-        ] = None,
-        patience: Annotated[
-            float | None, typer.Option(help="Mean patience, seconds: Erlang A.")
-        ] = None,
-        shrinkage: Annotated[
-            str,
-            typer.Option(
-                help="Shrinkage for paid FTE = agents / (1 - shrinkage), 0.3 or 30%;"
-                " 0 counts agents on the phones only."
-            ),
-        ] = SHRINKAGE_DEFAULT,
-        by: Annotated[
-            str | None, typer.Option(help="Roll an interval file up: day, week or month.")
-        ] = None,
-        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
-            Format.table
+def staff(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Interval CSV with columns calls, aht_s (and start)."),
+    ] = None,
+    calls: Annotated[float | None, typer.Option(help="Calls offered per interval.")] = None,
+    per: Annotated[str, typer.Option(help="Interval length: 15min, 30min, 1h.")] = "30min",
+    aht: Annotated[float | None, typer.Option(help="Average handle time, seconds.")] = None,
+    sl: Annotated[
+        str | None,
+        typer.Option(help="Service level goal SHARE/SECONDS: 80%/20 or 0.8/20 (80 % within 20 s)."),
+    ] = SL_DEFAULT,
+    max_asa: Annotated[float | None, typer.Option(help="Maximum ASA, seconds.")] = None,
+    max_abandon: Annotated[
+        str | None,
+        typer.Option(help="Maximum abandonment, 0.05 or 5% (needs --patience)."),
+    ] = None,
+    max_occupancy: Annotated[
+        str | None, typer.Option(help="Maximum occupancy, 0.85 or 85%.")
+    ] = None,
+    patience: Annotated[
+        float | None, typer.Option(help="Mean patience, seconds: Erlang A.")
+    ] = None,
+    shrinkage: Annotated[
+        str,
+        typer.Option(
+            help="Shrinkage for paid FTE = agents / (1 - shrinkage), 0.3 or 30%;"
+            " 0 counts agents on the phones only."
         ),
-    ) -> None:
-        """Agents needed for a goal: one interval (--calls --aht) or a CSV of intervals.
+    ] = SHRINKAGE_DEFAULT,
+    by: Annotated[
+        str | None, typer.Option(help="Roll an interval file up: day, week or month.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (Format.table),
+) -> None:
+    """Agents needed for a goal: one interval (--calls --aht) or a CSV of intervals.
 
-        Example: ``ccecon staff --calls 100 --per 30min --aht 180 --sl 80%/20``. Defaults
-        (the library's, the scenario's and the web page's): 80%/20, shrinkage 30%.
-        """
-        with user_errors():
-            import numpy as np
+    Example: ``ccecon staff --calls 100 --per 30min --aht 180 --sl 80%/20``. Defaults
+    (the library's, the scenario's and the web page's): 80%/20, shrinkage 30%.
+    """
+    with user_errors():
+        import numpy as np
 
-            from ccecon.cli.output import fail
-            from ccecon.queueing import one_interval
-            from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, interval_seconds
+        from ccecon.cli.output import fail
+        from ccecon.queueing import one_interval
+        from ccecon.units import GOAL_SHARE, SHARE_BELOW_ONE, interval_seconds
 
-            interval_s = interval_seconds(per)
-            target, threshold = parse_sl(sl)
-            abandon = _ratio(max_abandon, GOAL_SHARE, "--max-abandon")
-            occupancy = _ratio(max_occupancy, GOAL_SHARE, "--max-occupancy")
-            shrink = float(_ratio(shrinkage, SHARE_BELOW_ONE, "--shrinkage") or 0.0)
-            goals: dict[str, float | None] = dict(
+        interval_s = interval_seconds(per)
+        target, threshold = parse_sl(sl)
+        abandon = _ratio(max_abandon, GOAL_SHARE, "--max-abandon")
+        occupancy = _ratio(max_occupancy, GOAL_SHARE, "--max-occupancy")
+        shrink = float(_ratio(shrinkage, SHARE_BELOW_ONE, "--shrinkage") or 0.0)
+        goals: dict[str, float | None] = dict(
+            sl_target=target,
+            sl_threshold_s=threshold,
+            max_asa_s=max_asa,
+            max_abandon=abandon,
+            max_occupancy=occupancy,
+        )
+        if max_abandon is not None and patience is None:
+            fail("--max-abandon needs --patience (Erlang A)")
+        if file is None:
+            if calls is None or aht is None:
+                fail("give --calls and --aht, or an interval CSV file")
+            data = one_interval(
+                calls,
+                aht,
+                interval_s,
                 sl_target=target,
                 sl_threshold_s=threshold,
                 max_asa_s=max_asa,
                 max_abandon=abandon,
                 max_occupancy=occupancy,
+                patience_s=patience,
+                shrinkage=shrink,
             )
-            if max_abandon is not None and patience is None:
-                fail("--max-abandon needs --patience (Erlang A)")
-            if file is None:
-                if calls is None or aht is None:
-                    fail("give --calls and --aht, or an interval CSV file")
-                data = one_interval(
-                    calls,
-                    aht,
-                    interval_s,
-                    sl_target=target,
-                    sl_threshold_s=threshold,
-                    max_asa_s=max_asa,
-                    max_abandon=abandon,
-                    max_occupancy=occupancy,
-                    patience_s=patience,
-                    shrinkage=shrink,
-                )
-                from ccecon.cli.output import print_table
+            from ccecon.cli.output import print_table
 
-                emit(
-                    fmt,
-                    rows=[data],
-                    data=data,
-                    table=lambda: print_table(
-                        [{"metric": k, "value": v} for k, v in data.items()],
-                        title="Required agents",
-                        digits=4,
-                    ),
-                )
-                return
-            import pandas as pd
+            emit(
+                fmt,
+                rows=[data],
+                data=data,
+                table=lambda: print_table(
+                    [{"metric": k, "value": v} for k, v in data.items()],
+                    title="Required agents",
+                    digits=4,
+                ),
+            )
+            return
+        import pandas as pd
 
-            from ccecon.errors import InputError
-            from ccecon.queueing import rollup, staff_table
+        from ccecon.errors import InputError
+        from ccecon.queueing import rollup, staff_table
 
-            if not file.is_file():
-                raise InputError("file not found", file=str(file))
-            try:
-                frame = pd.read_csv(file)
-            except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-                raise InputError(f"cannot read as CSV: {exc}", file=str(file)) from None
-            try:
-                out = staff_table(
-                    frame, interval_s=interval_s, patience_s=patience, shrinkage=shrink, **goals
-                )
-                if by is not None:
-                    out = rollup(out, by, interval_s)
-            except InputError as exc:
-                exc.file = str(file)
-                if exc.row is not None:
-                    exc.row += 1  # the header is line 1 of the file
-                raise InputError(
-                    exc.message, file=str(file), field=exc.field, row=exc.row, value=exc.value
-                ) from None
-            records = out.replace({np.inf: None}).to_dict(orient="records")
-            table_rows = [{str(k): v for k, v in r.items()} for r in records]
-            emit(fmt, rows=table_rows, data=table_rows, title=f"Staffing: {file}")
+        if not file.is_file():
+            raise InputError("file not found", file=str(file))
+        try:
+            frame = pd.read_csv(file)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise InputError(f"cannot read as CSV: {exc}", file=str(file)) from None
+        try:
+            out = staff_table(
+                frame, interval_s=interval_s, patience_s=patience, shrinkage=shrink, **goals
+            )
+            if by is not None:
+                out = rollup(out, by, interval_s)
+        except InputError as exc:
+            exc.file = str(file)
+            if exc.row is not None:
+                exc.row += 1  # the header is line 1 of the file
+            raise InputError(
+                exc.message, file=str(file), field=exc.field, row=exc.row, value=exc.value
+            ) from None
+        records = out.replace({np.inf: None}).to_dict(orient="records")
+        table_rows = [{str(k): v for k, v in r.items()} for r in records]
+        emit(fmt, rows=table_rows, data=table_rows, title=f"Staffing: {file}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``staff`` to ``app``."""
+    app.command()(staff)

@@ -277,74 +277,60 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
     emit(fmt, rows=rows, table=table)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``simulate`` and ``sensitivity`` to ``app``."""
+def simulate(
+    file: FileArg,
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 10_000,
+    seed: SeedOpt = 0,
+    fmt: FormatOpt = Format.table,
+    draws_out: Annotated[
+        Path | None,
+        typer.Option("--draws-out", help="Write every draw (inputs, metrics) to Parquet."),
+    ] = None,
+    percentiles: Annotated[
+        str, typer.Option("--percentiles", help="Percentiles to report, comma-separated.")
+    ] = "10,50,90",
+    chunk: Annotated[
+        int,
+        typer.Option(
+            "--chunk",
+            help="Draws per engine call (bounds memory; the results do not depend on it).",
+        ),
+    ] = 100_000,  # montecarlo.DEFAULT_CHUNK (not imported here: --help stays fast)
+) -> None:
+    """Monte Carlo: percentiles of NPV, ROI, payback, cost per call; P(NPV > 0)."""
+    with user_errors():
+        import numpy as np
 
-    @app.command()
-    def simulate(
-        file: FileArg,
-        draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 10_000,
-        seed: SeedOpt = 0,
-        fmt: FormatOpt = Format.table,
-        draws_out: Annotated[
-            Path | None,
-            typer.Option("--draws-out", help="Write every draw (inputs, metrics) to Parquet."),
-        ] = None,
-        percentiles: Annotated[
-            str, typer.Option("--percentiles", help="Percentiles to report, comma-separated.")
-        ] = "10,50,90",
-        chunk: Annotated[
-            int,
-            typer.Option(
-                "--chunk",
-                help="Draws per engine call (bounds memory; the results do not depend on it).",
-            ),
-        ] = 100_000,  # montecarlo.DEFAULT_CHUNK (not imported here: --help stays fast)
-    ) -> None:
-        """Monte Carlo: percentiles of NPV, ROI, payback, cost per call; P(NPV > 0)."""
-        with user_errors():
-            import numpy as np
+        from ccecon.errors import InputError
+        from ccecon.uncertainty.montecarlo import simulate as run
 
-            from ccecon.errors import InputError
-            from ccecon.uncertainty.montecarlo import simulate as run
+        if draws < 1:
+            raise InputError("expected at least 1 draw", field="--draws", value=draws)
+        if chunk < 1:
+            raise InputError("expected a chunk of at least 1", field="--chunk", value=chunk)
+        from ccecon.uncertainty.montecarlo import check_uncertain
 
-            if draws < 1:
-                raise InputError("expected at least 1 draw", field="--draws", value=draws)
-            if chunk < 1:
-                raise InputError("expected a chunk of at least 1", field="--chunk", value=chunk)
-            from ccecon.uncertainty.montecarlo import check_uncertain
+        pcts = _parse_percentiles(percentiles)
+        scenario = _load(file)
+        check_uncertain(scenario, str(file))
+        rng = np.random.default_rng(seed)
+        if fmt == Format.table:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
-            pcts = _parse_percentiles(percentiles)
-            scenario = _load(file)
-            check_uncertain(scenario, str(file))
-            rng = np.random.default_rng(seed)
-            if fmt == Format.table:
-                from rich.progress import (
-                    BarColumn,
-                    MofNCompleteColumn,
-                    Progress,
-                    TextColumn,
-                    TimeRemainingColumn,
-                )
-
-                with Progress(
-                    TextColumn("simulating"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeRemainingColumn(),
-                    transient=True,
-                ) as bar:
-                    task = bar.add_task("draws", total=draws)
-                    sim = run(
-                        scenario,
-                        draws,
-                        rng,
-                        chunk=chunk,
-                        percentiles=pcts,
-                        keep_draws=draws_out is not None,
-                        progress=lambda done: bar.update(task, completed=done),
-                    )
-            else:
+            with Progress(
+                TextColumn("simulating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("draws", total=draws)
                 sim = run(
                     scenario,
                     draws,
@@ -352,51 +338,67 @@ def register(app: typer.Typer) -> None:
                     chunk=chunk,
                     percentiles=pcts,
                     keep_draws=draws_out is not None,
+                    progress=lambda done: bar.update(task, completed=done),
                 )
-            _render_simulation(sim, fmt, seed)
-            if draws_out is not None and sim.draws_frame is not None:
-                draws_out.parent.mkdir(parents=True, exist_ok=True)
-                sim.draws_frame.to_parquet(draws_out, index=False)
-                typer.echo(f"wrote {sim.draws:,} draws to {draws_out}", err=True)
+        else:
+            sim = run(
+                scenario,
+                draws,
+                rng,
+                chunk=chunk,
+                percentiles=pcts,
+                keep_draws=draws_out is not None,
+            )
+        _render_simulation(sim, fmt, seed)
+        if draws_out is not None and sim.draws_frame is not None:
+            draws_out.parent.mkdir(parents=True, exist_ok=True)
+            sim.draws_frame.to_parquet(draws_out, index=False)
+            typer.echo(f"wrote {sim.draws:,} draws to {draws_out}", err=True)
 
-    @app.command()
-    def sensitivity(
-        file: FileArg,
-        metric: Annotated[
-            str, typer.Option("--metric", "-m", help="npv, roi_pct, payback_months, net, ...")
-        ] = "npv",
-        low: Annotated[float, typer.Option("--low", help="Low setting percentile.")] = 10.0,
-        high: Annotated[float, typer.Option("--high", help="High setting percentile.")] = 90.0,
-        sobol_n: Annotated[
-            int,
-            typer.Option("--sobol", help="Also Sobol' indices with this base sample (0 = off)."),
-        ] = 0,
-        seed: SeedOpt = 0,
-        risk_adjusted: Annotated[
-            bool, typer.Option("--risk-adjusted", help="Use the TEI risk-adjusted metric.")
-        ] = False,
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Tornado: each uncertain input at its low and high, ranked by swing (and Sobol')."""
-        with user_errors():
-            import numpy as np
 
-            from ccecon.errors import InputError
-            from ccecon.uncertainty.sensitivity import sobol, tornado
+def sensitivity(
+    file: FileArg,
+    metric: Annotated[
+        str, typer.Option("--metric", "-m", help="npv, roi_pct, payback_months, net, ...")
+    ] = "npv",
+    low: Annotated[float, typer.Option("--low", help="Low setting percentile.")] = 10.0,
+    high: Annotated[float, typer.Option("--high", help="High setting percentile.")] = 90.0,
+    sobol_n: Annotated[
+        int,
+        typer.Option("--sobol", help="Also Sobol' indices with this base sample (0 = off)."),
+    ] = 0,
+    seed: SeedOpt = 0,
+    risk_adjusted: Annotated[
+        bool, typer.Option("--risk-adjusted", help="Use the TEI risk-adjusted metric.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Tornado: each uncertain input at its low and high, ranked by swing (and Sobol')."""
+    with user_errors():
+        import numpy as np
 
-            if sobol_n < 0:
-                raise InputError(
-                    "expected 0 (off) or a positive sample size", field="--sobol", value=sobol_n
-                )
-            scenario = _load(file)
-            tor = tornado(scenario, metric, low_pct=low, high_pct=high, risk_adjusted=risk_adjusted)
-            sob = None
-            if sobol_n:
-                sob = sobol(
-                    scenario,
-                    np.random.default_rng(seed),
-                    metric,
-                    n=sobol_n,
-                    risk_adjusted=risk_adjusted,
-                )
-            _render_tornado(tor, sob, fmt, scenario.currency)
+        from ccecon.errors import InputError
+        from ccecon.uncertainty.sensitivity import sobol, tornado
+
+        if sobol_n < 0:
+            raise InputError(
+                "expected 0 (off) or a positive sample size", field="--sobol", value=sobol_n
+            )
+        scenario = _load(file)
+        tor = tornado(scenario, metric, low_pct=low, high_pct=high, risk_adjusted=risk_adjusted)
+        sob = None
+        if sobol_n:
+            sob = sobol(
+                scenario,
+                np.random.default_rng(seed),
+                metric,
+                n=sobol_n,
+                risk_adjusted=risk_adjusted,
+            )
+        _render_tornado(tor, sob, fmt, scenario.currency)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate`` and ``sensitivity`` to ``app``."""
+    app.command()(simulate)
+    app.command()(sensitivity)
