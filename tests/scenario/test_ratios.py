@@ -243,7 +243,7 @@ def test_one_shrinkage_default_in_library_cli_web_and_scenario() -> None:
     from ccecon.defaults import DEFAULT_SHRINKAGE
     from ccecon.queueing import one_interval
     from ccecon.scenario.schema import Staffing
-    from ccecon.web.app import StaffRequest
+    from ccecon.web.api import StaffRequest
 
     assert DEFAULT_SHRINKAGE == 0.3
     lib = one_interval(100, 180, 1800, sl_target=0.8, sl_threshold_s=20)
