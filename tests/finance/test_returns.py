@@ -548,9 +548,7 @@ def test_the_partial_sum_test_settles_flows_that_never_pay_back() -> None:
     -30, -50, -45, -35, -135, all below 0."""
     from ccecon.finance.returns import _no_root, _normalized
 
-    rows = np.array(
-        [[-100.0, 10, 5, -20, -30], [-100.0, 60, 60, 0, 0], [-100.0, 230, -132, 0, 0]]
-    )
+    rows = np.array([[-100.0, 10, 5, -20, -30], [-100.0, 60, 60, 0, 0], [-100.0, 230, -132, 0, 0]])
     assert _no_root(_normalized(rows)).tolist() == [True, False, False]
     b = irr_batch(rows)
     assert b.n_roots.tolist() == [0, 1, 2]

@@ -15,12 +15,12 @@ weeks or 3 months), stepping by ``h``. Each model is fitted once, at the first o
 and carried forward to the later origins with its parameters fixed (statsforecast's
 ``refit=False``: the states are updated by the new actuals, as a fitted model is used in
 production between refits), then fitted again on the whole history for the forecast: two
-fits per model and series instead of ``windows + 1``. Each candidate's WAPE (sum |actual - forecast| /
-sum actual) over all windows, and its MASE (mean absolute error over the in-sample mean
-absolute error of the seasonal naive). The lowest WAPE wins for that series. A series too
-short for its season (fewer than two seasons plus the backtest) is forecast by
-``AutoETS`` without season, or ``Naive`` when even that cannot be backtested, and the
-result names the fallback and why.
+fits per model and series instead of ``windows + 1``. Each candidate's WAPE (sum |actual
+- forecast| / sum actual) over all windows, and its MASE (mean absolute error over the
+in-sample mean absolute error of the seasonal naive). The lowest WAPE wins for that
+series. A series too short for its season (fewer than two seasons plus the backtest) is
+forecast by ``AutoETS`` without season, or ``Naive`` when even that cannot be backtested,
+and the result names the fallback and why.
 """
 
 from __future__ import annotations
