@@ -742,21 +742,25 @@ def _no_root(w: Array) -> npt.NDArray[np.bool_]:
     With ``x = 1 / (1 + rate)`` and ``S_k = w_0 + ... + w_k``, Abel's summation gives
     ``sum_t w_t x^t = sum_{k<n} S_k (x^k - x^(k+1)) + S_n x^n``: for ``0 < x <= 1`` (rates
     >= 0) every term has the sign of the ``S_k`` when they all share one, so the sum is
-    not 0. The same with the partial sums from the last period covers ``x > 1`` (rates
-    below 0), the flow read backwards in ``1 / x``. A row whose partial sums from both ends
-    keep one sign (beyond a bound on their rounding, ``n 2^-52`` times the partial sums of
-    ``|w|``, so floating point never decides it) has no IRR. Most draws whose cumulative
-    net never turns (a risk-adjusted case that never pays back) are settled here.
+    not 0. The same with the partial sums from the last period, ``S_n - S_(k-1)``, covers
+    ``x > 1`` (rates below 0: the flow read backwards in ``1 / x``). A row whose partial
+    sums from both ends keep one sign by more than a bound on their rounding (``4 n
+    2^-52`` times the sum of ``|w|``: recursive summation and one subtraction err by less,
+    so floating point never decides it) has no IRR. Most draws whose cumulative net never
+    turns (a risk-adjusted case that never pays back) are settled here, by one cumulative
+    sum and its extremes.
     """
     if w.shape[0] == 0:
         return np.zeros(0, dtype=bool)
-    bound = w.shape[1] * 2.0**-52
-    one_sign = np.ones(w.shape[0], dtype=bool)
-    for flow in (w, w[:, ::-1]):
-        partial = np.cumsum(flow, axis=1)
-        slack = bound * np.cumsum(np.abs(flow), axis=1)
-        one_sign &= (partial < -slack).all(axis=1) | (partial > slack).all(axis=1)
-    return one_sign
+    partial = np.cumsum(w, axis=1)
+    total = partial[:, -1]
+    head = partial[:, :-1]
+    hi = head.max(axis=1)
+    lo = head.min(axis=1)
+    slack = (4.0 * w.shape[1] * 2.0**-52) * np.abs(w).sum(axis=1)
+    below = (total < -slack) & (hi < -slack) & (total - lo < -slack)
+    above = (total > slack) & (lo > slack) & (total - hi > slack)
+    return below | above
 
 
 _SEVERAL_ROWS = 16_384
