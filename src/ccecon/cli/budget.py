@@ -31,18 +31,30 @@ def plan(
         ),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=100, help="Draws for the reserve.")] = 2000,
+    forecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--forecast",
+            help="A `ccecon forecast --out` fragment: its channels (and measured week)"
+            " replace the scenario's.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the budget (JSON) here, for `ccecon budget track`."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """The fiscal year's budget of a scenario's case: every included cost line, month by
     month, by element (personnel, technology, telecom, outsourcing, training, other), and a
     reserve for the unforeseen."""
     with user_errors():
-        from ccecon.budget.plan import plan_budget, year_of
+        from ccecon.budget.plan import plan_budget, with_forecast, year_of
         from ccecon.cli.output import emit, print_table
         from ccecon.scenario.load import load_scenario
         from ccecon.units import SHARE, parse_ratio
 
-        sc = load_scenario(file)
+        sc = load_scenario(file) if forecast is None else with_forecast(file, forecast)
         share = None if reserve is None else parse_ratio(reserve, SHARE, "--reserve")
         b = plan_budget(
             sc, year_of(year), fy_start=fy_start, case=case, reserve_share=share, draws=draws
@@ -76,7 +88,13 @@ def plan(
             typer.echo(f"Reserve for the unforeseen {b.reserve:,.0f} {cur} ({b.reserve_basis})")
             typer.echo(f"Budget with reserve {b.total + b.reserve:,.0f} {cur}")
 
+        if out is not None:
+            import json
+
+            out.write_text(json.dumps(b.to_dict(), indent=1) + "\n", encoding="utf-8")
         emit(fmt, rows=rows, data=b.to_dict(), table=table)
+        if out is not None and fmt == Format.table:
+            typer.echo(f"Wrote {out} (for `ccecon budget track {out} --from STORE`)")
 
 
 def register(app: typer.Typer) -> None:

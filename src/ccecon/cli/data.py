@@ -550,6 +550,6 @@ def register(app: typer.Typer) -> None:
                 )
             typer.echo(f"wrote {rows:,} interactions ({days:,} days from {start}) to {path}")
             typer.echo(
-                f"wrote agent_states, payroll, hr_events and surveys (.parquet), teams.csv and"
-                f" targets.yaml to {path.parent}"
+                "wrote agent_states, payroll, hr_events, surveys and invoices (.parquet),"
+                f" teams.csv, targets.yaml and center.yaml to {path.parent}"
             )
