@@ -229,9 +229,9 @@ def test_table_and_csv_read_for_people(case: tuple[Path, Path]) -> None:
 
 
 def test_without_payroll_the_rates_price_the_hours(tmp_path: Path) -> None:
-    """No payroll: staffed hours at the agent-hour rate (January 5,500 h x 24 = 132,000)
-    and, without a carrier invoice, talk minutes at the minute rate (44,000 x 4.5 min x
-    0.01 = 1,980)."""
+    """No payroll: handle hours at the agent-hour rate (January 44,000 x 330 s = 4,033 1/3
+    h x 24 = 96,800) and, without a carrier invoice, talk minutes at the minute rate
+    (44,000 x 4.5 min x 0.01 = 1,980)."""
     store = build_store(tmp_path / "a.duckdb")
     con = duckdb.connect(str(store))
     con.execute("DELETE FROM payroll")
@@ -245,6 +245,6 @@ def test_without_payroll_the_rates_price_the_hours(tmp_path: Path) -> None:
     budget.write_text(json.dumps(BUDGET), encoding="utf-8")
     doc = run_track(budget, store)
     month = {(x["month"], x["element"]): x for x in doc["monthly"]}
-    assert month["2027-01", "personnel"]["actual"] == pytest.approx(132_000)
-    assert month["2027-01", "personnel"]["source"] == "agent hours x cost rate"
+    assert month["2027-01", "personnel"]["actual"] == pytest.approx(96_800)
+    assert month["2027-01", "personnel"]["source"] == "handle hours x cost rate"
     assert month["2027-01", "telecom"]["actual"] == pytest.approx(1_980)

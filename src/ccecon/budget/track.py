@@ -6,9 +6,8 @@
 * **Actual cost** per element and month of the fiscal year the records cover whole:
 
   - personnel: the ``payroll`` table's amounts of the month (every element, every agent
-    and the center-level ones); without payroll, the staffed agent hours (on contact,
-    after-contact work and available, from ``agent_states``; else the handle hours of the
-    contacts) priced at the ``cost_rates`` agent-hour rate valid on their date;
+    and the center-level ones); without payroll, the contacts' handle hours at the
+    ``cost_rates`` agent-hour rate valid on their date (as ``ccecon metrics`` costs them);
   - telecom: the month's telecom invoices; without them, the talk minutes at the
     ``cost_rates`` telecom-minute rate valid on their date;
   - every element (personnel and telecom too): the ``invoices`` of that element and month.
@@ -369,7 +368,7 @@ def _read(con: Any, where: str, budget: BudgetFile) -> Actuals:
                 " ORDER BY month, vendor, charge"
             ).fetchall()
         ]
-    rates = _rated(con, tables, rng, staffed is not None)
+    rates = _rated(con, tables, rng)
     notes: list[str] = []
     if covered[-1] != budget.months[-1]:
         notes.append(
@@ -390,7 +389,7 @@ def _read(con: Any, where: str, budget: BudgetFile) -> Actuals:
             sources["personnel"] = "payroll" + (" + invoices" if "personnel" in sources else "")
         elif m in rates.get("agent_hour", {}):
             cost["personnel"] += rates["agent_hour"][m]
-            sources["personnel"] = "agent hours x cost rate"
+            sources["personnel"] = "handle hours x cost rate"
         if sources.get("telecom") is None and m in rates.get("telecom_minute", {}):
             cost["telecom"] += rates["telecom_minute"][m]
             sources["telecom"] = "talk minutes x cost rate"
@@ -452,12 +451,10 @@ def _one_currency(con: Any, tables: set[str], currency: str, months: str, where:
             )
 
 
-def _rated(
-    con: Any, tables: set[str], rng: list[str], staffed: bool
-) -> dict[str, dict[str, float]]:
-    """Cost from ``cost_rates`` per element and month: staffed (else handle) hours at the
-    agent-hour rate, talk minutes at the telecom-minute rate, each at the rate valid on
-    its date."""
+def _rated(con: Any, tables: set[str], rng: list[str]) -> dict[str, dict[str, float]]:
+    """Cost from ``cost_rates`` per element and month, as ``ccecon metrics`` costs a
+    contact: handle hours at the agent-hour rate, talk minutes at the telecom-minute rate,
+    each at the rate valid on the contact's arrival date."""
     if "cost_rates" not in tables:
         return {}
     out: dict[str, dict[str, float]] = {}
@@ -466,13 +463,7 @@ def _rated(
         " AND (r.valid_to IS NULL OR CAST({t} AS DATE) <= r.valid_to)"
     )
     hours = (
-        "SELECT strftime(s.start_ts, '%Y-%m'), sum(s.duration_s / 3600.0 * r.rate)"
-        " FROM agent_states s "
-        + join.format(e="agent_hour", t="s.start_ts")
-        + " WHERE s.state IN ('on_contact', 'acw', 'available')"
-        " AND s.start_ts >= CAST(? AS TIMESTAMP) AND s.start_ts < CAST(? AS TIMESTAMP) GROUP BY 1"
-        if staffed
-        else "SELECT strftime(i.arrival_ts, '%Y-%m'), sum((coalesce(i.talk_s, 0) +"
+        "SELECT strftime(i.arrival_ts, '%Y-%m'), sum((coalesce(i.talk_s, 0) +"
         " coalesce(i.hold_s, 0) + coalesce(i.acw_s, 0)) / 3600.0 * r.rate) FROM interactions i "
         + join.format(e="agent_hour", t="i.arrival_ts")
         + " WHERE i.arrival_ts >= CAST(? AS TIMESTAMP) AND i.arrival_ts < CAST(? AS TIMESTAMP)"
