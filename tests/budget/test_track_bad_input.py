@@ -156,7 +156,7 @@ def test_an_invoice_file_is_refused_whole(tmp_path: Path, row: str, fragments: l
         assert frag in r.stderr, (frag, r.stderr)
     con = duckdb.connect(str(store))
     counts = [
-        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
         for t in ("invoices", "quarantine", "ingested_files")
     ]
     con.close()

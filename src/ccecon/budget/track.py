@@ -545,11 +545,14 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
                 }
             )
     by_element = []
+    tot = dict.fromkeys(("budget_to_date", "actual_to_date", "budget_year", "reforecast_year"), 0)
     for e in elements:
         b = sum(cents(budget_of(e, k)) for k in range(n))
         a = sum(cents(actuals.months[m].cost[e]) for m in months)
         year = sum(cents(budget_of(e, k)) for k in range(12))
         refc = a + sum(cents(budget_of(e, k)) for k in range(n, 12))
+        for key, value in zip(tot, (b, a, year, refc), strict=True):
+            tot[key] += value
         by_element.append(
             {
                 "element": e,
@@ -563,15 +566,6 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
                 "reforecast_variance": _money(refc - year),
             }
         )
-    tot = (
-        {
-            k: sum(cents(x[k]) for x in by_element)
-            for k in by_element[0]
-            if k not in ("element", "variance_pct", "flag")
-        }
-        if by_element
-        else {}
-    )
     reserve = cents(budget.reserve)
     over = max(0, tot.get("actual_to_date", 0) - tot.get("budget_to_date", 0))
     needed = max(0, tot.get("reforecast_year", 0) - tot.get("budget_year", 0))
