@@ -297,22 +297,15 @@ def _read(con: Any, where: str, budget: BudgetFile) -> Actuals:
         a, b = _month_bounds(month)
         if first_ts.date() <= a and last_ts.date() >= b:
             covered.append(month)
-    if not covered:
-        raise InputError(
+    if not covered or covered[0] != budget.months[0]:
+        why = (
             f"fiscal year {budget.fiscal_year} ({budget.months[0]} .. {budget.months[-1]}) lies"
-            f" outside the records ({span}), or the records cover none of its months whole",
-            file=budget.path,
-            field="fiscal_year",
-            value=budget.fiscal_year,
+            f" outside the records ({span}), or the records cover none of its months whole"
+            if not covered
+            else f"the records ({span}) begin after the fiscal year's first month"
+            f" {budget.months[0]}; tracking starts with the year"
         )
-    if covered[0] != budget.months[0]:
-        raise InputError(
-            f"the records ({span}) begin after the fiscal year's first month"
-            f" {budget.months[0]}; tracking starts with the year",
-            file=budget.path,
-            field="fiscal_year",
-            value=budget.fiscal_year,
-        )
+        raise InputError(why, file=budget.path, field="fiscal_year", value=budget.fiscal_year)
     months = budget.months[: budget.months.index(covered[-1]) + 1]
     lo, hi = _month_bounds(months[0])[0], _month_bounds(months[-1])[1] + dt.timedelta(days=1)
     rng = [lo.isoformat(), hi.isoformat()]
@@ -528,6 +521,10 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
             return "over" if var > 0 else "under"
         return ""
 
+    def versus(b: int, a: int) -> dict[str, Any]:
+        """Variance, its share of the budget and the flag of ``a`` against ``b`` (cents)."""
+        return {"variance": _money(a - b), "variance_pct": _share(a - b, b), "flag": flag(a - b, b)}
+
     monthly = []
     for k, m in enumerate(months):
         for e in elements:
@@ -538,9 +535,7 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
                     "element": e,
                     "budget": _money(b),
                     "actual": _money(a),
-                    "variance": _money(a - b),
-                    "variance_pct": _share(a - b, b),
-                    "flag": flag(a - b, b),
+                    **versus(b, a),
                     "source": actuals.months[m].sources.get(e, ""),
                 }
             )
@@ -558,17 +553,15 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
                 "element": e,
                 "budget_to_date": _money(b),
                 "actual_to_date": _money(a),
-                "variance": _money(a - b),
-                "variance_pct": _share(a - b, b),
-                "flag": flag(a - b, b),
+                **versus(b, a),
                 "budget_year": _money(year),
                 "reforecast_year": _money(refc),
                 "reforecast_variance": _money(refc - year),
             }
         )
     reserve = cents(budget.reserve)
-    over = max(0, tot.get("actual_to_date", 0) - tot.get("budget_to_date", 0))
-    needed = max(0, tot.get("reforecast_year", 0) - tot.get("budget_year", 0))
+    over = max(0, tot["actual_to_date"] - tot["budget_to_date"])
+    needed = max(0, tot["reforecast_year"] - tot["budget_year"])
     doc: dict[str, Any] = {
         "fiscal_year": budget.fiscal_year,
         "currency": budget.currency,
@@ -580,11 +573,13 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
         "threshold": threshold,
         "by_element": by_element,
         "total": {
-            "budget_to_date": _money(tot.get("budget_to_date", 0)),
-            "actual_to_date": _money(tot.get("actual_to_date", 0)),
-            "variance": _money(tot.get("actual_to_date", 0) - tot.get("budget_to_date", 0)),
-            "budget_year": _money(tot.get("budget_year", 0)),
-            "reforecast_year": _money(tot.get("reforecast_year", 0)),
+            "element": "total",
+            "budget_to_date": _money(tot["budget_to_date"]),
+            "actual_to_date": _money(tot["actual_to_date"]),
+            **versus(tot["budget_to_date"], tot["actual_to_date"]),
+            "budget_year": _money(tot["budget_year"]),
+            "reforecast_year": _money(tot["reforecast_year"]),
+            "reforecast_variance": _money(tot["reforecast_year"] - tot["budget_year"]),
         },
         "monthly": monthly,
         "variance_split": _splits(budget, actuals),

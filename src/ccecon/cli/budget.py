@@ -155,10 +155,12 @@ def show_tracking(doc: dict[str, Any], loc: str) -> None:
         year=doc["fiscal_year"], last=months[-1], n=len(months), cur=cur
     )
     rows = []
-    for x in doc["by_element"]:
+    t = doc["total"]
+    for x in [*doc["by_element"], t]:
+        name = "total" if x is t else f"element_{x['element']}"
         rows.append(
             {
-                "element": label(f"element_{x['element']}", loc),
+                "element": label(name, loc),
                 "budget_to_date": money(x["budget_to_date"]),
                 "actual_to_date": money(x["actual_to_date"]),
                 "variance": money(x["variance"]),
@@ -168,21 +170,6 @@ def show_tracking(doc: dict[str, Any], loc: str) -> None:
                 "reforecast_year": money(x["reforecast_year"]),
             }
         )
-    t = doc["total"]
-    rows.append(
-        {
-            "element": label("total", loc),
-            "budget_to_date": money(t["budget_to_date"]),
-            "actual_to_date": money(t["actual_to_date"]),
-            "variance": money(t["variance"]),
-            "variance_pct": pct(
-                t["variance"] / t["budget_to_date"] if t["budget_to_date"] else None
-            ),
-            "flag": "",
-            "budget_year": money(t["budget_year"]),
-            "reforecast_year": money(t["reforecast_year"]),
-        }
-    )
     heads = {k: label(k, loc) for k in rows[0]}
     print_table(rows, title=title, labels=heads)
     monthly = [

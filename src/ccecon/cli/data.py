@@ -194,7 +194,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
-                " hr-events, surveys, cost-rates, parquet or normalized (a CSV with the"
+                " hr-events, surveys, cost-rates, invoices, parquet or normalized (a CSV with the"
                 " documented interaction columns) (detected if omitted).",
             ),
         ] = None,
