@@ -100,6 +100,8 @@ LABELS: dict[str, dict[str, str]] = {
         "expected": "Expected",
         "difference": "Difference",
         "note": "Note",
+        "variance_bridge_title": "From budget to actual, year to date: the variance bridge",
+        "budget_by_month_title": "Budget by month; actual, then the re-forecast",
     },
     "zh": {
         "total_benefit": "收益",
@@ -190,6 +192,8 @@ LABELS: dict[str, dict[str, str]] = {
         "expected": "应付金额",
         "difference": "差额",
         "note": "说明",
+        "variance_bridge_title": "从预算到实际（累计）：差异桥",
+        "budget_by_month_title": "每月预算；实际及其后的重新预测",
     },
 }
 """Label of each result key, per locale (the same keys in every locale: tested)."""

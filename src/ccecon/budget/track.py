@@ -582,6 +582,10 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
             "reforecast_variance": _money(tot["reforecast_year"] - tot["budget_year"]),
         },
         "monthly": monthly,
+        "budget_by_month": [
+            {"month": m, "budget": _money(sum(cents(budget_of(e, k)) for e in elements))}
+            for k, m in enumerate(budget.months)
+        ],
         "variance_split": _splits(budget, actuals),
         "reforecast": [
             {

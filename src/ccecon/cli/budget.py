@@ -110,6 +110,12 @@ def track_cmd(
     locale: Annotated[
         str | None, typer.Option("--locale", help="en or zh (default: the budget's).")
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Also write an HTML report (variance bridge, months, audit) here."
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Budget vs actual, month by month and element by element: the variance, its split
@@ -132,6 +138,12 @@ def track_cmd(
         doc = res.to_dict()
         loc = locale or b.locale
         emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))
+        if report is not None:
+            from ccecon.reports.budget import render_track_html
+
+            report.write_text(render_track_html(doc, loc), encoding="utf-8")
+            if fmt == Format.table:
+                typer.echo(f"Wrote {report}")
 
 
 def show_tracking(doc: dict[str, Any], loc: str) -> None:
