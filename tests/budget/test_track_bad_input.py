@@ -5,6 +5,7 @@ is refused leaves nothing of itself in the store."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,12 @@ def _short(doc: dict[str, Any]) -> None:
     doc["by_element"]["telecom"] = [2_000.0] * 11
 
 
+def _text(tmp: Path, text: str) -> Path:
+    path = tmp / "budget.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _gap(con: Any) -> None:
     """March's records arrive, February's never did."""
     con.execute(
@@ -65,6 +72,18 @@ def _payroll_currency(con: Any) -> None:
     con.execute("UPDATE payroll SET currency = 'EUR', source_row = 7 WHERE month = '2027-02'")
 
 
+def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda doc: doc.__setitem__(key, value)
+
+
+def _bad_share(doc: dict[str, Any]) -> None:
+    doc["contracts"][0]["share"] = "half"
+
+
+def _bad_model(doc: dict[str, Any]) -> None:
+    doc["contracts"][0]["model"] = {"model": "per_pear", "price": 1}
+
+
 # (case id, budget maker or None, store change or None, expected fragments)
 TRACK_CASES: list[tuple[str, Any, Any, list[str]]] = [
     (
@@ -80,6 +99,13 @@ TRACK_CASES: list[tuple[str, Any, Any, list[str]]] = [
         ["budget.json", "by_element.marketing", "unknown budget element", "personnel"],
     ),
     ("eleven_months", _budget(_short), None, ["budget.json", "by_element.telecom", "12"]),
+    ("plan_month_text", _budget(_set("plan_month", "x")), None, ["budget.json", "plan_month"]),
+    ("drivers_a_list", _budget(_set("drivers", [1])), None, ["budget.json", "drivers"]),
+    ("contract_a_number", _budget(_set("contracts", [1])), None, ["contracts[0]"]),
+    ("contract_share_text", _budget(_bad_share), None, ["contracts[0].share", "'half'"]),
+    ("contract_model_unknown", _budget(_bad_model), None, ["contracts[0].model", "per_pear"]),
+    ("not_json", lambda tmp: _text(tmp, "{budget"), None, ["budget.json", "not a budget"]),
+    ("no_store", None, "missing", ["nowhere.duckdb", "store not found"]),
     (
         "series_with_a_gap",
         None,
@@ -111,13 +137,15 @@ def test_track_refuses_bad_input(
 ) -> None:
     budget = (make_budget or _budget(lambda d: None))(tmp_path)
     store = build_store(tmp_path / "actuals.duckdb")
-    if change is not None:
+    if change == "missing":
+        store = tmp_path / "nowhere.duckdb"
+    elif change is not None:
         con = duckdb.connect(str(store))
         change(con)
         con.close()
     r = runner.invoke(app, ["budget", "track", str(budget), "--from", str(store)])
     assert r.exit_code == 2, r.output
-    assert "Traceback" not in r.output and "nan" not in r.stderr.lower()
+    assert "Traceback" not in r.output and not re.search(r"\bnan\b", r.stderr.lower())
     for frag in fragments:
         assert frag in r.stderr, (frag, r.stderr)
 

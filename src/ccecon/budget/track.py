@@ -158,19 +158,52 @@ def load_budget(path: str | Path) -> BudgetFile:
         raise InputError(
             "expected a finite number of at least 0", file=where, field="reserve", value=reserve
         )
-    drivers = {}
-    for key, values in (doc.get("drivers") or {}).items():
-        drivers[str(key)] = _numbers(values, where, f"drivers.{key}")
+    raw_drivers = doc.get("drivers") or {}
+    if not isinstance(raw_drivers, dict):
+        raise InputError("expected drivers by name", file=where, field="drivers", value=raw_drivers)
+    drivers = {str(k): _numbers(v, where, f"drivers.{k}") for k, v in raw_drivers.items()}
     plan_month = doc.get("plan_month") or [None] * 12
-    if len(plan_month) != 12:
+    if (
+        not isinstance(plan_month, list)
+        or len(plan_month) != 12
+        or not all(
+            m is None or (isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 1200)
+            for m in plan_month
+        )
+    ):
         raise InputError(
-            "expected 12 plan months", file=where, field="plan_month", value=plan_month
+            "expected 12 plan months (whole numbers from 1, or null)",
+            file=where,
+            field="plan_month",
+            value=plan_month,
         )
     contracts = doc.get("contracts") or []
     if not isinstance(contracts, list):
         raise InputError(
             "expected a list of contract lines", file=where, field="contracts", value=contracts
         )
+    for i, c in enumerate(contracts):
+        if not isinstance(c, dict):
+            raise InputError(
+                "expected a contract line (line, share, model)",
+                file=where,
+                field=f"contracts[{i}]",
+                value=c,
+            )
+        for key in ("share", "revenue_per_sale"):
+            v = c.get(key, 1.0 if key == "share" else 0.0)
+            if (
+                not isinstance(v, (int, float))
+                or isinstance(v, bool)
+                or not math.isfinite(v)
+                or v < 0
+            ):
+                raise InputError(
+                    "expected a finite number of at least 0",
+                    file=where,
+                    field=f"contracts[{i}].{key}",
+                    value=v,
+                )
     locale = doc.get("locale", "en")
     return BudgetFile(
         where,
