@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ccecon.budget.plan import ELEMENTS
-from ccecon.budget.variance import split
+from ccecon.budget.variance import Variance, split
 from ccecon.errors import InputError
 
 SPLIT_ELEMENTS = ("personnel", "telecom")
@@ -518,6 +518,16 @@ def _money(c: int) -> float:
     return c / 100
 
 
+def split_cents(v: Variance) -> tuple[int, int, int, int]:
+    """``(volume, efficiency, rate, total)`` of a split in whole cents: total = the actual
+    in cents - the budget in cents, volume and efficiency rounded, and rate the rest, so
+    the three add up to the total exactly (the rate carries at most a few cents of
+    rounding)."""
+    total = cents(v.actual) - cents(v.budget)
+    vol, eff = cents(v.volume), cents(v.efficiency)
+    return vol, eff, total - vol - eff, total
+
+
 @dataclass(frozen=True)
 class Tracking:
     """The result of :func:`track` (``to_dict`` is what ``--format json`` prints)."""
@@ -685,8 +695,7 @@ def _splits(budget: BudgetFile, actuals: Actuals) -> list[dict[str, Any]]:
                 a_amt / ua_total,
                 where=budget.path,
             )
-            total = cents(a_amt) - cents(b_amt)
-            vol, eff = cents(v.volume), cents(v.efficiency)
+            vol, eff, rate, total = split_cents(v)
             out.append(
                 {
                     "month": m,
@@ -696,7 +705,7 @@ def _splits(budget: BudgetFile, actuals: Actuals) -> list[dict[str, Any]]:
                     "actual": _money(cents(a_amt)),
                     "volume": _money(vol),
                     "efficiency": _money(eff),
-                    "rate": _money(total - vol - eff),
+                    "rate": _money(rate),
                     "total": _money(total),
                     "budget_contacts": cb,
                     "actual_contacts": ca,
