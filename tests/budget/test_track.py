@@ -248,3 +248,25 @@ def test_without_payroll_the_rates_price_the_hours(tmp_path: Path) -> None:
     assert month["2027-01", "personnel"]["actual"] == pytest.approx(96_800)
     assert month["2027-01", "personnel"]["source"] == "handle hours x cost rate"
     assert month["2027-01", "telecom"]["actual"] == pytest.approx(1_980)
+
+
+def test_reforecast_from_a_re_plan(case: tuple[Path, Path], tmp_path: Path) -> None:
+    """A budget re-planned from a newer forecast with personnel at 110,000 a month: the
+    re-forecast is the actual to date (273,440) + 10 x (110,000 + 2,000 + 5,000 + 3,000) =
+    1,473,440; the variances stay against the budget. A re-plan of another year exits 2."""
+    again = json.loads(json.dumps(BUDGET))
+    again["by_element"]["personnel"] = [110_000.0] * 12
+    path = tmp_path / "replan.json"
+    path.write_text(json.dumps(again), encoding="utf-8")
+    doc = run_track(*case, "--reforecast", str(path))
+    assert doc["total"]["reforecast_year"] == 1_473_440
+    assert doc["total"]["variance"] == 13_440
+    assert doc["reforecast"][2]["basis"] == "re-plan"
+    assert doc["reforecast"][2]["personnel"] == 110_000
+    again["fiscal_year"] = 2028
+    path.write_text(json.dumps(again), encoding="utf-8")
+    r = runner.invoke(
+        app,
+        ["budget", "track", str(case[0]), "--from", str(case[1]), "--reforecast", str(path)],
+    )
+    assert r.exit_code == 2 and "replan.json" in r.stderr and "fiscal_year" in r.stderr

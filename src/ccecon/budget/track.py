@@ -23,7 +23,8 @@
   the store has no staffed hours), telecom = contacts x handle minutes per contact x cost
   per minute. Each part is rounded to the cent and the rate part takes the rounding, so
   volume + efficiency + rate equals the total variance to the cent, always.
-* **Re-forecast** of the year: actual to date plus the budget of the months to come;
+* **Re-forecast** of the year: actual to date plus the budget of the months to come (or,
+  given a budget re-planned from a newer forecast, that one's months to come);
   **reserve used**: the year-to-date overspend (actual over budget, all elements) and its
   share of the reserve, and the reserve the re-forecast year needs.
 * **Invoice audit**: each contract line of the budget (``timing: contract``) priced by its
@@ -543,19 +544,45 @@ def _share(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Tracking:
+def track(
+    budget: BudgetFile,
+    actuals: Actuals,
+    threshold: float = 0.05,
+    remainder: BudgetFile | None = None,
+) -> Tracking:
     """Budget vs actual, the variance split, the re-forecast, the reserve used and the
-    invoice audit (see the module). Money rounded to the cent."""
+    invoice audit (see the module). Money rounded to the cent.
+
+    ``remainder``: a budget of the same fiscal year and currency planned from a newer
+    forecast (``ccecon budget plan ... --forecast NEW --out``); its months after the
+    actual ones make the re-forecast instead of the budget's own.
+    """
+    if remainder is not None:
+        for key in ("fiscal_year", "months", "currency"):
+            if getattr(remainder, key) != getattr(budget, key):
+                raise InputError(
+                    f"the re-forecast must be of the budget's {key.replace('_', ' ')}"
+                    f" ({getattr(budget, key)})",
+                    file=remainder.path,
+                    field=key,
+                    value=getattr(remainder, key),
+                )
+    ahead = remainder or budget
     months = list(actuals.months)
     n = len(months)
     elements = [
         e
         for e in ELEMENTS
-        if e in budget.by_element or any(actuals.months[m].cost[e] for m in months)
+        if e in budget.by_element
+        or e in ahead.by_element
+        or any(actuals.months[m].cost[e] for m in months)
     ]
 
     def budget_of(e: str, k: int) -> float:
         return budget.by_element.get(e, [0.0] * 12)[k]
+
+    def ahead_of(e: str, k: int) -> float:
+        return ahead.by_element.get(e, [0.0] * 12)[k]
 
     def flag(var: int, bud: int) -> str:
         if bud == 0:
@@ -588,7 +615,7 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
         b = sum(cents(budget_of(e, k)) for k in range(n))
         a = sum(cents(actuals.months[m].cost[e]) for m in months)
         year = sum(cents(budget_of(e, k)) for k in range(12))
-        refc = a + sum(cents(budget_of(e, k)) for k in range(n, 12))
+        refc = a + sum(cents(ahead_of(e, k)) for k in range(n, 12))
         for key, value in zip(tot, (b, a, year, refc), strict=True):
             tot[key] += value
         by_element.append(
@@ -614,6 +641,7 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
         "months": budget.months,
         "actual_months": months,
         "threshold": threshold,
+        "reforecast_from": remainder.path if remainder else "the budget",
         "by_element": by_element,
         "total": {
             "element": "total",
@@ -633,9 +661,9 @@ def track(budget: BudgetFile, actuals: Actuals, threshold: float = 0.05) -> Trac
         "reforecast": [
             {
                 "month": m,
-                "basis": "actual" if k < n else "budget",
+                "basis": "actual" if k < n else ("re-plan" if remainder else "budget"),
                 **{
-                    e: _money(cents(actuals.months[m].cost[e]) if k < n else cents(budget_of(e, k)))
+                    e: _money(cents(actuals.months[m].cost[e]) if k < n else cents(ahead_of(e, k)))
                     for e in elements
                 },
             }

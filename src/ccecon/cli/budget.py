@@ -116,6 +116,14 @@ def track_cmd(
             "--report", help="Also write an HTML report (variance bridge, months, audit) here."
         ),
     ] = None,
+    reforecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--reforecast",
+            help="A budget of the same year re-planned from a newer forecast: its months"
+            " after the actuals make the re-forecast (default: the budget's own).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Budget vs actual, month by month and element by element: the variance, its split
@@ -134,7 +142,8 @@ def track_cmd(
                 "unknown locale; expected " + ", ".join(LOCALES), field="--locale", value=locale
             )
         b = load_budget(budget)
-        res = track(b, read_actuals(store, b), share)
+        again = None if reforecast is None else load_budget(reforecast)
+        res = track(b, read_actuals(store, b), share, again)
         doc = res.to_dict()
         loc = locale or b.locale
         emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))
