@@ -110,21 +110,16 @@ def _money(x: float | None, digits: int = 0) -> str:
 
 def render_track_html(doc: dict[str, Any], loc: str = "en") -> str:
     """The report as one HTML document (see the module)."""
-    import plotly.io as pio
     from plotly.offline import get_plotlyjs
+
+    from ccecon.reports.html import figure_div
 
     months = doc["actual_months"]
     title = label("budget_track_title", loc).format(
         year=doc["fiscal_year"], last=months[-1], n=len(months), cur=doc["currency"]
     )
     charts = [
-        pio.to_html(
-            fig,
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=f"fig-{cid}",
-            config={"displaylogo": False, "responsive": True},
-        )
+        figure_div(cid, fig)
         for cid, fig in (("bridge", bridge_figure(doc, loc)), ("months", monthly_figure(doc, loc)))
     ]
     keys = ["budget_to_date", "actual_to_date", "variance", "budget_year", "reforecast_year"]
