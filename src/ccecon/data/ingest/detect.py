@@ -20,6 +20,7 @@ FORMATS = (
     "hr-events",
     "surveys",
     "cost-rates",
+    "invoices",
     "parquet",
     "normalized",
     "mapped",
