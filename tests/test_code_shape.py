@@ -25,7 +25,6 @@ TO_SPLIT: dict[str, str] = {
     "data/synth.py::_write_spending": "synth's invoices and spending tables",
     "scenario/load.py::check_scenario": "every cross-field check of a scenario",
     "targets/decompose.py::decompose": "a yearly goal over the fiscal calendar",
-    "data/calibrate.py::calibrate_explained": "calibration with its explanations",
 }
 
 

@@ -78,9 +78,25 @@ def _months_text(start: Any, end: Any, full: int) -> str:
 def calibrate_explained(
     scenario: Scenario, store: str | Path, *, warn_ratio: float = WARN_RATIO
 ) -> Calibration:
-    """Calibrate ``scenario`` from ``store``; the changes and the warnings with it."""
-    import ibis
+    """Calibrate ``scenario`` from ``store``; the changes and the warnings with it.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to calibrate; channels of a kind found in the actuals get their
+        monthly volume (contacts per month) and AHT (seconds), the staffing its weekly and
+        intraday profiles (shares).
+    store : str or Path
+        The DuckDB actuals store (``ccecon ingest``).
+    warn_ratio : float
+        A value moved by more than this factor (either way) is warned about; above 1.
+
+    Returns
+    -------
+    Calibration
+        The calibrated copy, every field changed (old, new, from which records) and the
+        warnings.
+    """
     from ccecon.data.metrics import connect
 
     if not warn_ratio > 1:
@@ -101,30 +117,7 @@ def calibrate_explained(
     changes: list[Change] = []
     try:
         t = con.table("interactions")
-        span = t.aggregate(first=t.arrival_ts.min(), last=t.arrival_ts.max()).to_pandas()
-        if span.empty or span["first"].isna().iloc[0]:
-            raise InputError("the store has no interactions", file=str(store))
-        first, last = span["first"].iloc[0], span["last"].iloc[0]
-        # complete calendar months inside [first, last]
-        import pandas as pd
-
-        f, last_ts = pd.Timestamp(first), pd.Timestamp(last)
-        start = f.normalize().replace(day=1)
-        if start < f.normalize() or f != f.normalize():
-            start = start + pd.offsets.MonthBegin(1)
-        end = (last_ts + pd.Timedelta(days=1)).normalize().replace(day=1)  # exclusive
-        full = max(0, (end.year - start.year) * 12 + end.month - start.month)
-        use_all = full == 0
-        days = max((last_ts - f).total_seconds() / 86400.0, 1.0)
-        if use_all:
-            span_txt = f"{days:.1f} days (no complete month; scaled to a mean month)"
-        else:
-            span_txt = _months_text(start, end, full)
-        in_span = (
-            ibis.literal(True)
-            if use_all
-            else (t.arrival_ts >= ibis.timestamp(start)) & (t.arrival_ts < ibis.timestamp(end))
-        )
+        span = _Span.of(t, store)
         channels = []
         selectors: dict[str, Any] = {}
         for i, ch in enumerate(scenario.channels):
@@ -136,125 +129,182 @@ def calibrate_explained(
             if direction is not None:
                 sel = sel & (t.direction == direction)
             selectors[ch.name] = sel
-            sub = t.filter(sel & in_span)
-            handle = (
-                sub.talk_s.fill_null(0.0) + sub.hold_s.fill_null(0.0) + sub.acw_s.fill_null(0.0)
-            )
-            agg = (
-                sub.aggregate(
-                    answered=sub.answer_ts.count(),
-                    handle=sub.answer_ts.notnull().ifelse(handle, 0.0).sum(),
-                )
-                .to_pandas()
-                .iloc[0]
-            )
-            if not agg["answered"]:
-                channels.append(ch)
-                continue
-            answered = int(agg["answered"])
-            if use_all:
-                per_month = float(answered) / days * DAYS_PER_MONTH
-            else:
-                per_month = float(answered) / full
-            aht = float(agg["handle"]) / float(answered)
-            what = f"{answered:,} answered {name}{' ' + direction if direction else ''} contacts"
-            note = f"calibrated from {store}: {what} over {span_txt}"
-            per_month, aht = round(per_month, 1), round(aht, 1)
-            base: tuple[str | int, ...] = ("channels", i)
-            label = f"channels.{ch.name}"
-            changes.append(
-                Change(
-                    (*base, "per_month"),
-                    f"{label}.per_month",
-                    ch.per_month,
-                    per_month,
-                    (
-                        f"{what} over {days:.1f} days, scaled to a mean month"
-                        f" ({DAYS_PER_MONTH:g} days)"
-                        if use_all
-                        else f"{what} / {span_txt}"
-                    ),
-                )
-            )
-            changes.append(
-                Change(
-                    (*base, "aht_s"),
-                    f"{label}.aht_s",
-                    ch.aht_s,
-                    aht,
-                    f"(talk + hold + ACW) seconds / {answered:,} answered, same months",
-                )
-            )
-            changes.append(Change((*base, "note"), f"{label}.note", ch.note, note, "provenance"))
-            channels.append(
-                ch.model_copy(update={"per_month": per_month, "aht_s": aht, "note": note})
-            )
+            channels.append(_channel(t, i, ch, sel, span, store, changes))
         update: dict[str, Any] = {"channels": channels}
         if scenario.staffing is not None and selectors:
-            st = scenario.staffing
-            staffed = st.channels or [c.name for c in scenario.channels]
-            sels = [s for n, s in selectors.items() if n in staffed]
-            if sels:
-                any_sel = sels[0]
-                for s in sels[1:]:
-                    any_sel = any_sel | s
-                outcome = t.outcome.fill_null("queued") if "outcome" in t.columns else None
-                cond = any_sel & in_span
-                if outcome is not None:
-                    cond = cond & (outcome == "queued")
-                sub = t.filter(cond)
-                dow = sub.group_by(d=sub.arrival_ts.day_of_week.index()).aggregate(n=sub.count())
-                dfw = dow.to_pandas().set_index("d")["n"]
-                week_n = [float(dfw.get(i, 0)) for i in range(7)]
-                width = st.interval_minutes * 60
-                sec = (sub.arrival_ts.hour() * 3600 + sub.arrival_ts.minute() * 60).cast("int64")
-                iv = sub.group_by(s=sec - sec % width).aggregate(n=sub.count()).to_pandas()
-                counts = dict(zip(iv["s"], iv["n"], strict=True))
-                slots = round((st.close_hour - st.open_hour) * 3600 / width)
-                first_s = int(st.open_hour * 3600)
-                day_n = [float(counts.get(first_s + i * width, 0)) for i in range(slots)]
-                outside = float(sum(counts.values())) - sum(day_n)
-                st_update: dict[str, Any] = {}
-                n_week = sum(week_n)
-                if n_week > 0:
-                    shares = _shares(week_n)
-                    st_update["weekly_profile"] = shares
-                    changes.append(
-                        Change(
-                            ("staffing", "weekly_profile"),
-                            "staffing.weekly_profile",
-                            st.weekly_profile,
-                            shares,
-                            f"share of {int(n_week):,} offered contacts by weekday, Monday"
-                            f" first, {span_txt}",
-                        )
-                    )
-                n_day = sum(day_n)
-                if n_day > 0:
-                    shares = _shares(day_n)
-                    st_update["intraday_profile"] = shares
-                    src = (
-                        f"share of {int(n_day):,} offered contacts by {st.interval_minutes}-minute"
-                        f" interval from {st.open_hour:g} h to {st.close_hour:g} h"
-                    )
-                    if outside > 0:
-                        src += f" ({int(outside):,} outside those hours left out)"
-                    changes.append(
-                        Change(
-                            ("staffing", "intraday_profile"),
-                            "staffing.intraday_profile",
-                            st.intraday_profile,
-                            shares,
-                            src,
-                        )
-                    )
-                if st_update:
-                    update["staffing"] = st.model_copy(update=st_update)
+            staffing = _profiles(t, scenario, selectors, span, changes)
+            if staffing is not None:
+                update["staffing"] = staffing
         new = scenario.model_copy(update=update)
     finally:
         con.disconnect()
     changes = [c for c in changes if c.old != c.new]
     return Calibration(new, changes, _warnings(scenario, new, changes, warn_ratio))
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The months calibrated from: the complete calendar months inside the records' first
+    and last arrival, or, without one, all of it scaled to a mean month."""
+
+    in_span: Any
+    """Ibis condition on ``arrival_ts`` (always true when ``use_all``)."""
+    full: int
+    """Complete months."""
+    use_all: bool
+    days: float
+    """Days from the first arrival to the last (at least 1)."""
+    text: str
+    """The span in words, for the changes' sources."""
+
+    @classmethod
+    def of(cls, t: Any, store: str | Path) -> _Span:
+        import ibis
+        import pandas as pd
+
+        span = t.aggregate(first=t.arrival_ts.min(), last=t.arrival_ts.max()).to_pandas()
+        if span.empty or span["first"].isna().iloc[0]:
+            raise InputError("the store has no interactions", file=str(store))
+        f, last_ts = pd.Timestamp(span["first"].iloc[0]), pd.Timestamp(span["last"].iloc[0])
+        start = f.normalize().replace(day=1)
+        if start < f.normalize() or f != f.normalize():
+            start = start + pd.offsets.MonthBegin(1)
+        end = (last_ts + pd.Timedelta(days=1)).normalize().replace(day=1)  # exclusive
+        full = max(0, (end.year - start.year) * 12 + end.month - start.month)
+        use_all = full == 0
+        days = max((last_ts - f).total_seconds() / 86400.0, 1.0)
+        if use_all:
+            text = f"{days:.1f} days (no complete month; scaled to a mean month)"
+        else:
+            text = _months_text(start, end, full)
+        in_span = (
+            ibis.literal(True)
+            if use_all
+            else (t.arrival_ts >= ibis.timestamp(start)) & (t.arrival_ts < ibis.timestamp(end))
+        )
+        return cls(in_span, full, use_all, days, text)
+
+
+def _channel(
+    t: Any, i: int, ch: Any, sel: Any, span: _Span, store: str | Path, changes: list[Change]
+) -> Any:
+    """Channel ``i`` with its volume and AHT from its answered contacts in the span (the
+    changes appended), or as it was when the records have none."""
+    name, direction = KIND[ch.kind]
+    sub = t.filter(sel & span.in_span)
+    handle = sub.talk_s.fill_null(0.0) + sub.hold_s.fill_null(0.0) + sub.acw_s.fill_null(0.0)
+    agg = (
+        sub.aggregate(
+            answered=sub.answer_ts.count(),
+            handle=sub.answer_ts.notnull().ifelse(handle, 0.0).sum(),
+        )
+        .to_pandas()
+        .iloc[0]
+    )
+    if not agg["answered"]:
+        return ch
+    answered = int(agg["answered"])
+    if span.use_all:
+        per_month = float(answered) / span.days * DAYS_PER_MONTH
+    else:
+        per_month = float(answered) / span.full
+    aht = float(agg["handle"]) / float(answered)
+    what = f"{answered:,} answered {name}{' ' + direction if direction else ''} contacts"
+    note = f"calibrated from {store}: {what} over {span.text}"
+    per_month, aht = round(per_month, 1), round(aht, 1)
+    base: tuple[str | int, ...] = ("channels", i)
+    label = f"channels.{ch.name}"
+    changes.append(
+        Change(
+            (*base, "per_month"),
+            f"{label}.per_month",
+            ch.per_month,
+            per_month,
+            (
+                f"{what} over {span.days:.1f} days, scaled to a mean month"
+                f" ({DAYS_PER_MONTH:g} days)"
+                if span.use_all
+                else f"{what} / {span.text}"
+            ),
+        )
+    )
+    changes.append(
+        Change(
+            (*base, "aht_s"),
+            f"{label}.aht_s",
+            ch.aht_s,
+            aht,
+            f"(talk + hold + ACW) seconds / {answered:,} answered, same months",
+        )
+    )
+    changes.append(Change((*base, "note"), f"{label}.note", ch.note, note, "provenance"))
+    return ch.model_copy(update={"per_month": per_month, "aht_s": aht, "note": note})
+
+
+def _profiles(
+    t: Any, scenario: Scenario, selectors: dict[str, Any], span: _Span, changes: list[Change]
+) -> Any:
+    """The staffing with its weekly and intraday profiles from the offered contacts of the
+    staffed channels in the span (the changes appended); None when nothing changes."""
+    st = scenario.staffing
+    assert st is not None
+    staffed = st.channels or [c.name for c in scenario.channels]
+    sels = [s for n, s in selectors.items() if n in staffed]
+    if not sels:
+        return None
+    any_sel = sels[0]
+    for s in sels[1:]:
+        any_sel = any_sel | s
+    outcome = t.outcome.fill_null("queued") if "outcome" in t.columns else None
+    cond = any_sel & span.in_span
+    if outcome is not None:
+        cond = cond & (outcome == "queued")
+    sub = t.filter(cond)
+    dow = sub.group_by(d=sub.arrival_ts.day_of_week.index()).aggregate(n=sub.count())
+    dfw = dow.to_pandas().set_index("d")["n"]
+    week_n = [float(dfw.get(i, 0)) for i in range(7)]
+    width = st.interval_minutes * 60
+    sec = (sub.arrival_ts.hour() * 3600 + sub.arrival_ts.minute() * 60).cast("int64")
+    iv = sub.group_by(s=sec - sec % width).aggregate(n=sub.count()).to_pandas()
+    counts = dict(zip(iv["s"], iv["n"], strict=True))
+    slots = round((st.close_hour - st.open_hour) * 3600 / width)
+    first_s = int(st.open_hour * 3600)
+    day_n = [float(counts.get(first_s + i * width, 0)) for i in range(slots)]
+    outside = float(sum(counts.values())) - sum(day_n)
+    st_update: dict[str, Any] = {}
+    n_week = sum(week_n)
+    if n_week > 0:
+        shares = _shares(week_n)
+        st_update["weekly_profile"] = shares
+        changes.append(
+            Change(
+                ("staffing", "weekly_profile"),
+                "staffing.weekly_profile",
+                st.weekly_profile,
+                shares,
+                f"share of {int(n_week):,} offered contacts by weekday, Monday first, {span.text}",
+            )
+        )
+    n_day = sum(day_n)
+    if n_day > 0:
+        shares = _shares(day_n)
+        st_update["intraday_profile"] = shares
+        src = (
+            f"share of {int(n_day):,} offered contacts by {st.interval_minutes}-minute"
+            f" interval from {st.open_hour:g} h to {st.close_hour:g} h"
+        )
+        if outside > 0:
+            src += f" ({int(outside):,} outside those hours left out)"
+        changes.append(
+            Change(
+                ("staffing", "intraday_profile"),
+                "staffing.intraday_profile",
+                st.intraday_profile,
+                shares,
+                src,
+            )
+        )
+    return st.model_copy(update=st_update) if st_update else None
 
 
 def _shares(counts: list[float]) -> list[float]:
