@@ -24,7 +24,6 @@ TO_SPLIT: dict[str, str] = {
     "data/synth.py::synth": "the synthetic center: volumes, staffing, records",
     "data/synth.py::_write_spending": "synth's invoices and spending tables",
     "scenario/load.py::check_scenario": "every cross-field check of a scenario",
-    "targets/decompose.py::decompose": "a yearly goal over the fiscal calendar",
 }
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ccecon.errors import InputError
-from ccecon.targets.calendar import WEEKDAYS, FiscalYear, workdays
+from ccecon.targets.calendar import WEEKDAYS, FiscalYear, Week, workdays
 
 
 def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
@@ -96,7 +96,142 @@ def decompose(
 
     Period ids: ``FY2027``, ``FY2027-Q1``, ``FY2027-M01``, ``FY2027-W01``, ``2027-02-03``
     (a workday), ``2027-02-03-AM`` / ``-PM``. ``locked`` maps period ids to fixed amounts.
+
+    Parameters
+    ----------
+    goal : float
+        The year's goal, in goal units (calls, currency, hours: whatever is planned).
+    fy : FiscalYear
+        The fiscal calendar's year (quarters, months, weeks).
+    decimals : int
+        Decimals of every amount (the rounding unit is ``10 ** -decimals`` goal units).
+    quarter_weights, month_weights : sequence of float, optional
+        4 and 12 relative weights (seasonality); default by weeks in the period.
+    weekday_weights : mapping, optional
+        Weekday name to relative weight of its workdays (default 1 each).
+    workday_names : sequence of str
+        The weekdays worked.
+    holidays : sequence of date
+        Days not worked.
+    half_day_split : sequence of float
+        Morning and afternoon shares of a workday.
+    locked : mapping, optional
+        Period id to a fixed amount (goal units); its parent's rest goes to the others.
+    allow_negative : bool
+        Accept a negative goal (a loss budget).
+    depth : str
+        Lowest level: quarter, month, week, day or half_day.
     """
+    wd_w = _weekday_weights(
+        goal,
+        allow_negative=allow_negative,
+        quarter_weights=quarter_weights,
+        month_weights=month_weights,
+        weekday_weights=weekday_weights,
+        workday_names=workday_names,
+        half_day_split=half_day_split,
+    )
+    sp = _Splitter(dict(locked or {}), 10**decimals)
+    yid = f"FY{fy.fiscal_year}"
+    total = round(goal * sp.scale)
+    sp.rows.append(
+        {
+            "level": "year",
+            "parent": None,
+            "period": yid,
+            "weight": 1.0,
+            "units": total,
+            "locked": False,
+            "start": fy.start,
+            "end": fy.end,
+        }
+    )
+
+    def month_weight(month: int) -> float:
+        rate = float(month_weights[month - 1]) if month_weights is not None else 1.0
+        return rate * sum(1 for w in fy.weeks if w.month == month)
+
+    qw = (
+        list(quarter_weights)
+        if quarter_weights is not None
+        else [sum(month_weight(m) for m in range(3 * q - 2, 3 * q + 1)) for q in range(1, 5)]
+    )
+    q_units = sp.split(
+        yid,
+        total,
+        [
+            (
+                f"{yid}-Q{q}",
+                float(qw[q - 1]),
+                {
+                    "level": "quarter",
+                    "start": min(w.start for w in fy.weeks if w.quarter == q),
+                    "end": max(w.end for w in fy.weeks if w.quarter == q),
+                },
+            )
+            for q in range(1, 5)
+        ],
+    )
+    for q in range(1, 5):
+        months = sorted({w.month for w in fy.weeks if w.quarter == q})
+        m_units = sp.split(
+            f"{yid}-Q{q}",
+            q_units[q - 1],
+            [
+                (
+                    f"{yid}-M{m:02d}",
+                    month_weight(m),
+                    {
+                        "level": "month",
+                        "start": min(w.start for w in fy.weeks if w.month == m),
+                        "end": max(w.end for w in fy.weeks if w.month == m),
+                    },
+                )
+                for m in months
+            ],
+        )
+        if depth in ("quarter", "month"):
+            continue
+        for m, mu in zip(months, m_units, strict=True):
+            weeks = [w for w in fy.weeks if w.month == m]
+            w_units = sp.split(
+                f"{yid}-M{m:02d}",
+                mu,
+                [
+                    (f"{yid}-W{w.week:02d}", 1.0, {"level": "week", "start": w.start, "end": w.end})
+                    for w in weeks
+                ],
+            )
+            if depth == "week":
+                continue
+            for w, wu in zip(weeks, w_units, strict=True):
+                days = workdays(w, workday_names, holidays)
+                _split_week(sp, f"{yid}-W{w.week:02d}", w, wu, days, wd_w, half_day_split, depth)
+    unknown = set(sp.locks) - sp.used
+    if unknown:
+        raise InputError(
+            "locked period not found in this year at the chosen depth",
+            field="locked",
+            value=sorted(unknown)[0],
+        )
+    table = pd.DataFrame(sp.rows)
+    table["amount"] = table["units"] / sp.scale
+    cols = ["level", "period", "parent", "start", "end", "weight", "amount", "units", "locked"]
+    return Plan(table=table[cols], goal=goal, decimals=decimals)
+
+
+def _weekday_weights(
+    goal: float,
+    *,
+    allow_negative: bool,
+    quarter_weights: Sequence[float] | None,
+    month_weights: Sequence[float] | None,
+    weekday_weights: Mapping[str, float] | None,
+    workday_names: Sequence[str],
+    half_day_split: Sequence[float],
+) -> dict[str, float]:
+    """Check :func:`decompose`'s inputs (an :class:`InputError` naming the field); the
+    weight of each weekday."""
     if not allow_negative and goal < 0:
         raise InputError(
             "the goal is negative; pass allow_negative for a loss budget", field="goal", value=goal
@@ -123,17 +258,27 @@ def decompose(
             field="weights.half_day",
             value=list(half_day_split),
         )
-    locks = dict(locked or {})
-    scale = 10**decimals
-    rows: list[dict[str, object]] = []
-    used: set[str] = set()
+    return wd_w
+
+
+class _Splitter:
+    """The rows of a plan as they are split, in integer units of ``1 / scale``, with the
+    locked periods' fixed amounts and which of them were met."""
+
+    def __init__(self, locks: dict[str, float], scale: int) -> None:
+        self.locks, self.scale = locks, scale
+        self.rows: list[dict[str, object]] = []
+        self.used: set[str] = set()
 
     def split(
-        parent: str, total: int, children: list[tuple[str, float, dict[str, object]]]
+        self, parent: str, total: int, children: list[tuple[str, float, dict[str, object]]]
     ) -> list[int]:
+        """``total`` units of ``parent`` over ``children`` (id, weight, row fields): the
+        locked ones keep their amount, the rest by :func:`largest_remainder`."""
+        locks, scale = self.locks, self.scale
         ids = [c[0] for c in children]
         fixed = {i: round(locks[c] * scale) for i, c in enumerate(ids) if c in locks}
-        used.update(ids[i] for i in fixed)
+        self.used.update(ids[i] for i in fixed)
         free = [i for i in range(len(ids)) if i not in fixed]
         rest = total - sum(fixed.values())
         if free:
@@ -160,7 +305,7 @@ def decompose(
         for i, v in zip(free, parts, strict=True):
             out[i] = v
         for (cid, w, extra), v in zip(children, out, strict=True):
-            rows.append(
+            self.rows.append(
                 {
                     "parent": parent,
                     "period": cid,
@@ -172,132 +317,56 @@ def decompose(
             )
         return out
 
-    yid = f"FY{fy.fiscal_year}"
-    total = round(goal * scale)
-    rows.append(
-        {
-            "level": "year",
-            "parent": None,
-            "period": yid,
-            "weight": 1.0,
-            "units": total,
-            "locked": False,
-            "start": fy.start,
-            "end": fy.end,
-        }
-    )
 
-    def weeks_in(month: int) -> int:
-        return sum(1 for w in fy.weeks if w.month == month)
-
-    def month_weight(month: int) -> float:
-        rate = float(month_weights[month - 1]) if month_weights is not None else 1.0
-        return rate * weeks_in(month)
-
-    qw = (
-        list(quarter_weights)
-        if quarter_weights is not None
-        else [sum(month_weight(m) for m in range(3 * q - 2, 3 * q + 1)) for q in range(1, 5)]
-    )
-    q_units = split(
-        yid,
-        total,
-        [
-            (
-                f"{yid}-Q{q}",
-                float(qw[q - 1]),
-                {
-                    "level": "quarter",
-                    "start": min(w.start for w in fy.weeks if w.quarter == q),
-                    "end": max(w.end for w in fy.weeks if w.quarter == q),
-                },
+def _split_week(
+    sp: _Splitter,
+    wid: str,
+    w: Week,
+    units: int,
+    days: list[dt.date],
+    wd_w: dict[str, float],
+    half_day_split: Sequence[float],
+    depth: str,
+) -> None:
+    """A week's units over its workdays by weekday weight, and each day's over its
+    morning and afternoon (unless ``depth`` is ``day``)."""
+    dw = [wd_w[WEEKDAYS[d.weekday()]] for d in days]
+    if not days or sum(dw) <= 0:
+        if units != 0:
+            raise InputError(
+                f"week {w.week} ({w.start}) has no workday with a weight, but a"
+                " target; add workdays or weight",
+                field="calendar.workdays",
+                value=str(w.start),
             )
-            for q in range(1, 5)
+        return
+    d_units = sp.split(
+        wid,
+        units,
+        [
+            (d.isoformat(), dwi, {"level": "day", "start": d, "end": d})
+            for d, dwi in zip(days, dw, strict=True)
         ],
     )
-    for q in range(1, 5):
-        months = sorted({w.month for w in fy.weeks if w.quarter == q})
-        mw = [month_weight(m) for m in months]
-        m_units = split(
-            f"{yid}-Q{q}",
-            q_units[q - 1],
+    if depth == "day":
+        return
+    for d, du in zip(days, d_units, strict=True):
+        sp.split(
+            d.isoformat(),
+            du,
             [
                 (
-                    f"{yid}-M{m:02d}",
-                    mw[i],
-                    {
-                        "level": "month",
-                        "start": min(w.start for w in fy.weeks if w.month == m),
-                        "end": max(w.end for w in fy.weeks if w.month == m),
-                    },
-                )
-                for i, m in enumerate(months)
+                    f"{d.isoformat()}-AM",
+                    float(half_day_split[0]),
+                    {"level": "half_day", "start": d, "end": d},
+                ),
+                (
+                    f"{d.isoformat()}-PM",
+                    float(half_day_split[1]),
+                    {"level": "half_day", "start": d, "end": d},
+                ),
             ],
         )
-        if depth in ("quarter", "month"):
-            continue
-        for m, mu in zip(months, m_units, strict=True):
-            weeks = [w for w in fy.weeks if w.month == m]
-            w_units = split(
-                f"{yid}-M{m:02d}",
-                mu,
-                [
-                    (f"{yid}-W{w.week:02d}", 1.0, {"level": "week", "start": w.start, "end": w.end})
-                    for w in weeks
-                ],
-            )
-            if depth == "week":
-                continue
-            for w, wu in zip(weeks, w_units, strict=True):
-                days = workdays(w, workday_names, holidays)
-                dw = [wd_w[WEEKDAYS[d.weekday()]] for d in days]
-                if not days or sum(dw) <= 0:
-                    if wu != 0:
-                        raise InputError(
-                            f"week {w.week} ({w.start}) has no workday with a weight, but a"
-                            " target; add workdays or weight",
-                            field="calendar.workdays",
-                            value=str(w.start),
-                        )
-                    continue
-                d_units = split(
-                    f"{yid}-W{w.week:02d}",
-                    wu,
-                    [
-                        (d.isoformat(), dwi, {"level": "day", "start": d, "end": d})
-                        for d, dwi in zip(days, dw, strict=True)
-                    ],
-                )
-                if depth == "day":
-                    continue
-                for d, du in zip(days, d_units, strict=True):
-                    split(
-                        d.isoformat(),
-                        du,
-                        [
-                            (
-                                f"{d.isoformat()}-AM",
-                                float(half_day_split[0]),
-                                {"level": "half_day", "start": d, "end": d},
-                            ),
-                            (
-                                f"{d.isoformat()}-PM",
-                                float(half_day_split[1]),
-                                {"level": "half_day", "start": d, "end": d},
-                            ),
-                        ],
-                    )
-    unknown = set(locks) - used
-    if unknown:
-        raise InputError(
-            "locked period not found in this year at the chosen depth",
-            field="locked",
-            value=sorted(unknown)[0],
-        )
-    table = pd.DataFrame(rows)
-    table["amount"] = table["units"] / scale
-    cols = ["level", "period", "parent", "start", "end", "weight", "amount", "units", "locked"]
-    return Plan(table=table[cols], goal=goal, decimals=decimals)
 
 
 @dataclass(frozen=True)
