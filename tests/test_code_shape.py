@@ -23,7 +23,6 @@ TO_SPLIT: dict[str, str] = {
     "reports/html.py::render_html": "the HTML report's context, one builder per section",
     "data/synth.py::synth": "the synthetic center: volumes, staffing, records",
     "data/synth.py::_write_spending": "synth's invoices and spending tables",
-    "scenario/load.py::check_scenario": "every cross-field check of a scenario",
 }
 
 

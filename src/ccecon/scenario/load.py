@@ -605,10 +605,18 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     * a line's optional ``currency`` must equal the scenario's (no silent mixing);
     * a benchmark band must have ``low <= high``.
     """
-    import math
+    _check_months(scenario, source)
+    _check_numbers(scenario, source)
+    channels = {c.name for c in scenario.channels}
+    staffing_drivers = _check_staffing(scenario, source, channels)
+    _check_cases(scenario, source, channels, staffing_drivers)
+    _check_benchmark(scenario, source)
+    if scenario.sourcing is not None:
+        _check_sourcing(scenario, source)
 
-    import numpy as np
 
+def _check_months(scenario: Scenario, source: str) -> None:
+    """The plan's months lie within the calendar the engine knows."""
     horizon = scenario.horizon_months
     first = scenario.start.year * 12 + scenario.start.month - 1
     last = first + horizon - 1
@@ -621,6 +629,15 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
             field="start",
             value=scenario.start.strftime("%Y-%m"),
         )
+
+
+def _check_numbers(scenario: Scenario, source: str) -> None:
+    """Every number finite and plausible, and a distribution's parameters too; the
+    non-negative fields (and the ranges of them) at least 0."""
+    import math
+
+    import numpy as np
+
     for path, name, value in _numbers(scenario, ""):
         if _is_distribution(value):
             for key, param in value.model_dump(by_alias=True).items():
@@ -655,8 +672,10 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
         if name in _NON_NEGATIVE and value < 0:
             raise InputError("must not be negative", file=source, field=path, value=value)
 
-    channels = {c.name for c in scenario.channels}
-    per_channel = channels | {f"{c}.minutes" for c in channels}
+
+def _check_staffing(scenario: Scenario, source: str, channels: set[str]) -> set[str]:
+    """The staffed channels exist and no user driver takes a computed staffing driver's
+    name; returns the staffing drivers lines may use."""
     staffing_drivers: set[str] = set()
     if scenario.staffing is not None:
         staffing_drivers = set(STAFFING_DRIVERS)
@@ -686,6 +705,16 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
                 field=f"drivers.{sorted(clash)[0]}",
                 value=sorted(clash)[0],
             )
+    return staffing_drivers
+
+
+def _check_cases(
+    scenario: Scenario, source: str, channels: set[str], staffing_drivers: set[str]
+) -> None:
+    """Each case's lines: one currency, months within the horizon, known drivers; its
+    levers name a channel and start within the horizon."""
+    horizon = scenario.horizon_months
+    per_channel = channels | {f"{c}.minutes" for c in channels}
     for case_name, case in scenario.cases().items():
         known = (
             set(BUILTIN_DRIVERS)
@@ -750,6 +779,11 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
                     field=f"{case_name}.levers[{i}].start_month",
                     value=lever.start_month,
                 )
+
+
+def _check_benchmark(scenario: Scenario, source: str) -> None:
+    """A band has low <= high; a bundled benchmark exists and is in the scenario's
+    currency."""
     bench = scenario.benchmark
     if bench is not None and not isinstance(bench, str):
         low, high = bench.low, bench.high
@@ -777,8 +811,6 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
                 field="benchmark",
                 value=bench,
             )
-    if scenario.sourcing is not None:
-        _check_sourcing(scenario, source)
 
 
 def _check_sourcing(scenario: Scenario, source: str) -> None:
