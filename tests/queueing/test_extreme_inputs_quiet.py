@@ -26,3 +26,18 @@ def test_erlang_a_extremes_raise_no_warning(
     for key in ("p_wait", "p_abandon", "service_level"):
         v = float(np.asarray(out[key]))
         assert np.isnan(v) or 0.0 <= v <= 1.0, (key, v)
+
+
+def test_staffing_with_a_subnormal_handle_time_raises_no_warning() -> None:
+    """Seen from the web API's schema fuzzing (``{"aht_s": 5e-324, "calls": 901}`` on
+    ``/api/staff``): the threshold over the AHT overflowed in the agent search. By hand: 901
+    calls of 5e-324 s are a workload of about 0 Erlangs; the least staff that answers a call
+    is 1 agent, and with it every call is answered at once (service level 1, no wait)."""
+    from ccecon.queueing import one_interval
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = one_interval(901.0, 5e-324, 1800.0, sl_target=0.8, sl_threshold_s=20.0)
+    assert int(r["agents"]) == 1
+    assert float(r["service_level"]) == 1.0
+    assert float(r["asa_s"]) == 0.0

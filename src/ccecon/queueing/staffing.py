@@ -333,7 +333,11 @@ def _table_erlang_c(
         ok = np.ones((block, rows.size), dtype=bool)
         near = np.zeros((block, rows.size), dtype=bool)
         if tgt is not None and thr is not None:
-            sl = 1.0 - c * np.exp(-gap * (thr[rows] / hr)[None, :])
+            # threshold / AHT overflows to inf for a subnormal AHT (5e-324 s, found by the
+            # API's schema fuzzing): exp(-inf) = 0, the limit (every call answered at once)
+            with np.errstate(over="ignore"):
+                per_aht = thr[rows] / hr
+            sl = 1.0 - c * np.exp(-gap * per_aht[None, :])
             ok &= sl >= tgt[rows]
             near |= np.abs(sl - tgt[rows]) <= _NEAR
         if cap is not None:
