@@ -15,14 +15,11 @@ its parent too): issue 21's "no function over ~150 lines"."""
 
 TO_SPLIT: dict[str, str] = {
     # Known offenders, each to be split and then removed from here (the test fails when one
-    # is split but still listed, so the list only shrinks). They are in files other work was
-    # changing while the rest was split (reports: the workbook and the HTML report; data:
-    # synth's spending tables; scenario: the load checks; targets: the decomposition).
+    # is split but still listed, so the list only shrinks). They are in src/ccecon/reports,
+    # which the workbook and HTML report work was changing while the rest was split.
     "reports/excel.py::_write_inputs": "the workbook's Inputs sheet, one block per section",
     "reports/excel.py::_write_results": "the workbook's Results sheet",
     "reports/html.py::render_html": "the HTML report's context, one builder per section",
-    "data/synth.py::synth": "the synthetic center: volumes, staffing, records",
-    "data/synth.py::_write_spending": "synth's invoices and spending tables",
 }
 
 

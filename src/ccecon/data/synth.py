@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -213,12 +214,9 @@ def synth(
     ``progress(done, rows)`` is called after each chunk of contacts is written.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from ccecon.errors import InputError
-    from ccecon.queueing.erlang import erlang_a
-    from ccecon.queueing.staffing import required_agents
 
     if rows < 1:
         raise InputError("rows must be >= 1", field="--rows", value=rows)
@@ -234,23 +232,7 @@ def synth(
     per_day = rng.multinomial(rows, w / w.sum())
     n_iv = (CLOSE_HOUR - OPEN_HOUR) * 3600 // INTERVAL_S
     cell_p = np.outer(QUEUE_SHARE, intraday()).ravel()  # queue-major: q * n_iv + i
-    # the forecast the center staffs to: expected calls x a day-and-queue error
-    expected = rows * (w / w.sum())[:, None] * cell_p[None, :]
-    err = rng.lognormal(0.0, FORECAST_ERROR, (days, QUEUES.size)).repeat(n_iv, axis=1)
-    aht = np.repeat(AHT_S, n_iv)[None, :]
-    productive = required_agents(
-        expected * err,
-        np.broadcast_to(aht, expected.shape),
-        float(INTERVAL_S),
-        sl_target=SL_TARGET,
-        sl_threshold_s=SL_THRESHOLD_S,
-        max_occupancy=MAX_OCCUPANCY,
-        max_abandon=MAX_ABANDON,
-        patience_s=PATIENCE_MEAN_S,
-    )
-    productive = np.where(expected > 0, np.maximum(productive, 1), 0).astype(np.int64)
-    scheduled = np.where(productive > 0, np.maximum(1, np.round(productive * 8 / 7)), 0)
-    scheduled = scheduled.astype(np.int64)
+    productive, scheduled = _staffed(rows, w, cell_p, n_iv, rng)
     peak = scheduled.reshape(days, QUEUES.size, n_iv).max(axis=(0, 2))
     roster = _Roster(peak, days, rng)
     names = pa.array(roster.flat, type=pa.string())
@@ -269,95 +251,13 @@ def synth(
         while e < days and per_day[d:e].sum() + per_day[e] <= chunk:
             e += 1
         dd = np.arange(d, e)
-        counts = np.stack([rng.multinomial(int(per_day[k]), cell_p) for k in dd])  # days x cells
-        n = int(counts.sum())
-        cell = np.repeat(np.arange(dd.size * cell_p.size), counts.ravel())  # local cell id
-        day = dd[cell // cell_p.size]
-        c = cell % cell_p.size
-        q, iv = c // n_iv, c % n_iv
-        offset = (day * 86400 + OPEN_HOUR * 3600 + iv * INTERVAL_S).astype(np.int64)
-        arr_s = offset + rng.integers(0, INTERVAL_S, n)
-        order = np.argsort(arr_s, kind="stable")
-        cell, day, q, iv, arr_s = cell[order], day[order], q[order], iv[order], arr_s[order]
-        c = cell % cell_p.size
-        # Erlang A with the interval's productive agents and its actual traffic
-        aht_cell = np.repeat(AHT_S, n_iv)[np.tile(np.arange(cell_p.size), dd.size)]
-        traffic = counts.ravel() * aht_cell / INTERVAL_S
-        ea = erlang_a(traffic, productive[dd].ravel(), aht_cell, PATIENCE_MEAN_S, SL_THRESHOLD_S)
-        p_wait = np.nan_to_num(ea["p_wait"], nan=1.0)
-        p_ab = np.minimum(np.nan_to_num(ea["p_abandon"], nan=1.0), p_wait)
-        sl = np.nan_to_num(ea["service_level"], nan=0.0)
-        # a waiting caller's wait: exponential, its mean set so that the answered share
-        # within the threshold is Erlang A's
-        served = np.maximum(p_wait - p_ab, 1e-12)
-        within = np.clip((sl - (1 - p_wait)) / served, 1e-6, 1 - 1e-6)
-        mean_wait = SL_THRESHOLD_S / -np.log(1 - within)
-        u = rng.random(n)
-        abandoned = u < p_ab[cell]
-        waits = u < p_wait[cell]
-        wait = np.where(waits, rng.exponential(1.0, n) * mean_wait[cell], 0.0)
-        wait = np.round(np.minimum(wait, 3600.0), 1)
-        talk = np.where(
-            abandoned, 0.0, np.round(rng.lognormal(np.log(TALK_MEDIAN_S[q]), TALK_SIGMA), 1)
-        )
-        hold = np.where(
-            abandoned | (rng.random(n) > HOLD_SHARE),
-            0.0,
-            np.round(rng.exponential(HOLD_MEAN_S, n), 1),
-        )
-        acw = np.where(abandoned, 0.0, np.round(rng.exponential(ACW_MEAN_S[q]), 1))
-        arrival = t0 + arr_s.astype("timedelta64[s]")
-        answer = arrival + (wait * 1e6).astype("timedelta64[us]")
-        end = answer + ((talk + hold) * 1e6).astype("timedelta64[us]")
-        sale = ~abandoned & (rng.random(n) < SALE_RATE[q])
-        revenue = np.where(sale, np.round(rng.lognormal(np.log(REVENUE_MEDIAN[q]), 0.6), 2), 0.0)
-        profit = np.where(sale, np.round(revenue * rng.beta(6.0, 14.0, n), 2), 0.0)
-        np.add.at(profit_by_day, day, profit)
+        ch = _contacts(rng, dd, per_day, cell_p, productive, scheduled, roster, names, t0, done)
+        n, cell, abandoned, talk, hold, acw = ch.n, ch.cell, ch.abandoned, ch.talk, ch.hold, ch.acw
+        day, customers, arrival, table = ch.day, ch.customers, ch.arrival, ch.table
+        np.add.at(profit_by_day, day, ch.profit)
         np.add.at(calls_by_day, day, 1.0)
         np.add.at(line_s_by_day, day, talk + hold)
         np.add.at(handle_s_by_day, day, talk + hold + acw)
-        # the answering agent: one of the interval's scheduled agents
-        sched = scheduled[day, c]
-        j = (rng.random(n) * np.maximum(sched, 1)).astype(np.int64)
-        agent_ix = np.zeros(n, dtype=np.int64)
-        for k in range(QUEUES.size):
-            m = q == k
-            agent_ix[m] = roster.agent_index(k, roster.slot(k, day[m], j[m]), day[m])
-        agents = pc.take(names, pa.array(agent_ix))
-        agents = pc.if_else(pa.array(abandoned), pa.scalar(None, pa.string()), agents)
-        ids = pc.binary_join_element_wise(
-            "syn-", pa.array(np.arange(done, done + n)).cast(pa.string()), ""
-        )
-        own = np.arange(done, done + n)
-        repeat = rng.random(n) < 0.2
-        cust = np.where(repeat, done + rng.integers(0, n, n), own)
-        customers = pc.binary_join_element_wise("cust-", pa.array(cust).cast(pa.string()), "")
-        table = pa.table(
-            {
-                "interaction_id": ids,
-                "initial_id": ids,
-                "channel": pa.array(np.full(n, "voice")),
-                "direction": pa.array(np.full(n, "inbound")),
-                "queue": pa.array(QUEUES[q]),
-                "agent": agents,
-                "customer_id": customers,
-                "arrival_ts": pa.array(arrival.astype("datetime64[us]")),
-                "answer_ts": pa.array(answer.astype("datetime64[us]"), mask=abandoned),
-                "end_ts": pa.array(np.where(abandoned, answer, end).astype("datetime64[us]")),
-                "queue_wait_s": wait,
-                "talk_s": talk,
-                "hold_s": hold,
-                "acw_s": acw,
-                "disposition": pa.array(np.where(abandoned, "ABANDONED", "ANSWERED")),
-                "abandoned": abandoned,
-                "transferred": ~abandoned & (rng.random(n) < 0.07),
-                "wrap_code": pa.array(np.full(n, "general")),
-                "sale": sale,
-                "revenue": revenue,
-                "profit": profit,
-                "outcome": pa.array(np.full(n, "queued")),
-            }
-        )
         if writer is None:
             writer = pq.ParquetWriter(str(path), table.schema)
         writer.write_table(table)
@@ -394,6 +294,159 @@ def synth(
     return path
 
 
+def _staffed(
+    rows: int, w: np.ndarray, cell_p: np.ndarray, n_iv: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Productive and scheduled agents per day and cell (queue x interval): Erlang A for the
+    forecast the center staffs to (expected calls times a day-and-queue error), scheduled
+    8/7 of productive."""
+    from ccecon.queueing.staffing import required_agents
+
+    days = w.size
+    expected = rows * (w / w.sum())[:, None] * cell_p[None, :]
+    err = rng.lognormal(0.0, FORECAST_ERROR, (days, QUEUES.size)).repeat(n_iv, axis=1)
+    aht = np.repeat(AHT_S, n_iv)[None, :]
+    productive = required_agents(
+        expected * err,
+        np.broadcast_to(aht, expected.shape),
+        float(INTERVAL_S),
+        sl_target=SL_TARGET,
+        sl_threshold_s=SL_THRESHOLD_S,
+        max_occupancy=MAX_OCCUPANCY,
+        max_abandon=MAX_ABANDON,
+        patience_s=PATIENCE_MEAN_S,
+    )
+    productive = np.where(expected > 0, np.maximum(productive, 1), 0).astype(np.int64)
+    scheduled = np.where(productive > 0, np.maximum(1, np.round(productive * 8 / 7)), 0)
+    return productive, scheduled.astype(np.int64)
+
+
+@dataclass
+class _Chunk:
+    """The contacts of some days: their table and what the other files are made from."""
+
+    n: int
+    cell: np.ndarray
+    day: np.ndarray
+    abandoned: np.ndarray
+    talk: np.ndarray
+    hold: np.ndarray
+    acw: np.ndarray
+    profit: np.ndarray
+    customers: Any
+    arrival: np.ndarray
+    table: Any
+
+
+def _contacts(
+    rng: np.random.Generator,
+    dd: np.ndarray,
+    per_day: np.ndarray,
+    cell_p: np.ndarray,
+    productive: np.ndarray,
+    scheduled: np.ndarray,
+    roster: _Roster,
+    names: Any,
+    t0: np.datetime64,
+    done: int,
+) -> _Chunk:
+    """The contacts of days ``dd``: arrivals by cell, Erlang A waits and abandons with the
+    interval's productive agents, handling times, sales, the answering agent (ids from
+    ``done``); random draws in a fixed order, so a seed gives the same files."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ccecon.queueing.erlang import erlang_a
+
+    n_iv = productive.shape[1] // QUEUES.size
+    counts = np.stack([rng.multinomial(int(per_day[k]), cell_p) for k in dd])  # days x cells
+    n = int(counts.sum())
+    cell = np.repeat(np.arange(dd.size * cell_p.size), counts.ravel())  # local cell id
+    day = dd[cell // cell_p.size]
+    c = cell % cell_p.size
+    q, iv = c // n_iv, c % n_iv
+    offset = (day * 86400 + OPEN_HOUR * 3600 + iv * INTERVAL_S).astype(np.int64)
+    arr_s = offset + rng.integers(0, INTERVAL_S, n)
+    order = np.argsort(arr_s, kind="stable")
+    cell, day, q, iv, arr_s = cell[order], day[order], q[order], iv[order], arr_s[order]
+    c = cell % cell_p.size
+    # Erlang A with the interval's productive agents and its actual traffic
+    aht_cell = np.repeat(AHT_S, n_iv)[np.tile(np.arange(cell_p.size), dd.size)]
+    traffic = counts.ravel() * aht_cell / INTERVAL_S
+    ea = erlang_a(traffic, productive[dd].ravel(), aht_cell, PATIENCE_MEAN_S, SL_THRESHOLD_S)
+    p_wait = np.nan_to_num(ea["p_wait"], nan=1.0)
+    p_ab = np.minimum(np.nan_to_num(ea["p_abandon"], nan=1.0), p_wait)
+    sl = np.nan_to_num(ea["service_level"], nan=0.0)
+    # a waiting caller's wait: exponential, its mean set so that the answered share
+    # within the threshold is Erlang A's
+    served = np.maximum(p_wait - p_ab, 1e-12)
+    within = np.clip((sl - (1 - p_wait)) / served, 1e-6, 1 - 1e-6)
+    mean_wait = SL_THRESHOLD_S / -np.log(1 - within)
+    u = rng.random(n)
+    abandoned = u < p_ab[cell]
+    waits = u < p_wait[cell]
+    wait = np.where(waits, rng.exponential(1.0, n) * mean_wait[cell], 0.0)
+    wait = np.round(np.minimum(wait, 3600.0), 1)
+    talk = np.where(
+        abandoned, 0.0, np.round(rng.lognormal(np.log(TALK_MEDIAN_S[q]), TALK_SIGMA), 1)
+    )
+    hold = np.where(
+        abandoned | (rng.random(n) > HOLD_SHARE),
+        0.0,
+        np.round(rng.exponential(HOLD_MEAN_S, n), 1),
+    )
+    acw = np.where(abandoned, 0.0, np.round(rng.exponential(ACW_MEAN_S[q]), 1))
+    arrival = t0 + arr_s.astype("timedelta64[s]")
+    answer = arrival + (wait * 1e6).astype("timedelta64[us]")
+    end = answer + ((talk + hold) * 1e6).astype("timedelta64[us]")
+    sale = ~abandoned & (rng.random(n) < SALE_RATE[q])
+    revenue = np.where(sale, np.round(rng.lognormal(np.log(REVENUE_MEDIAN[q]), 0.6), 2), 0.0)
+    profit = np.where(sale, np.round(revenue * rng.beta(6.0, 14.0, n), 2), 0.0)
+    # the answering agent: one of the interval's scheduled agents
+    sched = scheduled[day, c]
+    j = (rng.random(n) * np.maximum(sched, 1)).astype(np.int64)
+    agent_ix = np.zeros(n, dtype=np.int64)
+    for k in range(QUEUES.size):
+        m = q == k
+        agent_ix[m] = roster.agent_index(k, roster.slot(k, day[m], j[m]), day[m])
+    agents = pc.take(names, pa.array(agent_ix))
+    agents = pc.if_else(pa.array(abandoned), pa.scalar(None, pa.string()), agents)
+    ids = pc.binary_join_element_wise(
+        "syn-", pa.array(np.arange(done, done + n)).cast(pa.string()), ""
+    )
+    own = np.arange(done, done + n)
+    repeat = rng.random(n) < 0.2
+    cust = np.where(repeat, done + rng.integers(0, n, n), own)
+    customers = pc.binary_join_element_wise("cust-", pa.array(cust).cast(pa.string()), "")
+    table = pa.table(
+        {
+            "interaction_id": ids,
+            "initial_id": ids,
+            "channel": pa.array(np.full(n, "voice")),
+            "direction": pa.array(np.full(n, "inbound")),
+            "queue": pa.array(QUEUES[q]),
+            "agent": agents,
+            "customer_id": customers,
+            "arrival_ts": pa.array(arrival.astype("datetime64[us]")),
+            "answer_ts": pa.array(answer.astype("datetime64[us]"), mask=abandoned),
+            "end_ts": pa.array(np.where(abandoned, answer, end).astype("datetime64[us]")),
+            "queue_wait_s": wait,
+            "talk_s": talk,
+            "hold_s": hold,
+            "acw_s": acw,
+            "disposition": pa.array(np.where(abandoned, "ABANDONED", "ANSWERED")),
+            "abandoned": abandoned,
+            "transferred": ~abandoned & (rng.random(n) < 0.07),
+            "wrap_code": pa.array(np.full(n, "general")),
+            "sale": sale,
+            "revenue": revenue,
+            "profit": profit,
+            "outcome": pa.array(np.full(n, "queued")),
+        }
+    )
+    return _Chunk(n, cell, day, abandoned, talk, hold, acw, profit, customers, arrival, table)
+
+
 CRM_FEE, COACHING_FEE, CARRIER_RATE = 8000.0, 2500.0, 0.012
 BPO_NAME, BPO_SHARE, BPO_PER_CALL, BPO_PER_MINUTE = "BPO overflow", 0.05, 2.0, 0.25
 BPO_OVERBILL = 0.02
@@ -424,11 +477,20 @@ def _write_spending(
     weights: np.ndarray,
 ) -> None:
     """invoices.parquet and center.yaml (see the module)."""
+    months = _whole_months(d0, days)
+    _write_invoices(folder, months, by_day)
+    if months:
+        _write_center(folder, months, by_day, payroll, per_day)
+
+
+def _write_invoices(
+    folder: Path, months: list[tuple[str, int, int]], by_day: dict[str, np.ndarray]
+) -> None:
+    """invoices.parquet: each whole month's bills (CRM, coaching, carrier minutes, the
+    BPO's calls and minutes; its last invoice overbills by :data:`BPO_OVERBILL`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    import yaml
 
-    months = _whole_months(d0, days)
     cols: dict[str, list[Any]] = {
         k: [] for k in ("month", "element", "vendor", "charge", "quantity", "unit", "amount")
     }
@@ -487,8 +549,18 @@ def _write_spending(
         ),
         str(folder / "invoices.parquet"),
     )
-    if not months:
-        return
+
+
+def _write_center(
+    folder: Path,
+    months: list[tuple[str, int, int]],
+    by_day: dict[str, np.ndarray],
+    payroll: dict[str, float],
+    per_day: np.ndarray,
+) -> None:
+    """center.yaml: the center as a scenario priced from its own records."""
+    import yaml
+
     # prices from the center's own history (the whole months)
     span = slice(months[0][1], months[-1][2])
     pay = sum(payroll.get(m, 0.0) for m, _, _ in months)
