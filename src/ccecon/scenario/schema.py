@@ -52,6 +52,7 @@ from ccecon.defaults import (
     DEFAULT_SL_THRESHOLD_S,
 )
 from ccecon.scenario.lever import Lever
+from ccecon.scheduling.spec import Cover, Template
 from ccecon.scenario.types import (
     GoalShareNumber,
     NonNegNum,
@@ -102,8 +103,9 @@ class ChannelKind(StrEnum):
     other = "other"
 
 
-STAFFING_DRIVERS: tuple[str, ...] = ("agent_hours", "fte", "peak_agents")
-"""Drivers the engine adds when the scenario has a ``staffing`` section."""
+STAFFING_DRIVERS: tuple[str, ...] = ("agent_hours", "fte", "peak_agents", "ideal_fte")
+"""Drivers the engine adds when the scenario has a ``staffing`` section (``fte`` follows
+the shift schedule when ``staffing.schedule`` is given; ``ideal_fte`` never does)."""
 
 BUILTIN_DRIVERS: tuple[str, ...] = (
     "calls",
@@ -302,6 +304,36 @@ class Benchmark(_Model):
     )
 
 
+class Schedule(_Model):
+    """Agent cost from a shift schedule: ``fte`` follows the paid hours of the shifts that
+    cover each month's interval requirement, not the ideal requirement (docs/scheduling.md,
+    "In the business case")."""
+
+    shifts: str | list[Template] = Field(
+        description="A shift templates file (path relative to the scenario file) or the"
+        " templates inline, as in a shifts file's `shifts` list."
+    )
+    cover: Cover | None = Field(
+        None, description="hard or soft; default the shifts file's (hard for inline templates)."
+    )
+    under_cost: float | None = Field(
+        None, ge=0, description="Soft cover: cost of one agent missing for one interval."
+    )
+    over_cost: float | None = Field(
+        None, ge=0, description="Soft cover: cost of one agent more than required for one interval."
+    )
+    shrinkage: float | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        description="Paid time at work but off the phones beyond the templates' breaks"
+        " (absence, training), below 1; default the staffing's shrinkage (its base case).",
+    )
+    time_limit_s: float = Field(
+        20.0, gt=0, le=600, description="Solver time limit of each distinct week, seconds."
+    )
+
+
 class Staffing(_Model):
     """Workload -> agents -> paid FTE with Erlang C (or A), instead of a fixed head count.
 
@@ -349,6 +381,11 @@ class Staffing(_Model):
     paid_hours_per_fte_month: Num = Field(
         DEFAULT_PAID_HOURS_PER_FTE_MONTH,
         description="Paid hours of one FTE in a month (40 h x 52 / 12 = 173.3).",
+    )
+    schedule: Schedule | None = Field(
+        None,
+        description="Shift templates: agent FTE follows the scheduled paid hours"
+        " (docs/scheduling.md).",
     )
 
     @model_validator(mode="after")
