@@ -226,11 +226,23 @@ def staffing_figure(result: Result) -> go.Figure | None:
         "Paid FTE from workload (Erlang)" if sc.locale == "en" else "按话务量测算的带薪人力（FTE）"
     )
     fig = go.Figure()
+    scheduled = sc.staffing.schedule is not None
+    ideal_name = "ideal, no shifts" if sc.locale == "en" else "理想（无班次）"
     for case in result.cases.values():
         fte = np.asarray(case.drivers["fte"]).mean(axis=0)
         fig.add_scatter(
             x=list(result.month_labels)[1:], y=fte[1:], mode="lines+markers", name=case.label
         )
+        if scheduled and "ideal_fte" in case.drivers:
+            # the shift schedule's FTE (solid) against the interval requirement's (dashed)
+            ideal = np.asarray(case.drivers["ideal_fte"]).mean(axis=0)
+            fig.add_scatter(
+                x=list(result.month_labels)[1:],
+                y=ideal[1:],
+                mode="lines",
+                line={"dash": "dash"},
+                name=f"{case.label} ({ideal_name})",
+            )
     fig = _style(fig, title, "FTE")
     fig.update_yaxes(tickformat=",.1f", title_text="FTE", rangemode="tozero")
     fig.update_xaxes(type="category", nticks=13)

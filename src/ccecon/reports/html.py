@@ -263,6 +263,9 @@ LABELS = {
         "draws": "Draws",
         "staffing": "Staffing goal",
         "staffing_value": "{sl} answered within {t} s, occupancy at most {occ}, shrinkage {shrink}",
+        "schedule": "Shift schedule",
+        "schedule_value": "{case}: {fte} paid FTE scheduled against {ideal} ideal FTE"
+        " (scheduled / ideal paid hours {ratio})",
         "cost_per_contact": "Cost per contact",
         "cost_per_inbound_call": "Cost per inbound call",
         "cost_per_minute": "Cost per handled minute",
@@ -289,6 +292,8 @@ LABELS = {
         "draws": "模拟次数",
         "staffing": "排班目标",
         "staffing_value": "{t} 秒内接听 {sl}，占用率不超过 {occ}，缩减率 {shrink}",
+        "schedule": "班次排班",
+        "schedule_value": "{case}：排班带薪全职人力 {fte}，理想全职人力 {ideal}（排班/理想带薪工时 {ratio}）",
         "cost_per_contact": "每次联络成本",
         "cost_per_inbound_call": "每通呼入电话成本",
         "cost_per_minute": "每处理分钟成本",
@@ -490,6 +495,19 @@ def render_html(
                 ),
             )
         )
+        for case, entry in (result.staffing() or {}).items():
+            if "ideal_fte_mean" in entry:
+                settings.append(
+                    (
+                        lab["schedule"],
+                        lab["schedule_value"].format(
+                            case=lab[f"case_{case}"],
+                            fte=_num(entry["fte_mean"], sc.locale),
+                            ideal=_num(entry["ideal_fte_mean"], sc.locale),
+                            ratio=_num(entry["schedule"]["schedule_ratio_mean"], sc.locale),
+                        ),
+                    )
+                )
     channels = [
         {
             "name": c.name,

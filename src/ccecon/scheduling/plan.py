@@ -127,13 +127,13 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> ShiftsFile:
     return load_shifts(path)
 
 
-def inline_field(exc: InputError, inline: bool) -> InputError:
+def inline_field(exc: InputError, inline: bool, source: str | None = None) -> InputError:
     """An error of inline templates names the scenario's field: ``shifts[2].starts`` ->
-    ``staffing.schedule.shifts[2].starts`` (no file: the scenario's source is added)."""
+    ``staffing.schedule.shifts[2].starts``, in ``source`` (None: the caller adds it)."""
     if not inline:
         return exc
     field = f"staffing.schedule.{exc.field}" if exc.field else "staffing.schedule.shifts"
-    return InputError(exc.message, field=field, value=exc.value, row=exc.row)
+    return InputError(exc.message, file=source, field=field, value=exc.value, row=exc.row)
 
 
 def week_grid(
@@ -163,7 +163,7 @@ def check_schedule(scenario: Scenario, source: str) -> None:
     try:
         build_model(shifts, grid, source=name)
     except InputError as exc:
-        raise inline_field(exc, inline) from None
+        raise inline_field(exc, inline, source) from None
 
 
 @lru_cache(maxsize=8)
@@ -277,7 +277,7 @@ def plan_schedule(
 def plan_cases(scenario: Scenario) -> dict[str, SchedulePlan] | None:
     """Each case's schedule from the base case (each distribution at its base-case value;
     an input given as an array of draws at its mean), or None without a schedule."""
-    st = scenario.staffing
+    st = getattr(scenario, "staffing", None)
     if st is None or st.schedule is None:
         return None
     from ccecon.engine import case_drivers, realize_scenario
