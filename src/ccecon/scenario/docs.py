@@ -21,6 +21,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Benefit line (`benefit_lines[]`)", s.BenefitLine),
     ("Lever (`levers[]`)", s.Lever),
     ("Staffing (`staffing`)", s.Staffing),
+    ("Shift schedule (`staffing.schedule`)", s.Schedule),
     ("Benchmark band (`benchmark`)", s.Benchmark),
     ("Scorecard (`scorecard`)", s.Scorecard),
     ("Risk (`scorecard.risks[]`)", s.Risk),
@@ -72,6 +73,7 @@ def _type_name(annotation: Any) -> str:
     for old, new in (
         ("typing.", ""),
         ("ccecon.scenario.schema.", ""),
+        ("ccecon.scheduling.spec.", ""),
         ("datetime.date", "month (YYYY-MM)"),
         ("<class '", ""),
         ("'>", ""),

@@ -305,9 +305,11 @@ class Benchmark(_Model):
 
 
 class Schedule(_Model):
-    """Agent cost from a shift schedule: ``fte`` follows the paid hours of the shifts that
-    cover each month's interval requirement, not the ideal requirement (docs/scheduling.md,
-    "In the business case")."""
+    """Agent cost from a shift schedule: `fte` follows the scheduled paid hours.
+
+    The shifts cover each month's interval requirement (docs/scheduling.md, "In the
+    business case"); `ideal_fte` keeps the FTE of the requirement itself.
+    """
 
     shifts: str | list[Template] = Field(
         description="A shift templates file (path relative to the scenario file) or the"
@@ -472,7 +474,7 @@ class Scenario(_Model):
         description="Band for cost per call, or the key of a bundled benchmark.",
     )
     staffing: Staffing | None = Field(
-        None, description="Staff channels with Erlang: drivers agent_hours, fte, peak_agents."
+        None, description="Staff channels with Erlang: drivers agent_hours, fte, ideal_fte, peak_agents."
     )
     correlations: list[Correlation] = Field(
         default_factory=list,
