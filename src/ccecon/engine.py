@@ -310,7 +310,9 @@ def staffing_drivers(
         if schedule is None or schedule is True:
             from ccecon.scheduling.plan import plan_schedule
 
-            schedule = plan_schedule(scenario, dict(drivers), None if profiles is None else dict(profiles))
+            schedule = plan_schedule(
+                scenario, dict(drivers), None if profiles is None else dict(profiles)
+            )
         out["fte"] = out["ideal_fte"] * schedule.ratio
     return out
 

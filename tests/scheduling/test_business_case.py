@@ -78,9 +78,7 @@ def test_flat_requirement_covered_by_eight_hour_shifts_costs_the_ideal_fte() -> 
     # 672 calls a month = 24 a day (28 days) = 3 in each of the 8 open hours: 3 / 0.6 = 5
     # agents every hour. Five 8-hour shifts from 08:00 cover the day exactly: scheduled paid
     # hours 5 x 8 = 40 a day = the requirement's 8 x 5 agent-hours.
-    fte, ideal = month_fte(
-        scenario_text(intraday=[1] * 8, per_month=672, shifts=EIGHT_HOURS)
-    )
+    fte, ideal = month_fte(scenario_text(intraday=[1] * 8, per_month=672, shifts=EIGHT_HOURS))
     hours = 5 * 8 * 28  # agent-hours in February
     assert ideal == pytest.approx(hours / 160)  # 7.0 FTE
     assert fte == pytest.approx(ideal)
@@ -107,9 +105,10 @@ def test_a_peak_forces_excess_hours_and_the_agent_cost_follows_them() -> None:
 
 
 def test_shorter_shifts_cover_the_peak_with_less_excess() -> None:
-    # With a 4-hour shift at 08:00 or 12:00 as well: 4 agents 08:00-16:00 (8 h shift) and 6
-    # more 12:00-16:00 (4 h shift): 4 x 8 + 6 x 4 = 56 paid hours a day (a hand optimum:
-    # 10 agents are needed 12:00-14:00, at least 4 all day; 4-hour blocks are the shortest).
+    # With a 4-hour shift at 08:00 or 12:00 as well: a Day, b Half at 08:00, c Half at
+    # 12:00 need a + b >= 4 (08:00-12:00) and a + c >= 10 (12:00-14:00); paid hours
+    # 8a + 4b + 4c with c = 10 - a, b = max(0, 4 - a) is 40 + 4a + 4 max(0, 4 - a): 56 for
+    # any a <= 4 (e.g. 4 Day + 6 Half at 12:00), more for a > 4. So 56 paid hours a day.
     shifts = (
         '[{name: Day, starts: ["08:00"], paid_hours: 8},'
         ' {name: Half, kind: part_time, starts: ["08:00", "12:00"], paid_hours: 4}]'
@@ -124,7 +123,11 @@ def test_a_lever_on_a_peaky_requirement_saves_more_with_the_schedule() -> None:
     # agents [2,2,2,2,5,5,2,2] = 22 agent-hours a day; 8-hour shifts: 5 agents = 40 h.
     # Ideal saving: (44 - 22) x 28 / 160 = 3.85 FTE; scheduled: (80 - 40) x 28 / 160 = 7 FTE.
     lever = "[{name: deflection, channel: line, volume_factor: 0.5}]"
-    r = evaluate(parse_scenario(scenario_text(intraday=PEAK, per_month=672, shifts=EIGHT_HOURS, levers=lever)))
+    r = evaluate(
+        parse_scenario(
+            scenario_text(intraday=PEAK, per_month=672, shifts=EIGHT_HOURS, levers=lever)
+        )
+    )
     b, p = r.cases["baseline"].drivers, r.cases["proposal"].drivers
     ideal_saving = float(b["ideal_fte"][0, 1] - p["ideal_fte"][0, 1])
     scheduled_saving = float(b["fte"][0, 1] - p["fte"][0, 1])
@@ -191,7 +194,10 @@ def test_unknown_shifts_file_exits_2_naming_it(tmp_path: Path) -> None:
 
 def test_template_that_covers_no_interval_exits_2_with_its_field(tmp_path: Path) -> None:
     # the lines are open 08:00-16:00; a 4-hour shift from 20:00 ends at midnight
-    shifts = '[{name: Day, starts: ["08:00"], paid_hours: 8}, {name: Night, starts: ["20:00"], paid_hours: 4}]'
+    shifts = (
+        '[{name: Day, starts: ["08:00"], paid_hours: 8},'
+        ' {name: Night, starts: ["20:00"], paid_hours: 4}]'
+    )
     sc = tmp_path / "case.yaml"
     sc.write_text(scenario_text(intraday=PEAK, per_month=672, shifts=shifts), encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", str(sc)])
@@ -207,7 +213,9 @@ def test_template_off_the_grid_in_a_shifts_file_names_that_file(tmp_path: Path) 
         'shifts:\n  - {name: Day, starts: ["08:30"], paid_hours: 8}\n', encoding="utf-8"
     )
     sc = tmp_path / "case.yaml"
-    sc.write_text(scenario_text(intraday=PEAK, per_month=672, shifts="shifts.yaml"), encoding="utf-8")
+    sc.write_text(
+        scenario_text(intraday=PEAK, per_month=672, shifts="shifts.yaml"), encoding="utf-8"
+    )
     with pytest.raises(InputError) as err:
         load_scenario(sc)
     assert err.value.file == str(tmp_path / "shifts.yaml")

@@ -293,7 +293,8 @@ LABELS = {
         "staffing": "排班目标",
         "staffing_value": "{t} 秒内接听 {sl}，占用率不超过 {occ}，缩减率 {shrink}",
         "schedule": "班次排班",
-        "schedule_value": "{case}：排班带薪全职人力 {fte}，理想全职人力 {ideal}（排班/理想带薪工时 {ratio}）",
+        "schedule_value": "{case}：排班带薪全职人力 {fte}，理想全职人力 {ideal}"
+        "（排班/理想带薪工时 {ratio}）",
         "cost_per_contact": "每次联络成本",
         "cost_per_inbound_call": "每通呼入电话成本",
         "cost_per_minute": "每处理分钟成本",
@@ -495,13 +496,13 @@ def render_html(
                 ),
             )
         )
-        for case, entry in (result.staffing() or {}).items():
+        for staffed, entry in (result.staffing() or {}).items():
             if "ideal_fte_mean" in entry:
                 settings.append(
                     (
                         lab["schedule"],
                         lab["schedule_value"].format(
-                            case=lab[f"case_{case}"],
+                            case=lab[f"case_{staffed}"],
                             fte=_num(entry["fte_mean"], sc.locale),
                             ideal=_num(entry["ideal_fte_mean"], sc.locale),
                             ratio=_num(entry["schedule"]["schedule_ratio_mean"], sc.locale),

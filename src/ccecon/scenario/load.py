@@ -466,9 +466,7 @@ def _short(value: Any) -> str:
     return short_repr(value, 60)
 
 
-def parse_scenario(
-    text: str, source: str = "<scenario>", base_dir: Path | None = None
-) -> Scenario:
+def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     """Parse and validate a scenario from YAML or JSON text.
 
     Parameters

@@ -52,7 +52,6 @@ from ccecon.defaults import (
     DEFAULT_SL_THRESHOLD_S,
 )
 from ccecon.scenario.lever import Lever
-from ccecon.scheduling.spec import Cover, Template
 from ccecon.scenario.types import (
     GoalShareNumber,
     NonNegNum,
@@ -62,6 +61,7 @@ from ccecon.scenario.types import (
     ShareBelowOne,
     YearlyRate,
 )
+from ccecon.scheduling.spec import Cover, Template
 from ccecon.sourcing.pricing import PriceModel
 from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
@@ -474,7 +474,8 @@ class Scenario(_Model):
         description="Band for cost per call, or the key of a bundled benchmark.",
     )
     staffing: Staffing | None = Field(
-        None, description="Staff channels with Erlang: drivers agent_hours, fte, ideal_fte, peak_agents."
+        None,
+        description="Staff channels with Erlang: drivers agent_hours, fte, ideal_fte, peak_agents.",
     )
     correlations: list[Correlation] = Field(
         default_factory=list,

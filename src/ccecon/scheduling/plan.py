@@ -28,17 +28,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from ccecon.errors import InputError
 from ccecon.scheduling.design import Grid, Model, build_model, solve
-from ccecon.scheduling.spec import Cover, ShiftsFile, load_shifts
+from ccecon.scheduling.spec import ShiftsFile, load_shifts
 
 if TYPE_CHECKING:
-    from ccecon.scenario.schema import Schedule, Scenario
+    from ccecon.scenario.schema import Scenario, Schedule
 
 Array = npt.NDArray[np.float64]
 
@@ -227,7 +227,7 @@ def plan_schedule(
         )
         if months:
             total += weeks.agents[weeks.month_of]
-    staff_s = float(np.mean(st.shrinkage))
+    staff_s = float(np.mean(cast(Any, st.shrinkage)))  # realized: a number (or draws)
     sched_s = staff_s if sched.shrinkage is None else float(sched.shrinkage)
     inline = not isinstance(sched.shifts, str)
     shifts, name = resolve_shifts(sched)
