@@ -17,6 +17,8 @@ class Rows(StrEnum):
 
     coverage = "coverage"
     schedule = "schedule"
+    roster = "roster"
+    assignments = "assignments"
 
 
 class CoverOption(StrEnum):
@@ -153,6 +155,44 @@ def chart(doc: dict[str, Any], path: Path, title: str) -> None:
         )
 
 
+def read_limited_csv(path: Path) -> None:
+    """A missing file, a folder or a pipe: exit 2 naming it."""
+    from ccecon.scenario.load import read_limited
+
+    read_limited(path)
+
+
+def roster_tables(roster: dict[str, Any]) -> None:
+    """The roster (agent by week and day), and which rules bind."""
+    from ccecon.cli.output import fmt_number, print_table
+
+    s = roster["summary"]
+    print_table(
+        [
+            {"metric": "Agents", "value": fmt_number(s["agents"])},
+            {"metric": "Weeks", "value": fmt_number(s["weeks"])},
+            {"metric": "Shifts assigned", "value": fmt_number(s["shifts_assigned"])},
+            {"metric": "Preferences broken (cost)", "value": fmt_number(s["preference_cost"], 2)},
+            {"metric": "Solver status", "value": s["status"]},
+        ],
+        title="Roster",
+    )
+    print_table(
+        roster["agents"], title="Roster by agent and week", labels={"paid_hours": "paid hours"}
+    )
+    print_table(
+        [
+            {
+                "rule": r["meaning"],
+                "binds": "yes" if r["binds"] else ("not solved" if r["binds"] is None else "no"),
+                "at its limit for": ", ".join(r["at_limit"]) or "-",
+            }
+            for r in roster["rules"]
+        ],
+        title="Rules (binds: the roster would break fewer preferences without it)",
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``schedule`` to ``app``."""
 
@@ -204,6 +244,37 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--chart", help="Write required vs scheduled: .html, .png or .svg."),
         ] = None,
+        roster: Annotated[
+            Path | None,
+            typer.Option(
+                "--roster",
+                help="Agents CSV (agent, min_hours_week, max_hours_week, templates,"
+                " unavailable, prefer_off, rule columns): assign them to the designed shifts.",
+            ),
+        ] = None,
+        weeks: Annotated[
+            int, typer.Option(help="Roster: weeks the designed week repeats (1-4).")
+        ] = 1,
+        min_days_off: Annotated[
+            int, typer.Option(help="Roster: days off each week (weekly rest).", min=0, max=7)
+        ] = 2,
+        max_consecutive_days: Annotated[
+            int, typer.Option(help="Roster: most work days in a row.", min=1)
+        ] = 5,
+        consecutive_days_off: Annotated[
+            bool,
+            typer.Option(
+                "--consecutive-days-off/--no-consecutive-days-off",
+                help="Roster: two consecutive days off each week.",
+            ),
+        ] = True,
+        min_rest_hours: Annotated[
+            float, typer.Option(help="Roster: least rest between two shifts, hours.", min=0)
+        ] = 11.0,
+        preference_cost: Annotated[
+            float,
+            typer.Option(help="Roster: cost of a shift on a day the agent prefers off.", min=0),
+        ] = 1.0,
     ) -> None:
         """Shifts covering an interval requirement at the least paid hours (or gap cost).
 
@@ -279,6 +350,43 @@ def register(app: typer.Typer) -> None:
                 model, sol, spec, req, sl_threshold_s=threshold or 0.0, patience_s=patience
             )
             title = spec.name or f"Schedule: {requirements.name}"
+            if roster is not None:
+                from ccecon.scheduling.roster import (
+                    Rules,
+                    designed_shifts,
+                    read_agents,
+                    solve_roster,
+                )
+
+                read_limited_csv(roster)
+                try:
+                    agents_frame = pd.read_csv(roster, dtype=str, keep_default_na=False)
+                except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+                    raise InputError(f"cannot read as CSV: {e}", file=str(roster)) from None
+                rules = Rules(
+                    min_days_off_week=min_days_off,
+                    max_consecutive_days=max_consecutive_days,
+                    consecutive_days_off=consecutive_days_off,
+                    min_rest_hours=min_rest_hours,
+                    preference_cost=preference_cost,
+                )
+                agents = read_agents(
+                    agents_frame, source=str(roster), shifts=spec, weeks=weeks, rules=rules
+                )
+                doc["roster"] = solve_roster(
+                    agents,
+                    designed_shifts(model, sol, spec),
+                    weeks,
+                    rules,
+                    time_limit=time_limit,
+                    source=str(roster),
+                )
+            if rows in (Rows.roster, Rows.assignments) and "roster" not in doc:
+                raise InputError(
+                    "--rows roster and --rows assignments need --roster AGENTS.csv",
+                    field="--rows",
+                    value=rows.value,
+                )
             if chart_file is not None:
                 chart(doc, chart_file, title)
                 typer.echo(f"wrote {chart_file}", err=True)
@@ -298,4 +406,12 @@ def register(app: typer.Typer) -> None:
                     percent=("service level",),
                 )
 
-            emit(fmt, rows=doc[rows.value], data=doc, table=table)
+                if "roster" in doc:
+                    roster_tables(doc["roster"])
+
+            table_rows = (
+                doc["roster"]["agents" if rows == Rows.roster else "assignments"]
+                if rows in (Rows.roster, Rows.assignments)
+                else doc[rows.value]
+            )
+            emit(fmt, rows=table_rows, data=doc, table=table)
