@@ -231,6 +231,8 @@ def test_a_scenario_from_text_may_not_name_a_file_on_the_server() -> None:
 
 
 def test_the_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`ccecon evaluate examples/schedule-business-case.yaml`" in readme
     r = evaluate(load_scenario(EXAMPLE))
     st = r.staffing()
     assert st is not None

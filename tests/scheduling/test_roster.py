@@ -215,6 +215,11 @@ def test_bad_roster_rows_exit_2_with_row_and_column(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_bundled_roster_example_covers_every_designed_shift() -> None:
     root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert (
+        "`ccecon schedule examples/schedule-week-15min.csv --shifts examples/schedule-shifts.yaml"
+        " --roster examples/schedule-agents.csv`" in readme
+    )
     result = CliRunner().invoke(
         app,
         [
