@@ -57,6 +57,12 @@ ERLANG_NOTE = (
     " handle time here. Overwrite it with your own figures, or change the scenario and"
     " write the workbook again."
 )
+SCHEDULE_NOTE = (
+    "From ccecon's shift schedule (staffing.schedule): each month, the paid hours of the"
+    " least-cost shifts covering the month's interval requirement over the ideal paid hours"
+    " (the agent hours / (1 - shrinkage)). A mixed-integer program, not a spreadsheet"
+    " formula, so this is a value; the paid FTE row multiplies the ideal FTE by it."
+)
 CONTRACT_NOTE = (
     "The bill of this line's price model on the case's usage (calls, minutes, seats, agent"
     " hours; tiers, minimums and packages), computed by ccecon: a value, not a formula. The"
@@ -630,6 +636,19 @@ def _write_per_month_inputs(
         if sc.staffing is not None:
             for key, what in (("agent_hours", "agent hours"), ("peak_agents", "peak agents")):
                 blocks.append((case_name, f"{pre}_{key}", what, d[key], ERLANG_NOTE))
+            if sc.staffing.schedule is not None:
+                ideal = np.asarray(d["ideal_fte"], dtype=float).mean(axis=0)
+                fte = np.asarray(d["fte"], dtype=float).mean(axis=0)
+                ratio = np.divide(fte, ideal, out=np.ones_like(fte), where=ideal > 0)
+                blocks.append(
+                    (
+                        case_name,
+                        f"{pre}_schedule_ratio",
+                        "schedule ratio (scheduled / ideal paid hours)",
+                        ratio,
+                        SCHEDULE_NOTE,
+                    )
+                )
         for i, line in enumerate(case.cost_lines):
             if line.timing == Timing.contract:
                 bill = contract_charge(line, d, sc.horizon_months, f"{case_name}.cost_lines[{i}]")
@@ -867,12 +886,28 @@ def _case_drivers(
             FMT_NUM,
         )
         rows["agent_hours"] = ah
-        rows["fte"] = put(
-            "fte",
-            "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))",
-            f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
-            "#,##0.0",
-        )
+        ideal_fte = "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))"
+        if "schedule_ratio" in staffing:
+            rows["ideal_fte"] = put(
+                "ideal_fte",
+                ideal_fte.replace("paid FTE", "ideal FTE"),
+                f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+                "#,##0.0",
+            )
+            rows["fte"] = put(
+                "fte",
+                "staffing: paid FTE of the shift schedule = ideal FTE x schedule ratio"
+                " (a value on Inputs, from ccecon's schedule)",
+                f"={{col}}{rows['ideal_fte']}*Inputs!{{i}}{staffing['schedule_ratio']}",
+                "#,##0.0",
+            )
+        else:
+            rows["fte"] = put(
+                "fte",
+                ideal_fte,
+                f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+                "#,##0.0",
+            )
         rows["peak_agents"] = put(
             "peak_agents",
             "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
