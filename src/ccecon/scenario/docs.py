@@ -85,6 +85,10 @@ def _type_name(annotation: Any) -> str:
     for alias, words in RATIO_WORDS.items():
         text = re.sub(rf"\b{alias}\b", words, text)
     text = re.sub(r"\b(NonNegNum|Num)\b", "number or distribution", text)
+    # a tagged union (``schedule.shifts``): its branches, without the tags
+    text = re.sub(r"Annotated\[([^\[\]]*(?:\[[^\[\]]*\])?), Tag\(tag='\w+'\)\]", r"\1", text)
+    if text.startswith("Union[") and text.endswith("]") and text.count("[") == 2:
+        text = text[len("Union[") : -1].replace(", ", " or ")
     return text.replace("|", "or")
 
 

@@ -33,12 +33,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_serializer,
     field_validator,
     model_validator,
@@ -304,6 +306,11 @@ class Benchmark(_Model):
     )
 
 
+def _shifts_kind(value: Any) -> str:
+    """Which spelling of ``schedule.shifts`` a value is (errors then come from that one)."""
+    return "File" if isinstance(value, str) else "List"
+
+
 class Schedule(_Model):
     """Agent cost from a shift schedule: `fte` follows the scheduled paid hours.
 
@@ -311,7 +318,10 @@ class Schedule(_Model):
     business case"); `ideal_fte` keeps the FTE of the requirement itself.
     """
 
-    shifts: str | list[Template] = Field(
+    shifts: Annotated[
+        Annotated[str, Tag("File")] | Annotated[list[Template], Tag("List")],
+        Discriminator(_shifts_kind),
+    ] = Field(
         description="A shift templates file (path relative to the scenario file) or the"
         " templates inline, as in a shifts file's `shifts` list."
     )
