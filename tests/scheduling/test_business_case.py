@@ -178,34 +178,41 @@ def test_evaluate_shows_ideal_and_scheduled_fte() -> None:
 
 
 # --------------------------------------------------------------------------- bad input
-def test_unknown_shifts_file_exits_2_naming_it(tmp_path: Path) -> None:
-    sc = tmp_path / "case.yaml"
-    sc.write_text(
-        scenario_text(intraday=PEAK, per_month=672, shifts="no-such-shifts.yaml"),
-        encoding="utf-8",
-    )
-    result = CliRunner().invoke(app, ["evaluate", str(sc)])
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    assert str(sc) in result.output
-    assert "staffing.schedule.shifts" in result.output
-    assert "no-such-shifts.yaml" in result.output
-
-
-def test_template_that_covers_no_interval_exits_2_with_its_field(tmp_path: Path) -> None:
-    # the lines are open 08:00-16:00; a 4-hour shift from 20:00 ends at midnight
-    shifts = (
-        '[{name: Day, starts: ["08:00"], paid_hours: 8},'
-        ' {name: Night, starts: ["20:00"], paid_hours: 4}]'
-    )
+def evaluate_refused(tmp_path: Path, shifts: str) -> str:
+    """``ccecon evaluate`` of the peak scenario with these shifts: exit 2, no traceback,
+    the scenario file named; the output."""
     sc = tmp_path / "case.yaml"
     sc.write_text(scenario_text(intraday=PEAK, per_month=672, shifts=shifts), encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", str(sc)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert str(sc) in result.output
-    assert "staffing.schedule.shifts[1].starts" in result.output
-    assert "Night" in result.output
+    return result.output
+
+
+def test_unknown_shifts_file_exits_2_naming_it(tmp_path: Path) -> None:
+    out = evaluate_refused(tmp_path, "no-such-shifts.yaml")
+    assert "staffing.schedule.shifts" in out and "no-such-shifts.yaml" in out
+
+
+def test_template_that_covers_no_interval_exits_2_with_its_field(tmp_path: Path) -> None:
+    # the lines are open 08:00-16:00; a 4-hour shift from 20:00 ends at midnight
+    out = evaluate_refused(
+        tmp_path,
+        '[{name: Day, starts: ["08:00"], paid_hours: 8},'
+        ' {name: Night, starts: ["20:00"], paid_hours: 4}]',
+    )
+    assert "staffing.schedule.shifts[1].starts" in out and "Night" in out
+
+
+def test_infeasible_hard_cover_names_the_intervals_short(tmp_path: Path) -> None:
+    # at most 6 agents on the 8-hour shift, 10 needed at 12:00 and 13:00: 4 short in each
+    # of those intervals, every day
+    out = evaluate_refused(
+        tmp_path, '[{name: Day, starts: ["08:00"], paid_hours: 8, max_headcount: 6}]'
+    )
+    assert "staffing.schedule.shifts" in out
+    assert "Mon 12:00 by 4" in out and "Mon 13:00 by 4" in out
 
 
 def test_template_off_the_grid_in_a_shifts_file_names_that_file(tmp_path: Path) -> None:

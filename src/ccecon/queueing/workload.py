@@ -130,16 +130,11 @@ def staff_months(
     peak = np.zeros((rows, months + 1))
     if months == 0:
         return MonthlyStaffing(agent_hours=hours, fte=hours.copy(), peak_agents=peak)
-    weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
-    aht_all = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
-    aht_all = np.where(aht_all > 0, aht_all, 1.0)
     # The same question is answered once (exactly the same answers, far less work): months
     # with the same weekly volume and AHT in every draw (months of equal length within a
     # plan year, outside lever ramps), and intervals with the same share of the week
     # (equal day weights, repeated intraday weights).
-    _, first, month_of = np.unique(
-        np.vstack([weekly, aht_all]), axis=1, return_index=True, return_inverse=True
-    )
+    weekly, aht_all, first, month_of = _distinct_months(volume, aht_s, weeks, rows)
     unique_shares, share_of = np.unique(shares, return_inverse=True)
     repeats = np.bincount(share_of.ravel(), minlength=unique_shares.size).astype(float)
     sums = np.empty((rows, first.size))
@@ -178,6 +173,21 @@ def _week_shares(
     if shares.shape != (7 * intervals,):
         raise ValueError(f"shares needs {7 * intervals} values, got shape {shares.shape}")
     return shares
+
+
+def _distinct_months(
+    volume: Array, aht_s: Array, weeks: Array, rows: int
+) -> tuple[Array, Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """(weekly volume, AHT, first month of each distinct column, column of each month):
+    plan months 1..M as (rows, M) arrays, a handle time of 0 read as 1 s."""
+    months = volume.shape[1] - 1
+    weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
+    aht = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
+    aht = np.where(aht > 0, aht, 1.0)
+    _, first, month_of = np.unique(
+        np.vstack([weekly, aht]), axis=1, return_index=True, return_inverse=True
+    )
+    return weekly, aht, first, month_of.ravel()
 
 
 def _interval_agents(
@@ -245,11 +255,11 @@ def requirement_weeks(
     if months == 0:
         return RequirementWeeks(np.zeros((0, shares.size)), np.zeros(0, dtype=np.int64))
     weeks = np.asarray(days_in_month, dtype=float)[1:] / 7.0
-    weekly = np.asarray(volume, dtype=float).reshape(1, -1)[:, 1:] / weeks[None, :]
-    aht = np.broadcast_to(np.asarray(aht_s, dtype=float).reshape(1, -1), (1, months + 1))[:, 1:]
-    aht = np.where(aht > 0, aht, 1.0)
-    _, first, month_of = np.unique(
-        np.vstack([weekly, aht]), axis=1, return_index=True, return_inverse=True
+    weekly, aht, first, month_of = _distinct_months(
+        np.asarray(volume, dtype=float).reshape(1, -1),
+        np.asarray(aht_s, dtype=float).reshape(1, -1),
+        weeks,
+        1,
     )
     unique_shares, share_of = np.unique(shares, return_inverse=True)
     agents = np.empty((first.size, shares.size))

@@ -124,18 +124,12 @@ def _days(
             continue
         week: int | None = None
         day = item
-        if "-" in item:
-            head, _, day = item.partition("-")
-            if not (head.startswith("w") and head[1:].isdigit()) or not 1 <= int(head[1:]) <= weeks:
-                raise InputError(
-                    f"expected a day (mon..sun) or a day of one week (w1-mon .. w{weeks}-sun)",
-                    file=source,
-                    row=row,
-                    field=col,
-                    value=raw.strip(),
-                )
-            week = int(head[1:]) - 1
-        if day not in DAYS:
+        head, dash, rest = item.partition("-")
+        if dash:
+            day = rest
+            ok = head.startswith("w") and head[1:].isdigit() and 1 <= int(head[1:]) <= weeks
+            week = int(head[1:]) - 1 if ok else -1
+        if day not in DAYS or week == -1:
             raise InputError(
                 f"expected a day (mon..sun) or a day of one week (w1-mon .. w{weeks}-sun)",
                 file=source,
