@@ -263,3 +263,27 @@ def test_the_report_shows_ideal_and_scheduled_fte() -> None:
     names = [t.name for t in fig.data]
     # one scheduled and one ideal line per case
     assert len(names) == 4 and sum("ideal" in n for n in names) == 2
+
+
+def test_simulate_solves_the_schedule_once_not_per_draw_or_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ccecon.scheduling.plan as plan
+    from ccecon.uncertainty.montecarlo import simulate
+
+    calls: list[int] = []
+    real = plan.plan_schedule
+
+    def counted(*args: object, **kwargs: object) -> plan.SchedulePlan:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan, "plan_schedule", counted)
+    sc = parse_scenario(
+        scenario_text(intraday=PEAK, per_month=672, shifts=EIGHT_HOURS).replace(
+            "per_month: 672,", "per_month: {dist: uniform, min: 600, max: 744},"
+        )
+    )
+    simulate(sc, 300, np.random.default_rng(3), chunk=50)
+    # the base case's two cases (baseline, proposal): two plans for 300 draws in 6 chunks
+    assert len(calls) == 2
