@@ -196,6 +196,15 @@ def test_unavailable_days_and_allowed_templates_are_kept(tmp_path: Path) -> None
     assert code == 0, out
     assert not {d for _, d in worked(doc, "Ana")} & {"mon", "tue"}
     assert {(1, "mon"), (1, "tue")} <= set(worked(doc, "Ben"))
+    # a day of one week only: Cy cannot work the second week's Monday, Dee works no
+    # Monday, so the Monday of week 2 is Eve's
+    agents = (
+        "agent,min_hours_week,max_hours_week,unavailable\nCy,0,40,w2-mon\nDee,0,40,mon\nEve,0,40,\n"
+    )
+    code, doc, out = run(tmp_path, agents, "--weeks", "2")
+    assert code == 0, out
+    assert (2, "mon") not in worked(doc, "Cy") and (2, "mon") in worked(doc, "Eve")
+    assert not [d for _, d in worked(doc, "Dee") if d == "mon"]
 
 
 def test_bad_roster_rows_exit_2_with_row_and_column(tmp_path: Path) -> None:
