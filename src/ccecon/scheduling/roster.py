@@ -391,7 +391,7 @@ def _program(agents: list[Agent], shifts: list[Shift], weeks: int, rules: Rules)
                 vw.append(w)
                 vs.append(s)
     n_z = len(va)
-    if n_z * 1 > MAX_VARIABLES:
+    if n_z > MAX_VARIABLES:
         raise InputError(
             f"the roster has more than {MAX_VARIABLES:,} agent-shift choices; roster fewer"
             " weeks or fewer agents at once",
@@ -457,8 +457,6 @@ def _program(agents: list[Agent], shifts: list[Shift], weeks: int, rules: Rules)
             for first in range(total_days):
                 run = [((first + i) % total_days) for i in range(k_max + 1)]
                 cols = [k for day in run for k in by_day.get((a, day // 7, day % 7), [])]
-                if len(run) > len(set(run)):
-                    continue
                 rows.add(
                     cols, [1.0] * len(cols), -np.inf, k_max, "max_consecutive_days", a, first // 7
                 )
@@ -521,8 +519,9 @@ def _milp(
     elastic: bool = False,
     time_limit: float = 30.0,
 ) -> tuple[Any, npt.NDArray[np.float64] | None, npt.NDArray[np.int64]]:
-    """Solve; ``elastic`` adds a slack (cost 1 each) on every relaxable rule row and
-    minimises the total slack. Returns (result, values, kept row indices)."""
+    """Solve without the rules in ``drop``; ``elastic`` adds slacks on every rule row
+    (weighed by :attr:`_Program.weights`) and minimises the weighted slack instead of
+    the preferences. Returns (result, values, kept row indices)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, csr_matrix
 
@@ -695,7 +694,7 @@ def _binding(
             continue
         where: set[str] = set()
         if name == "consecutive_days_off":
-            for ai in range(len(agents)):
+            for ai in (i for i, ag in enumerate(agents) if ag.consecutive_off):
                 for w in range(weeks):
                     off = ~works[ai, w]
                     if int(np.sum(off[:-1] & off[1:])) == 1:
