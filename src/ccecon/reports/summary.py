@@ -177,7 +177,7 @@ def executive_summary(result: Result, runs: tuple[Any, Any] | None) -> dict[str,
 
 def year_rows(result: Result) -> tuple[list[str], list[dict[str, Any]]]:
     """The TEI year table for the report: column heads and formatted rows (labels from
-    :mod:`ccecon.labels`, amounts with separators, the currency in the caption)."""
+    :mod:`ccecon.labels`, each amount with separators and the currency)."""
     sc = result.scenario
     loc = sc.locale
     table = result.year_table()
@@ -188,7 +188,7 @@ def year_rows(result: Result) -> tuple[list[str], list[dict[str, Any]]]:
             {
                 "label": label(row["row"], loc),
                 "key": row["row"],
-                "values": [_amount(row[h]) for h in heads],
+                "values": [money(row[h], sc.currency) for h in heads],
             }
         )
     words = {"initial": label("initial", loc), "total": label("total", loc)}
@@ -198,12 +198,6 @@ def year_rows(result: Result) -> tuple[list[str], list[dict[str, Any]]]:
         for h in heads
     ]
     return heads_shown, shown
-
-
-def _amount(v: float | None) -> str:
-    if v is None or not math.isfinite(float(v)):
-        return "-"
-    return f"{float(v):,.0f}"
 
 
 def _floats(v: Any) -> list[float]:
