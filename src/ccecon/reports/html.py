@@ -459,10 +459,11 @@ def render_html(
     b = result.benchmark
     bench = None
     if b is not None and b.get("value") is not None:
-        bench = (
-            f"{lab['cost_per_inbound_call']} {_cur(b['value'])}: {b['position']}"
-            f" {_cur(b['low'])} - {_cur(b['high'])} ({b['source']})"
-        )
+        bench = {
+            "text": f"{lab['cost_per_inbound_call']} {_cur(b['value'])}: {b['position']}"
+            f" {_cur(b['low'])} - {_cur(b['high'])}",
+            "source": str(b["source"]),
+        }
     # (label, value, what the value is: the data-unit of its cell; "" for words)
     settings = [
         (lab["start"], f"{sc.start:%Y-%m}", "date"),
@@ -649,9 +650,7 @@ def _sourcing_view(result: Result, source_path: str | Path | None) -> dict[str, 
                 "tco": money(o["tco"], cur),
                 "per_call": money(o["cost_per_inbound_call"], cur),
                 "fte": f"{o['paid_fte_month_1']:,.1f}",
-                "components": "; ".join(
-                    f"{k} {money(v, cur)}" for k, v in o["components_tco"].items() if v
-                ),
+                "components": [(k, money(v, cur)) for k, v in o["components_tco"].items() if v],
             }
         )
     moves = [

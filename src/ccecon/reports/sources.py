@@ -209,7 +209,7 @@ SOURCES: tuple[Source, ...] = (
         "monte_carlo",
         {"en": "Ranges: Monte Carlo and percentiles", "zh": "区间：蒙特卡罗模拟与百分位数"},
         {
-            "en": "2,000 reproducible draws of every uncertain input; P10 and P90 by linear"
+            "en": "2,000 draws of every uncertain input (the same each run); P10 and P90 by linear"
             " interpolation between order statistics; P(NPV > 0) the share of draws",
             "zh": "对每个不确定输入做 2,000 次可复现抽样；P10、P90 在次序统计量之间线性插值；"
             "P(净现值 > 0) 为所占比例",
