@@ -290,6 +290,7 @@ def write_workbook(result: Result, path: str | Path) -> Path:
 
     _write_results(ws_res, realized, result, cf, rows, year_rows, kept, st, wb)
     _write_simulation(wb, result, st)
+    _write_sourcing(wb, result, st)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
@@ -1563,3 +1564,103 @@ def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
         for i, v in enumerate((bar.input_low, bar.input_base, bar.input_high), start=5):
             ws.cell(r, i, float(v)).number_format = FMT_NUM
     ws.freeze_panes = "B5"
+
+
+# --------------------------------------------------------------------------- Sourcing
+def _write_sourcing(wb: Workbook, result: Result, st: _Styles) -> None:
+    """The sourcing options as values, when the scenario has a ``sourcing`` section.
+
+    Every figure is read from the one sourcing document (:func:`sourcing_document`, what
+    ``ccecon compare`` shows), not recomputed here: the ranking by present value of cost
+    with each option's TCO, its components, unit costs and paid FTE, and the NPV of each
+    move from the scenario's current option when it names one.
+    """
+    from ccecon.sourcing.compare import sourcing_document
+
+    sc = result.scenario
+    if sc.sourcing is None:
+        return
+    doc = sourcing_document(sc, "<scenario>", break_even=False).to_dict()
+    cur = sc.currency
+    money, money2 = _money(cur), _money(cur, 2)
+    ws = wb.create_sheet("Sourcing")
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 30
+    ws.cell(1, 1, "Sourcing options: values, not formulas").font = st.title
+    ws.cell(
+        2,
+        1,
+        (
+            f"ccecon's comparison of the options on the scenario's demand over {doc['months']}"
+            " months, ranked by present value of cost (cheapest first), written when the"
+            " workbook was made. They do not follow the Inputs sheet: run ccecon compare"
+            " again after changing the scenario."
+        ),
+    ).font = st.info
+    components = sorted({k for o in doc["options"].values() for k in o["components_tco"]})
+    heads: list[tuple[str, str]] = [
+        ("rank", "0"),
+        ("option", "@"),
+        ("kind", "@"),
+        ("present value of cost", money),
+        ("total cost of ownership (TCO)", money),
+        ("cost per contact", money2),
+        ("cost per inbound call", money2),
+        ("paid FTE, month 1", "#,##0.0"),
+        *[(f"TCO: {k}", money) for k in components],
+    ]
+    r = 4
+    for i, (h, _) in enumerate(heads, start=1):
+        ws.cell(r, i, h).font = st.bold
+        if i > 2:
+            ws.column_dimensions[ws.cell(r, i).column_letter].width = 18
+    for rank, name in enumerate(doc["ranking"], start=1):
+        o = doc["options"][name]
+        r += 1
+        values: list[Any] = [
+            rank,
+            name,
+            o["kind"],
+            o["pv_cost"],
+            o["tco"],
+            o["cost_per_contact"],
+            o["cost_per_inbound_call"],
+            o["paid_fte_month_1"],
+            *[o["components_tco"].get(k, 0.0) for k in components],
+        ]
+        for i, ((_, fmt), v) in enumerate(zip(heads, values, strict=True), start=1):
+            cell = ws.cell(r, i, "n/a" if v is None else v)
+            cell.number_format = fmt
+            cell.fill = st.value_fill
+    ws.freeze_panes = "C5"
+    moves = doc.get("moves") or {}
+    if not moves:
+        return
+    r += 2
+    ws.cell(r, 1, f"Moving from {doc['current']}: the business case of each move").font = st.bold
+    r += 1
+    move_heads: list[tuple[str, str, str]] = [
+        ("move to", "move to", "@"),
+        ("NPV", "npv", money),
+        ("ROI", "roi_pct", FMT_PCT),
+        ("IRR, a year", "irr_annual_pct", FMT_PCT),
+        ("payback", "payback_months", FMT_MONTHS),
+        ("cost of the change", "cost_of_change", money),
+        ("cost savings", "cost_savings", money),
+    ]
+    for i, (h, _, _) in enumerate(move_heads, start=2):
+        ws.cell(r, i, h).font = st.bold
+    for name in doc["ranking"]:
+        m = moves.get(name)
+        if m is None:
+            continue
+        r += 1
+        for i, (_, key, fmt) in enumerate(move_heads, start=2):
+            v = m[key]
+            if key in ("roi_pct", "irr_annual_pct") and v is not None:
+                v = float(v) / 100
+            if key == "payback_months" and (v is None or not np.isfinite(v)):
+                v = "never within the horizon"
+            cell = ws.cell(r, i, "n/a" if v is None else v)
+            cell.number_format = fmt
+            cell.fill = st.value_fill
