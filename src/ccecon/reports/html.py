@@ -634,6 +634,7 @@ def _sourcing_view(result: Result, source_path: str | Path | None) -> dict[str, 
     sc = result.scenario
     if sc.sourcing is None:
         return None
+    from ccecon.labels import phrase
     from ccecon.reports.summary import money
     from ccecon.sourcing.compare import sourcing_document
 
@@ -650,7 +651,11 @@ def _sourcing_view(result: Result, source_path: str | Path | None) -> dict[str, 
                 "tco": money(o["tco"], cur),
                 "per_call": money(o["cost_per_inbound_call"], cur),
                 "fte": f"{o['paid_fte_month_1']:,.1f}",
-                "components": [(k, money(v, cur)) for k, v in o["components_tco"].items() if v],
+                "components": [
+                    (phrase(k, sc.locale), money(v, cur))
+                    for k, v in o["components_tco"].items()
+                    if v
+                ],
             }
         )
     moves = [
