@@ -129,6 +129,25 @@ def label(key: str, locale: str = "en") -> str:
     return f"{name} ({table['as_is']})" if key.startswith("baseline_") else name
 
 
+CHANNEL_KINDS_ZH: dict[str, str] = {
+    "voice_inbound": "语音呼入",
+    "voice_outbound": "语音呼出",
+    "chat": "在线聊天",
+    "email": "电子邮件",
+    "messaging": "消息",
+    "other": "其他",
+}
+"""Channel kinds in Chinese (report, workbook)."""
+
+TIMINGS_ZH: dict[str, str] = {
+    "once": "一次性",
+    "monthly": "每月",
+    "yearly": "每年",
+    "per_unit": "按量",
+    "contract": "合同计价",
+}
+"""Line timings in Chinese (report, workbook)."""
+
 WORKBOOK_ZH: dict[str, str] = {
     "none": "无",
     "P({option} is the cheapest)": "P({option} 成本最低)",
@@ -190,18 +209,9 @@ WORKBOOK_ZH: dict[str, str] = {
     "hidden": "隐性",
     "direct": "直接",
     "indirect": "间接",
-    "once": "一次性",
-    "monthly": "每月",
-    "yearly": "每年",
-    "per_unit": "按量",
-    "contract": "合同计价",
+    **TIMINGS_ZH,
     "contract bill": "合同账单",
-    "voice_inbound": "语音呼入",
-    "voice_outbound": "语音呼出",
-    "chat": "在线聊天",
-    "email": "电子邮件",
-    "messaging": "消息",
-    "other": "其他",
+    **CHANNEL_KINDS_ZH,
     "fully loaded": "全成本",
     "Yellow cells are inputs: change them and every sheet follows.": (
         "黄色单元格为输入：修改后所有工作表随之更新。"
@@ -554,3 +564,12 @@ def phrase(text: str, locale: str = "en") -> str:
     if locale == "zh":
         return WORKBOOK_ZH.get(text, text)
     return text
+
+
+def input_label(text: str, locale: str = "en") -> str:
+    """An input's label as a sensitivity names it (``Agents: amount``: the user's name,
+    then the field in words) in ``locale``: the field translated, the name as written."""
+    if locale != "zh":
+        return text
+    owner, sep, what = text.rpartition(": ")
+    return f"{owner}：{phrase(what, locale)}" if sep else phrase(text, locale)

@@ -78,6 +78,8 @@ def test_report_renders_offline_in_chromium(path: Path, tmp_path: Path, chromium
     assert money == {"unclassified": [], "without_currency": [], "bare": []}, money
     for word in ("DOMAIN", "seed"):  # internal codes and run details stay out of the text
         assert not re.search(rf"\b{word}\b", shown, flags=re.I), word
+    if scenario.locale == "zh":  # what the reader sees, the charts' texts included
+        assert untranslated(shown, path) == []
     assert shot.stat().st_size > 10_000
     # numbers for people: no scientific notation, no settings or metrics as raw keys
     assert not re.search(r"\b\d(?:\.\d+)?e[+-]?\d+\b", shown), re.findall(
@@ -167,6 +169,32 @@ def money_problems(page: Any, currency: str) -> dict[str, list[str]]:
     """:data:`MONEY_CHECK` run in ``page``."""
     found: dict[str, list[str]] = page.evaluate(MONEY_CHECK, currency)
     return found
+
+
+def untranslated(visible: str, path: Path) -> list[str]:
+    """The English labels of the report's label tables (texts, settings, charts, the
+    workbook's phrases, ccecon.labels; four letters or more) found in ``visible``, except
+    inside the scenario's own words (the file's text) and the sources' references (titles
+    as published)."""
+    from ccecon.labels import LABELS, WORKBOOK_ZH
+    from ccecon.reports.charts import LABELS as CHART_LABELS
+    from ccecon.reports.html import LABELS as REPORT_LABELS
+    from ccecon.reports.html import TEXT
+    from ccecon.reports.sources import all_sources
+
+    for src in all_sources():
+        visible = visible.replace(src.reference, " ")
+    user_words = path.read_text(encoding="utf-8")
+    tables = (TEXT["en"], REPORT_LABELS["en"], CHART_LABELS["en"], LABELS["en"])
+    english = {v for table in tables for v in table.values()} | set(WORKBOOK_ZH)
+    return sorted(
+        v
+        for v in english
+        if len(v) >= 4
+        and "{" not in v
+        and v not in user_words
+        and re.search(rf"(?<![\w.]){re.escape(v)}(?![\w.])", visible)
+    )
 
 
 def test_chinese_locale_labels(tmp_path: Path) -> None:

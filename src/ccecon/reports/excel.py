@@ -1557,12 +1557,10 @@ def _cashflow_chart(
 
 # --------------------------------------------------------------------------- Simulation
 def _input_label(text: str) -> str:
-    """An input's label (``Agents: amount``: the user's name, then the field in words) in
-    the workbook's locale: the field translated, the name as the user wrote it."""
-    if _LOCALE.get() == "en":
-        return text
-    owner, sep, what = text.rpartition(": ")
-    return f"{owner}：{_t(what)}" if sep else _t(text)
+    """An input's label in the workbook's locale (:func:`ccecon.labels.input_label`)."""
+    from ccecon.labels import input_label
+
+    return input_label(text, _LOCALE.get())
 
 
 def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccecon.labels import CHANNEL_KINDS_ZH, TIMINGS_ZH
+
 if TYPE_CHECKING:
     from ccecon.engine import Result
     from ccecon.scenario.schema import Scenario
@@ -38,6 +40,7 @@ TEXT = {
         "channel": "channel",
         "kind": "kind",
         "per_month": "per month",
+        "aht": "AHT (s)",
         "growth": "growth / year",
         "source": "source / how measured",
         "case": "case",
@@ -104,6 +107,7 @@ TEXT = {
         "channel": "渠道",
         "kind": "类型",
         "per_month": "每月量",
+        "aht": "处理时长（秒）",
         "growth": "年增长",
         "source": "来源 / 计量方式",
         "case": "方案",
@@ -150,27 +154,10 @@ TEXT = {
     },
 }
 
-KINDS = {
-    "zh": {
-        "voice_inbound": "语音呼入",
-        "voice_outbound": "语音呼出",
-        "chat": "在线聊天",
-        "email": "电子邮件",
-        "messaging": "消息",
-        "other": "其他",
-    }
-}
+KINDS = {"zh": CHANNEL_KINDS_ZH}
 """Channel kinds in words, per locale (English: the kind with spaces)."""
 
-TIMINGS = {
-    "zh": {
-        "once": "一次性",
-        "monthly": "每月",
-        "yearly": "每年",
-        "per_unit": "按量",
-        "contract": "合同计价",
-    }
-}
+TIMINGS = {"zh": TIMINGS_ZH}
 """Line timings in words, per locale (English: the timing with spaces)."""
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ccecon.labels import label
+from ccecon.labels import input_label, label
 
 if TYPE_CHECKING:
     from ccecon.engine import Result
@@ -81,7 +81,8 @@ def money(v: float | None, currency: str) -> str:
     if v is None or not math.isfinite(float(v)):
         return "-"
     v = float(v)
-    return f"{v:,.0f} {currency}" if abs(v) >= 100 else f"{v:,.2f} {currency}"
+    whole = abs(v) >= 100 or v == 0  # 0 USD, not 0.00 USD
+    return f"{v:,.0f} {currency}" if whole else f"{v:,.2f} {currency}"
 
 
 def percent(v: float | None, digits: int = 0) -> str:
@@ -128,10 +129,11 @@ def executive_summary(result: Result, runs: tuple[Any, Any] | None) -> dict[str,
     if runs is not None:
         sim, tor = runs
         for bar in sorted(tor.bars, key=lambda b: -b.swing)[:3]:
-            names.append(bar.label)
+            name = input_label(bar.label, loc)
+            names.append(name)
             drivers.append(
                 w["swing"].format(
-                    name=bar.label,
+                    name=name,
                     low=money(min(bar.output_low, bar.output_high), cur),
                     high=money(max(bar.output_low, bar.output_high), cur),
                 )
