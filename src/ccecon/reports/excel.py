@@ -25,6 +25,12 @@ Sheets:
   after; the smaller is spending the change keeps, the rest a cost or a saving.
 * ``Simulation`` (when the scenario has ranges): the Monte Carlo percentiles and the NPV
   tornado, as values, labelled as such.
+* ``Sourcing`` (when the scenario has sourcing options): the ranking by present value of
+  cost with each option's TCO by component, unit costs and paid FTE, and the NPV of each
+  move from the current option: values from the one sourcing document, labelled as such.
+
+With ``locale: zh`` every sheet name, heading, label, note and comment is Chinese (the
+phrase table ``ccecon.labels.WORKBOOK_ZH``); the user's own words stay as written.
 
 The formulas reproduce :func:`ccecon.engine.evaluate` of the base case (tests recalculate
 every example's workbook with LibreOffice and compare to 1e-9 relative).

@@ -1,8 +1,10 @@
 """A self-contained HTML report: one file that works offline.
 
 plotly.js is embedded inline from the installed plotly package (nothing from a CDN). The
-report holds the summary, charts, unit costs, the assumptions (every line with its source
-note), the formulas used with their sources, and the scenario's fingerprint: the sha256 of
+report holds the summary, the year table, charts, unit costs, staffing and sourcing
+options when the scenario has them, the scorecard, the assumptions (every line with its
+source note), the sources (every formula and bundled figure with its public reference,
+:mod:`ccecon.reports.sources`), and the scenario's fingerprint: the sha256 of
 the scenario file's bytes (or of its canonical YAML when there is no file), so a report
 traces back to its input. Labels follow the scenario's ``locale`` (en, zh).
 """
