@@ -4,7 +4,8 @@ Business cases (ROI, NPV, IRR, payback), unit costs, staffing, sourcing decision
 their uncertainty, from scenario files and from a contact center's own records.
 
 ``import ccecon as cc``, then: ``cc.load``, ``cc.evaluate``, ``cc.simulate``,
-``cc.sensitivity`` (scenarios and business cases); ``cc.ingest``, ``cc.metrics`` (records);
+``cc.sensitivity`` (scenarios and business cases); ``cc.compare`` (build, outsource,
+rent or mix); ``cc.ingest``, ``cc.metrics`` (records);
 ``cc.staff``, ``cc.staff_table``, ``cc.erlang_b``, ``cc.erlang_c``, ``cc.erlang_a``
 (staffing); ``cc.npv``, ``cc.irr``, ``cc.payback``, ``cc.roi_pct`` (returns);
 ``cc.decompose`` (targets). Every one is imported on first use, so ``import ccecon`` and
@@ -23,6 +24,7 @@ from ccecon.errors import InputError as InputError
 from ccecon.errors import NoSolutionError as NoSolutionError
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from ccecon.api import compare as compare
     from ccecon.api import evaluate as evaluate
     from ccecon.api import ingest as ingest
     from ccecon.api import load as load
@@ -47,6 +49,8 @@ _LAZY = {
     "evaluate": ("ccecon.api", "evaluate"),
     "simulate": ("ccecon.api", "simulate"),
     "sensitivity": ("ccecon.api", "sensitivity"),
+    # sourcing options, each a case of the one engine
+    "compare": ("ccecon.api", "compare"),
     # records
     "ingest": ("ccecon.api", "ingest"),
     "metrics": ("ccecon.api", "metrics"),
@@ -71,6 +75,7 @@ __all__ = [
     "InputError",
     "NoSolutionError",
     "__version__",
+    "compare",
     "decompose",
     "erlang_a",
     "erlang_b",

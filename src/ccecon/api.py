@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ccecon.data.ingest import IngestReport
     from ccecon.engine import Result
     from ccecon.scenario.schema import Scenario
+    from ccecon.sourcing.compare import Comparison
     from ccecon.uncertainty.montecarlo import Simulation
     from ccecon.uncertainty.sensitivity import Tornado
 
@@ -133,6 +134,32 @@ def sensitivity(scenario: Any, metric: str = "npv", **options: Any) -> Tornado:
 
     sc, _ = _scenario(scenario)
     return tornado(sc, metric, **options)
+
+
+def compare(scenario: Any, *, break_even: bool = True) -> Comparison:
+    """Build, outsource, rent or mix: every sourcing option of a scenario as a case of the
+    one engine, ranked by present value of cost (as ``ccecon compare``).
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path
+        Holds a ``sourcing`` section (the options, and optionally the ``current`` one).
+    break_even : bool
+        Also scan the monthly volume at which the ranking changes (default True).
+
+    Returns
+    -------
+    Comparison
+        Frozen: ``rows()`` / ``to_frame()`` (the ranked table: TCO and PV of cost in the
+        scenario's currency, cost per contact and per inbound call as ``cc.evaluate``
+        defines them, paid FTE, binding contract terms), ``move_rows()`` (NPV, ROI, IRR
+        and payback of moving from the current option to each other one), ``to_dict()``
+        (the ``ccecon compare --format json`` document).
+    """
+    from ccecon.sourcing.compare import sourcing_document
+
+    sc, source = _scenario(scenario)
+    return sourcing_document(sc, source, break_even=break_even)
 
 
 def ingest(paths: Any, into: str | Path, **options: Any) -> IngestReport:

@@ -569,7 +569,7 @@ def _metrics(
         disc = np.exp(-np.log1p(r_m) * np.arange(months + 1, dtype=float))
         discounted = net * disc
         npv = discounted.sum(axis=1)
-        batch = returns.irr_batch(net)  # monthly rate, annualized below
+        batch = returns.irr_batch(net, all_roots=False)  # monthly; annualized below
         irr = np.where(batch.n_roots >= 1, returns.annualize(np.nan_to_num(batch.rates)), np.nan)
     else:
         # yearly_tei: month m falls in plan year ceil(m / 12), discounted (1 + r) ** -year
@@ -577,7 +577,7 @@ def _metrics(
         discounted = net * np.exp(-np.log1p(rate_col) * year.astype(float))
         yearly = yearly_flows(net)
         npv = returns.npv(rate[:, None], yearly)
-        batch = returns.irr_batch(yearly)  # an annual rate of the yearly flows
+        batch = returns.irr_batch(yearly, all_roots=False)  # annual rate of yearly flows
         irr = np.where(batch.n_roots >= 1, batch.rates, np.nan)
     status = np.where(batch.n_roots == 0, "none", np.where(batch.n_roots > 1, "several", "ok"))
     payback = returns.payback(net)

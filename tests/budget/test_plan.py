@@ -129,3 +129,44 @@ def test_year_outside_the_plan_exit_2(tmp_path: Any) -> None:
     assert r.exit_code == 0
     with pytest.raises(InputError):
         plan_budget(Scenario.model_validate(doc()), 2027, case="baseline")
+
+
+def test_the_budget_document_keeps_what_tracking_needs() -> None:
+    """Drivers per month (10,000 contacts of 300 s = 50,000 handle minutes), each fiscal
+    month's plan month (April 2027 is month 4 of a plan starting in January 2027) and the
+    contract line with its share and price model."""
+    b = plan_budget(Scenario.model_validate(doc()), 2027, fy_start=4).to_dict()
+    assert b["drivers"]["contacts"] == pytest.approx([10_000.0] * 12)
+    assert b["drivers"]["minutes"] == pytest.approx([50_000.0] * 12)
+    assert "agent_hours" not in b["drivers"]  # no staffing section
+    assert b["plan_month"] == list(range(4, 16))
+    (bpo,) = b["contracts"]
+    assert bpo["line"] == "bpo overflow" and bpo["share"] == 0.1
+    assert bpo["model"]["model"] == "per_call" and bpo["model"]["price"] == 3.0
+    assert bpo["months"] == pytest.approx([3000.0] * 12)
+
+
+def test_plan_with_a_forecast_fragment(tmp_path: Any) -> None:
+    """The fragment's channel (20,000 calls of 240 s) replaces the scenario's: telecom is
+    20,000 x 4 minutes x 0.01 = 800 a month and the BPO 10 % x 20,000 x 3 = 6,000."""
+    import json
+
+    import yaml
+
+    sc = tmp_path / "s.yaml"
+    sc.write_text(yaml.safe_dump(doc()), encoding="utf-8")
+    fragment = tmp_path / "forecast.yaml"
+    channel = {"name": "service", "kind": "voice_inbound", "per_month": 20000, "aht_s": 240}
+    fragment.write_text(yaml.safe_dump({"channels": [channel]}), encoding="utf-8")
+    out = tmp_path / "budget.json"
+    args = ["budget", "plan", str(sc), "--year", "2027", "--forecast", str(fragment)]
+    r = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    b = json.loads(out.read_text(encoding="utf-8"))
+    assert b["by_element"]["telecom"] == pytest.approx([800.0] * 12)
+    assert b["by_element"]["outsourcing"] == pytest.approx([6000.0] * 12)
+    fragment.write_text("channels: []\n", encoding="utf-8")
+    r = CliRunner().invoke(
+        app, ["budget", "plan", str(sc), "--year", "2027", "--forecast", str(fragment)]
+    )
+    assert r.exit_code == 2 and "forecast.yaml" in r.output and "channels" in r.output

@@ -51,3 +51,24 @@ def test_bad_values_are_refused(bad: float) -> None:
     with pytest.raises(InputError, match="at least 0") as err:
         split(1.0, 1.0, 1.0, bad, 1.0, 1.0, where="actuals.csv row 3")
     assert err.value.field == "actual_volume"
+
+
+money = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+usage = st.floats(min_value=0, max_value=10, allow_nan=False, allow_infinity=False)
+price = st.floats(min_value=0, max_value=1e3, allow_nan=False, allow_infinity=False)
+
+
+@given(cb=money, ub=usage, pb=price, ca=money, ua=usage, pa=price)
+def test_in_cents_the_parts_add_up_exactly(
+    cb: float, ub: float, pb: float, ca: float, ua: float, pa: float
+) -> None:
+    """What ``budget track`` shows: volume + efficiency + rate = total, in whole cents,
+    always; the rate carries the rounding, within 2 cents of its own rounded value (three
+    roundings of half a cent each, plus the floating-point error of amounts up to 1e10)."""
+    from ccecon.budget.track import cents, split_cents
+
+    v = split(cb, ub, pb, ca, ua, pa)
+    vol, eff, rate, total = split_cents(v)
+    assert vol + eff + rate == total
+    assert abs(rate - v.rate * 100) <= 2.0 + 1e-13 * max(v.actual, v.budget) * 100
+    assert total == cents(v.actual) - cents(v.budget)

@@ -67,6 +67,7 @@ NONSENSE: dict[str, str] = {
     "payroll": _bad_num("amount"),
     "surveys": _bad_num("satisfaction_index"),
     "cost_rates": _bad_num("rate"),
+    "invoices": _bad_num("amount", negative_ok=True) + " OR " + _bad_num("quantity"),
 }
 """Per stored table, the SQL condition of a row that should never have been stored."""
 

@@ -17,7 +17,6 @@ from ccecon.queueing import erlang_a, one_interval, required_agents, service_lev
 from ccecon.queueing.erlang import erlang_a_goal_margins
 from tests.queueing.test_erlang import _a_mp, _b_mp
 
-
 # A tie is a service level equal to the goal in exact arithmetic: it meets the goal. The
 # 50-digit references round near 1e-50, so a difference within TIE of the goal is a tie
 # (e.g. one agent at 0.5 Erlang with no threshold: C = A, so SL = 1 - 0.5 = 0.5 exactly,

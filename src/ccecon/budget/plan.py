@@ -84,11 +84,19 @@ def element_of(line: Any) -> str:
     return "other"
 
 
+DRIVERS = ("contacts", "minutes", "agent_hours")
+"""The case's drivers the budget keeps per month (what ``budget track`` compares the
+records with): contacts offered, handle minutes, staffed agent hours (with ``staffing``)."""
+
+
 @dataclass(frozen=True)
 class Budget:
     """A fiscal year's budget: ``months`` (labels YYYY-MM), ``by_element`` (element ->
     12 monthly amounts), ``lines`` (line name -> element and 12 amounts), ``reserve`` and
-    how it was sized, ``currency``, ``case``."""
+    how it was sized, ``currency``, ``case``; ``drivers`` (contacts, handle minutes and,
+    with staffing, agent hours per month: the volumes behind the amounts), ``plan_month``
+    (each month's index in the scenario's plan, None outside it) and ``contracts`` (each
+    contract line's price model, share and revenue per sale, for the invoice audit)."""
 
     fiscal_year: int
     fy_start: int
@@ -99,6 +107,10 @@ class Budget:
     reserve_basis: str
     currency: str
     case: str
+    drivers: dict[str, list[float]] | None = None
+    plan_month: list[int | None] | None = None
+    contracts: list[dict[str, Any]] | None = None
+    locale: str = "en"
 
     @property
     def total(self) -> float:
@@ -119,6 +131,10 @@ class Budget:
             "reserve": self.reserve,
             "reserve_basis": self.reserve_basis,
             "total_with_reserve": self.total + self.reserve,
+            "locale": self.locale,
+            "drivers": self.drivers or {},
+            "plan_month": self.plan_month or [],
+            "contracts": self.contracts or [],
         }
 
 
@@ -184,6 +200,32 @@ def plan_budget(
         lines.append({"line": name, "element": element, "months": per_month})
     by_element = {e: v for e, v in by_element.items() if any(v)}
     total = float(sum(sum(v) for v in by_element.values()))
+    drivers: dict[str, list[float]] = {}
+    for key in DRIVERS:
+        if key in flows.drivers:
+            values = np.asarray(flows.drivers[key], dtype=float).mean(axis=0)
+            per_month = [0.0] * 12
+            for i in inside:
+                per_month[months.index(plan[i])] += float(values[i])
+            drivers[key] = per_month
+    plan_month: list[int | None] = [None] * 12
+    for i in inside:
+        if i > 0:
+            plan_month[months.index(plan[i])] = i
+    from ccecon.uncertainty.sampling import realize
+
+    base_lines = realize(scenario, {}).cases()[case].cost_lines  # ranges at their base value
+    contracts = [
+        {
+            "line": line.name,
+            "share": float(np.mean(line.contract_share)),
+            "revenue_per_sale": float(np.mean(line.revenue_per_sale)),
+            "model": line.contract.model_dump(mode="json"),
+            "months": next(x["months"] for x in lines if x["line"] == line.name),
+        }
+        for line, (_, typ, _, included, _) in zip(base_lines, flows.lines, strict=False)
+        if line.contract is not None and typ == "cost" and included
+    ]
     from ccecon.uncertainty.sampling import uncertain_inputs
 
     if reserve_share is not None:
@@ -194,7 +236,57 @@ def plan_budget(
     else:
         reserve, basis = 0.0, "none: the scenario has no ranges and no share was given"
     return Budget(
-        fiscal_year, fy_start, months, by_element, lines, reserve, basis, scenario.currency, case
+        fiscal_year,
+        fy_start,
+        months,
+        by_element,
+        lines,
+        reserve,
+        basis,
+        scenario.currency,
+        case,
+        drivers=drivers,
+        plan_month=plan_month,
+        contracts=contracts,
+        locale=scenario.locale,
+    )
+
+
+def with_forecast(scenario_path: Any, forecast_path: Any) -> Any:
+    """The scenario of ``scenario_path`` with the channels (and the measured week of
+    ``staffing``) of a ``ccecon forecast --out`` fragment: the forecast's channels replace
+    the scenario's; the fragment's weekly and intraday profiles and opening hours replace
+    the scenario's in its ``staffing`` section (its goals stay). Errors name both files."""
+    from pathlib import Path
+
+    import yaml
+
+    from ccecon.scenario.load import parse_scenario, read_limited
+
+    docs = []
+    for p in (Path(scenario_path), Path(forecast_path)):
+        try:
+            doc = yaml.safe_load(read_limited(p).decode("utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a readable YAML file: {str(exc)[:200]}", file=str(p)) from None
+        if not isinstance(doc, dict):
+            raise InputError("expected a mapping (a YAML document of fields)", file=str(p))
+        docs.append(doc)
+    base, fragment = docs
+    channels = fragment.get("channels")
+    if not isinstance(channels, list) or not channels:
+        raise InputError(
+            "expected `channels:` from `ccecon forecast --out`",
+            file=str(forecast_path),
+            field="channels",
+        )
+    base["channels"] = channels
+    week = fragment.get("staffing")
+    if isinstance(week, dict) and isinstance(base.get("staffing"), dict):
+        base["staffing"].update(week)
+    return parse_scenario(
+        yaml.safe_dump(base, allow_unicode=True, sort_keys=False),
+        source=f"{scenario_path} with the channels of {forecast_path}",
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -31,18 +31,30 @@ def plan(
         ),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=100, help="Draws for the reserve.")] = 2000,
+    forecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--forecast",
+            help="A `ccecon forecast --out` fragment: its channels (and measured week)"
+            " replace the scenario's.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the budget (JSON) here, for `ccecon budget track`."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """The fiscal year's budget of a scenario's case: every included cost line, month by
     month, by element (personnel, technology, telecom, outsourcing, training, other), and a
     reserve for the unforeseen."""
     with user_errors():
-        from ccecon.budget.plan import plan_budget, year_of
+        from ccecon.budget.plan import plan_budget, with_forecast, year_of
         from ccecon.cli.output import emit, print_table
         from ccecon.scenario.load import load_scenario
         from ccecon.units import SHARE, parse_ratio
 
-        sc = load_scenario(file)
+        sc = load_scenario(file) if forecast is None else with_forecast(file, forecast)
         share = None if reserve is None else parse_ratio(reserve, SHARE, "--reserve")
         b = plan_budget(
             sc, year_of(year), fy_start=fy_start, case=case, reserve_share=share, draws=draws
@@ -76,7 +88,184 @@ def plan(
             typer.echo(f"Reserve for the unforeseen {b.reserve:,.0f} {cur} ({b.reserve_basis})")
             typer.echo(f"Budget with reserve {b.total + b.reserve:,.0f} {cur}")
 
+        if out is not None:
+            import json
+
+            out.write_text(json.dumps(b.to_dict(), indent=1) + "\n", encoding="utf-8")
         emit(fmt, rows=rows, data=b.to_dict(), table=table)
+        if out is not None and fmt == Format.table:
+            typer.echo(f"Wrote {out} (for `ccecon budget track {out} --from STORE`)")
+
+
+@budget_app.command("track")
+def track_cmd(
+    budget: Annotated[
+        Path, typer.Argument(help="Budget document (`ccecon budget plan --out`, JSON).")
+    ],
+    store: Annotated[Path, typer.Option("--from", help="Actuals store (DuckDB).")],
+    threshold: Annotated[
+        str,
+        typer.Option("--threshold", help='Flag a variance beyond this share of budget ("5%").'),
+    ] = "5%",
+    locale: Annotated[
+        str | None, typer.Option("--locale", help="en or zh (default: the budget's).")
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Also write an HTML report (variance bridge, months, audit) here."
+        ),
+    ] = None,
+    reforecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--reforecast",
+            help="A budget of the same year re-planned from a newer forecast: its months"
+            " after the actuals make the re-forecast (default: the budget's own).",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Budget vs actual, month by month and element by element: the variance, its split
+    into volume, efficiency and rate (personnel, telecom), the re-forecast of the year,
+    the reserve used, and the BPO invoices checked against their contract."""
+    with user_errors():
+        from ccecon.budget.track import load_budget, read_actuals, track
+        from ccecon.cli.output import emit
+        from ccecon.errors import InputError
+        from ccecon.labels import LOCALES
+        from ccecon.units import SHARE, parse_ratio
+
+        share = parse_ratio(threshold, SHARE, "--threshold")
+        if locale is not None and locale not in LOCALES:
+            raise InputError(
+                "unknown locale; expected " + ", ".join(LOCALES), field="--locale", value=locale
+            )
+        b = load_budget(budget)
+        again = None if reforecast is None else load_budget(reforecast)
+        res = track(b, read_actuals(store, b), share, again)
+        doc = res.to_dict()
+        loc = locale or b.locale
+        emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))
+        if report is not None:
+            from ccecon.reports.budget import render_track_html
+
+            report.write_text(render_track_html(doc, loc), encoding="utf-8")
+            if fmt == Format.table:
+                typer.echo(f"Wrote {report}")
+
+
+def show_tracking(doc: dict[str, Any], loc: str) -> None:
+    """The tracking as tables (labels in ``loc``)."""
+    from ccecon.cli.output import print_table
+    from ccecon.labels import label
+
+    cur = doc["currency"]
+
+    def money(x: float | None, digits: int = 0) -> str:
+        return "" if x is None else f"{x:,.{digits}f}"
+
+    def pct(x: float | None) -> str:
+        return "" if x is None else f"{x * 100:+.1f} %"
+
+    def flag(x: str) -> str:
+        return label(f"flag_{x.replace(' ', '_')}", loc) if x else ""
+
+    months = doc["actual_months"]
+    title = label("budget_track_title", loc).format(
+        year=doc["fiscal_year"], last=months[-1], n=len(months), cur=cur
+    )
+    rows = []
+    t = doc["total"]
+    for x in [*doc["by_element"], t]:
+        name = "total" if x is t else f"element_{x['element']}"
+        rows.append(
+            {
+                "element": label(name, loc),
+                "budget_to_date": money(x["budget_to_date"]),
+                "actual_to_date": money(x["actual_to_date"]),
+                "variance": money(x["variance"]),
+                "variance_pct": pct(x["variance_pct"]),
+                "flag": flag(x["flag"]),
+                "budget_year": money(x["budget_year"]),
+                "reforecast_year": money(x["reforecast_year"]),
+            }
+        )
+    heads = {k: label(k, loc) for k in rows[0]}
+    print_table(rows, title=title, labels=heads)
+    monthly = [
+        {
+            "month": x["month"],
+            "element": label(f"element_{x['element']}", loc),
+            "budget": money(x["budget"]),
+            "actual": money(x["actual"]),
+            "variance": money(x["variance"]),
+            "variance_pct": pct(x["variance_pct"]),
+            "flag": flag(x["flag"]),
+        }
+        for x in doc["monthly"]
+        if x["flag"]
+    ]
+    if monthly:
+        print_table(
+            monthly,
+            title=label("flagged_months_title", loc).format(t=f"{doc['threshold'] * 100:g} %"),
+            labels={k: label(k, loc) for k in monthly[0]},
+        )
+    split_rows = [
+        {
+            "month": x["month"],
+            "element": label(f"element_{x['element']}", loc),
+            "volume": money(x["volume"], 2),
+            "efficiency": money(x["efficiency"], 2),
+            "rate": money(x["rate"], 2),
+            "variance": money(x["total"], 2),
+        }
+        for x in doc["variance_split"]
+    ]
+    if split_rows:
+        print_table(
+            split_rows,
+            title=label("variance_split_title", loc).format(cur=cur),
+            labels={k: label(k, loc) for k in split_rows[0]},
+        )
+    r = doc["reserve"]
+    typer.echo(
+        f"{label('reforecast_year', loc)}: {money(t['reforecast_year'])} {cur}"
+        f" ({label('budget_year', loc)} {money(t['budget_year'])} {cur})"
+    )
+    used = "" if r["used_share"] is None else f" ({r['used_share'] * 100:.1f} %)"
+    need = "" if r["needed_share"] is None else f" ({r['needed_share'] * 100:.1f} %)"
+    typer.echo(
+        f"{label('reserve', loc)}: {money(r['reserve'])} {cur}; {label('reserve_used', loc)}"
+        f" {money(r['used_to_date'])} {cur}{used}; {label('reserve_needed', loc)}"
+        f" {money(r['needed_for_year'])} {cur}{need}"
+    )
+    audit = [
+        {
+            "month": x["month"],
+            "vendor": x["vendor"],
+            "charge": x["charge"],
+            "billed_quantity": money(x["billed_quantity"]),
+            "measured_quantity": money(x["measured_quantity"]),
+            "billed": money(x["billed"], 2),
+            "expected": money(x["expected"], 2),
+            "difference": money(x["difference"], 2),
+            "note": x["note"],
+        }
+        for x in doc["audit"]
+    ]
+    if audit:
+        if not any(x["note"] for x in audit):
+            for x in audit:
+                del x["note"]
+        print_table(
+            audit,
+            title=label("invoice_audit_title", loc).format(cur=cur),
+            labels={k: label(k, loc) for k in audit[0]},
+        )
+    for note in doc["notes"]:
+        typer.echo(f"Note: {note}")
 
 
 def register(app: typer.Typer) -> None:

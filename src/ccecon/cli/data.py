@@ -194,7 +194,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--format",
                 help="connect, asterisk, genesys, queue_log, agent-states, payroll,"
-                " hr-events, surveys, cost-rates, parquet or normalized (a CSV with the"
+                " hr-events, surveys, cost-rates, invoices, parquet or normalized (a CSV with the"
                 " documented interaction columns) (detected if omitted).",
             ),
         ] = None,
@@ -550,6 +550,6 @@ def register(app: typer.Typer) -> None:
                 )
             typer.echo(f"wrote {rows:,} interactions ({days:,} days from {start}) to {path}")
             typer.echo(
-                f"wrote agent_states, payroll, hr_events and surveys (.parquet), teams.csv and"
-                f" targets.yaml to {path.parent}"
+                "wrote agent_states, payroll, hr_events, surveys and invoices (.parquet),"
+                f" teams.csv, targets.yaml and center.yaml to {path.parent}"
             )

@@ -35,6 +35,7 @@ from typing import Any
 
 from ccecon.data.schema import (
     AGENT_STATE_COLUMNS,
+    BUDGET_ELEMENTS,
     CHANNELS,
     COST_RATE_COLUMNS,
     DDL,
@@ -42,6 +43,8 @@ from ccecon.data.schema import (
     FIRST_TS,
     HR_COLUMNS,
     INTERACTION_COLUMNS,
+    INVOICE_COLUMNS,
+    INVOICE_UNITS,
     MAX_DURATION_S,
     MAX_STATE_S,
     OUTCOMES,
@@ -64,6 +67,7 @@ FORMATS = (
     "hr-events",
     "surveys",
     "cost-rates",
+    "invoices",
     "parquet",
     "normalized",
     "mapped",
@@ -98,6 +102,13 @@ class TableSpec:
     """Rule against rows already loaded; default: the key is already in the table."""
     split: bool = False
     """Insert through :func:`_split_insert` (agent states: quarter-hour pieces)."""
+    refusals: tuple[tuple[str, str, str], ...] = ()
+    """``(condition on c, column, what was expected)``: a row meeting the condition makes
+    the whole file refused (a :class:`DataError` naming the row; nothing of it loaded)."""
+    one_currency: bool = False
+    """Every row's ``currency`` must be the store's (that of payroll, cost rates and
+    invoices already loaded; in a new store the file's first row's), else the file is
+    refused."""
 
 
 def _table_specs() -> dict[str, TableSpec]:
@@ -106,7 +117,41 @@ def _table_specs() -> dict[str, TableSpec]:
     elements = ", ".join(_sql_str(e) for e in COST_ELEMENTS)
     states = ", ".join(_sql_str(x) for x in sorted(STATES))
     rate_elements = ", ".join(_sql_str(x) for x in RATE_ELEMENTS)
+    budget_elements = ", ".join(_sql_str(x) for x in BUDGET_ELEMENTS)
+    units = ", ".join(_sql_str(x) for x in INVOICE_UNITS)
     return {
+        # before payroll: an invoice file has payroll's required columns and a vendor
+        "invoices": TableSpec(
+            "invoices",
+            INVOICE_COLUMNS,
+            required=("month", "element", "vendor", "amount", "currency"),
+            key=("month", "vendor", "charge"),
+            rules=(
+                (
+                    "NOT regexp_full_match(c.month, '[0-9]{4}-(0[1-9]|1[0-2])')",
+                    "month is not YYYY-MM",
+                ),
+                (
+                    "NOT regexp_full_match(c.currency, '[A-Z]{3}')",
+                    "currency is not an ISO 4217 code",
+                ),
+                ("c.quantity < 0", "quantity is negative"),
+                (
+                    f"c.unit IS NOT NULL AND c.unit NOT IN ({units})",
+                    "unknown unit; expected " + ", ".join(INVOICE_UNITS),
+                ),
+                ("c.quantity IS NOT NULL AND c.unit IS NULL", "a quantity needs its unit"),
+            ),
+            transforms={"element": "lower({})", "unit": "lower({})"},
+            refusals=(
+                (
+                    f"c.element IS NOT NULL AND c.element NOT IN ({budget_elements})",
+                    "element",
+                    "unknown budget element; expected one of " + ", ".join(BUDGET_ELEMENTS),
+                ),
+            ),
+            one_currency=True,
+        ),
         "agent-states": TableSpec(
             "agent_states",
             {k: v for k, v in AGENT_STATE_COLUMNS.items() if k in STATE_INPUT_COLUMNS},
@@ -1029,6 +1074,7 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
         f"CREATE OR REPLACE TEMP TABLE _tf AS SELECT c.*, CASE {case} END AS _reason FROM _t c"
     )
     con.execute("DROP TABLE _t")  # one working copy at a time
+    _refuse(con, path, spec)
     read, loaded = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE _reason IS NULL) FROM _tf"
     ).fetchone()
@@ -1057,6 +1103,51 @@ def _ingest_table_sql(con: Any, path: Path, spec: TableSpec, rep: FileReport) ->
         rep.reasons[why] = int(n)
     con.execute("DROP TABLE IF EXISTS _tf")
     con.execute("DROP VIEW IF EXISTS _t0")
+
+
+def _store_currency(con: Any) -> str | None:
+    """The currency of the money already in the store (payroll, cost rates, invoices)."""
+    for table in ("invoices", "payroll", "cost_rates"):
+        row = con.execute(
+            f"SELECT currency FROM {table} WHERE currency IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if row:
+            return str(row[0])
+    return None
+
+
+def _refuse(con: Any, path: Path, spec: TableSpec) -> None:
+    """Raise a :class:`DataError` for the first row meeting one of ``spec.refusals`` (or,
+    with ``one_currency``, in another currency); the caller's transaction then loads
+    nothing of the file."""
+    checks = list(spec.refusals)
+    if spec.one_currency:
+        first = con.execute(
+            "SELECT currency FROM _tf WHERE _reason IS NULL ORDER BY source_row LIMIT 1"
+        ).fetchone()
+        store = _store_currency(con)
+        cur = store or (str(first[0]) if first else None)
+        if cur is not None:
+            where = "the store's" if store else "the file's first row's"
+            checks.append(
+                (
+                    f"c._reason IS NULL AND c.currency <> {_sql_str(cur)}",
+                    "currency",
+                    f"one currency per store: expected {cur} ({where}); convert the amounts first",
+                )
+            )
+    for cond, col, expected in checks:
+        hit = con.execute(
+            f"SELECT c.source_row, c.{col} FROM _tf c WHERE {cond} ORDER BY c.source_row LIMIT 1"
+        ).fetchone()
+        if hit:
+            raise DataError(
+                f"{expected}; nothing of the file was loaded",
+                file=str(path),
+                row=int(hit[0]),
+                field=col,
+                value=hit[1],
+            )
 
 
 def _sql_str(s: str) -> str:

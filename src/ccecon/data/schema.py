@@ -80,6 +80,25 @@ segment, index) load as they are.
 An element's periods do not overlap (in a file or against the store): a contact's rate
 is the one valid on its arrival date (UTC).
 
+``invoices`` (what the center was billed: outsourcing, technology, telecom and other
+spending, one row per month, vendor and charge):
+
+| column | type | meaning |
+|---|---|---|
+| month | VARCHAR | calendar month ``YYYY-MM`` the charge is for |
+| element | VARCHAR | budget element: personnel, technology, telecom, outsourcing, training, other |
+| vendor | VARCHAR | who billed it (``BPO Manila``, ``carrier``) |
+| charge | VARCHAR | the charge: a contract term (``per_call``, ``per_seat``...); NULL = one |
+| quantity | DOUBLE | billed quantity (calls, minutes, hours, seats), >= 0; NULL for a flat charge |
+| unit | VARCHAR | what ``quantity`` counts (:data:`INVOICE_UNITS`) |
+| amount | DOUBLE | money billed, finite (a credit note is negative), in ``currency`` |
+| currency | VARCHAR | ISO 4217 code; one currency per store |
+
+An invoice file is refused whole (nothing of it loaded) when a row names an element not
+in the list or a currency other than the store's (or, in a new store, the file's first
+row's): a charge the budget cannot place, or money it cannot add, is not a malformed record
+to set aside but a file to fix. Other bad rows are quarantined with the reason.
+
 Every table has ``source_file`` and ``source_row`` (1-based record of that file).
 
 ``quarantine``: rows that failed validation, never dropped: source_file, source_row,
@@ -170,6 +189,28 @@ COST_RATE_COLUMNS: dict[str, str] = {
     "valid_from": "DATE",
     "valid_to": "DATE",
 }
+INVOICE_COLUMNS: dict[str, str] = {
+    "month": "VARCHAR",
+    "element": "VARCHAR",
+    "vendor": "VARCHAR",
+    "charge": "VARCHAR",
+    "quantity": "DOUBLE",
+    "unit": "VARCHAR",
+    "amount": "DOUBLE",
+    "currency": "VARCHAR",
+}
+BUDGET_ELEMENTS = ("personnel", "technology", "telecom", "outsourcing", "training", "other")
+"""``invoices.element``: the budget elements (``ccecon.budget.plan.ELEMENTS``)."""
+INVOICE_UNITS = (
+    "calls",
+    "outbound_calls",
+    "contacts",
+    "minutes",
+    "sales",
+    "agent_hours",
+    "seats",
+)
+"""``invoices.unit``: the quantities a contract bills on (``ccecon.sourcing.pricing.Basis``)."""
 RATE_ELEMENTS = ("agent_hour", "telecom_minute")
 """``cost_rates.element``: money per handle (agent) hour, money per talk minute."""
 SOURCE = ", source_file VARCHAR, source_row BIGINT)"
@@ -195,6 +236,9 @@ DDL = [
     + SOURCE,
     "CREATE TABLE IF NOT EXISTS cost_rates ("
     + ", ".join(f"{k} {v}" for k, v in COST_RATE_COLUMNS.items())
+    + SOURCE,
+    "CREATE TABLE IF NOT EXISTS invoices ("
+    + ", ".join(f"{k} {v}" for k, v in INVOICE_COLUMNS.items())
     + SOURCE,
     "CREATE TABLE IF NOT EXISTS quarantine (source_file VARCHAR, source_row BIGINT,"
     " reason VARCHAR, raw VARCHAR)",

@@ -39,6 +39,18 @@ open 08:00-20:00 every day, over :data:`DAYS` days (2 1/2 years) from ``start``.
 * Payroll (wages about 3,200 USD a month, social insurance 30 %, paid leave 3 %,
   overtime; a center-level welfare amount), HR events (the leavers and their
   replacements) and surveys (5 % of answered calls, one answer per customer and day).
+* **Spending and its budget.** ``invoices.parquet``: for every whole month of the records,
+  a CRM licence (technology, 8,000 USD), coaching (training, 2,500 USD), the carrier's
+  bill (telecom: the month's talk and hold minutes at 0.012 USD) and a BPO's
+  (outsourcing: the contract ``BPO overflow`` of ``center.yaml``, 5 % of the month's calls
+  at 2.00 USD a call plus their handle minutes at 0.25 USD; its quantities are measured
+  from the records, rounded to whole units, except that the last month bills 2 % more
+  calls than were made, for the invoice audit to find). ``center.yaml``: the center as a
+  scenario for ``ccecon budget plan`` (its fiscal year is the calendar year the last whole
+  month falls in): its queues, its staffing goals, and cost lines priced from its own
+  history: personnel per staffed agent hour (payroll over the on-contact, after-contact
+  and available hours), telecom per handle minute (the carrier's bills over the handle
+  minutes), the licence, the coaching and the BPO contract.
 
 Written a stretch of days at a time (about ``chunk`` contacts), in arrival order: memory
 is bounded by the chunk, not by ``rows``.
@@ -248,6 +260,9 @@ def synth(
     surveys = _SurveyWriter(folder / "surveys.parquet", rng)
     done = 0
     profit_by_day = np.zeros(days)
+    calls_by_day = np.zeros(days)
+    line_s_by_day = np.zeros(days)  # talk + hold
+    handle_s_by_day = np.zeros(days)  # talk + hold + ACW
     d = 0
     while d < days:
         e = d + 1
@@ -298,6 +313,9 @@ def synth(
         revenue = np.where(sale, np.round(rng.lognormal(np.log(REVENUE_MEDIAN[q]), 0.6), 2), 0.0)
         profit = np.where(sale, np.round(revenue * rng.beta(6.0, 14.0, n), 2), 0.0)
         np.add.at(profit_by_day, day, profit)
+        np.add.at(calls_by_day, day, 1.0)
+        np.add.at(line_s_by_day, day, talk + hold)
+        np.add.at(handle_s_by_day, day, talk + hold + acw)
         # the answering agent: one of the interval's scheduled agents
         sched = scheduled[day, c]
         j = (rng.random(n) * np.maximum(sched, 1)).astype(np.int64)
@@ -363,9 +381,216 @@ def synth(
     states.close()
     surveys.close()
     periods = roster.periods(d0)
-    _synth_people(folder, periods, d0, days, rng)
+    payroll = _synth_people(folder, periods, d0, days, rng)
     _write_plan(folder, periods, d0, days, profit_by_day)
+    staffed_s = scheduled.sum(axis=1) * float(INTERVAL_S - NOT_READY_S)  # per day
+    by_day = {
+        "calls": calls_by_day,
+        "line_min": line_s_by_day / 60.0,
+        "handle_min": handle_s_by_day / 60.0,
+        "staffed_h": staffed_s / 3600.0,
+    }
+    _write_spending(folder, d0, days, by_day, payroll, per_day, w)
     return path
+
+
+CRM_FEE, COACHING_FEE, CARRIER_RATE = 8000.0, 2500.0, 0.012
+BPO_NAME, BPO_SHARE, BPO_PER_CALL, BPO_PER_MINUTE = "BPO overflow", 0.05, 2.0, 0.25
+BPO_OVERBILL = 0.02
+"""The share of calls the BPO's last invoice bills beyond the calls made."""
+
+
+def _whole_months(d0: dt.date, days: int) -> list[tuple[str, int, int]]:
+    """``(YYYY-MM, first day index, end day index)`` of the months the records cover whole."""
+    out = []
+    last = d0 + dt.timedelta(days=days - 1)
+    y, m = d0.year, d0.month
+    while (y, m) <= (last.year, last.month):
+        first = dt.date(y, m, 1)
+        nxt = dt.date(y + m // 12, m % 12 + 1, 1)
+        if first >= d0 and nxt - dt.timedelta(days=1) <= last:
+            out.append((f"{y:04d}-{m:02d}", (first - d0).days, (nxt - d0).days))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _write_spending(
+    folder: Path,
+    d0: dt.date,
+    days: int,
+    by_day: dict[str, np.ndarray],
+    payroll: dict[str, float],
+    per_day: np.ndarray,
+    weights: np.ndarray,
+) -> None:
+    """invoices.parquet and center.yaml (see the module)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import yaml
+
+    months = _whole_months(d0, days)
+    cols: dict[str, list[Any]] = {
+        k: [] for k in ("month", "element", "vendor", "charge", "quantity", "unit", "amount")
+    }
+
+    def bill(
+        month: str, element: str, vendor: str, charge: str, qty: Any, unit: Any, amount: float
+    ) -> None:
+        for k, v in zip(
+            cols, (month, element, vendor, charge, qty, unit, round(amount, 2)), strict=True
+        ):
+            cols[k].append(v)
+
+    for k, (month, a, b) in enumerate(months):
+        calls = float(by_day["calls"][a:b].sum())
+        line_min = round(float(by_day["line_min"][a:b].sum()))
+        handle_min = float(by_day["handle_min"][a:b].sum())
+        bill(month, "technology", "CRM cloud", "licences", None, None, CRM_FEE)
+        bill(month, "training", "coaching partner", "coaching", None, None, COACHING_FEE)
+        bill(
+            month,
+            "telecom",
+            "carrier",
+            "minutes",
+            float(line_min),
+            "minutes",
+            line_min * CARRIER_RATE,
+        )
+        over = 1.0 + (BPO_OVERBILL if k == len(months) - 1 else 0.0)
+        bpo_calls = float(round(BPO_SHARE * calls * over))
+        bpo_min = float(round(BPO_SHARE * handle_min))
+        bill(
+            month, "outsourcing", BPO_NAME, "per_call", bpo_calls, "calls", bpo_calls * BPO_PER_CALL
+        )
+        bill(
+            month,
+            "outsourcing",
+            BPO_NAME,
+            "per_minute",
+            bpo_min,
+            "minutes",
+            bpo_min * BPO_PER_MINUTE,
+        )
+    n = len(cols["month"])
+    pq.write_table(
+        pa.table(
+            {
+                "month": pa.array(cols["month"], type=pa.string()),
+                "element": pa.array(cols["element"], type=pa.string()),
+                "vendor": pa.array(cols["vendor"], type=pa.string()),
+                "charge": pa.array(cols["charge"], type=pa.string()),
+                "quantity": pa.array(cols["quantity"], type=pa.float64()),
+                "unit": pa.array(cols["unit"], type=pa.string()),
+                "amount": pa.array(cols["amount"], type=pa.float64()),
+                "currency": pa.array(["USD"] * n, type=pa.string()),
+            }
+        ),
+        str(folder / "invoices.parquet"),
+    )
+    if not months:
+        return
+    # prices from the center's own history (the whole months)
+    span = slice(months[0][1], months[-1][2])
+    pay = sum(payroll.get(m, 0.0) for m, _, _ in months)
+    hour_cost = pay / max(float(by_day["staffed_h"][span].sum()), 1e-9)
+    minute_cost = (
+        CARRIER_RATE
+        * float(by_day["line_min"][span].sum())
+        / max(float(by_day["handle_min"][span].sum()), 1e-9)
+    )
+    fy = int(months[-1][0][:4])
+    # the channels' month: the expected contacts of the last 12 whole months
+    last12 = months[-12:]
+    expected = np.array([per_day[a:b].sum() for _, a, b in last12], dtype=float)
+    month_mean = float(expected.mean())
+    channels = [
+        {
+            "name": str(q),
+            "kind": "voice_inbound",
+            "per_month": round(month_mean * float(share), 1),
+            "aht_s": round(float(aht), 1),
+            "growth": TREND,
+        }
+        for q, share, aht in zip(QUEUES, QUEUE_SHARE, AHT_S, strict=True)
+    ]
+    doc = {
+        "name": "Synthetic center (ccecon synth)",
+        "currency": "USD",
+        "start": f"{fy}-01",
+        "horizon_months": 24,
+        "channels": channels,
+        "staffing": {
+            "interval_minutes": 15,
+            "open_hour": OPEN_HOUR,
+            "close_hour": CLOSE_HOUR,
+            "weekly_profile": [float(x) for x in WEEKLY],
+            "sl_target": SL_TARGET,
+            "sl_threshold_s": SL_THRESHOLD_S,
+            "max_abandon": MAX_ABANDON,
+            "max_occupancy": MAX_OCCUPANCY,
+            "patience_s": PATIENCE_MEAN_S,
+            "shrinkage": 0.3,
+        },
+        "proposal": {
+            "cost_lines": [
+                {
+                    "name": "agents",
+                    "family": "operating",
+                    "category": "salaries",
+                    "element": "personnel",
+                    "amount": round(hour_cost, 2),
+                    "timing": "per_unit",
+                    "driver": "agent_hours",
+                },
+                {
+                    "name": "carrier",
+                    "family": "operating",
+                    "category": "telecom",
+                    "element": "telecom",
+                    "amount": round(minute_cost, 5),
+                    "timing": "per_unit",
+                    "driver": "minutes",
+                },
+                {
+                    "name": "CRM cloud",
+                    "family": "operating",
+                    "category": "licences",
+                    "element": "technology",
+                    "amount": CRM_FEE,
+                },
+                {
+                    "name": "coaching partner",
+                    "family": "operating",
+                    "category": "training",
+                    "element": "training",
+                    "amount": COACHING_FEE,
+                },
+                {
+                    "name": BPO_NAME,
+                    "family": "operating",
+                    "timing": "contract",
+                    "element": "outsourcing",
+                    "contract": {
+                        "model": "sum",
+                        "parts": [
+                            {"model": "per_call", "price": BPO_PER_CALL},
+                            {"model": "per_minute", "price": BPO_PER_MINUTE},
+                        ],
+                    },
+                    "contract_share": BPO_SHARE,
+                },
+            ]
+        },
+    }
+    head = (
+        "# Written by `ccecon synth`: the synthetic center as a scenario, priced from its own\n"
+        "# records (agents: payroll over the staffed agent hours; carrier: its bills over the\n"
+        "# handle minutes); `ccecon budget plan center.yaml --year"
+        f" {fy}` budgets its fiscal year.\n"
+    )
+    (folder / "center.yaml").write_text(
+        head + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 class _StateWriter:
@@ -444,8 +669,9 @@ def _synth_people(
     d0: dt.date,
     days: int,
     rng: np.random.Generator,
-) -> None:
-    """payroll.parquet (per agent on the books in a month) and hr_events.parquet."""
+) -> dict[str, float]:
+    """payroll.parquet (per agent on the books in a month) and hr_events.parquet; returns
+    the payroll's total per month."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -485,6 +711,9 @@ def _synth_people(
         }
     )
     pq.write_table(payroll, str(folder / "payroll.parquet"))
+    totals: dict[str, float] = {}
+    for month, amount in zip(cols["month"], cols["amount"], strict=True):
+        totals[month] = totals.get(month, 0.0) + float(amount)
     hr: dict[str, list[Any]] = {"agent": [], "event": [], "date": []}
     for p in periods:
         if p["valid_to"] is not None:
@@ -505,6 +734,7 @@ def _synth_people(
         ),
         str(folder / "hr_events.parquet"),
     )
+    return totals
 
 
 def _write_plan(

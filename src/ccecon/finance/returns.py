@@ -598,7 +598,7 @@ _F_LOW = float(np.exp(_U_LOW))
 _F_HIGH = float(np.exp(-_U_HIGH))
 
 
-def _roots_between(coef: Array, seps: Array) -> Array:
+def _roots_between(coef: Array, seps: Array, nearest: bool = False) -> Array:
     """Every root in the search domain of each row's function (:func:`_side_coefs`), given
     separators ``seps`` (ascending, NaN last) such that a positive multiple of the function
     is monotone between consecutive ones.
@@ -608,7 +608,8 @@ def _roots_between(coef: Array, seps: Array) -> Array:
     rows (no copy of a row per point). A point where the value is exactly 0 is a root,
     and each interval whose ends have opposite signs holds one (:func:`_bracketed_newton`
     from the linear interpolate). Returns the roots ascending, NaN-padded, ``seps.shape[1]
-    + 2`` columns.
+    + 2`` columns. With ``nearest``, only the root nearest rate 0 on each side is solved;
+    each other root is counted and stands at its interval's midpoint.
     """
     r, m = seps.shape
     ct = _transposed(coef)
@@ -634,6 +635,19 @@ def _roots_between(coef: Array, seps: Array) -> Array:
     roots = np.full((r, 2 * k - 1), np.nan)
     roots[:, 0::2] = np.where(vals == 0, points, np.nan)
     rr, q = np.nonzero(change)
+    if nearest and rr.size:
+        # Only the interval nearest rate 0 on each side is solved (the others' roots lie
+        # farther from 0 on the same side): each unsolved one holds its midpoint, which
+        # counts its root and is never the nearest (the solved root on its side is nearer).
+        a, b = points[rr, q], points[rr, q + 1]
+        pos = a >= 0  # 0 is one of the points, so an interval lies on one side of it
+        pick = np.zeros(rr.size, dtype=bool)
+        at = np.nonzero(pos)[0]
+        pick[at[np.unique(rr[at], return_index=True)[1]]] = True  # first above 0
+        at = np.nonzero(~pos)[0][::-1]
+        pick[at[np.unique(rr[at], return_index=True)[1]]] = True  # last below 0
+        roots[rr[~pick], 2 * q[~pick] + 1] = 0.5 * (a[~pick] + b[~pick])
+        rr, q = rr[pick], q[pick]
     if rr.size:
         a, b = points[rr, q], points[rr, q + 1]
         ga, gb = vals[rr, q], vals[rr, q + 1]
@@ -656,7 +670,7 @@ def _roots_between(coef: Array, seps: Array) -> Array:
     return roots[:, : k - 1]
 
 
-def _several(v: Array, w: Array, s: int) -> Array:
+def _several(v: Array, w: Array, s: int, nearest: bool = False) -> Array:
     """Every root in the search domain of rows whose ``w`` has ``s >= 2`` sign changes.
 
     ``w`` is ``v`` times a positive factor (same roots). The chain ``w -> _derived(w) ->
@@ -664,7 +678,8 @@ def _several(v: Array, w: Array, s: int) -> Array:
     going back up, the roots of each level inside the domain, with rate 0, cut it into
     pieces on which the level above is monotone (Rolle), so each piece holds at most one
     of its roots, and exactly one where its ends differ in sign. The top level is
-    evaluated on ``v`` itself. Returns ``(rows, s)`` roots in u, ascending, NaN-padded.
+    evaluated on ``v`` itself. Returns ``(rows, s)`` roots in u, ascending, NaN-padded
+    (with ``nearest``, the top level's roots as :func:`_roots_between` gives them).
     """
     chain = [w]
     for _ in range(s - 1):
@@ -673,12 +688,13 @@ def _several(v: Array, w: Array, s: int) -> Array:
     found = np.where((crit >= _U_LOW) & (crit <= _U_HIGH), crit, np.nan)[:, None]
     for level in range(2, s + 1):
         coef = v if level == s else chain[s - level]
-        found = _roots_between(coef, found)[:, :level]
+        found = _roots_between(coef, found, nearest and level == s)[:, :level]
     return found
 
 
-def _roots_rows(v: Array) -> Array:
-    """Every root in u of each row in the domain, ascending, NaN-padded (rows, width)."""
+def _roots_rows(v: Array, nearest: bool = False) -> Array:
+    """Every root in u of each row in the domain, ascending, NaN-padded (rows, width);
+    with ``nearest``, only the root nearest 0 on each side is solved (:func:`_several`)."""
     n = v.shape[0]
     if n == 0:
         return np.full((0, 1), np.nan)
@@ -692,6 +708,7 @@ def _roots_rows(v: Array) -> Array:
     one = np.nonzero(k == 1)[0]
     ones.append((one, vn[one]))
     rest = np.nonzero(k >= 2)[0]
+    rest = rest[~_no_root(vn[rest])]  # NaN: no root, shown without solving
     w = vn[rest]
     kr = k[rest]
     for steps in _SMOOTH_STEPS:
@@ -712,18 +729,45 @@ def _roots_rows(v: Array) -> Array:
         group = np.nonzero(kr == s)[0]
         for i in range(0, group.size, _SEVERAL_ROWS):
             part = group[i : i + _SEVERAL_ROWS]
-            roots = _several(vn[rest[part]], w[part], s)
+            roots = _several(vn[rest[part]], w[part], s, nearest)
             out[rest[part], : roots.shape[1]] = roots
     out.sort(axis=1)
     used = int(np.max(np.count_nonzero(~np.isnan(out), axis=1)))
     return out[:, : max(1, used)]
 
 
+def _no_root(w: Array) -> npt.NDArray[np.bool_]:
+    """Rows shown to have no root at any rate by their partial sums (a sufficient test).
+
+    With ``x = 1 / (1 + rate)`` and ``S_k = w_0 + ... + w_k``, Abel's summation gives
+    ``sum_t w_t x^t = sum_{k<n} S_k (x^k - x^(k+1)) + S_n x^n``: for ``0 < x <= 1`` (rates
+    >= 0) every term has the sign of the ``S_k`` when they all share one, so the sum is
+    not 0. The same with the partial sums from the last period, ``S_n - S_(k-1)``, covers
+    ``x > 1`` (rates below 0: the flow read backwards in ``1 / x``). A row whose partial
+    sums from both ends keep one sign by more than a bound on their rounding (``4 n
+    2^-52`` times the sum of ``|w|``: recursive summation and one subtraction err by less,
+    so floating point never decides it) has no IRR. Most draws whose cumulative net never
+    turns (a risk-adjusted case that never pays back) are settled here, by one cumulative
+    sum and its extremes.
+    """
+    if w.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    partial = np.cumsum(w, axis=1)
+    total = partial[:, -1]
+    head = partial[:, :-1]
+    hi = head.max(axis=1)
+    lo = head.min(axis=1)
+    slack = (4.0 * w.shape[1] * 2.0**-52) * np.abs(w).sum(axis=1)
+    below = (total < -slack) & (hi < -slack) & (total - lo < -slack)
+    above = (total > slack) & (lo > slack) & (total - hi > slack)
+    return below | above
+
+
 _SEVERAL_ROWS = 16_384
 """Rows isolated at once by :func:`_several` (it holds one copy of the flows per level)."""
 
 
-def irr_batch(values: npt.ArrayLike) -> IRRBatch:
+def irr_batch(values: npt.ArrayLike, *, all_roots: bool = True) -> IRRBatch:
     """IRR of every row of a 2-D array of flows (draws x periods): every root, vectorized.
 
     Method, exact up to rounding (no grid, so no pair of close roots is missed):
@@ -748,12 +792,18 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
     ----------
     values : array_like, shape (rows, periods) or (periods,)
         Flows, time on the last axis, t = 0 undiscounted.
+    all_roots : bool
+        True (default): every root is solved. False: every root is still counted (the
+        isolation is exact), but of a row with several only the nearest to 0 on each
+        side of it is solved; ``rates`` and ``n_roots`` are the same, bit for bit, and
+        ``roots`` holds ``rates`` alone (what a Monte Carlo run of many draws needs).
 
     Returns
     -------
     IRRBatch
         ``rates`` per period (the root nearest 0; NaN exactly where ``n_roots == 0``),
-        ``n_roots``, ``roots`` (all, ascending, NaN-padded) and ``status``.
+        ``n_roots``, ``roots`` (all, ascending, NaN-padded; see ``all_roots``) and
+        ``status``.
 
     Raises
     ------
@@ -771,7 +821,10 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
         v = v[None, :]
     if v.ndim != 2:
         raise InputError("irr_batch needs a 2-D array (rows x periods)", value=v.shape)
-    parts = [_roots_rows(v[i : i + _CHUNK_ROWS]) for i in range(0, v.shape[0], _CHUNK_ROWS)]
+    parts = [
+        _roots_rows(v[i : i + _CHUNK_ROWS], not all_roots)
+        for i in range(0, v.shape[0], _CHUNK_ROWS)
+    ]
     if not parts:
         parts = [np.full((0, 1), np.nan)]
     width = max(p.shape[1] for p in parts)
@@ -784,6 +837,8 @@ def irr_batch(values: npt.ArrayLike) -> IRRBatch:
     n_roots = np.count_nonzero(~np.isnan(u), axis=1).astype(np.int64)
     nearest = np.argmin(np.where(np.isnan(roots), np.inf, np.abs(roots)), axis=1)
     rates = np.where(n_roots > 0, roots[np.arange(v.shape[0]), nearest], np.nan)
+    if not all_roots:
+        roots = rates[:, None].copy()  # the others were counted, not solved
     return IRRBatch(rates=rates, n_roots=n_roots, roots=roots)
 
 

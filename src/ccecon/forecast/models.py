@@ -11,12 +11,16 @@ Candidates per grain (statsforecast, Nixtla; ``season`` = :data:`series.SEASON`)
   years), the year for weeks (52).
 
 Backtest: ``windows`` origins, each ``h`` periods ahead (``h`` = a season of days, 13
-weeks or 3 months), stepping by ``h``; each candidate's WAPE (sum |actual - forecast| /
-sum actual) over all windows, and its MASE (mean absolute error over the in-sample mean
-absolute error of the seasonal naive). The lowest WAPE wins for that series. A series too
-short for its season (fewer than two seasons plus the backtest) is forecast by
-``AutoETS`` without season, or ``Naive`` when even that cannot be backtested, and the
-result names the fallback and why.
+weeks or 3 months), stepping by ``h``. Each model is fitted once, at the first origin,
+and carried forward to the later origins with its parameters fixed (statsforecast's
+``refit=False``: the states are updated by the new actuals, as a fitted model is used in
+production between refits), then fitted again on the whole history for the forecast: two
+fits per model and series instead of ``windows + 1``. Each candidate's WAPE (sum |actual
+- forecast| / sum actual) over all windows, and its MASE (mean absolute error over the
+in-sample mean absolute error of the seasonal naive). The lowest WAPE wins for that
+series. A series too short for its season (fewer than two seasons plus the backtest) is
+forecast by ``AutoETS`` without season, or ``Naive`` when even that cannot be backtested,
+and the result names the fallback and why.
 """
 
 from __future__ import annotations
@@ -36,6 +40,14 @@ HORIZON_STEP = {"day": 28, "week": 13, "month": 3}
 """Periods ahead in each backtest window."""
 WINDOWS = 3
 """Backtest windows (rolling origins)."""
+STL_JUMPS = {"seasonal_jump": 2, "trend_jump": 10, "low_pass_jump": 10}
+"""STL's loess evaluated at every ``jump``-th point and interpolated between (Cleveland,
+Cleveland, McRae & Terpenning, "STL: A Seasonal-Trend Decomposition Procedure Based on
+Loess", Journal of Official Statistics 6(1), 1990). R's ``stl()`` takes a tenth of each
+window by default (2 for the seasonal windows, 2 and 61 for the weekly and yearly trend
+windows); statsforecast's MSTL passes one set to every season, so these lie between.
+Measured on the benchmark's generator: backtest WAPE within 0.001 of exact loess (every
+point), the yearly decomposition about 8x faster."""
 
 
 @dataclass(frozen=True)
@@ -90,9 +102,9 @@ def _models(grain: str, n: int) -> tuple[list[Any], str | None]:
         models.append(AutoETS(season_length=m))
     if grain == "day":
         seasons = [7, 365] if n >= 2 * 365 + WINDOWS * h else [7]
-        models.append(MSTL(season_length=seasons))
+        models.append(MSTL(season_length=seasons, stl_kwargs=STL_JUMPS))
     elif grain == "week":
-        models.append(MSTL(season_length=[52]))
+        models.append(MSTL(season_length=[52], stl_kwargs=STL_JUMPS))
     return models, None
 
 
@@ -167,7 +179,7 @@ def forecast_frame(
         names = [_name(mo) for mo in models]
         sf = StatsForecast(models=models, freq=freq, n_jobs=n_jobs)
         if int(lengths[uids[0]]) >= 2 * WINDOWS * h + 2:
-            cv = sf.cross_validation(df=part, h=h, n_windows=WINDOWS, step_size=h)
+            cv = sf.cross_validation(df=part, h=h, n_windows=WINDOWS, step_size=h, refit=False)
             scores = _scores(cv, part, names, SEASON[grain])
         else:  # too short to backtest: the one model, unscored
             nan = {"wape": math.nan, "mase": math.nan}
@@ -180,10 +192,11 @@ def forecast_frame(
             for column in fc.columns:
                 if column not in ("unique_id", "ds"):
                     fc[column] = fc[column].to_numpy(float) * fac
+        by_series = dict(iter(fc.groupby("unique_id", sort=False)))
         for uid in uids:
             s = scores[uid]
             best = min(names, key=lambda k: (s[k]["wape"], names.index(k)))
-            rows = fc[fc["unique_id"] == uid]
+            rows = by_series[uid]
             out.append(
                 SeriesForecast(
                     unique_id=uid,
@@ -209,10 +222,11 @@ def _scores(
     """WAPE and MASE of each model per series over every backtest window."""
     out: dict[str, dict[str, dict[str, float]]] = {}
     first_cut = cv.groupby("unique_id")["cutoff"].min()
+    histories = dict(iter(history.groupby("unique_id", sort=False)))
     for uid, g in cv.groupby("unique_id"):
         y = g["y"].to_numpy(float)
-        hist = history[(history["unique_id"] == uid) & (history["ds"] <= first_cut[uid])]
-        train = hist["y"].to_numpy(float)
+        hist = histories[uid]
+        train = hist.loc[hist["ds"] <= first_cut[uid], "y"].to_numpy(float)
         m = season if train.size > season else 1
         scale = float(np.mean(np.abs(train[m:] - train[:-m]))) if train.size > m else math.nan
         res = {}

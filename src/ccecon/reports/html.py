@@ -342,6 +342,21 @@ LETTER_CURRENCIES = frozenset({"USD", "CAD", "MXN"})
 """Currencies of the countries that print on US Letter; every other report prints on A4."""
 
 
+def figure_div(cid: str, fig: Any) -> str:
+    """A figure as an HTML ``<div id="fig-CID">`` for a page that embeds plotly.js once."""
+    import plotly.io as pio
+
+    return str(
+        pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"fig-{cid}",
+            config={"displaylogo": False, "responsive": True},
+        )
+    )
+
+
 def default_paper(scenario: Scenario) -> str:
     """``letter`` for a scenario in US, Canadian or Mexican currency, else ``a4``."""
     return "letter" if scenario.currency in LETTER_CURRENCIES else "a4"
@@ -356,7 +371,6 @@ def render_html(
     (the PDF) through CSS ``@page``."""
     import jinja2
     import numpy as np
-    import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
     from ccecon import __version__
@@ -429,20 +443,8 @@ def render_html(
     year_heads, years = ([], []) if comparison is not None else year_rows(result)
     charts = []
     figures = business_case_figures(result) + uncertainty_figures(result, runs)
-    for i, (cid, fig) in enumerate(figures):
-        charts.append(
-            (
-                cid,
-                pio.to_html(
-                    fig,
-                    full_html=False,
-                    include_plotlyjs=False,
-                    div_id=f"fig-{cid}",
-                    config={"displaylogo": False, "responsive": True},
-                ),
-            )
-        )
-        del i
+    for cid, fig in figures:
+        charts.append((cid, figure_div(cid, fig)))
     lab = LABELS[sc.locale]
     uc = [(_unit_cost_label(k, sc.locale), _cur(v)) for k, v in result.unit_costs.horizon.items()]
     b = result.benchmark

@@ -163,6 +163,18 @@ class Comparison:
     """Option name -> the engine's :class:`~ccecon.engine.Metrics` of moving to it from
     ``current`` (empty without ``current``)."""
 
+    def __repr__(self) -> str:
+        ranked = self.ranked()
+        if not ranked:
+            return f"<Comparison: no options, {self.currency}>"
+        best = ranked[0]
+        now = f", current {self.current!r}" if self.current else ""
+        return (
+            f"<Comparison of {len(self.options)} options{now}: cheapest {best.name!r},"
+            f" PV of cost {float(np.mean(best.pv_cost)):,.0f} {self.currency}"
+            f" over {self.months} months>"
+        )
+
     def move_rows(self) -> list[dict[str, Any]]:
         """One row per option moved to from ``current`` (means over draws), in rank order."""
         from ccecon.engine import _summary

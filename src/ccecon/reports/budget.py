@@ -1,0 +1,169 @@
+"""The budget-tracking report: one self-contained HTML file that works offline.
+
+It shows what ``ccecon budget track`` computed (:func:`ccecon.budget.track.track`'s
+document) and computes nothing new: budget and actual (re-forecast after the actual
+months) by month, the **variance bridge** as a waterfall from the budget to date to the
+actual to date (volume, efficiency and rate of personnel and telecom summed over the
+months, then each other element's variance), the elements' table and the invoice audit.
+plotly.js is embedded inline (no request to any other host). Labels come from
+:mod:`ccecon.labels` in the report's locale.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from ccecon.budget.track import cents
+from ccecon.labels import label
+
+
+def bridge(doc: dict[str, Any], loc: str = "en") -> list[tuple[str, float, str]]:
+    """The steps of the variance bridge: ``(label, amount, measure)``, measure
+    ``absolute`` for the budget and the actual to date and ``relative`` for a step.
+
+    Volume, efficiency and rate are those of personnel and telecom over the actual months;
+    an element split in some months only (a month without contacts) keeps the rest of its
+    variance as its own step; every other element is one step. The steps add up to the
+    actual to date, to the cent.
+    """
+    parts = {"volume": 0, "efficiency": 0, "rate": 0}
+    split_total: dict[str, int] = {}
+    for x in doc["variance_split"]:
+        for k in parts:
+            parts[k] += cents(x[k])
+        split_total[x["element"]] = split_total.get(x["element"], 0) + cents(x["total"])
+    steps = [(label("budget_to_date", loc), doc["total"]["budget_to_date"], "absolute")]
+    steps += [(label(k, loc), v / 100, "relative") for k, v in parts.items()]
+    for x in doc["by_element"]:
+        rest = cents(x["variance"]) - split_total.get(x["element"], 0)
+        if rest:
+            steps.append((label(f"element_{x['element']}", loc), rest / 100, "relative"))
+    steps.append((label("actual_to_date", loc), doc["total"]["actual_to_date"], "total"))
+    return steps
+
+
+def bridge_figure(doc: dict[str, Any], loc: str = "en") -> Any:
+    """The variance bridge as a plotly waterfall."""
+    import plotly.graph_objects as go
+
+    from ccecon.reports.charts import _style
+
+    steps = bridge(doc, loc)
+    fig = go.Figure(
+        go.Waterfall(
+            x=[s[0] for s in steps],
+            y=[s[1] if s[2] != "total" else 0 for s in steps],
+            measure=[s[2] for s in steps],
+            text=[f"{s[1]:+,.0f}" if s[2] == "relative" else f"{s[1]:,.0f}" for s in steps],
+            textposition="outside",
+            increasing={"marker": {"color": "#d1495b"}},  # over budget
+            decreasing={"marker": {"color": "#00798c"}},  # under budget
+            totals={"marker": {"color": "#30638e"}},
+        )
+    )
+    return _style(fig, label("variance_bridge_title", loc), doc["currency"])
+
+
+def monthly_figure(doc: dict[str, Any], loc: str = "en") -> Any:
+    """Budget by month (line) and actual, then re-forecast (bars), all elements."""
+    import plotly.graph_objects as go
+
+    from ccecon.reports.charts import _style
+
+    months = doc["months"]
+    budget = {x["month"]: x["budget"] for x in doc["budget_by_month"]}
+    per_month = {m: 0.0 for m in months}
+    basis = {}
+    for row in doc["reforecast"]:
+        per_month[row["month"]] = sum(v for k, v in row.items() if k not in ("month", "basis"))
+        basis[row["month"]] = row["basis"]
+    fig = go.Figure()
+    fig.add_bar(
+        x=months,
+        y=[per_month[m] for m in months],
+        marker_color=["#30638e" if basis[m] == "actual" else "#b8c7d9" for m in months],
+        name=label("actual", loc) + " / " + label("reforecast_year", loc),
+    )
+    fig.add_scatter(
+        x=months,
+        y=[budget[m] for m in months],
+        mode="lines+markers",
+        name=label("budget", loc),
+        line={"color": "#d1495b", "width": 2},
+    )
+    fig.update_xaxes(type="category")
+    return _style(fig, label("budget_by_month_title", loc), doc["currency"])
+
+
+def _table(heads: list[str], rows: list[list[str]]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+    )
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _money(x: float | None, digits: int = 0) -> str:
+    return "" if x is None else f"{x:,.{digits}f}"
+
+
+def render_track_html(doc: dict[str, Any], loc: str = "en") -> str:
+    """The report as one HTML document (see the module)."""
+    from plotly.offline import get_plotlyjs
+
+    from ccecon.reports.html import figure_div
+
+    months = doc["actual_months"]
+    title = label("budget_track_title", loc).format(
+        year=doc["fiscal_year"], last=months[-1], n=len(months), cur=doc["currency"]
+    )
+    charts = [
+        figure_div(cid, fig)
+        for cid, fig in (("bridge", bridge_figure(doc, loc)), ("months", monthly_figure(doc, loc)))
+    ]
+    keys = ["budget_to_date", "actual_to_date", "variance", "budget_year", "reforecast_year"]
+    rows = [
+        [label(f"element_{x['element']}", loc)]
+        + [_money(x[k]) for k in keys]
+        + [label(f"flag_{x['flag'].replace(' ', '_')}", loc) if x["flag"] else ""]
+        for x in doc["by_element"]
+    ]
+    t = doc["total"]
+    rows.append([label("total", loc)] + [_money(t[k]) for k in keys] + [""])
+    elements = _table(
+        [label("element", loc)] + [label(k, loc) for k in keys] + [label("flag", loc)], rows
+    )
+    akeys = ["billed_quantity", "measured_quantity", "billed", "expected", "difference"]
+    audit = _table(
+        [label(k, loc) for k in ("month", "vendor", "charge", *akeys, "note")],
+        [
+            [x["month"], x["vendor"], x["charge"]]
+            + [_money(x[k], 0 if k.endswith("quantity") else 2) for k in akeys]
+            + [x["note"]]
+            for x in doc["audit"]
+        ],
+    )
+    r = doc["reserve"]
+    reserve = (
+        f"{label('reserve', loc)}: {_money(r['reserve'])} {doc['currency']};"
+        f" {label('reserve_used', loc)} {_money(r['used_to_date'])};"
+        f" {label('reserve_needed', loc)} {_money(r['needed_for_year'])}"
+    )
+    notes = "".join(f"<p>{html.escape(n)}</p>" for n in doc["notes"])
+    return f"""<!DOCTYPE html>
+<html lang="{"zh" if loc == "zh" else "en"}"><head><meta charset="utf-8">
+<title>{html.escape(title)}</title>
+<style>body{{font-family:Helvetica,Arial,'Noto Sans CJK SC',sans-serif;margin:2em;max-width:1100px}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px}}
+td:not(:first-child){{text-align:right}}</style>
+<script>{get_plotlyjs()}</script></head><body>
+<h1>{html.escape(title)}</h1>
+{charts[0]}
+<h2>{html.escape(label("element", loc))}</h2>{elements}
+<p>{html.escape(reserve)}</p>
+{charts[1]}
+<h2>{html.escape(label("invoice_audit_title", loc).format(cur=doc["currency"]))}</h2>{audit}
+{notes}
+</body></html>
+"""
