@@ -273,3 +273,17 @@ def test_sourcing_figure_in_report(tmp_path: Path) -> None:
     assert 'id="fig-sourcing"' in html.read_text(encoding="utf-8")
     plain = evaluate(load_scenario(EXAMPLES / "usd-onprem-to-cloud.yaml"))
     assert sourcing_figure(plain) is None
+
+
+def test_sourcing_only_report_has_no_chart_of_an_empty_business_case() -> None:
+    """A sourcing-only scenario with ranges: its business case is empty (NPV 0 in every
+    draw), so no NPV distribution or tornado; its options' cumulative cost is drawn."""
+    from ccecon.reports.charts import business_case_figures, uncertainty_figures
+    from ccecon.sourcing.compare import sourcing_only
+    from ccecon.uncertainty.sampling import uncertain_inputs
+
+    sc = load_scenario(EXAMPLES / "uncertain-sourcing-cny.yaml")
+    assert sourcing_only(sc) and uncertain_inputs(sc)
+    result = evaluate(sc)
+    assert uncertainty_figures(result) == []
+    assert [cid for cid, _ in business_case_figures(result)] == ["sourcing"]

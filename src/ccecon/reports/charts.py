@@ -207,8 +207,13 @@ def uncertainty_runs(result: Result) -> tuple[Any, Any] | None:
 def uncertainty_figures(
     result: Result, runs: tuple[Any, Any] | None = None
 ) -> list[tuple[str, go.Figure]]:
-    """NPV distribution and tornado, when the scenario has uncertain inputs."""
+    """NPV distribution and tornado, when the scenario has uncertain inputs (not for a
+    sourcing-only scenario: its business case is empty, its NPV 0 in every draw)."""
+    from ccecon.sourcing.compare import sourcing_only
+
     sc = result.scenario
+    if sourcing_only(sc):
+        return []
     if runs is None:
         runs = uncertainty_runs(result)
     if runs is None:

@@ -438,7 +438,7 @@ def render_html(
         )
     if comparison is None and s.get("irr_status") == "none":
         notes.append("IRR does not exist: no discount rate makes NPV zero.")
-    runs = uncertainty_runs(result)
+    runs = None if comparison is not None else uncertainty_runs(result)
     summary = executive_summary(result, runs)
     year_heads, years = ([], []) if comparison is not None else year_rows(result)
     charts = []

@@ -290,7 +290,11 @@ def _applies(when: str, result: Result) -> bool:
     if when == "sourcing":
         return sc.sourcing is not None
     if when in ("uncertain", "pert"):
+        from ccecon.sourcing.compare import sourcing_only
         from ccecon.uncertainty.sampling import uncertain_inputs
+
+        if sourcing_only(sc):  # no Monte Carlo chart of an empty business case
+            return False
 
         dists = uncertain_inputs(sc)
         if when == "uncertain":
