@@ -5,9 +5,10 @@ sources), identifiers (defined names, driver keys, the codes an input cell holds
 the currency code.
 
 The check reads the workbook as a person would see it (openpyxl for the cells, the xlsx's
-chart XML for the chart) and does not rely on the table alone: every text with a Latin
-word that is neither CJK nor one of the allowed kinds fails, so a label written without
-the table is caught too.
+chart XML for the chart) and does not rely on the table alone: every Latin word (alone
+or beside Chinese ones) that is not the user's (a word of a string value of the scenario
+file, not its field keys), an identifier, a code or one of a few proper names fails, so a
+label written without the table is caught too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ccecon.reports.excel import write_workbook
 from ccecon.scenario.load import load_scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+CJK = re.compile(r"[\u4e00-\u9fff]")  # ideographs (not the full-width punctuation)
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 TOKEN = re.compile(r"[A-Za-z][\w.'+-]*[\w]|[A-Za-z]")
 """A run of letters, digits and joiners: a word, or an identifier such as prop_cost1_risk."""
@@ -38,16 +39,19 @@ FORCED = ["usd-onprem-to-cloud", "uncertain-chatbot", "sourcing-after-hours-bpo"
 CODES = {"monthly", "yearly_tei", "fully_loaded", "operating", "TRUE", "FALSE", "TCO", "P10"}
 """Codes an input cell holds (the discounting and unit-cost basis drop-downs, which the
 formulas compare with) and abbreviations the Chinese labels keep."""
+PROPER = {"ccecon", "simulate", "compare", "Erlang", "Forrester", "TEI", "IRR", "E-06"}
+"""Names the Chinese text keeps: the program and its commands, Erlang, Forrester TEI, the
+spreadsheet's IRR() and a threshold written 1E-06."""
 
 
 def _user_words(path: Path) -> set[str]:
-    """Every string the scenario file holds (names, notes, sources, keys): its words."""
+    """Every string value the scenario file holds (names, notes, sources; not its field
+    keys, which are ccecon's words): its words."""
     found: set[str] = set()
 
     def walk(x: Any) -> None:
         if isinstance(x, dict):
-            for k, v in x.items():
-                found.add(str(k))
+            for v in x.values():
                 walk(v)
         elif isinstance(x, list):
             for v in x:
@@ -63,7 +67,7 @@ def _identifiers(wb: Any, scenario: Any) -> set[str]:
     """Defined names, driver keys (built-in, staffing, per channel, the user's) and codes."""
     from ccecon.scenario.schema import BUILTIN_DRIVERS, STAFFING_DRIVERS
 
-    out = set(wb.defined_names) | set(BUILTIN_DRIVERS) | set(STAFFING_DRIVERS) | CODES
+    out = set(wb.defined_names) | set(BUILTIN_DRIVERS) | set(STAFFING_DRIVERS) | CODES | PROPER
     out |= {scenario.currency}
     for ch in scenario.channels:
         out |= {ch.name, f"{ch.name}.minutes", f"{ch.name}.aht_s"}
@@ -124,7 +128,7 @@ def _leaks(path: Path, scenario: Any, tmp_path: Path) -> tuple[list[str], list[s
             if tok not in allowed
             and not all(w in allowed or w.lower() in allowed for w in WORD.findall(tok))
         ]
-        if words and not CJK.search(text):
+        if words:  # a Latin word beside Chinese ones is checked too
             unexplained.append(f"{where}: {text[:100]!r}")
     return from_table, unexplained
 
