@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import plotly.graph_objects as go
 
+from ccecon.labels import input_label, phrase
+
 if TYPE_CHECKING:
     from ccecon.engine import Result
     from ccecon.uncertainty.montecarlo import Simulation
@@ -76,6 +78,7 @@ def cashflow_figure(result: Result) -> go.Figure:
     sc = result.scenario
     lab = LABELS[sc.locale]
     m = result.monthly_frame()
+    months = [phrase(str(x), sc.locale) for x in m["label"]]  # M0 (signing) in zh too
     fig = go.Figure()
     # Each colour means one thing: a cost family's colour is spending that rises (below
     # zero), teal is benefits and light teal the cost savings (spending that falls, above
@@ -87,14 +90,14 @@ def cashflow_figure(result: Result) -> go.Figure:
         rise = -change.clip(lower=0)
         savings = savings + (-change).clip(lower=0)
         if (rise != 0).any():
-            fig.add_bar(x=m["label"], y=rise, name=lab[fam], marker_color=PALETTE[fam])
+            fig.add_bar(x=months, y=rise, name=lab[fam], marker_color=PALETTE[fam])
     ben = m["proposal_benefits"] - (m["baseline_benefits"] if base else 0)
     if (ben != 0).any():
-        fig.add_bar(x=m["label"], y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
+        fig.add_bar(x=months, y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
     if (savings != 0).any():
-        fig.add_bar(x=m["label"], y=savings, name=lab["savings"], marker_color=PALETTE["savings"])
+        fig.add_bar(x=months, y=savings, name=lab["savings"], marker_color=PALETTE["savings"])
     fig.add_scatter(
-        x=m["label"],
+        x=months,
         y=m["net"],
         name=lab["net"],
         mode="lines+markers",
@@ -204,8 +207,13 @@ def uncertainty_runs(result: Result) -> tuple[Any, Any] | None:
 def uncertainty_figures(
     result: Result, runs: tuple[Any, Any] | None = None
 ) -> list[tuple[str, go.Figure]]:
-    """NPV distribution and tornado, when the scenario has uncertain inputs."""
+    """NPV distribution and tornado, when the scenario has uncertain inputs (not for a
+    sourcing-only scenario: its business case is empty, its NPV 0 in every draw)."""
+    from ccecon.sourcing.compare import sourcing_only
+
     sc = result.scenario
+    if sourcing_only(sc):
+        return []
     if runs is None:
         runs = uncertainty_runs(result)
     if runs is None:
@@ -299,7 +307,7 @@ def sourcing_figure(result: Result) -> go.Figure | None:
         cum = np.cumsum(np.asarray(o.flows).mean(axis=0))
         pv = float(np.mean(o.pv_cost))
         fig.add_scatter(
-            x=list(result.month_labels),
+            x=[phrase(x, sc.locale) for x in result.month_labels],
             y=cum,
             mode="lines",
             name=f"{o.name} (PV {pv:,.0f})",
@@ -342,14 +350,15 @@ def tornado_figure(tor: Tornado, currency: str, locale: str) -> go.Figure:
     """Tornado: NPV at each uncertain input's P10 and P90, ranked by swing."""
     bars = list(tor.bars)[:12][::-1]
     base = float(tor.base)
-    labels = [b.label for b in bars]
+    labels = [input_label(b.label, locale) for b in bars]
+    at = {"en": "input at {p}", "zh": "输入取 {p}"}.get(locale, "input at {p}")
     fig = go.Figure()
     fig.add_bar(
         y=labels,
         x=[b.output_low - base for b in bars],
         base=base,
         orientation="h",
-        name="input at P10",
+        name=at.format(p="P10"),
         marker_color=PALETTE["operating"],
     )
     fig.add_bar(
@@ -357,7 +366,7 @@ def tornado_figure(tor: Tornado, currency: str, locale: str) -> go.Figure:
         x=[b.output_high - base for b in bars],
         base=base,
         orientation="h",
-        name="input at P90",
+        name=at.format(p="P90"),
         marker_color=PALETTE["benefits"],
     )
     fig.update_layout(barmode="overlay")
