@@ -499,6 +499,7 @@ def render_html(
                             ideal=_num(entry["ideal_fte_mean"], sc.locale),
                             ratio=_num(entry["schedule"]["schedule_ratio_mean"], sc.locale),
                         ),
+                        "FTE",
                     )
                 )
     channels = [
