@@ -317,6 +317,37 @@ def staffing_drivers(
     return out
 
 
+def service_levels(scenario: Scenario, drivers: Mapping[str, Array]) -> Array:
+    """Service level the staffing reaches per month over the staffed channels, shape
+    (months + 1,), NaN for month 0 and months without calls.
+
+    For the first row of ``drivers`` (a base case, or the means over draws): each channel
+    staffed per interval as :func:`staffing_drivers` staffs it, its level with those
+    agents (:func:`ccecon.queueing.workload.service_level_months`), and the channels
+    combined weighed by their calls. At least the goal wherever the goal is a service
+    level, since every interval is staffed to meet it.
+    """
+    from ccecon.queueing.workload import service_level_months
+
+    months = scenario.horizon_months
+    days = month_days(scenario)
+    goals = staffing_goals(scenario)
+    answered = np.zeros(months + 1)
+    calls = np.zeros(months + 1)
+    for name in staffed_channels(scenario):
+        level, weight = service_level_months(
+            np.asarray(drivers[name], dtype=float)[:1],
+            np.asarray(drivers[f"{name}.aht_s"], dtype=float)[:1],
+            days,
+            **goals,
+        )
+        answered += np.nan_to_num(level) * weight
+        calls += weight
+    out = np.full(months + 1, np.nan)
+    np.divide(answered, calls, out=out, where=calls > 0)
+    return out
+
+
 def case_flows(
     scenario: Scenario, name: str, case: Case, schedule: SchedulePlan | None = None
 ) -> CaseFlows:
@@ -757,6 +788,9 @@ class Result:
         solved, mean ratio of scheduled to ideal paid hours, worst solver gap). With a ``seats``
         driver, ``seats`` (its highest month) and ``months_peak_above_seats``: the months
         whose peak interval needs more agents than there are seats.
+        ``service_level_by_month`` (plan months 1..M, fractions, None for a month without
+        calls) and ``service_level_min``: the level the interval requirement reaches at the
+        mean volumes (:func:`service_levels`; before shifts, which add agents).
         """
         if self.scenario.staffing is None:
             return None
@@ -773,6 +807,9 @@ class Result:
                 "peak_agents": float(peak.max()) if peak.size else 0.0,
                 "agent_hours": float(_mean_rows(d["agent_hours"])[0][1:].sum()),
             }
+            sl = service_levels(self.scenario, d)[1:]
+            entry["service_level_by_month"] = [None if np.isnan(v) else float(v) for v in sl]
+            entry["service_level_min"] = float(np.nanmin(sl)) if np.isfinite(sl).any() else None
             plan = self.extras.get("schedule", {}).get(case.name)
             if plan is not None and "ideal_fte" in d:
                 ideal = _mean_rows(d["ideal_fte"])[0][1:]

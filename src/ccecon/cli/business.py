@@ -170,7 +170,11 @@ def _staffing_table(st: dict[str, dict[str, Any]], loc: str) -> list[dict[str, s
         )
         if scheduled
         else (("fte", "fte_mean"), ("fte_max", "fte_max"))
-    ) + (("peak_agents", "peak_agents"), ("agent_hours", "agent_hours"))
+    ) + (
+        ("peak_agents", "peak_agents"),
+        ("agent_hours", "agent_hours"),
+        ("service_level_min", "service_level_min"),
+    )
     rows = []
     for key, field in keys:
         row = {label("metric", loc): label(key, loc)}
@@ -180,6 +184,9 @@ def _staffing_table(st: dict[str, dict[str, Any]], loc: str) -> list[dict[str, s
                 row[head] = f"{st[c]['schedule']['schedule_ratio_mean']:,.3f}"
             elif field == "schedule_gap":
                 row[head] = f"{st[c]['schedule']['worst_gap'] * 100:,.2f} %"
+            elif field == "service_level_min":
+                v = st[c][field]
+                row[head] = "-" if v is None else f"{v * 100:,.1f} %"
             else:
                 v = st[c][field]
                 row[head] = f"{v:,.1f}" if "fte" in key else f"{v:,.0f}"

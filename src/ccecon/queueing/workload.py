@@ -152,6 +152,67 @@ def staff_months(
     return MonthlyStaffing(agent_hours=hours, fte=np.asarray(fte, dtype=float), peak_agents=peak)
 
 
+def service_level_months(
+    volume: Array,
+    aht_s: Array,
+    days_in_month: npt.ArrayLike,
+    *,
+    interval_minutes: int,
+    open_hour: float,
+    close_hour: float,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    sl_target: float | None,
+    sl_threshold_s: float,
+    max_asa_s: float | None,
+    max_abandon: float | None,
+    max_occupancy: float | None,
+    patience_s: float | None,
+    shares: Array | None = None,
+) -> tuple[Array, Array]:
+    """Service level the staffing of :func:`staff_months` reaches, and the calls it is
+    weighed by, per month for one channel (one row of volumes: a base case or means).
+
+    Each open interval of the week is staffed as :func:`staff_months` staffs it (the
+    fewest agents meeting every goal), and its service level with those agents is the
+    share of its calls answered within ``sl_threshold_s`` (Erlang C, or Erlang A with
+    ``patience_s``: answered in time over offered). A month's level is the mean over its
+    intervals weighed by their calls, the way a wallboard adds intervals up.
+
+    Returns
+    -------
+    (service_level, calls) : tuple of ndarray
+        Each shape (months + 1,): the month's service level (a fraction; NaN for month 0
+        and for a month without calls) and its calls per week (the weight to combine
+        channels).
+    """
+    from ccecon.queueing.erlang import erlang_a, service_level
+
+    intervals = round((close_hour - open_hour) * 60 / interval_minutes)
+    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
+    interval_s = interval_minutes * 60.0
+    goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
+    months = volume.shape[1] - 1
+    days = np.asarray(days_in_month, dtype=float)
+    weekly, aht, _, _ = _distinct_months(volume[:1], aht_s[:1], days[1:] / 7.0, 1)
+    level = np.full(months + 1, np.nan)
+    calls = np.zeros(months + 1)
+    for m in range(months):
+        if weekly[0, m] <= 0:
+            continue
+        agents = _interval_agents(weekly[:, m], aht[:, m], shares, interval_s, goals)[0]
+        offered = weekly[0, m] * shares
+        traffic = offered * aht[0, m] / interval_s
+        if patience_s is None:
+            sl = service_level(traffic, agents, aht[0, m], sl_threshold_s)
+        else:
+            sl = erlang_a(traffic, agents, aht[0, m], patience_s, sl_threshold_s)["service_level"]
+        busy = offered > 0
+        calls[m + 1] = float(offered[busy].sum())
+        level[m + 1] = float((sl[busy] * offered[busy]).sum() / calls[m + 1])
+    return level, calls
+
+
 @dataclass(frozen=True)
 class _Goals:
     sl_target: float | None

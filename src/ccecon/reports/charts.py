@@ -181,6 +181,9 @@ def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
     st = staffing_figure(result)
     if st is not None:
         figs.append(("staffing", st))
+    sl = service_level_figure(result)
+    if sl is not None:
+        figs.append(("service-level", sl))
     if so is not None:
         figs.append(("sourcing", so))
     return figs
@@ -253,6 +256,39 @@ def staffing_figure(result: Result) -> go.Figure | None:
             )
     fig = _style(fig, title, "FTE")
     fig.update_yaxes(tickformat=",.1f", title_text="FTE", rangemode="tozero")
+    fig.update_xaxes(type="category", nticks=13)
+    return fig
+
+
+def service_level_figure(result: Result) -> go.Figure | None:
+    """Service level the staffing reaches per month per case, beside the goal (when the
+    goal is a service level), from :meth:`Result.staffing`."""
+    sc = result.scenario
+    st = result.staffing()
+    if sc.staffing is None or not st:
+        return None
+    from ccecon.labels import label
+
+    loc = sc.locale
+    fig = go.Figure()
+    x = list(result.month_labels)[1:]
+    for name, entry in st.items():
+        case = result.cases[name]
+        fig.add_scatter(
+            x=x, y=entry["service_level_by_month"], mode="lines+markers", name=case.label
+        )
+    target = sc.staffing.sl_target
+    if target is not None:
+        goal = "goal" if loc == "en" else "目标"
+        fig.add_scatter(
+            x=x,
+            y=[float(target)] * len(x),
+            mode="lines",
+            line={"dash": "dot", "color": "#888888"},
+            name=f"{goal} {float(target) * 100:,.0f} %",
+        )
+    fig = _style(fig, label("service_level_month", loc), "%")
+    fig.update_yaxes(tickformat=".0%", title_text=label("service_level", loc))
     fig.update_xaxes(type="category", nticks=13)
     return fig
 

@@ -633,6 +633,14 @@ def _staffing_rows(result: Result) -> list[dict[str, Any]]:
             for v in (entry[field] for entry in st.values())
         ]
         rows.append({"label": label(key, loc), "values": values, "unit": unit})
+    lowest = [entry.get("service_level_min") for entry in st.values()]
+    rows.append(
+        {
+            "label": label("service_level_min", loc),
+            "values": ["-" if v is None else _pct(v, loc) for v in lowest],
+            "unit": "percent",
+        }
+    )
     heads = [label("as_is", loc) if c == "baseline" else label(c, loc) for c in st]
     return [{"heads": heads, "rows": rows}]
 
