@@ -194,10 +194,10 @@ def service_level_months(
     goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
     months = volume.shape[1] - 1
     days = np.asarray(days_in_month, dtype=float)
-    weekly, aht, _, _ = _distinct_months(volume[:1], aht_s[:1], days[1:] / 7.0, 1)
+    weekly, aht, first, month_of = _distinct_months(volume[:1], aht_s[:1], days[1:] / 7.0, 1)
     level = np.full(months + 1, np.nan)
     calls = np.zeros(months + 1)
-    for m in range(months):
+    for m in first.tolist():  # months alike in weekly volume and AHT are answered once
         if weekly[0, m] <= 0:
             continue
         agents = _interval_agents(weekly[:, m], aht[:, m], shares, interval_s, goals)[0]
@@ -208,8 +208,9 @@ def service_level_months(
         else:
             sl = erlang_a(traffic, agents, aht[0, m], patience_s, sl_threshold_s)["service_level"]
         busy = offered > 0
-        calls[m + 1] = float(offered[busy].sum())
-        level[m + 1] = float((sl[busy] * offered[busy]).sum() / calls[m + 1])
+        alike = 1 + np.flatnonzero(month_of == month_of[m])
+        calls[alike] = float(offered[busy].sum())
+        level[alike] = float((sl[busy] * offered[busy]).sum() / calls[alike[0]])
     return level, calls
 
 
