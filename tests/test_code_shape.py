@@ -19,6 +19,8 @@ TO_SPLIT: dict[str, str] = {
     # which the workbook and HTML report work was changing while the rest was split.
     "reports/excel.py::_write_inputs": "the workbook's Inputs sheet, one block per section",
     "reports/excel.py::_write_results": "the workbook's Results sheet",
+    "reports/excel.py::_case_drivers": "the workbook's drivers of one case",
+    "reports/excel.py::_write_cashflows": "the workbook's Cash flows sheet",
     "reports/html.py::render_html": "the HTML report's context, one builder per section",
 }
 

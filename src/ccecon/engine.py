@@ -45,7 +45,7 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +78,9 @@ from ccecon.scenario.schema import (
     Timing,
 )
 from ccecon.units import annual_to_monthly_rate, month_label
+
+if TYPE_CHECKING:
+    from ccecon.scheduling.plan import SchedulePlan
 
 Array = npt.NDArray[np.float64]
 
@@ -159,6 +162,7 @@ def case_drivers(
     case: Case,
     shares: Mapping[str, Array] | None = None,
     profiles: Mapping[str, Array] | None = None,
+    schedule: SchedulePlan | bool | None = None,
 ) -> tuple[dict[str, Array], dict[str, Array]]:
     """Volumes per channel and every driver of a case, shape (draws or 1, months + 1).
 
@@ -171,7 +175,9 @@ def case_drivers(
     name is handled whole. The share multiplies the volume after the levers, so every
     driver, and the staffing, follows the routed volume. ``profiles`` (time-window
     routing) gives a channel's interval-of-week profile for the staffing
-    (:func:`staffing_drivers`).
+    (:func:`staffing_drivers`). ``schedule`` (a ``staffing.schedule`` section): the
+    case's :class:`~ccecon.scheduling.plan.SchedulePlan` to apply, None to solve it from
+    these drivers, False for the ideal FTE only (see :func:`staffing_drivers`).
     """
     months = scenario.horizon_months
     in_plan = (np.arange(months + 1) >= 1).astype(float)[None, :]
@@ -212,7 +218,7 @@ def case_drivers(
     for name, value in {**scenario.drivers, **case.drivers}.items():
         drivers[name] = col(value) * in_plan
     if scenario.staffing is not None:
-        drivers.update(staffing_drivers(scenario, drivers, profiles))
+        drivers.update(staffing_drivers(scenario, drivers, profiles, schedule))
     return volumes, drivers
 
 
@@ -261,14 +267,22 @@ def staffing_drivers(
     scenario: Scenario,
     drivers: Mapping[str, Array],
     profiles: Mapping[str, Array] | None = None,
+    schedule: SchedulePlan | bool | None = None,
 ) -> dict[str, Array]:
-    """agent_hours, fte and peak_agents per month from the staffed channels (Erlang).
+    """agent_hours, fte, ideal_fte and peak_agents per month from the staffed channels.
 
     ``drivers`` holds each staffed channel's volume (``<channel>``) and handle time
     (``<channel>.aht_s``) per month, as :func:`case_drivers` builds them. ``profiles``
     (time-window routing) maps a channel to the share of its weekly volume in each open
     interval of the week (see :func:`ccecon.queueing.workload.staff_months`); a channel it
     does not name follows the staffing's weekly and intraday profiles.
+
+    ``ideal_fte`` is the paid FTE of the interval requirement (Erlang per interval). With
+    a ``staffing.schedule`` section ``fte = ideal_fte x ratio``, the ratio of the shift
+    schedule's paid hours to the ideal paid hours of each month
+    (:mod:`ccecon.scheduling.plan`): from ``schedule`` when it is a plan (a run of draws
+    applies the base case's), solved from these drivers when None (their mean over
+    draws); ``schedule=False`` leaves ``fte`` ideal. Without the section ``fte`` is ideal.
     """
     from ccecon.queueing.workload import staff_months
 
@@ -291,10 +305,52 @@ def staffing_drivers(
         out["agent_hours"] = out["agent_hours"] + res.agent_hours
         out["fte"] = out["fte"] + res.fte
         out["peak_agents"] = out["peak_agents"] + res.peak_agents
+    out["ideal_fte"] = out["fte"]
+    if st.schedule is not None and schedule is not False:
+        if schedule is None or schedule is True:
+            from ccecon.scheduling.plan import plan_schedule
+
+            schedule = plan_schedule(
+                scenario, dict(drivers), None if profiles is None else dict(profiles)
+            )
+        out["fte"] = out["ideal_fte"] * schedule.ratio
     return out
 
 
-def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
+def service_levels(scenario: Scenario, drivers: Mapping[str, Array]) -> Array:
+    """Service level the staffing reaches per month over the staffed channels, shape
+    (months + 1,), NaN for month 0 and months without calls.
+
+    For the first row of ``drivers`` (a base case, or the means over draws): each channel
+    staffed per interval as :func:`staffing_drivers` staffs it, its level with those
+    agents (:func:`ccecon.queueing.workload.service_level_months`), and the channels
+    combined weighed by their calls. At least the goal wherever the goal is a service
+    level, since every interval is staffed to meet it.
+    """
+    from ccecon.queueing.workload import service_level_months
+
+    months = scenario.horizon_months
+    days = month_days(scenario)
+    goals = staffing_goals(scenario)
+    answered = np.zeros(months + 1)
+    calls = np.zeros(months + 1)
+    for name in staffed_channels(scenario):
+        level, weight = service_level_months(
+            np.asarray(drivers[name], dtype=float)[:1],
+            np.asarray(drivers[f"{name}.aht_s"], dtype=float)[:1],
+            days,
+            **goals,
+        )
+        answered += np.nan_to_num(level) * weight
+        calls += weight
+    out = np.full(months + 1, np.nan)
+    np.divide(answered, calls, out=out, where=calls > 0)
+    return out
+
+
+def case_flows(
+    scenario: Scenario, name: str, case: Case, schedule: SchedulePlan | None = None
+) -> CaseFlows:
     """Expand every line of a case into monthly amounts (unadjusted and risk-adjusted).
 
     Each line is ``C @ E`` (times its driver for ``per_unit`` lines; see
@@ -306,7 +362,7 @@ def case_flows(scenario: Scenario, name: str, case: Case) -> CaseFlows:
     every draw's flows have the same bits whatever the block of draws it is evaluated in.
     """
     months = scenario.horizon_months
-    volumes, drivers = case_drivers(scenario, case)
+    volumes, drivers = case_drivers(scenario, case, schedule=schedule)
     groups: dict[tuple[str, str | None], list[tuple[Array, Array]]] = {}
     lines: list[tuple[str, str, str, bool, Array]] = []
     # A contract line is a per-unit line whose driver is its own charge: the price model's
@@ -726,9 +782,15 @@ class Result:
 
         ``fte_mean`` and ``fte_max``: paid FTE, mean over plan months and highest month;
         ``peak_agents``: agents on the phones at the busiest interval of the busiest month;
-        ``agent_hours``: agent hours on the phones over the horizon. With a ``seats``
+        ``agent_hours``: agent hours on the phones over the horizon. With a shift schedule
+        (``staffing.schedule``) ``fte_*`` are the scheduled FTE and ``ideal_fte_mean``,
+        ``ideal_fte_max`` the FTE of the interval requirement, with ``schedule`` (weeks
+        solved, mean ratio of scheduled to ideal paid hours, worst solver gap). With a ``seats``
         driver, ``seats`` (its highest month) and ``months_peak_above_seats``: the months
         whose peak interval needs more agents than there are seats.
+        ``service_level_by_month`` (plan months 1..M, fractions, None for a month without
+        calls) and ``service_level_min``: the level the interval requirement reaches at the
+        mean volumes (:func:`service_levels`; before shifts, which add agents).
         """
         if self.scenario.staffing is None:
             return None
@@ -745,6 +807,15 @@ class Result:
                 "peak_agents": float(peak.max()) if peak.size else 0.0,
                 "agent_hours": float(_mean_rows(d["agent_hours"])[0][1:].sum()),
             }
+            sl = service_levels(self.scenario, d)[1:]
+            entry["service_level_by_month"] = [None if np.isnan(v) else float(v) for v in sl]
+            entry["service_level_min"] = float(np.nanmin(sl)) if np.isfinite(sl).any() else None
+            plan = self.extras.get("schedule", {}).get(case.name)
+            if plan is not None and "ideal_fte" in d:
+                ideal = _mean_rows(d["ideal_fte"])[0][1:]
+                entry["ideal_fte_mean"] = float(ideal.mean()) if ideal.size else 0.0
+                entry["ideal_fte_max"] = float(ideal.max()) if ideal.size else 0.0
+                entry["schedule"] = plan.to_dict()
             if "seats" in d:
                 seats = np.broadcast_to(_mean_rows(d["seats"])[0][1:], peak.shape)
                 entry["seats"] = float(seats.max()) if seats.size else 0.0
@@ -1028,6 +1099,8 @@ def evaluate(
     scenario: Scenario,
     draws: int | None = None,
     rng: np.random.Generator | None = None,
+    *,
+    schedule: Mapping[str, SchedulePlan] | None = None,
 ) -> Result:
     """Evaluate a scenario: cash flows, ROI, NPV, IRR, payback and unit costs.
 
@@ -1041,6 +1114,11 @@ def evaluate(
         of N draws of every uncertain input.
     rng : numpy.random.Generator, optional
         Required when ``draws`` is given; randomness is never global.
+    schedule : mapping of case name to SchedulePlan, optional
+        With a ``staffing.schedule`` section: each case's shift schedule (its ratio of
+        scheduled to ideal paid hours per month) to apply to every draw; default solved
+        on this scenario's base case (:func:`ccecon.scheduling.plan.plan_cases`). A run
+        of chunks of draws passes the base case's, so no draw solves a schedule.
 
     Returns
     -------
@@ -1063,16 +1141,24 @@ def evaluate(
     >>> round(float(evaluate(sc).metrics.roi_pct[0]), 6)
     50.0
     """
+    if schedule is None and scenario.staffing is not None and scenario.staffing.schedule:
+        from ccecon.scheduling.plan import plan_cases
+
+        schedule = plan_cases(scenario)
     realized, n = realize_scenario(scenario, draws, rng)
     months = realized.horizon_months
     blocks = _blocks(realized, n)
     with _one_blas_thread(n):
         if len(blocks) == 1:
-            parts = [_evaluate_block(realized, n, parallel=True)]
+            parts = [_evaluate_block(realized, n, parallel=True, schedule=schedule)]
         else:
             # Blocks of draws over two threads; each block is evaluated serially.
             parts = _in_parallel(
-                [partial(_evaluate_block, sc, b - a, parallel=False) for sc, a, b in blocks], n
+                [
+                    partial(_evaluate_block, sc, b - a, parallel=False, schedule=schedule)
+                    for sc, a, b in blocks
+                ],
+                n,
             )
     labels = _month_labels(realized.start, months)
     uc = unit_costs_from_sums(realized, merge_sums([p.sums for p in parts]))
@@ -1088,7 +1174,10 @@ def evaluate(
         risk_adjusted=_join_metrics([p.risk_adjusted for p in parts], n),
         unit_costs=uc,
         benchmark=bench,
-        extras=_sourcing_extras(realized),
+        extras={
+            **_sourcing_extras(realized),
+            **({"schedule": dict(schedule)} if schedule else {}),
+        },
     )
 
 
@@ -1245,10 +1334,16 @@ def _parts(case: CaseFlows, adjusted: bool) -> tuple[Array, Array, Array, Array]
     return (case.benefits, case.initial, case.operating, case.hidden_included)
 
 
-def _evaluate_block(realized: Scenario, n: int, parallel: bool) -> _Block:
+def _evaluate_block(
+    realized: Scenario,
+    n: int,
+    parallel: bool,
+    schedule: Mapping[str, SchedulePlan] | None = None,
+) -> _Block:
     """Flows, metrics and unit-cost sums of ``n`` draws in one vectorized pass."""
     cases = realized.cases()
-    tasks = [partial(case_flows, realized, k, c) for k, c in cases.items()]
+    plans = schedule or {}
+    tasks = [partial(case_flows, realized, k, c, plans.get(k)) for k, c in cases.items()]
     flows = dict(zip(cases, _in_parallel(tasks, n if parallel else 1), strict=True))
     prop = flows["proposal"]
     base = flows.get("baseline")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from ccecon.engine import evaluate
 from ccecon.errors import InputError
 from ccecon.reports import write_report
 from ccecon.scenario.load import load_scenario
+from ccecon.scenario.schema import Scenario
 from tests.browser import browser, open_page, screenshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -69,7 +71,15 @@ def test_report_renders_offline_in_chromium(path: Path, tmp_path: Path, chromium
         assert page.locator(".chart .js-plotly-plot").count() == charts
         assert rendered >= charts
         shown = page.inner_text("body")  # what a reader sees (charts included), no scripts
+        sections = page.evaluate("[...document.querySelectorAll('section[id]')].map(s => s.id)")
+        money = money_problems(page, scenario.currency)
         shot = screenshot(page, f"report-{path.stem}")
+    assert set(expected_sections(scenario)) <= set(sections), sections
+    assert money == {"unclassified": [], "without_currency": [], "bare": []}, money
+    for word in ("DOMAIN", "seed"):  # internal codes and run details stay out of the text
+        assert not re.search(rf"\b{word}\b", shown, flags=re.I), word
+    if scenario.locale == "zh":  # what the reader sees, the charts' texts included
+        assert untranslated(shown, path) == []
     assert shot.stat().st_size > 10_000
     # numbers for people: no scientific notation, no settings or metrics as raw keys
     assert not re.search(r"\b\d(?:\.\d+)?e[+-]?\d+\b", shown), re.findall(
@@ -80,6 +90,111 @@ def test_report_renders_offline_in_chromium(path: Path, tmp_path: Path, chromium
     assert not re.search(r"\w\[\d+\]\.\w", shown)  # no JSON path (levers[0].volume_factor)
     assert log.console_errors == []
     assert [u for u in log.requests if not u.startswith("file://")] == []
+
+
+def expected_sections(scenario: Scenario) -> list[str]:
+    """The report's sections (their ids) for ``scenario``: the summary, year table (not for
+    a sourcing-only scenario, which has no business case), charts, unit costs,
+    assumptions and sources always; staffing, sourcing and the scorecard when the scenario
+    has them."""
+    from ccecon.sourcing.compare import sourcing_only
+
+    out = ["executive-summary", "charts", "unit-costs", "assumptions", "sources"]
+    if not sourcing_only(scenario):
+        out.append("year-table")
+    if scenario.staffing is not None:
+        out.append("staffing")
+    if scenario.sourcing is not None:
+        out.append("sourcing")
+    if scenario.scorecard is not None:
+        out.append("scorecard")
+    return out
+
+
+MONEY_CHECK = """
+(cur) => {
+  // a number as the report writes it: 1,234,567.89 or 12.5 or -3 (not the 10 of P10)
+  const num = new RegExp(
+    '(?<![\\\\w.,])-?\\\\d{1,3}(?:,\\\\d{3})+(?:\\\\.\\\\d+)?(?!\\\\w|[.,]\\\\d)'
+    + '|(?<![\\\\w.,])-?\\\\d+(?:\\\\.\\\\d+)?(?!\\\\w|[.,]\\\\d)', 'g');
+  const out = {unclassified: [], without_currency: [], bare: []};
+  // 1. every numeric cell says what its number is (money or another unit)
+  for (const td of document.querySelectorAll('td.num')) {
+    if (!td.closest('[data-unit]')) out.unclassified.push(td.textContent.trim());
+  }
+  // 2. every number in a money figure carries the currency (words the user wrote and
+  //    other units inside it, e.g. "x 20" of a quantity, left out)
+  for (const el of document.querySelectorAll('[data-unit="money"]')) {
+    const bare = el.cloneNode(true);
+    bare.querySelectorAll('[data-text], [data-unit]:not([data-unit="money"])')
+      .forEach(n => n.remove());
+    const text = bare.textContent.replace(/\\s+/g, ' ').trim();
+    const found = [...text.matchAll(num)];
+    if (!found.length && text !== '-') out.without_currency.push(text);
+    for (const m of found) {
+      if (!text.slice(m.index + m[0].length).startsWith(' ' + cur)) {
+        out.without_currency.push(text);
+        break;
+      }
+    }
+  }
+  // 3. anywhere else (charts, code, dates, the user's own words and marked figures left
+  //    out), a number of 1,000 or more reads as money to a person: it must carry the
+  //    currency, or a unit word must follow it
+  const units = [' ' + cur, ' draws', ' simulated', ' months', ' %', ' 次', ' 个月'];
+  const skip = 'script, style, .chart, code, time, [data-unit], [data-text]';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest(skip)) continue;
+    const text = n.textContent;
+    for (const m of text.matchAll(num)) {
+      const whole = m[0].replace(/,/g, '').replace(/^-/, '').split('.')[0];
+      const after = text.slice(m.index + m[0].length);
+      if (whole.length >= 4 && !units.some(u => after.startsWith(u))) {
+        out.bare.push(text.trim().slice(0, 120));
+      }
+    }
+  }
+  return out;
+}
+"""
+"""A JavaScript function of the currency code: what in the page breaks "currency on every
+money figure" (empty lists when nothing does). The report marks each figure's kind with
+``data-unit`` (``money``, ``percent``, ``months``, ``FTE`` ...) and the user's own words
+with ``data-text``; the check does not trust the marks alone: an unmarked number of four
+digits or more anywhere in the text fails too."""
+
+
+def money_problems(page: Any, currency: str) -> dict[str, list[str]]:
+    """:data:`MONEY_CHECK` run in ``page``."""
+    found: dict[str, list[str]] = page.evaluate(MONEY_CHECK, currency)
+    return found
+
+
+def untranslated(visible: str, path: Path) -> list[str]:
+    """The English labels of the report's label tables (texts, settings, charts, the
+    workbook's phrases, ccecon.labels; four letters or more) found in ``visible``, except
+    inside the scenario's own words (the file's text) and the sources' references (titles
+    as published)."""
+    from ccecon.labels import LABELS, WORKBOOK_ZH
+    from ccecon.reports.charts import LABELS as CHART_LABELS
+    from ccecon.reports.html import LABELS as REPORT_LABELS
+    from ccecon.reports.html import TEXT
+    from ccecon.reports.sources import all_sources
+
+    for src in all_sources():
+        visible = visible.replace(src.reference, " ")
+    user_words = path.read_text(encoding="utf-8")
+    tables = (TEXT["en"], REPORT_LABELS["en"], CHART_LABELS["en"], LABELS["en"])
+    english = {v for table in tables for v in table.values()} | set(WORKBOOK_ZH)
+    return sorted(
+        v
+        for v in english
+        if len(v) >= 4
+        and "{" not in v
+        and v not in user_words
+        and re.search(rf"(?<![\w.]){re.escape(v)}(?![\w.])", visible)
+    )
 
 
 def test_chinese_locale_labels(tmp_path: Path) -> None:
@@ -158,3 +273,17 @@ def test_sourcing_figure_in_report(tmp_path: Path) -> None:
     assert 'id="fig-sourcing"' in html.read_text(encoding="utf-8")
     plain = evaluate(load_scenario(EXAMPLES / "usd-onprem-to-cloud.yaml"))
     assert sourcing_figure(plain) is None
+
+
+def test_sourcing_only_report_has_no_chart_of_an_empty_business_case() -> None:
+    """A sourcing-only scenario with ranges: its business case is empty (NPV 0 in every
+    draw), so no NPV distribution or tornado; its options' cumulative cost is drawn."""
+    from ccecon.reports.charts import business_case_figures, uncertainty_figures
+    from ccecon.sourcing.compare import sourcing_only
+    from ccecon.uncertainty.sampling import uncertain_inputs
+
+    sc = load_scenario(EXAMPLES / "uncertain-sourcing-cny.yaml")
+    assert sourcing_only(sc) and uncertain_inputs(sc)
+    result = evaluate(sc)
+    assert uncertainty_figures(result) == []
+    assert [cid for cid, _ in business_case_figures(result)] == ["sourcing"]

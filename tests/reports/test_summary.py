@@ -199,33 +199,42 @@ def test_scorecard_and_risk_register_are_shown(tmp_path: Path) -> None:
     assert doc["scorecard"]["risks"][0]["impact"] == "high"
 
 
-def test_zh_report_has_no_english_label_from_the_label_tables() -> None:
+@pytest.mark.parametrize(
+    "stem", ["cny-inhouse-build", "sourcing-cny-seed004", "uncertain-sourcing-cny"]
+)
+def test_zh_report_has_no_english_label_from_the_label_tables(stem: str) -> None:
     """The CNY example (locale zh): its visible text (scripts and styles left out) holds
     none of the English labels of the report's label tables (texts, settings, charts,
     ccecon.labels) of four letters or more, except inside the scenario's own words
-    (names, notes and sources the user wrote, which are shown as written)."""
+    (names, notes and sources the user wrote, which are shown as written) and the
+    bibliographic references of the sources section (titles as published)."""
     import html as html_lib
     import re
 
-    from ccecon.labels import LABELS
+    from ccecon.labels import LABELS, WORKBOOK_ZH
     from ccecon.reports.charts import LABELS as CHART_LABELS
     from ccecon.reports.html import LABELS as REPORT_LABELS
     from ccecon.reports.html import TEXT, render_html
 
-    path = Path(__file__).resolve().parents[2] / "examples" / "cny-inhouse-build.yaml"
+    path = Path(__file__).resolve().parents[2] / "examples" / f"{stem}.yaml"
     sc = load_scenario(path)
+    assert sc.locale == "zh"
     text = render_html(evaluate(sc))
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", text, flags=re.S)
     visible = html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
     user_words = path.read_text(encoding="utf-8")
+    from ccecon.reports.sources import all_sources
+
+    for src in all_sources():  # a title is cited as published, in its language
+        visible = visible.replace(html_lib.unescape(src.reference), " ")
     english = {
         v
         for table in (TEXT["en"], REPORT_LABELS["en"], CHART_LABELS["en"], LABELS["en"])
         for v in table.values()
         if len(v) >= 4 and "{" not in v
-    }
+    } | {v for v in WORKBOOK_ZH if len(v) >= 4 and "{" not in v}  # sourcing components ...
     leaked = sorted(
         v for v in english if re.search(rf"\b{re.escape(v)}\b", visible) and v not in user_words
     )
     assert leaked == []
-    assert "公式与来源" in visible and "内部收益率：使净现值为 0 的每一个利率" in visible
+    assert "来源：公式与数据" in visible and "使净现值为 0 的每一个利率" in visible

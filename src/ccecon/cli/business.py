@@ -156,16 +156,40 @@ def _summary_table(result: Result, loc: str) -> list[dict[str, str]]:
 
 
 def _staffing_table(st: dict[str, dict[str, Any]], loc: str) -> list[dict[str, str]]:
-    """One row per staffing figure, one column per case (as is, proposal)."""
+    """One row per staffing figure, one column per case (as is, proposal); with a shift
+    schedule, the scheduled FTE beside the ideal FTE of the interval requirement."""
     cases = list(st)
+    scheduled = all("ideal_fte_mean" in st[c] for c in cases)
+    keys: tuple[tuple[str, str], ...] = (
+        (
+            ("scheduled_fte", "fte_mean"),
+            ("scheduled_fte_max", "fte_max"),
+            ("ideal_fte", "ideal_fte_mean"),
+            ("schedule_ratio", "schedule_ratio"),
+            ("schedule_gap", "schedule_gap"),
+        )
+        if scheduled
+        else (("fte", "fte_mean"), ("fte_max", "fte_max"))
+    ) + (
+        ("peak_agents", "peak_agents"),
+        ("agent_hours", "agent_hours"),
+        ("service_level_min", "service_level_min"),
+    )
     rows = []
-    for key in ("fte", "fte_max", "peak_agents", "agent_hours"):
-        field = {"fte": "fte_mean"}.get(key, key)
+    for key, field in keys:
         row = {label("metric", loc): label(key, loc)}
         for c in cases:
             head = label("as_is", loc) if c == "baseline" else label(c, loc)
-            v = st[c][field]
-            row[head] = f"{v:,.1f}" if key.startswith("fte") else f"{v:,.0f}"
+            if field == "schedule_ratio":
+                row[head] = f"{st[c]['schedule']['schedule_ratio_mean']:,.3f}"
+            elif field == "schedule_gap":
+                row[head] = f"{st[c]['schedule']['worst_gap'] * 100:,.2f} %"
+            elif field == "service_level_min":
+                v = st[c][field]
+                row[head] = "-" if v is None else f"{v * 100:,.1f} %"
+            else:
+                v = st[c][field]
+                row[head] = f"{v:,.1f}" if "fte" in key else f"{v:,.0f}"
         rows.append(row)
     return rows
 

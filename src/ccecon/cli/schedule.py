@@ -17,6 +17,8 @@ class Rows(StrEnum):
 
     coverage = "coverage"
     schedule = "schedule"
+    roster = "roster"
+    assignments = "assignments"
 
 
 class CoverOption(StrEnum):
@@ -153,6 +155,44 @@ def chart(doc: dict[str, Any], path: Path, title: str) -> None:
         )
 
 
+def read_limited_csv(path: Path) -> None:
+    """A missing file, a folder or a pipe: exit 2 naming it."""
+    from ccecon.scenario.load import read_limited
+
+    read_limited(path)
+
+
+def roster_tables(roster: dict[str, Any]) -> None:
+    """The roster (agent by week and day), and which rules bind."""
+    from ccecon.cli.output import fmt_number, print_table
+
+    s = roster["summary"]
+    print_table(
+        [
+            {"metric": "Agents", "value": fmt_number(s["agents"])},
+            {"metric": "Weeks", "value": fmt_number(s["weeks"])},
+            {"metric": "Shifts assigned", "value": fmt_number(s["shifts_assigned"])},
+            {"metric": "Preferences broken (cost)", "value": fmt_number(s["preference_cost"], 2)},
+            {"metric": "Solver status", "value": s["status"]},
+        ],
+        title="Roster",
+    )
+    print_table(
+        roster["agents"], title="Roster by agent and week", labels={"paid_hours": "paid hours"}
+    )
+    print_table(
+        [
+            {
+                "rule": r["meaning"],
+                "binds": "yes" if r["binds"] else ("not solved" if r["binds"] is None else "no"),
+                "at its limit for": ", ".join(r["at_limit"]) or "-",
+            }
+            for r in roster["rules"]
+        ],
+        title="Rules (binds: the roster would break fewer preferences without it)",
+    )
+
+
 def schedule(
     requirements: Annotated[
         Path,
@@ -196,6 +236,35 @@ def schedule(
         Path | None,
         typer.Option("--chart", help="Write required vs scheduled: .html, .png or .svg."),
     ] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="Agents CSV (agent, min_hours_week, max_hours_week, templates,"
+            " unavailable, prefer_off, rule columns): assign them to the designed shifts.",
+        ),
+    ] = None,
+    weeks: Annotated[int, typer.Option(help="Roster: weeks the designed week repeats (1-4).")] = 1,
+    min_days_off: Annotated[
+        int, typer.Option(help="Roster: days off each week (weekly rest).", min=0, max=7)
+    ] = 2,
+    max_consecutive_days: Annotated[
+        int, typer.Option(help="Roster: most work days in a row.", min=1)
+    ] = 5,
+    consecutive_days_off: Annotated[
+        bool,
+        typer.Option(
+            "--consecutive-days-off/--no-consecutive-days-off",
+            help="Roster: two consecutive days off each week.",
+        ),
+    ] = True,
+    min_rest_hours: Annotated[
+        float, typer.Option(help="Roster: least rest between two shifts, hours.", min=0)
+    ] = 11.0,
+    preference_cost: Annotated[
+        float,
+        typer.Option(help="Roster: cost of a shift on a day the agent prefers off.", min=0),
+    ] = 1.0,
 ) -> None:
     """Shifts covering an interval requirement at the least paid hours (or gap cost).
 
@@ -204,12 +273,10 @@ def schedule(
     interval reaches, schedule efficiency, paid FTE, cost and the solver's gap.
     """
     with user_errors():
-        import pandas as pd
-
         from ccecon.cli.staff import parse_sl
         from ccecon.errors import InputError
         from ccecon.scheduling import build_model, load_shifts, read_requirements, solve
-        from ccecon.scheduling.results import scenario_intervals, summarize
+        from ccecon.scheduling.results import summarize
         from ccecon.scheduling.spec import Cover
         from ccecon.units import SHARE_BELOW_ONE, interval_seconds, parse_ratio
 
@@ -219,36 +286,10 @@ def schedule(
         goals: dict[str, Any] = {"sl_target": target, "sl_threshold_s": threshold}
         interval_min = None if per is None else interval_seconds(per) / 60.0
         source = str(requirements)
-        if requirements.suffix.lower() in (".yaml", ".yml", ".json"):
-            from ccecon.scenario.load import load_scenario
-
-            scenario = load_scenario(requirements)
-            try:
-                frame = scenario_intervals(scenario, month)
-            except InputError as exc:
-                raise InputError(
-                    exc.message, file=source, field=exc.field, value=exc.value
-                ) from None
-            st = scenario.staffing
-            assert st is not None
-            goals = {
-                "sl_target": st.sl_target,
-                "sl_threshold_s": st.sl_threshold_s if st.sl_target is not None else None,
-                "max_asa_s": st.max_asa_s,
-                "max_abandon": st.max_abandon,
-                "max_occupancy": st.max_occupancy,
-            }
-            threshold = st.sl_threshold_s
-            patience = st.patience_s if patience is None else patience
-            interval_min = float(st.interval_minutes)
-        else:
-            from ccecon.scenario.load import read_limited
-
-            read_limited(requirements)  # a missing file, a folder, a pipe: exit 2
-            try:
-                frame = pd.read_csv(requirements)
-            except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
-                raise InputError(f"cannot read as CSV: {e}", file=source) from None
+        frame, scenario_goals = _requirement_frame(requirements, month)
+        if scenario_goals is not None:
+            goals, threshold, scenario_patience, interval_min = scenario_goals
+            patience = scenario_patience if patience is None else patience
         if interval_min is not None and not float(interval_min).is_integer():
             raise InputError("expected whole minutes, e.g. 15min", field="--per", value=per)
         req = read_requirements(
@@ -269,26 +310,123 @@ def schedule(
         )
         doc = summarize(model, sol, spec, req, sl_threshold_s=threshold or 0.0, patience_s=patience)
         title = spec.name or f"Schedule: {requirements.name}"
+        if roster is not None:
+            from ccecon.scheduling.roster import Rules
+
+            rules = Rules(
+                min_days_off_week=min_days_off,
+                max_consecutive_days=max_consecutive_days,
+                consecutive_days_off=consecutive_days_off,
+                min_rest_hours=min_rest_hours,
+                preference_cost=preference_cost,
+            )
+            doc["roster"] = _roster(roster, model, sol, spec, weeks, rules, time_limit)
+        if rows in (Rows.roster, Rows.assignments) and "roster" not in doc:
+            raise InputError(
+                "--rows roster and --rows assignments need --roster AGENTS.csv",
+                field="--rows",
+                value=rows.value,
+            )
         if chart_file is not None:
             chart(doc, chart_file, title)
             typer.echo(f"wrote {chart_file}", err=True)
 
         def table() -> None:
-            from ccecon.cli.output import print_table
+            _print_tables(doc, title, req.grid.interval_minutes)
 
-            print_table(summary_rows(doc["summary"]), title=title)
-            print_table(
-                [{k: v for k, v in r.items() if k != "kind"} for r in doc["schedule"]],
-                title="Shifts (head count by template, day and start)",
-                labels={"headcount": "head count", "paid_hours": "paid hours"},
-            )
-            print_table(
-                day_rows(doc["coverage"], req.grid.interval_minutes),
-                title="Coverage by day (every interval: --format csv)",
-                percent=("service level",),
-            )
+        table_rows = (
+            doc["roster"]["agents" if rows == Rows.roster else "assignments"]
+            if rows in (Rows.roster, Rows.assignments)
+            else doc[rows.value]
+        )
+        emit(fmt, rows=table_rows, data=doc, table=table)
 
-        emit(fmt, rows=doc[rows.value], data=doc, table=table)
+
+def _requirement_frame(
+    requirements: Path, month: int
+) -> tuple[Any, tuple[dict[str, Any], float | None, float | None, float] | None]:
+    """The interval table of a requirement CSV, or of a scenario's staffing in plan month
+    ``month`` with the scenario's goals, SL threshold (s), patience (s) and interval
+    (minutes)."""
+    import pandas as pd
+
+    from ccecon.errors import InputError
+    from ccecon.scheduling.results import scenario_intervals
+
+    source = str(requirements)
+    if requirements.suffix.lower() not in (".yaml", ".yml", ".json"):
+        read_limited_csv(requirements)  # a missing file, a folder, a pipe: exit 2
+        try:
+            return pd.read_csv(requirements), None
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+            raise InputError(f"cannot read as CSV: {e}", file=source) from None
+    from ccecon.scenario.load import load_scenario
+
+    scenario = load_scenario(requirements)
+    try:
+        frame = scenario_intervals(scenario, month)
+    except InputError as exc:
+        raise InputError(exc.message, file=source, field=exc.field, value=exc.value) from None
+    st = scenario.staffing
+    assert st is not None
+    goals = {
+        "sl_target": st.sl_target,
+        "sl_threshold_s": st.sl_threshold_s if st.sl_target is not None else None,
+        "max_asa_s": st.max_asa_s,
+        "max_abandon": st.max_abandon,
+        "max_occupancy": st.max_occupancy,
+    }
+    return frame, (goals, st.sl_threshold_s, st.patience_s, float(st.interval_minutes))
+
+
+def _roster(
+    roster: Path,
+    model: Any,
+    sol: Any,
+    spec: Any,
+    weeks: int,
+    rules: Any,
+    time_limit: float,
+) -> dict[str, Any]:
+    """The agents of the roster CSV assigned to the designed shifts over ``weeks``."""
+    import pandas as pd
+
+    from ccecon.errors import InputError
+    from ccecon.scheduling.roster import designed_shifts, read_agents, solve_roster
+
+    read_limited_csv(roster)
+    try:
+        agents_frame = pd.read_csv(roster, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+        raise InputError(f"cannot read as CSV: {e}", file=str(roster)) from None
+    agents = read_agents(agents_frame, source=str(roster), shifts=spec, weeks=weeks, rules=rules)
+    return solve_roster(
+        agents,
+        designed_shifts(model, sol, spec),
+        weeks,
+        rules,
+        time_limit=time_limit,
+        source=str(roster),
+    )
+
+
+def _print_tables(doc: dict[str, Any], title: str, interval_minutes: int) -> None:
+    """The terminal tables: summary, shifts, coverage by day, and the roster's."""
+    from ccecon.cli.output import print_table
+
+    print_table(summary_rows(doc["summary"]), title=title)
+    print_table(
+        [{k: v for k, v in r.items() if k != "kind"} for r in doc["schedule"]],
+        title="Shifts (head count by template, day and start)",
+        labels={"headcount": "head count", "paid_hours": "paid hours"},
+    )
+    print_table(
+        day_rows(doc["coverage"], interval_minutes),
+        title="Coverage by day (every interval: --format csv)",
+        percent=("service level",),
+    )
+    if "roster" in doc:
+        roster_tables(doc["roster"])
 
 
 def register(app: typer.Typer) -> None:

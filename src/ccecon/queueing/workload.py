@@ -119,11 +119,9 @@ def staff_months(
         of a time-window routing handles (see :func:`window_mask`).
     """
     intervals = round((close_hour - open_hour) * 60 / interval_minutes)
-    if shares is None:
-        shares = interval_shares(weekly_profile, intraday_profile, intervals)
-    elif shares.shape != (7 * intervals,):
-        raise ValueError(f"shares needs {7 * intervals} values, got shape {shares.shape}")
+    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
     interval_s = interval_minutes * 60.0
+    goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
     rows = max(volume.shape[0], aht_s.shape[0])
     months = volume.shape[1] - 1
     days = np.asarray(days_in_month, dtype=float)
@@ -132,32 +130,17 @@ def staff_months(
     peak = np.zeros((rows, months + 1))
     if months == 0:
         return MonthlyStaffing(agent_hours=hours, fte=hours.copy(), peak_agents=peak)
-    weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
-    aht_all = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
-    aht_all = np.where(aht_all > 0, aht_all, 1.0)
     # The same question is answered once (exactly the same answers, far less work): months
     # with the same weekly volume and AHT in every draw (months of equal length within a
     # plan year, outside lever ramps), and intervals with the same share of the week
     # (equal day weights, repeated intraday weights).
-    _, first, month_of = np.unique(
-        np.vstack([weekly, aht_all]), axis=1, return_index=True, return_inverse=True
-    )
+    weekly, aht_all, first, month_of = _distinct_months(volume, aht_s, weeks, rows)
     unique_shares, share_of = np.unique(shares, return_inverse=True)
     repeats = np.bincount(share_of.ravel(), minlength=unique_shares.size).astype(float)
     sums = np.empty((rows, first.size))
     peaks = np.empty((rows, first.size))
     for k, m in enumerate(first):
-        agents = required_agents(
-            weekly[:, m, None] * unique_shares[None, :],
-            aht_all[:, m, None],
-            interval_s,
-            sl_target=sl_target,
-            sl_threshold_s=sl_threshold_s if sl_target is not None else None,
-            max_asa_s=max_asa_s,
-            max_abandon=max_abandon,
-            max_occupancy=max_occupancy,
-            patience_s=patience_s,
-        )
+        agents = _interval_agents(weekly[:, m], aht_all[:, m], unique_shares, interval_s, goals)
         sums[:, k] = agents @ repeats  # integer counts: the same sum in any order
         peaks[:, k] = agents.max(axis=1)
     month_of = month_of.ravel()
@@ -167,6 +150,186 @@ def staff_months(
     paid = np.asarray(paid_hours_per_fte_month, dtype=float).reshape(-1, 1)
     fte = hours / (paid * (1.0 - s))
     return MonthlyStaffing(agent_hours=hours, fte=np.asarray(fte, dtype=float), peak_agents=peak)
+
+
+def service_level_months(
+    volume: Array,
+    aht_s: Array,
+    days_in_month: npt.ArrayLike,
+    *,
+    interval_minutes: int,
+    open_hour: float,
+    close_hour: float,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    sl_target: float | None,
+    sl_threshold_s: float,
+    max_asa_s: float | None,
+    max_abandon: float | None,
+    max_occupancy: float | None,
+    patience_s: float | None,
+    shares: Array | None = None,
+) -> tuple[Array, Array]:
+    """Service level the staffing of :func:`staff_months` reaches, and the calls it is
+    weighed by, per month for one channel (one row of volumes: a base case or means).
+
+    Each open interval of the week is staffed as :func:`staff_months` staffs it (the
+    fewest agents meeting every goal), and its service level with those agents is the
+    share of its calls answered within ``sl_threshold_s`` (Erlang C, or Erlang A with
+    ``patience_s``: answered in time over offered). A month's level is the mean over its
+    intervals weighed by their calls, the way a wallboard adds intervals up.
+
+    Returns
+    -------
+    (service_level, calls) : tuple of ndarray
+        Each shape (months + 1,): the month's service level (a fraction; NaN for month 0
+        and for a month without calls) and its calls per week (the weight to combine
+        channels).
+    """
+    from ccecon.queueing.erlang import erlang_a, service_level
+
+    intervals = round((close_hour - open_hour) * 60 / interval_minutes)
+    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
+    interval_s = interval_minutes * 60.0
+    goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
+    months = volume.shape[1] - 1
+    days = np.asarray(days_in_month, dtype=float)
+    weekly, aht, first, month_of = _distinct_months(volume[:1], aht_s[:1], days[1:] / 7.0, 1)
+    level = np.full(months + 1, np.nan)
+    calls = np.zeros(months + 1)
+    for m in first.tolist():  # months alike in weekly volume and AHT are answered once
+        if weekly[0, m] <= 0:
+            continue
+        agents = _interval_agents(weekly[:, m], aht[:, m], shares, interval_s, goals)[0]
+        offered = weekly[0, m] * shares
+        traffic = offered * aht[0, m] / interval_s
+        if patience_s is None:
+            sl = service_level(traffic, agents, aht[0, m], sl_threshold_s)
+        else:
+            sl = erlang_a(traffic, agents, aht[0, m], patience_s, sl_threshold_s)["service_level"]
+        busy = offered > 0
+        alike = 1 + np.flatnonzero(month_of == month_of[m])
+        calls[alike] = float(offered[busy].sum())
+        level[alike] = float((sl[busy] * offered[busy]).sum() / calls[alike[0]])
+    return level, calls
+
+
+@dataclass(frozen=True)
+class _Goals:
+    sl_target: float | None
+    sl_threshold_s: float
+    max_asa_s: float | None
+    max_abandon: float | None
+    max_occupancy: float | None
+    patience_s: float | None
+
+
+def _week_shares(
+    shares: Array | None,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    intervals: int,
+) -> Array:
+    if shares is None:
+        return interval_shares(weekly_profile, intraday_profile, intervals)
+    if shares.shape != (7 * intervals,):
+        raise ValueError(f"shares needs {7 * intervals} values, got shape {shares.shape}")
+    return shares
+
+
+def _distinct_months(
+    volume: Array, aht_s: Array, weeks: Array, rows: int
+) -> tuple[Array, Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """(weekly volume, AHT, first month of each distinct column, column of each month):
+    plan months 1..M as (rows, M) arrays, a handle time of 0 read as 1 s."""
+    months = volume.shape[1] - 1
+    weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
+    aht = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
+    aht = np.where(aht > 0, aht, 1.0)
+    _, first, month_of = np.unique(
+        np.vstack([weekly, aht]), axis=1, return_index=True, return_inverse=True
+    )
+    return weekly, aht, first, month_of.ravel()
+
+
+def _interval_agents(
+    weekly: Array, aht_s: Array, shares: Array, interval_s: float, goals: _Goals
+) -> Array:
+    """Agents on the phones (rows, len(shares)) for weekly volumes and AHTs (rows,): each
+    interval's calls are ``weekly x share``, staffed to every goal."""
+    return np.asarray(
+        required_agents(
+            weekly[:, None] * shares[None, :],
+            aht_s[:, None],
+            interval_s,
+            sl_target=goals.sl_target,
+            sl_threshold_s=goals.sl_threshold_s if goals.sl_target is not None else None,
+            max_asa_s=goals.max_asa_s,
+            max_abandon=goals.max_abandon,
+            max_occupancy=goals.max_occupancy,
+            patience_s=goals.patience_s,
+        ),
+        dtype=float,
+    )
+
+
+@dataclass(frozen=True)
+class RequirementWeeks:
+    """The distinct weeks of interval requirements of one channel's plan months.
+
+    ``agents[k]``: agents on the phones in each open interval of the week (Monday's
+    intervals first, 7 x intervals per day), for the ``k``-th distinct (weekly volume, AHT)
+    of the months; ``month_of[m - 1]`` = the week of plan month ``m``.
+    """
+
+    agents: Array
+    month_of: npt.NDArray[np.int64]
+
+
+def requirement_weeks(
+    volume: Array,
+    aht_s: Array,
+    days_in_month: npt.ArrayLike,
+    *,
+    interval_minutes: int,
+    open_hour: float,
+    close_hour: float,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    sl_target: float | None,
+    sl_threshold_s: float,
+    max_asa_s: float | None,
+    max_abandon: float | None,
+    max_occupancy: float | None,
+    patience_s: float | None,
+    shares: Array | None = None,
+) -> RequirementWeeks:
+    """Agents per interval of each month's representative week, for one draw.
+
+    The same spreading and staffing as :func:`staff_months` (the same function answers
+    each interval), for ``volume`` and ``aht_s`` of shape (1, months + 1): what a shift
+    schedule of the month has to cover (``ccecon.scheduling.plan``).
+    """
+    intervals = round((close_hour - open_hour) * 60 / interval_minutes)
+    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
+    goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
+    months = volume.shape[1] - 1
+    if months == 0:
+        return RequirementWeeks(np.zeros((0, shares.size)), np.zeros(0, dtype=np.int64))
+    weeks = np.asarray(days_in_month, dtype=float)[1:] / 7.0
+    weekly, aht, first, month_of = _distinct_months(
+        np.asarray(volume, dtype=float).reshape(1, -1),
+        np.asarray(aht_s, dtype=float).reshape(1, -1),
+        weeks,
+        1,
+    )
+    unique_shares, share_of = np.unique(shares, return_inverse=True)
+    agents = np.empty((first.size, shares.size))
+    for k, m in enumerate(first):
+        agents[k] = _interval_agents(
+            weekly[:, m], aht[:, m], unique_shares, interval_minutes * 60.0, goals
+        )[0][share_of.ravel()]
+    return RequirementWeeks(agents, month_of.ravel().astype(np.int64))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import plotly.graph_objects as go
 
+from ccecon.labels import input_label, phrase
+
 if TYPE_CHECKING:
     from ccecon.engine import Result
     from ccecon.uncertainty.montecarlo import Simulation
@@ -76,6 +78,7 @@ def cashflow_figure(result: Result) -> go.Figure:
     sc = result.scenario
     lab = LABELS[sc.locale]
     m = result.monthly_frame()
+    months = [phrase(str(x), sc.locale) for x in m["label"]]  # M0 (signing) in zh too
     fig = go.Figure()
     # Each colour means one thing: a cost family's colour is spending that rises (below
     # zero), teal is benefits and light teal the cost savings (spending that falls, above
@@ -87,14 +90,14 @@ def cashflow_figure(result: Result) -> go.Figure:
         rise = -change.clip(lower=0)
         savings = savings + (-change).clip(lower=0)
         if (rise != 0).any():
-            fig.add_bar(x=m["label"], y=rise, name=lab[fam], marker_color=PALETTE[fam])
+            fig.add_bar(x=months, y=rise, name=lab[fam], marker_color=PALETTE[fam])
     ben = m["proposal_benefits"] - (m["baseline_benefits"] if base else 0)
     if (ben != 0).any():
-        fig.add_bar(x=m["label"], y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
+        fig.add_bar(x=months, y=ben, name=lab["benefits"], marker_color=PALETTE["benefits"])
     if (savings != 0).any():
-        fig.add_bar(x=m["label"], y=savings, name=lab["savings"], marker_color=PALETTE["savings"])
+        fig.add_bar(x=months, y=savings, name=lab["savings"], marker_color=PALETTE["savings"])
     fig.add_scatter(
-        x=m["label"],
+        x=months,
         y=m["net"],
         name=lab["net"],
         mode="lines+markers",
@@ -178,6 +181,9 @@ def business_case_figures(result: Result) -> list[tuple[str, go.Figure]]:
     st = staffing_figure(result)
     if st is not None:
         figs.append(("staffing", st))
+    sl = service_level_figure(result)
+    if sl is not None:
+        figs.append(("service-level", sl))
     if so is not None:
         figs.append(("sourcing", so))
     return figs
@@ -204,8 +210,13 @@ def uncertainty_runs(result: Result) -> tuple[Any, Any] | None:
 def uncertainty_figures(
     result: Result, runs: tuple[Any, Any] | None = None
 ) -> list[tuple[str, go.Figure]]:
-    """NPV distribution and tornado, when the scenario has uncertain inputs."""
+    """NPV distribution and tornado, when the scenario has uncertain inputs (not for a
+    sourcing-only scenario: its business case is empty, its NPV 0 in every draw)."""
+    from ccecon.sourcing.compare import sourcing_only
+
     sc = result.scenario
+    if sourcing_only(sc):
+        return []
     if runs is None:
         runs = uncertainty_runs(result)
     if runs is None:
@@ -226,13 +237,58 @@ def staffing_figure(result: Result) -> go.Figure | None:
         "Paid FTE from workload (Erlang)" if sc.locale == "en" else "按话务量测算的带薪人力（FTE）"
     )
     fig = go.Figure()
+    scheduled = sc.staffing.schedule is not None
+    ideal_name = "ideal, no shifts" if sc.locale == "en" else "理想（无班次）"
     for case in result.cases.values():
         fte = np.asarray(case.drivers["fte"]).mean(axis=0)
         fig.add_scatter(
             x=list(result.month_labels)[1:], y=fte[1:], mode="lines+markers", name=case.label
         )
+        if scheduled and "ideal_fte" in case.drivers:
+            # the shift schedule's FTE (solid) against the interval requirement's (dashed)
+            ideal = np.asarray(case.drivers["ideal_fte"]).mean(axis=0)
+            fig.add_scatter(
+                x=list(result.month_labels)[1:],
+                y=ideal[1:],
+                mode="lines",
+                line={"dash": "dash"},
+                name=f"{case.label} ({ideal_name})",
+            )
     fig = _style(fig, title, "FTE")
     fig.update_yaxes(tickformat=",.1f", title_text="FTE", rangemode="tozero")
+    fig.update_xaxes(type="category", nticks=13)
+    return fig
+
+
+def service_level_figure(result: Result) -> go.Figure | None:
+    """Service level the staffing reaches per month per case, beside the goal (when the
+    goal is a service level), from :meth:`Result.staffing`."""
+    sc = result.scenario
+    st = result.staffing()
+    if sc.staffing is None or not st:
+        return None
+    from ccecon.labels import label
+
+    loc = sc.locale
+    fig = go.Figure()
+    x = list(result.month_labels)[1:]
+    for name, entry in st.items():
+        case = result.cases[name]
+        fig.add_scatter(
+            x=x, y=entry["service_level_by_month"], mode="lines+markers", name=case.label
+        )
+    target = sc.staffing.sl_target
+    if target is not None:
+        goal = "goal" if loc == "en" else "目标"
+        fig.add_scatter(
+            x=x,
+            y=[float(target)] * len(x),
+            mode="lines",
+            line={"dash": "dot", "color": "#888888"},
+            name=f"{goal} {float(target) * 100:,.0f} %",
+        )
+    fig = _style(fig, label("service_level_month", loc), "%")
+    fig.update_yaxes(tickformat=".0%", title_text=label("service_level", loc))
     fig.update_xaxes(type="category", nticks=13)
     return fig
 
@@ -287,7 +343,7 @@ def sourcing_figure(result: Result) -> go.Figure | None:
         cum = np.cumsum(np.asarray(o.flows).mean(axis=0))
         pv = float(np.mean(o.pv_cost))
         fig.add_scatter(
-            x=list(result.month_labels),
+            x=[phrase(x, sc.locale) for x in result.month_labels],
             y=cum,
             mode="lines",
             name=f"{o.name} (PV {pv:,.0f})",
@@ -330,14 +386,15 @@ def tornado_figure(tor: Tornado, currency: str, locale: str) -> go.Figure:
     """Tornado: NPV at each uncertain input's P10 and P90, ranked by swing."""
     bars = list(tor.bars)[:12][::-1]
     base = float(tor.base)
-    labels = [b.label for b in bars]
+    labels = [input_label(b.label, locale) for b in bars]
+    at = {"en": "input at {p}", "zh": "输入取 {p}"}.get(locale, "input at {p}")
     fig = go.Figure()
     fig.add_bar(
         y=labels,
         x=[b.output_low - base for b in bars],
         base=base,
         orientation="h",
-        name="input at P10",
+        name=at.format(p="P10"),
         marker_color=PALETTE["operating"],
     )
     fig.add_bar(
@@ -345,7 +402,7 @@ def tornado_figure(tor: Tornado, currency: str, locale: str) -> go.Figure:
         x=[b.output_high - base for b in bars],
         base=base,
         orientation="h",
-        name="input at P90",
+        name=at.format(p="P90"),
         marker_color=PALETTE["benefits"],
     )
     fig.update_layout(barmode="overlay")

@@ -25,6 +25,12 @@ Sheets:
   after; the smaller is spending the change keeps, the rest a cost or a saving.
 * ``Simulation`` (when the scenario has ranges): the Monte Carlo percentiles and the NPV
   tornado, as values, labelled as such.
+* ``Sourcing`` (when the scenario has sourcing options): the ranking by present value of
+  cost with each option's TCO by component, unit costs and paid FTE, and the NPV of each
+  move from the current option: values from the one sourcing document, labelled as such.
+
+With ``locale: zh`` every sheet name, heading, label, note and comment is Chinese (the
+phrase table ``ccecon.labels.WORKBOOK_ZH``); the user's own words stay as written.
 
 The formulas reproduce :func:`ccecon.engine.evaluate` of the base case (tests recalculate
 every example's workbook with LibreOffice and compare to 1e-9 relative).
@@ -33,6 +39,7 @@ every example's workbook with LibreOffice and compare to 1e-9 relative).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +64,12 @@ ERLANG_NOTE = (
     " handle time here. Overwrite it with your own figures, or change the scenario and"
     " write the workbook again."
 )
+SCHEDULE_NOTE = (
+    "From ccecon's shift schedule (staffing.schedule): each month, the paid hours of the"
+    " least-cost shifts covering the month's interval requirement over the ideal paid hours"
+    " (the agent hours / (1 - shrinkage)). A mixed-integer program, not a spreadsheet"
+    " formula, so this is a value; the paid FTE row multiplies the ideal FTE by it."
+)
 CONTRACT_NOTE = (
     "The bill of this line's price model on the case's usage (calls, minutes, seats, agent"
     " hours; tiers, minimums and packages), computed by ccecon: a value, not a formula. The"
@@ -70,6 +83,28 @@ FMT_INT = "#,##0"
 FMT_PCT = "0.0%"
 FMT_PCT2 = "0.00%"
 FMT_MONTHS = '0.0 "months"'
+
+_LOCALE: ContextVar[str] = ContextVar("ccecon_workbook_locale", default="en")
+"""The locale of the workbook being written (a context variable: one per thread)."""
+
+
+def _t(text: str, **fields: Any) -> str:
+    """``text`` in the workbook's locale (:func:`ccecon.labels.phrase`), formatted."""
+    from ccecon.labels import phrase
+
+    out = phrase(text, _LOCALE.get())
+    return out.format(**fields) if fields else out
+
+
+def _sheet(name: str) -> str:
+    """A sheet's name as a formula refers to it (``Inputs``; quoted when translated)."""
+    shown = _t(name)
+    return shown if shown == name else f"'{shown}'"
+
+
+def _fmt_months() -> str:
+    """The number format of a count of months, in the workbook's locale."""
+    return f'0.0 "{_t("months")}"'
 
 
 def _money(currency: str, decimals: int = 0) -> str:
@@ -119,12 +154,12 @@ class _MonthSheet:
     def header(self, labels: list[str], month_labels: tuple[str, ...], st: _Styles) -> None:
         ws = self.ws
         for i, text in enumerate(labels, start=1):
-            ws.cell(1, i, text).font = st.bold
-        ws.cell(MONTH_ROW, self.first - 1, "month").font = st.info
-        ws.cell(YEAR_ROW, self.first - 1, "plan year (growth)").font = st.info
-        ws.cell(PLAN_ROW, self.first - 1, "in plan (months 1..)").font = st.info
+            ws.cell(1, i, _t(text)).font = st.bold
+        ws.cell(MONTH_ROW, self.first - 1, _t("month")).font = st.info
+        ws.cell(YEAR_ROW, self.first - 1, _t("plan year (growth)")).font = st.info
+        ws.cell(PLAN_ROW, self.first - 1, _t("in plan (months 1..)")).font = st.info
         for m, col in self.cols():
-            ws[f"{col}1"] = month_labels[m]
+            ws[f"{col}1"] = _t(month_labels[m])
             ws[f"{col}1"].font = st.bold
             ws[f"{col}{MONTH_ROW}"] = m
             ws[f"{col}{YEAR_ROW}"] = f"=IF({col}{MONTH_ROW}=0,0,INT(({col}{MONTH_ROW}-1)/12))"
@@ -148,9 +183,9 @@ class _Inputs:
 
     def section(self, title: str, note: str | None = None) -> None:
         self.row += 2 if self.row else 1
-        self.ws.cell(self.row, 1, title).font = self.st.title
+        self.ws.cell(self.row, 1, _t(title)).font = self.st.title
         if note:
-            self.ws.cell(self.row, 3, note).font = self.st.info
+            self.ws.cell(self.row, 3, _t(note)).font = self.st.info
 
     def add(
         self,
@@ -170,36 +205,47 @@ class _Inputs:
         self.names.add(name)
         self.row += 1
         r, ws = self.row, self.ws
-        ws.cell(r, 1, label)
+        ws.cell(r, 1, _t(label))
         cell = ws.cell(r, 2, value)
         cell.number_format = fmt
         cell.fill = self.st.input_fill
-        ws.cell(r, 3, note).font = self.st.info
+        ws.cell(r, 3, _t(note)).font = self.st.info
         ws.cell(r, 4, name).font = self.st.info
         dist = self.uncertain.get(path) if path else None
         if dist is not None:
             from ccecon.reports.html import _value as shown
 
             comment = (
-                f"Uncertain in the scenario ({shown(dist)}). The workbook holds the base case;"
-                " the Simulation sheet shows the spread. " + (comment or "")
+                _t(
+                    "Uncertain in the scenario ({range}). The workbook holds the base case;"
+                    " the Simulation sheet shows the spread.",
+                    range=shown(dist, _LOCALE.get()),
+                )
+                + " "
+                + _t(comment or "")
             ).strip()
+        elif comment:
+            comment = _t(comment)
         if comment:
             cell.comment = Comment(comment, "ccecon", width=320, height=140)
-        self.wb.defined_names[name] = DefinedName(name, attr_text=f"Inputs!$B${r}")
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"{_sheet('Inputs')}!$B${r}")
         return name
 
     def info(self, label: str, value: Any, note: str = "", fmt: str = "General") -> None:
         """A row shown for reference: not an input of any formula."""
         self.row += 1
-        self.ws.cell(self.row, 1, label)
+        self.ws.cell(self.row, 1, _t(label))
         cell = self.ws.cell(self.row, 2, value)
         cell.number_format = fmt
-        self.ws.cell(self.row, 3, note).font = self.st.info
+        self.ws.cell(self.row, 3, _t(note)).font = self.st.info
 
 
 CASE_PREFIX = {"proposal": "prop", "baseline": "base"}
 CASE_TITLE = {"proposal": "Proposal (to be)", "baseline": "Baseline (as is)"}
+
+
+def _case_title(case_name: str) -> str:
+    return _t(CASE_TITLE[case_name])
 
 
 @dataclass
@@ -217,8 +263,19 @@ def write_workbook(result: Result, path: str | Path) -> Path:
 
     The workbook models the base case (each uncertain input at its base-case value, as
     ``ccecon evaluate``); with ranges, a Simulation sheet adds the Monte Carlo percentiles
-    and the tornado as values.
+    and the tornado as values. Sheet names, labels and notes follow the scenario's
+    ``locale`` (``en`` or ``zh``, :func:`ccecon.labels.phrase`); the user's own words
+    (names, notes, sources) stay as written.
     """
+    sc = result.scenario
+    token = _LOCALE.set(sc.locale if sc.locale in ("en", "zh") else "en")
+    try:
+        return _write_workbook(result, path)
+    finally:
+        _LOCALE.reset(token)
+
+
+def _write_workbook(result: Result, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -239,8 +296,8 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     wb = Workbook()
     ws_res = wb.active
     assert ws_res is not None
-    ws_res.title = "Results"
-    ws_in = wb.create_sheet("Inputs")
+    ws_res.title = _t("Results")
+    ws_in = wb.create_sheet(_t("Inputs"))
     inputs = _Inputs(wb, ws_in, st, uncertain_inputs(sc))
     drivers_by_case = {
         name: case_drivers(realized, case)[1] for name, case in realized.cases().items()
@@ -251,12 +308,12 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     _write_per_month_inputs(inputs, month_in, realized, drivers_by_case, labels, model)
     ws_in.freeze_panes = "B2"  # the labels stay in view beside the per-month values
 
-    ws_drv = wb.create_sheet("Drivers")
+    ws_drv = wb.create_sheet(_t("Drivers"))
     drv = _MonthSheet(ws_drv, 4, months)
     drv.header(["case", "driver", "what"], labels, st)
     _write_drivers(drv, realized, month_in, model, st)
 
-    ws_lines = wb.create_sheet("Lines")
+    ws_lines = wb.create_sheet(_t("Lines"))
     lines = _MonthSheet(ws_lines, 12, months)
     lines.header(
         [
@@ -277,19 +334,20 @@ def write_workbook(result: Result, path: str | Path) -> Path:
     )
     keys = _write_lines(lines, realized, drv, month_in, model, sc.currency)
 
-    ws_cf = wb.create_sheet("Cashflows")
+    ws_cf = wb.create_sheet(_t("Cashflows"))
     cf = _MonthSheet(ws_cf, 4, months)
     cf.header(["row", "case", "horizon total"], labels, st)
     rows = _write_cashflows(cf, realized, lines, drv, model, st, sc.currency)
 
-    ws_years = wb.create_sheet("Years")
+    ws_years = wb.create_sheet(_t("Years"))
     year_rows = _write_years(ws_years, cf, rows, months, st, sc.currency)
 
-    ws_change = wb.create_sheet("Change")
+    ws_change = wb.create_sheet(_t("Change"))
     kept = _write_change(ws_change, lines, model, keys, st, sc.currency)
 
     _write_results(ws_res, realized, result, cf, rows, year_rows, kept, st, wb)
     _write_simulation(wb, result, st)
+    _write_sourcing(wb, result, st)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
@@ -307,9 +365,9 @@ def _write_inputs(
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 46
     ws.column_dimensions["D"].width = 24
-    ws.cell(1, 1, "Inputs").font = inp.st.title
+    ws.cell(1, 1, _t("Inputs")).font = inp.st.title
     ws.cell(
-        1, 3, "Yellow cells are inputs: change them and every sheet follows."
+        1, 3, _t("Yellow cells are inputs: change them and every sheet follows.")
     ).font = inp.st.info
     inp.row = 1
     inp.info("Scenario", sc.name)
@@ -340,14 +398,14 @@ def _write_inputs(
     ws.add_data_validation(dv)
     dv.add(f"B{inp.row}")
     inp.row += 1
-    ws.cell(inp.row, 1, "Monthly rate (a formula)")
+    ws.cell(inp.row, 1, _t("Monthly rate (a formula)"))
     ws.cell(inp.row, 2, "=(1+discount_rate)^(1/12)-1").number_format = "0.0000%"
-    ws.cell(inp.row, 3, "(1 + annual rate) ^ (1/12) - 1").font = inp.st.info
+    ws.cell(inp.row, 3, _t("(1 + annual rate) ^ (1/12) - 1")).font = inp.st.info
     ws.cell(inp.row, 4, "monthly_rate").font = inp.st.info
     from openpyxl.workbook.defined_name import DefinedName
 
     inp.wb.defined_names["monthly_rate"] = DefinedName(
-        "monthly_rate", attr_text=f"Inputs!$B${inp.row}"
+        "monthly_rate", attr_text=f"{_sheet('Inputs')}!$B${inp.row}"
     )
     inp.add(
         "Unit-cost basis (fully_loaded or operating)",
@@ -361,13 +419,17 @@ def _write_inputs(
     dv2.add(f"B{inp.row}")
     summary = result.summary()
     for key, name, what in (
-        ("irr_annual_pct", "irr_guess", ""),
-        ("risk_adjusted_irr_annual_pct", "irr_guess_adj", ", risk-adjusted"),
+        ("irr_annual_pct", "irr_guess", "IRR starting guess, a year"),
+        (
+            "risk_adjusted_irr_annual_pct",
+            "irr_guess_adj",
+            "IRR starting guess, risk-adjusted, a year",
+        ),
     ):
         irr = summary.get(key)
         guess = float(f"{irr / 100:.2g}") if irr is not None and np.isfinite(irr) else 0.1
         inp.add(
-            f"IRR starting guess{what}, a year",
+            what,
             guess,
             name,
             FMT_PCT,
@@ -385,15 +447,15 @@ def _write_inputs(
     for i, ch in enumerate(sc.channels, start=1):
         p = f"channels[{i - 1}]"
         inp.add(
-            f"{ch.name}: contacts per month",
+            _t("{name}: contacts per month", name=ch.name),
             _value(ch.per_month),
             f"chan{i}_volume",
             FMT_INT,
-            ch.kind.value,
+            _t(ch.kind.value),
             path=f"{p}.per_month",
         )
         inp.add(
-            f"{ch.name}: handle time (s)",
+            _t("{name}: handle time (s)", name=ch.name),
             _value(ch.aht_s),
             f"chan{i}_aht",
             FMT_NUM,
@@ -401,14 +463,14 @@ def _write_inputs(
             path=f"{p}.aht_s",
         )
         inp.add(
-            f"{ch.name}: growth a year",
+            _t("{name}: growth a year", name=ch.name),
             _value(ch.growth),
             f"chan{i}_growth",
             FMT_PCT,
             path=f"{p}.growth",
         )
         inp.add(
-            f"{ch.name}: sales rate",
+            _t("{name}: sales rate", name=ch.name),
             _value(ch.sales_rate),
             f"chan{i}_sales_rate",
             FMT_PCT2,
@@ -444,11 +506,19 @@ def _write_inputs(
         )
         erlang = "used by the Erlang staffing in ccecon; not a formula input here"
         inp.info("Channels staffed", ", ".join(_staffed(sc)), erlang)
-        inp.info("Open hours", f"{stf.open_hour:g} to {stf.close_hour:g}", erlang)
+        inp.info(
+            "Open hours",
+            _t("{open} to {close}", open=f"{stf.open_hour:g}", close=f"{stf.close_hour:g}"),
+            erlang,
+        )
         if stf.sl_target is not None:
             inp.info(
                 "Service level goal",
-                f"{stf.sl_target:.0%} in {stf.sl_threshold_s:g} s",
+                _t(
+                    "{sl} in {t} s",
+                    sl=f"{stf.sl_target:.0%}",
+                    t=f"{stf.sl_threshold_s:g}",
+                ),
                 erlang,
             )
         if stf.max_occupancy is not None:
@@ -460,12 +530,15 @@ def _write_inputs(
 
     for case_name, case in sc.cases().items():
         pre = CASE_PREFIX[case_name]
-        title = (
-            CASE_TITLE[case_name] if not case.label else f"{CASE_TITLE[case_name]}: {case.label}"
-        )
+        title = _case_title(case_name)
+        if case.label:
+            title = f"{title}: {case.label}"
         for j, (dname, value) in enumerate(case.drivers.items(), start=1):
             if j == 1:
-                inp.section(f"{title}: drivers", "override the scenario's drivers in this case")
+                inp.section(
+                    _t("{title}: drivers", title=title),
+                    "override the scenario's drivers in this case",
+                )
             inp.add(
                 f"{dname}",
                 _value(value),
@@ -476,14 +549,14 @@ def _write_inputs(
         for j, lever in enumerate(case.levers, start=1):
             if j == 1:
                 inp.section(
-                    f"{title}: levers",
+                    _t("{title}: levers", title=title),
                     "factor ramps linearly from the start month over the ramp months",
                 )
             p = f"{case_name}.levers[{j - 1}]"
             who = f"{lever.name} ({lever.channel})"
             n = f"{pre}_lever{j}"
             inp.add(
-                f"{who}: volume factor",
+                _t("{who}: volume factor", who=who),
                 _value(lever.volume_factor),
                 f"{n}_volume",
                 FMT_NUM,
@@ -491,22 +564,22 @@ def _write_inputs(
                 path=f"{p}.volume_factor",
             )
             inp.add(
-                f"{who}: handle-time factor",
+                _t("{who}: handle-time factor", who=who),
                 _value(lever.aht_factor),
                 f"{n}_aht",
                 FMT_NUM,
                 path=f"{p}.aht_factor",
             )
-            inp.add(f"{who}: start month", lever.start_month, f"{n}_start", "0")
+            inp.add(_t("{who}: start month", who=who), lever.start_month, f"{n}_start", "0")
             inp.add(
-                f"{who}: ramp months",
+                _t("{who}: ramp months", who=who),
                 lever.ramp_months,
                 f"{n}_ramp",
                 "0",
                 "0 = full effect from the start month",
             )
             inp.add(
-                f"{who}: end month",
+                _t("{who}: end month", who=who),
                 lever.end_month,
                 f"{n}_end",
                 "0",
@@ -544,36 +617,36 @@ def _line_inputs(inp: _Inputs, sc: Scenario, case_name: str, case: Case, title: 
     money = _money(sc.currency, 2)
     for kind, j, line in _lines_of(case):
         if j == 1:
-            inp.section(f"{title}: {kind} lines")
+            inp.section(_t("{title}: " + kind + " lines", title=title))
         p = f"{case_name}.{kind}_lines[{j - 1}]"
         n = f"{pre}_{kind}{j}"
         who = line.name
         timing = line.timing
         unit = {
-            Timing.once: "once",
-            Timing.monthly: "a month",
-            Timing.yearly: "a year (months 1, 13, 25 ...)",
-            Timing.per_unit: f"per unit of {line.driver}",
-            Timing.contract: "times the contract's monthly bill",
+            Timing.once: _t("once"),
+            Timing.monthly: _t("a month"),
+            Timing.yearly: _t("a year (months 1, 13, 25 ...)"),
+            Timing.per_unit: _t("per unit of {driver}", driver=line.driver),
+            Timing.contract: _t("times the contract's monthly bill"),
         }[timing]
         fam = _family_of(line)
         inp.add(
-            f"{who}: amount",
+            _t("{who}: amount", who=who),
             _value(line.amount),
             f"{n}_amount",
             FMT_NUM if timing in (Timing.per_unit, Timing.contract) else money,
-            f"{fam}, {unit}",
+            f"{_t(fam)}, {unit}",
             path=f"{p}.amount",
         )
         inp.add(
-            f"{who}: quantity",
+            _t("{who}: quantity", who=who),
             _value(line.quantity),
             f"{n}_quantity",
             FMT_NUM,
             path=f"{p}.quantity",
         )
         inp.add(
-            f"{who}: growth a year",
+            _t("{who}: growth a year", who=who),
             _value(line.growth),
             f"{n}_growth",
             FMT_PCT,
@@ -581,7 +654,7 @@ def _line_inputs(inp: _Inputs, sc: Scenario, case_name: str, case: Case, title: 
             path=f"{p}.growth",
         )
         inp.add(
-            f"{who}: risk",
+            _t("{who}: risk", who=who),
             _value(line.risk),
             f"{n}_risk",
             FMT_PCT,
@@ -589,18 +662,18 @@ def _line_inputs(inp: _Inputs, sc: Scenario, case_name: str, case: Case, title: 
             path=f"{p}.risk",
         )
         if timing == Timing.once:
-            inp.add(f"{who}: month", line.month, f"{n}_month", "0", "0 = at signing")
+            inp.add(_t("{who}: month", who=who), line.month, f"{n}_month", "0", "0 = at signing")
         else:
-            inp.add(f"{who}: start month", line.start_month, f"{n}_start", "0")
+            inp.add(_t("{who}: start month", who=who), line.start_month, f"{n}_start", "0")
             inp.add(
-                f"{who}: end month",
+                _t("{who}: end month", who=who),
                 line.end_month,
                 f"{n}_end",
                 "0",
                 "empty = to the end of the horizon",
             )
         inp.add(
-            f"{who}: counted",
+            _t("{who}: counted", who=who),
             bool(line.included),
             f"{n}_include",
             "General",
@@ -629,7 +702,20 @@ def _write_per_month_inputs(
         d = drivers_by_case[case_name]
         if sc.staffing is not None:
             for key, what in (("agent_hours", "agent hours"), ("peak_agents", "peak agents")):
-                blocks.append((case_name, f"{pre}_{key}", what, d[key], ERLANG_NOTE))
+                blocks.append((case_name, f"{pre}_{key}", _t(what), d[key], _t(ERLANG_NOTE)))
+            if sc.staffing.schedule is not None:
+                ideal = np.asarray(d["ideal_fte"], dtype=float).mean(axis=0)
+                fte = np.asarray(d["fte"], dtype=float).mean(axis=0)
+                ratio = np.divide(fte, ideal, out=np.ones_like(fte), where=ideal > 0)
+                blocks.append(
+                    (
+                        case_name,
+                        f"{pre}_schedule_ratio",
+                        _t("schedule ratio (scheduled / ideal paid hours)"),
+                        ratio,
+                        _t(SCHEDULE_NOTE),
+                    )
+                )
         for i, line in enumerate(case.cost_lines):
             if line.timing == Timing.contract:
                 bill = contract_charge(line, d, sc.horizon_months, f"{case_name}.cost_lines[{i}]")
@@ -637,9 +723,9 @@ def _write_per_month_inputs(
                     (
                         case_name,
                         f"{pre}_contract{i + 1}",
-                        f"{line.name}: contract bill",
+                        _t("{name}: contract bill", name=line.name),
                         bill,
-                        CONTRACT_NOTE,
+                        _t(CONTRACT_NOTE),
                     )
                 )
     if not blocks:
@@ -651,13 +737,13 @@ def _write_per_month_inputs(
     inp.row += 1
     ws = inp.ws
     for m, col in ms.cols():
-        ws[f"{col}{inp.row}"] = labels[m]
+        ws[f"{col}{inp.row}"] = _t(labels[m])
         ws[f"{col}{inp.row}"].font = inp.st.bold
     for case_name, name, what, values, note in blocks:
         inp.row += 1
         r = inp.row
-        ws.cell(r, 1, f"{CASE_TITLE[case_name]}: {what}")
-        ws.cell(r, 3, "per month").font = inp.st.info
+        ws.cell(r, 1, f"{_case_title(case_name)}: {what}")
+        ws.cell(r, 3, _t("per month")).font = inp.st.info
         ws.cell(r, 4, name).font = inp.st.info
         row = np.asarray(values, dtype=float).reshape(-1, sc.horizon_months + 1).mean(axis=0)
         for m, col in ms.cols():
@@ -667,7 +753,9 @@ def _write_per_month_inputs(
             cell.fill = inp.st.value_fill
         ws.cell(r, 1).comment = Comment(note, "ccecon", width=360, height=160)
         ws[f"{ms.c(0)}{r}"].comment = Comment(note, "ccecon", width=360, height=160)
-        inp.wb.defined_names[name] = DefinedName(name, attr_text=f"Inputs!{ms.row(r, 0, True)}")
+        inp.wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{_sheet('Inputs')}!{ms.row(r, 0, True)}"
+        )
         kind = name.split("_", 1)[1]
         if kind.startswith("contract"):
             model.contract_rows[(case_name, int(kind.removeprefix("contract")) - 1)] = r
@@ -757,14 +845,14 @@ def _case_drivers(
     def put(driver: str, what: str, template: Template, fmt: str = FMT_INT) -> int:
         nonlocal r
         r += 1
-        ws.cell(r, 1, case_name)
+        ws.cell(r, 1, _t(case_name))
         ws.cell(r, 2, driver)
-        ws.cell(r, 3, what)
+        ws.cell(r, 3, _t(what))
         _fill(ms, r, template, fmt, others)
         return r
 
     r += 1
-    ws.cell(r, 1, CASE_TITLE[case_name]).font = st.bold
+    ws.cell(r, 1, _case_title(case_name)).font = st.bold
     chans = list(enumerate(sc.channels, start=1))
     for i, ch in chans:
         on = [j for j, lv in enumerate(case.levers, start=1) if lv.channel == ch.name]
@@ -772,39 +860,39 @@ def _case_drivers(
         if on:
             vf = "*{col}" + str(
                 put(
-                    f"{ch.name} volume factor",
-                    f"levers on {ch.name}: product of their ramps",
+                    _t("{name} volume factor", name=ch.name),
+                    _t("levers on {name}: product of their ramps", name=ch.name),
                     _lever_product(pre, on, "volume"),
                     "0.0000",
                 )
             )
             af = "*{col}" + str(
                 put(
-                    f"{ch.name} handle-time factor",
-                    f"levers on {ch.name}: product of their ramps",
+                    _t("{name} handle-time factor", name=ch.name),
+                    _t("levers on {name}: product of their ramps", name=ch.name),
                     _lever_product(pre, on, "aht"),
                     "0.0000",
                 )
             )
         vol = put(
             ch.name,
-            f"{ch.name}: contacts (volume x (1 + growth) ^ plan year x levers)",
+            _t("{name}: contacts (volume x (1 + growth) ^ plan year x levers)", name=ch.name),
             f"=chan{i}_volume*(1+chan{i}_growth)^{{col}}${YEAR_ROW}*{{col}}${PLAN_ROW}{vf}",
         )
         aht = put(
-            f"{ch.name} handle time",
-            f"{ch.name}: handle time (s) with levers",
+            _t("{name} handle time", name=ch.name),
+            _t("{name}: handle time (s) with levers", name=ch.name),
             f"=chan{i}_aht{af}",
             FMT_NUM,
         )
         mins = put(
             f"{ch.name}.minutes",
-            f"{ch.name}: handle minutes (contacts x handle time / 60)",
+            _t("{name}: handle minutes (contacts x handle time / 60)", name=ch.name),
             f"={{col}}{vol}*{{col}}{aht}/60",
         )
         aht_d = put(
             f"{ch.name}.aht_s",
-            f"{ch.name}: handle time in the plan's months",
+            _t("{name}: handle time in the plan's months", name=ch.name),
             f"={{col}}{aht}*{{col}}${PLAN_ROW}",
             FMT_NUM,
         )
@@ -835,26 +923,28 @@ def _case_drivers(
         "minutes": of(None, "minutes"),
     }
     for key, terms in builtin.items():
-        rows[key] = put(key, f"built-in: {key.replace('_', ' ')}", _sum_of(terms))
+        rows[key] = put(key, _t("built-in: " + key.replace("_", " ")), _sum_of(terms))
     rows["sales"] = put("sales", "built-in: sales (contacts x sales rate)", sales(None), FMT_NUM)
     # minutes of inbound and outbound voice and outbound sales, for the unit costs
     rows[INBOUND_MINUTES] = put(
-        "inbound voice minutes",
+        _t("inbound voice minutes"),
         "for the cost per inbound call",
         _sum_of(of(VOICE_IN, "minutes")),
     )
     rows[OUTBOUND_MINUTES] = put(
-        "outbound voice minutes", "for the cost per sale", _sum_of(of(VOICE_OUT, "minutes"))
+        _t("outbound voice minutes"),
+        "for the cost per sale",
+        _sum_of(of(VOICE_OUT, "minutes")),
     )
     rows[OUTBOUND_SALES] = put(
-        "outbound sales", "sales of outbound voice channels", sales(VOICE_OUT), FMT_NUM
+        _t("outbound sales"), "sales of outbound voice channels", sales(VOICE_OUT), FMT_NUM
     )
     user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
     user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
     for dname, cell_name in user.items():
         rows[dname] = put(
             dname,
-            f"driver: Inputs {cell_name} in every plan month",
+            _t("driver: Inputs {name} in every plan month", name=cell_name),
             f"={cell_name}*{{col}}${PLAN_ROW}",
             FMT_NUM,
         )
@@ -863,20 +953,36 @@ def _case_drivers(
         ah = put(
             "agent_hours",
             "staffing: agent hours (a value on Inputs, from Erlang)",
-            f"=Inputs!{{i}}{staffing['agent_hours']}",
+            f"={_sheet('Inputs')}!{{i}}{staffing['agent_hours']}",
             FMT_NUM,
         )
         rows["agent_hours"] = ah
-        rows["fte"] = put(
-            "fte",
-            "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))",
-            f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
-            "#,##0.0",
-        )
+        ideal_fte = "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))"
+        if "schedule_ratio" in staffing:
+            rows["ideal_fte"] = put(
+                "ideal_fte",
+                ideal_fte.replace("paid FTE", "ideal FTE"),
+                f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+                "#,##0.0",
+            )
+            rows["fte"] = put(
+                "fte",
+                "staffing: paid FTE of the shift schedule = ideal FTE x schedule ratio"
+                " (a value on Inputs, from ccecon's schedule)",
+                f"={{col}}{rows['ideal_fte']}*Inputs!{{i}}{staffing['schedule_ratio']}",
+                "#,##0.0",
+            )
+        else:
+            rows["fte"] = put(
+                "fte",
+                ideal_fte,
+                f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+                "#,##0.0",
+            )
         rows["peak_agents"] = put(
             "peak_agents",
             "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
-            f"=Inputs!{{i}}{staffing['peak_agents']}",
+            f"={_sheet('Inputs')}!{{i}}{staffing['peak_agents']}",
             "#,##0.0",
         )
     r += 1
@@ -924,12 +1030,12 @@ def _write_lines(
                 key = keys.setdefault(name, f"k{len(keys) + 1}")
             timing = line.timing
             driver = line.driver if timing == Timing.per_unit else None
-            ws.cell(r, 1, case_name)
+            ws.cell(r, 1, _t(case_name))
             ws.cell(r, 2, line.name)
-            ws.cell(r, 3, kind)
-            ws.cell(r, 4, fam)
-            ws.cell(r, 5, timing.value)
-            ws.cell(r, 6, driver or ("contract bill" if timing == Timing.contract else ""))
+            ws.cell(r, 3, _t(kind))
+            ws.cell(r, 4, _t(fam))
+            ws.cell(r, 5, _t(timing.value))
+            ws.cell(r, 6, driver or (_t("contract bill") if timing == Timing.contract else ""))
             ws.cell(r, 7, f"={n}_include")
             ws.cell(r, 8, key)
             sign = "+" if kind == "cost" else "-"
@@ -950,15 +1056,15 @@ def _write_lines(
                     cond = active
                 if timing == Timing.per_unit:
                     assert driver is not None
-                    amount += f"*Drivers!{drv.c(m)}{rows[driver]}"
+                    amount += f"*{_sheet('Drivers')}!{drv.c(m)}{rows[driver]}"
                 elif timing == Timing.contract:
                     bill = model.contract_rows[(case_name, j - 1)]
-                    amount += f"*Inputs!{month_in.c(m)}{bill}"
+                    amount += f"*{_sheet('Inputs')}!{month_in.c(m)}{bill}"
                 cell = ws[f"{col}{r}"]
                 cell.value = f"=IF({cond},{amount},0)"
                 cell.number_format = FMT_MONEY
             if timing == Timing.contract:
-                ws.cell(r, 6).comment = Comment(CONTRACT_NOTE, "ccecon", width=320, height=140)
+                ws.cell(r, 6).comment = Comment(_t(CONTRACT_NOTE), "ccecon", width=320, height=140)
     return {v: k for k, v in keys.items()}
 
 
@@ -978,17 +1084,23 @@ def _family_template(case: str, fam: str, adjusted: bool, first: int, last: int)
     if not first:
         return 0
 
-    def lr(col: str) -> str:
-        return f"Lines!${col}${first}:${col}${last}"
+    lines = _sheet("Lines")
 
-    month = f"Lines!${{l}}${first}:${{l}}${last}"
-    typ = "benefit" if fam == "benefits" else "cost"
+    def lr(col: str) -> str:
+        return f"{lines}!${col}${first}:${col}${last}"
+
+    month = f"{lines}!${{l}}${first}:${{l}}${last}"
+    # the criteria are the words written on Lines (columns A, C, D), in the same locale
+    typ = _t("benefit" if fam == "benefits" else "cost")
+    fam_word, case_word = _t(fam), _t(case)
     if not adjusted:
-        fam_crit = "" if fam == "benefits" else f',{lr("D")},"{fam}"'
-        return f'=SUMIFS({month},{lr("A")},"{case}",{lr("C")},"{typ}",{lr("G")},TRUE{fam_crit})'
-    fam_term = "" if fam == "benefits" else f'*({lr("D")}="{fam}")'
+        fam_crit = "" if fam == "benefits" else f',{lr("D")},"{fam_word}"'
+        return (
+            f'=SUMIFS({month},{lr("A")},"{case_word}",{lr("C")},"{typ}",{lr("G")},TRUE{fam_crit})'
+        )
+    fam_term = "" if fam == "benefits" else f'*({lr("D")}="{fam_word}")'
     return (
-        f'=SUMPRODUCT(({lr("A")}="{case}")*({lr("C")}="{typ}")*({lr("G")}=TRUE)'
+        f'=SUMPRODUCT(({lr("A")}="{case_word}")*({lr("C")}="{typ}")*({lr("G")}=TRUE)'
         f"{fam_term}*{lr('I')}*{month})"
     )
 
@@ -1024,8 +1136,8 @@ def _write_cashflows(
         nonlocal r
         r += 1
         rows[key] = r
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, case)
+        ws.cell(r, 1, _t(label))
+        ws.cell(r, 2, _t(case) if case else "")
         if total:
             ws.cell(r, 3, f"=SUM({ms.row(r)})").number_format = money
         _fill(ms, r, template, fmt, others)
@@ -1036,10 +1148,10 @@ def _write_cashflows(
         tag = "adj_" if adjusted else ""
         for case in cases:
             for fam in FAMILY_ROWS:
-                label = f"{CASE_TITLE[case]}: {FAMILY_WORDS[fam]}"
+                label = f"{_case_title(case)}: {_t(FAMILY_WORDS[fam])}"
                 put(
                     f"{tag}{case}_{fam}",
-                    label + (", risk-adjusted" if adjusted else ""),
+                    label + (_t(", risk-adjusted") if adjusted else ""),
                     case,
                     _family_template(case, fam, adjusted, first, last),
                 )
@@ -1069,18 +1181,18 @@ def _write_cashflows(
         if "baseline" in cases:
             b = {k: f"{{col}}{rows[f'{tag}baseline_{k}']}" for k in FAMILY_ROWS}
             net += f"-{b['benefits']}+{b['initial']}+{b['operating']}+{b['hidden']}"
-        n = put(f"{tag}net", f"net cash flow{word}", "", net)
+        n = put(f"{tag}net", _t(f"net cash flow{word}"), "", net)
         c = put(
             f"{tag}cumulative",
-            f"cumulative net{word}",
+            _t(f"cumulative net{word}"),
             "",
             (f"={{col}}{n}", f"={{prev}}{r + 1}+{{col}}{n}"),
             total=False,
         )
-        d = put(f"{tag}discounted", f"discounted net{word}", "", f"={{col}}{n}*{{col}}{df}")
+        d = put(f"{tag}discounted", _t(f"discounted net{word}"), "", f"={{col}}{n}*{{col}}{df}")
         dc = put(
             f"{tag}discounted_cumulative",
-            f"cumulative discounted net{word}",
+            _t(f"cumulative discounted net{word}"),
             "",
             (f"={{col}}{d}", f"={{prev}}{r + 1}+{{col}}{d}"),
             total=False,
@@ -1088,8 +1200,10 @@ def _write_cashflows(
         for key, cum in (("neg", c), ("dneg", dc)):
             put(
                 f"{tag}{key}",
-                f"payback helper: month while the {'discounted ' if key == 'dneg' else ''}"
-                f"cumulative{word} is negative, else -1",
+                _t(
+                    f"payback helper: month while the {'discounted ' if key == 'dneg' else ''}"
+                    f"cumulative{word} is negative, else -1"
+                ),
                 "",
                 f"=IF({{col}}{cum}<0,{{col}}${MONTH_ROW},-1)",
                 "0",
@@ -1104,7 +1218,7 @@ def _write_cashflows(
         spread = f"$C${rows[f'{case}_initial']}/{sc.horizon_months}*{{col}}${PLAN_ROW}"
         cost = put(
             f"{case}_uc_cost",
-            f"{CASE_TITLE[case]}: cost for unit costs",
+            f"{_case_title(case)}: {_t('cost for unit costs')}",
             case,
             f"={{col}}{rows[f'{case}_operating']}+{{col}}{rows[f'{case}_hidden']}"
             f'+IF(unit_cost_basis="fully_loaded",{spread},0)',
@@ -1117,9 +1231,9 @@ def _write_cashflows(
         ):
             x = put(
                 f"{case}_uc_{key}",
-                f"{CASE_TITLE[case]}: {key.replace('_', ' ')}",
+                f"{_case_title(case)}: {_t(key.replace('_', ' '))}",
                 case,
-                f"=Drivers!{{d}}{src}",
+                f"={_sheet('Drivers')}!{{d}}{src}",
                 fmt,
             )
             ws.cell(x, 3).number_format = fmt
@@ -1132,11 +1246,12 @@ def _write_cashflows(
                 share = f"=IF({{col}}{mins}>0,{{col}}{cost},0)"
             else:
                 share = (
-                    f"=IF({{col}}{mins}>0,Drivers!{{d}}{minutes_row}/{{col}}{mins}*{{col}}{cost},0)"
+                    f"=IF({{col}}{mins}>0,{_sheet('Drivers')}!{{d}}{minutes_row}/{{col}}{mins}"
+                    f"*{{col}}{cost},0)"
                 )
             put(
                 f"{case}_uc_{key}",
-                f"{CASE_TITLE[case]}: cost allocated to {word} voice (by minutes)",
+                f"{_case_title(case)}: {_t(f'cost allocated to {word} voice (by minutes)')}",
                 case,
                 share,
             )
@@ -1149,7 +1264,7 @@ def _write_years(
     """Net flow by plan year (year 0 = month 0); returns (first row, last row, adj col)."""
     heads = ["plan year", "year", "net", "risk-adjusted net", "discount factor", "present value"]
     for i, h in enumerate(heads, start=1):
-        ws.cell(1, i, h).font = st.bold
+        ws.cell(1, i, _t(h)).font = st.bold
     ws.column_dimensions["A"].width = 14
     for c in "CDEF":
         ws.column_dimensions[c].width = 18
@@ -1157,19 +1272,19 @@ def _write_years(
     yr = cf.ref(rows["discount_year"])
     for k in range(n_years + 1):
         r = k + 2
-        ws.cell(r, 1, "initial" if k == 0 else f"year {k}")
+        ws.cell(r, 1, _t("initial") if k == 0 else _t("year {n}", n=k))
         ws.cell(r, 2, k)
         ws.cell(r, 3, f"=SUMIFS({cf.ref(rows['net'])},{yr},B{r})").number_format = _money(cur)
         ws.cell(r, 4, f"=SUMIFS({cf.ref(rows['adj_net'])},{yr},B{r})").number_format = _money(cur)
         ws.cell(r, 5, f"=(1+discount_rate)^-B{r}").number_format = "0.000000"
         ws.cell(r, 6, f"=C{r}*E{r}").number_format = _money(cur)
     last = n_years + 2
-    ws.cell(last + 1, 1, "total").font = st.bold
+    ws.cell(last + 1, 1, _t("total")).font = st.bold
     for c in "CDF":
         ws[f"{c}{last + 1}"] = f"=SUM({c}2:{c}{last})"
         ws[f"{c}{last + 1}"].number_format = _money(cur)
     ws.cell(
-        last + 2, 1, "Present value at the annual rate, year by year (Forrester TEI)."
+        last + 2, 1, _t("Present value at the annual rate, year by year (Forrester TEI).")
     ).font = st.info
     ws.freeze_panes = "A2"
     return 2, last, 4
@@ -1200,20 +1315,22 @@ def _write_change(
         "saving, risk-adjusted",
     ]
     for i, h in enumerate(heads, start=1):
-        ws.cell(1, i, h).font = st.bold
+        ws.cell(1, i, _t(h)).font = st.bold
         ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
     ws.column_dimensions["B"].width = 34
     ws.freeze_panes = "C2"
     money = _money(cur)
     if not model.line_rows or not keys:
-        ws.cell(2, 1, "no cost lines")
+        ws.cell(2, 1, _t("no cost lines"))
         return "0", "0"
     a, b = model.line_rows[0], model.line_rows[-1]
 
-    def rng(col: str) -> str:
-        return f"Lines!${col}${a}:${col}${b}"
+    on_lines = _sheet("Lines")
 
-    counted = f'{rng("C")},"cost",{rng("G")},TRUE'
+    def rng(col: str) -> str:
+        return f"{on_lines}!${col}${a}:${col}${b}"
+
+    counted = f'{rng("C")},"{_t("cost")}",{rng("G")},TRUE'
     r = 1
     for kid, kname in keys.items():
         r += 1
@@ -1226,11 +1343,11 @@ def _write_change(
             ("J", "baseline", "K"),
         ):
             ws[f"{col}{r}"] = (
-                f'=SUMIFS({rng(total)},{rng("H")},$A{r},{rng("A")},"{case}",{counted})'
+                f'=SUMIFS({rng(total)},{rng("H")},$A{r},{rng("A")},"{_t(case)}",{counted})'
             )
         ws[f"E{r}"] = (
-            f'=AND(COUNTIFS({rng("H")},$A{r},{rng("A")},"proposal",{counted})>0,'
-            f'COUNTIFS({rng("H")},$A{r},{rng("A")},"baseline",{counted})>0)'
+            f'=AND(COUNTIFS({rng("H")},$A{r},{rng("A")},"{_t("proposal")}",{counted})>0,'
+            f'COUNTIFS({rng("H")},$A{r},{rng("A")},"{_t("baseline")}",{counted})>0)'
         )
         ws[f"F{r}"] = f"=IF(E{r},MIN(C{r},D{r}),0)"
         ws[f"G{r}"] = f"=C{r}-F{r}"
@@ -1241,7 +1358,7 @@ def _write_change(
         for col in "CDFGHIJKLM":
             ws[f"{col}{r}"].number_format = money
     t = r + 1
-    ws.cell(t, 2, "total").font = st.bold
+    ws.cell(t, 2, _t("total")).font = st.bold
     for col in "CDFGHIJKLM":
         ws[f"{col}{t}"] = f"=SUM({col}2:{col}{r})"
         ws[f"{col}{t}"].number_format = money
@@ -1249,7 +1366,7 @@ def _write_change(
     ws.cell(
         t + 2,
         1,
-        (
+        _t(
             "A cost line in both cases (same name, or a proposal line that replaces a baseline"
             " line) is one line before and after the change: the smaller of its two totals is"
             " spending the change keeps; its rise is a cost of the change, its fall a cost"
@@ -1257,7 +1374,8 @@ def _write_change(
             " (Forrester TEI). The key groups the lines that are one line."
         ),
     ).font = st.info
-    return f"Change!$F${t}", f"Change!$K${t}"
+    change = _sheet("Change")
+    return f"{change}!$F${t}", f"{change}!$K${t}"
 
 
 # --------------------------------------------------------------------------- Results
@@ -1288,21 +1406,21 @@ def _write_results(
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 20
     ws.column_dimensions["D"].width = 16
-    ws.cell(1, 1, f"{sc.name}: business case").font = st.title
+    ws.cell(1, 1, _t("{name}: business case", name=sc.name)).font = st.title
     ws.cell(
         2,
         1,
-        (
+        _t(
             "Every figure is a formula of the Inputs sheet (the base case). Costs and savings"
             " line by line (Forrester TEI): see the Change sheet."
         ),
     ).font = st.info
     for i, h in enumerate(["figure", "as estimated", "risk-adjusted", "unit"], start=1):
-        ws.cell(4, i, h).font = st.bold
+        ws.cell(4, i, _t(h)).font = st.bold
     y0, y1, _ = year_rows
 
     def tot(key: str) -> str:
-        return f"Cashflows!$C${rows[key]}"
+        return f"{_sheet('Cashflows')}!$C${rows[key]}"
 
     def cells(tag: str, col: str) -> dict[str, str]:
         k = kept[0] if not tag else kept[1]
@@ -1323,7 +1441,8 @@ def _write_results(
         out["total_benefit"] = ben + f"+{col}7"
         out["net"] = f"=SUM({cf.ref(rows[f'{tag}net'])})"
         out["roi_pct"] = (
-            f'=IF({col}5>0,({col}6-{col}5)/{col}5,"not defined: the change invests nothing")'
+            f"=IF({col}5>0,({col}6-{col}5)/{col}5,"
+            f'"{_t("not defined: the change invests nothing")}")'
         )
         out["npv"] = f"=SUM({cf.ref(rows[f'{tag}discounted'])})"
         guess = "irr_guess_adj" if tag else "irr_guess"
@@ -1334,16 +1453,16 @@ def _write_results(
             f"=IF(AND(ISNUMBER({h}),{col}{HELPER_ROW + 1}<1E-6,N({h})>-1),"
             f'IF(discounting="yearly_tei",{h},(1+{h})^12-1),'
             f'IF(AND(COUNTIF({flow},">0")>0,COUNTIF({flow},"<0")>0),'
-            '"not found from the guess: change the IRR guess on Inputs",'
-            '"no IRR: the net flow does not change sign"))'
+            f'"{_t("not found from the guess: change the IRR guess on Inputs")}",'
+            f'"{_t("no IRR: the net flow does not change sign")}"))'
         )
         ycol = "D" if tag else "C"
-        years = f"Years!${ycol}${y0}:${ycol}${y1}"
-        t_years = f"Years!$B${y0}:$B${y1}"
+        years = f"{_sheet('Years')}!${ycol}${y0}:${ycol}${y1}"
+        t_years = f"{_sheet('Years')}!$B${y0}:$B${y1}"
         t_months = cf.ref(MONTH_ROW)
         out["irr_per_period"] = (
             f'=IFERROR(IF(discounting="yearly_tei",IRR({years},{guess}),'
-            f'IRR({flow},(1+{guess})^(1/12)-1)),"none")'
+            f'IRR({flow},(1+{guess})^(1/12)-1)),"{_t("none")}")'
         )
 
         def pv(flows: str, t: str, absolute: bool) -> str:
@@ -1361,7 +1480,7 @@ def _write_results(
         ):
             k_ = f"MAX({cf.ref(rows[f'{tag}{neg}'])})"
             out[key] = (
-                f'=IF({k_}<0,0,IF({k_}>={months},"{NEVER}",{k_}+(-INDEX({cf.ref(rows[f"{tag}{cum}"])},'
+                f'=IF({k_}<0,0,IF({k_}>={months},"{_t(NEVER)}",{k_}+(-INDEX({cf.ref(rows[f"{tag}{cum}"])},'
                 f"1,{k_}+1))/INDEX({cf.ref(rows[f'{tag}{flow}'])},1,{k_}+2)))"
             )
         return out
@@ -1373,9 +1492,14 @@ def _write_results(
         ("net", "Net (benefits - cost)", money, cur),
         ("roi_pct", "ROI", FMT_PCT, "(B - C) / C"),
         ("npv", "NPV", money, cur),
-        ("irr_annual_pct", "IRR", FMT_PCT, "a year"),
-        ("payback_months", "Payback", FMT_MONTHS, "months from signing"),
-        ("discounted_payback_months", "Discounted payback", FMT_MONTHS, "months from signing"),
+        ("irr_annual_pct", "IRR", FMT_PCT, _t("a year")),
+        ("payback_months", "Payback", _fmt_months(), _t("months from signing")),
+        (
+            "discounted_payback_months",
+            "Discounted payback",
+            _fmt_months(),
+            _t("months from signing"),
+        ),
     ]
     plain, adj = cells("", "B"), cells("adj_", "C")
     assert 5 + len(order) + 8 == HELPER_ROW
@@ -1383,19 +1507,19 @@ def _write_results(
     assert [k for k, *_ in order][:3] == ["total_cost", "total_benefit", "cost_savings"]
     for i, (key, label, fmt, unit) in enumerate(order):
         r = 5 + i
-        ws.cell(r, 1, label)
+        ws.cell(r, 1, _t(label))
         for col, formulas, suffix in (("B", plain, ""), ("C", adj, "_adj")):
             cell = ws[f"{col}{r}"]
             cell.value = formulas[key]
             cell.number_format = fmt
             name = f"res_{key.removesuffix('_pct')}{suffix}"
-            wb.defined_names[name] = DefinedName(name, attr_text=f"Results!${col}${r}")
+            wb.defined_names[name] = DefinedName(name, attr_text=f"{_sheet('Results')}!${col}${r}")
         ws.cell(r, 4, unit).font = st.info
     r = 5 + len(order) + 1
-    ws.cell(r, 1, "Unit costs over the horizon").font = st.bold
-    ws.cell(r, 2, "proposal").font = st.bold
+    ws.cell(r, 1, _t("Unit costs over the horizon")).font = st.bold
+    ws.cell(r, 2, _t("proposal")).font = st.bold
     if "baseline" in cases:
-        ws.cell(r, 3, "baseline").font = st.bold
+        ws.cell(r, 3, _t("baseline")).font = st.bold
     for key, label, num, den in (
         ("cost_per_contact", "Cost per contact", "uc_cost", "uc_contacts"),
         ("cost_per_inbound_call", "Cost per inbound call", "uc_inbound_cost", "uc_inbound_calls"),
@@ -1403,31 +1527,32 @@ def _write_results(
         ("cost_per_sale", "Cost per sale (outbound)", "uc_outbound_cost", "uc_outbound_sales"),
     ):
         r += 1
-        ws.cell(r, 1, label)
+        ws.cell(r, 1, _t(label))
         for col, case in (("B", "proposal"), ("C", "baseline")):
             if case not in cases:
                 continue
             n_ = f"SUM({cf.ref(rows[f'{case}_{num}'], 1)})"
             d_ = f"SUM({cf.ref(rows[f'{case}_{den}'], 1)})"
-            ws[f"{col}{r}"] = f'=IF({d_}>0,{n_}/{d_},"n/a")'
+            ws[f"{col}{r}"] = f'=IF({d_}>0,{n_}/{d_},"{_t("n/a")}")'
             ws[f"{col}{r}"].number_format = _money(cur, 2)
             name = f"res_{key}" + ("" if case == "proposal" else "_baseline")
-            wb.defined_names[name] = DefinedName(name, attr_text=f"Results!${col}${r}")
-        ws.cell(r, 4, f"{cur}, {sc.unit_cost_basis.replace('_', ' ')} (Inputs)").font = st.info
+            wb.defined_names[name] = DefinedName(name, attr_text=f"{_sheet('Results')}!${col}${r}")
+        basis = _t(sc.unit_cost_basis.replace("_", " "))
+        ws.cell(r, 4, _t("{cur}, {basis} (Inputs)", cur=cur, basis=basis)).font = st.info
     r = HELPER_ROW - 1
-    ws.cell(r, 1, "Checks").font = st.bold
+    ws.cell(r, 1, _t("Checks")).font = st.bold
     for row, key, label, fmt in (
         (HELPER_ROW, "irr_per_period", "IRR() per period (month, or year with yearly_tei)",
          "0.0000%"),
         (HELPER_ROW + 1, "irr_check", "NPV at that rate / PV of the flows' sizes (0 at an IRR)",
          "0.0E+00"),
     ):  # fmt: skip
-        ws.cell(row, 1, label)
+        ws.cell(row, 1, _t(label))
         for col, formulas in (("B", plain), ("C", adj)):
             ws[f"{col}{row}"] = formulas[key]
             ws[f"{col}{row}"].number_format = fmt
     ws.cell(
-        HELPER_ROW + 1, 4, "IRR is shown when below 1E-06 and the rate above -100 %"
+        HELPER_ROW + 1, 4, _t("IRR is shown when below 1E-06 and the rate above -100 %")
     ).font = st.info
     ws.freeze_panes = "A5"
     _cashflow_chart(ws, cf, rows, "F4", cur)
@@ -1444,7 +1569,7 @@ def _cashflow_chart(
     cats = Reference(src, min_col=cf.first, max_col=cf.first + cf.months, min_row=1, max_row=1)
     bar = BarChart()
     bar.type = "col"
-    bar.title = "Net cash flow by month, and cumulative"
+    bar.title = _t("Net cash flow by month, and cumulative")
     bar.y_axis.title = cur
     bar.y_axis.numFmt = "#,##0"
     bar.y_axis.majorGridlines = None
@@ -1453,7 +1578,7 @@ def _cashflow_chart(
         from_rows=True,
         titles_from_data=False,
     )
-    bar.series[0].tx = SeriesLabel(v="net cash flow")
+    bar.series[0].tx = SeriesLabel(v=_t("net cash flow"))
     bar.set_categories(cats)
     line = LineChart()
     line.add_data(
@@ -1461,9 +1586,9 @@ def _cashflow_chart(
         from_rows=True,
         titles_from_data=False,
     )
-    line.series[0].tx = SeriesLabel(v="cumulative")
+    line.series[0].tx = SeriesLabel(v=_t("cumulative"))
     line.y_axis.axId = 200
-    line.y_axis.title = f"cumulative, {cur}"
+    line.y_axis.title = _t("cumulative, {cur}", cur=cur)
     line.y_axis.numFmt = "#,##0"
     line.y_axis.crosses = "max"
     bar.height, bar.width = 9, 22
@@ -1472,8 +1597,16 @@ def _cashflow_chart(
 
 
 # --------------------------------------------------------------------------- Simulation
+def _input_label(text: str) -> str:
+    """An input's label in the workbook's locale (:func:`ccecon.labels.input_label`)."""
+    from ccecon.labels import input_label
+
+    return input_label(text, _LOCALE.get())
+
+
 def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
     """Monte Carlo percentiles and the NPV tornado as values, when the scenario has ranges."""
+    from ccecon.engine import NEVER
     from ccecon.labels import label
     from ccecon.reports.charts import UNCERTAINTY_DRAWS, uncertainty_runs
     from ccecon.uncertainty.sensitivity import describe_path
@@ -1484,23 +1617,24 @@ def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
     sim, tor = runs
     sc = result.scenario
     cur = sc.currency
-    ws = wb.create_sheet("Simulation")
+    ws = wb.create_sheet(_t("Simulation"))
     ws.column_dimensions["A"].width = 44
     for c in "BCDEFGHIJ":
         ws.column_dimensions[c].width = 16
-    ws.cell(1, 1, "Simulation: values, not formulas").font = st.title
+    ws.cell(1, 1, _t("Simulation: values, not formulas")).font = st.title
     ws.cell(
         2,
         1,
-        (
-            f"ccecon's Monte Carlo run of the scenario's ranges ({UNCERTAINTY_DRAWS:,} draws,"
-            " seed 0) and its NPV tornado, written when the workbook was made. They do not"
-            " follow the Inputs sheet: run ccecon simulate again after changing the scenario."
+        _t(
+            "ccecon's Monte Carlo run of the scenario's ranges ({draws} draws, the same every"
+            " time) and its NPV tornado, written when the workbook was made. They do not"
+            " follow the Inputs sheet: run ccecon simulate again after changing the scenario.",
+            draws=f"{UNCERTAINTY_DRAWS:,}",
         ),
     ).font = st.info
     r = 4
     pcts = list(sim.summaries[0].percentiles) if sim.summaries else []
-    heads = ["figure", "mean", *[p.upper() for p in pcts]]
+    heads = [_t("figure"), _t("mean"), *[p.upper() for p in pcts]]
     for i, h in enumerate(heads, start=1):
         ws.cell(r, i, h).font = st.bold
 
@@ -1508,25 +1642,26 @@ def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
         if metric in ("roi_pct", "irr_annual_pct"):
             return FMT_PCT, 0.01
         if metric.endswith("payback_months"):
-            return FMT_MONTHS, 1.0
+            return _fmt_months(), 1.0
         if metric.startswith("cost_per"):
             return _money(cur, 2), 1.0
         return _money(cur), 1.0
 
-    for title, summaries in (("", sim.summaries), (", risk-adjusted", sim.risk_adjusted)):
+    loc = _LOCALE.get()
+    for title, summaries in (("", sim.summaries), (_t(", risk-adjusted"), sim.risk_adjusted)):
         for s in summaries:
             r += 1
             fmt, scale = fmt_of(s.metric)
-            ws.cell(r, 1, label(s.metric) + title)
+            ws.cell(r, 1, label(s.metric, loc) + title)
             for i, v in enumerate([s.mean, *[s.percentiles[p] for p in pcts]], start=2):
                 cell = ws.cell(r, i)
                 if v is None or not np.isfinite(v):
-                    cell.value = "never within the horizon" if np.isinf(v or 0) else "n/a"
+                    cell.value = _t(NEVER) if np.isinf(v or 0) else _t("n/a")
                 else:
                     cell.value = float(v) * scale
                     cell.number_format = fmt
     r += 2
-    ws.cell(r, 1, "Probabilities").font = st.bold
+    ws.cell(r, 1, _t("Probabilities")).font = st.bold
     for key, p in sim.probabilities.items():
         r += 1
         words = {
@@ -1535,11 +1670,20 @@ def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
             "payback_within_horizon": "P(payback within the horizon)",
             "roi_positive": "P(ROI > 0)",
         }
-        ws.cell(r, 1, words.get(key, key.replace("_", " ")))
+        if key.startswith("cheapest_"):
+            text = _t("P({option} is the cheapest)", option=key.removeprefix("cheapest_"))
+        else:
+            text = _t(words.get(key, key.replace("_", " ")))
+        ws.cell(r, 1, text)
         ws.cell(r, 2, float(p)).number_format = FMT_PCT
     r += 2
     ws.cell(
-        r, 1, f"NPV tornado (base {float(tor.base):,.0f} {cur}), inputs at their P10 and P90"
+        r,
+        1,
+        _t(
+            "NPV tornado (base {base}), inputs at their P10 and P90",
+            base=f"{float(tor.base):,.0f} {cur}",
+        ),
     ).font = st.bold
     r += 1
     for i, h in enumerate(
@@ -1554,12 +1698,116 @@ def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
         ],
         start=1,
     ):
-        ws.cell(r, i, h).font = st.bold
+        ws.cell(r, i, _t(h)).font = st.bold
     for bar in tor.bars:
         r += 1
-        ws.cell(r, 1, bar.label or describe_path(sc, bar.path))
+        ws.cell(r, 1, _input_label(bar.label or describe_path(sc, bar.path)))
         for i, v in enumerate((bar.output_low, bar.output_high, bar.swing), start=2):
             ws.cell(r, i, float(v)).number_format = _money(cur)
         for i, v in enumerate((bar.input_low, bar.input_base, bar.input_high), start=5):
             ws.cell(r, i, float(v)).number_format = FMT_NUM
     ws.freeze_panes = "B5"
+
+
+# --------------------------------------------------------------------------- Sourcing
+def _write_sourcing(wb: Workbook, result: Result, st: _Styles) -> None:
+    """The sourcing options as values, when the scenario has a ``sourcing`` section.
+
+    Every figure is read from the one sourcing document (:func:`sourcing_document`, what
+    ``ccecon compare`` shows), not recomputed here: the ranking by present value of cost
+    with each option's TCO, its components, unit costs and paid FTE, and the NPV of each
+    move from the scenario's current option when it names one.
+    """
+    from ccecon.engine import NEVER
+    from ccecon.sourcing.compare import sourcing_document
+
+    sc = result.scenario
+    if sc.sourcing is None:
+        return
+    doc = sourcing_document(sc, "<scenario>", break_even=False).to_dict()
+    cur = sc.currency
+    money, money2 = _money(cur), _money(cur, 2)
+    ws = wb.create_sheet(_t("Sourcing"))
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 30
+    ws.cell(1, 1, _t("Sourcing options: values, not formulas")).font = st.title
+    ws.cell(
+        2,
+        1,
+        _t(
+            "ccecon's comparison of the options on the scenario's demand over {months}"
+            " months, ranked by present value of cost (cheapest first), written when the"
+            " workbook was made. They do not follow the Inputs sheet: run ccecon compare"
+            " again after changing the scenario.",
+            months=doc["months"],
+        ),
+    ).font = st.info
+    components = sorted({k for o in doc["options"].values() for k in o["components_tco"]})
+    heads: list[tuple[str, str]] = [
+        ("rank", "0"),
+        ("option", "@"),
+        ("kind", "@"),
+        ("present value of cost", money),
+        ("total cost of ownership (TCO)", money),
+        ("cost per contact", money2),
+        ("cost per inbound call", money2),
+        ("paid FTE, month 1", "#,##0.0"),
+        *[(_t("TCO: {name}", name=_t(k)), money) for k in components],
+    ]
+    r = 4
+    for i, (h, _) in enumerate(heads, start=1):
+        ws.cell(r, i, _t(h)).font = st.bold
+        if i > 2:
+            ws.column_dimensions[ws.cell(r, i).column_letter].width = 18
+    for rank, name in enumerate(doc["ranking"], start=1):
+        o = doc["options"][name]
+        r += 1
+        values: list[Any] = [
+            rank,
+            name,
+            _t(o["kind"]),
+            o["pv_cost"],
+            o["tco"],
+            o["cost_per_contact"],
+            o["cost_per_inbound_call"],
+            o["paid_fte_month_1"],
+            *[o["components_tco"].get(k, 0.0) for k in components],
+        ]
+        for i, ((_, fmt), v) in enumerate(zip(heads, values, strict=True), start=1):
+            cell = ws.cell(r, i, _t("n/a") if v is None else v)
+            cell.number_format = fmt
+            cell.fill = st.value_fill
+    ws.freeze_panes = "C5"
+    moves = doc.get("moves") or {}
+    if not moves:
+        return
+    r += 2
+    ws.cell(
+        r, 1, _t("Moving from {current}: the business case of each move", current=doc["current"])
+    ).font = st.bold
+    r += 1
+    move_heads: list[tuple[str, str, str]] = [
+        ("move to", "move to", "@"),
+        ("NPV", "npv", money),
+        ("ROI", "roi_pct", FMT_PCT),
+        ("IRR, a year", "irr_annual_pct", FMT_PCT),
+        ("payback", "payback_months", _fmt_months()),
+        ("cost of the change", "cost_of_change", money),
+        ("cost savings", "cost_savings", money),
+    ]
+    for i, (h, _, _) in enumerate(move_heads, start=2):
+        ws.cell(r, i, _t(h)).font = st.bold
+    for name in doc["ranking"]:
+        m = moves.get(name)
+        if m is None:
+            continue
+        r += 1
+        for i, (_, key, fmt) in enumerate(move_heads, start=2):
+            v = m[key]
+            if key in ("roi_pct", "irr_annual_pct") and v is not None:
+                v = float(v) / 100
+            if key == "payback_months" and (v is None or not np.isfinite(v)):
+                v = _t(NEVER)
+            cell = ws.cell(r, i, _t("n/a") if v is None else v)
+            cell.number_format = fmt
+            cell.fill = st.value_fill

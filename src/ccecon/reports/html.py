@@ -1,8 +1,10 @@
 """A self-contained HTML report: one file that works offline.
 
 plotly.js is embedded inline from the installed plotly package (nothing from a CDN). The
-report holds the summary, charts, unit costs, the assumptions (every line with its source
-note), the formulas used with their sources, and the scenario's fingerprint: the sha256 of
+report holds the summary, the year table, charts, unit costs, staffing and sourcing
+options when the scenario has them, the scorecard, the assumptions (every line with its
+source note), the sources (every formula and bundled figure with its public reference,
+:mod:`ccecon.reports.sources`), and the scenario's fingerprint: the sha256 of
 the scenario file's bytes (or of its canonical YAML when there is no file), so a report
 traces back to its input. Labels follow the scenario's ``locale`` (en, zh).
 """
@@ -14,6 +16,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ccecon.labels import CHANNEL_KINDS_ZH, TIMINGS_ZH
 
 if TYPE_CHECKING:
     from ccecon.engine import Result
@@ -38,6 +42,7 @@ TEXT = {
         "channel": "channel",
         "kind": "kind",
         "per_month": "per month",
+        "aht": "AHT (s)",
         "growth": "growth / year",
         "source": "source / how measured",
         "case": "case",
@@ -47,7 +52,26 @@ TEXT = {
         "timing": "timing",
         "risk": "risk %",
         "included": "counted",
-        "formulas": "Formulas and sources",
+        "formulas": "Sources: formulas and figures",
+        "sources_caption": (
+            "Every formula and bundled figure this report uses, with its public reference."
+        ),
+        "topic": "what",
+        "formula": "formula",
+        "reference": "reference",
+        "staffing": "Staffing",
+        "staffing_caption": "Erlang staffing of each case to the scenario's service goals.",
+        "sourcing": "Sourcing options",
+        "sourcing_caption": ("Ranked by present value of cost over {months} months; {cur}."),
+        "rank": "rank",
+        "option": "option",
+        "pv_cost": "present value of cost",
+        "tco": "total cost of ownership",
+        "per_call": "cost per inbound call",
+        "fte_month_1": "paid FTE, month 1",
+        "components": "TCO by component",
+        "moves": "Moving from {current}",
+        "move_to": "move to",
         "executive_summary": "Executive summary",
         "year_table": "Costs and benefits by year",
         "year_caption": (
@@ -85,6 +109,7 @@ TEXT = {
         "channel": "渠道",
         "kind": "类型",
         "per_month": "每月量",
+        "aht": "处理时长（秒）",
         "growth": "年增长",
         "source": "来源 / 计量方式",
         "case": "方案",
@@ -94,7 +119,24 @@ TEXT = {
         "timing": "计费方式",
         "risk": "风险 %",
         "included": "计入",
-        "formulas": "公式与来源",
+        "formulas": "来源：公式与数据",
+        "sources_caption": "本报告使用的每个公式和内置数据及其公开出处。",
+        "topic": "内容",
+        "formula": "公式",
+        "reference": "出处",
+        "staffing": "人力配置",
+        "staffing_caption": "按场景的服务目标，用 Erlang 模型为每个方案配置人力。",
+        "sourcing": "外包 / 自建方案",
+        "sourcing_caption": "按 {months} 个月的成本现值排序；单位 {cur}。",
+        "rank": "排名",
+        "option": "方案",
+        "pv_cost": "成本现值",
+        "tco": "总拥有成本",
+        "per_call": "每通呼入电话成本",
+        "fte_month_1": "第 1 月带薪全职人力",
+        "components": "总拥有成本构成",
+        "moves": "从 {current} 迁移",
+        "move_to": "迁移至",
         "executive_summary": "执行摘要",
         "year_table": "逐年成本与收益",
         "year_caption": "按 Forrester TEI 逐项列示；单位 {cur}；第 0 年为签约当月。",
@@ -114,60 +156,10 @@ TEXT = {
     },
 }
 
-FORMULAS_EN = [
-    "ROI % = (B - C) / C x 100 over the horizon (invest 10,000, get 15,000: 50 %); line by"
-    " line as in Forrester TEI: C = new lines and rises of kept lines; B = rise in benefits"
-    " + cost savings (lines dropped and falls of kept lines).",
-    "NPV: monthly flows, month 0 undiscounted, monthly rate (1 + r)^(1/12) - 1 "
-    "(numpy-financial convention); or yearly, year 0 undiscounted (Forrester TEI).",
-    "IRR: every rate at which NPV = 0, by exact root isolation of the flows' polynomial;"
-    " several roots or none are reported as such.",
-    "Payback: months until the cumulative net flow becomes and stays >= 0, linear in the month.",
-    "Risk adjustment: each cost raised and each benefit cut by its risk % (Forrester TEI).",
-    "Cost per inbound call = cost allocated to inbound voice by handle minutes / calls"
-    "; fully loaded = operating + initial spread over the horizon.",
-    "Staffing (when present): Erlang C/A per interval; FTE = agent-hours / (paid hours x "
-    "(1 - shrinkage)).",
-]
-
-FORMULAS_ZH = [
-    "投资回报率 % = (B - C) / C x 100，按评估期计算（投入 10,000，收回 15,000：50 %）；按"
-    " Forrester TEI 逐项计：C = 新增项目及保留项目的增加额；B = 收益增加 + 成本节约（删除的项目"
-    "及保留项目的减少额）。",
-    "净现值：按月现金流，第 0 月不折现，月利率 (1 + r)^(1/12) - 1（numpy-financial 约定）；"
-    "或按年，第 0 年不折现（Forrester TEI）。",
-    "内部收益率：使净现值为 0 的每一个利率，对现金流多项式做精确求根；多个根或无根时如实说明。",
-    "回收期：累计净现金流变为并保持 >= 0 所需的月数，月内线性插值。",
-    "风险调整：每项成本按其风险 % 调高，每项收益按其风险 % 调低（Forrester TEI）。",
-    "每通呼入电话成本 = 按处理分钟分摊到呼入语音的成本 / 呼入电话量；全成本 = 运营成本 + 初始"
-    "成本在评估期内分摊。",
-    "人力配置（如有）：每个时段用 Erlang C/A；FTE = 坐席小时 / (带薪小时 x (1 - 缩减率))。",
-]
-
-FORMULAS = {"en": FORMULAS_EN, "zh": FORMULAS_ZH}
-"""The report's formulas and their sources, per locale."""
-
-KINDS = {
-    "zh": {
-        "voice_inbound": "语音呼入",
-        "voice_outbound": "语音呼出",
-        "chat": "在线聊天",
-        "email": "电子邮件",
-        "messaging": "消息",
-        "other": "其他",
-    }
-}
+KINDS = {"zh": CHANNEL_KINDS_ZH}
 """Channel kinds in words, per locale (English: the kind with spaces)."""
 
-TIMINGS = {
-    "zh": {
-        "once": "一次性",
-        "monthly": "每月",
-        "yearly": "每年",
-        "per_unit": "按量",
-        "contract": "合同计价",
-    }
-}
+TIMINGS = {"zh": TIMINGS_ZH}
 """Line timings in words, per locale (English: the timing with spaces)."""
 
 
@@ -263,6 +255,9 @@ LABELS = {
         "draws": "Draws",
         "staffing": "Staffing goal",
         "staffing_value": "{sl} answered within {t} s, occupancy at most {occ}, shrinkage {shrink}",
+        "schedule": "Shift schedule",
+        "schedule_value": "{case}: {fte} paid FTE scheduled against {ideal} ideal FTE"
+        " (scheduled / ideal paid hours {ratio})",
         "cost_per_contact": "Cost per contact",
         "cost_per_inbound_call": "Cost per inbound call",
         "cost_per_minute": "Cost per handled minute",
@@ -289,6 +284,9 @@ LABELS = {
         "draws": "模拟次数",
         "staffing": "排班目标",
         "staffing_value": "{t} 秒内接听 {sl}，占用率不超过 {occ}，缩减率 {shrink}",
+        "schedule": "班次排班",
+        "schedule_value": "{case}：排班带薪全职人力 {fte}，理想全职人力 {ideal}"
+        "（排班/理想带薪工时 {ratio}）",
         "cost_per_contact": "每次联络成本",
         "cost_per_inbound_call": "每通呼入电话成本",
         "cost_per_minute": "每处理分钟成本",
@@ -388,7 +386,8 @@ def render_html(
         uncertainty_figures,
         uncertainty_runs,
     )
-    from ccecon.reports.summary import executive_summary, scorecard_rows, year_rows
+    from ccecon.reports.sources import sources_for
+    from ccecon.reports.summary import executive_summary, money, scorecard_rows, year_rows
 
     sc = result.scenario
     t = TEXT[sc.locale]
@@ -402,33 +401,22 @@ def render_html(
         return t["undefined"] if v is None else f"{float(v):,.1f} %"
 
     def _cur(v: Any) -> str:
-        return _money(v) if _money(v) == "-" else f"{_money(v)} {sc.currency}"
+        return money(v, sc.currency)
 
-    kpis = [
-        {"label": t["npv"], "value": _cur(s["npv"]), "adjusted": _cur(r["npv"])},
-        {"label": t["roi"], "value": pct(s["roi_pct"]), "adjusted": pct(r["roi_pct"])},
-        {
-            "label": t["irr"],
-            "value": pct(s["irr_annual_pct"]),
-            "adjusted": pct(r["irr_annual_pct"]),
-        },
-        {
-            "label": t["payback"],
-            "value": pay(s["payback_months"]),
-            "adjusted": pay(r["payback_months"]),
-        },
-        {"label": t["net"], "value": _cur(s["net"]), "adjusted": _cur(r["net"])},
-        {"label": t["cost"], "value": _cur(s["total_cost"]), "adjusted": _cur(r["total_cost"])},
-        {
-            "label": t["benefit"],
-            "value": _cur(s["total_benefit"]),
-            "adjusted": _cur(r["total_benefit"]),
-        },
-        {
-            "label": t["savings"],
-            "value": _cur(s["cost_savings"]),
-            "adjusted": _cur(r["cost_savings"]),
-        },
+    # (label, format, result key, data-unit of the figure: money gets the currency)
+    shown = [
+        (t["npv"], _cur, "npv", "money"),
+        (t["roi"], pct, "roi_pct", "percent"),
+        (t["irr"], pct, "irr_annual_pct", "percent"),
+        (t["payback"], pay, "payback_months", "months"),
+        (t["net"], _cur, "net", "money"),
+        (t["cost"], _cur, "total_cost", "money"),
+        (t["benefit"], _cur, "total_benefit", "money"),
+        (t["savings"], _cur, "cost_savings", "money"),
+    ]
+    kpis: list[dict[str, Any]] = [
+        {"label": name, "value": f(s[key]), "adjusted": f(r[key]), "unit": unit}
+        for name, f, key, unit in shown
     ]
     from ccecon.sourcing.compare import sourcing_only
 
@@ -439,8 +427,9 @@ def render_html(
         kpis = [
             {
                 "label": f"{row['rank']}. {row['option']}",
-                "value": _money(row["pv_cost"]),
-                "note": f"TCO {_money(row['tco'])} {sc.currency}",
+                "value": _cur(row["pv_cost"]),
+                "note": f"TCO {_cur(row['tco'])}",
+                "unit": "money",
             }
             for row in comparison.rows()
         ]
@@ -455,7 +444,7 @@ def render_html(
         )
     if comparison is None and s.get("irr_status") == "none":
         notes.append("IRR does not exist: no discount rate makes NPV zero.")
-    runs = uncertainty_runs(result)
+    runs = None if comparison is not None else uncertainty_runs(result)
     summary = executive_summary(result, runs)
     year_heads, years = ([], []) if comparison is not None else year_rows(result)
     charts = []
@@ -463,21 +452,27 @@ def render_html(
     for cid, fig in figures:
         charts.append((cid, figure_div(cid, fig)))
     lab = LABELS[sc.locale]
-    uc = [(_unit_cost_label(k, sc.locale), _money(v)) for k, v in result.unit_costs.horizon.items()]
+    uc = [(_unit_cost_label(k, sc.locale), _cur(v)) for k, v in result.unit_costs.horizon.items()]
     b = result.benchmark
     bench = None
     if b is not None and b.get("value") is not None:
-        bench = (
-            f"{lab['cost_per_inbound_call']} {_money(b['value'])} {sc.currency}: {b['position']}"
-            f" {_money(b['low'])}-{_money(b['high'])} ({b['source']})"
-        )
+        bench = {
+            "text": f"{lab['cost_per_inbound_call']} {_cur(b['value'])}: {b['position']}"
+            f" {_cur(b['low'])} - {_cur(b['high'])}",
+            "source": str(b["source"]),
+        }
+    # (label, value, what the value is: the data-unit of its cell; "" for words)
     settings = [
-        (lab["start"], f"{sc.start:%Y-%m}"),
-        (lab["horizon_months"], f"{sc.horizon_months} {t['months']}"),
-        (lab["discount_rate"], _pct(sc.discount_rate, sc.locale) + lab["a_year"]),
-        (lab["discounting"], lab[f"discounting_{sc.discounting}"]),
-        (lab["unit_cost_basis"], lab.get(f"basis_{sc.unit_cost_basis}", sc.unit_cost_basis)),
-        (lab["draws"], f"{result.draws:,}"),
+        (lab["start"], f"{sc.start:%Y-%m}", "date"),
+        (lab["horizon_months"], f"{sc.horizon_months} {t['months']}", "months"),
+        (lab["discount_rate"], _pct(sc.discount_rate, sc.locale) + lab["a_year"], "percent"),
+        (lab["discounting"], lab[f"discounting_{sc.discounting}"], ""),
+        (
+            lab["unit_cost_basis"],
+            lab.get(f"basis_{sc.unit_cost_basis}", sc.unit_cost_basis),
+            "",
+        ),
+        (lab["draws"], f"{result.draws:,}", "count"),
     ]
     if sc.staffing is not None:
         st = sc.staffing
@@ -490,8 +485,23 @@ def render_html(
                     occ=_pct(st.max_occupancy, sc.locale),
                     shrink=_pct(st.shrinkage, sc.locale),
                 ),
+                "percent",
             )
         )
+        for staffed, entry in (result.staffing() or {}).items():
+            if "ideal_fte_mean" in entry:
+                settings.append(
+                    (
+                        lab["schedule"],
+                        lab["schedule_value"].format(
+                            case=lab[f"case_{staffed}"],
+                            fte=_num(entry["fte_mean"], sc.locale),
+                            ideal=_num(entry["ideal_fte_mean"], sc.locale),
+                            ratio=_num(entry["schedule"]["schedule_ratio_mean"], sc.locale),
+                        ),
+                        "FTE",
+                    )
+                )
     channels = [
         {
             "name": c.name,
@@ -511,8 +521,12 @@ def render_html(
                     "case": lab.get(f"case_{case_name}", case_name),
                     "name": ln.name,
                     "type": lab.get(f"family_{ln.family.value}", ln.family.value),
+                    # a contract line's amount multiplies its bill: a factor, not money
                     "amount": _num(ln.amount, sc.locale)
-                    + (f" x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else ""),
+                    if ln.contract is not None
+                    else _value(ln.amount, sc.locale, unit=f" {sc.currency}"),
+                    "unit": "factor" if ln.contract is not None else "money",
+                    "quantity": f"x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else "",
                     "timing": TIMINGS.get(sc.locale, {}).get(
                         ln.timing.value, ln.timing.value.replace("_", " ")
                     )
@@ -534,7 +548,9 @@ def render_html(
                         if sc.locale == "zh"
                         else f"benefit ({bl.kind})"
                     ),
-                    "amount": _num(bl.amount, sc.locale),
+                    "amount": _value(bl.amount, sc.locale, unit=f" {sc.currency}"),
+                    "unit": "money",
+                    "quantity": "",
                     "timing": TIMINGS.get(sc.locale, {}).get(
                         bl.timing.value, bl.timing.value.replace("_", " ")
                     )
@@ -586,10 +602,96 @@ def render_html(
         settings=settings,
         channels=channels,
         lines=lines,
-        formulas=FORMULAS.get(sc.locale, FORMULAS_EN),
+        sources=sources_for(result),
+        staffing=_staffing_rows(result),
+        sourcing=_sourcing_view(result, source_path),
         plotly_js=get_plotlyjs(),
         np=np,
     )
+
+
+def _staffing_rows(result: Result) -> list[dict[str, Any]]:
+    """The staffing section: per staffed case, paid FTE (mean and highest month), agents at
+    the peak interval and agent hours, from :meth:`Result.staffing`; empty without
+    staffing."""
+    from ccecon.labels import label
+
+    st = result.staffing()
+    if not st:
+        return []
+    loc = result.scenario.locale
+    rows = []
+    for key, unit in (
+        ("fte", "FTE"),
+        ("fte_max", "FTE"),
+        ("peak_agents", "agents"),
+        ("agent_hours", "hours"),
+    ):
+        field = {"fte": "fte_mean"}.get(key, key)
+        values = [
+            f"{v:,.1f}" if key.startswith("fte") else f"{v:,.0f}"
+            for v in (entry[field] for entry in st.values())
+        ]
+        rows.append({"label": label(key, loc), "values": values, "unit": unit})
+    lowest = [entry.get("service_level_min") for entry in st.values()]
+    rows.append(
+        {
+            "label": label("service_level_min", loc),
+            "values": ["-" if v is None else _pct(v, loc) for v in lowest],
+            "unit": "percent",
+        }
+    )
+    heads = [label("as_is", loc) if c == "baseline" else label(c, loc) for c in st]
+    return [{"heads": heads, "rows": rows}]
+
+
+def _sourcing_view(result: Result, source_path: str | Path | None) -> dict[str, Any] | None:
+    """The sourcing section from the one sourcing document (what ``ccecon compare``
+    shows): the options ranked by present value of cost, each with its TCO, cost per
+    inbound call, paid FTE in month 1 and TCO by component, and, when the scenario names
+    its current option, the NPV of each move. None without a ``sourcing`` section."""
+    sc = result.scenario
+    if sc.sourcing is None:
+        return None
+    from ccecon.labels import phrase
+    from ccecon.reports.summary import money
+    from ccecon.sourcing.compare import sourcing_document
+
+    doc = sourcing_document(sc, str(source_path or "<scenario>"), break_even=False).to_dict()
+    cur = sc.currency
+    options = []
+    for rank, name in enumerate(doc["ranking"], start=1):
+        o = doc["options"][name]
+        options.append(
+            {
+                "rank": rank,
+                "name": name,
+                "pv_cost": money(o["pv_cost"], cur),
+                "tco": money(o["tco"], cur),
+                "per_call": money(o["cost_per_inbound_call"], cur),
+                "fte": f"{o['paid_fte_month_1']:,.1f}",
+                "components": [
+                    (phrase(k, sc.locale), money(v, cur))
+                    for k, v in o["components_tco"].items()
+                    if v
+                ],
+            }
+        )
+    moves = [
+        {
+            "to": name,
+            "npv": money(m["npv"], cur),
+            "cost": money(m["cost_of_change"], cur),
+            "savings": money(m["cost_savings"], cur),
+            "payback": (
+                f"{float(m['payback_months']):,.1f}"
+                if m["payback_months"] is not None and math.isfinite(float(m["payback_months"]))
+                else TEXT[sc.locale]["never"]
+            ),
+        }
+        for name, m in doc.get("moves", {}).items()
+    ]
+    return {"options": options, "moves": moves, "current": doc.get("current")}
 
 
 def write_report(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ccecon.labels import label
+from ccecon.labels import input_label, label
 
 if TYPE_CHECKING:
     from ccecon.engine import Result
@@ -81,7 +81,8 @@ def money(v: float | None, currency: str) -> str:
     if v is None or not math.isfinite(float(v)):
         return "-"
     v = float(v)
-    return f"{v:,.0f} {currency}" if abs(v) >= 100 else f"{v:,.2f} {currency}"
+    whole = abs(v) >= 100 or v == 0  # 0 USD, not 0.00 USD
+    return f"{v:,.0f} {currency}" if whole else f"{v:,.2f} {currency}"
 
 
 def percent(v: float | None, digits: int = 0) -> str:
@@ -128,10 +129,11 @@ def executive_summary(result: Result, runs: tuple[Any, Any] | None) -> dict[str,
     if runs is not None:
         sim, tor = runs
         for bar in sorted(tor.bars, key=lambda b: -b.swing)[:3]:
-            names.append(bar.label)
+            name = input_label(bar.label, loc)
+            names.append(name)
             drivers.append(
                 w["swing"].format(
-                    name=bar.label,
+                    name=name,
                     low=money(min(bar.output_low, bar.output_high), cur),
                     high=money(max(bar.output_low, bar.output_high), cur),
                 )
@@ -177,7 +179,7 @@ def executive_summary(result: Result, runs: tuple[Any, Any] | None) -> dict[str,
 
 def year_rows(result: Result) -> tuple[list[str], list[dict[str, Any]]]:
     """The TEI year table for the report: column heads and formatted rows (labels from
-    :mod:`ccecon.labels`, amounts with separators, the currency in the caption)."""
+    :mod:`ccecon.labels`, each amount with separators and the currency)."""
     sc = result.scenario
     loc = sc.locale
     table = result.year_table()
@@ -188,7 +190,7 @@ def year_rows(result: Result) -> tuple[list[str], list[dict[str, Any]]]:
             {
                 "label": label(row["row"], loc),
                 "key": row["row"],
-                "values": [_amount(row[h]) for h in heads],
+                "values": [money(row[h], sc.currency) for h in heads],
             }
         )
     words = {"initial": label("initial", loc), "total": label("total", loc)}
@@ -198,12 +200,6 @@ def year_rows(result: Result) -> tuple[list[str], list[dict[str, Any]]]:
         for h in heads
     ]
     return heads_shown, shown
-
-
-def _amount(v: float | None) -> str:
-    if v is None or not math.isfinite(float(v)):
-        return "-"
-    return f"{float(v):,.0f}"
 
 
 def _floats(v: Any) -> list[float]:

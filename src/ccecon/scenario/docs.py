@@ -21,6 +21,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Benefit line (`benefit_lines[]`)", s.BenefitLine),
     ("Lever (`levers[]`)", s.Lever),
     ("Staffing (`staffing`)", s.Staffing),
+    ("Shift schedule (`staffing.schedule`)", s.Schedule),
     ("Benchmark band (`benchmark`)", s.Benchmark),
     ("Scorecard (`scorecard`)", s.Scorecard),
     ("Risk (`scorecard.risks[]`)", s.Risk),
@@ -72,6 +73,7 @@ def _type_name(annotation: Any) -> str:
     for old, new in (
         ("typing.", ""),
         ("ccecon.scenario.schema.", ""),
+        ("ccecon.scheduling.spec.", ""),
         ("datetime.date", "month (YYYY-MM)"),
         ("<class '", ""),
         ("'>", ""),
@@ -83,6 +85,10 @@ def _type_name(annotation: Any) -> str:
     for alias, words in RATIO_WORDS.items():
         text = re.sub(rf"\b{alias}\b", words, text)
     text = re.sub(r"\b(NonNegNum|Num)\b", "number or distribution", text)
+    # a tagged union (``schedule.shifts``): its branches, without the tags
+    text = re.sub(r"Annotated\[([^\[\]]*(?:\[[^\[\]]*\])?), Tag\(tag='\w+'\)\]", r"\1", text)
+    if text.startswith("Union[") and text.endswith("]") and text.count("[") == 2:
+        text = text[len("Union[") : -1].replace(", ", " or ")
     return text.replace("|", "or")
 
 

@@ -466,7 +466,7 @@ def _short(value: Any) -> str:
     return short_repr(value, 60)
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     """Parse and validate a scenario from YAML or JSON text.
 
     Parameters
@@ -475,6 +475,10 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
         The file's content.
     source : str
         Name used in error messages (the file path).
+    base_dir : Path, optional
+        The scenario file's directory: a shifts file it names (``staffing.schedule.shifts``)
+        is read relative to it. Without it (text from the web app or the API) a scenario
+        may not name a file on the server, only give its templates inline.
 
     Raises
     ------
@@ -495,7 +499,31 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     except ValidationError as exc:
         raise validation_error(exc, source) from None
     check_scenario(scenario, source)
+    if scenario.staffing is not None and scenario.staffing.schedule is not None:
+        _check_schedule(scenario, source, base_dir)
     return scenario
+
+
+def _check_schedule(scenario: Scenario, source: str, base_dir: Path | None) -> None:
+    """A named shifts file is read relative to the scenario's directory (its path is then
+    held absolute) and only from a scenario file; the templates must fit the staffing's
+    interval grid and open week (:func:`ccecon.scheduling.plan.check_schedule`)."""
+    from ccecon.scheduling.plan import check_schedule
+
+    st = scenario.staffing
+    assert st is not None and st.schedule is not None
+    if isinstance(st.schedule.shifts, str):
+        if base_dir is None:
+            raise InputError(
+                "a shifts file can be named only in a scenario file read from disk (the"
+                " command line); give the shift templates inline as a list",
+                file=source,
+                field="staffing.schedule.shifts",
+                value=st.schedule.shifts,
+            )
+        path = Path(st.schedule.shifts).expanduser()
+        st.schedule.shifts = str(path if path.is_absolute() else (base_dir / path).resolve())
+    check_schedule(scenario, source)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -508,7 +536,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError(
             f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=str(p)
         ) from None
-    return parse_scenario(text, source=str(p))
+    return parse_scenario(text, source=str(p), base_dir=p.resolve().parent)
 
 
 def read_limited(p: Path, limit: int = MAX_BYTES) -> bytes:

@@ -33,12 +33,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_serializer,
     field_validator,
     model_validator,
@@ -61,6 +63,7 @@ from ccecon.scenario.types import (
     ShareBelowOne,
     YearlyRate,
 )
+from ccecon.scheduling.spec import Cover, Template
 from ccecon.sourcing.pricing import PriceModel
 from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
@@ -102,8 +105,9 @@ class ChannelKind(StrEnum):
     other = "other"
 
 
-STAFFING_DRIVERS: tuple[str, ...] = ("agent_hours", "fte", "peak_agents")
-"""Drivers the engine adds when the scenario has a ``staffing`` section."""
+STAFFING_DRIVERS: tuple[str, ...] = ("agent_hours", "fte", "peak_agents", "ideal_fte")
+"""Drivers the engine adds when the scenario has a ``staffing`` section (``fte`` follows
+the shift schedule when ``staffing.schedule`` is given; ``ideal_fte`` never does)."""
 
 BUILTIN_DRIVERS: tuple[str, ...] = (
     "calls",
@@ -302,6 +306,46 @@ class Benchmark(_Model):
     )
 
 
+def _shifts_kind(value: Any) -> str:
+    """Which spelling of ``schedule.shifts`` a value is (errors then come from that one)."""
+    return "File" if isinstance(value, str) else "List"
+
+
+class Schedule(_Model):
+    """Agent cost from a shift schedule: `fte` follows the scheduled paid hours.
+
+    The shifts cover each month's interval requirement (docs/scheduling.md, "In the
+    business case"); `ideal_fte` keeps the FTE of the requirement itself.
+    """
+
+    shifts: Annotated[
+        Annotated[str, Tag("File")] | Annotated[list[Template], Tag("List")],
+        Discriminator(_shifts_kind),
+    ] = Field(
+        description="A shift templates file (path relative to the scenario file) or the"
+        " templates inline, as in a shifts file's `shifts` list."
+    )
+    cover: Cover | None = Field(
+        None, description="hard or soft; default the shifts file's (hard for inline templates)."
+    )
+    under_cost: float | None = Field(
+        None, ge=0, description="Soft cover: cost of one agent missing for one interval."
+    )
+    over_cost: float | None = Field(
+        None, ge=0, description="Soft cover: cost of one agent more than required for one interval."
+    )
+    shrinkage: float | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        description="Paid time at work but off the phones beyond the templates' breaks"
+        " (absence, training), below 1; default the staffing's shrinkage (its base case).",
+    )
+    time_limit_s: float = Field(
+        20.0, gt=0, le=600, description="Solver time limit of each distinct week, seconds."
+    )
+
+
 class Staffing(_Model):
     """Workload -> agents -> paid FTE with Erlang C (or A), instead of a fixed head count.
 
@@ -349,6 +393,11 @@ class Staffing(_Model):
     paid_hours_per_fte_month: Num = Field(
         DEFAULT_PAID_HOURS_PER_FTE_MONTH,
         description="Paid hours of one FTE in a month (40 h x 52 / 12 = 173.3).",
+    )
+    schedule: Schedule | None = Field(
+        None,
+        description="Shift templates: agent FTE follows the scheduled paid hours"
+        " (docs/scheduling.md).",
     )
 
     @model_validator(mode="after")
@@ -435,7 +484,8 @@ class Scenario(_Model):
         description="Band for cost per call, or the key of a bundled benchmark.",
     )
     staffing: Staffing | None = Field(
-        None, description="Staff channels with Erlang: drivers agent_hours, fte, peak_agents."
+        None,
+        description="Staff channels with Erlang: drivers agent_hours, fte, ideal_fte, peak_agents.",
     )
     correlations: list[Correlation] = Field(
         default_factory=list,

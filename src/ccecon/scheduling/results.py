@@ -326,7 +326,7 @@ def scenario_intervals(scenario: Any, month: int = 1, case: str = "proposal") ->
         if case == "proposal" or realized.baseline is None
         else (realized.baseline)
     )
-    _, drivers = case_drivers(realized, chosen)
+    _, drivers = case_drivers(realized, chosen, schedule=False)
     weeks = float(month_days(realized)[month]) / 7.0
     per_day = round((st.close_hour - st.open_hour) * 60 / st.interval_minutes)
     shares = interval_shares(st.weekly_profile, st.intraday_profile, per_day)

@@ -518,12 +518,15 @@ def run_chunks(
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
     keep_inputs: bool = False,
+    schedule: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Array], dict[str, Array], dict[str, Array], dict[str, Array]]:
     """Evaluate ``draws`` draws in chunks; return per-draw arrays.
 
     Returns ``(metrics, risk_adjusted_metrics, extra, inputs)``: each a mapping of name to an
     array of shape ``(draws,)``. ``extra`` holds ``cost_per_inbound_call`` (when defined)
     and ``option:<name>`` costs; ``inputs`` the drawn inputs when ``keep_inputs``.
+    ``schedule``: each case's shift schedule (``staffing.schedule``) applied to every
+    chunk; default the base case's, solved once here (never per chunk or per draw).
     """
     from ccecon.engine import evaluate
     from ccecon.uncertainty.sampling import draw_inputs, realize
@@ -532,6 +535,10 @@ def run_chunks(
         raise InputError("draws must be at least 1", field="draws", value=draws)
     if chunk < 1:
         raise InputError("chunk must be at least 1", field="chunk", value=chunk)
+    if schedule is None:
+        from ccecon.scheduling.plan import plan_cases
+
+        schedule = plan_cases(scenario)
     correlations = getattr(scenario, "correlations", None)
     parts: dict[str, list[Array]] = {}
     adj_parts: dict[str, list[Array]] = {}
@@ -544,7 +551,7 @@ def run_chunks(
         realized = realize(scenario, values)
         # The realized scenario holds arrays of n draws and no distribution: the engine
         # draws nothing more from rng and evaluates the n rows in one vectorized pass.
-        result = evaluate(realized, draws=n, rng=rng)
+        result = evaluate(realized, draws=n, rng=rng, schedule=schedule)
         for k, v in _metric_arrays(result.metrics).items():
             parts.setdefault(k, []).append(np.broadcast_to(v, (n,)))
         for k, v in _metric_arrays(result.risk_adjusted).items():
@@ -667,7 +674,13 @@ def simulate(
     )
     base = evaluate(scenario)
     met, adj, extra, drawn = run_chunks(
-        scenario, draws, rng, chunk=chunk, progress=progress, keep_inputs=keep_draws
+        scenario,
+        draws,
+        rng,
+        chunk=chunk,
+        progress=progress,
+        keep_inputs=keep_draws,
+        schedule=base.extras.get("schedule"),
     )
     units = dict(METRICS)
     summaries = [summarize(met[k], k, units[k], pcts) for k, _ in METRICS]

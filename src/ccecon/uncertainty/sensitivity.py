@@ -131,8 +131,13 @@ def evaluate_rows(
         raise InputError(
             "unknown metric; expected one of " + ", ".join(OUTPUTS), field="metric", value=metric
         )
+    from ccecon.scheduling.plan import plan_cases
+
     realized = realize(scenario, values)
-    result = evaluate(realized, draws=rows, rng=np.random.default_rng(0))
+    # a shift schedule (staffing.schedule) is the base case's, applied to every row
+    result = evaluate(
+        realized, draws=rows, rng=np.random.default_rng(0), schedule=plan_cases(scenario)
+    )
     if metric == "cost_per_inbound_call":
         cpc = result.unit_costs.cost_per_inbound_call_draws
         if cpc is None:
