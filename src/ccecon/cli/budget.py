@@ -59,6 +59,12 @@ def plan(
         b = plan_budget(
             sc, year_of(year), fy_start=fy_start, case=case, reserve_share=share, draws=draws
         )
+        if forecast is not None:
+            import dataclasses
+
+            from ccecon.budget.forecast import read_fragment
+
+            b = dataclasses.replace(b, forecast=read_fragment(forecast, required=False))
         rows = []
         for element, values in b.by_element.items():
             rows.append(
@@ -124,6 +130,14 @@ def track_cmd(
             " after the actuals make the re-forecast (default: the budget's own).",
         ),
     ] = None,
+    forecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--forecast",
+            help="A `ccecon forecast --out` file whose months and intervals the report"
+            " charts beside the actuals (default: the forecast the budget was planned from).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Budget vs actual, month by month and element by element: the variance, its split
@@ -143,7 +157,10 @@ def track_cmd(
             )
         b = load_budget(budget)
         again = None if reforecast is None else load_budget(reforecast)
-        res = track(b, read_actuals(store, b), share, again)
+        from ccecon.budget.forecast import read_fragment
+
+        section = None if forecast is None else read_fragment(forecast)
+        res = track(b, read_actuals(store, b), share, again, section)
         doc = res.to_dict()
         loc = locale or b.locale
         emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))

@@ -96,6 +96,94 @@ def monthly_figure(doc: dict[str, Any], loc: str = "en") -> Any:
     return _style(fig, label("budget_by_month_title", loc), doc["currency"])
 
 
+SERIES_COLOURS = ("#30638e", "#d1495b", "#00798c", "#edae49", "#6a4c93", "#3d5a40", "#8d6a9f")
+"""One colour per forecast series (the band in the same colour, lighter), then again."""
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def forecast_figure(doc: dict[str, Any], loc: str = "en") -> Any:
+    """Each series' forecast mean (line) inside its prediction interval (a band), and
+    its actual contacts (markers): the months before the forecast and any forecast month
+    the records now cover."""
+    import plotly.graph_objects as go
+
+    from ccecon.reports.charts import _style
+
+    fc = doc["forecast"]
+    level = f"{fc['level']:g}"
+    fig = go.Figure()
+    for i, s in enumerate(fc["series"]):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        months = [m["month"] for m in s["months"]]
+        name = s["series"]
+        fig.add_scatter(
+            x=months,
+            y=[m["hi"] for m in s["months"]],
+            mode="lines",
+            line={"width": 0},
+            legendgroup=name,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=months,
+            y=[m["lo"] for m in s["months"]],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_rgba(colour, 0.2),
+            legendgroup=name,
+            name=f"{name}: {label('forecast_interval', loc).format(level=level)}",
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+        fig.add_scatter(
+            x=months,
+            y=[m["mean"] for m in s["months"]],
+            mode="lines",
+            line={"color": colour, "width": 2},
+            legendgroup=name,
+            name=f"{name}: {label('forecast_mean', loc)}",
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+        seen = [(h["month"], h["actual"]) for h in s["history"]] + [
+            (m["month"], m["actual"]) for m in s["months"] if m["actual"] is not None
+        ]
+        if seen:
+            fig.add_scatter(
+                x=[m for m, _ in seen],
+                y=[y for _, y in seen],
+                mode="markers",
+                marker={"color": colour, "size": 7, "symbol": "circle"},
+                legendgroup=name,
+                name=f"{name}: {label('actual_contacts', loc)}",
+                hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            )
+    fig.update_xaxes(type="category", categoryorder="category ascending")
+    fig = _style(fig, label("forecast_title", loc).format(level=level), label("contacts", loc))
+    fig.update_layout(height=480)
+    return fig
+
+
+def forecast_rows(doc: dict[str, Any], loc: str = "en") -> tuple[list[str], list[list[str]]]:
+    """Per series: its model, the months with an actual and how many fell inside the
+    interval (headings, rows)."""
+    heads = [label(k, loc) for k in ("series", "model", "months_with_actual", "inside_interval")]
+    rows = [
+        [
+            s["series"],
+            s["model"],
+            f"{s['months_with_actual']:,}",
+            f"{s['inside_interval']:,}" if s["months_with_actual"] else "",
+        ]
+        for s in doc["forecast"]["series"]
+    ]
+    return heads, rows
+
+
 def _table(heads: list[str], rows: list[list[str]]) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
     body = "".join(
@@ -122,6 +210,21 @@ def render_track_html(doc: dict[str, Any], loc: str = "en") -> str:
         figure_div(cid, fig)
         for cid, fig in (("bridge", bridge_figure(doc, loc)), ("months", monthly_figure(doc, loc)))
     ]
+    forecast = ""
+    if doc.get("forecast"):
+        heads, frows = forecast_rows(doc, loc)
+        none = (
+            ""
+            if any(s["months_with_actual"] for s in doc["forecast"]["series"])
+            else f"<p>{html.escape(label('forecast_none_actual', loc))}</p>"
+        )
+        forecast = (
+            '<section class="forecast">'
+            + figure_div("forecast", forecast_figure(doc, loc))
+            + _table(heads, frows)
+            + none
+            + "</section>"
+        )
     keys = ["budget_to_date", "actual_to_date", "variance", "budget_year", "reforecast_year"]
     rows = [
         [label(f"element_{x['element']}", loc)]
@@ -163,6 +266,7 @@ td:not(:first-child){{text-align:right}}</style>
 <h2>{html.escape(label("element", loc))}</h2>{elements}
 <p>{html.escape(reserve)}</p>
 {charts[1]}
+{forecast}
 <h2>{html.escape(label("invoice_audit_title", loc).format(cur=doc["currency"]))}</h2>{audit}
 {notes}
 </body></html>
