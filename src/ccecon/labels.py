@@ -136,6 +136,7 @@ LABELS: dict[str, dict[str, str]] = {
         "amount": "Amount",
         "reserve_used_share": "share of the reserve used",
         "reserve_needed_share": "share of the reserve needed",
+        "threshold": "threshold, share of budget",
     },
     "zh": {
         "total_benefit": "收益",
@@ -261,6 +262,7 @@ LABELS: dict[str, dict[str, str]] = {
         "amount": "金额",
         "reserve_used_share": "已用准备金占比",
         "reserve_needed_share": "所需准备金占比",
+        "threshold": "阈值（占预算比例）",
     },
 }
 """Label of each result key, per locale (the same keys in every locale: tested)."""

@@ -664,7 +664,11 @@ def track(
         },
         "monthly": monthly,
         "budget_by_month": [
-            {"month": m, "budget": _money(sum(cents(budget_of(e, k)) for e in elements))}
+            {
+                "month": m,
+                "budget": _money(sum(cents(budget_of(e, k)) for e in elements)),
+                "by_element": {e: _money(cents(budget_of(e, k))) for e in elements},
+            }
             for k, m in enumerate(budget.months)
         ],
         "variance_split": _splits(budget, actuals),

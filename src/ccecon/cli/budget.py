@@ -117,10 +117,17 @@ def track_cmd(
         str | None, typer.Option("--locale", help="en or zh (default: the budget's).")
     ] = None,
     report: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
-            "--report", help="Also write an HTML report (variance bridge, months, audit) here."
+            "--report",
+            help="Also write the report here, by the file's extension: .html (a page),"
+            " .xlsx (a workbook of formulas), .pdf (the page printed; needs chromium)."
+            " Repeat for several.",
         ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option("--paper", help="The PDF's paper: a4 or letter (default by currency)."),
     ] = None,
     reforecast: Annotated[
         Path | None,
@@ -164,12 +171,12 @@ def track_cmd(
         doc = res.to_dict()
         loc = locale or b.locale
         emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))
-        if report is not None:
-            from ccecon.reports.budget import render_track_html
+        from ccecon.reports.budget import check_report_paths, write_track_report
 
-            report.write_text(render_track_html(doc, loc), encoding="utf-8")
+        for path in check_report_paths(report or [], paper):
+            write_track_report(doc, path, loc, paper=paper)
             if fmt == Format.table:
-                typer.echo(f"Wrote {report}")
+                typer.echo(f"Wrote {path}")
 
 
 def show_tracking(doc: dict[str, Any], loc: str) -> None:

@@ -12,6 +12,7 @@ plotly.js is embedded inline (no request to any other host). Labels come from
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from ccecon.budget.track import cents
@@ -196,8 +197,60 @@ def _money(x: float | None, digits: int = 0) -> str:
     return "" if x is None else f"{x:,.{digits}f}"
 
 
-def render_track_html(doc: dict[str, Any], loc: str = "en") -> str:
-    """The report as one HTML document (see the module)."""
+REPORT_KINDS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".pdf": "pdf"}
+"""The report each file extension asks for."""
+
+
+def check_report_paths(paths: list[Path], paper: str | None = None) -> list[Path]:
+    """The ``--report`` paths, checked before anything is computed or written: a known
+    extension and an existing folder each (errors name the option and the value)."""
+    from ccecon.errors import InputError
+
+    if paper is not None and paper not in ("a4", "letter"):
+        raise InputError("expected a4 or letter", field="--paper", value=paper)
+    for p in paths:
+        if p.suffix.lower() not in REPORT_KINDS:
+            raise InputError(
+                "expected a file ending in .html, .xlsx or .pdf", field="--report", value=str(p)
+            )
+        if not p.parent.is_dir():
+            raise InputError(
+                "the folder does not exist", field="--report", value=str(p), file=str(p.parent)
+            )
+    return paths
+
+
+def write_track_report(
+    doc: dict[str, Any], path: Path, loc: str = "en", *, paper: str | None = None
+) -> Path:
+    """Write the report ``path``'s extension names (:data:`REPORT_KINDS`): the HTML page,
+    the workbook (:mod:`ccecon.reports.budget_workbook`) or the PDF, the page printed by
+    headless Chromium (:func:`ccecon.reports.pdf.html_to_pdf`) on ``paper`` (``a4`` or
+    ``letter``; default by the currency, as the business-case report)."""
+    kind = REPORT_KINDS[path.suffix.lower()]
+    if kind == "xlsx":
+        from ccecon.reports.budget_workbook import write_track_workbook
+
+        return write_track_workbook(doc, path, loc)
+    if kind == "html":
+        path.write_text(render_track_html(doc, loc, paper=paper), encoding="utf-8")
+        return path
+    import tempfile
+
+    from ccecon.reports.pdf import html_to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="ccecon-track-") as tmp:
+        page = Path(tmp) / "track.html"
+        page.write_text(render_track_html(doc, loc, paper=paper), encoding="utf-8")
+        return html_to_pdf(page, path)
+
+
+def render_track_html(doc: dict[str, Any], loc: str = "en", *, paper: str | None = None) -> str:
+    """The report as one HTML document (see the module); ``paper`` (``a4`` or ``letter``,
+    default by the currency) is the printed page's size (CSS ``@page``)."""
+    from ccecon.reports.html import LETTER_CURRENCIES
+
+    paper = paper or ("letter" if doc["currency"] in LETTER_CURRENCIES else "a4")
     from plotly.offline import get_plotlyjs
 
     from ccecon.reports.html import figure_div
@@ -259,7 +312,10 @@ def render_track_html(doc: dict[str, Any], loc: str = "en") -> str:
 <title>{html.escape(title)}</title>
 <style>body{{font-family:Helvetica,Arial,'Noto Sans CJK SC',sans-serif;margin:2em;max-width:1100px}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px}}
-td:not(:first-child){{text-align:right}}</style>
+td:not(:first-child){{text-align:right}}
+@page{{size:{"A4" if paper == "a4" else "letter"};margin:14mm 12mm}}
+@media print{{body{{margin:0;max-width:none}}h2{{page-break-after:avoid}}
+table,.plotly-graph-div{{page-break-inside:avoid}}.modebar-container{{display:none!important}}}}</style>
 <script>{get_plotlyjs()}</script></head><body>
 <h1>{html.escape(title)}</h1>
 {charts[0]}
