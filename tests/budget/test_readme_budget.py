@@ -122,3 +122,42 @@ def test_track_on_the_walkthrough(walkthrough: tuple[Path, list[str]]) -> None:
     assert doc["total"]["reforecast_year"] == pytest.approx(
         doc["total"]["actual_to_date"] + rest, abs=0.06
     )
+
+
+def test_the_walkthrough_forecast_reaches_the_report(walkthrough: tuple[Path, list[str]]) -> None:
+    """`budget plan --forecast` keeps the forecast's months and intervals; `track` puts
+    the store's actual contacts beside them: June 2027 per queue, recounted here with
+    SQL (contacts offered to a queue), is the last month before the forecast."""
+    folder, _ = walkthrough
+    budget = json.loads((folder / "budget.json").read_text(encoding="utf-8"))
+    assert budget["forecast"]["level"] == 80 and budget["forecast"]["by"] == ["queue"]
+    r = runner.invoke(
+        app,
+        [
+            "budget",
+            "track",
+            str(folder / "budget.json"),
+            "--from",
+            str(folder / "actuals.duckdb"),
+            "-f",
+            "json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    fc = json.loads(r.stdout)["forecast"]
+    con = duckdb.connect(str(folder / "actuals.duckdb"), read_only=True)
+    june = dict(
+        con.execute(
+            "SELECT queue, count(*) FROM interactions WHERE (outcome IS NULL OR outcome ="
+            " 'queued') AND arrival_ts >= TIMESTAMP '2027-06-01'"
+            " AND arrival_ts < TIMESTAMP '2027-07-01' GROUP BY 1"
+        ).fetchall()
+    )
+    con.close()
+    assert {s["series"] for s in fc["series"]} == set(june)
+    for s in fc["series"]:
+        assert s["months"][0]["month"] == "2027-07"
+        assert s["history"][-1] == {"month": "2027-06", "actual": june[s["series"]]}
+        assert len(s["history"]) == 12
+        for m in s["months"]:
+            assert 0 <= m["lo"] <= m["mean"] <= m["hi"]

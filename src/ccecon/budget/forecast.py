@@ -32,7 +32,7 @@ def check_section(section: Any, where: str, field: str = "forecast") -> dict[str
             field=field,
             value=section,
         )
-    level = section.get("level")
+    level: Any = section.get("level")
     if not _finite(level) or not 0 < level < 100:
         raise InputError(
             "expected the interval's level, a percent between 0 and 100",
@@ -43,7 +43,9 @@ def check_section(section: Any, where: str, field: str = "forecast") -> dict[str
     by = section.get("by", [])
     if not isinstance(by, list) or not all(k in ("queue", "channel") for k in by):
         raise InputError(
-            "expected the series keys, queue and/or channel", file=where, field=f"{field}.by",
+            "expected the series keys, queue and/or channel",
+            file=where,
+            field=f"{field}.by",
             value=by,
         )
     series = section.get("series")
@@ -92,8 +94,12 @@ def check_section(section: Any, where: str, field: str = "forecast") -> dict[str
                     value=f"lo {m['lo']}, mean {m['mean']}, hi {m['hi']}",
                 )
             rows.append(
-                {"month": month, "mean": float(m["mean"]), "lo": float(m["lo"]),
-                 "hi": float(m["hi"])}
+                {
+                    "month": month,
+                    "mean": float(m["mean"]),
+                    "lo": float(m["lo"]),
+                    "hi": float(m["hi"]),
+                }
             )
         out.append({"series": s["series"], "model": str(s.get("model", "")), "months": rows})
     return {

@@ -149,10 +149,17 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         [10, 16, WIDE, WIDE, 12],
     )
     budget_of = {x["month"]: x["by_element"] for x in doc["budget_by_month"]}
+    actual_row = {(x["month"], x["element"]): r for r, x in enumerate(doc["monthly"], start=2)}
     for row in doc["reforecast"]:
         for e in elements:
+            at = actual_row.get((row["month"], e))
+            ahead = (
+                row[e]
+                if row["basis"] != "actual" or at is None
+                else (f"='{months_ws.title}'!D{at}")
+            )
             year_ws.append(
-                [row["month"], el(e), budget_of[row["month"]].get(e, 0.0), row[e], row["basis"]]
+                [row["month"], el(e), budget_of[row["month"]].get(e, 0.0), ahead, row["basis"]]
             )
             r = year_ws.max_row
             for col in "CD":
@@ -294,9 +301,7 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
     b0 = r0 + len(rows) + 1
     summary.cell(b0, 1, label("variance_bridge_title", loc)).font = Font(bold=True)
     summary.cell(b0, 2, f"{label('amount', loc)} ({cur})").font = Font(bold=True)
-    steps: list[tuple[str, str, str]] = [
-        (label("budget_to_date", loc), f"=B{t}", "bridge_budget")
-    ]
+    steps: list[tuple[str, str, str]] = [(label("budget_to_date", loc), f"=B{t}", "bridge_budget")]
     for k, col in (("volume", "L"), ("efficiency", "M"), ("rate", "N")):
         steps.append((label(k, loc), f"=SUM({_ref(split_ws, col)})", f"bridge_{k}"))
     for r, e in enumerate(elements, start=first):
@@ -314,12 +319,15 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
     # what it was made from
     a0 = s_first + len(steps) + 1
     about = [
-        (label("budget_track_title", loc).format(
-            year=doc["fiscal_year"],
-            last=doc["actual_months"][-1],
-            n=len(doc["actual_months"]),
-            cur=cur,
-        ), ""),
+        (
+            label("budget_track_title", loc).format(
+                year=doc["fiscal_year"],
+                last=doc["actual_months"][-1],
+                n=len(doc["actual_months"]),
+                cur=cur,
+            ),
+            "",
+        ),
         ("budget", doc["budget_file"]),
         ("store", doc["store"]),
         ("records", f"{doc['records']['first']} .. {doc['records']['last']}"),
@@ -335,9 +343,7 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
     names["threshold"] = f"B{r}"
     for name, cell in names.items():
         col, row = cell[0], cell[1:]
-        wb.defined_names[name] = DefinedName(
-            name, attr_text=f"'{summary.title}'!${col}${row}"
-        )
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{summary.title}'!${col}${row}")
 
     # ---------------------------------------------------------------- invoice audit
     audit_ws = _sheet(
