@@ -172,3 +172,26 @@ def test_the_budget_page_in_chromium(
         assert "预算与实际" in page.inner_text("h1")
     assert [e for e in log.console_errors if "404" not in e] == []
     assert all(u.startswith(srv.url) for u in log.requests), log.requests
+
+
+def test_hostile_names_are_shown_as_text(client: Any, uploads: dict[str, Path]) -> None:
+    """A vendor named like markup in the invoices and a forecast series named like markup
+    reach the tables and the chart data as text, never as markup; the forecast's table
+    counts January (44,000, above 43,000) and February (40,000, inside) by hand."""
+    import yaml
+
+    from tests.budget.test_track_outputs import FORECAST
+
+    c, csrf = client
+    evil = "<img src=x onerror=alert(1)>"
+    invoices = uploads["invoices"].read_text(encoding="utf-8").replace("CRM", evil)
+    section = json.loads(json.dumps(FORECAST))
+    section["series"].append({**section["series"][0], "series": evil})  # a second series
+    files = _files(uploads, invoices=invoices.encode())
+    files["forecast"] = ("forecast.yaml", yaml.safe_dump({"forecast": section}).encode())
+    r = c.post("/ui/budget", data={"csrf": csrf}, files=files)
+    assert r.status_code == 200, r.text
+    assert evil not in r.text and "&lt;img src=x" in r.text
+    assert 'id="fig-forecast"' in r.text and 'id="budget-forecast"' in r.text
+    row = r.text.split('id="budget-forecast"', 1)[1].split("</table>", 1)[0]
+    assert '<td class="num">2</td><td class="num">1</td>' in row.replace("\n", "")
