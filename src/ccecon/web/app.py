@@ -1086,6 +1086,10 @@ def create_app(
         st.revoke_token(user.id, token_id)
         return RedirectResponse("/account", status_code=303)
 
+    from ccecon.web.budget import add_budget_routes
+
+    add_budget_routes(app, render, lang_of)  # the budget page: ccecon/web/budget.py
+
     @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
     def targets_page(request: Request, user: PageUser) -> HTMLResponse:
         text = service.example_text("targets-445.yaml")
