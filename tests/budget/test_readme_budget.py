@@ -14,6 +14,7 @@ import json
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -44,6 +45,14 @@ def test_the_readme_walkthrough_is_five_commands() -> None:
     assert [c[1:3] for c in cmds][3:] == [["budget", "plan"], ["budget", "track"]]
 
 
+def track_json(folder: Path) -> dict[str, Any]:
+    """``budget track`` of the walkthrough's budget and store, as JSON."""
+    args = [str(folder / "budget.json"), "--from", str(folder / "actuals.duckdb"), "-f", "json"]
+    r = runner.invoke(app, ["budget", "track", *args])
+    assert r.exit_code == 0, r.output
+    return dict(json.loads(r.stdout))
+
+
 @pytest.fixture(scope="module")
 def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """Run the five commands in a fresh folder, as a user would."""
@@ -70,20 +79,7 @@ def test_track_on_the_walkthrough(walkthrough: tuple[Path, list[str]]) -> None:
     assert "Budget vs actual, FY 2027, to 2027-06 (6 of 12 months), USD" in track
     assert "Invoice audit" in track and "Variance split" in track
     # the same run as JSON, to check the figures
-    r = runner.invoke(
-        app,
-        [
-            "budget",
-            "track",
-            str(folder / "budget.json"),
-            "--from",
-            str(folder / "actuals.duckdb"),
-            "-f",
-            "json",
-        ],
-    )
-    assert r.exit_code == 0, r.output
-    doc = json.loads(r.stdout)
+    doc = track_json(folder)
     assert doc["actual_months"] == [f"2027-{m:02d}" for m in range(1, 7)]
     elements = {x["element"] for x in doc["by_element"]}
     assert elements == {"personnel", "technology", "telecom", "outsourcing", "training"}
@@ -122,3 +118,29 @@ def test_track_on_the_walkthrough(walkthrough: tuple[Path, list[str]]) -> None:
     assert doc["total"]["reforecast_year"] == pytest.approx(
         doc["total"]["actual_to_date"] + rest, abs=0.06
     )
+
+
+def test_the_walkthrough_forecast_reaches_the_report(walkthrough: tuple[Path, list[str]]) -> None:
+    """`budget plan --forecast` keeps the forecast's months and intervals; `track` puts
+    the store's actual contacts beside them: June 2027 per queue, recounted here with
+    SQL (contacts offered to a queue), is the last month before the forecast."""
+    folder, _ = walkthrough
+    budget = json.loads((folder / "budget.json").read_text(encoding="utf-8"))
+    assert budget["forecast"]["level"] == 80 and budget["forecast"]["by"] == ["queue"]
+    fc = track_json(folder)["forecast"]
+    con = duckdb.connect(str(folder / "actuals.duckdb"), read_only=True)
+    june = dict(
+        con.execute(
+            "SELECT queue, count(*) FROM interactions WHERE (outcome IS NULL OR outcome ="
+            " 'queued') AND arrival_ts >= TIMESTAMP '2027-06-01'"
+            " AND arrival_ts < TIMESTAMP '2027-07-01' GROUP BY 1"
+        ).fetchall()
+    )
+    con.close()
+    assert {s["series"] for s in fc["series"]} == set(june)
+    for s in fc["series"]:
+        assert s["months"][0]["month"] == "2027-07"
+        assert s["history"][-1] == {"month": "2027-06", "actual": june[s["series"]]}
+        assert len(s["history"]) == 12
+        for m in s["months"]:
+            assert 0 <= m["lo"] <= m["mean"] <= m["hi"]

@@ -96,7 +96,9 @@ class Budget:
     how it was sized, ``currency``, ``case``; ``drivers`` (contacts, handle minutes and,
     with staffing, agent hours per month: the volumes behind the amounts), ``plan_month``
     (each month's index in the scenario's plan, None outside it) and ``contracts`` (each
-    contract line's price model, share and revenue per sale, for the invoice audit)."""
+    contract line's price model, share and revenue per sale, for the invoice audit);
+    ``forecast``: the months and prediction intervals of the forecast the budget was
+    planned from (:mod:`ccecon.budget.forecast`), None without one."""
 
     fiscal_year: int
     fy_start: int
@@ -111,6 +113,7 @@ class Budget:
     plan_month: list[int | None] | None = None
     contracts: list[dict[str, Any]] | None = None
     locale: str = "en"
+    forecast: dict[str, Any] | None = None
 
     @property
     def total(self) -> float:
@@ -135,6 +138,7 @@ class Budget:
             "drivers": self.drivers or {},
             "plan_month": self.plan_month or [],
             "contracts": self.contracts or [],
+            **({"forecast": self.forecast} if self.forecast else {}),
         }
 
 

@@ -82,6 +82,7 @@ class BudgetFile:
     plan_month: list[int | None]
     contracts: list[dict[str, Any]]
     locale: str = "en"
+    forecast: dict[str, Any] | None = None
 
 
 def _numbers(values: Any, path: str, field_name: str, n: int = 12) -> list[float]:
@@ -206,6 +207,11 @@ def load_budget(path: str | Path) -> BudgetFile:
                     value=v,
                 )
     locale = doc.get("locale", "en")
+    forecast = None
+    if doc.get("forecast") is not None:
+        from ccecon.budget.forecast import check_section
+
+        forecast = check_section(doc["forecast"], where)
     return BudgetFile(
         where,
         fy,
@@ -218,6 +224,7 @@ def load_budget(path: str | Path) -> BudgetFile:
         list(plan_month),
         list(contracts),
         locale if locale in ("en", "zh") else "en",
+        forecast,
     )
 
 
@@ -549,13 +556,16 @@ def track(
     actuals: Actuals,
     threshold: float = 0.05,
     remainder: BudgetFile | None = None,
+    forecast: dict[str, Any] | None = None,
 ) -> Tracking:
     """Budget vs actual, the variance split, the re-forecast, the reserve used and the
     invoice audit (see the module). Money rounded to the cent.
 
     ``remainder``: a budget of the same fiscal year and currency planned from a newer
     forecast (``ccecon budget plan ... --forecast NEW --out``); its months after the
-    actual ones make the re-forecast instead of the budget's own.
+    actual ones make the re-forecast instead of the budget's own. ``forecast``: a
+    checked forecast section (:func:`ccecon.budget.forecast.read_fragment`) to show with
+    the actuals instead of the budget's own (``doc["forecast"]``, absent without either).
     """
     if remainder is not None:
         for key in ("fiscal_year", "months", "currency"):
@@ -654,7 +664,11 @@ def track(
         },
         "monthly": monthly,
         "budget_by_month": [
-            {"month": m, "budget": _money(sum(cents(budget_of(e, k)) for e in elements))}
+            {
+                "month": m,
+                "budget": _money(sum(cents(budget_of(e, k)) for e in elements)),
+                "by_element": {e: _money(cents(budget_of(e, k))) for e in elements},
+            }
             for k, m in enumerate(budget.months)
         ],
         "variance_split": _splits(budget, actuals),
@@ -680,6 +694,11 @@ def track(
         "audit": audit(budget, actuals),
         "notes": list(actuals.notes),
     }
+    section = forecast or budget.forecast
+    if section is not None:
+        from ccecon.budget.forecast import with_actuals
+
+        doc["forecast"] = with_actuals(section, actuals.store)
     return Tracking(doc)
 
 

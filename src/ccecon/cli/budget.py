@@ -59,6 +59,12 @@ def plan(
         b = plan_budget(
             sc, year_of(year), fy_start=fy_start, case=case, reserve_share=share, draws=draws
         )
+        if forecast is not None:
+            import dataclasses
+
+            from ccecon.budget.forecast import read_fragment
+
+            b = dataclasses.replace(b, forecast=read_fragment(forecast, required=False))
         rows = []
         for element, values in b.by_element.items():
             rows.append(
@@ -111,10 +117,17 @@ def track_cmd(
         str | None, typer.Option("--locale", help="en or zh (default: the budget's).")
     ] = None,
     report: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
-            "--report", help="Also write an HTML report (variance bridge, months, audit) here."
+            "--report",
+            help="Also write the report here, by the file's extension: .html (a page),"
+            " .xlsx (a workbook of formulas), .pdf (the page printed; needs chromium)."
+            " Repeat for several.",
         ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option("--paper", help="The PDF's paper: a4 or letter (default by currency)."),
     ] = None,
     reforecast: Annotated[
         Path | None,
@@ -122,6 +135,14 @@ def track_cmd(
             "--reforecast",
             help="A budget of the same year re-planned from a newer forecast: its months"
             " after the actuals make the re-forecast (default: the budget's own).",
+        ),
+    ] = None,
+    forecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--forecast",
+            help="A `ccecon forecast --out` file whose months and intervals the report"
+            " charts beside the actuals (default: the forecast the budget was planned from).",
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
@@ -143,16 +164,19 @@ def track_cmd(
             )
         b = load_budget(budget)
         again = None if reforecast is None else load_budget(reforecast)
-        res = track(b, read_actuals(store, b), share, again)
+        from ccecon.budget.forecast import read_fragment
+
+        section = None if forecast is None else read_fragment(forecast)
+        res = track(b, read_actuals(store, b), share, again, section)
         doc = res.to_dict()
         loc = locale or b.locale
         emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))
-        if report is not None:
-            from ccecon.reports.budget import render_track_html
+        from ccecon.reports.budget import check_report_paths, write_track_report
 
-            report.write_text(render_track_html(doc, loc), encoding="utf-8")
+        for path in check_report_paths(report or [], paper):
+            write_track_report(doc, path, loc, paper=paper)
             if fmt == Format.table:
-                typer.echo(f"Wrote {report}")
+                typer.echo(f"Wrote {path}")
 
 
 def show_tracking(doc: dict[str, Any], loc: str) -> None:

@@ -58,7 +58,7 @@ def run_forecast(
     """The forecast document (what ``--format json`` prints); writes ``out`` if given."""
     import os
 
-    from ccecon.forecast.fragment import scenario_fragment
+    from ccecon.forecast.fragment import monthly_bands, scenario_fragment
     from ccecon.forecast.models import forecast_frame
     from ccecon.forecast.series import interval_profile, read_events, read_history
 
@@ -77,6 +77,16 @@ def run_forecast(
     fragment = scenario_fragment(contacts, aht, channel_of, str(store))
     fragment["staffing"] = {
         k: v for k, v in interval_profile(store).items() if k != "outside_open_hours_share"
+    }
+    # not scenario fields: what `budget plan --forecast` and `budget track` chart
+    fragment["forecast"] = {
+        "target": "contacts",
+        "level": level,
+        "grain": grain,
+        "by": list(keys),
+        "store": str(store),
+        "history": {"first": hist.first, "last": hist.last},
+        "series": monthly_bands(contacts, grain),
     }
     doc = {
         "store": str(store),
@@ -131,7 +141,9 @@ def _write_fragment(out: Path, fragment: dict[str, Any], doc: dict[str, Any]) ->
         f" {doc['history']['first']} .. {doc['history']['last']}) by ccecon forecast.\n"
         "# Paste `channels` (and `staffing` for its measured week) into a scenario;"
         " per_month is a range from the\n"
-        f"# forecast's {doc['level']} % prediction interval.\n"
+        f"# forecast's {doc['level']} % prediction interval. `forecast` (the months with"
+        " their interval) is for\n# `ccecon budget plan --forecast` and"
+        " `ccecon budget track --forecast`; it is not a scenario field.\n"
     )
     out.write_text(
         head + yaml.safe_dump(fragment, allow_unicode=True, sort_keys=False), encoding="utf-8"

@@ -118,3 +118,41 @@ def scenario_fragment(
             }
         )
     return {"channels": channels}
+
+
+def monthly_bands(contacts: Sequence[SeriesForecast], grain: str) -> list[dict[str, Any]]:
+    """Each series' forecast by calendar month with its prediction interval, for a
+    report to draw (the fragment's ``forecast`` section).
+
+    A month grain keeps each period's mean and bounds as forecast. A week or day grain sums
+    a month's periods (a period counted in the month it starts in): the mean is the sum of
+    the means and the interval's half-width is the normal quantile of the level times the
+    root of the sum of the periods' variances, each period's sd being its upper half-width
+    over that quantile (the upper bound, because the lower one is cut at 0), periods taken
+    as independent; the lower bound is cut at 0.
+    """
+    z = _z(contacts[0].level) if contacts else 1.0
+    out = []
+    for fc in contacts:
+        if grain == "month":
+            months = [
+                {"month": d[:7], "mean": round(m, 1), "lo": round(lo, 1), "hi": round(hi, 1)}
+                for d, m, lo, hi in zip(fc.ds, fc.mean, fc.lo, fc.hi, strict=True)
+            ]
+        else:
+            acc: dict[str, list[float]] = {}
+            for d, m, hi in zip(fc.ds, fc.mean, fc.hi, strict=True):
+                a = acc.setdefault(d[:7], [0.0, 0.0])
+                a[0] += m
+                a[1] += (max(0.0, hi - m) / z) ** 2
+            months = [
+                {
+                    "month": k,
+                    "mean": round(v[0], 1),
+                    "lo": round(max(0.0, v[0] - z * math.sqrt(v[1])), 1),
+                    "hi": round(v[0] + z * math.sqrt(v[1]), 1),
+                }
+                for k, v in sorted(acc.items())
+            ]
+        out.append({"series": fc.unique_id, "model": fc.model, "months": months})
+    return out

@@ -11,11 +11,12 @@ from the installed ``plotly`` package, the interactive API docs (which load from
 are switched off; the schema is at ``/openapi.json``. A Content-Security-Policy of
 ``'self'`` makes the browser refuse anything else.
 
-The routes live in three routers: :mod:`ccecon.web.api` (the JSON API),
-:mod:`ccecon.web.pages` (server-rendered pages) and :mod:`ccecon.web.forms` (what the
-pages post, and their HTMX fragments); :mod:`ccecon.web.site` holds what they share (the
-signed-in user, the CSRF check, the store of the request, templates). :func:`create_app`
-builds the application on a store and includes them.
+The routes live in routers: :mod:`ccecon.web.api` (the JSON API),
+:mod:`ccecon.web.pages` (server-rendered pages), :mod:`ccecon.web.forms` (what the
+pages post, and their HTMX fragments) and :mod:`ccecon.web.budget` (the budget page);
+:mod:`ccecon.web.site` holds what they share (the signed-in user, the CSRF check, the
+store of the request, templates). :func:`create_app` builds the application on a store
+and includes them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ccecon.errors import CCEconError
-from ccecon.web import api, api_models, forms, pages, service
+from ccecon.web import api, api_models, budget, forms, pages, service
 from ccecon.web.engines import EnginePool
 from ccecon.web.security import LoginThrottle
 from ccecon.web.site import LoginRequired, error_page
@@ -145,6 +146,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(forms.router)
+    app.include_router(budget.router)  # the budget page: uploads, tracking, its report
     return app
 
 

@@ -215,6 +215,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "token_once": "Your new token (shown only now; send it as Authorization: Bearer TOKEN):",
         "never": "never within the horizon",
         "payback_within": "Draws that pay back within the horizon",
+        "budget_nav": "Budget",
+        "budget_page": "Budget vs actual",
+        "budget_intro": (
+            "Upload a budget (budget.json from ccecon budget plan --out) and the fiscal"
+            " year's records as CSV files, the same tables ccecon ingest reads. They are read"
+            " into a temporary store for this one answer and deleted after it; nothing is kept"
+            " on the server."
+        ),
+        "budget_file": "Budget (JSON)",
+        "records_interactions": "Contacts (interactions CSV)",
+        "records_payroll": "Payroll (CSV, optional)",
+        "records_invoices": "Invoices (CSV, optional)",
+        "records_agent_states": "Agent states (CSV, optional)",
+        "records_cost_rates": "Cost rates (CSV, optional)",
+        "forecast_file": "Forecast (forecast.yaml, optional)",
+        "threshold_label": "Flag a variance beyond (share of budget)",
+        "track": "Track",
+        "download_xlsx": "Download the workbook",
+        "download_pdf": "Download the PDF",
+        "budget_limit": "At most {mb} MB in all.",
+        "too_large": (
+            "The files are larger than the {mb} MB the page takes; track a large center with"
+            " ccecon budget track on its own store."
+        ),
+        "missing_file": "Choose a file for: {what}",
+        "quarantined": (
+            "{n} rows of the records were set aside (quarantined) as unreadable;"
+            " ccecon ingest lists them."
+        ),
     },
     "zh": {
         "app": "ccecon",
@@ -415,6 +444,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "token_once": "新的令牌（只显示这一次；请求时用 Authorization: Bearer TOKEN）：",
         "never": "评估期内未回收",
         "payback_within": "评估期内回收的抽样占比",
+        "budget_nav": "预算",
+        "budget_page": "预算与实际",
+        "budget_intro": (
+            "上传预算（ccecon budget plan --out 写出的 budget.json）和该财年的记录 CSV 文件"
+            "（与 ccecon ingest 读取的表相同）。文件仅为本次计算读入临时存储，"
+            "算完即删除，服务器不保存任何内容。"
+        ),
+        "budget_file": "预算（JSON）",
+        "records_interactions": "联络记录（interactions CSV）",
+        "records_payroll": "工资（CSV，可选）",
+        "records_invoices": "发票（CSV，可选）",
+        "records_agent_states": "座席状态（CSV，可选）",
+        "records_cost_rates": "成本费率（CSV，可选）",
+        "forecast_file": "预测（forecast.yaml，可选）",
+        "threshold_label": "差异超过预算的比例时标记",
+        "track": "跟踪",
+        "download_xlsx": "下载工作簿",
+        "download_pdf": "下载 PDF",
+        "budget_limit": "总共最多 {mb} MB。",
+        "too_large": (
+            "文件超过本页可接收的 {mb} MB；大型中心请在其存储上运行 ccecon budget track。"
+        ),
+        "missing_file": "请选择文件：{what}",
+        "quarantined": "记录中有 {n} 行无法读取，已隔离；ccecon ingest 会列出它们。",
     },
 }
 
