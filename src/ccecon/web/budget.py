@@ -122,12 +122,17 @@ async def _files(request: Request, loc: str) -> tuple[dict[str, tuple[str, bytes
 
     form = await request.form(max_files=len(TABLES) + 2, max_fields=10)
     files: dict[str, tuple[str, bytes]] = {}
-    for name in ("budget", "forecast", *TABLES):
-        v = form.get(name)
-        if isinstance(v, UploadFile) and v.filename:
-            data = await v.read()
-            if data:
-                files[name] = (str(v.filename)[:200], data)
+    try:
+        for name in ("budget", "forecast", *TABLES):
+            v = form.get(name)
+            if isinstance(v, UploadFile) and v.filename:
+                data = await v.read()
+                if data:
+                    files[name] = (str(v.filename)[:200], data)
+    finally:
+        # the uploads' spooled temporary files, closed now they are read (Starlette leaves
+        # a form read in the handler to the garbage collector: a ResourceWarning)
+        await form.close()
     t = TEXTS[loc]
     for name, what in (("budget", t["budget_file"]), ("interactions", t["records_interactions"])):
         if name not in files:
@@ -211,6 +216,7 @@ async def ui_budget_report(
     form = await request.form(max_files=len(TABLES) + 2, max_fields=10)
     fmt = form.get("format")
     if fmt not in ("xlsx", "pdf"):
+        await form.close()  # the uploads' temporary files, not left to the collector
         raise HTTPException(404, "not found")
     try:
         files, threshold = await _files(request, loc)

@@ -96,11 +96,14 @@ async def check_csrf(request: Request) -> None:
     """403 unless the form field ``csrf`` or header ``X-CSRF-Token`` equals the session's."""
     expected = request.session.get("csrf")
     given = request.headers.get("x-csrf-token")
+    form = None
     if given is None:
         form = await request.form()
         v = form.get("csrf")
         given = v if isinstance(v, str) else None
     if not same_token(expected if isinstance(expected, str) else None, given):
+        if form is not None:
+            await form.close()  # a refused post's uploads: their temporary files closed now
         raise HTTPException(403, "CSRF token missing or wrong; reload the page")
 
 
