@@ -18,12 +18,15 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _english() -> set[str]:
+    from ccecon.cli.uncertainty import _PROBABILITY, _SIM_TEXT
     from ccecon.labels import LABELS, WORKBOOK_ZH
+    from ccecon.uncertainty.montecarlo import LABELS as SIM_LABELS
 
-    words = {v for v in LABELS["en"].values() if len(v) >= 4 and "{" not in v}
-    for en, zh in WORKBOOK_ZH.items():
-        if en == zh:
-            continue
+    phrases = [en for en, zh in WORKBOOK_ZH.items() if en != zh]
+    phrases += [*_SIM_TEXT["en"].values(), *_PROBABILITY["en"].values()]
+    phrases += [*LABELS["en"].values(), *SIM_LABELS.values()]
+    words = set()
+    for en in phrases:
         # a phrase with placeholders: its longest fixed piece
         piece = max(re.split(r"\{[^}]*\}", en), key=len).strip(" ,:;.()")
         if len(piece) >= 4:
@@ -38,11 +41,13 @@ def _english() -> set[str]:
         ("evaluate", "sourcing-cny-seed004"),
         ("compare", "sourcing-cny-seed004"),
         ("compare", "uncertain-sourcing-cny"),
+        ("simulate", "uncertain-sourcing-cny"),
     ],
 )
 def test_zh_tables_hold_no_english_label(command: str, stem: str) -> None:
     path = EXAMPLES / f"{stem}.yaml"
-    out = CliRunner().invoke(app, [command, str(path)], env={"COLUMNS": "400"})
+    extra = ["--draws", "300"] if command == "simulate" else []
+    out = CliRunner().invoke(app, [command, str(path), *extra], env={"COLUMNS": "400"})
     assert out.exit_code == 0, out.output
     text = re.sub(r"[│┃┏┓┗┛┡┩└┘┌┐├┤┬┴┼━─╇╈╋═]+", " ", out.output)
     text = re.sub(r"\s+", " ", text)
