@@ -68,3 +68,22 @@ def test_an_english_scenario_keeps_english_tables() -> None:
     assert out.exit_code == 0, out.output
     assert "cheapest first" in out.output and "PV of cost USD" in out.output
     assert not re.search(r"[\u4e00-\u9fff]", out.output)
+
+
+def test_the_tornado_names_its_metric_in_words() -> None:
+    """The tornado's heading names NPV as people write it (never the key ``npv``)."""
+    out = CliRunner().invoke(
+        app, ["sensitivity", str(EXAMPLES / "uncertain-chatbot.yaml")], env={"COLUMNS": "200"}
+    )
+    assert out.exit_code == 0, out.output
+    assert "Tornado of NPV" in out.output and "sensitivity of NPV (EUR)" in out.output
+    assert "of npv" not in out.output and "base npv" not in out.output
+
+
+def test_a_tornado_of_a_sourcing_only_file_is_refused_with_what_to_run() -> None:
+    """A file that only compares sourcing options has an empty business case: every bar
+    of its tornado would be 0, so the command says so and what answers the question."""
+    out = CliRunner().invoke(app, ["sensitivity", str(EXAMPLES / "uncertain-sourcing-cny.yaml")])
+    assert out.exit_code == 2
+    assert "uncertain-sourcing-cny.yaml" in out.output and "ccecon simulate" in out.output
+    assert "Traceback" not in out.output

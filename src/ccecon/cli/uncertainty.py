@@ -284,10 +284,44 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int, locale: str = "e
     emit(fmt, rows=sim.table_rows(), table=table)
 
 
-def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str) -> None:
+_TORNADO_TEXT = {
+    "en": {
+        "head": "[bold]Tornado of {metric}[/bold]: each input at its P{low} and P{high}, the"
+        " others at their base case; base {metric} = {base}",
+        "title": "One-at-a-time sensitivity of {metric} ({currency})",
+        "#": "#",
+        "input": "input",
+        "low .. high": "low .. high",
+        "at low": "at low",
+        "at high": "at high",
+        "swing": "swing",
+        "sobol": "Sobol' indices of {metric} (n = {n}, {rows} engine rows)",
+        "interactions": "interactions (ST-S1)",
+    },
+    "zh": {
+        "head": "[bold]{metric}龙卷风图[/bold]：每个输入取其 P{low} 与 P{high}，其余取基准值；"
+        "基准{metric} = {base}",
+        "title": "{metric}的单因素敏感性（{currency}）",
+        "#": "#",
+        "input": "输入",
+        "low .. high": "低 .. 高",
+        "at low": "取低值时",
+        "at high": "取高值时",
+        "swing": "变动幅度",
+        "sobol": "{metric}的 Sobol' 指数（n = {n}，引擎计算 {rows} 行）",
+        "interactions": "交互作用 (ST-S1)",
+    },
+}
+
+
+def _render_tornado(
+    tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str, locale: str = "en"
+) -> None:
     from rich.markup import escape
 
     from ccecon.cli.output import emit, fmt_number
+    from ccecon.labels import input_label
+    from ccecon.uncertainty.montecarlo import LABELS, LABELS_ZH
 
     data: dict[str, Any] = {"tornado": tor.to_dict()}
     if sob is not None:
@@ -296,13 +330,22 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
     if fmt != Format.table:
         emit(fmt, rows=rows, data=data)
         return
+    loc = locale if locale in _TORNADO_TEXT else "en"
+    text = _TORNADO_TEXT[loc]
+    names = LABELS_ZH if loc == "zh" else LABELS
+
+    def metric(key: str) -> str:
+        return names.get(key, key.replace("_", " "))
 
     def table() -> None:
         console = _console()
         console.print(
-            f"[bold]Tornado of {tor.metric}[/bold]: each input at its P{tor.low_pct:g} and"
-            f" P{tor.high_pct:g}, the others at their base case; base {tor.metric} ="
-            f" {fmt_number(tor.base)}"
+            text["head"].format(
+                metric=escape(metric(tor.metric)),
+                low=f"{tor.low_pct:g}",
+                high=f"{tor.high_pct:g}",
+                base=fmt_number(tor.base),
+            )
         )
         top = max((b.swing for b in tor.bars if b.swing == b.swing), default=0.0) or 1.0
         show = []
@@ -312,32 +355,35 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
             bar = BAR * round(width * swing / top) if swing == swing else "(undefined)"
             show.append(
                 {
-                    "#": str(i + 1),
-                    "input": b.label,
-                    "low .. high": f"{_short(b.input_low)} .. {_short(b.input_high)}",
-                    "at low": b.output_low,
-                    "at high": b.output_high,
-                    "swing": swing,
+                    text["#"]: str(i + 1),
+                    text["input"]: input_label(b.label, loc),
+                    text["low .. high"]: f"{_short(b.input_low)} .. {_short(b.input_high)}",
+                    text["at low"]: b.output_low,
+                    text["at high"]: b.output_high,
+                    text["swing"]: swing,
                     "": bar,
                 }
             )
-        _print_numbers(show, title=f"One-at-a-time sensitivity of {tor.metric} ({currency})")
+        _print_numbers(
+            show, title=text["title"].format(metric=metric(tor.metric), currency=currency)
+        )
         if sob is not None:
             srows = [
                 {
-                    "input": r["label"],
+                    text["input"]: input_label(r["label"], loc),
                     "S1": r["S1"],
                     "± S1": r["S1_conf"],
                     "ST": r["ST"],
                     "± ST": r["ST_conf"],
-                    "interactions (ST-S1)": r["interactions"],
+                    text["interactions"]: r["interactions"],
                 }
                 for r in _records(sob.to_frame())
             ]
             _print_numbers(
                 srows,
-                title=f"Sobol' indices of {sob.metric} (n = {sob.n},"
-                f" {sob.evaluations:,} engine rows)",
+                title=text["sobol"].format(
+                    metric=metric(sob.metric), n=sob.n, rows=f"{sob.evaluations:,}"
+                ),
                 digits=3,
             )
             if sob.note:
@@ -454,6 +500,19 @@ def sensitivity(
                 "expected 0 (off) or a positive sample size", field="--sobol", value=sobol_n
             )
         scenario = _load(file)
+        from ccecon.sourcing.compare import sourcing_only
+
+        if sourcing_only(scenario):
+            # an empty business case: its NPV is 0 whatever any input does
+            raise InputError(
+                "this scenario compares sourcing options and has no business case lines, so"
+                " the tornado is flat at 0 for every input: run `ccecon simulate` for each"
+                " option's range of cost and how often it is cheapest, and `ccecon compare`"
+                " for the business case of moving from the current option",
+                file=str(file),
+                field="--metric",
+                value=metric,
+            )
         tor = tornado(scenario, metric, low_pct=low, high_pct=high, risk_adjusted=risk_adjusted)
         sob = None
         if sobol_n:
@@ -464,7 +523,7 @@ def sensitivity(
                 n=sobol_n,
                 risk_adjusted=risk_adjusted,
             )
-        _render_tornado(tor, sob, fmt, scenario.currency)
+        _render_tornado(tor, sob, fmt, scenario.currency, scenario.locale)
 
 
 def register(app: typer.Typer) -> None:
