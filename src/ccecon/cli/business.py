@@ -110,7 +110,8 @@ def _render(result: Result, fmt: Format) -> None:
                 for k, v in uc.items()
             ]
             basis = label(f"basis_{sc.unit_cost_basis}", loc)
-            print_table(rows, title=f"{label('unit_costs_title', loc)} ({basis})")
+            wrap = "（{}）" if loc == "zh" else " ({})"
+            print_table(rows, title=label("unit_costs_title", loc) + wrap.format(basis))
         b = result.benchmark
         if b is not None:
             val = fmt_number(b.get("value"))
