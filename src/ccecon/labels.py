@@ -31,6 +31,8 @@ LABELS: dict[str, dict[str, str]] = {
         "service_level_min": "Service level reached (lowest month)",
         "service_level_month": "Service level reached by month",
         "service_level": "Service level",
+        "basis_fully_loaded": "fully loaded",
+        "basis_operating": "operating cost only",
         "agent_hours": "Agent hours on the phones",
         "scheduled_fte": "Scheduled paid FTE (mean over the months)",
         "scheduled_fte_max": "Scheduled paid FTE (highest month)",
@@ -166,6 +168,8 @@ LABELS: dict[str, dict[str, str]] = {
         "service_level_min": "达到的服务水平（最低月份）",
         "service_level_month": "各月达到的服务水平",
         "service_level": "服务水平",
+        "basis_fully_loaded": "全成本",
+        "basis_operating": "仅运营成本",
         "agent_hours": "在线坐席小时",
         "scheduled_fte": "排班带薪全职人力（班次表，各月平均）",
         "scheduled_fte_max": "排班带薪全职人力（最高月份）",
@@ -753,6 +757,46 @@ WORKBOOK_ZH: dict[str, str] = {
     "IRR, a year": "内部收益率（年）",
     "payback": "回收期",
     "cost savings": "成本节约",
+    # the command line's sourcing tables
+    "TCO {currency}": "TCO {currency}",
+    "PV of cost {currency}": "成本现值 {currency}",
+    "per contact": "每次联络",
+    "per inbound call": "每通呼入电话",
+    "binding terms": "约束条款",
+    "Sourcing options over {months} months, cheapest first": (
+        "{months} 个月的外包 / 自建方案，成本最低在前"
+    ),
+    "NPV {currency}": "净现值 {currency}",
+    "ROI %": "投资回报率 %",
+    "IRR % a year": "内部收益率 %（年）",
+    "payback (months)": "回收期（月）",
+    "weighted score": "加权得分",
+    "Non-financial scorecard (beside the money, not added to it)": (
+        "非财务评分卡（与金额并列，不计入金额）"
+    ),
+    "contacts / month": "每月联络量",
+    "volume x": "量倍数",
+    "cheapest below": "低于此量时最低",
+    "cheapest above": "高于此量时最低",
+    "Break-even volumes (where the cheapest option changes)": (
+        "盈亏平衡量（最低成本方案改变之处）"
+    ),
+    "No break-even in the scanned range: {only} is cheapest throughout.": (
+        "扫描范围内无盈亏平衡点：{only} 始终成本最低。"
+    ),
+    "{currency}, {months} months from {start}: sourcing options; no business case lines": (
+        "{currency}，自 {start} 起 {months} 个月：外包 / 自建方案；无商业论证项目"
+    ),
+    (
+        "Break-even volumes: ccecon compare FILE. NPV of a move: give the business case a"
+        " baseline and a proposal."
+    ): ("盈亏平衡量：ccecon compare 文件。迁移的净现值：为商业论证给出现状与方案。"),
+    "{currency}, {months} months from {start}, {kind}, discount {rate} a year, {discounting}": (
+        "{currency}，自 {start} 起 {months} 个月，{kind}，年折现率 {rate}，{discounting}"
+    ),
+    "proposal vs baseline": "方案对比现状",
+    "monthly discounting": "按月折现",
+    "yearly_tei discounting": "按年折现（TEI）",
 }
 """The workbook's words in Chinese, keyed by the English text (a phrase with ``{field}``
 placeholders is formatted after translation). English is the key itself."""

@@ -177,7 +177,10 @@ def test_inconsistent_monthly_records_exit_2(
 def test_labour_cli_table_and_csv() -> None:
     path = str(EXAMPLES / "payroll-seed004.yaml")
     r = CliRunner().invoke(app, ["labour", path])
-    assert r.exit_code == 0 and "167,600" in r.stdout and "utilization" in r.stdout
+    assert r.exit_code == 0 and "167,600" in r.stdout
+    # in words and percent: 34.41 M talk over 50.61 M paid minutes is 68.0 %
+    assert "Utilization (talk over paid minutes)" in r.stdout and "68.0 %" in r.stdout
+    assert "total_after_tax" not in r.stdout and "0.68" not in r.stdout
     r = CliRunner().invoke(app, ["labour", path, "--format", "csv"])
     assert r.exit_code == 0
     assert "recruitment,167600.0" in r.stdout.replace(",CNY", "")

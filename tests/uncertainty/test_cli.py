@@ -64,8 +64,15 @@ def test_simulate_same_seed_same_bytes_other_seed_differs(small: Path) -> None:
 def test_simulate_table_shows_percentiles_histogram_and_probability(small: Path) -> None:
     r = runner.invoke(app, ["simulate", str(small), "--draws", "2000"])
     assert r.exit_code == 0, r.output
-    for text in ("P10", "P50", "P90", "npv", "Probabilities", "█", "P(NPV > 0)"):
+    for text in ("P10", "P50", "P90", "Probabilities", "█", "P(NPV > 0)"):
         assert text in r.stdout
+    # probabilities in words and percent, never their JSON keys or a bare fraction
+    assert "P(NPV > 0), TEI risk-adjusted" in r.stdout
+    assert "npv positive" not in r.stdout and "npv_positive" not in r.stdout
+    import re
+
+    row = next(line for line in r.stdout.splitlines() if "P(NPV > 0), TEI" in line)
+    assert re.search(r"\d+\.\d %", row), row
 
 
 def test_simulate_csv_parses(small: Path) -> None:

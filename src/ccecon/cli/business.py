@@ -9,7 +9,7 @@ import typer
 
 from ccecon.cli.output import Format, user_errors
 from ccecon.documents import demo_scenario_path as demo_scenario_path
-from ccecon.labels import LOCALES, label
+from ccecon.labels import LOCALES, label, phrase
 
 if TYPE_CHECKING:
     from ccecon.engine import Result
@@ -37,28 +37,45 @@ def _render(result: Result, fmt: Format) -> None:
 
         sc = result.scenario
         console = Console()
+        loc = sc.locale if sc.locale in LOCALES else "en"
         if comparison is not None:
             # A sourcing-only file: the decision is the ranking of its options, not an
             # empty business case (NPV 0, no ROI).
             from ccecon.cli.sourcing import _table as sourcing_table
 
+            head = phrase(
+                "{currency}, {months} months from {start}: sourcing options; no business"
+                " case lines",
+                loc,
+            ).format(currency=sc.currency, months=sc.horizon_months, start=f"{sc.start:%Y-%m}")
+            console.print(f"[bold]{escape(sc.name)}[/bold]  ({head})")
+            sourcing_table(comparison, comparison.rows(), loc)
             console.print(
-                f"[bold]{escape(sc.name)}[/bold]  ({sc.currency}, {sc.horizon_months} months"
-                f" from {sc.start:%Y-%m}: sourcing options; no business case lines)"
-            )
-            sourcing_table(comparison, comparison.rows())
-            console.print(
-                "Break-even volumes: ccecon compare FILE. NPV of a move: give the business"
-                " case a baseline and a proposal."
+                phrase(
+                    "Break-even volumes: ccecon compare FILE. NPV of a move: give the business"
+                    " case a baseline and a proposal.",
+                    loc,
+                )
             )
             return
-        kind = "proposal vs baseline" if result.has_baseline else "proposal"
-        console.print(
-            f"[bold]{escape(sc.name)}[/bold]  ({sc.currency}, {sc.horizon_months} months from"
-            f" {sc.start:%Y-%m}, {kind}, discount {_pct(sc.discount_rate)} a year,"
-            f" {sc.discounting} discounting)"
+        kind = (
+            label("proposal", loc)
+            if not result.has_baseline
+            else phrase("proposal vs baseline", loc)
         )
-        loc = sc.locale if sc.locale in LOCALES else "en"
+        head = phrase(
+            "{currency}, {months} months from {start}, {kind}, discount {rate} a year,"
+            " {discounting}",
+            loc,
+        ).format(
+            currency=sc.currency,
+            months=sc.horizon_months,
+            start=f"{sc.start:%Y-%m}",
+            kind=kind,
+            rate=_pct(sc.discount_rate),
+            discounting=phrase(f"{sc.discounting} discounting", loc),
+        )
+        console.print(f"[bold]{escape(sc.name)}[/bold]  ({head})")
         print_table(_summary_table(result, loc), title=label("business_case", loc))
         st = result.staffing()
         if st:
@@ -92,8 +109,9 @@ def _render(result: Result, fmt: Format) -> None:
                 {label("metric", loc): label(k, loc), sc.currency: f"{v:,.2f}"}
                 for k, v in uc.items()
             ]
-            basis = sc.unit_cost_basis.replace("_", " ")
-            print_table(rows, title=f"{label('unit_costs_title', loc)} ({basis})")
+            basis = label(f"basis_{sc.unit_cost_basis}", loc)
+            wrap = "（{}）" if loc == "zh" else " ({})"
+            print_table(rows, title=label("unit_costs_title", loc) + wrap.format(basis))
         b = result.benchmark
         if b is not None:
             val = fmt_number(b.get("value"))

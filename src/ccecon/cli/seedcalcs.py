@@ -95,7 +95,53 @@ def labour(
             **{k: v for k, v in res.__dict__.items() if k != "elements"},
             "elements": dict(res.elements),
         }
-        emit(fmt, rows=rows, data=data, title=f"{payroll.name} ({payroll.currency})")
+        emit(
+            fmt,
+            rows=rows,
+            data=data,
+            table=lambda: _print_figures(
+                [_labour_row(r) for r in rows], f"{payroll.name} ({payroll.currency})"
+            ),
+        )
+
+
+_LABOUR_LABELS = {
+    "payroll": "Payroll (the cost elements)",
+    "recruitment": "Recruitment (hires x fee)",
+    "training": "Training (hires x days x stipend)",
+    "management": "Management",
+    "total": "Labour cost",
+    "total_after_tax": "Labour cost with VAT",
+    "talk_minutes": "Talk minutes",
+    "paid_minutes": "Paid minutes",
+    "utilization": "Utilization (talk over paid minutes)",
+    "equivalent_calls": "Equivalent calls (at the standard handle time)",
+    "cost_per_equivalent_call": "Cost per equivalent call",
+    "cost_per_talk_minute": "Cost per talk minute",
+    "hires": "Hires",
+    "leavers": "Leavers",
+    "attrition": "Attrition (leavers over the average head count)",
+}
+"""The labour calculator's figures in words (the JSON keeps the keys)."""
+
+
+def _labour_row(row: dict[str, Any]) -> dict[str, str]:
+    item, value, unit = str(row["item"]), float(row["value"]), str(row["unit"])
+    if item.startswith("payroll: "):
+        name = "Payroll: " + item.removeprefix("payroll: ").replace("_", " ")
+    else:
+        name = _LABOUR_LABELS.get(item, item.replace("_", " "))
+    if unit == "share":
+        return {"figure": name, "value": f"{value * 100:,.1f} %", "unit": ""}
+    if unit in ("minutes", "calls", "people"):
+        return {"figure": name, "value": f"{value:,.0f}", "unit": unit}
+    return {"figure": name, "value": f"{value:,.2f}", "unit": unit}
+
+
+def _print_figures(rows: list[dict[str, str]], title: str) -> None:
+    from ccecon.cli.output import print_table
+
+    print_table(rows, title=title)
 
 
 def clv(
@@ -147,7 +193,12 @@ def clv(
                 "years": years,
                 "clv": float(clv_simple(purchase_value, purchases_per_year, years)),
             }
-            emit(fmt, rows=[row], data=row, title="CLV, simple")
+            emit(
+                fmt,
+                rows=[row],
+                data=row,
+                table=lambda: _print_figures(_clv_rows(row), "CLV, simple"),
+            )
             return
         if (yearly_profit is None) == (monthly_profit is None):
             fail("give exactly one of --yearly-profit or --monthly-profit")
@@ -172,7 +223,39 @@ def clv(
                 "years": years,
                 "clv": float(clv_annuity(r, i, years)),
             }
-        emit(fmt, rows=[row], data=row, title="CLV, annuity")
+        title = "CLV, loyal years solved" if row["method"] == "solve_years" else "CLV, annuity"
+        emit(fmt, rows=[row], data=row, table=lambda: _print_figures(_clv_rows(row), title))
+
+
+_CLV_LABELS = {
+    "method": "Method",
+    "purchase_value": "Value of one purchase",
+    "purchases_per_year": "Purchases a year",
+    "yearly_profit": "Yearly profit of a loyal customer",
+    "rate": "Discount rate",
+    "years": "Loyal years",
+    "clv": "Customer lifetime value",
+}
+_CLV_METHODS = {
+    "simple": "simple (value x purchases x years)",
+    "annuity": "annuity (yearly profit discounted over the loyal years)",
+    "solve_years": "loyal years that give this lifetime value (annuity)",
+}
+
+
+def _clv_rows(row: dict[str, Any]) -> list[dict[str, str]]:
+    out = []
+    for key, value in row.items():
+        if key == "method":
+            text = _CLV_METHODS.get(str(value), str(value))
+        elif key == "rate":
+            text = f"{float(value) * 100:,.1f} % a year"
+        elif key in ("years", "purchases_per_year"):
+            text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+        else:
+            text = f"{float(value):,.2f}"
+        out.append({"figure": _CLV_LABELS.get(key, key), "value": text})
+    return out
 
 
 def satisfaction(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ccecon.cli.output import Format, emit, user_errors
-from ccecon.labels import label
+from ccecon.labels import label, phrase
 
 
 def compare(
@@ -30,7 +30,7 @@ def compare(
             fmt,
             rows=rows,
             data=result.to_dict(),
-            table=lambda: _table(result, rows),
+            table=lambda: _table(result, rows, scenario.locale),
         )
 
 
@@ -44,60 +44,73 @@ def _unit(value: float | None) -> str:
     return "-" if value is None else f"{value:,.2f}"
 
 
-def _table(result: Any, rows: list[dict[str, Any]]) -> None:
+def _table(result: Any, rows: list[dict[str, Any]], loc: str = "en") -> None:
+    """The ranking, the moves, the scorecard and the break-even volumes, headed in the
+    scenario's language (``loc``)."""
     from ccecon.cli.output import print_table
 
     cur = result.currency
+
+    def t(text: str, **fields: Any) -> str:
+        return phrase(text, loc).format(**fields)
+
     money = [
         {
-            "rank": r["rank"],
-            "option": r["option"],
-            f"TCO {cur}": f"{r['tco']:,.0f}",
-            f"PV cost {cur}": f"{r['pv_cost']:,.0f}",
-            "per contact": _unit(r["cost_per_contact"]),
-            "per inbound call": _unit(r["cost_per_inbound_call"]),
-            "binding terms": r["binding_terms"],
+            t("rank"): r["rank"],
+            t("option"): r["option"],
+            t("TCO {currency}", currency=cur): f"{r['tco']:,.0f}",
+            t("PV of cost {currency}", currency=cur): f"{r['pv_cost']:,.0f}",
+            t("per contact"): _unit(r["cost_per_contact"]),
+            t("per inbound call"): _unit(r["cost_per_inbound_call"]),
+            t("binding terms"): r["binding_terms"],
         }
         for r in rows
     ]
-    print_table(money, title=f"Sourcing options over {result.months} months, cheapest first")
+    print_table(
+        money,
+        title=t("Sourcing options over {months} months, cheapest first", months=result.months),
+    )
     moves = result.move_rows()
     if moves:
         print_table(
             [
                 {
-                    "move to": r["move to"],
-                    f"NPV {cur}": f"{r['npv']:,.0f}",
-                    "ROI %": "-" if r["roi_pct"] is None else f"{r['roi_pct']:,.1f}",
-                    "IRR % a year": "-"
+                    t("move to"): r["move to"],
+                    t("NPV {currency}", currency=cur): f"{r['npv']:,.0f}",
+                    t("ROI %"): "-" if r["roi_pct"] is None else f"{r['roi_pct']:,.1f}",
+                    t("IRR % a year"): "-"
                     if r["irr_annual_pct"] is None
                     else f"{r['irr_annual_pct']:,.1f}",
-                    "payback (months)": label("never")
+                    t("payback (months)"): label("never", loc)
                     if r["payback_months"] is None or r["payback_months"] == float("inf")
                     else f"{r['payback_months']:,.1f}",
                 }
                 for r in moves
             ],
-            title=f"Moving from {result.current} (the business case of each move)",
+            title=t(
+                "Moving from {current}: the business case of each move", current=result.current
+            ),
         )
     if result.scorecard:
         print_table(
-            [{"option": k, "weighted score": v} for k, v in result.scorecard.items()],
-            title="Non-financial scorecard (beside the money, not added to it)",
+            [{t("option"): k, t("weighted score"): v} for k, v in result.scorecard.items()],
+            title=t("Non-financial scorecard (beside the money, not added to it)"),
         )
     if result.break_even:
         print_table(
             [
                 {
-                    "contacts / month": f"{b.contacts_per_month:,.0f}",
-                    "volume x": f"{b.factor:,.2f}",
-                    "cheapest below": b.cheaper_below,
-                    "cheapest above": b.cheaper_above,
+                    t("contacts / month"): f"{b.contacts_per_month:,.0f}",
+                    t("volume x"): f"{b.factor:,.2f}",
+                    t("cheapest below"): b.cheaper_below,
+                    t("cheapest above"): b.cheaper_above,
                 }
                 for b in result.break_even
             ],
-            title="Break-even volumes (where the cheapest option changes)",
+            title=t("Break-even volumes (where the cheapest option changes)"),
         )
     elif result.scan:
         only = result.scan[0]["ranking"][0]
-        typer.echo(f"No break-even in the scanned range: {only} is cheapest throughout.")
+        typer.echo(
+            t("No break-even in the scanned range: {only} is cheapest throughout.", only=only)
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -138,9 +138,7 @@ def staff(
                 rows=[data],
                 data=data,
                 table=lambda: print_table(
-                    [{"metric": k, "value": v} for k, v in data.items()],
-                    title="Required agents",
-                    digits=4,
+                    _interval_rows(data, threshold, shrink), title="Required agents"
                 ),
             )
             return
@@ -170,7 +168,63 @@ def staff(
             ) from None
         records = out.replace({np.inf: None}).to_dict(orient="records")
         table_rows = [{str(k): v for k, v in r.items()} for r in records]
-        emit(fmt, rows=table_rows, data=table_rows, title=f"Staffing: {file}")
+        emit(
+            fmt,
+            rows=table_rows,
+            data=table_rows,
+            title=f"Staffing: {file}",
+            labels=INTERVAL_LABELS,
+            percent=("service_level", "p_wait", "p_abandon", "occupancy"),
+        )
+
+
+INTERVAL_LABELS = {
+    "calls": "calls",
+    "aht_s": "AHT (s)",
+    "traffic": "traffic (Erlangs)",
+    "agents": "agents",
+    "service_level": "service level",
+    "asa": "ASA (s)",
+    "p_wait": "wait",
+    "p_abandon": "abandon",
+    "occupancy": "occupancy",
+    "fte": "paid FTE",
+    "agent_hours": "agent hours",
+    "start": "start",
+}
+"""Column headings of the interval table (the CSV and JSON keep the keys)."""
+
+
+def _interval_rows(
+    data: dict[str, Any], threshold: float | None, shrink: float
+) -> list[dict[str, str]]:
+    """The one-interval answer as a person reads it: words, units, percentages (the JSON
+    keeps the keys and every digit)."""
+    model = "Erlang A (callers abandon)" if data["model"] == "erlang_a" else "Erlang C"
+    minutes = data["interval_s"] / 60
+
+    def pct(v: float) -> str:
+        return f"{v * 100:,.1f} %"
+
+    calls = data["calls"]
+    offered = f"{calls:,.0f}" if float(calls).is_integer() else f"{calls:,.2f}"
+    within = "at once" if not threshold else f"within {threshold:,.0f} s"
+
+    rows = [
+        ("Model", model),
+        ("Calls offered in the interval", offered),
+        ("Interval", f"{minutes:,.0f} min"),
+        ("Average handle time", f"{data['aht_s']:,.0f} s"),
+        ("Traffic", f"{data['traffic_erlangs']:,.2f} Erlangs"),
+        ("Agents on the phones", f"{data['agents']:,}"),
+        (f"Paid FTE (shrinkage {shrink * 100:,.0f} %)", f"{data['fte']:,.1f}"),
+        (f"Service level (answered {within})", pct(data["service_level"])),
+        ("Average speed of answer", f"{data['asa_s']:,.1f} s"),
+        ("Callers who wait", pct(data["p_wait"])),
+        ("Callers who abandon", pct(data["p_abandon"])),
+        ("Occupancy", pct(data["occupancy"])),
+    ]
+    return [{"figure": k, "value": v} for k, v in rows]
 
 
 def register(app: typer.Typer) -> None:

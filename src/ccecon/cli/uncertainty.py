@@ -7,6 +7,7 @@ rich are imported inside the commands so that ``ccecon --help`` stays fast.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -116,6 +117,10 @@ def _console() -> Any:
     return console
 
 
+_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?( %)?$")
+"""A number as a table shows it (``1,234.5``, ``29.4 %``): right-aligned."""
+
+
 def _print_numbers(rows: list[dict[str, Any]], title: str, digits: int | None = None) -> None:
     """A rich table with the first column left-aligned and numbers right-aligned."""
     from rich.markup import escape
@@ -124,7 +129,11 @@ def _print_numbers(rows: list[dict[str, Any]], title: str, digits: int | None = 
     table = Table(title=escape(title))  # names are the user's text, never markup
     cols = list(rows[0]) if rows else []
     for c in cols:
-        text = all(isinstance(r.get(c), str) for r in rows) and c not in {"#", ""}
+        text = (
+            all(isinstance(r.get(c), str) for r in rows)
+            and not all(_NUMBER.match(str(r.get(c))) for r in rows)
+            and c not in {"#", ""}
+        )
         table.add_column(escape(c), justify="left" if text else "right")
     for r in rows:
         table.add_row(
@@ -153,7 +162,64 @@ def _simulation_csv_rows(sim: Simulation) -> list[dict[str, Any]]:
     return rows
 
 
-def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
+_PROBABILITY = {
+    "en": {
+        "npv_positive": "P(NPV > 0)",
+        "npv_positive_risk_adjusted": "P(NPV > 0), TEI risk-adjusted",
+        "payback_within_horizon": "P(payback within the horizon)",
+        "roi_positive": "P(ROI > 0)",
+        "cheapest_": "P(cheapest: {option})",
+    },
+    "zh": {
+        "npv_positive": "P(净现值 > 0)",
+        "npv_positive_risk_adjusted": "P(净现值 > 0)，TEI 风险调整后",
+        "payback_within_horizon": "P(评估期内回收)",
+        "roi_positive": "P(投资回报率 > 0)",
+        "cheapest_": "P(成本最低：{option})",
+    },
+}
+_SIM_TEXT = {
+    "en": {
+        "head": "{currency}, {draws} draws, seed {seed}, {inputs} uncertain inputs",
+        "options": "Sourcing options: present value of cost over the draws",
+        "percentiles": (
+            "Monte Carlo percentiles, with the base case and the TEI risk-adjusted base case beside"
+        ),
+        "probabilities": "Probabilities",
+        "probability": "probability",
+        "value": "value",
+        "se": "± SE (percentage points)",
+        "cheapest": "Cheapest option most often: {option}, in {share} % of draws (present"
+        " value of cost).",
+        "histogram": "NPV ({currency}), {draws} draws:",
+        "npv_line": "P(NPV > 0) = {share} %; mean NPV {mean} ± {se} (standard error: more"
+        " draws shrink it as 1/sqrt(draws)).",
+    },
+    "zh": {
+        "head": "{currency}，{draws} 次抽样，随机种子 {seed}，{inputs} 个不确定输入",
+        "options": "外包 / 自建方案：各次抽样的成本现值",
+        "percentiles": "蒙特卡洛百分位数，并列基准情形与 TEI 风险调整后的基准情形",
+        "probabilities": "概率",
+        "probability": "概率",
+        "value": "数值",
+        "se": "± 标准误（百分点）",
+        "cheapest": "最常成本最低的方案：{option}，占 {share} % 的抽样（成本现值）。",
+        "histogram": "净现值（{currency}），{draws} 次抽样：",
+        "npv_line": "P(净现值 > 0) = {share} %；平均净现值 {mean} ± {se}（标准误：抽样越多越"
+        "小，按 1/sqrt(抽样数)）。",
+    },
+}
+
+
+def probability_label(key: str, locale: str = "en") -> str:
+    """A probability of :attr:`Simulation.probabilities` in words, e.g. ``P(NPV > 0)``."""
+    table = _PROBABILITY.get(locale, _PROBABILITY["en"])
+    if key.startswith("cheapest_"):
+        return table["cheapest_"].format(option=key.removeprefix("cheapest_"))
+    return table.get(key, key.replace("_", " "))
+
+
+def _render_simulation(sim: Simulation, fmt: Format, seed: int, locale: str = "en") -> None:
     from rich.markup import escape
 
     from ccecon.cli.output import emit, fmt_number
@@ -164,61 +230,98 @@ def _render_simulation(sim: Simulation, fmt: Format, seed: int) -> None:
     if fmt == Format.csv:
         emit(fmt, rows=_simulation_csv_rows(sim))
         return
+    loc = locale if locale in _SIM_TEXT else "en"
+    text = _SIM_TEXT[loc]
 
     def table() -> None:
         console = _console()
-        console.print(
-            f"[bold]{escape(sim.scenario)}[/bold]  ({sim.currency}, {sim.draws:,} draws,"
-            f" seed {seed},"
-            f" {len(sim.inputs)} uncertain inputs)"
+        head = text["head"].format(
+            currency=sim.currency, draws=f"{sim.draws:,}", seed=seed, inputs=len(sim.inputs)
         )
+        console.print(f"[bold]{escape(sim.scenario)}[/bold]  ({head})")
         npv = sim.summary("npv")
         # A sourcing-only file: the business case has no lines (NPV 0 in every draw), so
         # the options lead: their present value of cost and P(cheapest), nothing else.
         decision = bool(sim.options) and npv.sd == 0 and npv.mean == 0
-        rows = sim.table_rows()
+        rows = sim.table_rows(loc)
         if decision:
-            rows = [r for r in rows if str(r["metric"]).startswith("option ")]
+            rows = rows[len(rows) - len(sim.options) :]
             for r in rows:
-                r.pop("base case", None)
-                r.pop("TEI risk-adj.", None)
-        _print_numbers(
-            rows,
-            title="Sourcing options: present value of cost over the draws"
-            if decision
-            else "Monte Carlo percentiles, with the base case and the TEI risk-adjusted"
-            " base case beside",
-        )
+                for column in list(r)[1:3]:  # the base case and its risk-adjusted view
+                    r.pop(column, None)
+        _print_numbers(rows, title=text["options"] if decision else text["percentiles"])
         prob_rows = [
-            {"probability": k.replace("_", " "), "value": v, "± SE": sim.probability_se[k]}
+            {
+                text["probability"]: probability_label(k, loc),
+                text["value"]: f"{v * 100:,.1f} %",
+                text["se"]: f"{sim.probability_se[k] * 100:,.1f}",
+            }
             for k, v in sim.probabilities.items()
             if not decision or k.startswith("cheapest_")
         ]
-        _print_numbers(prob_rows, title="Probabilities", digits=4)
+        _print_numbers(prob_rows, title=text["probabilities"])
         if decision:
             best = max(sim.options, key=lambda o: sim.probabilities[f"cheapest_{o.metric}"])
             p = sim.probabilities[f"cheapest_{best.metric}"]
             console.print(
-                f"\nCheapest option most often: {best.metric}, in"
-                f" {fmt_number(p * 100, 1)} % of draws (present value of cost)."
+                "\n" + text["cheapest"].format(option=best.metric, share=fmt_number(p * 100, 1))
             )
             return
-        console.print(f"\nNPV ({sim.currency}), {sim.draws:,} draws:")
+        console.print(
+            "\n" + text["histogram"].format(currency=sim.currency, draws=f"{sim.draws:,}")
+        )
         for line in histogram_lines(sim.histogram, sim.currency):
             console.print(line, highlight=False)
         console.print(
-            f"\nP(NPV > 0) = {fmt_number(sim.probabilities['npv_positive'] * 100, 1)} %;"
-            f" mean NPV {fmt_number(npv.mean, 0)} ± {fmt_number(npv.se_mean, 0)} (standard"
-            " error: more draws shrink it as 1/sqrt(draws))."
+            "\n"
+            + text["npv_line"].format(
+                share=fmt_number(sim.probabilities["npv_positive"] * 100, 1),
+                mean=fmt_number(npv.mean, 0),
+                se=fmt_number(npv.se_mean, 0),
+            )
         )
 
     emit(fmt, rows=sim.table_rows(), table=table)
 
 
-def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str) -> None:
+_TORNADO_TEXT = {
+    "en": {
+        "head": "[bold]Tornado of {metric}[/bold]: each input at its P{low} and P{high}, the"
+        " others at their base case; base {metric} = {base}",
+        "title": "One-at-a-time sensitivity of {metric} ({currency})",
+        "#": "#",
+        "input": "input",
+        "low .. high": "low .. high",
+        "at low": "at low",
+        "at high": "at high",
+        "swing": "swing",
+        "sobol": "Sobol' indices of {metric} (n = {n}, {rows} engine rows)",
+        "interactions": "interactions (ST-S1)",
+    },
+    "zh": {
+        "head": "[bold]{metric}龙卷风图[/bold]：每个输入取其 P{low} 与 P{high}，其余取基准值；"
+        "基准{metric} = {base}",
+        "title": "{metric}的单因素敏感性（{currency}）",
+        "#": "#",
+        "input": "输入",
+        "low .. high": "低 .. 高",
+        "at low": "取低值时",
+        "at high": "取高值时",
+        "swing": "变动幅度",
+        "sobol": "{metric}的 Sobol' 指数（n = {n}，引擎计算 {rows} 行）",
+        "interactions": "交互作用 (ST-S1)",
+    },
+}
+
+
+def _render_tornado(
+    tor: Tornado, sob: SobolIndices | None, fmt: Format, currency: str, locale: str = "en"
+) -> None:
     from rich.markup import escape
 
     from ccecon.cli.output import emit, fmt_number
+    from ccecon.labels import input_label
+    from ccecon.uncertainty.montecarlo import LABELS, LABELS_ZH
 
     data: dict[str, Any] = {"tornado": tor.to_dict()}
     if sob is not None:
@@ -227,13 +330,22 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
     if fmt != Format.table:
         emit(fmt, rows=rows, data=data)
         return
+    loc = locale if locale in _TORNADO_TEXT else "en"
+    text = _TORNADO_TEXT[loc]
+    names = LABELS_ZH if loc == "zh" else LABELS
+
+    def metric(key: str) -> str:
+        return names.get(key, key.replace("_", " "))
 
     def table() -> None:
         console = _console()
         console.print(
-            f"[bold]Tornado of {tor.metric}[/bold]: each input at its P{tor.low_pct:g} and"
-            f" P{tor.high_pct:g}, the others at their base case; base {tor.metric} ="
-            f" {fmt_number(tor.base)}"
+            text["head"].format(
+                metric=escape(metric(tor.metric)),
+                low=f"{tor.low_pct:g}",
+                high=f"{tor.high_pct:g}",
+                base=fmt_number(tor.base),
+            )
         )
         top = max((b.swing for b in tor.bars if b.swing == b.swing), default=0.0) or 1.0
         show = []
@@ -243,32 +355,35 @@ def _render_tornado(tor: Tornado, sob: SobolIndices | None, fmt: Format, currenc
             bar = BAR * round(width * swing / top) if swing == swing else "(undefined)"
             show.append(
                 {
-                    "#": str(i + 1),
-                    "input": b.label,
-                    "low .. high": f"{_short(b.input_low)} .. {_short(b.input_high)}",
-                    "at low": b.output_low,
-                    "at high": b.output_high,
-                    "swing": swing,
+                    text["#"]: str(i + 1),
+                    text["input"]: input_label(b.label, loc),
+                    text["low .. high"]: f"{_short(b.input_low)} .. {_short(b.input_high)}",
+                    text["at low"]: b.output_low,
+                    text["at high"]: b.output_high,
+                    text["swing"]: swing,
                     "": bar,
                 }
             )
-        _print_numbers(show, title=f"One-at-a-time sensitivity of {tor.metric} ({currency})")
+        _print_numbers(
+            show, title=text["title"].format(metric=metric(tor.metric), currency=currency)
+        )
         if sob is not None:
             srows = [
                 {
-                    "input": r["label"],
+                    text["input"]: input_label(r["label"], loc),
                     "S1": r["S1"],
                     "± S1": r["S1_conf"],
                     "ST": r["ST"],
                     "± ST": r["ST_conf"],
-                    "interactions (ST-S1)": r["interactions"],
+                    text["interactions"]: r["interactions"],
                 }
                 for r in _records(sob.to_frame())
             ]
             _print_numbers(
                 srows,
-                title=f"Sobol' indices of {sob.metric} (n = {sob.n},"
-                f" {sob.evaluations:,} engine rows)",
+                title=text["sobol"].format(
+                    metric=metric(sob.metric), n=sob.n, rows=f"{sob.evaluations:,}"
+                ),
                 digits=3,
             )
             if sob.note:
@@ -349,7 +464,7 @@ def simulate(
                 percentiles=pcts,
                 keep_draws=draws_out is not None,
             )
-        _render_simulation(sim, fmt, seed)
+        _render_simulation(sim, fmt, seed, scenario.locale)
         if draws_out is not None and sim.draws_frame is not None:
             draws_out.parent.mkdir(parents=True, exist_ok=True)
             sim.draws_frame.to_parquet(draws_out, index=False)
@@ -385,6 +500,19 @@ def sensitivity(
                 "expected 0 (off) or a positive sample size", field="--sobol", value=sobol_n
             )
         scenario = _load(file)
+        from ccecon.sourcing.compare import sourcing_only
+
+        if sourcing_only(scenario):
+            # an empty business case: its NPV is 0 whatever any input does
+            raise InputError(
+                "this scenario compares sourcing options and has no business case lines, so"
+                " the tornado is flat at 0 for every input: run `ccecon simulate` for each"
+                " option's range of cost and how often it is cheapest, and `ccecon compare`"
+                " for the business case of moving from the current option",
+                file=str(file),
+                field="--metric",
+                value=metric,
+            )
         tor = tornado(scenario, metric, low_pct=low, high_pct=high, risk_adjusted=risk_adjusted)
         sob = None
         if sobol_n:
@@ -395,7 +523,7 @@ def sensitivity(
                 n=sobol_n,
                 risk_adjusted=risk_adjusted,
             )
-        _render_tornado(tor, sob, fmt, scenario.currency)
+        _render_tornado(tor, sob, fmt, scenario.currency, scenario.locale)
 
 
 def register(app: typer.Typer) -> None:

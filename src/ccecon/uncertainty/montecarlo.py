@@ -73,6 +73,28 @@ LABELS = {
 }
 """Short names for terminal tables."""
 
+LABELS_ZH = {
+    "npv": "净现值",
+    "roi_pct": "投资回报率",
+    "irr_annual_pct": "内部收益率",
+    "payback_months": "回收期",
+    "discounted_payback_months": "折现回收期",
+    "total_benefit": "收益",
+    "total_cost": "成本",
+    "net": "净额",
+    "cost_per_inbound_call": "每通呼入电话成本",
+}
+"""The same names in Chinese (a scenario with ``locale: zh``)."""
+
+_UNITS_ZH = {"% a year": "%/年", "months": "个月", "/call": "/通"}
+_COLUMNS_ZH = {
+    "metric": "指标",
+    "base case": "基准情形",
+    "TEI risk-adj.": "TEI 风险调整后",
+    "mean": "均值",
+    "± SE": "± 标准误",
+}
+
 PAYBACK_METRICS = frozenset({"payback_months", "discounted_payback_months"})
 """Metrics whose ``+inf`` means "never within the horizon"
 (:func:`ccecon.finance.returns.payback`)."""
@@ -381,12 +403,28 @@ class Simulation:
         """The unit with ``currency`` replaced by the scenario's code."""
         return summary.unit.replace("currency", self.currency)
 
-    def table_rows(self) -> list[dict[str, Any]]:
+    def table_rows(self, locale: str = "en") -> list[dict[str, Any]]:
         """Rows for the terminal: metric (unit), base case, TEI risk-adjusted base case,
-        mean, its standard error and the percentiles."""
+        mean, its standard error and the percentiles; headed and named in ``locale``
+        (``en`` or ``zh``)."""
+        rows = self._table_rows(locale)
+        if locale != "zh":
+            return rows
+        return [{_COLUMNS_ZH.get(k, k): v for k, v in r.items()} for r in rows]
+
+    def _table_rows(self, locale: str) -> list[dict[str, Any]]:
         from ccecon.labels import label
 
-        never = label("never")  # the words of ``ccecon evaluate``'s table
+        never = label("never", locale)  # the words of ``ccecon evaluate``'s table
+        names = LABELS_ZH if locale == "zh" else LABELS
+
+        def unit(text: str) -> str:
+            if locale != "zh":
+                return text
+            for en, zh in _UNITS_ZH.items():
+                text = text.replace(en, zh)
+            return text
+
         rows: list[dict[str, Any]] = []
         for s in self.summaries:
             pay = s.metric in PAYBACK_METRICS
@@ -396,7 +434,7 @@ class Simulation:
                 return never if pay and x is not None and x == math.inf else x
 
             row: dict[str, Any] = {
-                "metric": f"{LABELS.get(s.metric, s.metric)} ({self.unit_of(s)})",
+                "metric": f"{names.get(s.metric, s.metric)} ({unit(self.unit_of(s))})",
                 "base case": shown(self.base_case.get(s.metric)),
                 "TEI risk-adj.": shown(self.base_case_risk_adjusted.get(s.metric)),
                 # a mean or spread over draws some of which never pay back has no value
@@ -410,7 +448,7 @@ class Simulation:
             rows.append(row)
         for s in self.options:
             row = {
-                "metric": f"option {s.metric} ({self.currency})",
+                "metric": f"{'方案' if locale == 'zh' else 'option'} {s.metric} ({self.currency})",
                 "base case": None,
                 "TEI risk-adj.": None,
                 "mean": s.mean,
