@@ -181,6 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
         "value": "估计值",
         "risk_adjusted": "风险调整后",
         "metric": "指标",
+        "unit": "单位",
         "months": "个月",
         "a_year": "（年）",
         "never": "评估期内未回收",
