@@ -188,27 +188,43 @@ def service_level_months(
     """
     from ccecon.queueing.erlang import erlang_a, service_level
 
+    req = requirement_weeks(  # the agents of every interval, as the staffing answers them
+        volume[:1],
+        aht_s[:1],
+        days_in_month,
+        interval_minutes=interval_minutes,
+        open_hour=open_hour,
+        close_hour=close_hour,
+        weekly_profile=weekly_profile,
+        intraday_profile=intraday_profile,
+        sl_target=sl_target,
+        sl_threshold_s=sl_threshold_s,
+        max_asa_s=max_asa_s,
+        max_abandon=max_abandon,
+        max_occupancy=max_occupancy,
+        patience_s=patience_s,
+        shares=shares,
+    )
     intervals = round((close_hour - open_hour) * 60 / interval_minutes)
     shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
     interval_s = interval_minutes * 60.0
-    goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
     months = volume.shape[1] - 1
     days = np.asarray(days_in_month, dtype=float)
     weekly, aht, first, month_of = _distinct_months(volume[:1], aht_s[:1], days[1:] / 7.0, 1)
     level = np.full(months + 1, np.nan)
     calls = np.zeros(months + 1)
-    for m in first.tolist():  # months alike in weekly volume and AHT are answered once
+    for k, m in enumerate(first.tolist()):  # months alike are answered once
         if weekly[0, m] <= 0:
             continue
-        agents = _interval_agents(weekly[:, m], aht[:, m], shares, interval_s, goals)[0]
         offered = weekly[0, m] * shares
         traffic = offered * aht[0, m] / interval_s
+        agents = req.agents[k]
         if patience_s is None:
             sl = service_level(traffic, agents, aht[0, m], sl_threshold_s)
         else:
             sl = erlang_a(traffic, agents, aht[0, m], patience_s, sl_threshold_s)["service_level"]
         busy = offered > 0
-        alike = 1 + np.flatnonzero(month_of == month_of[m])
+        alike = 1 + np.flatnonzero(month_of == k)
         calls[alike] = float(offered[busy].sum())
         level[alike] = float((sl[busy] * offered[busy]).sum() / calls[alike[0]])
     return level, calls
