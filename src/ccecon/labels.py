@@ -818,3 +818,91 @@ def input_label(text: str, locale: str = "en") -> str:
         return text
     owner, sep, what = text.rpartition(": ")
     return f"{owner}：{phrase(what, locale)}" if sep else phrase(text, locale)
+
+
+# The command line's Monte Carlo and tornado tables (ccecon simulate, ccecon sensitivity)
+PROBABILITY = {
+    "en": {
+        "npv_positive": "P(NPV > 0)",
+        "npv_positive_risk_adjusted": "P(NPV > 0), TEI risk-adjusted",
+        "payback_within_horizon": "P(payback within the horizon)",
+        "roi_positive": "P(ROI > 0)",
+        "cheapest_": "P(cheapest: {option})",
+    },
+    "zh": {
+        "npv_positive": "P(净现值 > 0)",
+        "npv_positive_risk_adjusted": "P(净现值 > 0)，TEI 风险调整后",
+        "payback_within_horizon": "P(评估期内回收)",
+        "roi_positive": "P(投资回报率 > 0)",
+        "cheapest_": "P(成本最低：{option})",
+    },
+}
+SIM_TEXT = {
+    "en": {
+        "head": "{currency}, {draws} draws, seed {seed}, {inputs} uncertain inputs",
+        "options": "Sourcing options: present value of cost over the draws",
+        "percentiles": (
+            "Monte Carlo percentiles, with the base case and the TEI risk-adjusted base case beside"
+        ),
+        "probabilities": "Probabilities",
+        "probability": "probability",
+        "value": "value",
+        "se": "± SE (percentage points)",
+        "cheapest": "Cheapest option most often: {option}, in {share} % of draws (present"
+        " value of cost).",
+        "histogram": "NPV ({currency}), {draws} draws:",
+        "npv_line": "P(NPV > 0) = {share} %; mean NPV {mean} ± {se} (standard error: more"
+        " draws shrink it as 1/sqrt(draws)).",
+    },
+    "zh": {
+        "head": "{currency}，{draws} 次抽样，随机种子 {seed}，{inputs} 个不确定输入",
+        "options": "外包 / 自建方案：各次抽样的成本现值",
+        "percentiles": "蒙特卡洛百分位数，并列基准情形与 TEI 风险调整后的基准情形",
+        "probabilities": "概率",
+        "probability": "概率",
+        "value": "数值",
+        "se": "± 标准误（百分点）",
+        "cheapest": "最常成本最低的方案：{option}，占 {share} % 的抽样（成本现值）。",
+        "histogram": "净现值（{currency}），{draws} 次抽样：",
+        "npv_line": "P(净现值 > 0) = {share} %；平均净现值 {mean} ± {se}（标准误：抽样越多越"
+        "小，按 1/sqrt(抽样数)）。",
+    },
+}
+
+
+def probability_label(key: str, locale: str = "en") -> str:
+    """A probability of :attr:`Simulation.probabilities` in words, e.g. ``P(NPV > 0)``."""
+    table = PROBABILITY.get(locale, PROBABILITY["en"])
+    if key.startswith("cheapest_"):
+        return table["cheapest_"].format(option=key.removeprefix("cheapest_"))
+    return table.get(key, key.replace("_", " "))
+
+
+TORNADO_TEXT = {
+    "en": {
+        "head": "[bold]Tornado of {metric}[/bold]: each input at its P{low} and P{high}, the"
+        " others at their base case; base {metric} = {base}",
+        "title": "One-at-a-time sensitivity of {metric} ({currency})",
+        "#": "#",
+        "input": "input",
+        "low .. high": "low .. high",
+        "at low": "at low",
+        "at high": "at high",
+        "swing": "swing",
+        "sobol": "Sobol' indices of {metric} (n = {n}, {rows} engine rows)",
+        "interactions": "interactions (ST-S1)",
+    },
+    "zh": {
+        "head": "[bold]{metric}龙卷风图[/bold]：每个输入取其 P{low} 与 P{high}，其余取基准值；"
+        "基准{metric} = {base}",
+        "title": "{metric}的单因素敏感性（{currency}）",
+        "#": "#",
+        "input": "输入",
+        "low .. high": "低 .. 高",
+        "at low": "取低值时",
+        "at high": "取高值时",
+        "swing": "变动幅度",
+        "sobol": "{metric}的 Sobol' 指数（n = {n}，引擎计算 {rows} 行）",
+        "interactions": "交互作用 (ST-S1)",
+    },
+}

@@ -18,12 +18,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _english() -> set[str]:
-    from ccecon.cli.uncertainty import _PROBABILITY, _SIM_TEXT
-    from ccecon.labels import LABELS, WORKBOOK_ZH
+    from ccecon.labels import LABELS, PROBABILITY, SIM_TEXT, TORNADO_TEXT, WORKBOOK_ZH
     from ccecon.uncertainty.montecarlo import LABELS as SIM_LABELS
 
     phrases = [en for en, zh in WORKBOOK_ZH.items() if en != zh]
-    phrases += [*_SIM_TEXT["en"].values(), *_PROBABILITY["en"].values()]
+    phrases += [*SIM_TEXT["en"].values(), *PROBABILITY["en"].values()]
+    phrases += [*TORNADO_TEXT["en"].values()]
     phrases += [*LABELS["en"].values(), *SIM_LABELS.values()]
     words = set()
     for en in phrases:

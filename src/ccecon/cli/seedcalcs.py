@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ccecon.cli.output import Format, emit, user_errors
+from ccecon.cli.output import Format, emit, print_table, user_errors
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -99,8 +99,8 @@ def labour(
             fmt,
             rows=rows,
             data=data,
-            table=lambda: _print_figures(
-                [_labour_row(r) for r in rows], f"{payroll.name} ({payroll.currency})"
+            table=lambda: print_table(
+                [_labour_row(r) for r in rows], title=f"{payroll.name} ({payroll.currency})"
             ),
         )
 
@@ -136,12 +136,6 @@ def _labour_row(row: dict[str, Any]) -> dict[str, str]:
     if unit in ("minutes", "calls", "people"):
         return {"figure": name, "value": f"{value:,.0f}", "unit": unit}
     return {"figure": name, "value": f"{value:,.2f}", "unit": unit}
-
-
-def _print_figures(rows: list[dict[str, str]], title: str) -> None:
-    from ccecon.cli.output import print_table
-
-    print_table(rows, title=title)
 
 
 def clv(
@@ -197,7 +191,7 @@ def clv(
                 fmt,
                 rows=[row],
                 data=row,
-                table=lambda: _print_figures(_clv_rows(row), "CLV, simple"),
+                table=lambda: print_table(_clv_rows(row), title="CLV, simple"),
             )
             return
         if (yearly_profit is None) == (monthly_profit is None):
@@ -224,7 +218,7 @@ def clv(
                 "clv": float(clv_annuity(r, i, years)),
             }
         title = "CLV, loyal years solved" if row["method"] == "solve_years" else "CLV, annuity"
-        emit(fmt, rows=[row], data=row, table=lambda: _print_figures(_clv_rows(row), title))
+        emit(fmt, rows=[row], data=row, table=lambda: print_table(_clv_rows(row), title=title))
 
 
 _CLV_LABELS = {
