@@ -67,6 +67,13 @@ def _consistent(db: Path, files: list[Path]) -> int:
     """Each file: recorded with exactly its rows stored, or not recorded with none."""
     con = duckdb.connect(str(db), read_only=True)
     try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "ingested_files" not in tables:
+            # killed before the store's schema was complete (a slow start under load):
+            # nothing recorded, so nothing may be stored either
+            for table in tables & {"interactions", "agent_states", "quarantine"}:
+                assert _one(con, f"SELECT count(*) FROM {table}") == 0, table
+            return 0
         done = {
             name: (loaded, quarantined)
             for name, loaded, quarantined in con.execute(

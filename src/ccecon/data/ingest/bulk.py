@@ -454,16 +454,6 @@ def ingest_interactions(
     """
     name = sql_str(str(path))
     cols = _interaction_source(con, path, mapping)
-
-    def expr(col: str, typ: str) -> str:
-        if col == "source_file":
-            return name
-        if col == "source_row":
-            return "s._row"
-        if col not in cols:
-            return f"CAST(NULL AS {typ})"
-        return f"TRY_CAST(s.{_ident(cols[col])} AS {typ})"
-
     phase = [0.0, 0.15]  # share of the file's progress each step takes
 
     def step(lo: float, hi: float) -> Callable[[float], None] | None:
@@ -472,24 +462,11 @@ def ingest_interactions(
         return lambda f: tick(lo + (hi - lo) * f)
 
     # (1) ids twice in the file, ids already loaded (small tables; usually empty)
-    dup_in_file, seen = _known_ids(con, path, expr("interaction_id", "VARCHAR"), step(*phase))
-    raw_checks, rules = _interaction_rules(cols, seen)
-    flags = [f"({cond}) AS _bad{i}" for i, (cond, _) in enumerate(raw_checks)]
-    case = " ".join(
-        [f"WHEN c._bad{i} THEN {sql_str(r)}" for i, (_, r) in enumerate(raw_checks)]
-        + [f"WHEN {c} THEN {sql_str(r)}" for c, r in rules]
-    )
-    join = " LEFT JOIN _duprows d ON d._row = s._row" if dup_in_file else ""
-    dup = "coalesce(d._dup, 1)" if dup_in_file else "1"
+    id_expr = source_expr(cols, name, "interaction_id", "VARCHAR")
+    dup_in_file, seen = _known_ids(con, path, id_expr, step(*phase))
 
     def checked(extra: str = "") -> str:
-        inner = ", ".join(
-            [f"{expr(n, t)} AS {n}" for n, t in INTERACTION_COLUMNS.items()]
-            + flags
-            + [f"{dup} AS _dup"]
-            + ([extra] if extra else [])
-        )
-        return f"SELECT c.*, CASE {case} END AS _reason FROM (SELECT {inner} FROM _src s{join}) c"
+        return interaction_select(cols, name, dup_in_file=dup_in_file, seen=seen, extra=extra)
 
     names = ", ".join(INTERACTION_COLUMNS)
     # (2) validate and insert in one streaming statement
@@ -531,6 +508,69 @@ def ingest_interactions(
         tick(1.0)
 
 
+def source_expr(cols: dict[str, str], name: str, col: str, typ: str) -> str:
+    """The SQL of normalized column ``col`` (type ``typ``) read from the source row ``s``:
+    the file's column cast with ``TRY_CAST`` (``NULL`` when the file has none), the file's
+    name (``name``, an SQL literal) or its row number."""
+    if col == "source_file":
+        return name
+    if col == "source_row":
+        return "s._row"
+    if col not in cols:
+        return f"CAST(NULL AS {typ})"
+    return f"TRY_CAST(s.{_ident(cols[col])} AS {typ})"
+
+
+def interaction_select(
+    cols: dict[str, str], name: str, *, dup_in_file: bool, seen: bool, extra: str = ""
+) -> str:
+    """The one query that casts and judges every row of the view ``_src``: the normalized
+    columns, and ``_reason``, the first rule the row breaks (``NULL`` for a good row).
+
+    Written once in DuckDB's SQL; the DuckDB path runs it as it is, the Spark path
+    (:mod:`ccecon.data.ingest.spark`) translates it with sqlglot, so both engines keep the
+    same rules in the same order. It reads the tables ``_duprows`` (``_row``, ``_dup``:
+    the rank of a row among the file's rows with its id, when ``dup_in_file``) and
+    ``_seen`` (``id``: ids already loaded, when ``seen``).
+
+    Parameters
+    ----------
+    cols : dict of str to str
+        Normalized column -> the file's column.
+    name : str
+        The file's name as an SQL string literal (written to ``source_file``).
+    dup_in_file : bool
+        Some id occurs twice in the file (join ``_duprows``).
+    seen : bool
+        Some id is already loaded (join ``_seen``).
+    extra : str, optional
+        One more column of the source row ``s`` (the quarantine's raw record).
+
+    Returns
+    -------
+    str
+        ``SELECT c.*, CASE ... END AS _reason FROM (...) c``.
+    """
+    id_expr = source_expr(cols, name, "interaction_id", "VARCHAR")
+    raw_checks, rules = _interaction_rules(cols, seen)
+    flags = [f"({cond}) AS _bad{i}" for i, (cond, _) in enumerate(raw_checks)]
+    case = " ".join(
+        [f"WHEN c._bad{i} THEN {sql_str(r)}" for i, (_, r) in enumerate(raw_checks)]
+        + [f"WHEN {c} THEN {sql_str(r)}" for c, r in rules]
+    )
+    join = " LEFT JOIN _duprows d ON d._row = s._row" if dup_in_file else ""
+    if seen:
+        join += f" LEFT JOIN _seen sn ON sn.id = {id_expr}"
+    inner = ", ".join(
+        [f"{source_expr(cols, name, n, t)} AS {n}" for n, t in INTERACTION_COLUMNS.items()]
+        + flags
+        + [f"{'coalesce(d._dup, 1)' if dup_in_file else '1'} AS _dup"]
+        + (["(sn.id IS NOT NULL) AS _seen"] if seen else [])
+        + ([extra] if extra else [])
+    )
+    return f"SELECT c.*, CASE {case} END AS _reason FROM (SELECT {inner} FROM _src s{join}) c"
+
+
 def _interaction_source(con: Any, path: Path, mapping: dict[str, str] | None) -> dict[str, str]:
     """Create the view ``_src`` of the file's rows (``_row`` from 1); the normalized columns
     and the file column each is read from (``mapping``, else the same names)."""
@@ -558,37 +598,48 @@ def _interaction_source(con: Any, path: Path, mapping: dict[str, str] | None) ->
     return cols
 
 
+def id_tables_sql(id_expr: str, store: str) -> tuple[str, str, str]:
+    """The three queries behind the duplicate rules, in DuckDB's SQL (the Spark path
+    translates them): the 64-bit hashes of ids seen twice in ``_src`` (``h``); the
+    ``_seen`` ids of ``_src`` already in the table ``store`` (``id``); and each row of a
+    twice-seen hash ranked among the rows with its id (``_row``, ``_dup``; a hash
+    collision ranks 1 and quarantines nothing)."""
+    dupids = (
+        f"SELECT hash({id_expr}) AS h FROM _src s"
+        f" WHERE {id_expr} IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
+    )
+    seen = (
+        f"SELECT DISTINCT i.interaction_id AS id FROM {store} i"
+        f" WHERE i.interaction_id IN (SELECT {id_expr} FROM _src s)"
+    )
+    duprows = (
+        "SELECT s._row AS _row,"
+        f" row_number() OVER (PARTITION BY {id_expr} ORDER BY s._row) AS _dup"
+        f" FROM _src s WHERE hash({id_expr}) IN (SELECT h FROM _dupids)"
+    )
+    return dupids, seen, duprows
+
+
 def _known_ids(
     con: Any, path: Path, id_expr: str, tick: Callable[[float], None] | None
 ) -> tuple[bool, bool]:
     """Tables ``_dupids`` / ``_duprows`` of ids seen twice in ``_src`` and ``_seen`` of ids
     already in the store: (any twice in the file, any already loaded)."""
+    dupids, seen_sql, duprows = id_tables_sql(id_expr, "interactions")
     with _reading(path):
-        run_sql(
-            con,
-            # grouped by the id's 64-bit hash (far cheaper than by the text); a hash seen
-            # twice is checked by the text below, so a collision quarantines nothing
-            f"CREATE OR REPLACE TEMP TABLE _dupids AS SELECT hash({id_expr}) AS h FROM _src s"
-            f" WHERE {id_expr} IS NOT NULL GROUP BY 1 HAVING count(*) > 1",
-            tick,
-        )
+        # grouped by the id's 64-bit hash (far cheaper than by the text); a hash seen
+        # twice is checked by the text in _duprows, so a collision quarantines nothing
+        run_sql(con, f"CREATE OR REPLACE TEMP TABLE _dupids AS {dupids}", tick)
     dup_in_file = bool(con.execute("SELECT count(*) FROM _dupids").fetchone()[0])
     store_has_rows = con.execute("SELECT 1 FROM interactions LIMIT 1").fetchone() is not None
     con.execute("CREATE OR REPLACE TEMP TABLE _seen (id VARCHAR)")
     if store_has_rows:
         with _reading(path):
-            con.execute(
-                "INSERT INTO _seen SELECT DISTINCT i.interaction_id FROM interactions i"
-                f" WHERE i.interaction_id IN (SELECT {id_expr} FROM _src s)"
-            )
+            con.execute(f"INSERT INTO _seen {seen_sql}")
     seen = bool(con.execute("SELECT count(*) FROM _seen").fetchone()[0])
     if dup_in_file:
         with _reading(path):
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _duprows AS SELECT s._row AS _row,"
-                f" row_number() OVER (PARTITION BY {id_expr} ORDER BY s._row) AS _dup"
-                f" FROM _src s WHERE hash({id_expr}) IN (SELECT h FROM _dupids)"
-            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _duprows AS {duprows}")
     return dup_in_file, seen
 
 
@@ -635,12 +686,7 @@ def _interaction_rules(
         ("c._dup > 1", "duplicate interaction_id in the file"),
     ]
     if seen:
-        rules.append(
-            (
-                "c.interaction_id IN (SELECT id FROM _seen)",
-                "duplicate interaction_id: already loaded",
-            )
-        )
+        rules.append(("c._seen", "duplicate interaction_id: already loaded"))
     return raw_checks, rules
 
 
