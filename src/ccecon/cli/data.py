@@ -211,6 +211,16 @@ def ingest(
         Path | None,
         typer.Option(help="Where DuckDB spills when memory runs out. Default: STORE.tmp."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="duckdb (a .duckdb store) or spark (Parquet interaction files validated by"
+            " the same rules on Spark; --into is then a folder of Parquet tables)."
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str, typer.Option(help="Spark master for --engine spark: local[2] or a cluster URL.")
+    ] = "local[2]",
 ) -> None:
     """Load contact records; bad rows go to quarantine with a reason; prints the counts."""
     with user_errors():
@@ -221,7 +231,14 @@ def ingest(
         from ccecon.data.ingest import Resources, expand, load_mapping
         from ccecon.data.ingest import ingest as run
 
+        if engine not in ("duckdb", "spark"):
+            from ccecon.errors import InputError
+
+            raise InputError("expected duckdb or spark", field="--engine", value=engine)
         cols = load_mapping(mapping) if mapping is not None else None
+        if engine == "spark":
+            _print_ingest(_ingest_on_spark(paths, into, cols, spark_master), into)
+            return
         files = expand(paths)
         sizes = {str(p): max(1, p.stat().st_size) for p, _ in files}
         state = {"bytes": 0, "rows": 0, "file_rows": 0, "t0": time.monotonic()}
@@ -262,24 +279,44 @@ def ingest(
                 progress_rows=rows_done,
                 resources=Resources(memory_limit, threads, str(temp_dir) if temp_dir else None),
             )
-        for f in report.files:
-            if f.skipped and f.reasons:
-                why = next(iter(f.reasons))
-                typer.echo(f"{f.file}: skipped ({why})")
-            elif f.skipped:
-                typer.echo(f"{f.file}: already ingested, nothing added")
-            else:
-                detail = "; ".join(f"{n:,} {r}" for r, n in sorted(f.reasons.items()))
-                typer.echo(
-                    f"{f.file} [{f.format}]: read {f.read:,} = loaded {f.loaded:,}"
-                    f" + quarantined {f.quarantined:,}"
-                    + (f" ({detail})" if detail else "")
-                    + _derived(f)
-                )
-        typer.echo(
-            f"total: read {report.read:,} = loaded {report.loaded:,} + quarantined"
-            f" {report.quarantined:,} -> {into}"
-        )
+        _print_ingest(report, into)
+
+
+def _print_ingest(report: Any, into: Path) -> None:
+    """Each file's counts (read = loaded + quarantined, the reasons) and the total."""
+    for f in report.files:
+        if f.skipped and f.reasons:
+            why = next(iter(f.reasons))
+            typer.echo(f"{f.file}: skipped ({why})")
+        elif f.skipped:
+            typer.echo(f"{f.file}: already ingested, nothing added")
+        else:
+            detail = "; ".join(f"{n:,} {r}" for r, n in sorted(f.reasons.items()))
+            typer.echo(
+                f"{f.file} [{f.format}]: read {f.read:,} = loaded {f.loaded:,}"
+                f" + quarantined {f.quarantined:,}"
+                + (f" ({detail})" if detail else "")
+                + _derived(f)
+            )
+    typer.echo(
+        f"total: read {report.read:,} = loaded {report.loaded:,} + quarantined"
+        f" {report.quarantined:,} -> {into}"
+    )
+
+
+def _ingest_on_spark(paths: list[Path], into: Path, cols: Any, master: str) -> Any:
+    """:func:`ccecon.data.ingest.spark.ingest_spark` with a line a file as it is done
+    (Spark shows its own stages' progress)."""
+    from ccecon.data.ingest.spark import ingest_spark
+
+    typer.echo(f"starting Spark ({master}) ...", err=True)
+    return ingest_spark(
+        paths,
+        into,
+        mapping=cols,
+        master=master,
+        progress=lambda r: typer.echo(f"{r.file}: done", err=True),
+    )
 
 
 def metrics(
