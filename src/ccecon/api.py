@@ -419,7 +419,9 @@ def budget_track(
 
     share = parse_ratio(threshold, SHARE, "threshold")
     if locale is not None and locale not in LOCALES:
-        raise InputError("unknown locale; expected " + ", ".join(LOCALES), field="locale")
+        raise InputError(
+            "unknown locale; expected " + ", ".join(LOCALES), field="locale", value=locale
+        )
     res = track_files(budget, store, share, reforecast, forecast)
     if report is not None:
         from ccecon.reports.budget import check_report_paths, write_track_report
