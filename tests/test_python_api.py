@@ -37,7 +37,21 @@ def test_help_lists_the_api() -> None:
         check=True,
         env={**os.environ, "PAGER": "cat"},
     ).stdout
-    for name in ("evaluate", "simulate", "sensitivity", "ingest", "metrics", "erlang_c", "npv"):
+    for name in (
+        "evaluate",
+        "simulate",
+        "sensitivity",
+        "ingest",
+        "metrics",
+        "erlang_c",
+        "npv",
+        "forecast",
+        "budget_plan",
+        "budget_track",
+        "schedule",
+        "targets_plan",
+        "targets_track",
+    ):
         assert name in out
 
 
@@ -67,4 +81,28 @@ def test_every_lazy_name_is_public_and_resolves() -> None:
     lazy = set(cc._LAZY)
     assert lazy <= set(cc.__all__)
     for name in lazy:
+        assert callable(getattr(cc, name)), name
+
+
+def test_no_public_name_is_shadowed_by_a_subpackage() -> None:
+    """Importing ``ccecon.X`` sets the attribute ``ccecon.X`` to that module, so a function
+    called like a subpackage (``cc.forecast``, ``cc.budget``, ``cc.targets``) would turn
+    into the module the first time its own code imports it."""
+    import pkgutil
+
+    import ccecon as cc
+
+    modules = {m.name for m in pkgutil.iter_modules(cc.__path__)}
+    assert "forecast" in modules and "budget" in modules  # the measure sees subpackages
+    assert not modules & set(cc.__all__)
+
+
+def test_a_name_stays_a_function_after_its_package_is_imported() -> None:
+    import importlib
+
+    import ccecon as cc
+
+    for module in ("ccecon.forecast.run", "ccecon.budget.track", "ccecon.scheduling.run"):
+        importlib.import_module(module)
+    for name in ("forecast_contacts", "budget_plan", "budget_track", "schedule"):
         assert callable(getattr(cc, name)), name

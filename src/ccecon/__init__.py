@@ -8,7 +8,10 @@ their uncertainty, from scenario files and from a contact center's own records.
 rent or mix); ``cc.ingest``, ``cc.metrics`` (records);
 ``cc.staff``, ``cc.staff_table``, ``cc.erlang_b``, ``cc.erlang_c``, ``cc.erlang_a``
 (staffing); ``cc.npv``, ``cc.irr``, ``cc.payback``, ``cc.roi_pct`` (returns);
-``cc.decompose`` (targets). Every one is imported on first use, so ``import ccecon`` and
+``cc.forecast_contacts`` (contacts and AHT ahead, from records); ``cc.budget_plan``,
+``cc.budget_track`` (next year's budget, and budget vs actual); ``cc.schedule`` (shifts
+from a requirement); ``cc.targets_plan``, ``cc.targets_track``, ``cc.decompose``
+(targets over a fiscal calendar). Every one is imported on first use, so ``import ccecon`` and
 ``ccecon --help`` stay fast. A guided session: docs/python-api.md.
 """
 
@@ -24,13 +27,19 @@ from ccecon.errors import InputError as InputError
 from ccecon.errors import NoSolutionError as NoSolutionError
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from ccecon.api import budget_plan as budget_plan
+    from ccecon.api import budget_track as budget_track
     from ccecon.api import compare as compare
     from ccecon.api import evaluate as evaluate
+    from ccecon.api import forecast_contacts as forecast_contacts
     from ccecon.api import ingest as ingest
     from ccecon.api import load as load
     from ccecon.api import metrics as metrics
+    from ccecon.api import schedule as schedule
     from ccecon.api import sensitivity as sensitivity
     from ccecon.api import simulate as simulate
+    from ccecon.api import targets_plan as targets_plan
+    from ccecon.api import targets_track as targets_track
     from ccecon.finance.returns import irr as irr
     from ccecon.finance.returns import npv as npv
     from ccecon.finance.returns import payback as payback
@@ -54,6 +63,12 @@ _LAZY = {
     # records
     "ingest": ("ccecon.api", "ingest"),
     "metrics": ("ccecon.api", "metrics"),
+    "forecast_contacts": ("ccecon.api", "forecast_contacts"),
+    # budgets: plan a fiscal year from a scenario, track it against the records
+    "budget_plan": ("ccecon.api", "budget_plan"),
+    "budget_track": ("ccecon.api", "budget_track"),
+    # shifts covering an interval requirement
+    "schedule": ("ccecon.api", "schedule"),
     # staffing and queueing (arrays broadcast; durations in seconds)
     "staff": ("ccecon.queueing.staffing", "required_agents"),
     "staff_table": ("ccecon.queueing.staffing", "staff_table"),
@@ -66,6 +81,8 @@ _LAZY = {
     "payback": ("ccecon.finance.returns", "payback"),
     "roi_pct": ("ccecon.finance.returns", "roi_pct"),
     # targets over a fiscal calendar
+    "targets_plan": ("ccecon.api", "targets_plan"),
+    "targets_track": ("ccecon.api", "targets_track"),
     "decompose": ("ccecon.targets.decompose", "decompose"),
 }
 
@@ -75,12 +92,15 @@ __all__ = [
     "InputError",
     "NoSolutionError",
     "__version__",
+    "budget_plan",
+    "budget_track",
     "compare",
     "decompose",
     "erlang_a",
     "erlang_b",
     "erlang_c",
     "evaluate",
+    "forecast_contacts",
     "ingest",
     "irr",
     "load",
@@ -88,10 +108,13 @@ __all__ = [
     "npv",
     "payback",
     "roi_pct",
+    "schedule",
     "sensitivity",
     "simulate",
     "staff",
     "staff_table",
+    "targets_plan",
+    "targets_track",
 ]
 
 

@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ccecon.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ELEMENTS = ("personnel", "technology", "telecom", "outsourcing", "training", "other")
 """Budget elements, in the order tables show them."""
@@ -119,6 +123,28 @@ class Budget:
     def total(self) -> float:
         """The year's budget before the reserve."""
         return float(sum(sum(v) for v in self.by_element.values()))
+
+    def __repr__(self) -> str:
+        """The year, the case, the total and the reserve in one line."""
+        cur = self.currency
+        return (
+            f"<Budget FY {self.fiscal_year} ({self.months[0]} .. {self.months[-1]}),"
+            f" {self.case} case: {self.total:,.0f} {cur} + reserve {self.reserve:,.0f} {cur}"
+            f" ({len(self.by_element)} elements, {len(self.lines)} lines)>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per month: ``month``, one column per element and ``total`` (money in
+        ``currency``), as ``ccecon budget plan`` prints it."""
+        import pandas as pd
+
+        rows = []
+        for k, month in enumerate(self.months):
+            row: dict[str, Any] = {"month": month}
+            row.update({e: v[k] for e, v in self.by_element.items()})
+            row["total"] = sum(v[k] for v in self.by_element.values())
+            rows.append(row)
+        return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able document (what ``--format json`` prints)."""
@@ -254,6 +280,41 @@ def plan_budget(
         contracts=contracts,
         locale=scenario.locale,
     )
+
+
+def plan_budget_file(
+    file: str | Path,
+    fiscal_year: int,
+    *,
+    forecast: str | Path | None = None,
+    fy_start: int = 1,
+    case: str = "proposal",
+    reserve_share: float | None = None,
+    draws: int = 2000,
+    seed: int = 0,
+) -> Budget:
+    """The budget of a scenario file (as ``ccecon budget plan``): with ``forecast``, its
+    channels (and measured week) replace the scenario's and its months and intervals go
+    with the budget (for the tracking's charts). See :func:`plan_budget`."""
+    import dataclasses
+
+    from ccecon.scenario.load import load_scenario
+
+    sc = load_scenario(file) if forecast is None else with_forecast(file, forecast)
+    b = plan_budget(
+        sc,
+        fiscal_year,
+        fy_start=fy_start,
+        case=case,
+        reserve_share=reserve_share,
+        draws=draws,
+        seed=seed,
+    )
+    if forecast is not None:
+        from ccecon.budget.forecast import read_fragment
+
+        b = dataclasses.replace(b, forecast=read_fragment(forecast, required=False))
+    return b
 
 
 def with_forecast(scenario_path: Any, forecast_path: Any) -> Any:

@@ -47,11 +47,14 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccecon.budget.plan import ELEMENTS
 from ccecon.budget.variance import Variance, split
 from ccecon.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SPLIT_ELEMENTS = ("personnel", "telecom")
 """The elements split into volume, efficiency and rate."""
@@ -538,17 +541,62 @@ def split_cents(v: Variance) -> tuple[int, int, int, int]:
 
 @dataclass(frozen=True)
 class Tracking:
-    """The result of :func:`track` (``to_dict`` is what ``--format json`` prints)."""
+    """The result of :func:`track` (``to_dict`` is what ``--format json`` prints);
+    ``locale``: the budget's (``en`` or ``zh``), the report's default."""
 
     doc: dict[str, Any]
+    locale: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-able document."""
         return self.doc
 
+    def __repr__(self) -> str:
+        """The months tracked and the year to date in one line."""
+        d, t = self.doc, self.doc["total"]
+        months, cur = d["actual_months"], d["currency"]
+        share = "" if t["variance_pct"] is None else f" ({t['variance_pct'] * 100:+.1f} %)"
+        return (
+            f"<Tracking FY {d['fiscal_year']} to {months[-1]} ({len(months)} of 12 months):"
+            f" actual {t['actual_to_date']:,.0f} {cur} vs budget {t['budget_to_date']:,.0f},"
+            f" variance {t['variance']:+,.0f}{share}; re-forecast of the year"
+            f" {t['reforecast_year']:,.0f}>"
+        )
+
+    def to_frame(self, table: str = "monthly") -> pd.DataFrame:
+        """One table of the document as a DataFrame: ``monthly`` (default: per actual
+        month and element, budget, actual, variance, flag), ``by_element``,
+        ``variance_split``, ``reforecast`` or ``audit``; money in ``currency``."""
+        import pandas as pd
+
+        tables = ("monthly", "by_element", "variance_split", "reforecast", "audit")
+        if table not in tables:
+            raise InputError("expected " + ", ".join(tables), field="table", value=table)
+        return pd.DataFrame(self.doc[table])
+
 
 def _share(num: float, den: float) -> float | None:
     return num / den if den else None
+
+
+def track_files(
+    budget: str | Path,
+    store: str | Path,
+    threshold: float = 0.05,
+    reforecast: str | Path | None = None,
+    forecast: str | Path | None = None,
+) -> Tracking:
+    """Budget vs actual from a budget document and an actuals store (as ``ccecon budget
+    track``): :func:`load_budget`, :func:`read_actuals`, then :func:`track`.
+
+    ``reforecast``: a budget of the same year re-planned from a newer forecast;
+    ``forecast``: a ``ccecon forecast --out`` file to chart beside the actuals."""
+    from ccecon.budget.forecast import read_fragment
+
+    b = load_budget(budget)
+    again = None if reforecast is None else load_budget(reforecast)
+    section = None if forecast is None else read_fragment(forecast)
+    return track(b, read_actuals(store, b), threshold, again, section)
 
 
 def track(
@@ -699,7 +747,7 @@ def track(
         from ccecon.budget.forecast import with_actuals
 
         doc["forecast"] = with_actuals(section, actuals.store)
-    return Tracking(doc)
+    return Tracking(doc, budget.locale)
 
 
 def _splits(budget: BudgetFile, actuals: Actuals) -> list[dict[str, Any]]:

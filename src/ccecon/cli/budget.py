@@ -49,22 +49,20 @@ def plan(
     month, by element (personnel, technology, telecom, outsourcing, training, other), and a
     reserve for the unforeseen."""
     with user_errors():
-        from ccecon.budget.plan import plan_budget, with_forecast, year_of
+        from ccecon.budget.plan import plan_budget_file, year_of
         from ccecon.cli.output import emit, print_table
-        from ccecon.scenario.load import load_scenario
         from ccecon.units import SHARE, parse_ratio
 
-        sc = load_scenario(file) if forecast is None else with_forecast(file, forecast)
         share = None if reserve is None else parse_ratio(reserve, SHARE, "--reserve")
-        b = plan_budget(
-            sc, year_of(year), fy_start=fy_start, case=case, reserve_share=share, draws=draws
+        b = plan_budget_file(
+            file,
+            year_of(year),
+            forecast=forecast,
+            fy_start=fy_start,
+            case=case,
+            reserve_share=share,
+            draws=draws,
         )
-        if forecast is not None:
-            import dataclasses
-
-            from ccecon.budget.forecast import read_fragment
-
-            b = dataclasses.replace(b, forecast=read_fragment(forecast, required=False))
         rows = []
         for element, values in b.by_element.items():
             rows.append(
@@ -151,7 +149,7 @@ def track_cmd(
     into volume, efficiency and rate (personnel, telecom), the re-forecast of the year,
     the reserve used, and the BPO invoices checked against their contract."""
     with user_errors():
-        from ccecon.budget.track import load_budget, read_actuals, track
+        from ccecon.budget.track import track_files
         from ccecon.cli.output import emit
         from ccecon.errors import InputError
         from ccecon.labels import LOCALES
@@ -162,14 +160,9 @@ def track_cmd(
             raise InputError(
                 "unknown locale; expected " + ", ".join(LOCALES), field="--locale", value=locale
             )
-        b = load_budget(budget)
-        again = None if reforecast is None else load_budget(reforecast)
-        from ccecon.budget.forecast import read_fragment
-
-        section = None if forecast is None else read_fragment(forecast)
-        res = track(b, read_actuals(store, b), share, again, section)
+        res = track_files(budget, store, share, reforecast, forecast)
         doc = res.to_dict()
-        loc = locale or b.locale
+        loc = locale or res.locale
         emit(fmt, rows=doc["monthly"], data=doc, table=lambda: show_tracking(doc, loc))
         from ccecon.reports.budget import check_report_paths, write_track_report
 

@@ -155,13 +155,6 @@ def chart(doc: dict[str, Any], path: Path, title: str) -> None:
         )
 
 
-def read_limited_csv(path: Path) -> None:
-    """A missing file, a folder or a pipe: exit 2 naming it."""
-    from ccecon.scenario.load import read_limited
-
-    read_limited(path)
-
-
 def roster_tables(roster: dict[str, Any]) -> None:
     """The roster (agent by week and day), and which rules bind."""
     from ccecon.cli.output import fmt_number, print_table
@@ -275,139 +268,51 @@ def schedule(
     with user_errors():
         from ccecon.cli.staff import parse_sl
         from ccecon.errors import InputError
-        from ccecon.scheduling import build_model, load_shifts, read_requirements, solve
-        from ccecon.scheduling.results import summarize
-        from ccecon.scheduling.spec import Cover
+        from ccecon.scheduling.roster import Rules
+        from ccecon.scheduling.run import run_schedule
         from ccecon.units import SHARE_BELOW_ONE, interval_seconds, parse_ratio
 
-        spec = load_shifts(shifts)
         shrink = parse_ratio(shrinkage, SHARE_BELOW_ONE, field="--shrinkage")
         target, threshold = parse_sl(sl)
-        goals: dict[str, Any] = {"sl_target": target, "sl_threshold_s": threshold}
         interval_min = None if per is None else interval_seconds(per) / 60.0
-        source = str(requirements)
-        frame, scenario_goals = _requirement_frame(requirements, month)
-        if scenario_goals is not None:
-            goals, threshold, scenario_patience, interval_min = scenario_goals
-            patience = scenario_patience if patience is None else patience
         if interval_min is not None and not float(interval_min).is_integer():
             raise InputError("expected whole minutes, e.g. 15min", field="--per", value=per)
-        req = read_requirements(
-            frame,
-            source=source,
-            interval_minutes=None if interval_min is None else int(interval_min),
-            shrinkage=shrink,
-            goals=goals,
-            patience_s=patience,
-        )
-        model = build_model(spec, req.grid, source=str(shifts))
-        sol = solve(
-            model,
-            spec,
-            cover=None if cover is None else Cover(cover.value),
-            time_limit=time_limit,
-            source=str(shifts),
-        )
-        doc = summarize(model, sol, spec, req, sl_threshold_s=threshold or 0.0, patience_s=patience)
-        title = spec.name or f"Schedule: {requirements.name}"
-        if roster is not None:
-            from ccecon.scheduling.roster import Rules
-
-            rules = Rules(
-                min_days_off_week=min_days_off,
-                max_consecutive_days=max_consecutive_days,
-                consecutive_days_off=consecutive_days_off,
-                min_rest_hours=min_rest_hours,
-                preference_cost=preference_cost,
-            )
-            doc["roster"] = _roster(roster, model, sol, spec, weeks, rules, time_limit)
-        if rows in (Rows.roster, Rows.assignments) and "roster" not in doc:
+        if rows in (Rows.roster, Rows.assignments) and roster is None:
             raise InputError(
                 "--rows roster and --rows assignments need --roster AGENTS.csv",
                 field="--rows",
                 value=rows.value,
             )
+        run = run_schedule(
+            requirements,
+            shifts,
+            sl_target=target,
+            sl_threshold_s=threshold,
+            patience_s=patience,
+            shrinkage=shrink,
+            interval_minutes=None if interval_min is None else int(interval_min),
+            month=month,
+            cover=None if cover is None else cover.value,
+            time_limit=time_limit,
+            roster=roster,
+            weeks=weeks,
+            rules=Rules(
+                min_days_off_week=min_days_off,
+                max_consecutive_days=max_consecutive_days,
+                consecutive_days_off=consecutive_days_off,
+                min_rest_hours=min_rest_hours,
+                preference_cost=preference_cost,
+            ),
+        )
+        doc = run.to_dict()
         if chart_file is not None:
-            chart(doc, chart_file, title)
+            chart(doc, chart_file, run.title)
             typer.echo(f"wrote {chart_file}", err=True)
 
         def table() -> None:
-            _print_tables(doc, title, req.grid.interval_minutes)
+            _print_tables(doc, run.title, run.interval_minutes)
 
-        table_rows = (
-            doc["roster"]["agents" if rows == Rows.roster else "assignments"]
-            if rows in (Rows.roster, Rows.assignments)
-            else doc[rows.value]
-        )
-        emit(fmt, rows=table_rows, data=doc, table=table)
-
-
-def _requirement_frame(
-    requirements: Path, month: int
-) -> tuple[Any, tuple[dict[str, Any], float | None, float | None, float] | None]:
-    """The interval table of a requirement CSV, or of a scenario's staffing in plan month
-    ``month`` with the scenario's goals, SL threshold (s), patience (s) and interval
-    (minutes)."""
-    import pandas as pd
-
-    from ccecon.errors import InputError
-    from ccecon.scheduling.results import scenario_intervals
-
-    source = str(requirements)
-    if requirements.suffix.lower() not in (".yaml", ".yml", ".json"):
-        read_limited_csv(requirements)  # a missing file, a folder, a pipe: exit 2
-        try:
-            return pd.read_csv(requirements), None
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
-            raise InputError(f"cannot read as CSV: {e}", file=source) from None
-    from ccecon.scenario.load import load_scenario
-
-    scenario = load_scenario(requirements)
-    try:
-        frame = scenario_intervals(scenario, month)
-    except InputError as exc:
-        raise InputError(exc.message, file=source, field=exc.field, value=exc.value) from None
-    st = scenario.staffing
-    assert st is not None
-    goals = {
-        "sl_target": st.sl_target,
-        "sl_threshold_s": st.sl_threshold_s if st.sl_target is not None else None,
-        "max_asa_s": st.max_asa_s,
-        "max_abandon": st.max_abandon,
-        "max_occupancy": st.max_occupancy,
-    }
-    return frame, (goals, st.sl_threshold_s, st.patience_s, float(st.interval_minutes))
-
-
-def _roster(
-    roster: Path,
-    model: Any,
-    sol: Any,
-    spec: Any,
-    weeks: int,
-    rules: Any,
-    time_limit: float,
-) -> dict[str, Any]:
-    """The agents of the roster CSV assigned to the designed shifts over ``weeks``."""
-    import pandas as pd
-
-    from ccecon.errors import InputError
-    from ccecon.scheduling.roster import designed_shifts, read_agents, solve_roster
-
-    read_limited_csv(roster)
-    try:
-        agents_frame = pd.read_csv(roster, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
-        raise InputError(f"cannot read as CSV: {e}", file=str(roster)) from None
-    agents = read_agents(agents_frame, source=str(roster), shifts=spec, weeks=weeks, rules=rules)
-    return solve_roster(
-        agents,
-        designed_shifts(model, sol, spec),
-        weeks,
-        rules,
-        time_limit=time_limit,
-        source=str(roster),
-    )
+        emit(fmt, rows=run.rows(rows.value), data=doc, table=table)
 
 
 def _print_tables(doc: dict[str, Any], title: str, interval_minutes: int) -> None:

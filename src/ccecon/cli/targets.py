@@ -56,43 +56,12 @@ def track_cmd(
 ) -> None:
     """Target versus actual per fiscal month, from the actuals store; attribution by level."""
     with user_errors():
-        import pandas as pd
-
-        from ccecon.errors import InputError
-        from ccecon.targets.attribution import LEVELS, attribute
+        from ccecon.targets.document import track_document
         from ccecon.targets.spec import load_targets
-        from ccecon.targets.track import daily_actuals, track
 
         spec = load_targets(targets)
         metric = spec.metric
-        daily = daily_actuals(store, metric)
-        tr = track(spec.plan(depth="month"), daily, metric)
-        rows = [
-            {str(k): v for k, v in r.items()}
-            for r in tr.table.assign(
-                start=tr.table["start"].astype(str), end=tr.table["end"].astype(str)
-            ).to_dict(orient="records")
-        ]
-        data: dict[str, object] = {"name": spec.name, "metric": metric, "months": rows}
-        if by is not None:
-            if by not in LEVELS:
-                raise InputError(
-                    "expected agent, team, supervisor or manager", field="--by", value=by
-                )
-            if not spec.hierarchy:
-                raise InputError(
-                    "attribution needs a hierarchy in the targets file",
-                    file=str(targets),
-                    field="hierarchy",
-                )
-            h = pd.DataFrame([r.model_dump() for r in spec.hierarchy])
-            # agent-days with nothing to attribute (calls without a sale, abandoned calls
-            # that reached no agent) would only add empty rows
-            worth = (daily["revenue"] != 0) | (daily["profit"] != 0) | (daily["sales"] != 0)
-            att = attribute(daily[worth], h)
-            lvl = att.by_level[by]
-            rows = [{str(k): v for k, v in r.items()} for r in lvl.to_dict(orient="records")]
-            data["attribution"] = {"level": by, "rows": rows, "unassigned_days": att.unassigned}
+        rows, data, tr = track_document(spec, store, by, source=str(targets), field="--by")
         if chart is not None:
             from ccecon.targets.charts import burnup_figure
 

@@ -77,22 +77,19 @@ def _ref(ws: Any, col: str, first: int = 2, last: int | None = None) -> str:
     return f"'{ws.title}'!${col}${first}:${col}${last}"
 
 
+def _el(e: str, loc: str) -> str:
+    """An element's name in ``loc``."""
+    return label(f"element_{e}", loc)
+
+
 def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en") -> Path:
     """The workbook of a tracking document at ``path`` (see the module)."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
     from openpyxl.workbook.defined_name import DefinedName
-
-    def el(e: str) -> str:
-        return label(f"element_{e}", loc)
 
     wb = Workbook()
     wb.remove(wb.active)
     cur = doc["currency"]
-    elements = [x["element"] for x in doc["by_element"]]
-
-    # ---------------------------------------------------------------- elements (first)
     heads = [
         label("element", loc),
         f"{label('budget_to_date', loc)} ({cur})",
@@ -105,6 +102,32 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         f"{label('reforecast_variance', loc)} ({cur})",
     ]
     summary = _sheet(wb, label("track_elements_sheet", loc), heads, [30, *[WIDE] * 8])
+    months_ws = _months_sheet(wb, doc, loc)
+    year_ws = _year_sheet(wb, doc, loc, months_ws)
+    split_ws = _split_sheet(wb, doc, loc)
+    t, names = _element_rows(summary, doc, loc, months_ws, year_ws)
+    names.update(_reserve_bridge_about(summary, doc, loc, split_ws, t))
+    for name, cell in names.items():
+        col, row = cell[0], cell[1:]
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{summary.title}'!${col}${row}")
+    audit_ws = _audit_sheet(wb, doc, loc)
+    if doc.get("forecast"):
+        _forecast_sheet(wb, doc, loc)
+    for ws in wb.worksheets:
+        if ws is summary:
+            ws.freeze_panes = "B2"
+        else:
+            ws.freeze_panes = "C2" if ws is not audit_ws else "D2"
+            if ws.max_row > 1:
+                ws.auto_filter.ref = ws.dimensions
+    out = Path(path)
+    wb.save(out)
+    return out
+
+
+def _months_sheet(wb: Any, doc: dict[str, Any], loc: str) -> Any:
+    """``Months``: per actual month and element, budget, actual, variance, share, flag."""
+    cur = doc["currency"]
     months_ws = _sheet(
         wb,
         label("track_months_sheet", loc),
@@ -124,7 +147,7 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         months_ws.append(
             [
                 x["month"],
-                el(x["element"]),
+                _el(x["element"], loc),
                 x["budget"],
                 x["actual"],
                 f"=D{r}-C{r}",
@@ -136,6 +159,14 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         for col in "CDE":
             months_ws[f"{col}{r}"].number_format = FMT_MONEY
         months_ws[f"F{r}"].number_format = FMT_PCT
+    return months_ws
+
+
+def _year_sheet(wb: Any, doc: dict[str, Any], loc: str, months_ws: Any) -> Any:
+    """``Year``: per month of the fiscal year and element, the budget and the re-forecast
+    (an actual month's is a reference to its actual in ``Months``)."""
+    cur = doc["currency"]
+    elements = [x["element"] for x in doc["by_element"]]
     year_ws = _sheet(
         wb,
         label("track_year_sheet", loc),
@@ -159,13 +190,26 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
                 else (f"='{months_ws.title}'!D{at}")
             )
             year_ws.append(
-                [row["month"], el(e), budget_of[row["month"]].get(e, 0.0), ahead, row["basis"]]
+                [
+                    row["month"],
+                    _el(e, loc),
+                    budget_of[row["month"]].get(e, 0.0),
+                    ahead,
+                    row["basis"],
+                ]
             )
             r = year_ws.max_row
             for col in "CD":
                 year_ws[f"{col}{r}"].number_format = FMT_MONEY
+    return year_ws
 
-    # ---------------------------------------------------------------- variance split
+
+def _split_sheet(wb: Any, doc: dict[str, Any], loc: str) -> Any:
+    """``Variance split``: personnel and telecom per month as contacts x usage x price,
+    volume, efficiency and rate as formulas."""
+    from openpyxl.comments import Comment
+
+    cur = doc["currency"]
     split_ws = _sheet(
         wb,
         label("track_split_sheet", loc),
@@ -200,7 +244,7 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         split_ws.append(
             [
                 x["month"],
-                el(x["element"]),
+                _el(x["element"], loc),
                 x["basis"],
                 x["budget_contacts"],
                 x["actual_contacts"],
@@ -223,15 +267,24 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
             split_ws[f"{col}{r}"].number_format = FMT_RATIO
         for col in "JKLMNOP":
             split_ws[f"{col}{r}"].number_format = FMT_MONEY
+    return split_ws
 
-    # ---------------------------------------------------------------- elements' rows
+
+def _element_rows(
+    summary: Any, doc: dict[str, Any], loc: str, months_ws: Any, year_ws: Any
+) -> tuple[int, dict[str, str]]:
+    """The elements' rows of ``Elements`` and their total: the total's row and the names
+    of its cells."""
+    from openpyxl.styles import Font
+
+    elements = [x["element"] for x in doc["by_element"]]
     first = 2
     for r, e in enumerate(elements, start=first):
         mon = (_ref(months_ws, "B"), f"A{r}")
         yr = (_ref(year_ws, "B"), f"A{r}")
         summary.append(
             [
-                el(e),
+                _el(e, loc),
                 f"=SUMIFS({_ref(months_ws, 'C')},{mon[0]},{mon[1]})",
                 f"=SUMIFS({_ref(months_ws, 'D')},{mon[0]},{mon[1]})",
                 f"=C{r}-B{r}",
@@ -267,6 +320,21 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         "tot_reforecast_year": f"H{t}",
         "tot_reforecast_variance": f"I{t}",
     }
+    return t, names
+
+
+def _reserve_bridge_about(
+    summary: Any, doc: dict[str, Any], loc: str, split_ws: Any, t: int
+) -> dict[str, str]:
+    """Below the total (row ``t``) of ``Elements``: the reserve used and needed, the
+    variance bridge, what the report was made from and the threshold; the names of their
+    cells."""
+    from openpyxl.styles import Font
+
+    cur = doc["currency"]
+    elements = [x["element"] for x in doc["by_element"]]
+    first = 2
+    names: dict[str, str] = {}
     # the reserve
     r0 = t + 2
     res = doc["reserve"]
@@ -306,7 +374,7 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
         steps.append((label(k, loc), f"=SUM({_ref(split_ws, col)})", f"bridge_{k}"))
     for r, e in enumerate(elements, start=first):
         rest = f"=D{r}-SUMIFS({_ref(split_ws, 'O')},{_ref(split_ws, 'B')},A{r})"
-        steps.append((el(e), rest, f"bridge_{e}"))
+        steps.append((_el(e, loc), rest, f"bridge_{e}"))
     s_first = b0 + 1
     s_last = s_first + len(steps) - 1
     steps.append((label("actual_to_date", loc), f"=SUM(B{s_first}:B{s_last})", "bridge_actual"))
@@ -341,11 +409,12 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
     summary.cell(r, 1, label("flag", loc) + ": " + label("threshold", loc))
     summary.cell(r, 2, doc["threshold"]).number_format = FMT_PCT
     names["threshold"] = f"B{r}"
-    for name, cell in names.items():
-        col, row = cell[0], cell[1:]
-        wb.defined_names[name] = DefinedName(name, attr_text=f"'{summary.title}'!${col}${row}")
+    return names
 
-    # ---------------------------------------------------------------- invoice audit
+
+def _audit_sheet(wb: Any, doc: dict[str, Any], loc: str) -> Any:
+    """``Invoice audit``: billed against expected per charge."""
+    cur = doc["currency"]
     audit_ws = _sheet(
         wb,
         label("track_audit_sheet", loc),
@@ -382,52 +451,43 @@ def write_track_workbook(doc: dict[str, Any], path: str | Path, loc: str = "en")
             audit_ws[f"{col}{r}"].number_format = FMT_COUNT
         for col in "GHI":
             audit_ws[f"{col}{r}"].number_format = FMT_MONEY
+    return audit_ws
 
-    # ---------------------------------------------------------------- forecast
-    if doc.get("forecast"):
-        fc = doc["forecast"]
-        level = f"{fc['level']:g}"
-        fc_ws = _sheet(
-            wb,
-            label("track_forecast_sheet", loc),
-            [
-                label("series", loc),
-                label("month", loc),
-                label("forecast_mean", loc),
-                f"{label('lo', loc)} ({level} %)",
-                f"{label('hi', loc)} ({level} %)",
-                label("actual_contacts", loc),
-                label("inside", loc),
-                label("model", loc),
-            ],
-            [16, 10, 14, 14, 14, 14, 10, 16],
-        )
-        yes, no = ("是", "否") if loc == "zh" else ("yes", "no")
-        for s in fc["series"]:
-            for m in s["months"]:
-                r = fc_ws.max_row + 1
-                fc_ws.append(
-                    [
-                        s["series"],
-                        m["month"],
-                        m["mean"],
-                        m["lo"],
-                        m["hi"],
-                        m["actual"],
-                        f'=IF(F{r}="","",IF(AND(F{r}>=D{r},F{r}<=E{r}),"{yes}","{no}"))',
-                        s["model"],
-                    ]
-                )
-                for col in "CDEF":
-                    fc_ws[f"{col}{r}"].number_format = FMT_COUNT
 
-    for ws in wb.worksheets:
-        if ws is summary:
-            ws.freeze_panes = "B2"
-        else:
-            ws.freeze_panes = "C2" if ws is not audit_ws else "D2"
-            if ws.max_row > 1:
-                ws.auto_filter.ref = ws.dimensions
-    out = Path(path)
-    wb.save(out)
-    return out
+def _forecast_sheet(wb: Any, doc: dict[str, Any], loc: str) -> None:
+    """``Forecast``: each series' months, mean and interval, the actual, inside or not."""
+    fc = doc["forecast"]
+    level = f"{fc['level']:g}"
+    fc_ws = _sheet(
+        wb,
+        label("track_forecast_sheet", loc),
+        [
+            label("series", loc),
+            label("month", loc),
+            label("forecast_mean", loc),
+            f"{label('lo', loc)} ({level} %)",
+            f"{label('hi', loc)} ({level} %)",
+            label("actual_contacts", loc),
+            label("inside", loc),
+            label("model", loc),
+        ],
+        [16, 10, 14, 14, 14, 14, 10, 16],
+    )
+    yes, no = ("是", "否") if loc == "zh" else ("yes", "no")
+    for s in fc["series"]:
+        for m in s["months"]:
+            r = fc_ws.max_row + 1
+            fc_ws.append(
+                [
+                    s["series"],
+                    m["month"],
+                    m["mean"],
+                    m["lo"],
+                    m["hi"],
+                    m["actual"],
+                    f'=IF(F{r}="","",IF(AND(F{r}>=D{r},F{r}<=E{r}),"{yes}","{no}"))',
+                    s["model"],
+                ]
+            )
+            for col in "CDEF":
+                fc_ws[f"{col}{r}"].number_format = FMT_COUNT

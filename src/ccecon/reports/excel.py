@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ccecon.engine import Result
-    from ccecon.scenario.schema import BenefitLine, Case, CostLine, Scenario
+    from ccecon.scenario.schema import BenefitLine, Case, Channel, CostLine, Scenario
 
 HEAD = 4
 """Header rows of the month sheets: label, month number, plan year (growth), in plan."""
@@ -441,7 +441,13 @@ def _write_inputs(
                 " guess; ccecon reports the one nearest 0."
             ),
         )
+    _channel_inputs(inp, sc)
+    _staffing_inputs(inp, sc)
+    _case_inputs(inp, sc)
 
+
+def _channel_inputs(inp: _Inputs, sc: Scenario) -> None:
+    """The Inputs sheet's channels and the scenario's drivers."""
     if sc.channels:
         inp.section("Channels", "volume in plan year 1; growth compounds by plan year")
     for i, ch in enumerate(sc.channels, start=1):
@@ -483,51 +489,59 @@ def _write_inputs(
     for j, (dname, value) in enumerate(sc.drivers.items(), start=1):
         inp.add(dname, _value(value), f"drv{j}", FMT_NUM, path=f"drivers.{dname}")
 
-    if sc.staffing is not None:
-        stf = sc.staffing
-        inp.section(
-            "Staffing",
-            "paid FTE = agent hours / (paid hours per FTE-month x (1 - shrinkage))",
-        )
-        inp.add(
-            "Shrinkage",
-            _value(stf.shrinkage),
-            "staff_shrinkage",
-            FMT_PCT,
-            "share of paid time not on the phones",
-            path="staffing.shrinkage",
-        )
-        inp.add(
-            "Paid hours per FTE-month",
-            _value(stf.paid_hours_per_fte_month),
-            "staff_paid_hours",
-            FMT_NUM,
-            path="staffing.paid_hours_per_fte_month",
-        )
-        erlang = "used by the Erlang staffing in ccecon; not a formula input here"
-        inp.info("Channels staffed", ", ".join(_staffed(sc)), erlang)
+
+def _staffing_inputs(inp: _Inputs, sc: Scenario) -> None:
+    """The Inputs sheet's staffing: shrinkage and paid hours (inputs), the Erlang goals
+    (information)."""
+    if sc.staffing is None:
+        return
+    stf = sc.staffing
+    inp.section(
+        "Staffing",
+        "paid FTE = agent hours / (paid hours per FTE-month x (1 - shrinkage))",
+    )
+    inp.add(
+        "Shrinkage",
+        _value(stf.shrinkage),
+        "staff_shrinkage",
+        FMT_PCT,
+        "share of paid time not on the phones",
+        path="staffing.shrinkage",
+    )
+    inp.add(
+        "Paid hours per FTE-month",
+        _value(stf.paid_hours_per_fte_month),
+        "staff_paid_hours",
+        FMT_NUM,
+        path="staffing.paid_hours_per_fte_month",
+    )
+    erlang = "used by the Erlang staffing in ccecon; not a formula input here"
+    inp.info("Channels staffed", ", ".join(_staffed(sc)), erlang)
+    inp.info(
+        "Open hours",
+        _t("{open} to {close}", open=f"{stf.open_hour:g}", close=f"{stf.close_hour:g}"),
+        erlang,
+    )
+    if stf.sl_target is not None:
         inp.info(
-            "Open hours",
-            _t("{open} to {close}", open=f"{stf.open_hour:g}", close=f"{stf.close_hour:g}"),
+            "Service level goal",
+            _t(
+                "{sl} in {t} s",
+                sl=f"{stf.sl_target:.0%}",
+                t=f"{stf.sl_threshold_s:g}",
+            ),
             erlang,
         )
-        if stf.sl_target is not None:
-            inp.info(
-                "Service level goal",
-                _t(
-                    "{sl} in {t} s",
-                    sl=f"{stf.sl_target:.0%}",
-                    t=f"{stf.sl_threshold_s:g}",
-                ),
-                erlang,
-            )
-        if stf.max_occupancy is not None:
-            inp.info("Occupancy cap", stf.max_occupancy, erlang, FMT_PCT)
-        if stf.max_asa_s is not None:
-            inp.info("Maximum average speed of answer (s)", stf.max_asa_s, erlang)
-        if stf.max_abandon is not None:
-            inp.info("Maximum abandonment", stf.max_abandon, erlang, FMT_PCT)
+    if stf.max_occupancy is not None:
+        inp.info("Occupancy cap", stf.max_occupancy, erlang, FMT_PCT)
+    if stf.max_asa_s is not None:
+        inp.info("Maximum average speed of answer (s)", stf.max_asa_s, erlang)
+    if stf.max_abandon is not None:
+        inp.info("Maximum abandonment", stf.max_abandon, erlang, FMT_PCT)
 
+
+def _case_inputs(inp: _Inputs, sc: Scenario) -> None:
+    """The Inputs sheet's blocks of each case: its drivers, levers and lines."""
     for case_name, case in sc.cases().items():
         pre = CASE_PREFIX[case_name]
         title = _case_title(case_name)
@@ -822,6 +836,23 @@ def _write_drivers(
         r = _case_drivers(ms, sc, case_name, case, month_in, model, st, r)
 
 
+class _Put:
+    """Writes one case's rows on Drivers one below the other: ``put(driver, what,
+    template, fmt)`` fills the next row and returns its number (``r``: the last row)."""
+
+    def __init__(self, ms: _MonthSheet, case_name: str, month_in: _MonthSheet, r: int) -> None:
+        self.ms, self.case_name, self.others, self.r = ms, case_name, {"i": month_in}, r
+
+    def __call__(self, driver: str, what: str, template: Template, fmt: str = FMT_INT) -> int:
+        self.r += 1
+        ws = self.ms.ws
+        ws.cell(self.r, 1, _t(self.case_name))
+        ws.cell(self.r, 2, driver)
+        ws.cell(self.r, 3, _t(what))
+        _fill(self.ms, self.r, template, fmt, self.others)
+        return self.r
+
+
 def _case_drivers(
     ms: _MonthSheet,
     sc: Scenario,
@@ -833,27 +864,39 @@ def _case_drivers(
     r: int,
 ) -> int:
     """One case's rows on Drivers from row ``r + 1``; returns the last row used."""
-    from ccecon.engine import VOICE_IN, VOICE_OUT
-
-    ws = ms.ws
-    others = {"i": month_in}
     pre = CASE_PREFIX[case_name]
     rows: dict[str, int] = {}
     model.drivers[case_name] = rows
     vol_rows: dict[str, int] = {}  # a channel's own volume (a built-in may share its name)
-
-    def put(driver: str, what: str, template: Template, fmt: str = FMT_INT) -> int:
-        nonlocal r
-        r += 1
-        ws.cell(r, 1, _t(case_name))
-        ws.cell(r, 2, driver)
-        ws.cell(r, 3, _t(what))
-        _fill(ms, r, template, fmt, others)
-        return r
-
-    r += 1
-    ws.cell(r, 1, _case_title(case_name)).font = st.bold
+    put = _Put(ms, case_name, month_in, r + 1)
+    ms.ws.cell(put.r, 1, _case_title(case_name)).font = st.bold
     chans = list(enumerate(sc.channels, start=1))
+    _channel_drivers(put, chans, case, pre, rows, vol_rows)
+    _builtin_drivers(put, chans, rows, vol_rows)
+    user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
+    user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
+    for dname, cell_name in user.items():
+        rows[dname] = put(
+            dname,
+            _t("driver: Inputs {name} in every plan month", name=cell_name),
+            f"={cell_name}*{{col}}${PLAN_ROW}",
+            FMT_NUM,
+        )
+    staffing = model.staffing_rows.get(case_name)
+    if staffing:
+        _staffing_drivers(put, staffing, rows)
+    return put.r + 1
+
+
+def _channel_drivers(
+    put: _Put,
+    chans: list[tuple[int, Channel]],
+    case: Case,
+    pre: str,
+    rows: dict[str, int],
+    vol_rows: dict[str, int],
+) -> None:
+    """Per channel: its levers' factors, contacts, handle time, minutes."""
     for i, ch in chans:
         on = [j for j, lv in enumerate(case.levers, start=1) if lv.channel == ch.name]
         vf = af = ""
@@ -900,6 +943,13 @@ def _case_drivers(
         rows[f"{ch.name}.minutes"] = mins
         rows[f"{ch.name}.aht_s"] = aht_d
 
+
+def _builtin_drivers(
+    put: _Put, chans: list[tuple[int, Channel]], rows: dict[str, int], vol_rows: dict[str, int]
+) -> None:
+    """The built-in drivers (calls, contacts, minutes, sales) and the unit costs' rows."""
+    from ccecon.engine import VOICE_IN, VOICE_OUT
+
     def of(kinds: set[Any] | None, what: str = "") -> list[int]:
         return [
             vol_rows[c.name] if not what else rows[f"{c.name}.{what}"]
@@ -939,54 +989,45 @@ def _case_drivers(
     rows[OUTBOUND_SALES] = put(
         _t("outbound sales"), "sales of outbound voice channels", sales(VOICE_OUT), FMT_NUM
     )
-    user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
-    user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
-    for dname, cell_name in user.items():
-        rows[dname] = put(
-            dname,
-            _t("driver: Inputs {name} in every plan month", name=cell_name),
-            f"={cell_name}*{{col}}${PLAN_ROW}",
-            FMT_NUM,
-        )
-    staffing = model.staffing_rows.get(case_name)
-    if staffing:
-        ah = put(
-            "agent_hours",
-            "staffing: agent hours (a value on Inputs, from Erlang)",
-            f"={_sheet('Inputs')}!{{i}}{staffing['agent_hours']}",
-            FMT_NUM,
-        )
-        rows["agent_hours"] = ah
-        ideal_fte = "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))"
-        if "schedule_ratio" in staffing:
-            rows["ideal_fte"] = put(
-                "ideal_fte",
-                ideal_fte.replace("paid FTE", "ideal FTE"),
-                f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
-                "#,##0.0",
-            )
-            rows["fte"] = put(
-                "fte",
-                "staffing: paid FTE of the shift schedule = ideal FTE x schedule ratio"
-                " (a value on Inputs, from ccecon's schedule)",
-                f"={{col}}{rows['ideal_fte']}*Inputs!{{i}}{staffing['schedule_ratio']}",
-                "#,##0.0",
-            )
-        else:
-            rows["fte"] = put(
-                "fte",
-                ideal_fte,
-                f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
-                "#,##0.0",
-            )
-        rows["peak_agents"] = put(
-            "peak_agents",
-            "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
-            f"={_sheet('Inputs')}!{{i}}{staffing['peak_agents']}",
+
+
+def _staffing_drivers(put: _Put, staffing: Mapping[str, int], rows: dict[str, int]) -> None:
+    """Agent hours, FTE (ideal and scheduled) and peak agents, from Inputs' staffing."""
+    ah = put(
+        "agent_hours",
+        "staffing: agent hours (a value on Inputs, from Erlang)",
+        f"={_sheet('Inputs')}!{{i}}{staffing['agent_hours']}",
+        FMT_NUM,
+    )
+    rows["agent_hours"] = ah
+    ideal_fte = "staffing: paid FTE = agent hours / (paid hours x (1 - shrinkage))"
+    if "schedule_ratio" in staffing:
+        rows["ideal_fte"] = put(
+            "ideal_fte",
+            ideal_fte.replace("paid FTE", "ideal FTE"),
+            f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
             "#,##0.0",
         )
-    r += 1
-    return r
+        rows["fte"] = put(
+            "fte",
+            "staffing: paid FTE of the shift schedule = ideal FTE x schedule ratio"
+            " (a value on Inputs, from ccecon's schedule)",
+            f"={{col}}{rows['ideal_fte']}*Inputs!{{i}}{staffing['schedule_ratio']}",
+            "#,##0.0",
+        )
+    else:
+        rows["fte"] = put(
+            "fte",
+            ideal_fte,
+            f"={{col}}{ah}/(staff_paid_hours*(1-staff_shrinkage))",
+            "#,##0.0",
+        )
+    rows["peak_agents"] = put(
+        "peak_agents",
+        "staffing: agents at the peak interval (a value on Inputs, from Erlang)",
+        f"={_sheet('Inputs')}!{{i}}{staffing['peak_agents']}",
+        "#,##0.0",
+    )
 
 
 INBOUND_MINUTES = "\x00inbound minutes"
@@ -1105,6 +1146,36 @@ def _family_template(case: str, fam: str, adjusted: bool, first: int, last: int)
     )
 
 
+class _CashPut:
+    """Writes the rows of Cashflows one below the other: ``put(key, label, case,
+    template, fmt, total)`` fills the next row, records it as ``rows[key]`` and returns
+    its number (``r``: the last row)."""
+
+    def __init__(self, ms: _MonthSheet, others: dict[str, _MonthSheet], money: str) -> None:
+        self.ms, self.others, self.money = ms, others, money
+        self.r = HEAD
+        self.rows: dict[str, int] = {}
+
+    def __call__(
+        self,
+        key: str,
+        label: str,
+        case: str,
+        template: Template,
+        fmt: str = FMT_MONEY,
+        total: bool = True,
+    ) -> int:
+        self.r += 1
+        r, ws = self.r, self.ms.ws
+        self.rows[key] = r
+        ws.cell(r, 1, _t(label))
+        ws.cell(r, 2, _t(case) if case else "")
+        if total:
+            ws.cell(r, 3, f"=SUM({self.ms.row(r)})").number_format = self.money
+        _fill(self.ms, r, template, fmt, self.others)
+        return r
+
+
 def _write_cashflows(
     ms: _MonthSheet,
     sc: Scenario,
@@ -1119,30 +1190,8 @@ def _write_cashflows(
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 10
     ws.column_dimensions["C"].width = 16
-    money = _money(currency)
-    rows: dict[str, int] = {}
-    others = {"l": lines, "d": drv}
-    r = HEAD
+    put = _CashPut(ms, {"l": lines, "d": drv}, _money(currency))
     first, last = (model.line_rows[0], model.line_rows[-1]) if model.line_rows else (0, 0)
-
-    def put(
-        key: str,
-        label: str,
-        case: str,
-        template: Template,
-        fmt: str = FMT_MONEY,
-        total: bool = True,
-    ) -> int:
-        nonlocal r
-        r += 1
-        rows[key] = r
-        ws.cell(r, 1, _t(label))
-        ws.cell(r, 2, _t(case) if case else "")
-        if total:
-            ws.cell(r, 3, f"=SUM({ms.row(r)})").number_format = money
-        _fill(ms, r, template, fmt, others)
-        return r
-
     cases = list(sc.cases())
     for adjusted in (False, True):
         tag = "adj_" if adjusted else ""
@@ -1155,8 +1204,16 @@ def _write_cashflows(
                     case,
                     _family_template(case, fam, adjusted, first, last),
                 )
+    _net_rows(put, cases)
+    _unit_cost_rows(put, sc, model, cases)
+    return put.rows
 
-    r += 1
+
+def _net_rows(put: _CashPut, cases: list[str]) -> None:
+    """Discounting, the net flows (unadjusted and risk-adjusted), cumulative, discounted,
+    and the payback helpers."""
+    rows = put.rows
+    put.r += 1
     dy = put(
         "discount_year",
         "discount year (month 0 is year 0, months 1-12 year 1 ...)",
@@ -1175,7 +1232,7 @@ def _write_cashflows(
         total=False,
     )
     for tag, word in (("", ""), ("adj_", ", risk-adjusted")):
-        r += 1
+        put.r += 1
         p = {k: f"{{col}}{rows[f'{tag}proposal_{k}']}" for k in FAMILY_ROWS}
         net = f"={p['benefits']}-{p['initial']}-{p['operating']}-{p['hidden']}"
         if "baseline" in cases:
@@ -1186,7 +1243,7 @@ def _write_cashflows(
             f"{tag}cumulative",
             _t(f"cumulative net{word}"),
             "",
-            (f"={{col}}{n}", f"={{prev}}{r + 1}+{{col}}{n}"),
+            (f"={{col}}{n}", f"={{prev}}{put.r + 1}+{{col}}{n}"),
             total=False,
         )
         d = put(f"{tag}discounted", _t(f"discounted net{word}"), "", f"={{col}}{n}*{{col}}{df}")
@@ -1194,7 +1251,7 @@ def _write_cashflows(
             f"{tag}discounted_cumulative",
             _t(f"cumulative discounted net{word}"),
             "",
-            (f"={{col}}{d}", f"={{prev}}{r + 1}+{{col}}{d}"),
+            (f"={{col}}{d}", f"={{prev}}{put.r + 1}+{{col}}{d}"),
             total=False,
         )
         for key, cum in (("neg", c), ("dneg", dc)):
@@ -1210,8 +1267,12 @@ def _write_cashflows(
                 total=False,
             )
 
+
+def _unit_cost_rows(put: _CashPut, sc: Scenario, model: _Model, cases: list[str]) -> None:
+    """The sums behind the unit costs (months 1..T), per case."""
+    rows = put.rows
     # the sums behind the unit costs (months 1..T)
-    r += 1
+    put.r += 1
     kinds = {c.kind.value for c in sc.channels}
     for case in cases:
         d_rows = model.drivers[case]
@@ -1236,7 +1297,7 @@ def _write_cashflows(
                 f"={_sheet('Drivers')}!{{d}}{src}",
                 fmt,
             )
-            ws.cell(x, 3).number_format = fmt
+            put.ms.ws.cell(x, 3).number_format = fmt
         mins = rows[f"{case}_uc_minutes"]
         for key, minutes_row, kind, word in (
             ("inbound_cost", d_rows[INBOUND_MINUTES], "voice_inbound", "inbound"),
@@ -1255,7 +1316,6 @@ def _write_cashflows(
                 case,
                 share,
             )
-    return rows
 
 
 def _write_years(
@@ -1396,12 +1456,8 @@ def _write_results(
 ) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
-    from ccecon.engine import NEVER
-
     cur = sc.currency
     money = _money(cur)
-    months = sc.horizon_months
-    cases = list(sc.cases())
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 20
@@ -1417,74 +1473,6 @@ def _write_results(
     ).font = st.info
     for i, h in enumerate(["figure", "as estimated", "risk-adjusted", "unit"], start=1):
         ws.cell(4, i, _t(h)).font = st.bold
-    y0, y1, _ = year_rows
-
-    def tot(key: str) -> str:
-        return f"{_sheet('Cashflows')}!$C${rows[key]}"
-
-    def cells(tag: str, col: str) -> dict[str, str]:
-        k = kept[0] if not tag else kept[1]
-        p_spend = "+".join(tot(f"{tag}proposal_{f}") for f in ("initial", "operating", "hidden"))
-        out = {
-            "total_cost": f"={p_spend}-{k}",
-            "cost_savings": (
-                "="
-                + "+".join(tot(f"{tag}baseline_{f}") for f in ("initial", "operating", "hidden"))
-                + f"-{k}"
-                if "baseline" in cases
-                else "=0"
-            ),
-        }
-        ben = f"={tot(f'{tag}proposal_benefits')}"
-        if "baseline" in cases:
-            ben += f"-{tot(f'{tag}baseline_benefits')}"
-        out["total_benefit"] = ben + f"+{col}7"
-        out["net"] = f"=SUM({cf.ref(rows[f'{tag}net'])})"
-        out["roi_pct"] = (
-            f"=IF({col}5>0,({col}6-{col}5)/{col}5,"
-            f'"{_t("not defined: the change invests nothing")}")'
-        )
-        out["npv"] = f"=SUM({cf.ref(rows[f'{tag}discounted'])})"
-        guess = "irr_guess_adj" if tag else "irr_guess"
-        flow = cf.ref(rows[f"{tag}net"])
-        h = f"{col}{HELPER_ROW}"  # IRR() per period, checked in the row below
-        out["irr_annual_pct"] = (
-            # a root below -100 % a period (1 + rate < 0) is no rate of return
-            f"=IF(AND(ISNUMBER({h}),{col}{HELPER_ROW + 1}<1E-6,N({h})>-1),"
-            f'IF(discounting="yearly_tei",{h},(1+{h})^12-1),'
-            f'IF(AND(COUNTIF({flow},">0")>0,COUNTIF({flow},"<0")>0),'
-            f'"{_t("not found from the guess: change the IRR guess on Inputs")}",'
-            f'"{_t("no IRR: the net flow does not change sign")}"))'
-        )
-        ycol = "D" if tag else "C"
-        years = f"{_sheet('Years')}!${ycol}${y0}:${ycol}${y1}"
-        t_years = f"{_sheet('Years')}!$B${y0}:$B${y1}"
-        t_months = cf.ref(MONTH_ROW)
-        out["irr_per_period"] = (
-            f'=IFERROR(IF(discounting="yearly_tei",IRR({years},{guess}),'
-            f'IRR({flow},(1+{guess})^(1/12)-1)),"{_t("none")}")'
-        )
-
-        def pv(flows: str, t: str, absolute: bool) -> str:
-            f = f"ABS({flows})" if absolute else flows
-            return f"SUMPRODUCT({f},(1+{h})^-{t})"
-
-        out["irr_check"] = (
-            f'=IFERROR(IF(ISNUMBER({h}),IF(discounting="yearly_tei",'
-            f"ABS({pv(years, t_years, False)})/{pv(years, t_years, True)},"
-            f"ABS({pv(flow, t_months, False)})/{pv(flow, t_months, True)}),1),1)"
-        )
-        for key, neg, cum, flow in (
-            ("payback_months", "neg", "cumulative", "net"),
-            ("discounted_payback_months", "dneg", "discounted_cumulative", "discounted"),
-        ):
-            k_ = f"MAX({cf.ref(rows[f'{tag}{neg}'])})"
-            out[key] = (
-                f'=IF({k_}<0,0,IF({k_}>={months},"{_t(NEVER)}",{k_}+(-INDEX({cf.ref(rows[f"{tag}{cum}"])},'
-                f"1,{k_}+1))/INDEX({cf.ref(rows[f'{tag}{flow}'])},1,{k_}+2)))"
-            )
-        return out
-
     order = [
         ("total_cost", "Cost of the change", money, cur),
         ("total_benefit", "Benefits (cost savings included)", money, cur),
@@ -1501,7 +1489,8 @@ def _write_results(
             _t("months from signing"),
         ),
     ]
-    plain, adj = cells("", "B"), cells("adj_", "C")
+    plain = _result_formulas("", "B", sc, cf, rows, year_rows, kept)
+    adj = _result_formulas("adj_", "C", sc, cf, rows, year_rows, kept)
     assert 5 + len(order) + 8 == HELPER_ROW
     # rows 5.. in the order above; the formulas refer to rows 5 (cost), 6 (benefit), 7 (saving)
     assert [k for k, *_ in order][:3] == ["total_cost", "total_benefit", "cost_savings"]
@@ -1515,7 +1504,122 @@ def _write_results(
             name = f"res_{key.removesuffix('_pct')}{suffix}"
             wb.defined_names[name] = DefinedName(name, attr_text=f"{_sheet('Results')}!${col}${r}")
         ws.cell(r, 4, unit).font = st.info
-    r = 5 + len(order) + 1
+    _unit_cost_results(ws, sc, cf, rows, st, wb, 5 + len(order) + 1)
+    r = HELPER_ROW - 1
+    ws.cell(r, 1, _t("Checks")).font = st.bold
+    for row, key, label, fmt in (
+        (HELPER_ROW, "irr_per_period", "IRR() per period (month, or year with yearly_tei)",
+         "0.0000%"),
+        (HELPER_ROW + 1, "irr_check", "NPV at that rate / PV of the flows' sizes (0 at an IRR)",
+         "0.0E+00"),
+    ):  # fmt: skip
+        ws.cell(row, 1, _t(label))
+        for col, formulas in (("B", plain), ("C", adj)):
+            ws[f"{col}{row}"] = formulas[key]
+            ws[f"{col}{row}"].number_format = fmt
+    ws.cell(
+        HELPER_ROW + 1, 4, _t("IRR is shown when below 1E-06 and the rate above -100 %")
+    ).font = st.info
+    ws.freeze_panes = "A5"
+    _cashflow_chart(ws, cf, rows, "F4", cur)
+
+
+def _result_formulas(
+    tag: str,
+    col: str,
+    sc: Scenario,
+    cf: _MonthSheet,
+    rows: Mapping[str, int],
+    year_rows: tuple[int, int, int],
+    kept: tuple[str, str],
+) -> dict[str, str]:
+    """The Results sheet's formulas of one column: ``tag`` "" (as estimated, column B)
+    or "adj_" (risk-adjusted, column C)."""
+    from ccecon.engine import NEVER
+
+    cases = list(sc.cases())
+    months = sc.horizon_months
+    y0, y1, _ = year_rows
+
+    def tot(key: str) -> str:
+        return f"{_sheet('Cashflows')}!$C${rows[key]}"
+
+    k = kept[0] if not tag else kept[1]
+    p_spend = "+".join(tot(f"{tag}proposal_{f}") for f in ("initial", "operating", "hidden"))
+    out = {
+        "total_cost": f"={p_spend}-{k}",
+        "cost_savings": (
+            "="
+            + "+".join(tot(f"{tag}baseline_{f}") for f in ("initial", "operating", "hidden"))
+            + f"-{k}"
+            if "baseline" in cases
+            else "=0"
+        ),
+    }
+    ben = f"={tot(f'{tag}proposal_benefits')}"
+    if "baseline" in cases:
+        ben += f"-{tot(f'{tag}baseline_benefits')}"
+    out["total_benefit"] = ben + f"+{col}7"
+    out["net"] = f"=SUM({cf.ref(rows[f'{tag}net'])})"
+    out["roi_pct"] = (
+        f'=IF({col}5>0,({col}6-{col}5)/{col}5,"{_t("not defined: the change invests nothing")}")'
+    )
+    out["npv"] = f"=SUM({cf.ref(rows[f'{tag}discounted'])})"
+    guess = "irr_guess_adj" if tag else "irr_guess"
+    flow = cf.ref(rows[f"{tag}net"])
+    h = f"{col}{HELPER_ROW}"  # IRR() per period, checked in the row below
+    out["irr_annual_pct"] = (
+        # a root below -100 % a period (1 + rate < 0) is no rate of return
+        f"=IF(AND(ISNUMBER({h}),{col}{HELPER_ROW + 1}<1E-6,N({h})>-1),"
+        f'IF(discounting="yearly_tei",{h},(1+{h})^12-1),'
+        f'IF(AND(COUNTIF({flow},">0")>0,COUNTIF({flow},"<0")>0),'
+        f'"{_t("not found from the guess: change the IRR guess on Inputs")}",'
+        f'"{_t("no IRR: the net flow does not change sign")}"))'
+    )
+    ycol = "D" if tag else "C"
+    years = f"{_sheet('Years')}!${ycol}${y0}:${ycol}${y1}"
+    t_years = f"{_sheet('Years')}!$B${y0}:$B${y1}"
+    t_months = cf.ref(MONTH_ROW)
+    out["irr_per_period"] = (
+        f'=IFERROR(IF(discounting="yearly_tei",IRR({years},{guess}),'
+        f'IRR({flow},(1+{guess})^(1/12)-1)),"{_t("none")}")'
+    )
+
+    def pv(flows: str, t: str, absolute: bool) -> str:
+        f = f"ABS({flows})" if absolute else flows
+        return f"SUMPRODUCT({f},(1+{h})^-{t})"
+
+    out["irr_check"] = (
+        f'=IFERROR(IF(ISNUMBER({h}),IF(discounting="yearly_tei",'
+        f"ABS({pv(years, t_years, False)})/{pv(years, t_years, True)},"
+        f"ABS({pv(flow, t_months, False)})/{pv(flow, t_months, True)}),1),1)"
+    )
+    for key, neg, cum, flow in (
+        ("payback_months", "neg", "cumulative", "net"),
+        ("discounted_payback_months", "dneg", "discounted_cumulative", "discounted"),
+    ):
+        k_ = f"MAX({cf.ref(rows[f'{tag}{neg}'])})"
+        out[key] = (
+            f'=IF({k_}<0,0,IF({k_}>={months},"{_t(NEVER)}",{k_}+(-INDEX({cf.ref(rows[f"{tag}{cum}"])},'
+            f"1,{k_}+1))/INDEX({cf.ref(rows[f'{tag}{flow}'])},1,{k_}+2)))"
+        )
+    return out
+
+
+def _unit_cost_results(
+    ws: Worksheet,
+    sc: Scenario,
+    cf: _MonthSheet,
+    rows: Mapping[str, int],
+    st: _Styles,
+    wb: Workbook,
+    r: int,
+) -> None:
+    """The Results sheet's unit costs over the horizon, per case, from row ``r``."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    cur = sc.currency
+    cases = list(sc.cases())
     ws.cell(r, 1, _t("Unit costs over the horizon")).font = st.bold
     ws.cell(r, 2, _t("proposal")).font = st.bold
     if "baseline" in cases:
@@ -1539,23 +1643,6 @@ def _write_results(
             wb.defined_names[name] = DefinedName(name, attr_text=f"{_sheet('Results')}!${col}${r}")
         basis = _t(sc.unit_cost_basis.replace("_", " "))
         ws.cell(r, 4, _t("{cur}, {basis} (Inputs)", cur=cur, basis=basis)).font = st.info
-    r = HELPER_ROW - 1
-    ws.cell(r, 1, _t("Checks")).font = st.bold
-    for row, key, label, fmt in (
-        (HELPER_ROW, "irr_per_period", "IRR() per period (month, or year with yearly_tei)",
-         "0.0000%"),
-        (HELPER_ROW + 1, "irr_check", "NPV at that rate / PV of the flows' sizes (0 at an IRR)",
-         "0.0E+00"),
-    ):  # fmt: skip
-        ws.cell(row, 1, _t(label))
-        for col, formulas in (("B", plain), ("C", adj)):
-            ws[f"{col}{row}"] = formulas[key]
-            ws[f"{col}{row}"].number_format = fmt
-    ws.cell(
-        HELPER_ROW + 1, 4, _t("IRR is shown when below 1E-06 and the rate above -100 %")
-    ).font = st.info
-    ws.freeze_panes = "A5"
-    _cashflow_chart(ws, cf, rows, "F4", cur)
 
 
 def _cashflow_chart(

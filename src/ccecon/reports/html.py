@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -391,59 +392,8 @@ def render_html(
 
     sc = result.scenario
     t = TEXT[sc.locale]
-    s, r = result.summary(), {}
-    r = {k[len("risk_adjusted_") :]: v for k, v in s.items() if k.startswith("risk_adjusted_")}
 
-    def pay(v: Any) -> str:
-        return t["never"] if v is None or not math.isfinite(float(v)) else f"{float(v):.1f}"
-
-    def pct(v: Any) -> str:
-        return t["undefined"] if v is None else f"{float(v):,.1f} %"
-
-    def _cur(v: Any) -> str:
-        return money(v, sc.currency)
-
-    # (label, format, result key, data-unit of the figure: money gets the currency)
-    shown = [
-        (t["npv"], _cur, "npv", "money"),
-        (t["roi"], pct, "roi_pct", "percent"),
-        (t["irr"], pct, "irr_annual_pct", "percent"),
-        (t["payback"], pay, "payback_months", "months"),
-        (t["net"], _cur, "net", "money"),
-        (t["cost"], _cur, "total_cost", "money"),
-        (t["benefit"], _cur, "total_benefit", "money"),
-        (t["savings"], _cur, "cost_savings", "money"),
-    ]
-    kpis: list[dict[str, Any]] = [
-        {"label": name, "value": f(s[key]), "adjusted": f(r[key]), "unit": unit}
-        for name, f, key, unit in shown
-    ]
-    from ccecon.sourcing.compare import sourcing_only
-
-    comparison = result.extras.get("sourcing") if sourcing_only(sc) else None
-    if comparison is not None:
-        # A sourcing-only scenario leads with the decision: the options ranked by present
-        # value of cost, not an empty business case (NPV 0, ROI undefined).
-        kpis = [
-            {
-                "label": f"{row['rank']}. {row['option']}",
-                "value": _cur(row["pv_cost"]),
-                "note": f"TCO {_cur(row['tco'])}",
-                "unit": "money",
-            }
-            for row in comparison.rows()
-        ]
-    notes = []
-    if comparison is None and s.get("roi_note"):
-        notes.append(str(s["roi_note"]))
-    if comparison is None and s.get("irr_status") == "several":
-        roots = s.get("irr_roots_annual_pct")
-        at = " and ".join(f"{r:,.1f} %" for r in roots) + " a year" if roots else "several rates"
-        notes.append(
-            f"IRR is not unique: NPV is zero at {at}; the one nearest 0 is shown: judge by NPV."
-        )
-    if comparison is None and s.get("irr_status") == "none":
-        notes.append("IRR does not exist: no discount rate makes NPV zero.")
+    kpis, notes, comparison = _kpis_and_notes(result, t)
     runs = None if comparison is not None else uncertainty_runs(result)
     summary = executive_summary(result, runs)
     year_heads, years = ([], []) if comparison is not None else year_rows(result)
@@ -452,6 +402,10 @@ def render_html(
     for cid, fig in figures:
         charts.append((cid, figure_div(cid, fig)))
     lab = LABELS[sc.locale]
+
+    def _cur(v: Any) -> str:
+        return money(v, sc.currency)
+
     uc = [(_unit_cost_label(k, sc.locale), _cur(v)) for k, v in result.unit_costs.horizon.items()]
     b = result.benchmark
     bench = None
@@ -461,105 +415,9 @@ def render_html(
             f" {_cur(b['low'])} - {_cur(b['high'])}",
             "source": str(b["source"]),
         }
-    # (label, value, what the value is: the data-unit of its cell; "" for words)
-    settings = [
-        (lab["start"], f"{sc.start:%Y-%m}", "date"),
-        (lab["horizon_months"], f"{sc.horizon_months} {t['months']}", "months"),
-        (lab["discount_rate"], _pct(sc.discount_rate, sc.locale) + lab["a_year"], "percent"),
-        (lab["discounting"], lab[f"discounting_{sc.discounting}"], ""),
-        (
-            lab["unit_cost_basis"],
-            lab.get(f"basis_{sc.unit_cost_basis}", sc.unit_cost_basis),
-            "",
-        ),
-        (lab["draws"], f"{result.draws:,}", "count"),
-    ]
-    if sc.staffing is not None:
-        st = sc.staffing
-        settings.append(
-            (
-                lab["staffing"],
-                lab["staffing_value"].format(
-                    sl=_pct(st.sl_target, sc.locale),
-                    t=_plain(float(st.sl_threshold_s)),
-                    occ=_pct(st.max_occupancy, sc.locale),
-                    shrink=_pct(st.shrinkage, sc.locale),
-                ),
-                "percent",
-            )
-        )
-        for staffed, entry in (result.staffing() or {}).items():
-            if "ideal_fte_mean" in entry:
-                settings.append(
-                    (
-                        lab["schedule"],
-                        lab["schedule_value"].format(
-                            case=lab[f"case_{staffed}"],
-                            fte=_num(entry["fte_mean"], sc.locale),
-                            ideal=_num(entry["ideal_fte_mean"], sc.locale),
-                            ratio=_num(entry["schedule"]["schedule_ratio_mean"], sc.locale),
-                        ),
-                        "FTE",
-                    )
-                )
-    channels = [
-        {
-            "name": c.name,
-            "kind": KINDS.get(sc.locale, {}).get(c.kind.value, c.kind.value.replace("_", " ")),
-            "per_month": _num(c.per_month, sc.locale),
-            "aht_s": _num(c.aht_s, sc.locale),
-            "growth": _pct(c.growth, sc.locale),
-            "note": c.note or "",
-        }
-        for c in sc.channels
-    ]
-    lines = []
-    for case_name, case in sc.cases().items():
-        for ln in case.cost_lines:
-            lines.append(
-                {
-                    "case": lab.get(f"case_{case_name}", case_name),
-                    "name": ln.name,
-                    "type": lab.get(f"family_{ln.family.value}", ln.family.value),
-                    # a contract line's amount multiplies its bill: a factor, not money
-                    "amount": _num(ln.amount, sc.locale)
-                    if ln.contract is not None
-                    else _value(ln.amount, sc.locale, unit=f" {sc.currency}"),
-                    "unit": "factor" if ln.contract is not None else "money",
-                    "quantity": f"x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else "",
-                    "timing": TIMINGS.get(sc.locale, {}).get(
-                        ln.timing.value, ln.timing.value.replace("_", " ")
-                    )
-                    + (f" ({ln.driver})" if ln.driver else "")
-                    + (f" ({_contract_words(ln)})" if ln.contract is not None else "")
-                    + (f", {lab['month']} {ln.month}" if ln.month is not None else ""),
-                    "risk": _pct(ln.risk, sc.locale),
-                    "included": t["yes"] if ln.included else t["no"],
-                    "source": ln.source or "",
-                }
-            )
-        for bl in case.benefit_lines:
-            lines.append(
-                {
-                    "case": lab.get(f"case_{case_name}", case_name),
-                    "name": bl.name,
-                    "type": (
-                        f"收益（{'直接' if bl.kind == 'direct' else '间接'}）"
-                        if sc.locale == "zh"
-                        else f"benefit ({bl.kind})"
-                    ),
-                    "amount": _value(bl.amount, sc.locale, unit=f" {sc.currency}"),
-                    "unit": "money",
-                    "quantity": "",
-                    "timing": TIMINGS.get(sc.locale, {}).get(
-                        bl.timing.value, bl.timing.value.replace("_", " ")
-                    )
-                    + (f" ({bl.driver})" if bl.driver else ""),
-                    "risk": _pct(bl.risk, sc.locale),
-                    "included": t["yes"] if bl.included else t["no"],
-                    "source": bl.measured_by or bl.source or "",
-                }
-            )
+    settings = _settings(result, lab, t)
+    channels = _channel_rows(sc)
+    lines = _line_rows(sc, lab, t)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ccecon.reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -608,6 +466,184 @@ def render_html(
         plotly_js=get_plotlyjs(),
         np=np,
     )
+
+
+def _kpis_and_notes(
+    result: Result, t: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], list[str], Any]:
+    """The headline figures (or, for a sourcing-only scenario, the options ranked), the
+    notes under them (ROI undefined, IRR not unique or absent), and the sourcing
+    comparison shown instead of a business case (None for a business case)."""
+    from ccecon.reports.summary import money
+    from ccecon.sourcing.compare import sourcing_only
+
+    sc = result.scenario
+    s = result.summary()
+    r = {k[len("risk_adjusted_") :]: v for k, v in s.items() if k.startswith("risk_adjusted_")}
+
+    def pay(v: Any) -> str:
+        return t["never"] if v is None or not math.isfinite(float(v)) else f"{float(v):.1f}"
+
+    def pct(v: Any) -> str:
+        return t["undefined"] if v is None else f"{float(v):,.1f} %"
+
+    def _cur(v: Any) -> str:
+        return money(v, sc.currency)
+
+    # (label, format, result key, data-unit of the figure: money gets the currency)
+    shown = [
+        (t["npv"], _cur, "npv", "money"),
+        (t["roi"], pct, "roi_pct", "percent"),
+        (t["irr"], pct, "irr_annual_pct", "percent"),
+        (t["payback"], pay, "payback_months", "months"),
+        (t["net"], _cur, "net", "money"),
+        (t["cost"], _cur, "total_cost", "money"),
+        (t["benefit"], _cur, "total_benefit", "money"),
+        (t["savings"], _cur, "cost_savings", "money"),
+    ]
+    kpis: list[dict[str, Any]] = [
+        {"label": name, "value": f(s[key]), "adjusted": f(r[key]), "unit": unit}
+        for name, f, key, unit in shown
+    ]
+    comparison = result.extras.get("sourcing") if sourcing_only(sc) else None
+    if comparison is not None:
+        # A sourcing-only scenario leads with the decision: the options ranked by present
+        # value of cost, not an empty business case (NPV 0, ROI undefined).
+        kpis = [
+            {
+                "label": f"{row['rank']}. {row['option']}",
+                "value": _cur(row["pv_cost"]),
+                "note": f"TCO {_cur(row['tco'])}",
+                "unit": "money",
+            }
+            for row in comparison.rows()
+        ]
+    notes = []
+    if comparison is None and s.get("roi_note"):
+        notes.append(str(s["roi_note"]))
+    if comparison is None and s.get("irr_status") == "several":
+        roots = s.get("irr_roots_annual_pct")
+        at = " and ".join(f"{r:,.1f} %" for r in roots) + " a year" if roots else "several rates"
+        notes.append(
+            f"IRR is not unique: NPV is zero at {at}; the one nearest 0 is shown: judge by NPV."
+        )
+    if comparison is None and s.get("irr_status") == "none":
+        notes.append("IRR does not exist: no discount rate makes NPV zero.")
+    return kpis, notes, comparison
+
+
+def _settings(result: Result, lab: Mapping[str, str], t: Mapping[str, str]) -> list[Any]:
+    """The settings table: (label, value, the data-unit of its cell; "" for words)."""
+    sc = result.scenario
+    # (label, value, what the value is: the data-unit of its cell; "" for words)
+    settings = [
+        (lab["start"], f"{sc.start:%Y-%m}", "date"),
+        (lab["horizon_months"], f"{sc.horizon_months} {t['months']}", "months"),
+        (lab["discount_rate"], _pct(sc.discount_rate, sc.locale) + lab["a_year"], "percent"),
+        (lab["discounting"], lab[f"discounting_{sc.discounting}"], ""),
+        (
+            lab["unit_cost_basis"],
+            lab.get(f"basis_{sc.unit_cost_basis}", sc.unit_cost_basis),
+            "",
+        ),
+        (lab["draws"], f"{result.draws:,}", "count"),
+    ]
+    if sc.staffing is not None:
+        st = sc.staffing
+        settings.append(
+            (
+                lab["staffing"],
+                lab["staffing_value"].format(
+                    sl=_pct(st.sl_target, sc.locale),
+                    t=_plain(float(st.sl_threshold_s)),
+                    occ=_pct(st.max_occupancy, sc.locale),
+                    shrink=_pct(st.shrinkage, sc.locale),
+                ),
+                "percent",
+            )
+        )
+        for staffed, entry in (result.staffing() or {}).items():
+            if "ideal_fte_mean" in entry:
+                settings.append(
+                    (
+                        lab["schedule"],
+                        lab["schedule_value"].format(
+                            case=lab[f"case_{staffed}"],
+                            fte=_num(entry["fte_mean"], sc.locale),
+                            ideal=_num(entry["ideal_fte_mean"], sc.locale),
+                            ratio=_num(entry["schedule"]["schedule_ratio_mean"], sc.locale),
+                        ),
+                        "FTE",
+                    )
+                )
+    return settings
+
+
+def _channel_rows(sc: Scenario) -> list[dict[str, str]]:
+    """The channels table: name, kind, contacts a month, handle time, growth, note."""
+    return [
+        {
+            "name": c.name,
+            "kind": KINDS.get(sc.locale, {}).get(c.kind.value, c.kind.value.replace("_", " ")),
+            "per_month": _num(c.per_month, sc.locale),
+            "aht_s": _num(c.aht_s, sc.locale),
+            "growth": _pct(c.growth, sc.locale),
+            "note": c.note or "",
+        }
+        for c in sc.channels
+    ]
+
+
+def _line_rows(sc: Scenario, lab: Mapping[str, str], t: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The cost and benefit lines of every case, as the report's table shows them."""
+    lines = []
+    for case_name, case in sc.cases().items():
+        for ln in case.cost_lines:
+            lines.append(
+                {
+                    "case": lab.get(f"case_{case_name}", case_name),
+                    "name": ln.name,
+                    "type": lab.get(f"family_{ln.family.value}", ln.family.value),
+                    # a contract line's amount multiplies its bill: a factor, not money
+                    "amount": _num(ln.amount, sc.locale)
+                    if ln.contract is not None
+                    else _value(ln.amount, sc.locale, unit=f" {sc.currency}"),
+                    "unit": "factor" if ln.contract is not None else "money",
+                    "quantity": f"x {_num(ln.quantity, sc.locale)}" if ln.quantity != 1 else "",
+                    "timing": TIMINGS.get(sc.locale, {}).get(
+                        ln.timing.value, ln.timing.value.replace("_", " ")
+                    )
+                    + (f" ({ln.driver})" if ln.driver else "")
+                    + (f" ({_contract_words(ln)})" if ln.contract is not None else "")
+                    + (f", {lab['month']} {ln.month}" if ln.month is not None else ""),
+                    "risk": _pct(ln.risk, sc.locale),
+                    "included": t["yes"] if ln.included else t["no"],
+                    "source": ln.source or "",
+                }
+            )
+        for bl in case.benefit_lines:
+            lines.append(
+                {
+                    "case": lab.get(f"case_{case_name}", case_name),
+                    "name": bl.name,
+                    "type": (
+                        f"收益（{'直接' if bl.kind == 'direct' else '间接'}）"
+                        if sc.locale == "zh"
+                        else f"benefit ({bl.kind})"
+                    ),
+                    "amount": _value(bl.amount, sc.locale, unit=f" {sc.currency}"),
+                    "unit": "money",
+                    "quantity": "",
+                    "timing": TIMINGS.get(sc.locale, {}).get(
+                        bl.timing.value, bl.timing.value.replace("_", " ")
+                    )
+                    + (f" ({bl.driver})" if bl.driver else ""),
+                    "risk": _pct(bl.risk, sc.locale),
+                    "included": t["yes"] if bl.included else t["no"],
+                    "source": bl.measured_by or bl.source or "",
+                }
+            )
+    return lines
 
 
 def _staffing_rows(result: Result) -> list[dict[str, Any]]:
