@@ -50,8 +50,11 @@ class IntervalProfile:
         (draws or 1, months + 1) (or (1, 1) without terms)."""
         out: Array = np.ones((1, 1))
         for coef, change in self.terms:
-            out = out + coef * float(change.sum())
-        return out
+            moved = float(change.sum())
+            if abs(moved) > 1e-12:  # a callback's change sums to 0 (rounding aside)
+                out = out + coef * moved
+        shape = np.broadcast_shapes(out.shape, *[coef.shape for coef, _ in self.terms])
+        return np.asarray(np.broadcast_to(out, shape), dtype=float)
 
     def month_keys(self) -> list[Array]:
         """The coefficients: what, besides volume and handle time, makes two months
