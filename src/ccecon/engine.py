@@ -157,6 +157,29 @@ def _sum_terms(terms: Sequence[Array], months: int) -> Array:
     return total
 
 
+def _peak_profiles(
+    scenario: Scenario, case: Case, profiles: Mapping[str, Any] | None
+) -> tuple[Mapping[str, Any] | None, dict[str, Any]]:
+    """The case's peak levers as interval profiles (:mod:`ccecon.scenario.peak`): the
+    profiles the staffing uses (``profiles`` with the levers' channels replaced) and the
+    levers' profiles alone (their ``factor()`` is the share of the volume they keep)."""
+    levers = getattr(case, "peak_levers", None)
+    if not levers:
+        return profiles, {}
+    from ccecon.scenario.peak import peak_profiles
+
+    peak = peak_profiles(scenario, list(levers), None if profiles is None else dict(profiles))
+    return {**(profiles or {}), **peak}, peak
+
+
+def case_profiles(scenario: Scenario, case: Case) -> dict[str, Any] | None:
+    """Each staffed channel's interval profile in ``case`` when its peak levers change
+    it (:class:`~ccecon.queueing.peak.IntervalProfile`), else None: what
+    :func:`service_levels` and a schedule of the case read."""
+    profiles, _ = _peak_profiles(scenario, case, None)
+    return None if profiles is None else dict(profiles)
+
+
 def case_drivers(
     scenario: Scenario,
     case: Case,
@@ -189,9 +212,12 @@ def case_drivers(
     totals: dict[str, list[Array]] = {
         k: [] for k in ("calls", "inbound_calls", "outbound_calls", "contacts", "minutes", "sales")
     }
+    profiles, peak = _peak_profiles(scenario, case, profiles)
     for ch in scenario.channels:
         vol = col(ch.per_month) * (growth_profile(ch.growth, months) * in_plan)
         vol = vol * _lever_factor(case, ch.name, months, "volume_factor")
+        if ch.name in peak:
+            vol = vol * peak[ch.name].factor()
         if shares is not None and ch.name in shares:
             vol = vol * shares[ch.name]
         aht = col(ch.aht_s) * _lever_factor(case, ch.name, months, "aht_factor")
@@ -317,14 +343,17 @@ def staffing_drivers(
     return out
 
 
-def service_levels(scenario: Scenario, drivers: Mapping[str, Array]) -> Array:
+def service_levels(
+    scenario: Scenario, drivers: Mapping[str, Array], profiles: Mapping[str, Any] | None = None
+) -> Array:
     """Service level the staffing reaches per month over the staffed channels, shape
     (months + 1,), NaN for month 0 and months without calls.
 
     For the first row of ``drivers`` (a base case, or the means over draws): each channel
     staffed per interval as :func:`staffing_drivers` staffs it, its level with those
     agents (:func:`ccecon.queueing.workload.service_level_months`), and the channels
-    combined weighed by their calls. At least the goal wherever the goal is a service
+    combined weighed by their calls; ``profiles`` as in :func:`staffing_drivers` (a case's
+    peak levers, :func:`case_profiles`). At least the goal wherever the goal is a service
     level, since every interval is staffed to meet it.
     """
     from ccecon.queueing.workload import service_level_months
@@ -340,6 +369,7 @@ def service_levels(scenario: Scenario, drivers: Mapping[str, Array]) -> Array:
             np.asarray(drivers[f"{name}.aht_s"], dtype=float)[:1],
             days,
             **goals,
+            shares=None if profiles is None else profiles.get(name),
         )
         answered += np.nan_to_num(level) * weight
         calls += weight
@@ -807,7 +837,7 @@ class Result:
                 "peak_agents": float(peak.max()) if peak.size else 0.0,
                 "agent_hours": float(_mean_rows(d["agent_hours"])[0][1:].sum()),
             }
-            sl = service_levels(self.scenario, d)[1:]
+            sl = service_levels(self.scenario, d, self._profiles(case.name))[1:]
             entry["service_level_by_month"] = [None if np.isnan(v) else float(v) for v in sl]
             entry["service_level_min"] = float(np.nanmin(sl)) if np.isfinite(sl).any() else None
             plan = self.extras.get("schedule", {}).get(case.name)
@@ -824,6 +854,14 @@ class Result:
                 ]
             out[case.name] = entry
         return out
+
+    def _profiles(self, case_name: str) -> dict[str, Any] | None:
+        """The interval profiles of a case's peak levers at their base-case values."""
+        case = self.scenario.cases().get(case_name)
+        if case is None or not getattr(case, "peak_levers", None):
+            return None
+        base, _ = realize_scenario(self.scenario, None, None)
+        return case_profiles(base, base.cases()[case_name])
 
     def year_table(self) -> list[dict[str, Any]]:
         """The Forrester TEI table by plan year: initial (month 0), year 1..n, total, PV.

@@ -512,6 +512,15 @@ WORKBOOK_ZH: dict[str, str] = {
     "peak agents": "高峰坐席数",
     "{name}: contract bill": "{name}：合同账单",
     "schedule ratio (scheduled / ideal paid hours)": "排班系数（排班付薪小时 / 理想付薪小时）",
+    "{name}: share of the calls the peak levers keep": "{name}：高峰杠杆保留的来电占比",
+    (
+        "From ccecon's staffing grid: the share of this channel's calls its peak levers keep"
+        " in each month (1 - deflected share x the share of the calls offered in the levers'"
+        " hours, ramped in). Callbacks move calls to later hours and keep them all."
+    ): (
+        "来自 ccecon 的排班时段网格：该渠道的高峰杠杆每月保留的来电占比（1 - 分流比例 x 杠杆时段内"
+        "来电的占比，按爬坡生效）。回拨把来电移到当天稍后的时段，全部保留。"
+    ),
     (
         "From ccecon's shift schedule (staffing.schedule): each month, the paid hours of the"
         " least-cost shifts covering the month's interval requirement over the ideal paid"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ccecon.queueing.peak import IntervalProfile
 from ccecon.queueing.staffing import capacity_calls, required_agents
 
 Array = npt.NDArray[np.float64]
@@ -102,7 +103,7 @@ def staff_months(
     patience_s: float | None,
     shrinkage: npt.ArrayLike,
     paid_hours_per_fte_month: npt.ArrayLike,
-    shares: Array | None = None,
+    shares: Array | IntervalProfile | None = None,
 ) -> MonthlyStaffing:
     """Agent-hours, paid FTE and peak agents per month for one channel.
 
@@ -112,17 +113,19 @@ def staff_months(
         Contacts per month and AHT (s), shape (draws or 1, months + 1).
     days_in_month : array_like
         Calendar days of each month, length months + 1 (index 0 unused).
-    shares : ndarray, optional
+    shares : ndarray or IntervalProfile, optional
         Share of the week's volume in each open interval of the week (Monday's intervals
         first, length 7 x intervals per day, summing to 1), instead of the product of
         ``weekly_profile`` and ``intraday_profile``: the profile of the contacts one side
-        of a time-window routing handles (see :func:`window_mask`).
+        of a time-window routing handles (see :func:`window_mask`); or an
+        :class:`~ccecon.queueing.peak.IntervalProfile` whose shares differ by draw and
+        month (levers acting in some hours of the day).
     """
     intervals = round((close_hour - open_hour) * 60 / interval_minutes)
-    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
+    profile = _profile(shares, weekly_profile, intraday_profile, intervals)
     interval_s = interval_minutes * 60.0
     goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
-    rows = max(volume.shape[0], aht_s.shape[0])
+    rows = max(volume.shape[0], aht_s.shape[0], *[k.shape[0] for k in profile.month_keys()])
     months = volume.shape[1] - 1
     days = np.asarray(days_in_month, dtype=float)
     weeks = days[1:] / 7.0
@@ -134,13 +137,17 @@ def staff_months(
     # with the same weekly volume and AHT in every draw (months of equal length within a
     # plan year, outside lever ramps), and intervals with the same share of the week
     # (equal day weights, repeated intraday weights).
-    weekly, aht_all, first, month_of = _distinct_months(volume, aht_s, weeks, rows)
-    unique_shares, share_of = np.unique(shares, return_inverse=True)
-    repeats = np.bincount(share_of.ravel(), minlength=unique_shares.size).astype(float)
+    # (Months also differ by the levers' profile: its coefficients are part of the key.)
+    weekly, aht_all, first, month_of = _distinct_months(
+        volume, aht_s, weeks, rows, profile.month_keys()
+    )
+    unique, share_of = profile.columns()
+    repeats = np.bincount(share_of, minlength=unique.shape[1]).astype(float)
     sums = np.empty((rows, first.size))
     peaks = np.empty((rows, first.size))
     for k, m in enumerate(first):
-        agents = _interval_agents(weekly[:, m], aht_all[:, m], unique_shares, interval_s, goals)
+        at = profile.shares_at(unique, int(m) + 1)
+        agents = _interval_agents(weekly[:, m], aht_all[:, m], at, interval_s, goals)
         sums[:, k] = agents @ repeats  # integer counts: the same sum in any order
         peaks[:, k] = agents.max(axis=1)
     month_of = month_of.ravel()
@@ -168,7 +175,7 @@ def service_level_months(
     max_abandon: float | None,
     max_occupancy: float | None,
     patience_s: float | None,
-    shares: Array | None = None,
+    shares: Array | IntervalProfile | None = None,
 ) -> tuple[Array, Array]:
     """Service level the staffing of :func:`staff_months` reaches, and the calls it is
     weighed by, per month for one channel (one row of volumes: a base case or means).
@@ -206,17 +213,20 @@ def service_level_months(
         shares=shares,
     )
     intervals = round((close_hour - open_hour) * 60 / interval_minutes)
-    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
+    profile = _profile(shares, weekly_profile, intraday_profile, intervals).first_row()
+    unique, share_of = profile.columns()
     interval_s = interval_minutes * 60.0
     months = volume.shape[1] - 1
     days = np.asarray(days_in_month, dtype=float)
-    weekly, aht, first, month_of = _distinct_months(volume[:1], aht_s[:1], days[1:] / 7.0, 1)
+    weekly, aht, first, month_of = _distinct_months(
+        volume[:1], aht_s[:1], days[1:] / 7.0, 1, profile.month_keys()
+    )
     level = np.full(months + 1, np.nan)
     calls = np.zeros(months + 1)
     for k, m in enumerate(first.tolist()):  # months alike are answered once
         if weekly[0, m] <= 0:
             continue
-        offered = weekly[0, m] * shares
+        offered = weekly[0, m] * profile.shares_at(unique, m + 1)[0][share_of]
         traffic = offered * aht[0, m] / interval_s
         agents = req.agents[k]
         if patience_s is None:
@@ -240,6 +250,18 @@ class _Goals:
     patience_s: float | None
 
 
+def _profile(
+    shares: Array | IntervalProfile | None,
+    weekly_profile: list[float],
+    intraday_profile: list[float] | None,
+    intervals: int,
+) -> IntervalProfile:
+    if isinstance(shares, IntervalProfile):
+        _week_shares(shares.base, weekly_profile, intraday_profile, intervals)  # its shape
+        return shares
+    return IntervalProfile(_week_shares(shares, weekly_profile, intraday_profile, intervals))
+
+
 def _week_shares(
     shares: Array | None,
     weekly_profile: list[float],
@@ -254,16 +276,18 @@ def _week_shares(
 
 
 def _distinct_months(
-    volume: Array, aht_s: Array, weeks: Array, rows: int
+    volume: Array, aht_s: Array, weeks: Array, rows: int, keys: list[Array] | None = None
 ) -> tuple[Array, Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """(weekly volume, AHT, first month of each distinct column, column of each month):
-    plan months 1..M as (rows, M) arrays, a handle time of 0 read as 1 s."""
+    plan months 1..M as (rows, M) arrays, a handle time of 0 read as 1 s. ``keys``
+    (arrays broadcasting to (rows, months + 1)) also tell months apart."""
     months = volume.shape[1] - 1
     weekly = np.broadcast_to(volume, (rows, months + 1))[:, 1:] / weeks[None, :]
     aht = np.broadcast_to(aht_s, (rows, months + 1))[:, 1:]
     aht = np.where(aht > 0, aht, 1.0)
+    extra = [np.broadcast_to(k, (rows, months + 1))[:, 1:] for k in keys or []]
     _, first, month_of = np.unique(
-        np.vstack([weekly, aht]), axis=1, return_index=True, return_inverse=True
+        np.vstack([weekly, aht, *extra]), axis=1, return_index=True, return_inverse=True
     )
     return weekly, aht, first, month_of.ravel()
 
@@ -271,11 +295,12 @@ def _distinct_months(
 def _interval_agents(
     weekly: Array, aht_s: Array, shares: Array, interval_s: float, goals: _Goals
 ) -> Array:
-    """Agents on the phones (rows, len(shares)) for weekly volumes and AHTs (rows,): each
-    interval's calls are ``weekly x share``, staffed to every goal."""
+    """Agents on the phones (rows, distinct intervals) for weekly volumes and AHTs (rows,)
+    and the intervals' shares (distinct intervals,) or (rows or 1, distinct intervals):
+    each interval's calls are ``weekly x share``, staffed to every goal."""
     return np.asarray(
         required_agents(
-            weekly[:, None] * shares[None, :],
+            weekly[:, None] * np.atleast_2d(shares),
             aht_s[:, None],
             interval_s,
             sl_target=goals.sl_target,
@@ -318,7 +343,7 @@ def requirement_weeks(
     max_abandon: float | None,
     max_occupancy: float | None,
     patience_s: float | None,
-    shares: Array | None = None,
+    shares: Array | IntervalProfile | None = None,
 ) -> RequirementWeeks:
     """Agents per interval of each month's representative week, for one draw.
 
@@ -327,24 +352,26 @@ def requirement_weeks(
     schedule of the month has to cover (``ccecon.scheduling.plan``).
     """
     intervals = round((close_hour - open_hour) * 60 / interval_minutes)
-    shares = _week_shares(shares, weekly_profile, intraday_profile, intervals)
+    profile = _profile(shares, weekly_profile, intraday_profile, intervals).first_row()
     goals = _Goals(sl_target, sl_threshold_s, max_asa_s, max_abandon, max_occupancy, patience_s)
     months = volume.shape[1] - 1
     if months == 0:
-        return RequirementWeeks(np.zeros((0, shares.size)), np.zeros(0, dtype=np.int64))
+        return RequirementWeeks(np.zeros((0, profile.base.size)), np.zeros(0, dtype=np.int64))
     weeks = np.asarray(days_in_month, dtype=float)[1:] / 7.0
     weekly, aht, first, month_of = _distinct_months(
         np.asarray(volume, dtype=float).reshape(1, -1),
         np.asarray(aht_s, dtype=float).reshape(1, -1),
         weeks,
         1,
+        profile.month_keys(),
     )
-    unique_shares, share_of = np.unique(shares, return_inverse=True)
-    agents = np.empty((first.size, shares.size))
+    unique, share_of = profile.columns()
+    agents = np.empty((first.size, profile.base.size))
     for k, m in enumerate(first):
-        agents[k] = _interval_agents(
-            weekly[:, m], aht[:, m], unique_shares, interval_minutes * 60.0, goals
-        )[0][share_of.ravel()]
+        at = profile.shares_at(unique, int(m) + 1)
+        agents[k] = _interval_agents(weekly[:, m], aht[:, m], at, interval_minutes * 60.0, goals)[
+            0
+        ][share_of]
     return RequirementWeeks(agents, month_of.ravel().astype(np.int64))
 
 

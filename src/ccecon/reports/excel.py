@@ -730,6 +730,7 @@ def _write_per_month_inputs(
                         _t(SCHEDULE_NOTE),
                     )
                 )
+        blocks.extend(_peak_blocks(sc, case_name, case))
         for i, line in enumerate(case.cost_lines):
             if line.timing == Timing.contract:
                 bill = contract_charge(line, d, sc.horizon_months, f"{case_name}.cost_lines[{i}]")
@@ -775,6 +776,32 @@ def _write_per_month_inputs(
             model.contract_rows[(case_name, int(kind.removeprefix("contract")) - 1)] = r
         else:
             model.staffing_rows.setdefault(case_name, {})[kind] = r
+
+
+PEAK_NOTE = (
+    "From ccecon's staffing grid: the share of this channel's calls its peak levers keep in"
+    " each month (1 - deflected share x the share of the calls offered in the levers' hours,"
+    " ramped in). Callbacks move calls to later hours and keep them all."
+)
+
+
+def _peak_blocks(sc: Scenario, case_name: str, case: Case) -> list[tuple[str, str, str, Any, str]]:
+    """Per-month value rows of the share of each channel's calls a case's peak levers keep
+    (``<pre>_peak<channel number>``); none without peak levers."""
+    if not getattr(case, "peak_levers", None):
+        return []
+    from ccecon.engine import case_profiles
+
+    profiles = case_profiles(sc, case) or {}
+    out: list[tuple[str, str, str, Any, str]] = []
+    for i, ch in enumerate(sc.channels, start=1):
+        prof = profiles.get(ch.name)
+        if prof is None or not getattr(prof, "terms", ()):
+            continue
+        kept = np.broadcast_to(prof.factor(), (1, sc.horizon_months + 1))
+        what = _t("{name}: share of the calls the peak levers keep", name=ch.name)
+        out.append((case_name, f"{CASE_PREFIX[case_name]}_peak{i}", what, kept, _t(PEAK_NOTE)))
+    return out
 
 
 # --------------------------------------------------------------------------- Drivers
@@ -917,6 +944,9 @@ def _channel_drivers(
                     "0.0000",
                 )
             )
+        peak_row = model.staffing_rows.get(case_name, {}).get(f"peak{i}")
+        if peak_row is not None:
+            vf += f"*{_sheet('Inputs')}!{{i}}{peak_row}"
         vol = put(
             ch.name,
             _t("{name}: contacts (volume x (1 + growth) ^ plan year x levers)", name=ch.name),

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ccecon.scenario import schema as s
+from ccecon.scenario.window import Window
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Scenario (top level)", s.Scenario),
@@ -20,6 +21,8 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Cost line (`cost_lines[]`)", s.CostLine),
     ("Benefit line (`benefit_lines[]`)", s.BenefitLine),
     ("Lever (`levers[]`)", s.Lever),
+    ("Peak lever (`peak_levers[]`)", s.PeakLever),
+    ("Hours of the week (`peak_levers[].hours`, `callback_hours`)", Window),
     ("Staffing (`staffing`)", s.Staffing),
     ("Shift schedule (`staffing.schedule`)", s.Schedule),
     ("Benchmark band (`benchmark`)", s.Benchmark),
@@ -74,6 +77,9 @@ def _type_name(annotation: Any) -> str:
         ("typing.", ""),
         ("ccecon.scenario.schema.", ""),
         ("ccecon.scheduling.spec.", ""),
+        ("ccecon.scenario.lever.", ""),
+        ("ccecon.scenario.peak.", ""),
+        ("ccecon.scenario.window.", ""),
         ("datetime.date", "month (YYYY-MM)"),
         ("<class '", ""),
         ("'>", ""),

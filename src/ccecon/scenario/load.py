@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ccecon.errors import InputError
+from ccecon.scenario.peak import check_peak_levers
 from ccecon.scenario.schema import BUILTIN_DRIVERS, STAFFING_DRIVERS, ChannelKind, Scenario, Timing
 
 MAX_LISTED = 8
@@ -629,7 +630,8 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
       a distribution's parameters); volumes, AHT, amounts, quantities and drivers >= 0
       (ratios, shares, rates and risk, are checked by their types, :mod:`ccecon.units`);
     * months of lines and levers within ``0 .. horizon_months``;
-    * ``per_unit`` drivers must exist; levers must name a channel;
+    * ``per_unit`` drivers must exist; levers must name a channel (peak levers a staffed
+      one, with hours holding open intervals: :func:`ccecon.scenario.peak.check_peak_levers`);
     * a line's optional ``currency`` must equal the scenario's (no silent mixing);
     * a benchmark band must have ``low <= high``.
     """
@@ -638,6 +640,7 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
     channels = {c.name for c in scenario.channels}
     staffing_drivers = _check_staffing(scenario, source, channels)
     _check_cases(scenario, source, channels, staffing_drivers)
+    check_peak_levers(scenario, source)
     _check_benchmark(scenario, source)
     if scenario.sourcing is not None:
         _check_sourcing(scenario, source)

@@ -54,6 +54,7 @@ from ccecon.defaults import (
     DEFAULT_SL_THRESHOLD_S,
 )
 from ccecon.scenario.lever import Lever
+from ccecon.scenario.peak import PeakLever
 from ccecon.scenario.types import (
     GoalShareNumber,
     NonNegNum,
@@ -289,6 +290,11 @@ class Case(_Model):
     cost_lines: list[CostLine] = Field(default_factory=list)
     benefit_lines: list[BenefitLine] = Field(default_factory=list)
     levers: list[Lever] = Field(default_factory=list)
+    peak_levers: list[PeakLever] = Field(
+        default_factory=list,
+        description="Levers acting in some hours of the day on a staffed channel:"
+        " deflection or callbacks at the peak (docs/staffing.md).",
+    )
     drivers: dict[str, Num] = Field(
         default_factory=dict,
         description="Case-specific user drivers (per month), overriding scenario drivers.",

@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccecon.errors import InputError
+from ccecon.queueing.peak import IntervalProfile
 from ccecon.scheduling.design import Grid, Model, build_model, solve
 from ccecon.scheduling.spec import ShiftsFile, load_shifts
 
@@ -201,13 +202,14 @@ def _solve_week(
 def plan_schedule(
     scenario: Scenario,
     drivers: dict[str, Array],
-    profiles: dict[str, Array] | None = None,
+    profiles: dict[str, Array | IntervalProfile] | None = None,
 ) -> SchedulePlan:
     """The schedule of one case from its drivers (each staffed channel's volume and AHT per
     month; the mean over draws when they hold draws): one design per distinct week.
 
     Several staffed channels are scheduled as one team: their agents per interval are
-    summed (each channel is staffed as its own queue, as the FTE is).
+    summed (each channel is staffed as its own queue, as the FTE is). ``profiles`` maps a
+    channel to its interval-of-week profile (time-window routing, a case's peak levers).
     """
     from ccecon.engine import month_days, staffed_channels, staffing_goals
     from ccecon.queueing.workload import requirement_weeks
@@ -222,9 +224,10 @@ def plan_schedule(
     for ch in staffed_channels(scenario):
         vol = np.asarray(drivers[ch], dtype=float).mean(axis=0, keepdims=True)
         aht = np.asarray(drivers[f"{ch}.aht_s"], dtype=float).mean(axis=0, keepdims=True)
-        weeks = requirement_weeks(
-            vol, aht, days, **goals, shares=None if profiles is None else profiles.get(ch)
-        )
+        shares = None if profiles is None else profiles.get(ch)
+        if isinstance(shares, IntervalProfile):
+            shares = shares.mean_rows()  # the levers' mean share, as the mean volume
+        weeks = requirement_weeks(vol, aht, days, **goals, shares=shares)
         if months:
             total += weeks.agents[weeks.month_of]
     staff_s = float(np.mean(cast(Any, st.shrinkage)))  # realized: a number (or draws)
@@ -280,11 +283,11 @@ def plan_cases(scenario: Scenario) -> dict[str, SchedulePlan] | None:
     st = getattr(scenario, "staffing", None)
     if st is None or st.schedule is None:
         return None
-    from ccecon.engine import case_drivers, realize_scenario
+    from ccecon.engine import case_drivers, case_profiles, realize_scenario
 
     base, _ = realize_scenario(scenario, None, None)
     out: dict[str, SchedulePlan] = {}
     for name, case in base.cases().items():
         _, drivers = case_drivers(base, case, schedule=False)
-        out[name] = plan_schedule(base, drivers)
+        out[name] = plan_schedule(base, drivers, case_profiles(base, case))
     return out

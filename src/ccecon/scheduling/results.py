@@ -302,9 +302,16 @@ WEEK_OF = "2024-01-01"
 def scenario_intervals(scenario: Any, month: int = 1, case: str = "proposal") -> pd.DataFrame:
     """A representative week of one plan month as an interval table (``start``, ``calls``,
     ``aht_s``; one row per open interval), spread exactly as the scenario's ``staffing``
-    spreads the month (``ccecon.queueing.workload``). Several staffed channels are summed
-    into one queue of calls with their call-weighted handle time."""
-    from ccecon.engine import case_drivers, month_days, realize_scenario, staffed_channels
+    spreads the month (``ccecon.queueing.workload``; with the case's peak levers, its
+    reshaped profile). Several staffed channels are summed into one queue of calls with
+    their call-weighted handle time."""
+    from ccecon.engine import (
+        case_drivers,
+        case_profiles,
+        month_days,
+        realize_scenario,
+        staffed_channels,
+    )
     from ccecon.queueing.workload import interval_shares
 
     st = scenario.staffing
@@ -332,11 +339,17 @@ def scenario_intervals(scenario: Any, month: int = 1, case: str = "proposal") ->
     shares = interval_shares(st.weekly_profile, st.intraday_profile, per_day)
     calls = np.zeros(shares.size)
     minutes = np.zeros(shares.size)
+    profiles = case_profiles(realized, chosen) or {}
     for name in staffed_channels(realized):
         weekly = float(np.mean(drivers[name][:, month])) / weeks
         aht = float(np.mean(drivers[f"{name}.aht_s"][:, month]))
-        calls += weekly * shares
-        minutes += weekly * shares * aht
+        own = shares
+        if name in profiles:  # the case's peak levers reshape this channel's week
+            prof = profiles[name].mean_rows()
+            unique, share_of = prof.columns()
+            own = prof.shares_at(unique, month)[0][share_of]
+        calls += weekly * own
+        minutes += weekly * own * aht
     aht_s = np.where(calls > 0, minutes / np.where(calls > 0, calls, 1.0), 1.0)
     day0 = pd.Timestamp(WEEK_OF) + pd.Timedelta(minutes=round(st.open_hour * 60))
     starts = [

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ccecon.scenario.lever import Lever
 from ccecon.scenario.types import NonNegNum, Share, YearlyRate
+from ccecon.scenario.window import Window
 from ccecon.sourcing.pricing import PriceModel
 
 OPTION_KINDS: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
@@ -121,38 +122,6 @@ class Outsourced(_Option):
     )
     transition_month: int = Field(0, ge=0, description="Month of the transition cost.")
     other: list[QuoteLine] = Field(default_factory=list, description="Other own costs.")
-
-
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-"""A day of the week, as routing windows name them."""
-
-ALL_DAYS: list[Day] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class Window(_M):
-    """Hours of the week: ``days``, from ``from_hour`` (inclusive) to ``to_hour`` (exclusive).
-
-    An interval of the staffing's grid belongs to the window when it starts inside it, so
-    ``{days: [mon, tue, wed, thu, fri], from_hour: 18}`` is every weekday evening from
-    18:00 to the close, and ``{days: [sat, sun]}`` both whole weekend days.
-    """
-
-    days: list[Day] = Field(
-        default_factory=lambda: list(ALL_DAYS),
-        min_length=1,
-        description="Days of the week (mon .. sun); default every day.",
-    )
-    from_hour: float = Field(0.0, ge=0, lt=24, description="First hour of the window (local).")
-    to_hour: float = Field(24.0, gt=0, le=24, description="Hour the window ends (exclusive).")
-
-    @model_validator(mode="after")
-    def _span(self) -> Window:
-        if self.to_hour <= self.from_hour:
-            raise ValueError(
-                f"to_hour ({self.to_hour:g}) must be after from_hour ({self.from_hour:g});"
-                " a window across midnight is two windows (evening, then early morning)"
-            )
-        return self
 
 
 class Route(_M):
