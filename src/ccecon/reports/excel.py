@@ -898,7 +898,7 @@ def _case_drivers(
     put = _Put(ms, case_name, month_in, r + 1)
     ms.ws.cell(put.r, 1, _case_title(case_name)).font = st.bold
     chans = list(enumerate(sc.channels, start=1))
-    _channel_drivers(put, chans, case, pre, rows, vol_rows)
+    _channel_drivers(put, chans, case, pre, rows, vol_rows, model.staffing_rows.get(case_name, {}))
     _builtin_drivers(put, chans, rows, vol_rows)
     user = {d: f"drv{j}" for j, d in enumerate(sc.drivers, start=1)}
     user.update({d: f"{pre}_drv{j}" for j, d in enumerate(case.drivers, start=1)})
@@ -922,8 +922,10 @@ def _channel_drivers(
     pre: str,
     rows: dict[str, int],
     vol_rows: dict[str, int],
+    staffing_rows: dict[str, int],
 ) -> None:
-    """Per channel: its levers' factors, contacts, handle time, minutes."""
+    """Per channel: its levers' factors (and the peak levers' share kept, a row of the
+    Inputs sheet in ``staffing_rows``), contacts, handle time, minutes."""
     for i, ch in chans:
         on = [j for j, lv in enumerate(case.levers, start=1) if lv.channel == ch.name]
         vf = af = ""
@@ -944,7 +946,7 @@ def _channel_drivers(
                     "0.0000",
                 )
             )
-        peak_row = model.staffing_rows.get(case_name, {}).get(f"peak{i}")
+        peak_row = staffing_rows.get(f"peak{i}")
         if peak_row is not None:
             vf += f"*{_sheet('Inputs')}!{{i}}{peak_row}"
         vol = put(
