@@ -352,3 +352,18 @@ def test_large_connect_export_ingests_in_bounded_memory(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM interactions").fetchone() == (300_000,)
     assert p_big < p_small + MARGIN_MIB, (p_small, p_big, size_mib)
+
+
+def test_progress_counts_records_within_an_export(
+    small_exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress callback gets the records read so far within the file, and a total
+    estimated from the bytes read that reaches the count at the end."""
+    from ccecon.data.ingest import records
+
+    monkeypatch.setattr(records, "RECORDS_CHUNK", 10)
+    calls: list[tuple[int, int]] = []
+    path = small_exports["asterisk-cdr"]
+    ingest([path], tmp_path / "a.duckdb", progress_rows=lambda f, d, t: calls.append((d, t)))
+    assert [d for d, _ in calls] == [10, 20, 30, 40, 40]
+    assert all(t >= d for d, t in calls) and calls[-1] == (40, 40)
