@@ -538,9 +538,21 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     start: Annotated[str, typer.Option(help="First day (YYYY-MM-DD).")] = "2025-01-06",
     days: Annotated[int, typer.Option(help="Days of history (default 2 1/2 years).")] = 912,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="How the contacts are written: parquet (interactions.parquet, the"
+            " normalized schema) or as a vendor's export: connect (Amazon Connect contact"
+            " trace records, ctr.jsonl), genesys (Genesys Cloud conversation details,"
+            " conversations.json), asterisk-cdr (Asterisk Master.csv) or queue_log"
+            " (an Asterisk queue_log).",
+        ),
+    ] = "parquet",
 ) -> None:
     """Write a synthetic contact center (Parquet): contacts staffed by its own Erlang
-    model, agent states, payroll, HR events, surveys, its teams and a profit goal."""
+    model, agent states, payroll, HR events, surveys, its teams and a profit goal; the
+    contacts optionally as a vendor's export (``--format``)."""
     with user_errors():
         import datetime as _dt
 
@@ -575,8 +587,10 @@ def synth(
                 start=start,
                 days=days,
                 progress=lambda done, _total: bar.update(task, completed=done),
+                fmt=fmt,
             )
-        typer.echo(f"wrote {rows:,} interactions ({days:,} days from {start}) to {path}")
+        what = "interactions" if fmt == "parquet" else f"interactions as a {fmt} export"
+        typer.echo(f"wrote {rows:,} {what} ({days:,} days from {start}) to {path}")
         typer.echo(
             "wrote agent_states, payroll, hr_events, surveys and invoices (.parquet),"
             f" teams.csv, targets.yaml and center.yaml to {path.parent}"

@@ -208,10 +208,36 @@ def synth(
     start: str = START,
     days: int = DAYS,
     progress: Callable[[int, int], None] | None = None,
+    fmt: str = "parquet",
 ) -> Path:
-    """Write the synthetic center to ``out``; returns the path of interactions.parquet.
+    """Write the synthetic center to ``out``; returns the path of its contacts' file.
 
-    ``progress(done, rows)`` is called after each chunk of contacts is written.
+    Parameters
+    ----------
+    rows : int
+        Contacts to write (>= 1).
+    out : str or Path
+        The folder (created if missing).
+    seed : int
+        Random seed; a seed and ``chunk`` give the same files.
+    chunk : int
+        Contacts generated at a time (a stretch of whole days of about this many).
+    start : str
+        The first day, ``YYYY-MM-DD``.
+    days : int
+        Days of history.
+    progress : callable, optional
+        ``progress(done, rows)`` after each chunk of contacts is written.
+    fmt : str
+        ``parquet`` (``interactions.parquet``, the normalized schema) or a vendor export
+        of :data:`ccecon.data.exports.EXPORT_FILES` (``connect``, ``genesys``,
+        ``asterisk-cdr``, ``queue_log``) written in its place: the same contacts, as that
+        vendor writes them (:mod:`ccecon.data.exports`). The other tables are the same.
+
+    Returns
+    -------
+    Path
+        The contacts' file.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -222,10 +248,18 @@ def synth(
         raise InputError("rows must be >= 1", field="--rows", value=rows)
     if days < 1:
         raise InputError("days must be >= 1", field="--days", value=days)
+    from ccecon.data.exports import EXPORT_FILES, ExportWriter
+
+    if fmt != "parquet" and fmt not in EXPORT_FILES:
+        raise InputError(
+            "unknown format; expected parquet, " + ", ".join(EXPORT_FILES),
+            field="--format",
+            value=fmt,
+        )
     rng = np.random.default_rng(seed)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "interactions.parquet"
+    path = folder / EXPORT_FILES.get(fmt, "interactions.parquet")
     d0 = dt.date.fromisoformat(start)
     t0 = np.datetime64(d0.isoformat(), "s")
     w = day_weights(d0, days)
@@ -259,8 +293,15 @@ def synth(
         np.add.at(line_s_by_day, day, talk + hold)
         np.add.at(handle_s_by_day, day, talk + hold + acw)
         if writer is None:
-            writer = pq.ParquetWriter(str(path), table.schema)
-        writer.write_table(table)
+            writer = (
+                ExportWriter(fmt, path)
+                if fmt in EXPORT_FILES
+                else pq.ParquetWriter(str(path), table.schema)
+            )
+        if isinstance(writer, ExportWriter):
+            writer.write(table)
+        else:
+            writer.write_table(table)
         # agent states of these days: the interval's handling shared by its agents
         work = np.zeros(dd.size * cell_p.size)
         after = np.zeros(dd.size * cell_p.size)

@@ -24,8 +24,7 @@ a failed attempt (``failed``): neither is offered nor an abandon by the caller.
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ccecon.data.schema import MAX_DURATION_S
@@ -56,9 +55,24 @@ OUTCOME = {"BUSY": "blocked", "CONGESTION": "blocked", "FAILED": "failed"}
 """Dispositions that were never offered (every other one was: ANSWERED, NO ANSWER)."""
 
 
-def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
-    """Records of the interactions schema from Master.csv text."""
-    reader = csv.reader(io.StringIO(text))
+def lines(text: str | Iterable[str]) -> Iterator[str]:
+    """The lines of text in chunks (each with its ``\n``), one at a time."""
+    rest = ""
+    for chunk in [text] if isinstance(text, str) else text:
+        parts = (rest + chunk).split("\n")
+        rest = parts.pop()
+        for line in parts:
+            yield line + "\n"
+    if rest:
+        yield rest
+
+
+def parse(
+    text: str | Iterable[str],
+) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
+    """Records of the interactions schema from Master.csv text, whole or in chunks; a row
+    at a time."""
+    reader = csv.reader(lines(text))
     k = 0
     while True:
         k += 1

@@ -1,7 +1,8 @@
 """Amazon Connect contact trace records (CTR), as Kinesis/Firehose deliver them.
 
 Accepts JSON lines, a JSON array, or objects written back to back with no delimiter (a
-Firehose delivery stream without a newline delimiter). Field names follow the CTR data
+Firehose delivery stream without a newline delimiter), read a record at a time (an array
+item by item), never the whole file. Field names follow the CTR data
 model of the Amazon Connect admin guide. CTRs are delivered at least once and updated:
 versions of one ``ContactId`` are told apart by ``LastUpdateTimestamp``; the latest is
 loaded and the others are quarantined as "superseded" (kept, never silently dropped).
@@ -23,9 +24,10 @@ queue" only "if this contact was queued").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ccecon.data.adapters.jsonstream import WHITE, JsonStream, chunks_of
 from ccecon.data.schema import MAX_JSON_DEPTH
 from ccecon.errors import short_repr
 
@@ -79,40 +81,36 @@ def _dump(item: Any) -> str:
     return json.dumps(item, ensure_ascii=False)[:2000]
 
 
-def _objects(text: str) -> Iterator[tuple[int, Any, str | None, str]]:
-    """Every top-level JSON value: (number, value, error, raw). Arrays are flattened."""
-    dec = json.JSONDecoder()
-    i, n, k = 0, len(text), 0
-    while i < n:
-        while i < n and text[i] in " \t\r\n,":
-            i += 1
-        if i >= n:
+def _objects(text: str | Iterable[str]) -> Iterator[tuple[int, Any, str | None, str]]:
+    """Every top-level JSON value: (number, value, error, raw), read a value at a time
+    from text in chunks (:class:`~ccecon.data.adapters.jsonstream.JsonStream`). The items
+    of a top-level array are values of their own (an array file streams item by item);
+    a value that does not parse is one error, and reading resumes at the next line."""
+    js = JsonStream(chunks_of(text))
+    k, depth = 0, 0  # depth 1: inside a top-level array
+    while True:
+        c = js.skip(WHITE + ",")
+        if not c:
             break
-        try:
-            value, end = dec.raw_decode(text, i)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            nl = text.find("\n", i)
-            end = n if nl < 0 else nl + 1
-            k += 1
-            why = f"not valid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else NESTED
-            yield k, None, why, text[i:end].strip()[:2000]
-            i = end
+        if depth == 0 and c == "[":
+            js.i += 1
+            depth = 1
             continue
-        raw = text[i:end]
-        i = end
-        if isinstance(value, list):
-            for item in value:
-                k += 1
-                if too_deep(item, MAX_JSON_DEPTH - 1):
-                    yield k, None, NESTED, raw[:2000]
-                else:
-                    yield k, item, None, _dump(item)
+        if depth == 1 and c == "]":
+            js.i += 1
+            depth = 0
+            continue
+        k += 1
+        try:
+            value, raw = js.value()
+        except (json.JSONDecodeError, RecursionError) as exc:
+            why = f"not valid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else NESTED
+            yield k, None, why, js.rest_of_line().strip()[:2000]
+            continue
+        if too_deep(value, MAX_JSON_DEPTH - depth):
+            yield k, None, NESTED, raw[:2000]
         else:
-            k += 1
-            if too_deep(value, MAX_JSON_DEPTH):
-                yield k, None, NESTED, raw[:2000]
-            else:
-                yield k, value, None, raw[:2000]
+            yield k, value, None, _dump(value) if depth else raw[:2000]
 
 
 def _text(value: Any) -> Any:
@@ -123,8 +121,11 @@ def _text(value: Any) -> Any:
     return value
 
 
-def parse(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
-    """Records of the interactions schema from CTR text (see the module docstring)."""
+def parse(
+    text: str | Iterable[str],
+) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
+    """Records of the interactions schema from CTR text, whole or in chunks (see the
+    module docstring); a record at a time."""
     for k, obj, err, raw in _objects(text):
         if err is not None:
             yield k, None, err, raw

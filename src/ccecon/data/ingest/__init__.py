@@ -8,9 +8,11 @@ and a record whose ``interaction_id`` is already loaded is quarantined as a dupl
 Each file's format is told from its head (:mod:`.detect`), then one of three paths reads it:
 
 * vendor exports (Amazon Connect CTR, Asterisk Master.csv, Genesys conversations) are
-  parsed record by record by the adapters, validated in Python and inserted in batches
-  through Arrow (:mod:`.records`); an Asterisk ``queue_log`` likewise, streamed, its lines
-  becoming contacts and agent states (read and quarantine count lines: :mod:`.queue_log`);
+  streamed: read a megabyte at a time, parsed record by record by the adapters (a JSON
+  array item by item), validated in Python and staged in the store in chunks through
+  Arrow, the versions of an id sorted out in SQL (:mod:`.records`); an Asterisk
+  ``queue_log`` likewise, streamed, its lines becoming contacts and agent states (read
+  and quarantine count lines: :mod:`.queue_log`);
 * ``parquet`` files already in the normalized schema (e.g. from ``ccecon synth``) and
   ``csv``/``parquet`` files with a YAML column mapping are validated and inserted by
   DuckDB itself in SQL, streaming, so they scale to files far larger than memory; the
@@ -97,7 +99,8 @@ def ingest(
         ``progress(report)`` when a file is done.
     progress_rows : callable, optional
         ``progress_rows(file, done, total)`` while a bulk (Parquet or CSV) file is read
-        (rows estimated from DuckDB's query progress).
+        (rows estimated from DuckDB's query progress) or a vendor export is streamed
+        (records read; the total estimated from the share of its bytes read).
     resources : Resources, optional
         Bounds of DuckDB's memory, threads and spill directory.
 
@@ -170,7 +173,14 @@ def _ingest_file(
         elif kind == "queue_log":
             queue_log.ingest_queue_log(con, path, rep)
         else:
-            ingest_export(con, path, kind, rep)
+            export_tick = None
+            if progress_rows is not None:
+
+                def export_tick(records: int, share: float, f: str = str(path)) -> None:
+                    # total estimated from the share of the bytes read so far
+                    progress_rows(f, records, max(records, round(records / max(share, 1e-9))))
+
+            ingest_export(con, path, kind, rep, export_tick)
         con.execute(
             "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?)",
             [digest, str(path), rep.read, rep.loaded, rep.quarantined],

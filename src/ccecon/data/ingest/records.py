@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ccecon.data.ingest.store import FileReport, insert_interactions, unicode_ok
+from ccecon.data.ingest.store import (
+    FileReport,
+    arrow_table,
+    insert_interactions,
+    unicode_ok,
+)
 from ccecon.data.schema import (
     CHANNELS,
     END_TS,
@@ -127,73 +132,223 @@ def validate(rec: dict[str, Any]) -> str | None:
     return None
 
 
+RECORDS_CHUNK = 20_000
+"""Records validated and written to the store's staging table at a time."""
+
+READ_BYTES = 1 << 20
+"""Bytes of an export read at a time."""
+
+_STAGE = {**INTERACTION_COLUMNS, "_v": "VARCHAR", "_seq": "BIGINT"}
+"""The staging table: the records' columns, the version (``_v``) and the order in the file;
+not the source text (it would double what the store holds while the file is read): the
+few records quarantined at the end (duplicates, superseded versions) have it read again
+from the file."""
+
+Records = Iterator[tuple[int, dict[str, Any] | None, str | None, str]]
+
+
+class _Stage:
+    """One export's valid records, staged in a table of the store a chunk at a time
+    (inside the file's transaction; the versions of an id and the ids already loaded are
+    sorted out in SQL at the end), and its quarantine rows, written a chunk at a time."""
+
+    def __init__(self, con: Any, path: Path, rep: FileReport) -> None:
+        self.con, self.src, self.rep = con, str(path), rep
+        self.rows: list[dict[str, Any]] = []
+        self.quarantine: list[tuple[Any, ...]] = []
+        self.n_quarantined = 0
+        self.seq = 0
+        cols = ", ".join(f"{c} {t}" for c, t in _STAGE.items())
+        con.execute(f"CREATE OR REPLACE TABLE _ingest_rec ({cols})")
+
+    def reject(self, k: int, reason: str, raw: str) -> None:
+        self.quarantine.append((self.src, k, reason, raw))
+        self.n_quarantined += 1
+        key = reason.split(":")[0]
+        self.rep.reasons[key] = self.rep.reasons.get(key, 0) + 1
+        if len(self.quarantine) >= RECORDS_CHUNK:
+            self.flush()
+
+    def add(self, k: int, rec: dict[str, Any]) -> None:
+        self.seq += 1
+        version = rec.pop("_version", None)
+        rec.update(
+            source_file=self.src,
+            source_row=k,
+            _v=None if version is None else str(version),
+            _seq=self.seq,
+        )
+        self.rows.append(rec)
+        if len(self.rows) >= RECORDS_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.con.register("_recchunk", arrow_table(self.rows, _STAGE))
+            self.con.execute("INSERT INTO _ingest_rec SELECT * FROM _recchunk")
+            self.con.unregister("_recchunk")
+            self.rows.clear()
+        insert_interactions(self.con, [], self.quarantine)
+        self.quarantine.clear()
+
+    def finish(self, reparse: Callable[[], Records]) -> None:
+        """Of the staged records: an id already in the store is a duplicate; of the
+        versions of one id in the file the latest (``_v``, the first of equals) is loaded
+        and the others superseded; without versions the first is loaded and the others are
+        duplicates. The source text of those quarantined is read again (``reparse()``:
+        the file's records once more)."""
+        self.flush()
+        con = self.con
+        con.execute(
+            "CREATE OR REPLACE TABLE _ingest_recq AS SELECT source_row, _seq, CASE"
+            " WHEN EXISTS (SELECT 1 FROM interactions i WHERE i.interaction_id ="
+            " r.interaction_id) THEN 'duplicate interaction_id: already loaded'"
+            " WHEN _rn = 1 THEN NULL WHEN _v IS NULL THEN 'duplicate interaction_id in the"
+            " file' ELSE 'superseded by a later version of the same id' END AS reason FROM"
+            " (SELECT *, row_number() OVER (PARTITION BY interaction_id ORDER BY _v DESC"
+            " NULLS LAST, _seq) AS _rn FROM _ingest_rec) r"
+        )
+        names = ", ".join(INTERACTION_COLUMNS)
+        picked = ", ".join(f"r.{c}" for c in INTERACTION_COLUMNS)
+        con.execute(
+            f"INSERT INTO interactions ({names}) SELECT {picked} FROM _ingest_rec r"
+            " JOIN _ingest_recq q ON r._seq = q._seq WHERE q.reason IS NULL ORDER BY r._seq"
+        )
+        need = dict(
+            con.execute(
+                "SELECT source_row, reason FROM _ingest_recq WHERE reason IS NOT NULL"
+            ).fetchall()
+        )
+        again = reparse() if need else iter(())
+        try:
+            for k, _rec, _err, raw in again:
+                reason = need.pop(k, None)
+                if reason is not None:
+                    self.quarantine.append((self.src, k, reason, raw))
+                    if len(self.quarantine) >= RECORDS_CHUNK:
+                        self.flush()
+                if not need:
+                    break
+        finally:
+            close = getattr(again, "close", None)
+            if close is not None:
+                close()
+        self.flush()
+        counts = con.execute(
+            "SELECT reason IS NULL, reason, count(*) FROM _ingest_recq GROUP BY ALL"
+        ).fetchall()
+        con.execute("DROP TABLE _ingest_rec")
+        con.execute("DROP TABLE _ingest_recq")
+        loaded = 0
+        for ok, reason, n in counts:
+            if ok:
+                loaded += int(n)
+                continue
+            key = str(reason).split(":")[0]
+            self.rep.reasons[key] = self.rep.reasons.get(key, 0) + int(n)
+            self.n_quarantined += int(n)
+        self.rep.loaded = loaded
+        self.rep.quarantined = self.n_quarantined
+        self.rep.rows["interactions"] = loaded
+
+
 def ingest_records(
     con: Any,
     path: Path,
-    records: Iterator[tuple[int, dict[str, Any] | None, str | None, str]],
+    records: Callable[[], Records],
     rep: FileReport,
+    tick: Callable[[int], None] | None = None,
 ) -> None:
     """Validate an adapter's ``(row, record or None, reason, raw)`` tuples and insert them:
     each record loaded or quarantined with its reason; of the versions of one id the
-    latest is kept."""
-    existing = {r[0] for r in con.execute("SELECT interaction_id FROM interactions").fetchall()}
-    keep: dict[str, tuple[int, dict[str, Any], str]] = {}
-    quarantine: list[tuple[Any, ...]] = []
-
-    def q(k: int, reason: str, raw: str) -> None:
-        quarantine.append((str(path), k, reason, raw))
-        rep.reasons[reason.split(":")[0]] = rep.reasons.get(reason.split(":")[0], 0) + 1
-
-    for k, rec, err, raw in records:
+    latest is kept. Records are staged in the store a chunk at a time
+    (:data:`RECORDS_CHUNK`), so memory does not grow with the file; ``records()`` gives
+    them (called again for the source text of the duplicates found at the end);
+    ``tick(records read)`` is called after each chunk."""
+    stage = _Stage(con, path, rep)
+    for k, rec, err, raw in records():
         rep.read += 1
         if rec is None:
-            q(k, err or "unreadable", raw)
-            continue
-        reason = validate(rec)
-        if reason:
-            q(k, reason, raw)
-            continue
-        iid = str(rec["interaction_id"])
-        if iid in existing:
-            q(k, "duplicate interaction_id: already loaded", raw)
-            continue
-        version = rec.pop("_version", None)
-        if iid in keep:
-            old_k, old, old_raw = keep[iid]
-            if version is not None and str(version) > str(old.get("_v", "")):
-                q(old_k, "superseded by a later version of the same id", old_raw)
-                rec["_v"] = version
-                keep[iid] = (k, rec, raw)
-            elif version is not None:
-                q(k, "superseded by a later version of the same id", raw)
+            stage.reject(k, err or "unreadable", raw)
+        else:
+            reason = validate(rec)
+            if reason:
+                stage.reject(k, reason, raw)
             else:
-                q(k, "duplicate interaction_id in the file", raw)
-            continue
-        rec["_v"] = version
-        keep[iid] = (k, rec, raw)
-    rows = []
-    for k, rec, _raw in keep.values():
-        rec.pop("_v", None)
-        rec["source_file"] = str(path)
-        rec["source_row"] = k
-        rows.append(rec)
-    insert_interactions(con, rows, quarantine)
-    rep.loaded = len(rows)
-    rep.quarantined = len(quarantine)
-    rep.rows["interactions"] = len(rows)
+                stage.add(k, rec)
+        if tick is not None and rep.read % RECORDS_CHUNK == 0:
+            tick(rep.read)
+    stage.finish(records)
+    if tick is not None:
+        tick(rep.read)
 
 
-def ingest_export(con: Any, path: Path, kind: str, rep: FileReport) -> None:
-    """A vendor export (one of :data:`EXPORTS`) read whole as UTF-8 text (a byte-order
-    mark skipped), parsed by its adapter and ingested record by record."""
+def text_chunks(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """A UTF-8 file's text (a byte-order mark skipped) :data:`READ_BYTES` at a time;
+    ``progress(bytes read)`` after each; a byte that is not UTF-8 is a :class:`DataError`
+    naming its offset in the file."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8-sig")()
+    done = 0
+    with path.open("rb") as fh:
+        while True:
+            data = fh.read(READ_BYTES)
+            held = len(dec.getstate()[0])  # bytes of a character cut by the last read
+            try:
+                text = dec.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"not UTF-8 text (byte {max(0, done - held) + exc.start}); re-encode the"
+                    " file as UTF-8",
+                    file=str(path),
+                ) from None
+            done += len(data)
+            if progress is not None:
+                progress(done)
+            if text:
+                yield text
+            if not data:
+                return
+
+
+def ingest_export(
+    con: Any,
+    path: Path,
+    kind: str,
+    rep: FileReport,
+    progress: Callable[[int, float], None] | None = None,
+) -> None:
+    """A vendor export (one of :data:`EXPORTS`) streamed: read as UTF-8 text a megabyte
+    at a time, parsed by its adapter a record at a time and ingested a chunk of records
+    at a time.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store, inside the caller's transaction.
+    path : Path
+        The export.
+    kind : str
+        ``connect``, ``asterisk`` or ``genesys``.
+    rep : FileReport
+        Filled in: records read, loaded and quarantined, with the reasons.
+    progress : callable, optional
+        ``progress(records read, share of the file's bytes read)``, every
+        :data:`RECORDS_CHUNK` records and at the end.
+    """
     from ccecon.data.adapters import asterisk, connect, genesys
 
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not UTF-8 text (byte {exc.start}); re-encode the file as UTF-8",
-            file=str(path),
-        ) from None
+    size = max(1, path.stat().st_size)
+    state = {"bytes": 0}
+
+    def read(n: int) -> None:
+        state["bytes"] = n
+
     parser = {"connect": connect.parse, "asterisk": asterisk.parse, "genesys": genesys.parse}[kind]
-    ingest_records(con, path, parser(text), rep)
+
+    def tick(records: int) -> None:
+        if progress is not None:
+            progress(records, min(1.0, state["bytes"] / size))
+
+    ingest_records(con, path, lambda: parser(text_chunks(path, read)), rep, tick)
