@@ -211,8 +211,8 @@ def plan_schedule(
     summed (each channel is staffed as its own queue, as the FTE is). ``profiles`` maps a
     channel to its interval-of-week profile (time-window routing, a case's peak levers).
     """
-    from ccecon.engine import month_days, staffed_channels, staffing_goals
     from ccecon.queueing.workload import requirement_weeks
+    from ccecon.scenario.staffing import month_days, staffed_channels, staffing_goals
 
     st = scenario.staffing
     assert st is not None and st.schedule is not None
@@ -275,19 +275,3 @@ def plan_schedule(
     if months:
         ratio[0, 1:] = np.array([w.ratio for w in solved])[month_of]
     return SchedulePlan(ratio=ratio, weeks=tuple(solved), month_of=month_of)
-
-
-def plan_cases(scenario: Scenario) -> dict[str, SchedulePlan] | None:
-    """Each case's schedule from the base case (each distribution at its base-case value;
-    an input given as an array of draws at its mean), or None without a schedule."""
-    st = getattr(scenario, "staffing", None)
-    if st is None or st.schedule is None:
-        return None
-    from ccecon.engine import case_drivers, case_profiles, realize_scenario
-
-    base, _ = realize_scenario(scenario, None, None)
-    out: dict[str, SchedulePlan] = {}
-    for name, case in base.cases().items():
-        _, drivers = case_drivers(base, case, schedule=False)
-        out[name] = plan_schedule(base, drivers, case_profiles(base, case))
-    return out

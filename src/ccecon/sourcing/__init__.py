@@ -1,7 +1,7 @@
 """Sourcing decision: in-house, outsourced, hosted and hybrid on the same demand.
 
 Each option is a case of the engine: its work (volumes, agent hours, paid FTE) comes from
-:func:`ccecon.engine.case_drivers` and the scenario's ``staffing``, as in every business
+:func:`ccecon.cases.case_drivers` and the scenario's ``staffing``, as in every business
 case.
 
 * :mod:`ccecon.sourcing.pricing`: contract price models (per seat, package, per call,

@@ -1,7 +1,7 @@
 """Compare the sourcing options on the same demand, each one a case of the engine.
 
 Every option's work (volumes, handle minutes, sales, agent hours, paid FTE) comes from
-:mod:`ccecon.sourcing.work`, i.e. from :func:`ccecon.engine.case_drivers` and the
+:mod:`ccecon.sourcing.work`, i.e. from :func:`ccecon.cases.case_drivers` and the
 scenario's ``staffing``: the numbers ``ccecon evaluate`` gives for the same case. Cash
 flows are costs (positive) per month, shape ``(draws, M + 1)``, index 0 = month 0 "at
 signing". TCO = sum over months 0..M. Present value of cost = ``-npv(r_m, -flows)`` with
@@ -177,7 +177,7 @@ class Comparison:
 
     def move_rows(self) -> list[dict[str, Any]]:
         """One row per option moved to from ``current`` (means over draws), in rank order."""
-        from ccecon.engine import _summary
+        from ccecon.cases import _summary
 
         out = []
         for o in self.ranked():
@@ -606,8 +606,8 @@ def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
     the in-house team's capacity per interval out (every in-house overflow channel shares
     one team and queue, with the call-weighted AHT; the interval profile and goals are the
     scenario's staffing)."""
-    from ccecon.engine import month_days
     from ccecon.queueing.workload import team_overflow
+    from ccecon.scenario.staffing import month_days
 
     sc = ctx.scenario
     _check_routing(hy, sc, f"{_field(ctx, hy)}.routing")
@@ -889,14 +889,14 @@ def moves_from(scenario: Any, options: tuple[OptionResult, ...], current: str) -
 
     Baseline = the current option's cost flows, proposal = the other option's, each cost
     component a line (components of one name in both are one line before and after:
-    :func:`ccecon.engine.change_overlap`, the TEI rule of every business case). The cost of
+    :func:`ccecon.cases.change_overlap`, the TEI rule of every business case). The cost of
     the change is new or risen spending, the cost savings the fallen or dropped spending
-    (a benefit); NPV, ROI, IRR and payback are the engine's (``engine._metrics``) at the
+    (a benefit); NPV, ROI, IRR and payback are the engine's (``cases._metrics``) at the
     comparison's discount rate with the scenario's convention.
     """
     from types import SimpleNamespace
 
-    from ccecon.engine import _metrics, change_overlap
+    from ccecon.cases import _metrics, change_overlap
 
     rate = _discount_rate(scenario)
     sc = (

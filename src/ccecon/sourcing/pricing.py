@@ -94,7 +94,7 @@ def usage_from_drivers(
     Parameters
     ----------
     drivers : mapping
-        The engine's drivers of a case (:func:`ccecon.engine.case_drivers`), arrays
+        The engine's drivers of a case (:func:`ccecon.cases.case_drivers`), arrays
         (draws or 1, months + 1): inbound_calls, outbound_calls, contacts, minutes, sales
         and, with a ``staffing`` section, fte and agent_hours.
     revenue_per_sale : float or ndarray (draws,)
