@@ -134,7 +134,7 @@ def contract_charge(line: Any, drivers: Mapping[str, Array], months: int, field:
     Parameters
     ----------
     line : CostLine
-        With ``contract`` (a :mod:`ccecon.sourcing.pricing` price model),
+        With ``contract`` (a :mod:`ccecon.scenario.pricing` price model),
         ``contract_share`` and ``revenue_per_sale``.
     drivers : mapping
         The case's drivers (volumes after its levers; fte and agent_hours with staffing).
@@ -150,7 +150,7 @@ def contract_charge(line: Any, drivers: Mapping[str, Array], months: int, field:
         charge for plan month m, scenario currency.
     """
     from ccecon.errors import InputError
-    from ccecon.sourcing.pricing import usage_from_drivers
+    from ccecon.scenario.pricing import usage_from_drivers
 
     usage = usage_from_drivers(drivers, line.revenue_per_sale, line.contract_share)
     with np.errstate(invalid="ignore"):

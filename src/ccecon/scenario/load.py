@@ -72,8 +72,8 @@ def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None 
 def _check_schedule(scenario: Scenario, source: str, base_dir: Path | None) -> None:
     """A named shifts file is read relative to the scenario's directory (its path is then
     held absolute) and only from a scenario file; the templates must fit the staffing's
-    interval grid and open week (:func:`ccecon.scheduling.plan.check_schedule`)."""
-    from ccecon.scheduling.plan import check_schedule
+    interval grid and open week (:func:`ccecon.scenario.shifts.check_schedule`)."""
+    from ccecon.scenario.shifts import check_schedule
 
     st = scenario.staffing
     assert st is not None and st.schedule is not None
@@ -381,7 +381,7 @@ def _check_benchmark(scenario: Scenario, source: str) -> None:
 def _check_sourcing(scenario: Scenario, source: str) -> None:
     """The sourcing comparison needs channels, and hybrid routing that covers each channel
     exactly once (checked on base-case values; ranges do not change channel names)."""
-    from ccecon.sourcing.compare import check_routing
+    from ccecon.scenario.sourcing import check_routing
     from ccecon.uncertainty.sampling import realize
 
     point = realize(scenario, {})

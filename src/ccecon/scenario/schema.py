@@ -55,6 +55,8 @@ from ccecon.defaults import (
 )
 from ccecon.scenario.lever import Lever
 from ccecon.scenario.peak import PeakLever
+from ccecon.scenario.pricing import PriceModel
+from ccecon.scenario.sourcing import SourcingSpec
 from ccecon.scenario.types import (
     GoalShareNumber,
     NonNegNum,
@@ -65,8 +67,6 @@ from ccecon.scenario.types import (
     YearlyRate,
 )
 from ccecon.scheduling.spec import Cover, Template
-from ccecon.sourcing.pricing import PriceModel
-from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ccecon.errors import InputError
-from ccecon.sourcing.spec import SourcingSpec
+from ccecon.scenario.sourcing import SourcingSpec
 
 
 def _read_text(path: Path) -> str:

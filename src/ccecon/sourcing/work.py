@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccecon.errors import InputError
-from ccecon.sourcing.pricing import Usage, usage_from_drivers
+from ccecon.scenario.pricing import Usage, usage_from_drivers
 
 Array = npt.NDArray[np.float64]
 
@@ -110,17 +109,6 @@ def paid_fte(scenario: Any, hours: Array) -> Array:
     s = np.asarray(st.shrinkage, dtype=float).reshape(-1, 1)
     paid = np.asarray(st.paid_hours_per_fte_month, dtype=float).reshape(-1, 1)
     return np.asarray(hours / (paid * (1.0 - s)), dtype=float)
-
-
-def needs_staffing(scenario: Any, what: str, field: str) -> None:
-    """:class:`InputError` when ``what`` needs agents and the scenario has no staffing."""
-    if scenario.staffing is None:
-        raise InputError(
-            f"{what} needs agents, sized by the scenario's `staffing` section (interval"
-            " profile, service goals, shrinkage, paid hours): add `staffing:` at the top"
-            " level of the file",
-            field=field,
-        )
 
 
 def staffed(scenario: Any) -> set[str]:
