@@ -68,7 +68,6 @@ from ccecon.cases import (
 )
 from ccecon.costing.lines import (
     col,
-    contract_charge,
     expand,
     line_terms,
     risk_factor,
@@ -82,6 +81,7 @@ from ccecon.costing.unit_costs import (
     unit_costs_from_sums,
 )
 from ccecon.errors import InputError, NoSolutionError
+from ccecon.scenario.pricing import contract_charge
 from ccecon.scenario.schema import (
     STAFFING_DRIVERS,
     Case,

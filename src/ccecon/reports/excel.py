@@ -707,7 +707,7 @@ def _write_per_month_inputs(
     from openpyxl.comments import Comment
     from openpyxl.workbook.defined_name import DefinedName
 
-    from ccecon.costing.lines import contract_charge
+    from ccecon.scenario.pricing import contract_charge
     from ccecon.scenario.schema import Timing
 
     blocks: list[tuple[str, str, str, Any, str]] = []

@@ -46,6 +46,7 @@ from pydantic import (
     model_validator,
 )
 
+from ccecon.costing.lines import Timing
 from ccecon.defaults import (
     DEFAULT_MAX_OCCUPANCY,
     DEFAULT_PAID_HOURS_PER_FTE_MONTH,
@@ -83,16 +84,6 @@ class Family(StrEnum):
     initial = "initial"
     operating = "operating"
     hidden = "hidden"
-
-
-class Timing(StrEnum):
-    """When a line's amount falls due."""
-
-    once = "once"
-    monthly = "monthly"
-    yearly = "yearly"
-    per_unit = "per_unit"
-    contract = "contract"
 
 
 class ChannelKind(StrEnum):
