@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ccecon.engine import case_drivers, evaluate
+from ccecon.cases import case_drivers
+from ccecon.engine import evaluate
 from ccecon.errors import InputError
 from ccecon.queueing import required_agents
 from ccecon.scenario.load import parse_scenario

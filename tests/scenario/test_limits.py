@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from ccecon import io as reader
 from ccecon.cli.app import app
 from ccecon.errors import InputError
-from ccecon.scenario import load
 from ccecon.uncertainty.sampling import Correlation, correlation_matrix
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -171,5 +171,5 @@ def test_the_limits_leave_the_bundled_examples_far_inside() -> None:
     not on real scenarios)."""
     for path in sorted(EXAMPLES.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        assert len(text) < load.MAX_BYTES / 50
-        load.check_document(load.read_document(text, str(path)), str(path))
+        assert len(text) < reader.MAX_BYTES / 50
+        reader.check_document(reader.read_document(text, str(path)), str(path))

@@ -12,13 +12,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ccecon import io as reader
 from ccecon.errors import InputError
-from ccecon.scenario import load
 from tests.strategies import yaml_junk, yaml_trees
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 pytestmark = pytest.mark.skipif(
-    load._SafeBase is yaml.SafeLoader, reason="the fast path needs libyaml"
+    reader._SafeBase is yaml.SafeLoader, reason="the fast path needs libyaml"
 )
 
 
@@ -38,22 +38,22 @@ def _same(a: Any, b: Any) -> bool:
 def _full(text: str) -> tuple[str, Any]:
     """What read_document gave before the fast path: ("ok", value) or ("error", message)."""
     try:
-        return "ok", yaml.load(text, Loader=load._UniqueKeyLoader)
+        return "ok", yaml.load(text, Loader=reader._UniqueKeyLoader)
     except yaml.YAMLError:
         pass
     with pytest.raises(InputError) as exc:
-        saved = load._SafeBase
+        saved = reader._SafeBase
         try:  # the full loader only
-            load._SafeBase = yaml.SafeLoader
-            load.read_document(text, "t")
+            reader._SafeBase = yaml.SafeLoader
+            reader.read_document(text, "t")
         finally:
-            load._SafeBase = saved
+            reader._SafeBase = saved
     return "error", str(exc.value)
 
 
 def _fast(text: str) -> tuple[str, Any]:
     try:
-        return "ok", load.read_document(text, "t")
+        return "ok", reader.read_document(text, "t")
     except InputError as exc:
         return "error", str(exc)
 
@@ -69,7 +69,7 @@ def _check(text: str) -> None:
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
 def test_examples_are_read_alike(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert load._load_plain(text) == yaml.load(text, Loader=load._UniqueKeyLoader)
+    assert reader._load_plain(text) == yaml.load(text, Loader=reader._UniqueKeyLoader)
 
 
 @pytest.mark.parametrize(

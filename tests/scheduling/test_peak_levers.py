@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from ccecon.cases import plan_cases
 from ccecon.cli.app import app
 from ccecon.engine import case_drivers, evaluate, realize_scenario
 from ccecon.scenario.load import parse_scenario
-from ccecon.scheduling.plan import plan_cases
 from tests.scheduling.test_business_case import EIGHT_HOURS, PEAK, scenario_text
 
 DAYS = 28  # February 2027

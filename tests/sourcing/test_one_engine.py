@@ -21,8 +21,8 @@ from ccecon.engine import evaluate
 from ccecon.queueing import required_agents
 from ccecon.scenario.load import load_scenario
 from ccecon.scenario.schema import Scenario
+from ccecon.scenario.sourcing import Hybrid
 from ccecon.sourcing.compare import compare
-from ccecon.sourcing.spec import Hybrid
 from ccecon.sourcing.work import Work
 from ccecon.uncertainty.sampling import realize
 from tests.strategies import sourcing_scenarios

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from ccecon.sourcing.pricing import PriceModel, Usage
+from ccecon.scenario.pricing import PriceModel, Usage
 
 TA: TypeAdapter[object] = TypeAdapter(PriceModel)
 

@@ -17,7 +17,8 @@ from ccecon.errors import InputError
 from ccecon.queueing import required_agents
 from ccecon.scenario.load import check_scenario
 from ccecon.scenario.schema import Scenario
-from ccecon.sourcing.compare import compare, window_split
+from ccecon.scenario.sourcing import window_split
+from ccecon.sourcing.compare import compare
 from ccecon.uncertainty.sampling import realize
 
 STAFFING = {
@@ -66,7 +67,7 @@ def test_window_split_by_hand() -> None:
     5 x (1/6) x 4/14 = 20/84 of the week; the weekend is 2 x 0.5/6 = 14/84. Sent out:
     34/84 = 17/42; kept 25/42, spread evenly over the 50 weekday daytime intervals."""
     sc = realize(Scenario.model_validate(doc({"options": [IN_HOUSE]})), {})
-    from ccecon.sourcing.spec import Window
+    from ccecon.scenario.sourcing import Window
 
     windows = [Window.model_validate(w) for w in EVENINGS_AND_WEEKENDS]
     split = window_split(sc, windows)

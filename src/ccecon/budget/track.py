@@ -28,7 +28,7 @@
   **reserve used**: the year-to-date overspend (actual over budget, all elements) and its
   share of the reserve, and the reserve the re-forecast year needs.
 * **Invoice audit**: each contract line of the budget (``timing: contract``) priced by its
-  own model (:mod:`ccecon.sourcing.pricing`) on the month's measured usage times its
+  own model (:mod:`ccecon.scenario.pricing`) on the month's measured usage times its
   share (the same usage the plan bills on: offered inbound calls, contacts, handle
   minutes, sales and revenue, staffed agent hours), against the invoices whose vendor is
   the contract line's name: billed and expected per charge (a charge is a term of the
@@ -822,7 +822,7 @@ def audit(budget: BudgetFile, actuals: Actuals) -> list[dict[str, Any]]:
     import numpy as np
     from pydantic import TypeAdapter, ValidationError
 
-    from ccecon.sourcing.pricing import PriceModel, Usage
+    from ccecon.scenario.pricing import PriceModel, Usage
 
     adapter: TypeAdapter[Any] = TypeAdapter(PriceModel)
     rows = []

@@ -11,7 +11,7 @@ Timing rules (see :mod:`ccecon.scenario.schema`):
 * ``per_unit``: ``amount x quantity x driver[m]`` each active month;
 * ``contract``: ``amount x quantity x charge[m]`` each active month and month 0 (the
   contract's setup terms), ``charge`` the price model's bill on the case's usage
-  (:func:`contract_charge`).
+  (:func:`ccecon.scenario.pricing.contract_charge`).
 
 Growth is yearly and compounds by plan year: month ``m >= 1`` lies in plan year
 ``(m - 1) // 12``; month 0 lies in year 0.
@@ -20,15 +20,24 @@ Growth is yearly and compounds by plan year: month ``m >= 1`` lies in plan year
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ccecon.scenario.schema import Timing
-
 Array = npt.NDArray[np.float64]
+
+
+class Timing(StrEnum):
+    """When a line's amount falls due."""
+
+    once = "once"
+    monthly = "monthly"
+    yearly = "yearly"
+    per_unit = "per_unit"
+    contract = "contract"
 
 
 def col(value: Any) -> Array:
@@ -126,42 +135,6 @@ def line_amounts(
     if line.timing == Timing.per_unit:
         amounts = _times(amounts, drivers[line.driver])
     return amounts
-
-
-def contract_charge(line: Any, drivers: Mapping[str, Array], months: int, field: str) -> Array:
-    """The monthly bill of a ``contract`` cost line's price model on a case's usage.
-
-    Parameters
-    ----------
-    line : CostLine
-        With ``contract`` (a :mod:`ccecon.sourcing.pricing` price model),
-        ``contract_share`` and ``revenue_per_sale``.
-    drivers : mapping
-        The case's drivers (volumes after its levers; fte and agent_hours with staffing).
-    months : int
-        Horizon in months.
-    field : str
-        The line's path, named by the error when the price needs staffing.
-
-    Returns
-    -------
-    ndarray
-        Shape (draws or 1, months + 1): index 0 the setup terms at signing, index m the
-        charge for plan month m, scenario currency.
-    """
-    from ccecon.errors import InputError
-    from ccecon.sourcing.pricing import usage_from_drivers
-
-    usage = usage_from_drivers(drivers, line.revenue_per_sale, line.contract_share)
-    with np.errstate(invalid="ignore"):
-        amount = line.contract.charge(usage).amount
-    if not np.isfinite(amount).all():
-        raise InputError(
-            "a price on seats or agent hours needs agents, sized by the scenario's"
-            " `staffing` section: add `staffing:` at the top level of the file",
-            field=f"{field}.contract",
-        )
-    return np.asarray(amount, dtype=float)
 
 
 def expand(coef: Array, pattern: Array) -> Array:

@@ -207,7 +207,7 @@ def load_payroll(path: str | Path) -> PayrollFile:
     Call ``.to_inputs(str(path))`` on the result for the model inputs (that step checks the
     monthly records against the totals).
     """
-    from ccecon.scenario.load import read_document, validation_error
+    from ccecon.io import read_document, validation_error
 
     p = Path(path)
     if not p.is_file():

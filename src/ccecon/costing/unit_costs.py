@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ccecon.engine import CaseFlows
+    from ccecon.cases import CaseFlows
     from ccecon.scenario.schema import Scenario
 
 Array = npt.NDArray[np.float64]
@@ -124,7 +124,7 @@ def unit_cost_sums(scenario: Scenario, cost: Array, d: Mapping[str, Array]) -> d
     cost : ndarray
         Cost per month on the scenario's basis (:func:`cost_basis`), scenario currency.
     d : mapping
-        The case's drivers (:func:`ccecon.engine.case_drivers`): contacts, inbound_calls,
+        The case's drivers (:func:`ccecon.cases.case_drivers`): contacts, inbound_calls,
         minutes and each channel's volume and minutes.
 
     Returns

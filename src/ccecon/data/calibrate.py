@@ -330,7 +330,7 @@ def _fte(scenario: Scenario) -> float | None:
     scenario cannot be evaluated as it stands."""
     import numpy as np
 
-    from ccecon.engine import case_drivers
+    from ccecon.cases import case_drivers
     from ccecon.errors import CCEconError
     from ccecon.uncertainty.sampling import realize
 

@@ -210,7 +210,7 @@ INVOICE_UNITS = (
     "agent_hours",
     "seats",
 )
-"""``invoices.unit``: the quantities a contract bills on (``ccecon.sourcing.pricing.Basis``)."""
+"""``invoices.unit``: the quantities a contract bills on (``ccecon.scenario.pricing.Basis``)."""
 RATE_ELEMENTS = ("agent_hour", "telecom_minute")
 """``cost_rates.element``: money per handle (agent) hour, money per talk minute."""
 SOURCE = ", source_file VARCHAR, source_row BIGINT)"

@@ -279,7 +279,7 @@ def _write_workbook(result: Result, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from ccecon.engine import case_drivers, realize_scenario
+    from ccecon.cases import case_drivers, realize_scenario
     from ccecon.uncertainty.sampling import uncertain_inputs
 
     sc = result.scenario
@@ -603,7 +603,7 @@ def _case_inputs(inp: _Inputs, sc: Scenario) -> None:
 
 
 def _staffed(sc: Scenario) -> list[str]:
-    from ccecon.engine import staffed_channels
+    from ccecon.scenario.staffing import staffed_channels
 
     return staffed_channels(sc)
 
@@ -707,7 +707,7 @@ def _write_per_month_inputs(
     from openpyxl.comments import Comment
     from openpyxl.workbook.defined_name import DefinedName
 
-    from ccecon.costing.lines import contract_charge
+    from ccecon.scenario.pricing import contract_charge
     from ccecon.scenario.schema import Timing
 
     blocks: list[tuple[str, str, str, Any, str]] = []
@@ -790,7 +790,7 @@ def _peak_blocks(sc: Scenario, case_name: str, case: Case) -> list[tuple[str, st
     (``<pre>_peak<channel number>``); none without peak levers."""
     if not getattr(case, "peak_levers", None):
         return []
-    from ccecon.engine import case_profiles
+    from ccecon.cases import case_profiles
 
     profiles = case_profiles(sc, case) or {}
     out: list[tuple[str, str, str, Any, str]] = []
@@ -980,7 +980,7 @@ def _builtin_drivers(
     put: _Put, chans: list[tuple[int, Channel]], rows: dict[str, int], vol_rows: dict[str, int]
 ) -> None:
     """The built-in drivers (calls, contacts, minutes, sales) and the unit costs' rows."""
-    from ccecon.engine import VOICE_IN, VOICE_OUT
+    from ccecon.scenario.staffing import VOICE_IN, VOICE_OUT
 
     def of(kinds: set[Any] | None, what: str = "") -> list[int]:
         return [
@@ -1567,7 +1567,7 @@ def _result_formulas(
 ) -> dict[str, str]:
     """The Results sheet's formulas of one column: ``tag`` "" (as estimated, column B)
     or "adj_" (risk-adjusted, column C)."""
-    from ccecon.engine import NEVER
+    from ccecon.cases import NEVER
 
     cases = list(sc.cases())
     months = sc.horizon_months
@@ -1725,7 +1725,7 @@ def _input_label(text: str) -> str:
 
 def _write_simulation(wb: Workbook, result: Result, st: _Styles) -> None:
     """Monte Carlo percentiles and the NPV tornado as values, when the scenario has ranges."""
-    from ccecon.engine import NEVER
+    from ccecon.cases import NEVER
     from ccecon.labels import label
     from ccecon.reports.charts import UNCERTAINTY_DRAWS, uncertainty_runs
     from ccecon.uncertainty.sensitivity import describe_path
@@ -1837,7 +1837,7 @@ def _write_sourcing(wb: Workbook, result: Result, st: _Styles) -> None:
     with each option's TCO, its components, unit costs and paid FTE, and the NPV of each
     move from the scenario's current option when it names one.
     """
-    from ccecon.engine import NEVER
+    from ccecon.cases import NEVER
     from ccecon.sourcing.compare import sourcing_document
 
     sc = result.scenario

@@ -1,7 +1,7 @@
 """A lever: a what-if on one channel's volume or handle time, in a case or a sourcing option.
 
 Its own module so that both the scenario's cases (:mod:`ccecon.scenario.schema`) and the
-sourcing options (:mod:`ccecon.sourcing.spec`) use the one definition.
+sourcing options (:mod:`ccecon.scenario.sourcing`) use the one definition.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from pydantic import (
     model_validator,
 )
 
+from ccecon.costing.lines import Timing
 from ccecon.defaults import (
     DEFAULT_MAX_OCCUPANCY,
     DEFAULT_PAID_HOURS_PER_FTE_MONTH,
@@ -55,6 +56,8 @@ from ccecon.defaults import (
 )
 from ccecon.scenario.lever import Lever
 from ccecon.scenario.peak import PeakLever
+from ccecon.scenario.pricing import PriceModel
+from ccecon.scenario.sourcing import SourcingSpec
 from ccecon.scenario.types import (
     GoalShareNumber,
     NonNegNum,
@@ -65,8 +68,6 @@ from ccecon.scenario.types import (
     YearlyRate,
 )
 from ccecon.scheduling.spec import Cover, Template
-from ccecon.sourcing.pricing import PriceModel
-from ccecon.sourcing.spec import SourcingSpec
 from ccecon.uncertainty.sampling import Correlation
 from ccecon.units import check_currency
 
@@ -83,16 +84,6 @@ class Family(StrEnum):
     initial = "initial"
     operating = "operating"
     hidden = "hidden"
-
-
-class Timing(StrEnum):
-    """When a line's amount falls due."""
-
-    once = "once"
-    monthly = "monthly"
-    yearly = "yearly"
-    per_unit = "per_unit"
-    contract = "contract"
 
 
 class ChannelKind(StrEnum):

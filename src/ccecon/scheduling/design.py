@@ -562,3 +562,19 @@ def _infeasible(model: Model, shifts: ShiftsFile, time_limit: float, source: str
         field="shifts",
         value={model.grid.label(i): int(short[i]) for i in where[:3]},
     )
+
+
+def week_grid(
+    interval_minutes: int, open_hour: float, close_hour: float, weekly_profile: list[float]
+) -> tuple[Grid, npt.NDArray[np.int64]]:
+    """The staffing's week on a grid of whole days (Monday 00:00 first, cyclic) and the
+    grid index of each of the staffing's open intervals (Monday's first)."""
+    per_day = 24 * 60 // interval_minutes
+    first = round(open_hour * 60 / interval_minutes)
+    count = round((close_hour - open_hour) * 60 / interval_minutes)
+    index = (np.arange(7)[:, None] * per_day + first + np.arange(count)[None, :]).ravel()
+    is_open = np.zeros(7 * per_day, dtype=bool)
+    open_day = np.repeat(np.asarray(weekly_profile, dtype=float) > 0, count)
+    is_open[index[open_day]] = True
+    grid = Grid(interval_minutes, np.zeros(7 * per_day, dtype=np.int64), is_open, 0, cyclic=True)
+    return grid, index.astype(np.int64)

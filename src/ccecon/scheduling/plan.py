@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -35,11 +34,12 @@ import numpy.typing as npt
 
 from ccecon.errors import InputError
 from ccecon.queueing.peak import IntervalProfile
-from ccecon.scheduling.design import Grid, Model, build_model, solve
-from ccecon.scheduling.spec import ShiftsFile, load_shifts
+from ccecon.scenario.shifts import inline_field, resolve_shifts
+from ccecon.scheduling.design import Grid, Model, build_model, solve, week_grid
+from ccecon.scheduling.spec import ShiftsFile
 
 if TYPE_CHECKING:
-    from ccecon.scenario.schema import Scenario, Schedule
+    from ccecon.scenario.schema import Scenario
 
 Array = npt.NDArray[np.float64]
 
@@ -90,83 +90,6 @@ class SchedulePlan:
         }
 
 
-def resolve_shifts(schedule: Schedule, source: str | None = None) -> tuple[ShiftsFile, str]:
-    """The shifts of a ``staffing.schedule`` section, with its overrides, and the name its
-    errors carry (the shifts file, or the scenario's field path for inline templates)."""
-    if isinstance(schedule.shifts, str):
-        path = Path(schedule.shifts)
-        shifts = _load_cached(str(path), *_stamp(path, source))
-        name = str(path)
-    else:
-        shifts = ShiftsFile.model_validate({"shifts": [t.model_dump() for t in schedule.shifts]})
-        name = "" if source is None else source
-    update: dict[str, Any] = {}
-    if schedule.cover is not None:
-        update["cover"] = schedule.cover
-    if schedule.under_cost is not None:
-        update["under_cost"] = schedule.under_cost
-    if schedule.over_cost is not None:
-        update["over_cost"] = schedule.over_cost
-    return (shifts.model_copy(update=update) if update else shifts), name
-
-
-def _stamp(path: Path, source: str | None) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        raise InputError(
-            f"the shifts file was not found (looked for {path})",
-            file=source,
-            field="staffing.schedule.shifts",
-            value=str(path),
-        ) from None
-    return st.st_mtime_ns, st.st_size
-
-
-@lru_cache(maxsize=16)
-def _load_cached(path: str, mtime_ns: int, size: int) -> ShiftsFile:
-    return load_shifts(path)
-
-
-def inline_field(exc: InputError, inline: bool, source: str | None = None) -> InputError:
-    """An error of inline templates names the scenario's field: ``shifts[2].starts`` ->
-    ``staffing.schedule.shifts[2].starts``, in ``source`` (None: the caller adds it)."""
-    if not inline:
-        return exc
-    field = f"staffing.schedule.{exc.field}" if exc.field else "staffing.schedule.shifts"
-    return InputError(exc.message, file=source, field=field, value=exc.value, row=exc.row)
-
-
-def week_grid(
-    interval_minutes: int, open_hour: float, close_hour: float, weekly_profile: list[float]
-) -> tuple[Grid, npt.NDArray[np.int64]]:
-    """The staffing's week on a grid of whole days (Monday 00:00 first, cyclic) and the
-    grid index of each of the staffing's open intervals (Monday's first)."""
-    per_day = 24 * 60 // interval_minutes
-    first = round(open_hour * 60 / interval_minutes)
-    count = round((close_hour - open_hour) * 60 / interval_minutes)
-    index = (np.arange(7)[:, None] * per_day + first + np.arange(count)[None, :]).ravel()
-    is_open = np.zeros(7 * per_day, dtype=bool)
-    open_day = np.repeat(np.asarray(weekly_profile, dtype=float) > 0, count)
-    is_open[index[open_day]] = True
-    grid = Grid(interval_minutes, np.zeros(7 * per_day, dtype=np.int64), is_open, 0, cyclic=True)
-    return grid, index.astype(np.int64)
-
-
-def check_schedule(scenario: Scenario, source: str) -> None:
-    """Load-time check: the shifts can be read and every template covers an interval of
-    the staffing's open week (:class:`InputError` naming the file, field and value)."""
-    st = scenario.staffing
-    assert st is not None and st.schedule is not None
-    inline = not isinstance(st.schedule.shifts, str)
-    shifts, name = resolve_shifts(st.schedule, source)
-    grid, _ = week_grid(st.interval_minutes, st.open_hour, st.close_hour, st.weekly_profile)
-    try:
-        build_model(shifts, grid, source=name)
-    except InputError as exc:
-        raise inline_field(exc, inline, source) from None
-
-
 @lru_cache(maxsize=8)
 def _model(shifts_json: str, interval_minutes: int, open_bytes: bytes, name: str) -> Model:
     shifts = ShiftsFile.model_validate_json(shifts_json)
@@ -211,8 +134,8 @@ def plan_schedule(
     summed (each channel is staffed as its own queue, as the FTE is). ``profiles`` maps a
     channel to its interval-of-week profile (time-window routing, a case's peak levers).
     """
-    from ccecon.engine import month_days, staffed_channels, staffing_goals
     from ccecon.queueing.workload import requirement_weeks
+    from ccecon.scenario.staffing import month_days, staffed_channels, staffing_goals
 
     st = scenario.staffing
     assert st is not None and st.schedule is not None
@@ -275,19 +198,3 @@ def plan_schedule(
     if months:
         ratio[0, 1:] = np.array([w.ratio for w in solved])[month_of]
     return SchedulePlan(ratio=ratio, weeks=tuple(solved), month_of=month_of)
-
-
-def plan_cases(scenario: Scenario) -> dict[str, SchedulePlan] | None:
-    """Each case's schedule from the base case (each distribution at its base-case value;
-    an input given as an array of draws at its mean), or None without a schedule."""
-    st = getattr(scenario, "staffing", None)
-    if st is None or st.schedule is None:
-        return None
-    from ccecon.engine import case_drivers, case_profiles, realize_scenario
-
-    base, _ = realize_scenario(scenario, None, None)
-    out: dict[str, SchedulePlan] = {}
-    for name, case in base.cases().items():
-        _, drivers = case_drivers(base, case, schedule=False)
-        out[name] = plan_schedule(base, drivers, case_profiles(base, case))
-    return out

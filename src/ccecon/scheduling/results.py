@@ -305,14 +305,9 @@ def scenario_intervals(scenario: Any, month: int = 1, case: str = "proposal") ->
     spreads the month (``ccecon.queueing.workload``; with the case's peak levers, its
     reshaped profile). Several staffed channels are summed into one queue of calls with
     their call-weighted handle time."""
-    from ccecon.engine import (
-        case_drivers,
-        case_profiles,
-        month_days,
-        realize_scenario,
-        staffed_channels,
-    )
+    from ccecon.cases import case_drivers, case_profiles, realize_scenario
     from ccecon.queueing.workload import interval_shares
+    from ccecon.scenario.staffing import month_days, staffed_channels
 
     st = scenario.staffing
     if st is None:

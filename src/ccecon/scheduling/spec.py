@@ -283,7 +283,7 @@ class ShiftsFile(_Model):
 
 def parse_shifts(text: str, source: str = "<shifts>") -> ShiftsFile:
     """A :class:`ShiftsFile` from YAML or JSON text; :class:`InputError` naming the field."""
-    from ccecon.scenario.load import check_document, check_text, read_document, validation_error
+    from ccecon.io import check_document, check_text, read_document, validation_error
 
     check_text(text, source)
     doc = read_document(text, source)
@@ -303,7 +303,7 @@ def parse_shifts(text: str, source: str = "<shifts>") -> ShiftsFile:
 def _nested(exc: ValidationError, source: str) -> InputError | None:
     """A template's own check (an :class:`InputError` naming a field inside the template)
     with the whole path: ``shifts[2].breaks[1].from``."""
-    from ccecon.scenario.load import format_loc
+    from ccecon.io import format_loc
 
     errors = exc.errors(include_url=False)
     if len(errors) != 1:
@@ -318,7 +318,7 @@ def _nested(exc: ValidationError, source: str) -> InputError | None:
 
 def load_shifts(path: str | Path) -> ShiftsFile:
     """Read a shift templates file (YAML or JSON, UTF-8)."""
-    from ccecon.scenario.load import read_limited
+    from ccecon.io import read_limited
 
     p = Path(path)
     raw = read_limited(p)

@@ -1,7 +1,7 @@
 """Compare the sourcing options on the same demand, each one a case of the engine.
 
 Every option's work (volumes, handle minutes, sales, agent hours, paid FTE) comes from
-:mod:`ccecon.sourcing.work`, i.e. from :func:`ccecon.engine.case_drivers` and the
+:mod:`ccecon.sourcing.work`, i.e. from :func:`ccecon.cases.case_drivers` and the
 scenario's ``staffing``: the numbers ``ccecon evaluate`` gives for the same case. Cash
 flows are costs (positive) per month, shape ``(draws, M + 1)``, index 0 = month 0 "at
 signing". TCO = sum over months 0..M. Present value of cost = ``-npv(r_m, -flows)`` with
@@ -28,12 +28,21 @@ from ccecon.costing.unit_costs import (
 )
 from ccecon.errors import InputError
 from ccecon.finance.returns import npv
-from ccecon.sourcing.pricing import Charge, PriceModel
-from ccecon.sourcing.spec import Hosted, Hybrid, InHouse, Outsourced, QuoteLine, SourcingSpec
+from ccecon.scenario.pricing import Charge, PriceModel
+from ccecon.scenario.sourcing import (
+    Hosted,
+    Hybrid,
+    InHouse,
+    Outsourced,
+    QuoteLine,
+    SourcingSpec,
+    check_hybrid_routing,
+    needs_staffing,
+    window_split,
+)
 from ccecon.sourcing.work import (
     Work,
     case_work,
-    needs_staffing,
     paid_fte,
     staffing_goals,
     zero_work,
@@ -177,7 +186,7 @@ class Comparison:
 
     def move_rows(self) -> list[dict[str, Any]]:
         """One row per option moved to from ``current`` (means over draws), in rank order."""
-        from ccecon.engine import _summary
+        from ccecon.cases import _summary
 
         out = []
         for o in self.ranked():
@@ -465,128 +474,6 @@ def _option_outsourced(ctx: _Ctx, o: Outsourced) -> OptionResult:
     )
 
 
-def check_routing(spec: SourcingSpec, scenario: Any) -> None:
-    """Every channel in exactly one routing rule of each hybrid option, and every option's
-    levers on a channel of the demand within the horizon; else :class:`InputError`."""
-    channels = sorted(c.name for c in scenario.channels)
-    for k, opt in enumerate(spec.options):
-        for j, lever in enumerate(opt.levers):
-            where = f"sourcing.options[{k}].levers[{j}]"
-            if lever.channel not in channels:
-                raise InputError(
-                    "lever names a channel that does not exist; channels: " + ", ".join(channels),
-                    field=f"{where}.channel",
-                    value=lever.channel,
-                )
-            if lever.start_month > scenario.horizon_months:
-                raise InputError(
-                    f"start_month is outside the horizon (1..{scenario.horizon_months})",
-                    field=f"{where}.start_month",
-                    value=lever.start_month,
-                )
-        if isinstance(opt, Hybrid):
-            _check_routing(opt, scenario, f"sourcing.options[{k}].routing")
-
-
-def _check_routing(hy: Hybrid, scenario: Any, where: str) -> None:
-    seen: dict[str, int] = {}
-    kinds = {c.name: str(getattr(c.kind, "value", c.kind)) for c in scenario.channels}
-    known = set(kinds)
-    for i, r in enumerate(hy.routing):
-        for name in r.channels:
-            if name not in known:
-                raise InputError(
-                    f"unknown channel; the demand has {sorted(known)}",
-                    field=f"{where}[{i}].channels",
-                    value=name,
-                )
-            if name in seen:
-                raise InputError(
-                    f"routing rules overlap: channel in rules {seen[name]} and {i}",
-                    field=f"{where}[{i}].channels",
-                    value=name,
-                )
-            seen[name] = i
-        if r.to == "outsourced" and (
-            r.overflow or r.after_hours or float(np.max(_v(r.after_hours_share))) > 0
-        ):
-            raise InputError(
-                "after_hours, after_hours_share and overflow apply to in-house rules only",
-                field=f"{where}[{i}]",
-                value=r.to,
-            )
-        if r.after_hours:
-            needs_staffing(scenario, "routing by hours of the week", f"{where}[{i}].after_hours")
-            for j, w in enumerate(r.after_hours):
-                if window_split(scenario, [w]).sent_share == 0:
-                    st = scenario.staffing
-                    raise InputError(
-                        f"this window holds no contacts: the lines are open"
-                        f" {st.open_hour:g}-{st.close_hour:g} h (staffing open_hour,"
-                        " close_hour) on the days the weekly profile does not set to 0",
-                        field=f"{where}[{i}].after_hours[{j}]",
-                        value=w.model_dump(),
-                    )
-        if r.overflow:
-            ks = {kinds[n] for n in r.channels}
-            if ks != {"voice_inbound"}:
-                raise InputError(
-                    "overflow (Erlang) applies to voice_inbound channels only",
-                    field=f"{where}[{i}].overflow",
-                    value=sorted(ks),
-                )
-            needs_staffing(scenario, "hybrid overflow", f"{where}[{i}].overflow")
-    missing = known - set(seen)
-    if missing:
-        raise InputError(
-            "routing leaves contacts unassigned: every channel needs one rule",
-            field=where,
-            value=sorted(missing),
-        )
-
-
-@dataclass(frozen=True)
-class WindowSplit:
-    """A channel split by hours of the week (time-window routing).
-
-    ``sent_share`` is the share of a week's contacts arriving in the windows (the
-    staffing's interval grid, weekly and intraday profiles), ``kept_share = 1 -
-    sent_share``; ``kept_profile`` and ``sent_profile`` are each side's share of its own
-    weekly contacts per open interval of the week (Monday's intervals first, each summing
-    to 1; zeros for a side that handles nothing).
-    """
-
-    kept_share: float
-    sent_share: float
-    kept_profile: Array
-    sent_profile: Array
-
-
-def window_split(scenario: Any, windows: Any) -> WindowSplit:
-    """Split the staffing's interval-of-week profile by the routing windows."""
-    from ccecon.queueing.workload import interval_shares, window_mask
-
-    st = scenario.staffing
-    per_day = round((st.close_hour - st.open_hour) * 60 / st.interval_minutes)
-    shares = interval_shares(st.weekly_profile, st.intraday_profile, per_day)
-    mask = window_mask(
-        [(list(w.days), w.from_hour, w.to_hour) for w in windows],
-        interval_minutes=st.interval_minutes,
-        open_hour=st.open_hour,
-        close_hour=st.close_hour,
-    )
-    sent = shares * mask
-    kept = shares - sent
-    sent_share = float(sent.sum())
-    kept_share = float(kept.sum())
-    return WindowSplit(
-        kept_share,
-        sent_share,
-        kept / kept_share if kept_share > 0 else kept,
-        sent / sent_share if sent_share > 0 else sent,
-    )
-
-
 @dataclass(frozen=True)
 class HybridSplit:
     """Contacts per channel and month kept in-house and sent out (draws or 1, M + 1), the
@@ -606,11 +493,11 @@ def hybrid_split(ctx: _Ctx, hy: Hybrid) -> HybridSplit:
     the in-house team's capacity per interval out (every in-house overflow channel shares
     one team and queue, with the call-weighted AHT; the interval profile and goals are the
     scenario's staffing)."""
-    from ccecon.engine import month_days
     from ccecon.queueing.workload import team_overflow
+    from ccecon.scenario.staffing import month_days
 
     sc = ctx.scenario
-    _check_routing(hy, sc, f"{_field(ctx, hy)}.routing")
+    check_hybrid_routing(hy, sc, f"{_field(ctx, hy)}.routing")
     full = ctx.full(hy)
     keep_share: dict[str, Any] = {}
     out_share: dict[str, Any] = {}
@@ -889,14 +776,14 @@ def moves_from(scenario: Any, options: tuple[OptionResult, ...], current: str) -
 
     Baseline = the current option's cost flows, proposal = the other option's, each cost
     component a line (components of one name in both are one line before and after:
-    :func:`ccecon.engine.change_overlap`, the TEI rule of every business case). The cost of
+    :func:`ccecon.cases.change_overlap`, the TEI rule of every business case). The cost of
     the change is new or risen spending, the cost savings the fallen or dropped spending
-    (a benefit); NPV, ROI, IRR and payback are the engine's (``engine._metrics``) at the
+    (a benefit); NPV, ROI, IRR and payback are the engine's (``cases._metrics``) at the
     comparison's discount rate with the scenario's convention.
     """
     from types import SimpleNamespace
 
-    from ccecon.engine import _metrics, change_overlap
+    from ccecon.cases import _metrics, change_overlap
 
     rate = _discount_rate(scenario)
     sc = (

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ccecon.errors import InputError
-from ccecon.sourcing.spec import SourcingSpec
+from ccecon.scenario.sourcing import SourcingSpec
 
 
 def _read_text(path: Path) -> str:
@@ -24,7 +24,7 @@ def _read_text(path: Path) -> str:
 
 def parse_sourcing(text: str, source: str = "<scenario>") -> tuple[Any, SourcingSpec]:
     """(scenario, sourcing spec) from YAML/JSON text; :class:`InputError` when invalid."""
-    from ccecon.scenario.load import read_document
+    from ccecon.io import read_document
 
     doc = read_document(text, source)
     if not isinstance(doc, dict):

@@ -1,9 +1,9 @@
 """The work of a sourcing option, from the engine: volumes, drivers, agent hours and FTE.
 
 Every option handles the scenario's channels (growth, the option's levers) through
-:func:`ccecon.engine.case_drivers`, the function that builds every business case; its
+:func:`ccecon.cases.case_drivers`, the function that builds every business case; its
 agents come from the scenario's ``staffing`` section through the same
-:func:`ccecon.engine.staffing_drivers` (:mod:`ccecon.queueing.workload`: interval
+:func:`ccecon.cases.staffing_drivers` (:mod:`ccecon.queueing.workload`: interval
 profile, Erlang C or A, occupancy caps, shrinkage, paid hours, calendar days). There is
 no second demand or staffing model: an option's workload, agent hours and FTE are those
 of ``evaluate`` on the same case (a test checks it on every example, exactly).
@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccecon.errors import InputError
-from ccecon.sourcing.pricing import Usage, usage_from_drivers
+from ccecon.scenario.pricing import Usage, usage_from_drivers
 
 Array = npt.NDArray[np.float64]
 
@@ -69,7 +68,7 @@ def case_work(
     """The engine's drivers of a case with ``levers``, each channel's volume x its share,
     staffed with each channel's interval-of-week profile in ``profiles`` (time-window
     routing; default the staffing's profiles)."""
-    from ccecon.engine import case_drivers
+    from ccecon.cases import case_drivers
     from ccecon.scenario.schema import Case
 
     case = Case.model_construct(
@@ -98,8 +97,8 @@ def zero_work(scenario: Any) -> Work:
 
 def staffing_goals(scenario: Any) -> dict[str, Any]:
     """The interval model and goals of the scenario's ``staffing`` section
-    (:func:`ccecon.engine.staffing_goals`, the one mapping, shared with the engine)."""
-    from ccecon.engine import staffing_goals as goals
+    (:func:`ccecon.scenario.staffing.staffing_goals`, the one mapping, shared with the engine)."""
+    from ccecon.scenario.staffing import staffing_goals as goals
 
     return goals(scenario)
 
@@ -112,21 +111,10 @@ def paid_fte(scenario: Any, hours: Array) -> Array:
     return np.asarray(hours / (paid * (1.0 - s)), dtype=float)
 
 
-def needs_staffing(scenario: Any, what: str, field: str) -> None:
-    """:class:`InputError` when ``what`` needs agents and the scenario has no staffing."""
-    if scenario.staffing is None:
-        raise InputError(
-            f"{what} needs agents, sized by the scenario's `staffing` section (interval"
-            " profile, service goals, shrinkage, paid hours): add `staffing:` at the top"
-            " level of the file",
-            field=field,
-        )
-
-
 def staffed(scenario: Any) -> set[str]:
     """Names of the channels the staffing sizes (empty without staffing)."""
     if scenario.staffing is None:
         return set()
-    from ccecon.engine import staffed_channels
+    from ccecon.scenario.staffing import staffed_channels
 
     return set(staffed_channels(scenario))

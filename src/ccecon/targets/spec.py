@@ -116,7 +116,7 @@ def load_targets(path: str | Path) -> TargetsFile:
 
 def parse_targets(text: str, source: str = "<targets>") -> TargetsFile:
     """Validate targets from YAML or JSON text; ``source`` names it in error messages."""
-    from ccecon.scenario.load import read_document, validation_error
+    from ccecon.io import read_document, validation_error
 
     doc = read_document(text, source)
     if not isinstance(doc, dict):

@@ -574,7 +574,7 @@ def run_chunks(
     if chunk < 1:
         raise InputError("chunk must be at least 1", field="chunk", value=chunk)
     if schedule is None:
-        from ccecon.scheduling.plan import plan_cases
+        from ccecon.cases import plan_cases
 
         schedule = plan_cases(scenario)
     correlations = getattr(scenario, "correlations", None)

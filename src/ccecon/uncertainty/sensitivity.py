@@ -131,7 +131,7 @@ def evaluate_rows(
         raise InputError(
             "unknown metric; expected one of " + ", ".join(OUTPUTS), field="metric", value=metric
         )
-    from ccecon.scheduling.plan import plan_cases
+    from ccecon.cases import plan_cases
 
     realized = realize(scenario, values)
     # a shift schedule (staffing.schedule) is the base case's, applied to every row

@@ -7,14 +7,20 @@ every plan month 1..M, one-off amounts in their ``month`` (0 = at signing).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, cast
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ccecon.errors import InputError
 from ccecon.scenario.lever import Lever
+from ccecon.scenario.pricing import PriceModel
 from ccecon.scenario.types import NonNegNum, Share, YearlyRate
 from ccecon.scenario.window import Window
-from ccecon.sourcing.pricing import PriceModel
+
+Array = npt.NDArray[np.float64]
 
 OPTION_KINDS: tuple[str, ...] = ("in-house", "outsourced", "hosted", "hybrid")
 """The model kinds of an option: which costs the company keeps."""
@@ -392,3 +398,141 @@ class SourcingSpec(_M):
                 )
             return None
         return cast(Outsourced, self._named(hybrid.provider, Outsourced, "outsourced", "provider"))
+
+
+def check_routing(spec: SourcingSpec, scenario: Any) -> None:
+    """Every channel in exactly one routing rule of each hybrid option, and every option's
+    levers on a channel of the demand within the horizon; else :class:`InputError`."""
+    channels = sorted(c.name for c in scenario.channels)
+    for k, opt in enumerate(spec.options):
+        for j, lever in enumerate(opt.levers):
+            where = f"sourcing.options[{k}].levers[{j}]"
+            if lever.channel not in channels:
+                raise InputError(
+                    "lever names a channel that does not exist; channels: " + ", ".join(channels),
+                    field=f"{where}.channel",
+                    value=lever.channel,
+                )
+            if lever.start_month > scenario.horizon_months:
+                raise InputError(
+                    f"start_month is outside the horizon (1..{scenario.horizon_months})",
+                    field=f"{where}.start_month",
+                    value=lever.start_month,
+                )
+        if isinstance(opt, Hybrid):
+            check_hybrid_routing(opt, scenario, f"sourcing.options[{k}].routing")
+
+
+def check_hybrid_routing(hy: Hybrid, scenario: Any, where: str) -> None:
+    """Every channel of the demand in exactly one routing rule of the hybrid option ``hy``
+    (its field path ``where``); after-hours windows holding contacts and overflow on
+    voice_inbound channels of in-house rules only; else :class:`InputError`."""
+    seen: dict[str, int] = {}
+    kinds = {c.name: str(getattr(c.kind, "value", c.kind)) for c in scenario.channels}
+    known = set(kinds)
+    for i, r in enumerate(hy.routing):
+        for name in r.channels:
+            if name not in known:
+                raise InputError(
+                    f"unknown channel; the demand has {sorted(known)}",
+                    field=f"{where}[{i}].channels",
+                    value=name,
+                )
+            if name in seen:
+                raise InputError(
+                    f"routing rules overlap: channel in rules {seen[name]} and {i}",
+                    field=f"{where}[{i}].channels",
+                    value=name,
+                )
+            seen[name] = i
+        if r.to == "outsourced" and (
+            r.overflow
+            or r.after_hours
+            or float(np.max(np.asarray(r.after_hours_share, dtype=float))) > 0
+        ):
+            raise InputError(
+                "after_hours, after_hours_share and overflow apply to in-house rules only",
+                field=f"{where}[{i}]",
+                value=r.to,
+            )
+        if r.after_hours:
+            needs_staffing(scenario, "routing by hours of the week", f"{where}[{i}].after_hours")
+            for j, w in enumerate(r.after_hours):
+                if window_split(scenario, [w]).sent_share == 0:
+                    st = scenario.staffing
+                    raise InputError(
+                        f"this window holds no contacts: the lines are open"
+                        f" {st.open_hour:g}-{st.close_hour:g} h (staffing open_hour,"
+                        " close_hour) on the days the weekly profile does not set to 0",
+                        field=f"{where}[{i}].after_hours[{j}]",
+                        value=w.model_dump(),
+                    )
+        if r.overflow:
+            ks = {kinds[n] for n in r.channels}
+            if ks != {"voice_inbound"}:
+                raise InputError(
+                    "overflow (Erlang) applies to voice_inbound channels only",
+                    field=f"{where}[{i}].overflow",
+                    value=sorted(ks),
+                )
+            needs_staffing(scenario, "hybrid overflow", f"{where}[{i}].overflow")
+    missing = known - set(seen)
+    if missing:
+        raise InputError(
+            "routing leaves contacts unassigned: every channel needs one rule",
+            field=where,
+            value=sorted(missing),
+        )
+
+
+@dataclass(frozen=True)
+class WindowSplit:
+    """A channel split by hours of the week (time-window routing).
+
+    ``sent_share`` is the share of a week's contacts arriving in the windows (the
+    staffing's interval grid, weekly and intraday profiles), ``kept_share = 1 -
+    sent_share``; ``kept_profile`` and ``sent_profile`` are each side's share of its own
+    weekly contacts per open interval of the week (Monday's intervals first, each summing
+    to 1; zeros for a side that handles nothing).
+    """
+
+    kept_share: float
+    sent_share: float
+    kept_profile: Array
+    sent_profile: Array
+
+
+def window_split(scenario: Any, windows: Any) -> WindowSplit:
+    """Split the staffing's interval-of-week profile by the routing windows."""
+    from ccecon.queueing.workload import interval_shares, window_mask
+
+    st = scenario.staffing
+    per_day = round((st.close_hour - st.open_hour) * 60 / st.interval_minutes)
+    shares = interval_shares(st.weekly_profile, st.intraday_profile, per_day)
+    mask = window_mask(
+        [(list(w.days), w.from_hour, w.to_hour) for w in windows],
+        interval_minutes=st.interval_minutes,
+        open_hour=st.open_hour,
+        close_hour=st.close_hour,
+    )
+    sent = shares * mask
+    kept = shares - sent
+    sent_share = float(sent.sum())
+    kept_share = float(kept.sum())
+    return WindowSplit(
+        kept_share,
+        sent_share,
+        kept / kept_share if kept_share > 0 else kept,
+        sent / sent_share if sent_share > 0 else sent,
+    )
+
+
+def needs_staffing(scenario: Any, what: str, field: str) -> None:
+    """:class:`InputError` when ``what`` needs agents and the scenario has no staffing."""
+    if scenario.staffing is None:
+        raise InputError(
+            f"{what} needs agents, sized by the scenario's `staffing` section (interval"
+            " profile, service goals, shrinkage, paid hours): add `staffing:` at the top"
+            " level of the file",
+            field=field,
+        )

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ccecon.errors import InputError
 from ccecon.scenario.types import NonNegNum, Share
 
 Array = npt.NDArray[np.float64]
@@ -94,7 +95,7 @@ def usage_from_drivers(
     Parameters
     ----------
     drivers : mapping
-        The engine's drivers of a case (:func:`ccecon.engine.case_drivers`), arrays
+        The engine's drivers of a case (:func:`ccecon.cases.case_drivers`), arrays
         (draws or 1, months + 1): inbound_calls, outbound_calls, contacts, minutes, sales
         and, with a ``staffing`` section, fte and agent_hours.
     revenue_per_sale : float or ndarray (draws,)
@@ -461,3 +462,36 @@ PriceModel = Annotated[
 """Any price model, told apart by its ``model`` field."""
 
 Sum.model_rebuild()
+
+
+def contract_charge(line: Any, drivers: Mapping[str, Array], months: int, field: str) -> Array:
+    """The monthly bill of a ``contract`` cost line's price model on a case's usage.
+
+    Parameters
+    ----------
+    line : CostLine
+        With ``contract`` (a price model of this module),
+        ``contract_share`` and ``revenue_per_sale``.
+    drivers : mapping
+        The case's drivers (volumes after its levers; fte and agent_hours with staffing).
+    months : int
+        Horizon in months.
+    field : str
+        The line's path, named by the error when the price needs staffing.
+
+    Returns
+    -------
+    ndarray
+        Shape (draws or 1, months + 1): index 0 the setup terms at signing, index m the
+        charge for plan month m, scenario currency.
+    """
+    usage = usage_from_drivers(drivers, line.revenue_per_sale, line.contract_share)
+    with np.errstate(invalid="ignore"):
+        amount = line.contract.charge(usage).amount
+    if not np.isfinite(amount).all():
+        raise InputError(
+            "a price on seats or agent hours needs agents, sized by the scenario's"
+            " `staffing` section: add `staffing:` at the top level of the file",
+            field=f"{field}.contract",
+        )
+    return np.asarray(amount, dtype=float)
