@@ -219,9 +219,9 @@ def synth(
     from ccecon.errors import InputError
 
     if rows < 1:
-        raise InputError("rows must be >= 1", field="--rows", value=rows)
+        raise InputError("rows must be >= 1", field="rows", value=rows)
     if days < 1:
-        raise InputError("days must be >= 1", field="--days", value=days)
+        raise InputError("days must be >= 1", field="days", value=days)
     rng = np.random.default_rng(seed)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
