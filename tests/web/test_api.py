@@ -367,3 +367,22 @@ def test_texts_that_gave_500_are_422_with_the_field(
             assert r.status_code == 422, (url, r.text[:300])
             assert r.json()["field"] == field
     assert client.get("/api/scenarios", headers=a).json() == []
+
+
+def test_a_bad_level_names_the_request_field(
+    env: tuple[TestClient, dict[str, str], dict[str, str]],
+) -> None:
+    """The API names its own field (``level``), never the command line's ``--level``."""
+    client, a, _ = env
+    text = (EXAMPLES / "targets-445.yaml").read_text(encoding="utf-8")
+    bad = client.post("/api/targets/plan", json={"text": text, "level": "decade"}, headers=a)
+    assert bad.status_code == 422 and "--" not in bad.text
+    assert [e["loc"] for e in bad.json()["detail"]] == [["body", "level"]]
+    # behind the request's validation, the service itself names the same field
+    from ccecon.errors import InputError
+    from ccecon.web.service import error_doc, targets_doc
+
+    with pytest.raises(InputError) as err:
+        targets_doc(text, "decade")
+    doc = error_doc(err.value)
+    assert doc["field"] == "level" and doc["value"] == "decade" and "--" not in doc["detail"]

@@ -195,3 +195,16 @@ def test_hostile_names_are_shown_as_text(client: Any, uploads: dict[str, Path]) 
     assert 'id="fig-forecast"' in r.text and 'id="budget-forecast"' in r.text
     row = r.text.split('id="budget-forecast"', 1)[1].split("</table>", 1)[0]
     assert '<td class="num">2</td><td class="num">1</td>' in row.replace("\n", "")
+
+
+def test_an_unreadable_upload_is_explained_without_flags(
+    client: Any, uploads: dict[str, Path]
+) -> None:
+    """A contacts file of no known format: the page says so in words (no ``--format``,
+    ``--mapping``: options of the command line a browser user has not got)."""
+    c, csrf = client
+    files = _files(uploads, interactions=b"foo,bar\n1,2\n")
+    r = c.post("/ui/budget", data={"csrf": csrf}, files=files)
+    assert r.status_code == 200 and 'id="budget-error"' in r.text
+    assert "interactions.csv" in r.text and "cannot tell the format" in r.text
+    assert "--" not in r.text.split('id="budget-error"', 1)[1].split("</", 1)[0]

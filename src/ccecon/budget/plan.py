@@ -194,12 +194,10 @@ def plan_budget(
     from ccecon.engine import evaluate
 
     if not 1 <= fy_start <= 12:
-        raise InputError("expected a month 1..12", field="--fy-start", value=fy_start)
+        raise InputError("expected a month 1..12", field="fy_start", value=fy_start)
     cases = scenario.cases()
     if case not in cases:
-        raise InputError(
-            f"the scenario has no {case!r} case; it has {sorted(cases)}", field="--case"
-        )
+        raise InputError(f"the scenario has no {case!r} case; it has {sorted(cases)}", field="case")
     months = fiscal_months(fiscal_year, fy_start)
     res = evaluate(scenario)
     labels = list(res.month_labels)
@@ -210,7 +208,7 @@ def plan_budget(
         raise InputError(
             f"fiscal year {fiscal_year} ({months[0]} .. {months[-1]}) lies outside the plan"
             f" ({labels[1]} .. {labels[-1]})",
-            field="--year",
+            field="year",
             value=fiscal_year,
         )
     flows = res.cases[case]
@@ -378,7 +376,7 @@ def year_of(value: str) -> int:
     try:
         y = int(value)
     except ValueError:
-        raise InputError("expected a year, e.g. 2028", field="--year", value=value) from None
+        raise InputError("expected a year, e.g. 2028", field="year", value=value) from None
     if not dt.MINYEAR <= y <= dt.MAXYEAR:
-        raise InputError("expected a year, e.g. 2028", field="--year", value=value)
+        raise InputError("expected a year, e.g. 2028", field="year", value=value)
     return y

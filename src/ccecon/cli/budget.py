@@ -48,7 +48,7 @@ def plan(
     """The fiscal year's budget of a scenario's case: every included cost line, month by
     month, by element (personnel, technology, telecom, outsourcing, training, other), and a
     reserve for the unforeseen."""
-    with user_errors():
+    with user_errors(options={"year": "--year", "fy_start": "--fy-start", "case": "--case"}):
         from ccecon.budget.plan import plan_budget_file, year_of
         from ccecon.cli.output import emit, print_table
         from ccecon.units import SHARE, parse_ratio
@@ -148,7 +148,7 @@ def track_cmd(
     """Budget vs actual, month by month and element by element: the variance, its split
     into volume, efficiency and rate (personnel, telecom), the re-forecast of the year,
     the reserve used, and the BPO invoices checked against their contract."""
-    with user_errors():
+    with user_errors(options={"report": "--report", "paper": "--paper"}):
         from ccecon.budget.track import track_files
         from ccecon.cli.output import emit
         from ccecon.errors import InputError

@@ -281,7 +281,7 @@ def report(
     ] = None,
 ) -> None:
     """Write the report of a scenario: HTML (charts, assumptions, formulas), Excel, PDF."""
-    with user_errors():
+    with user_errors(options={"paper": "--paper"}):
         from ccecon.engine import evaluate as run
         from ccecon.reports import write_report
         from ccecon.scenario.load import load_scenario

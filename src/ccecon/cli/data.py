@@ -223,7 +223,9 @@ def ingest(
     ] = "local[2]",
 ) -> None:
     """Load contact records; bad rows go to quarantine with a reason; prints the counts."""
-    with user_errors():
+    with user_errors(
+        options={"fmt": "--format", "threads": "--threads", "memory_limit": "--memory-limit"}
+    ):
         import time
 
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -319,6 +321,20 @@ def _ingest_on_spark(paths: list[Path], into: Path, cols: Any, master: str) -> A
     )
 
 
+METRICS_OPTIONS = {
+    "by": "--by",
+    "teams": "--teams",
+    "calendar": "--fiscal-calendar",
+    "sl_threshold_s": "--sl-threshold",
+    "short_abandon_s": "--short-abandon",
+    "repeat_days": "--repeat-days",
+    "loyal_above": "--loyal-above",
+    "backend": "--backend",
+    "source": "--from",
+}
+"""The metric functions' parameters (as their errors name them) to ``metrics``' options."""
+
+
 def metrics(
     store: Annotated[Path, typer.Option("--from", help="DuckDB store.")],
     by: Annotated[
@@ -394,7 +410,7 @@ def metrics(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Contacts (offered, SL, ASA, AHT, cost, FCR proxy) or agents (occupancy), by group."""
-    with user_errors():
+    with user_errors(options=METRICS_OPTIONS):
         from ccecon.data.metrics import (
             interactions_table,
             labour_expr,
@@ -489,7 +505,7 @@ def calibrate(
     Prints every field it changed (old -> new, from which records) and warnings; the
     file keeps its comments and layout.
     """
-    with user_errors():
+    with user_errors(options={"warn_ratio": "--warn-ratio"}):
         from ccecon.data.calibrate import apply_changes, calibrate_explained, show
         from ccecon.scenario.load import load_scenario, read_limited
 
@@ -553,7 +569,7 @@ def synth(
     """Write a synthetic contact center (Parquet): contacts staffed by its own Erlang
     model, agent states, payroll, HR events, surveys, its teams and a profit goal; the
     contacts optionally as a vendor's export (``--format``)."""
-    with user_errors():
+    with user_errors(options={"rows": "--rows", "days": "--days", "fmt": "--format"}):
         import datetime as _dt
 
         from rich.progress import (

@@ -36,7 +36,8 @@ def forecast(
 ) -> None:
     """Forecast contacts and AHT per series; the model per series is chosen by a
     rolling-origin backtest against the seasonal naive (statsforecast)."""
-    with user_errors():
+    options = {"by": "--by", "grain": "--grain", "horizon": "--horizon", "level": "--level"}
+    with user_errors(options=options):
         from ccecon.forecast.run import run_forecast
 
         doc = run_forecast(store, by, horizon, grain, level, out, events).to_dict()

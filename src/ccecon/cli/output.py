@@ -165,13 +165,24 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn :class:`ccecon.errors.CCEconError` and file errors into exit code 2 and a message."""
-    from ccecon.errors import CCEconError
+def user_errors(options: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn :class:`ccecon.errors.CCEconError` and file errors into exit code 2 and a message.
+
+    Parameters
+    ----------
+    options : mapping of str to str, optional
+        A library parameter's name to the command's option that gives it
+        (``{"fy_start": "--fy-start"}``): an :class:`ccecon.errors.InputError` whose
+        ``field`` is such a name is reported with the option, as the user typed it
+        (library errors name the function's parameter; the command line names its flag).
+    """
+    from ccecon.errors import CCEconError, InputError
 
     try:
         yield
     except CCEconError as exc:
+        if isinstance(exc, InputError) and exc.field is not None:
+            exc.field = (options or {}).get(exc.field, exc.field)
         fail(str(exc))
     except FileNotFoundError as exc:
         fail(f"{exc.filename}: not found (no such file, or a folder on its path is missing)")

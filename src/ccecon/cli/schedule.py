@@ -186,6 +186,16 @@ def roster_tables(roster: dict[str, Any]) -> None:
     )
 
 
+SCHEDULE_OPTIONS = {
+    "month": "--month",
+    "interval_minutes": "--per",
+    "roster": "--roster",
+    "weeks": "--weeks",
+}
+"""The scheduling functions' parameters (as their errors name them) to ``schedule``'s
+options."""
+
+
 def schedule(
     requirements: Annotated[
         Path,
@@ -265,7 +275,7 @@ def schedule(
     (template, day, start, head count), the coverage and the service level each
     interval reaches, schedule efficiency, paid FTE, cost and the solver's gap.
     """
-    with user_errors():
+    with user_errors(options=SCHEDULE_OPTIONS):
         from ccecon.cli.staff import parse_sl
         from ccecon.errors import InputError
         from ccecon.scheduling.roster import Rules

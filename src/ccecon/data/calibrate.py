@@ -100,9 +100,7 @@ def calibrate_explained(
     from ccecon.data.metrics import connect
 
     if not warn_ratio > 1:
-        raise InputError(
-            "the warning ratio must be above 1", field="--warn-ratio", value=warn_ratio
-        )
+        raise InputError("the warning ratio must be above 1", field="warn_ratio", value=warn_ratio)
     kinds = [c.kind for c in scenario.channels]
     dup = {k for k in kinds if kinds.count(k) > 1}
     if dup:

@@ -231,9 +231,7 @@ def _with_team(t: Any, day: Any, teams: list[dict[str, Any]] | None) -> Any:
     import ibis
 
     if teams is None:
-        raise InputError(
-            "grouping by team needs an agent -> team file (--teams FILE)", field="--by"
-        )
+        raise InputError("grouping by team needs an agent -> team file", field="teams")
     import pandas as pd
 
     df = pd.DataFrame(
@@ -262,8 +260,8 @@ def _with_fiscal(t: Any, ts: Any, calendar: FiscalCalendar | None) -> Any:
 
     if calendar is None:
         raise InputError(
-            "grouping by fiscal period needs a fiscal calendar (--fiscal-calendar FILE)",
-            field="--by",
+            "grouping by fiscal period needs a fiscal calendar",
+            field="calendar",
         )
     span = t.aggregate(first=ts.min(), last=ts.max()).to_pandas()
     if span.empty or pd.isna(span["first"].iloc[0]):
@@ -341,10 +339,10 @@ def _check_keys(by: Sequence[str], allowed: Sequence[str]) -> None:
     for k in by:
         if k not in allowed:
             raise InputError(
-                "unknown grouping; expected " + ", ".join(allowed), field="--by", value=k
+                "unknown grouping; expected " + ", ".join(allowed), field="by", value=k
             )
     if len(set(by)) != len(by):
-        raise InputError("a grouping key is named twice", field="--by", value=list(by))
+        raise InputError("a grouping key is named twice", field="by", value=list(by))
 
 
 def _ratio(num: Any, den: Any) -> Any:
@@ -404,10 +402,14 @@ def metric_expr(
 
     _check_keys(by, KEYS)
     if sl_threshold_s < 0 or short_abandon_s < 0:
-        raise InputError("thresholds must be >= 0 seconds", field="--sl-threshold")
+        raise InputError(
+            "thresholds must be >= 0 seconds",
+            field="sl_threshold_s" if sl_threshold_s < 0 else "short_abandon_s",
+            value=sl_threshold_s if sl_threshold_s < 0 else short_abandon_s,
+        )
     if repeat_days is not None and not repeat_days > 0:
         raise InputError(
-            "the repeat window must be > 0 days", field="--repeat-days", value=repeat_days
+            "the repeat window must be > 0 days", field="repeat_days", value=repeat_days
         )
     extra: dict[str, Any] = {}
     if repeat_days is not None:
@@ -723,7 +725,7 @@ def loyalty_expr(
     if not 0 <= disloyal_below <= loyal_above <= 100:
         raise InputError(
             "expected 0 <= disloyal_below <= loyal_above <= 100",
-            field="--loyal-above",
+            field="loyal_above",
             value=[disloyal_below, loyal_above],
         )
     idx = surveys.satisfaction_index.cast("float64")
@@ -758,7 +760,7 @@ def connect(path: str, backend: str = "duckdb") -> Any:
         raise InputError(
             "a DuckDB store is read with the duckdb backend; for Spark give"
             " Parquet files (interactions_table)",
-            field="--backend",
+            field="backend",
             value=backend,
         )
     return ibis.duckdb.connect(path, read_only=True)
@@ -806,9 +808,9 @@ def interactions_table(
             raise InputError(
                 "Spark reads Parquet, not a DuckDB file: export the interactions"
                 " table to Parquet (COPY interactions TO 'x.parquet')",
-                field="--from",
+                field="source",
                 value=source,
             )
         con = ibis.pyspark.connect(spark_session(master))
         return con, con.read_parquet(source, table_name=table)
-    raise InputError("backend must be duckdb or spark", field="--backend", value=backend)
+    raise InputError("backend must be duckdb or spark", field="backend", value=backend)

@@ -245,15 +245,15 @@ def synth(
     from ccecon.errors import InputError
 
     if rows < 1:
-        raise InputError("rows must be >= 1", field="--rows", value=rows)
+        raise InputError("rows must be >= 1", field="rows", value=rows)
     if days < 1:
-        raise InputError("days must be >= 1", field="--days", value=days)
+        raise InputError("days must be >= 1", field="days", value=days)
     from ccecon.data.exports import EXPORT_FILES, ExportWriter
 
     if fmt != "parquet" and fmt not in EXPORT_FILES:
         raise InputError(
             "unknown format; expected parquet, " + ", ".join(EXPORT_FILES),
-            field="--format",
+            field="fmt",
             value=fmt,
         )
     rng = np.random.default_rng(seed)

@@ -69,12 +69,10 @@ def read_history(store: str | Path, by: tuple[str, ...], grain: str) -> History:
     import duckdb
 
     if grain not in GRAINS:
-        raise InputError(
-            "expected day, week or month", field="--grain", value=grain, file=str(store)
-        )
+        raise InputError("expected day, week or month", field="grain", value=grain, file=str(store))
     for k in by:
         if k not in KEYS:
-            raise InputError(f"a series is keyed by {' and/or '.join(KEYS)}", field="--by", value=k)
+            raise InputError(f"a series is keyed by {' and/or '.join(KEYS)}", field="by", value=k)
     path = Path(store)
     if not path.is_file():
         raise InputError("no such store: run `ccecon ingest` first", file=str(store))

@@ -207,15 +207,15 @@ def check_report_paths(paths: list[Path], paper: str | None = None) -> list[Path
     from ccecon.errors import InputError
 
     if paper is not None and paper not in ("a4", "letter"):
-        raise InputError("expected a4 or letter", field="--paper", value=paper)
+        raise InputError("expected a4 or letter", field="paper", value=paper)
     for p in paths:
         if p.suffix.lower() not in REPORT_KINDS:
             raise InputError(
-                "expected a file ending in .html, .xlsx or .pdf", field="--report", value=str(p)
+                "expected a file ending in .html, .xlsx or .pdf", field="report", value=str(p)
             )
         if not p.parent.is_dir():
             raise InputError(
-                "the folder does not exist", field="--report", value=str(p), file=str(p.parent)
+                "the folder does not exist", field="report", value=str(p), file=str(p.parent)
             )
     return paths
 

@@ -426,7 +426,7 @@ def render_html(
     if paper not in ("a4", "letter"):
         from ccecon.errors import InputError
 
-        raise InputError("expected a4 or letter", field="--paper", value=paper)
+        raise InputError("expected a4 or letter", field="paper", value=paper)
     return env.get_template("report.html.j2").render(
         paper="A4" if paper == "a4" else "letter",
         locale=sc.locale,

@@ -37,7 +37,8 @@ def find_chromium() -> str:
         if path:
             return path
     raise CCEconError(
-        "a PDF needs Chromium: install it (Debian: apt-get install chromium) or ask for --html only"
+        "a PDF needs Chromium: install it (Debian: apt-get install chromium) or ask for"
+        " the HTML report only"
     )
 
 

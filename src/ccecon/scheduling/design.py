@@ -450,8 +450,8 @@ def solve(
         )
     if sol is None or (not sol.x.size and model.placements):
         raise NoSolutionError(
-            f"no schedule found within the time limit of {time_limit:g} s; give more time"
-            " (--time-limit) or fewer start times"
+            f"no schedule found within the time limit of {time_limit:g} s; give a longer"
+            " time limit or fewer start times"
         )
     return Solution(**{**sol.__dict__, "seconds": time.perf_counter() - began})
 

@@ -72,9 +72,9 @@ def read_requirements(
     if interval_minutes is None:
         if ordered.size < 2:
             raise InputError(
-                "one interval only: give its length with --per (15min, 30min, 1h)",
+                "one interval only: give the interval length (15, 30 or 60 minutes, say)",
                 file=source,
-                field="start",
+                field="interval_minutes",
             )
         interval_minutes = int(np.diff(ordered).min())
     if interval_minutes <= 0 or (24 * 60) % interval_minutes:
@@ -319,7 +319,7 @@ def scenario_intervals(scenario: Any, month: int = 1, case: str = "proposal") ->
     if not 1 <= month <= scenario.horizon_months:
         raise InputError(
             f"expected a plan month from 1 to {scenario.horizon_months}",
-            field="--month",
+            field="month",
             value=month,
         )
     realized, _ = realize_scenario(scenario, None, None)

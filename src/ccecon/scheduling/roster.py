@@ -147,7 +147,7 @@ def read_agents(
     """Agents from a roster CSV (columns :data:`COLUMNS`; only ``agent``, ``min_hours_week``
     and ``max_hours_week`` are required); :class:`InputError` naming the row and column."""
     if not 1 <= weeks <= MAX_WEEKS:
-        raise InputError(f"a roster covers 1 to {MAX_WEEKS} weeks", field="--weeks", value=weeks)
+        raise InputError(f"a roster covers 1 to {MAX_WEEKS} weeks", field="weeks", value=weeks)
     frame = frame.rename(columns=lambda c: str(c).strip())
     unknown = [c for c in frame.columns if c not in COLUMNS]
     if unknown:
@@ -337,7 +337,7 @@ def designed_shifts(model: Model, sol: Solution, shifts: ShiftsFile) -> list[Shi
         raise InputError(
             "a roster repeats a representative week: the requirements must cover exactly"
             " one week (7 days)",
-            field="--roster",
+            field="roster",
             value=f"{g.days} days",
         )
     out = []
@@ -395,7 +395,7 @@ def _program(agents: list[Agent], shifts: list[Shift], weeks: int, rules: Rules)
         raise InputError(
             f"the roster has more than {MAX_VARIABLES:,} agent-shift choices; roster fewer"
             " weeks or fewer agents at once",
-            field="--roster",
+            field="roster",
             value=n_z,
         )
     c = np.zeros(n_z)
@@ -590,8 +590,7 @@ def solve_roster(
         raise _infeasible(prog, agents, shifts, time_limit, source)
     if x is None:
         raise NoSolutionError(
-            f"no roster found within the time limit of {time_limit:g} s; give more time"
-            " (--time-limit)"
+            f"no roster found within the time limit of {time_limit:g} s; give a longer time limit"
         )
     z = np.rint(x[: prog.n_z]).astype(np.int64)
     objective = float(prog.c @ z)

@@ -110,9 +110,7 @@ def ingest(
         One :class:`FileReport` per file; ``read == loaded + quarantined``.
     """
     if fmt is not None and fmt not in FORMATS:
-        raise DataError(
-            "unknown format; expected " + ", ".join(FORMATS), field="--format", value=fmt
-        )
+        raise DataError("unknown format; expected " + ", ".join(FORMATS), field="fmt", value=fmt)
     con = connect(Path(into), resources)
     reports: list[FileReport] = []
     try:

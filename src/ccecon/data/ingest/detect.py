@@ -101,8 +101,8 @@ def detect_format(path: Path) -> str:
     if _looks_like_queue_log(first):
         return "queue_log"
     raise DataError(
-        "cannot tell the format; name it with --format (" + ", ".join(FORMATS[:-1]) + ") or"
-        " give a column mapping with --mapping",
+        "cannot tell the format; name it (" + ", ".join(FORMATS[:-1]) + ") or"
+        " give a column mapping",
         file=str(path),
     )
 

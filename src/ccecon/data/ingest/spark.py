@@ -149,7 +149,7 @@ def _parquet_only(name: str) -> None:
     if not name.lower().endswith(".parquet"):
         raise DataError(
             "the Spark engine reads Parquet files of interactions (normalized, or any"
-            " columns with --mapping); ingest other files with the DuckDB engine",
+            " columns with a column mapping); ingest other files with the DuckDB engine",
             file=name,
         )
 

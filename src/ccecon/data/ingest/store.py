@@ -106,7 +106,7 @@ def connect(into: Path, res: Resources | None = None) -> Any:
     res = res or Resources()
     threads = res.threads if res.threads is not None else default_threads()
     if threads < 1:
-        raise DataError("threads must be at least 1", field="--threads", value=threads)
+        raise DataError("threads must be at least 1", field="threads", value=threads)
     memory = res.memory_limit or default_memory_limit()
     temp = res.temp_directory or str(into) + ".tmp"
     con = duckdb.connect(str(into))
@@ -115,7 +115,7 @@ def connect(into: Path, res: Resources | None = None) -> Any:
     except duckdb.Error:
         con.close()
         raise DataError(
-            "not a memory size; expected e.g. 512MB or 2GiB", field="--memory-limit", value=memory
+            "not a memory size; expected e.g. 512MB or 2GiB", field="memory_limit", value=memory
         ) from None
     con.execute(f"SET threads = {int(threads)}")
     con.execute(f"SET temp_directory = {sql_str(temp)}")
