@@ -19,6 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccecon.defaults import DEFAULT_SL_TARGET, DEFAULT_SL_THRESHOLD_S
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -436,8 +438,8 @@ def schedule(
     requirements: str | Path,
     shifts: str | Path,
     *,
-    sl_target: float | None = 0.8,
-    sl_threshold_s: float | None = 20.0,
+    sl_target: float | None = DEFAULT_SL_TARGET,
+    sl_threshold_s: float | None = DEFAULT_SL_THRESHOLD_S,
     patience_s: float | None = None,
     shrinkage: float = 0.0,
     interval_minutes: int | None = None,

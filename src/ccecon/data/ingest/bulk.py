@@ -588,8 +588,17 @@ def _interaction_source(con: Any, path: Path, mapping: dict[str, str] | None) ->
             "_row",
             "file_row_number",
         }
-    cols = mapping or {c: c for c in INTERACTION_COLUMNS if c in src_cols}
-    missing = [v for v in cols.values() if v not in src_cols]
+    return source_columns(mapping, src_cols, path)
+
+
+def source_columns(
+    mapping: dict[str, str] | None, have: set[str], path: Path | str
+) -> dict[str, str]:
+    """The normalized columns and the file column each is read from: ``mapping``, else
+    the file's columns (``have``) that carry the normalized names; a mapped column the
+    file lacks is a :class:`DataError` naming the file."""
+    cols = mapping or {c: c for c in INTERACTION_COLUMNS if c in have}
+    missing = [v for v in cols.values() if v not in have]
     if missing:
         raise DataError(
             "the mapping names column(s) missing from the file: " + ", ".join(missing),

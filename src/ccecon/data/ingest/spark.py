@@ -27,7 +27,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ccecon.data.ingest.bulk import id_tables_sql, interaction_select, source_expr
+from ccecon.data.ingest.bulk import (
+    id_tables_sql,
+    interaction_select,
+    source_columns,
+    source_expr,
+)
 from ccecon.data.ingest.store import FileReport, IngestReport, sha256, sql_str
 from ccecon.data.schema import INTERACTION_COLUMNS
 from ccecon.errors import DataError
@@ -220,14 +225,7 @@ def _one_file(
         raise DataError(
             "not a readable Parquet file (truncated or corrupt?)", file=str(path)
         ) from (exc)
-    have = set(src.columns)
-    cols = mapping or {c: c for c in INTERACTION_COLUMNS if c in have}
-    missing = [v for v in cols.values() if v not in have]
-    if missing:
-        raise DataError(
-            "the mapping names column(s) missing from the file: " + ", ".join(missing),
-            file=str(path),
-        )
+    cols = source_columns(mapping, set(src.columns), path)
     src.select("*", (F.col("_metadata.row_index") + 1).alias("_row")).createOrReplaceTempView(
         "_src"
     )
